@@ -1,0 +1,96 @@
+/*
+ * Logging: one formatted line per call, written with a single write(2) so that lines of
+ * concurrent processes sharing a terminal or file do not interleave mid-line.
+ */
+#include "sl_log.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static sl_log_level_t g_level = SL_LOG_INFO;
+static sl_log_format_t g_format = SL_LOG_TEXT;
+
+static const char *const level_names[] = {"debug", "info", "warn", "error"};
+
+void sl_log_set_level(sl_log_level_t level) { g_level = level; }
+void sl_log_set_format(sl_log_format_t format) { g_format = format; }
+
+int sl_log_level_parse(const char *s, sl_log_level_t *out) {
+    for (int i = 0; i < 4; i++) {
+        if (strcmp(s, level_names[i]) == 0) {
+            *out = (sl_log_level_t)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int sl_log_format_parse(const char *s, sl_log_format_t *out) {
+    if (strcmp(s, "text") == 0)
+        *out = SL_LOG_TEXT;
+    else if (strcmp(s, "json") == 0)
+        *out = SL_LOG_JSON;
+    else
+        return -1;
+    return 0;
+}
+
+/* Appends s to out as the body of a JSON string; stops at the buffer's end. */
+static size_t json_escape(char *out, size_t cap, size_t at, const char *s) {
+    for (; *s && at + 7 < cap; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') {
+            out[at++] = '\\';
+            out[at++] = (char)c;
+        } else if (c < 0x20) {
+            at += (size_t)snprintf(out + at, cap - at, "\\u%04x", c);
+        } else {
+            out[at++] = (char)c;
+        }
+    }
+    return at;
+}
+
+void sl_logv(sl_log_level_t level, const char *component, const char *fmt, va_list ap) {
+    if (level < g_level)
+        return;
+    char msg[2048];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    char when[96];
+    snprintf(when, sizeof when, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+
+    char line[4096];
+    size_t n;
+    if (g_format == SL_LOG_JSON) {
+        n = (size_t)snprintf(line, sizeof line, "{\"ts\":\"%s\",\"level\":\"%s\",\"component\":\"",
+                             when, level_names[level]);
+        n = json_escape(line, sizeof line, n, component);
+        n += (size_t)snprintf(line + n, sizeof line - n, "\",\"msg\":\"");
+        n = json_escape(line, sizeof line, n, msg);
+        n += (size_t)snprintf(line + n, sizeof line - n, "\"}\n");
+    } else {
+        n = (size_t)snprintf(line, sizeof line, "%s %-5s %s: %s\n", when, level_names[level],
+                             component, msg);
+    }
+    if (n >= sizeof line) {
+        n = sizeof line - 1;
+        line[n - 1] = '\n';
+    }
+    ssize_t w = write(STDERR_FILENO, line, n);
+    (void)w;
+}
+
+void sl_log(sl_log_level_t level, const char *component, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    sl_logv(level, component, fmt, ap);
+    va_end(ap);
+}

@@ -42,8 +42,7 @@ int main(int argc, char **argv) {
         usage(stdout);
         return SL_EXIT_OK;
     }
-    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0 ||
-        strcmp(name, "version") == 0) {
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0 || strcmp(name, "version") == 0) {
         printf("sluice %s (librdkafka %s)\n", SLUICE_VERSION, rd_kafka_version_str());
         return SL_EXIT_OK;
     }

@@ -36,6 +36,8 @@ int cmd_check(int argc, char **argv) {
     char errstr[512];
 
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    /* A check must not create the topic it asks about; -X can still turn this back on. */
+    rd_kafka_conf_set(conf, "allow.auto.create.topics", "false", NULL, 0);
     static const struct option opts[] = {{"brokers", required_argument, NULL, 'b'},
                                          {"topic", required_argument, NULL, 't'},
                                          {"timeout", required_argument, NULL, 'T'},

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static int read_partitions(rd_kafka_t *rk, sl_topic_spec_t *specs, int count, int timeout_ms,
                            char *errstr, size_t errstr_size) {
@@ -97,7 +98,7 @@ int sl_topics_ensure(rd_kafka_t *rk, sl_topic_spec_t *specs, int count, int time
         if (waited >= timeout_ms)
             rc = -1;
         else
-            rd_kafka_poll(rk, 100);
+            nanosleep(&(struct timespec){.tv_nsec = 100 * 1000 * 1000}, NULL);
     }
     return rc;
 }

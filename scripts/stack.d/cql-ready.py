@@ -18,12 +18,17 @@ import warnings
 
 
 def alive(pid):
-    """True while pid runs; a zombie counts as gone."""
+    """True while pid runs; a zombie counts as gone once all threads are."""
+    fields = {}
     try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                fields[key] = value.split()
     except OSError:
         return False
+    return fields.get("State", ["?"])[0] != "Z" or \
+        int(fields.get("Threads", ["0"])[0]) > 1
 
 
 def main():

@@ -152,6 +152,7 @@ static fetched_t fetch(uint16_t port, const char *method, const char *target, co
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &f);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
     curl_easy_setopt(c, CURLOPT_PROXY, "");
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "sluice-test");
     if (post)
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
     if (strcmp(method, "HEAD") == 0)
@@ -225,7 +226,7 @@ static void server_answers(void **state) {
     fetched_t f = fetch(port, "GET", "/echo?a=1%2B1&b=x+y&c", NULL);
     assert_int_equal(f.rc, CURLE_OK);
     assert_int_equal(f.status, 201);
-    assert_string_equal(f.body, "GET /echo n=3 a=1+1 b=x y ua=no body=");
+    assert_string_equal(f.body, "GET /echo n=3 a=1+1 b=x y ua=yes body=");
     assert_string_equal(f.ctype, "application/json");
     assert_string_equal(f.retry_after, "0");
 
@@ -244,7 +245,7 @@ static void server_answers(void **state) {
 
     f = fetch(port, "POST", "/any?a=2", "hello=world");
     assert_int_equal(f.status, 201);
-    assert_string_equal(f.body, "POST /any n=1 a=2 b=- ua=no body=hello=world");
+    assert_string_equal(f.body, "POST /any n=1 a=2 b=- ua=yes body=hello=world");
     assert_string_equal(f.retry_after, "11");
     char big[2048];
     memset(big, 'x', sizeof big - 1);

@@ -94,7 +94,7 @@ struct sl_api_parser_s {
     void *opaque;
 
     sl_api_err_t err;
-    char err_detail[160];
+    char err_detail[SL_API_ERRMSG_MAX + 64];
     int finished;
     size_t offset; /* bytes fed before the current chunk */
 

@@ -131,6 +131,25 @@ int sl_uuid_valid(const char *str, size_t len) {
     return 1;
 }
 
+static unsigned hex_value(unsigned char c) {
+    if (c <= '9')
+        return (unsigned)(c - '0');
+    return (unsigned)((c | 0x20) - 'a' + 10);
+}
+
+int sl_uuid_to_bytes(const char *str, size_t len, unsigned char out[16]) {
+    if (!sl_uuid_valid(str, len))
+        return 0;
+    size_t o = 0;
+    for (size_t i = 0; i < 36; i += 2) {
+        if (str[i] == '-')
+            i++;
+        out[o++] = (unsigned char)(hex_value((unsigned char)str[i]) << 4 |
+                                   hex_value((unsigned char)str[i + 1]));
+    }
+    return 1;
+}
+
 /* Characters RFC 5322 allows in a dot-atom local part besides letters and digits. */
 static int is_local_char(unsigned char c) {
     return is_alpha(c) || is_digit(c) || (c != 0 && strchr("!#$%&'*+/=?^_`{|}~-", c) != NULL);

@@ -89,6 +89,22 @@ static void uuid(void **state) {
     NO(sl_uuid_valid, "7a0eed169-430-4d68-901f-c0d4c1c3bf00");   /* hyphen moved */
 }
 
+static void uuid_bytes(void **state) {
+    (void)state;
+    unsigned char b[16];
+    static const unsigned char want[16] = {0x7a, 0x0e, 0xed, 0x16, 0x94, 0x30, 0x4d, 0x68,
+                                           0x90, 0x1f, 0xc0, 0xd4, 0xc1, 0xc3, 0xbf, 0x00};
+    assert_int_equal(sl_uuid_to_bytes("7a0eed16-9430-4d68-901f-c0d4c1c3bf00", 36, b), 1);
+    assert_memory_equal(b, want, 16);
+    memset(b, 0, sizeof b);
+    assert_int_equal(sl_uuid_to_bytes("7A0EED16-9430-4D68-901F-C0D4C1C3BF00", 36, b), 1);
+    assert_memory_equal(b, want, 16);
+    memset(b, 0xAA, sizeof b);
+    assert_int_equal(sl_uuid_to_bytes("7a0eed16-9430-4d68-901f-c0d4c1c3bf0x", 36, b), 0);
+    for (int i = 0; i < 16; i++)
+        assert_int_equal(b[i], 0xAA);
+}
+
 static void email(void **state) {
     (void)state;
     OK(sl_email_valid, "jennie.nichols@example.com");
@@ -250,7 +266,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(field_table),  cmocka_unit_test(reject_table),
         cmocka_unit_test(utf8),         cmocka_unit_test(uuid),
-        cmocka_unit_test(email),        cmocka_unit_test(iso8601),
+        cmocka_unit_test(uuid_bytes), cmocka_unit_test(email),        cmocka_unit_test(iso8601),
         cmocka_unit_test(validate_each_reason),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

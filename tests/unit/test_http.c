@@ -208,7 +208,7 @@ static void big_handler(const sl_http_request_t *req, sl_http_response_t *resp, 
 static void server_answers(void **state) {
     (void)state;
     int calls[2] = {0, 0}; /* handler calls, handler-side check failures */
-    sl_http_conf_t conf = {"127.0.0.1:0", 0, 0, 0, 1024};
+    sl_http_conf_t conf = {"127.0.0.1:0", 0, 0, 0, 1024, 0};
     sl_http_server_t *srv;
     char err[256];
     assert_int_equal(sl_http_server_new(&conf, &srv, err, sizeof err), SL_HTTP_OK);
@@ -277,7 +277,7 @@ static void server_reports_bind_errors(void **state) {
     (void)state;
     sl_http_server_t *a, *b;
     char err[256];
-    sl_http_conf_t conf = {"127.0.0.1:0", 2, 0, 0, 0};
+    sl_http_conf_t conf = {"127.0.0.1:0", 2, 0, 0, 0, 0};
     assert_int_equal(sl_http_server_new(&conf, &a, err, sizeof err), 0);
     assert_int_equal(sl_http_server_start(a, err, sizeof err), 0);
     char listen[64];

@@ -394,7 +394,8 @@ sl_http_err_t sl_http_server_start(sl_http_server_t *srv, char *errstr, size_t e
         set_err(errstr, errstr_size, "cannot resolve '%s': %s", srv->host, gai_strerror(gai));
         return SL_HTTP_ERR_ADDRESS;
     }
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC; /* ITC: for quiesce */
+    /* AUTO: epoll or poll rather than select (no FD_SETSIZE limit); ITC: for quiesce */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC;
     if (ai->ai_family == AF_INET6) {
         struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
         memcpy(a6, ai->ai_addr, sizeof *a6);
@@ -408,8 +409,6 @@ sl_http_err_t sl_http_server_start(sl_http_server_t *srv, char *errstr, size_t e
     freeaddrinfo(ai);
     if (srv->conf.threads == 0)
         flags |= MHD_USE_THREAD_PER_CONNECTION;
-    else
-        flags |= MHD_USE_AUTO;
 
     struct MHD_OptionItem opts[] = {
         {MHD_OPTION_SOCK_ADDR, 0, &ss},

@@ -11,13 +11,13 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdatomic.h>
 #include <sys/socket.h>
-#include <unistd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -422,6 +422,7 @@ sl_http_err_t sl_http_server_start(sl_http_server_t *srv, char *errstr, size_t e
          (intptr_t)srv->conf.threads, NULL},
         {MHD_OPTION_END, 0, NULL},
     };
+    errno = 0;
     srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, access_handler, srv,
                                    MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
     if (!srv->daemon) {

@@ -37,7 +37,7 @@ static int bench_gen(double seconds) {
     do {
         char pg[16];
         snprintf(pg, sizeof pg, "%u", page);
-        sl_mockgen_args_t a = {"5000", "bench", pg, NULL, NULL, NULL, NULL};
+        sl_mockgen_args_t a = {"5000", "bench", pg, NULL, NULL, NULL, NULL, NULL};
         sl_mockgen_req_t r;
         sl_mockgen_req_from_args(&r, &a, 0, 2026);
         char *body;

@@ -99,7 +99,7 @@ static void handle_api(const sl_http_request_t *req, sl_http_response_t *resp, v
         sl_http_request_arg(req, "results"), sl_http_request_arg(req, "seed"),
         sl_http_request_arg(req, "page"),    sl_http_request_arg(req, "nat"),
         sl_http_request_arg(req, "inc"),     sl_http_request_arg(req, "exc"),
-        sl_http_request_arg(req, "noinfo"),
+        sl_http_request_arg(req, "noinfo"),  sl_http_request_arg(req, "gender"),
     };
     if (!args.nat)
         args.nat = sl_http_request_arg(req, "nationality");

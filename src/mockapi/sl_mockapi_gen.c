@@ -133,7 +133,10 @@ void sl_mockgen_req_from_args(sl_mockgen_req_t *req, const sl_mockgen_args_t *ar
     req->results = (results >= 1 && results <= SL_MOCKGEN_MAX_RESULTS) ? (uint32_t)results : 1;
     long page = parse_small_uint(args->page);
     req->page = (page >= 1 && page <= SL_MOCKGEN_MAX_PAGE) ? (uint32_t)page : 1;
-    if (args->seed && args->seed[0]) {
+    int seeded = args->seed && args->seed[0];
+    if (args->gender && !seeded)
+        req->gender = strcmp(args->gender, "male") == 0 ? 1 : strcmp(args->gender, "female") == 0 ? 2 : 0;
+    if (seeded) {
         size_t n = strlen(args->seed);
         if (n > SL_MOCKGEN_SEED_MAX)
             n = SL_MOCKGEN_SEED_MAX;
@@ -380,7 +383,9 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req,
     rng_t r = {mix64(seed_hash ^ mix64(((uint64_t)req->page << 32 | index) + 0x632be59bd9b4e019ULL))};
     uint32_t fields = req->fields;
     const sl_mock_nat_t *nat = &sl_mock_nats[nats[rng_below(&r, n_nats)]];
-    int male = rng_below(&r, 2) == 0;
+    int male = rng_below(&r, 2) == 0; /* drawn even when forced: the stream stays aligned */
+    if (req->gender)
+        male = req->gender == 1;
     const sl_mock_word_t *first = pick(&r, male ? &nat->male : &nat->female);
     const sl_mock_word_t *last = pick(&r, &nat->last);
     int f = 1;

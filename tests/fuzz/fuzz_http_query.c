@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     sl_mockgen_args_t args = {sl_http_query_get(q, "results"), sl_http_query_get(q, "seed"),
                               sl_http_query_get(q, "page"),    sl_http_query_get(q, "nat"),
                               sl_http_query_get(q, "inc"),     sl_http_query_get(q, "exc"),
-                              sl_http_query_get(q, "noinfo")};
+                              sl_http_query_get(q, "noinfo"),  sl_http_query_get(q, "gender")};
     sl_mockgen_req_t req;
     sl_mockgen_req_from_args(&req, &args, 42, 2026);
     if (req.results < 1 || req.results > SL_MOCKGEN_MAX_RESULTS || req.page < 1 ||

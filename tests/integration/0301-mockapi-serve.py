@@ -208,6 +208,19 @@ def test_faults():
     print("faults over 200 requests:", seen)
 
 
+def test_port_in_use():
+    p, base = start()
+    try:
+        port = base.rsplit(":", 1)[1]
+        r = subprocess.run([BIN, "mock-api", "--listen", "127.0.0.1:" + port],
+                           capture_output=True, timeout=30)
+        check(r.returncode == 1, "port in use: exit 1 (got %d)" % r.returncode)
+        check(b"cannot listen on 127.0.0.1:" + port.encode() in r.stderr,
+              "port in use: says why: %r" % r.stderr)
+    finally:
+        stop(p)
+
+
 def test_env():
     # env alone: everything throttled; the flag overrides the env
     p, base = start(env={"SLUICE_MOCKAPI_THROTTLE_RATE": "1", "SLUICE_MOCKAPI_RETRY_AFTER": "3"})
@@ -228,6 +241,7 @@ if __name__ == "__main__":
     test_usage()
     test_clean()
     test_faults()
+    test_port_in_use()
     test_env()
     if FAILURES:
         print("%d check(s) failed" % len(FAILURES), file=sys.stderr)

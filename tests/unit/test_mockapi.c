@@ -16,7 +16,7 @@
 
 static sl_mockgen_req_t make_req(const char *results, const char *seed, const char *page,
                                  const char *nat) {
-    sl_mockgen_args_t a = {results, seed, page, nat, NULL, NULL, NULL};
+    sl_mockgen_args_t a = {results, seed, page, nat, NULL, NULL, NULL, NULL};
     sl_mockgen_req_t r;
     sl_mockgen_req_from_args(&r, &a, 0x0123456789abcdefULL, 2026);
     return r;
@@ -409,7 +409,7 @@ static void query_rules_like_randomuser(void **state) {
     free(body);
 
     /* inc / exc / noinfo, and a seed that needs escaping */
-    sl_mockgen_args_t a = {"2", "a\"b\\c\x01\xc3\xa9", NULL, NULL, "name, nat,login", "login", ""};
+    sl_mockgen_args_t a = {"2", "a\"b\\c\x01\xc3\xa9", NULL, NULL, "name, nat,login", "login", "", NULL};
     sl_mockgen_req_from_args(&r, &a, 1, 2026);
     assert_int_equal(r.info, 0);
     body = render(&r, &len);
@@ -432,6 +432,20 @@ static void query_rules_like_randomuser(void **state) {
     assert_non_null(strstr(body, "\"seed\":\"a\\\"b\\\\c\\u0001\\u00c3\\u00a9\""));
     yajl_tree_free(v);
     free(body);
+
+    /* gender: honoured without a seed, ignored with one (like randomuser) */
+    sl_mockgen_args_t g = {"100", NULL, NULL, NULL, "gender", NULL, NULL, "female"};
+    sl_mockgen_req_from_args(&r, &g, 5, 2026);
+    assert_int_equal(r.gender, 2);
+    body = render(&r, &len);
+    v = parse(body);
+    for (size_t i = 0; i < 100; i++)
+        assert_string_equal(S(at(YAJL_GET_ARRAY(at(v, "results", NULL, NULL))->values[i], "gender", NULL, NULL)), "female");
+    yajl_tree_free(v);
+    free(body);
+    g.seed = "s";
+    sl_mockgen_req_from_args(&r, &g, 5, 2026);
+    assert_int_equal(r.gender, 0);
 
     r.results = 0;
     char *none = (char *)1;

@@ -111,7 +111,7 @@ static void decisions_follow_rates(void **state) {
 static void broken_json_never_parses(void **state) {
     (void)state;
     for (uint32_t results = 1; results <= 4; results++) {
-        sl_mockgen_args_t a = {NULL, "brk", NULL, NULL, NULL, NULL, NULL};
+        sl_mockgen_args_t a = {NULL, "brk", NULL, NULL, NULL, NULL, NULL, NULL};
         char rs[8];
         snprintf(rs, sizeof rs, "%u", results);
         a.results = rs;
@@ -241,7 +241,7 @@ static void server_serves_predicted_faults(void **state) {
                  i % 2 ? "/api/1.4/" : "/api/", page);
         sl_mockfault_decision_t d = sl_mockfault_decide(&conf.fault, (uint64_t)i);
         tally[d.outcome]++;
-        sl_mockgen_args_t a = {"3", "live", page, NULL, NULL, NULL, NULL};
+        sl_mockgen_args_t a = {"3", "live", page, NULL, NULL, NULL, NULL, NULL};
         sl_mockgen_req_t r;
         sl_mockgen_req_from_args(&r, &a, 0, tm.tm_year + 1900);
         char *want;

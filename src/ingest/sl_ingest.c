@@ -62,6 +62,19 @@ static void logf_(const sl_ingest_conf_t *c, sl_log_level_t level, const char *f
     c->log(c->opaque, level, msg);
 }
 
+/* librdkafka's logs are routed to its main queue (log.queue), so they arrive here on the
+ * run's thread during sl_producer_poll(). A broker connection failure is a warning: the
+ * producer reconnects and retries by itself; what matters is reported by the counters. */
+static void on_kafka_log(void *opaque, int level, const char *fac, const char *msg) {
+    const sl_ingest_conf_t *c = opaque;
+    sl_log_level_t l = level <= 3 ? SL_LOG_ERROR : level <= 4 ? SL_LOG_WARN
+                       : level <= 6                ? SL_LOG_INFO
+                                                   : SL_LOG_DEBUG;
+    if (strcmp(fac, "FAIL") == 0 && l == SL_LOG_ERROR)
+        l = SL_LOG_WARN;
+    logf_(c, l, "kafka %s: %s", fac, msg);
+}
+
 static uint64_t mono_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -135,7 +148,8 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
     sl_ingest_err_t rc = SL_INGEST_ERR_OK;
     sl_fetcher_t *f = NULL;
     sl_producer_t *p = sl_producer_new(c->brokers, c->topic, dlq, c->kafka_props,
-                                       c->n_kafka_props, st, errstr, errstr_size);
+                                       c->n_kafka_props, st, on_kafka_log, (void *)c, errstr,
+                                       errstr_size);
     if (!p) {
         curl_global_cleanup();
         return SL_INGEST_ERR_CONFIG;

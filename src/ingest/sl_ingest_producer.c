@@ -18,6 +18,8 @@ struct sl_producer_s {
     rd_kafka_topic_t *main, *dlq;
     rd_kafka_queue_t *mainq;
     sl_ingest_stats_t *stats;
+    sl_producer_log_fn log;
+    void *log_opaque;
     int pipe_fd[2];
     char fatal[512];
 };
@@ -51,19 +53,28 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque) 
     (void)reason;
 }
 
+static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
+    sl_producer_t *p = rd_kafka_opaque(rk);
+    if (p && p->log)
+        p->log(p->log_opaque, level, fac, buf);
+}
+
 static int set(rd_kafka_conf_t *conf, const char *k, const char *v, char *errstr, size_t size) {
     return rd_kafka_conf_set(conf, k, v, errstr, size) == RD_KAFKA_CONF_OK ? 0 : -1;
 }
 
 sl_producer_t *sl_producer_new(const char *brokers, const char *topic, const char *dlq_topic,
                                const char *const *props, size_t n_props,
-                               sl_ingest_stats_t *stats, char *errstr, size_t errstr_size) {
+                               sl_ingest_stats_t *stats, sl_producer_log_fn log, void *log_opaque,
+                               char *errstr, size_t errstr_size) {
     sl_producer_t *p = calloc(1, sizeof *p);
     if (!p) {
         snprintf(errstr, errstr_size, "out of memory");
         return NULL;
     }
     p->stats = stats;
+    p->log = log;
+    p->log_opaque = log_opaque;
     p->pipe_fd[0] = p->pipe_fd[1] = -1;
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     /* Defaults for no loss, no duplicates, and throughput; the user's -X wins. */
@@ -77,7 +88,8 @@ sl_producer_t *sl_producer_new(const char *brokers, const char *topic, const cha
         {"queue.buffering.max.messages", "1000000"},
         {"queue.buffering.max.kbytes", "1048576"},
         {"message.timeout.ms", "120000"},
-        {"log_level", "3"},
+        {"log_level", "4"},
+        {"log.queue", "true"},
     };
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
         if (set(conf, defaults[i][0], defaults[i][1], errstr, errstr_size))
@@ -89,11 +101,13 @@ sl_producer_t *sl_producer_new(const char *brokers, const char *topic, const cha
             goto fail;
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
     rd_kafka_conf_set_error_cb(conf, on_error);
+    rd_kafka_conf_set_log_cb(conf, on_log);
     rd_kafka_conf_set_opaque(conf, p);
     p->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, errstr_size);
     if (!p->rk)
         goto fail;
     conf = NULL; /* owned by rk now */
+    rd_kafka_set_log_queue(p->rk, NULL); /* logs are served by rd_kafka_poll() */
     p->main = rd_kafka_topic_new(p->rk, topic, NULL);
     p->dlq = rd_kafka_topic_new(p->rk, dlq_topic, NULL);
     if (!p->main || !p->dlq) {

@@ -17,5 +17,6 @@ typedef struct sl_command_s {
 
 int cmd_check(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
+int cmd_mock_api(int argc, char **argv);
 
 #endif

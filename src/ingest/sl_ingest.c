@@ -332,11 +332,14 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
         snprintf(errstr, errstr_size, "Kafka producer fatal error: %s", sl_producer_fatal(p));
         rc = SL_INGEST_ERR_KAFKA;
     } else if (!sl_ingest_stats_complete(st)) {
+        const char *last = sl_producer_last_error(p);
         snprintf(errstr, errstr_size,
-                 "%llu users not delivered, %llu dead letters not delivered, %llu pages failed",
+                 "%llu users not delivered, %llu dead letters not delivered, %llu pages "
+                 "failed%s%s",
                  (unsigned long long)sl_ingest_stats_undelivered(st),
                  (unsigned long long)sl_ingest_stats_dlq_undelivered(st),
-                 (unsigned long long)st->pages_failed);
+                 (unsigned long long)st->pages_failed, last ? "; last Kafka error: " : "",
+                 last ? last : "");
         rc = SL_INGEST_ERR_INCOMPLETE;
     } else if (c->count && st->users_fetched < c->count && !(c->stop && *c->stop) &&
                !(c->duration_s > 0)) {

@@ -59,9 +59,12 @@ static const sl_config_opt_t ingest_opts[] = {
 
 static volatile sig_atomic_t g_stop;
 
+/* The first signal asks for a clean stop (flush, then exit); a second one for an
+ * immediate exit that still reports what was not delivered. */
 static void on_signal(int sig) {
     (void)sig;
-    g_stop = 1;
+    if (g_stop < 2)
+        g_stop++;
 }
 
 typedef struct {

@@ -32,4 +32,25 @@ grep -q "batch must be in 1..5000, got 5001" "$err" || fail "--batch 5001: $(cat
 [ "$rc" -eq 2 ] || fail "-X without namespace: exit $rc, want 2"
 "$BIN" ingest -X kafka.no.such.property=1 -b "127.0.0.1:$port" >/dev/null 2>"$err"; rc=$?
 [ "$rc" -eq 2 ] || fail "unknown librdkafka property: exit $rc, want 2: $(cat "$err")"
-echo "ok: unreachable Kafka -> exit 1 with one clear line; usage errors -> exit 2"
+# Configuration from env and file reaches the command, with flags > env > file, and a bad
+# value names where it came from.
+conf=$(mktemp)
+trap 'rm -f "$err" "$conf"' EXIT
+printf '# test config\nbatch = 0\n' >"$conf"
+"$BIN" ingest -F "$conf" >/dev/null 2>"$err"; rc=$?
+[ "$rc" -eq 2 ] || fail "-F with batch = 0: exit $rc, want 2"
+grep -q "$conf:2: sluice ingest: batch must be in 1..5000, got 0" "$err" || fail "file: $(cat "$err")"
+SLUICE_BATCH=9999 "$BIN" ingest -F "$conf" >/dev/null 2>"$err"; rc=$?
+[ "$rc" -eq 2 ] || fail "env batch: exit $rc, want 2"
+grep -q "(from SLUICE_BATCH)" "$err" || fail "env: $(cat "$err")"
+# A good flag beats the bad env and file values: the run gets as far as Kafka.
+SLUICE_BATCH=9999 "$BIN" ingest -F "$conf" --batch 10 -b "127.0.0.1:$port" --metadata-timeout 1 \
+    >/dev/null 2>"$err"; rc=$?
+[ "$rc" -eq 1 ] || fail "flag over env/file: exit $rc, want 1: $(cat "$err")"
+grep -q "did not answer" "$err" || fail "flag over env/file: $(cat "$err")"
+# Secrets never reach the log, even at debug level.
+"$BIN" ingest -b "127.0.0.1:$port" --metadata-timeout 1 --log-level debug \
+    -X kafka.sasl.password=hunter2 -X kafka.sasl.username=bob >/dev/null 2>"$err"
+grep -q "hunter2\|bob" "$err" && fail "secret logged: $(cat "$err")"
+grep -q "kafka.sasl.password=\*\*\* (flag)" "$err" || fail "config not logged masked: $(cat "$err")"
+echo "ok: unreachable Kafka -> exit 1 with one clear line; usage errors -> exit 2; precedence; secrets masked"

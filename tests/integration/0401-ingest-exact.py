@@ -1,6 +1,6 @@
 """0401 ingest exact: N users through mock-api -> exactly N distinct messages in Kafka.
 
-Runs `sluice ingest --count N --seed S` against a local mock-api, then fetches the same
+Runs `sluice ingest --count N --seed S --nat LIST` against a local mock-api, then fetches the same
 pages independently, flattens them with the DESIGN.md rules, and checks that the topic
 holds exactly N messages, keyed by id, each equal field by field to the flattened user
 (rejected users, if any, are on the dead-letter topic instead, with a reason header),
@@ -15,6 +15,7 @@ from ingest_support import (MockApi, check, expected_users, page_urls, read_topi
                             run_ingest, unique)
 
 N, BATCH = 12345, 1000
+NAT = "gb,ua,ir"  # includes Cyrillic and Persian text
 
 
 def main():
@@ -24,7 +25,7 @@ def main():
         t0 = int(time.time() * 1000)
         rc, summary, err = run_ingest("--source", mock.url, "-t", topic, "--count", str(N),
                                       "--batch", str(BATCH), "--seed", seed,
-                                      "--concurrency", "4")
+                                      "--concurrency", "4", "--nat", NAT)
         t1 = int(time.time() * 1000)
         check(rc == 0, "ingest exit %d, stderr:\n%s" % (rc, err[-3000:]))
         check(summary is not None, "no JSON summary on stdout")
@@ -35,7 +36,7 @@ def main():
         check(s["dlq_produced"] == s["rejected"], "dead letters not all acknowledged: %r" % s)
         check(s["pages_ok"] == 13 and s["requests"] == 13, "13 pages expected: %r" % s)
 
-        expected = expected_users(page_urls(mock.url, N, BATCH, seed))
+        expected = expected_users(page_urls(mock.url, N, BATCH, seed, NAT))
     finally:
         mock.stop()
     check(len(expected) == N, "independent fetch gave %d users" % len(expected))

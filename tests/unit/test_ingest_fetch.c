@@ -230,6 +230,9 @@ static void classification_table(void **state) {
     assert_int_equal(sl_fetch_classify(CURLE_OK, 200, 0, 0, SL_API_ERR_NO_RESULTS, &r),
                      SL_OUTCOME_MALFORMED);
     assert_int_equal(r, 1);
+    assert_int_equal(sl_fetch_classify(CURLE_OK, 200, 0, 0, SL_API_ERR_TOO_LARGE, &r),
+                     SL_OUTCOME_TOO_LARGE);
+    assert_int_equal(r, 0);
     assert_int_equal(sl_fetch_classify(CURLE_OK, 200, 0, 0, SL_API_ERR_OK, &r), SL_OUTCOME_OK);
     assert_int_equal(r, 0);
     /* An abort by the write callback wins over curl's CURLE_WRITE_ERROR. */

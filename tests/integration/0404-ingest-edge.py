@@ -8,6 +8,8 @@
              page is retried and the run completes.
   toolarge   a body over --max-body (announced by Content-Length, or not) is a failed
              request, not a crash: exit 1, the page counted as failed, nothing produced.
+  slow       a response slower than --timeout is a timeout, retried.
+  404        a client error is not retried: the page fails, fetching stops, exit 1.
 """
 import email.utils
 import http.server
@@ -97,6 +99,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.send_body(200, b'{"error":"Uh oh, something has gone wrong (test 0404)"}')
             else:
                 self.send_body(200, json.dumps(good).encode())
+        elif u.path == "/slow/":
+            if attempt == 1:
+                time.sleep(2)  # longer than the client's --timeout: it must give up and retry
+            try:
+                self.send_body(200, json.dumps(good).encode())
+            except (BrokenPipeError, ConnectionResetError):
+                pass
         elif u.path in ("/toolarge/", "/toolarge-stream/"):
             big = json.dumps({"results": [user(i) for i in range(5000)]}).encode()
             self.send_body(200, big, length=(u.path == "/toolarge/"))
@@ -181,6 +190,28 @@ def main():
             check("body larger than the cap" in err or "Maximum file size exceeded" in err,
                   "%s: no reason logged: %s" % (path, err[-1500:]))
         print("ok toolarge: failed request, exit 1, nothing produced")
+
+        # A request over --timeout is a timeout, retried; the run completes.
+        topic = unique("0404_slow")
+        rc, summary, err = run_ingest("--source", base + "/slow/", "-t", topic, "--count", "4",
+                                      "--batch", "2", "--timeout", "0.5", *common)
+        check(rc == 0, "slow: exit %d: %s" % (rc, err[-2000:]))
+        s = summary["summary"]
+        check(s["requests_by"] == {"ok": 2, "timeout": 2} and s["produced"] == 4,
+              "slow: %r" % s)
+        print("ok slow: timeouts retried")
+
+        # A 4xx other than 408/429 is not retried: the page fails, fetching stops, exit 1.
+        topic = unique("0404_404")
+        rc, summary, err = run_ingest("--source", base + "/nothing-here/", "-t", topic,
+                                      "--count", "1000", "--batch", "10", "--concurrency", "1",
+                                      *common)
+        check(rc == 1, "404: exit %d, want 1" % rc)
+        s = summary["summary"]
+        check(s["requests_by"] == {"http_4xx": 1} and s["pages_failed"] == 1 and
+              s["retries"] == 0, "404: %r" % s)
+        check("giving up after a client error" in err and "HTTP 404" in err, "404: %s" % err)
+        print("ok 404: not retried, run stopped, exit 1")
     finally:
         srv.shutdown()
 

@@ -32,7 +32,8 @@ static void mock_usage(FILE *out) {
             "seed and page; faults can be injected to see how a client copes.\n"
             "\n"
             "Endpoints: GET /api/ and /api/1.4/ (?results=1..5000&seed=S&page=P&nat=US,DE\n"
-            "           &inc=FIELDS&exc=FIELDS&noinfo), GET /metrics, GET /healthz\n"
+            "           &gender=male|female&inc=FIELDS&exc=FIELDS&noinfo),\n"
+            "           GET /metrics, GET /healthz. See docs/mock-api.md.\n"
             "\n"
             "  -l, --listen HOST:PORT   where to listen (default 127.0.0.1:8000; port 0 picks one)\n"
             "      --threads N          polling threads; 0 = one thread per connection (default)\n"
@@ -259,6 +260,7 @@ int cmd_mock_api(int argc, char **argv) {
         struct timespec ts = {0, 100 * 1000000L};
         nanosleep(&ts, NULL);
     }
+    sl_mockapi_stop(m); /* requests in progress are answered and counted */
     sl_mockapi_stats_t st;
     sl_mockapi_stats(m, &st);
     sl_mockapi_free(m);

@@ -56,19 +56,20 @@ typedef struct sl_mockgen_req_s {
     uint32_t nat_mask;                  /* bit i: sl_mock_nats[i]; never 0 */
     uint32_t fields;                    /* SL_MOCKGEN_FBIT_* bits */
     int info;                           /* write the info block (0 with ?noinfo) */
+    int gender;                         /* 0 either, 1 male only, 2 female only */
     int now_year;                       /* ages are now_year - birth year */
 } sl_mockgen_req_t;
 
 /* Query parameters as received (each may be NULL). */
 typedef struct sl_mockgen_args_s {
-    const char *results, *seed, *page, *nat, *inc, *exc, *noinfo;
+    const char *results, *seed, *page, *nat, *inc, *exc, *noinfo, *gender;
 } sl_mockgen_args_t;
 
 /* Turns query parameters into a request, with the real API's rules (docs/mock-api.md):
  * results missing, not a number or outside 1..5000 -> 1; page missing, invalid or outside
  * 1..10000 -> 1; nat a comma list, and any unknown code voids the whole list (all
  * nationalities); a seed longer than 64 bytes is cut; no seed -> 16 hex digits from
- * random_seed. */
+ * random_seed; gender "male" or "female" only counts without a seed (as in randomuser). */
 void sl_mockgen_req_from_args(sl_mockgen_req_t *req, const sl_mockgen_args_t *args,
                               uint64_t random_seed, int now_year);
 
@@ -156,7 +157,11 @@ uint16_t sl_mockapi_port(const sl_mockapi_t *m);
 /* A snapshot of the counters. */
 void sl_mockapi_stats(const sl_mockapi_t *m, sl_mockapi_stats_t *out);
 
-/* Stops serving (in-flight requests finish, added latency is cut short) and frees. */
+/* Stops serving: added latency is cut short, requests in progress are answered (for up to
+ * 5 s), connections are closed. Counters stay readable. Safe to call twice. */
+void sl_mockapi_stop(sl_mockapi_t *m);
+
+/* Stops if needed and frees. NULL is allowed. */
 void sl_mockapi_free(sl_mockapi_t *m);
 
 #endif

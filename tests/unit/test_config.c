@@ -91,6 +91,25 @@ static void precedence(void **state) {
     env_clear();
 }
 
+/* The file path: -F wins over SLUICE_CONFIG whatever the order. */
+static void file_path_precedence(void **state) {
+    (void)state;
+    char err[256];
+    env_clear();
+    fake_env[0][0] = "SLUICE_CONFIG", fake_env[0][1] = "from-env.conf";
+    sl_config_t *cfg = fresh();
+    assert_null(sl_config_file_path(cfg));
+    assert_int_equal(sl_config_load_env(cfg, fake_getenv, err, sizeof err), SL_CONFIG_ERR_OK);
+    assert_string_equal(sl_config_file_path(cfg), "from-env.conf");
+    char *argv[] = {"ingest", "--config=flag.conf", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 2, argv, err, sizeof err), SL_CONFIG_ERR_OK);
+    assert_string_equal(sl_config_file_path(cfg), "flag.conf");
+    assert_int_equal(sl_config_load_env(cfg, fake_getenv, err, sizeof err), SL_CONFIG_ERR_OK);
+    assert_string_equal(sl_config_file_path(cfg), "flag.conf");
+    sl_config_free(cfg);
+    env_clear();
+}
+
 static void flag_forms(void **state) {
     (void)state;
     char err[256] = "";
@@ -274,6 +293,7 @@ int main(void) {
         cmocka_unit_test(defaults),
         cmocka_unit_test(precedence),
         cmocka_unit_test(flag_forms),
+        cmocka_unit_test(file_path_precedence),
         cmocka_unit_test(properties_by_namespace_and_precedence),
         cmocka_unit_test(errors),
         cmocka_unit_test(file_limits),

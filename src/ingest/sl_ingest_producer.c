@@ -177,13 +177,46 @@ static sl_produce_res_t result(sl_producer_t *p, rd_kafka_resp_err_t err) {
     return SL_PRODUCE_FAILED;
 }
 
+/* rd_kafka_produceva() rather than the RD_KAFKA_V_* macros: same call, no GNU statement
+ * expressions in our code (clang -Wpedantic flags those). */
+static rd_kafka_resp_err_t produce(sl_producer_t *p, rd_kafka_topic_t *rkt, const char *key,
+                                   size_t key_len, const char *value, size_t value_len,
+                                   int64_t timestamp_ms, rd_kafka_headers_t *headers,
+                                   void *tag) {
+    rd_kafka_vu_t vu[7];
+    size_t n = 0;
+    vu[n].vtype = RD_KAFKA_VTYPE_RKT;
+    vu[n++].u.rkt = rkt;
+    vu[n].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
+    vu[n++].u.i = RD_KAFKA_MSG_F_COPY;
+    if (key_len) {
+        vu[n].vtype = RD_KAFKA_VTYPE_KEY;
+        vu[n].u.mem.ptr = (void *)key;
+        vu[n++].u.mem.size = key_len;
+    }
+    vu[n].vtype = RD_KAFKA_VTYPE_VALUE;
+    vu[n].u.mem.ptr = (void *)value;
+    vu[n++].u.mem.size = value_len;
+    vu[n].vtype = RD_KAFKA_VTYPE_TIMESTAMP;
+    vu[n++].u.i64 = timestamp_ms;
+    vu[n].vtype = RD_KAFKA_VTYPE_OPAQUE;
+    vu[n++].u.ptr = tag;
+    if (headers) {
+        vu[n].vtype = RD_KAFKA_VTYPE_HEADERS;
+        vu[n++].u.headers = headers;
+    }
+    rd_kafka_error_t *error = rd_kafka_produceva(p->rk, vu, n);
+    if (!error)
+        return RD_KAFKA_RESP_ERR_NO_ERROR;
+    rd_kafka_resp_err_t err = rd_kafka_error_code(error);
+    rd_kafka_error_destroy(error);
+    return err;
+}
+
 sl_produce_res_t sl_producer_send(sl_producer_t *p, const char *key, size_t key_len,
                                   const char *value, size_t value_len, int64_t timestamp_ms) {
-    rd_kafka_resp_err_t err = rd_kafka_producev(
-        p->rk, RD_KAFKA_V_RKT(p->main), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_KEY(key, key_len), RD_KAFKA_V_VALUE((void *)value, value_len),
-        RD_KAFKA_V_TIMESTAMP(timestamp_ms), RD_KAFKA_V_OPAQUE(&tag_main), RD_KAFKA_V_END);
-    return result(p, err);
+    return result(p, produce(p, p->main, key, key_len, value, value_len, timestamp_ms, NULL,
+                             &tag_main));
 }
 
 sl_produce_res_t sl_producer_send_dlq(sl_producer_t *p, const char *key, size_t key_len,
@@ -195,11 +228,8 @@ sl_produce_res_t sl_producer_send_dlq(sl_producer_t *p, const char *key, size_t 
         rd_kafka_header_add(h, "field", -1, sl_field_name(field), -1);
     if (source)
         rd_kafka_header_add(h, "source", -1, source, -1);
-    rd_kafka_resp_err_t err = rd_kafka_producev(
-        p->rk, RD_KAFKA_V_RKT(p->dlq), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_KEY(key_len ? key : NULL, key_len), RD_KAFKA_V_VALUE((void *)value, value_len),
-        RD_KAFKA_V_TIMESTAMP(timestamp_ms), RD_KAFKA_V_HEADERS(h), RD_KAFKA_V_OPAQUE(&tag_dlq),
-        RD_KAFKA_V_END);
+    rd_kafka_resp_err_t err =
+        produce(p, p->dlq, key, key_len, value, value_len, timestamp_ms, h, &tag_dlq);
     if (err)
         rd_kafka_headers_destroy(h); /* ownership passes only on success */
     return result(p, err);

@@ -90,9 +90,14 @@ static int produce_slot(sl_producer_t *p, sl_fetch_slot_t *s, sl_ingest_stats_t 
         sl_produce_res_t res;
         if (r->reject == SL_REJECT_NONE)
             res = sl_producer_send(p, key, r->key_len, val, r->val_len, s->fetched_at_ms);
-        else
+        else if (r->raw_len) /* the user as the API sent it */
+            res = sl_producer_send_dlq(p, key, r->key_len, s->body + r->raw_off, r->raw_len,
+                                       s->fetched_at_ms, (sl_reject_t)r->reject,
+                                       (sl_field_t)r->field, s->url, "api");
+        else /* could not be delimited: as far as it was flattened */
             res = sl_producer_send_dlq(p, key, r->key_len, val, r->val_len, s->fetched_at_ms,
-                                       (sl_reject_t)r->reject, (sl_field_t)r->field, s->url);
+                                       (sl_reject_t)r->reject, (sl_field_t)r->field, s->url,
+                                       "record");
         if (res == SL_PRODUCE_QUEUE_FULL) {
             st->queue_full++;
             return 0;

@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 
 #include "sl_backoff.h"
+#include "sl_ingest_raw.h"
 #include "sl_record_json.h"
 
 struct sl_fetcher_s {
@@ -97,6 +98,9 @@ static int on_user(void *opaque, size_t index, const sl_record_t *rec, sl_reject
     s->arena_len += vlen;
     r->reject = (uint8_t)reject;
     r->field = (int8_t)field;
+    r->raw_off = r->raw_len = 0;
+    if (reject != SL_REJECT_NONE)
+        s->n_rejects++;
     s->n_recs++;
     return 0;
 }
@@ -144,6 +148,23 @@ static size_t on_body(char *ptr, size_t size, size_t n, void *ud) {
                  s->owner->conf.max_body);
         return 0;
     }
+    if (s->body_bytes + len > s->body_cap) {
+        size_t want = s->body_cap ? s->body_cap : 65536;
+        while (want < s->body_bytes + len)
+            want *= 2;
+        if (want > s->owner->conf.max_body)
+            want = s->owner->conf.max_body;
+        char *nb = realloc(s->body, want);
+        if (!nb) {
+            s->aborted = 1;
+            s->abort_outcome = SL_OUTCOME_OTHER;
+            snprintf(s->detail, sizeof s->detail, "out of memory for the body");
+            return 0;
+        }
+        s->body = nb;
+        s->body_cap = want;
+    }
+    memcpy(s->body + s->body_bytes, ptr, len);
     s->body_bytes += len;
     char err[200];
     err[0] = '\0';
@@ -195,8 +216,9 @@ sl_fetcher_t *sl_fetcher_new(const sl_fetch_conf_t *conf, char *errstr, size_t e
         if (s->parser) /* ours is checked first; the parser's own cap must not be lower */
             sl_api_parser_set_max_body(s->parser, f->conf.max_body);
         s->recs = malloc(f->conf.batch * sizeof *s->recs);
+        s->ranges = malloc(f->conf.batch * sizeof *s->ranges);
         s->recs_cap = f->conf.batch;
-        if (!s->easy || !s->parser || !s->recs) {
+        if (!s->easy || !s->parser || !s->recs || !s->ranges) {
             snprintf(errstr, errstr_size, "cannot create the HTTP client (out of memory)");
             sl_fetcher_free(f);
             return NULL;
@@ -216,7 +238,9 @@ void sl_fetcher_free(sl_fetcher_t *f) {
             curl_easy_cleanup(s->easy);
         sl_api_parser_free(s->parser);
         free(s->recs);
+        free(s->ranges);
         free(s->arena);
+        free(s->body);
     }
     free(f->slots);
     if (f->multi)
@@ -236,6 +260,7 @@ int sl_fetcher_start(sl_fetcher_t *f, sl_fetch_slot_t *s) {
     curl_easy_reset(e);
     sl_api_parser_reset(s->parser);
     s->n_recs = 0;
+    s->n_rejects = 0;
     s->arena_len = 0;
     s->body_bytes = 0;
     s->aborted = 0;
@@ -337,6 +362,20 @@ sl_ingest_outcome_t sl_fetch_classify(int curl_code, long http_status, int abort
     }
 }
 
+/* Points each rejected record at its user object's original bytes in the body. */
+static void delimit_rejects(sl_fetch_slot_t *s) {
+    long n = sl_raw_results(s->body, s->body_bytes, s->ranges, s->recs_cap);
+    if (n != (long)s->n_recs)
+        return; /* cannot match positions to users: keep the flattened form */
+    for (size_t k = 0; k < s->n_recs; k++) {
+        sl_fetch_rec_t *r = &s->recs[k];
+        if (r->reject != SL_REJECT_NONE && s->ranges[k].len <= SL_FETCH_RAW_MAX) {
+            r->raw_off = s->ranges[k].off;
+            r->raw_len = s->ranges[k].len;
+        }
+    }
+}
+
 /* Fills the outcome of a finished transfer. */
 static void finish(sl_fetcher_t *f, sl_fetch_slot_t *s, CURLcode rc) {
     s->seconds = (double)(mono_us() - s->started_us) / 1e6;
@@ -371,6 +410,8 @@ static void finish(sl_fetcher_t *f, sl_fetch_slot_t *s, CURLcode rc) {
         snprintf(s->detail, sizeof s->detail, "HTTP %ld%s%.200s", s->http_status,
                  s->errbody_len ? ": " : "", s->errbody);
     }
+    if (s->outcome == SL_OUTCOME_OK && s->n_rejects)
+        delimit_rejects(s);
     if (s->retry_after[0]) {
         uint64_t ms;
         if (sl_retry_after_parse(s->retry_after, time(NULL), &ms) == 0) {

@@ -25,9 +25,15 @@
 typedef struct {
     uint32_t key_off, key_len; /* the id (empty if the user had none) */
     uint32_t val_off, val_len; /* the record as JSON */
+    uint32_t raw_off, raw_len; /* rejected users: the user object as sent, in the slot's
+                                  body buffer; raw_len 0 if it could not be delimited */
     uint8_t reject;            /* sl_reject_t; SL_REJECT_NONE for good records */
     int8_t field;              /* sl_field_t at fault, or SL_FIELD_NONE */
 } sl_fetch_rec_t;
+
+/* Longest original user object kept for the dead-letter topic; a longer one is
+ * dead-lettered in its flattened form. */
+#define SL_FETCH_RAW_MAX 65536
 
 typedef enum {
     SL_SLOT_FREE = 0, /* no page */
@@ -61,9 +67,12 @@ typedef struct sl_fetch_slot_s {
     /* results (valid in DONE/PRODUCING with outcome OK) */
     sl_fetch_rec_t *recs;
     size_t n_recs;
+    size_t n_rejects;
     char *arena;
+    char *body;        /* the body as received (kept to dead-letter original bytes) */
     /* private */
-    size_t recs_cap, arena_len, arena_cap;
+    size_t recs_cap, arena_len, arena_cap, body_cap;
+    struct sl_raw_range_s *ranges; /* scratch for delimiting users, recs_cap entries */
     void *easy;
     sl_api_parser_t *parser;
     struct sl_fetcher_s *owner;

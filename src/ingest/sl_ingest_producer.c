@@ -221,13 +221,16 @@ sl_produce_res_t sl_producer_send(sl_producer_t *p, const char *key, size_t key_
 
 sl_produce_res_t sl_producer_send_dlq(sl_producer_t *p, const char *key, size_t key_len,
                                       const char *value, size_t value_len, int64_t timestamp_ms,
-                                      sl_reject_t reason, sl_field_t field, const char *source) {
-    rd_kafka_headers_t *h = rd_kafka_headers_new(3);
+                                      sl_reject_t reason, sl_field_t field, const char *source,
+                                      const char *format) {
+    rd_kafka_headers_t *h = rd_kafka_headers_new(4);
     rd_kafka_header_add(h, "reason", -1, sl_reject_name(reason), -1);
     if (field != SL_FIELD_NONE)
         rd_kafka_header_add(h, "field", -1, sl_field_name(field), -1);
     if (source)
         rd_kafka_header_add(h, "source", -1, source, -1);
+    if (format)
+        rd_kafka_header_add(h, "format", -1, format, -1);
     rd_kafka_resp_err_t err =
         produce(p, p->dlq, key, key_len, value, value_len, timestamp_ms, h, &tag_dlq);
     if (err)

@@ -53,10 +53,13 @@ sl_produce_res_t sl_producer_send(sl_producer_t *p, const char *key, size_t key_
                                   const char *value, size_t value_len, int64_t timestamp_ms);
 
 /* Enqueues a rejected record on the dead-letter topic with headers "reason" (the reject
- * name), "field" (when known) and "source" (the page URL). Copied. */
+ * name), "field" (when known), "source" (the page URL) and "format" ("api": value is the
+ * user object as the API sent it; "record": the user as far as it could be flattened).
+ * Copied. */
 sl_produce_res_t sl_producer_send_dlq(sl_producer_t *p, const char *key, size_t key_len,
                                       const char *value, size_t value_len, int64_t timestamp_ms,
-                                      sl_reject_t reason, sl_field_t field, const char *source);
+                                      sl_reject_t reason, sl_field_t field, const char *source,
+                                      const char *format);
 
 /* Serves delivery reports, waiting at most timeout_ms. */
 void sl_producer_poll(sl_producer_t *p, int timeout_ms);

@@ -1,7 +1,8 @@
 """0404 ingest edge cases against a scripted HTTP server (no mock-api):
 
   dlq        invalid users go to <topic>.dlq, never to the topic, with a "reason" header,
-             counted per reason; good users of the same page go to the topic.
+             counted per reason, the value being the user's original bytes; good users of
+             the same page go to the topic.
   retryafter a 429 with Retry-After as an HTTP-date is honoured: the retry of that page
              arrives no earlier than the date.
   apierror   an {"error": ...} body is a failed request whose message is logged; the
@@ -140,14 +141,21 @@ def main():
             h = m.get("headers") or []
             hd = dict(zip(h[0::2], h[1::2]))
             reasons[hd.get("reason")] = reasons.get(hd.get("reason"), 0) + 1
-            rec = json.loads(m["payload"])
-            check(m["key"] == rec["id"], "dlq key != id")
+            # The value is the user object exactly as the API sent it.
+            orig = json.loads(m["payload"])
+            check(hd.get("format") == "api", "dlq format header %r" % hd)
+            check(m["key"] == orig["login"]["uuid"], "dlq key != login.uuid")
+            page, i = divmod(int(orig["login"]["username"][3:]), 1000)
+            want = (user(page * 1000 + i, email_addr="not-an-email") if i == 1
+                    else user(page * 1000 + i, first="  "))
+            check(orig == want, "dlq value differs from what was served: %r" % orig)
+            check(m["payload"] == json.dumps(want), "dlq bytes differ from the served bytes")
             want_field = "email" if hd.get("reason") == "bad_email" else "first_name"
             check(hd.get("field") == want_field, "dlq field header %r" % hd)
             check(hd.get("source", "").startswith(base + "/dlq/?results=5&seed=s&page="),
                   "dlq source header %r" % hd)
         check(reasons == {"bad_email": 3, "missing_name": 3}, "dlq reasons %r" % reasons)
-        print("ok dlq: 9 produced, 6 dead letters with reason/field/source headers")
+        print("ok dlq: 9 produced, 6 dead letters (original bytes) with reason/field/source headers")
 
         # Retry-After as an HTTP-date: the second attempt of a page never comes before it.
         topic = unique("0404_ra")

@@ -146,6 +146,14 @@ static void good_page_with_a_reject(void **state) {
         "\"phone\":\"555\",\"picture\":\"https://e.com/0.jpg\"}";
     assert_int_equal(s->recs[0].val_len, strlen(want));
     assert_memory_equal(s->arena + s->recs[0].val_off, want, strlen(want));
+    /* The rejected user keeps its original bytes; good users have none. */
+    char orig[1024];
+    user_json(1, "nope", orig, sizeof orig);
+    assert_int_equal(s->n_rejects, 1);
+    assert_int_equal(s->recs[1].raw_len, strlen(orig));
+    assert_memory_equal(s->body + s->recs[1].raw_off, orig, strlen(orig));
+    assert_int_equal(s->recs[0].raw_len, 0);
+    assert_int_equal(s->recs[2].raw_len, 0);
     /* The slot is reusable: a second page gives the same result, not appended. */
     s->state = SL_SLOT_FREE;
     s = fetch(f, url, 3);

@@ -215,8 +215,8 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
                     sl_fetcher_cancel(f, s);
             }
         }
-        /* Records still being handed over get flush_timeout after the stop, no more. */
-        /* A second signal (*stop >= 2) means: do not wait at all. */
+        /* Records still being handed over get flush_timeout after the stop, no more; a
+         * second signal (*stop >= 2) means: do not wait at all. */
         int hard_stop = c->stop && *c->stop >= 2;
         int abandon = !fetching && (hard_stop || now - stop_at > (uint64_t)c->flush_timeout_ms);
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -128,6 +129,11 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
     if (!c->source || !*c->source || !c->topic || !*c->topic || !c->brokers ||
         c->batch < 1 || c->batch > 5000 || c->concurrency < 1 || c->max_body < 1) {
         snprintf(errstr, errstr_size, "invalid ingest configuration");
+        return SL_INGEST_ERR_CONFIG;
+    }
+    if (strncasecmp(c->source, "http://", 7) != 0 && strncasecmp(c->source, "https://", 8) != 0) {
+        snprintf(errstr, errstr_size, "source must be an http:// or https:// URL, got '%.200s'",
+                 c->source);
         return SL_INGEST_ERR_CONFIG;
     }
     char dlq[512];

@@ -285,6 +285,9 @@ int sl_fetcher_start(sl_fetcher_t *f, sl_fetch_slot_t *s) {
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, f->conf.timeout_ms);
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->conf.max_body);
     curl_easy_setopt(e, CURLOPT_USERAGENT, f->user_agent);
+    /* Only the web, also after a redirect (no file://, no other schemes curl knows). */
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(e, CURLOPT_MAXREDIRS, 3L);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""); /* whatever curl can decode */
@@ -330,6 +333,11 @@ sl_ingest_outcome_t sl_fetch_classify(int curl_code, long http_status, int abort
     case CURLE_FILESIZE_EXCEEDED:
         *retriable = 0;
         return SL_OUTCOME_TOO_LARGE;
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_TOO_MANY_REDIRECTS:
+        *retriable = 0; /* asking again gives the same answer */
+        return SL_OUTCOME_OTHER;
     default:
         return SL_OUTCOME_OTHER;
     }

@@ -28,6 +28,9 @@ lines=$(wc -l <"$err")
 "$BIN" ingest --batch 5001 >/dev/null 2>"$err"; rc=$?
 [ "$rc" -eq 2 ] || fail "--batch 5001: exit $rc, want 2"
 grep -q "batch must be in 1..5000, got 5001" "$err" || fail "--batch 5001: $(cat "$err")"
+"$BIN" ingest --source file:///etc/passwd -b "127.0.0.1:$port" >/dev/null 2>"$err"; rc=$?
+[ "$rc" -eq 2 ] || fail "--source file://: exit $rc, want 2"
+grep -q "source must be an http:// or https:// URL" "$err" || fail "file source: $(cat "$err")"
 "$BIN" ingest -X linger.ms=5 >/dev/null 2>"$err"; rc=$?
 [ "$rc" -eq 2 ] || fail "-X without namespace: exit $rc, want 2"
 "$BIN" ingest -X kafka.no.such.property=1 -b "127.0.0.1:$port" >/dev/null 2>"$err"; rc=$?

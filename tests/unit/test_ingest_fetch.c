@@ -227,6 +227,9 @@ static void classification_table(void **state) {
     assert_int_equal(sl_fetch_classify(CURLE_FILESIZE_EXCEEDED, 200, 0, 0, 0, &r),
                      SL_OUTCOME_TOO_LARGE);
     assert_int_equal(r, 0);
+    assert_int_equal(sl_fetch_classify(CURLE_UNSUPPORTED_PROTOCOL, 0, 0, 0, 0, &r),
+                     SL_OUTCOME_OTHER);
+    assert_int_equal(r, 0);
     assert_int_equal(sl_fetch_classify(CURLE_OK, 408, 0, 0, 0, &r), SL_OUTCOME_TIMEOUT);
     assert_int_equal(r, 1);
     assert_int_equal(sl_fetch_classify(CURLE_OK, 500, 0, 0, 0, &r), SL_OUTCOME_HTTP_5XX);

@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "cql_int.h"
-#include "cql_test_util.h"
+#include "test_cql_util.h"
 
 typedef struct srv_s srv_t;
 typedef void (*script_fn)(srv_t *s, int fd);

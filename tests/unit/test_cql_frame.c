@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "cql_int.h"
-#include "cql_test_util.h"
+#include "test_cql_util.h"
 
 static void assert_frame(const cql_buf_t *b, size_t off, const uint8_t *want, size_t n) {
     assert_int_equal(b->len - off, n);

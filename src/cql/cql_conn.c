@@ -207,7 +207,9 @@ static void conn_fail(cql_conn_t *c, cql_err_t err, const char *fmt, ...) {
         vsnprintf(c->state_msg, sizeof c->state_msg, fmt, ap);
         va_end(ap);
     }
-    cql_log(c->conf, CQL_LOG_WARN, "%s:%d: %s", c->host, c->port, c->state_msg);
+    /* a failed attempt while a host is down is routine; losing a live one is not */
+    cql_log(c->conf, c->state == ST_READY ? CQL_LOG_WARN : CQL_LOG_DEBUG, "%s:%d: %s", c->host,
+            c->port, c->state_msg);
     conn_close(c);
     fail_all(c, err, c->state_msg);
 }

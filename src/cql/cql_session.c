@@ -240,8 +240,8 @@ static void sconn_check(cql_session_t *s, sconn_t *sc, int64_t now) {
     bool any = false;
     for (uint32_t i = 0; i < h->n_conns; i++)
         any |= h->conns[i].conn && cql_conn_is_ready(h->conns[i].conn);
-    if (h->up && !any)
-        cql_log(s->conf, CQL_LOG_WARN, "host %s:%d is down: %s", h->addr, h->port, msg);
+    if (h->up && !any) /* msg died with the connection; last_msg has a copy */
+        cql_log(s->conf, CQL_LOG_WARN, "host is down: %s", s->last_msg);
     h->up = any;
     h->next_attempt = now + h->backoff;
     h->backoff = h->backoff * 2 > s->conf->reconnect_max_ms ? s->conf->reconnect_max_ms

@@ -65,6 +65,7 @@ struct cql_conn_s {
     size_t in_off;   /* decoded so far */
     cql_buf_t scratch;
 
+    int64_t next_deadline; /* no request expires before this (a lower bound) */
     slot_t *slots;   /* index = stream id; 0 is the handshake's */
     uint32_t n_slots;
     int16_t *free_ids;
@@ -270,11 +271,8 @@ int64_t cql_conn_timeout_ms(const cql_conn_t *c) {
     int64_t next = -1;
     if (c->state != ST_READY)
         next = c->connect_deadline;
-    for (uint32_t i = 1; i < c->n_slots && c->inflight; i++) {
-        const slot_t *s = &c->slots[i];
-        if (s->busy && s->f && (next < 0 || s->deadline < next))
-            next = s->deadline;
-    }
+    if (c->inflight && c->next_deadline != INT64_MAX && (next < 0 || c->next_deadline < next))
+        next = c->next_deadline;
     if (next < 0)
         return -1;
     int64_t left = next - cql_now_ms();
@@ -325,6 +323,8 @@ static int submit_frame(cql_conn_t *c, const uint8_t *frame, size_t len, uint8_t
     s->f = f;
     s->waiter = 0;
     s->deadline = cql_now_ms() + (timeout_ms > 0 ? timeout_ms : c->conf->request_timeout_ms);
+    if (c->inflight == 0 || s->deadline < c->next_deadline)
+        c->next_deadline = s->deadline;
     s->prepared = prepared;
     if (prepared)
         cql_prepared_ref(prepared);
@@ -867,17 +867,27 @@ static void expire(cql_conn_t *c, int64_t now) {
                   (long long)c->conf->connect_timeout_ms);
         return;
     }
-    if (!c->inflight)
+    /* the scan is O(max_inflight): only when something can have expired */
+    if (!c->inflight || now < c->next_deadline)
         return;
+    int64_t next = INT64_MAX;
+    c->next_deadline = INT64_MAX; /* submissions from callbacks lower it */
     for (uint32_t i = 1; i < c->n_slots; i++) {
         slot_t *s = &c->slots[i];
-        if (!s->busy || !s->f || s->deadline > now)
+        if (!s->busy || !s->f)
             continue;
+        if (s->deadline > now) {
+            if (s->deadline < next)
+                next = s->deadline;
+            continue;
+        }
         cql_future_t *f = s->f;
         s->f = NULL;
         s->orphan = true; /* keep the id until the server answers */
         cql_future_complete(f, CQL_ERR_TIMEOUT, "request timed out", NULL);
     }
+    if (next < c->next_deadline)
+        c->next_deadline = next;
 }
 
 static void finish_connect(cql_conn_t *c) {

@@ -4,6 +4,7 @@
  * only for idempotent statements, and the schema agreement wait after DDL. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -382,6 +383,34 @@ static void test_schema_agreement(void **state) {
     cql_stmt_free(st);
 }
 
+static int completed;
+static void on_done(cql_future_t *f, void *opaque) {
+    (void)opaque;
+    if (cql_future_error(f) == CQL_OK)
+        completed++;
+    cql_future_free(f); /* freeing inside the callback is allowed */
+}
+
+/* The session as one fd in a caller's poll loop, completions by callback. */
+static void test_external_event_loop(void **state) {
+    (void)state;
+    cql_stmt_t *st = cql_stmt_new("INSERT RR", 0);
+    completed = 0;
+    for (int i = 0; i < 50; i++) {
+        cql_future_t *f;
+        assert_int_equal(cql_session_query(sess, st, &f), CQL_OK);
+        cql_future_set_callback(f, on_done, NULL);
+    }
+    cql_stmt_free(st);
+    struct pollfd pfd = {.fd = cql_session_fd(sess), .events = POLLIN};
+    for (int i = 0; i < 1000 && completed < 50; i++) {
+        int64_t t = cql_session_timeout_ms(sess);
+        poll(&pfd, 1, t < 0 || t > 100 ? 100 : (int)t);
+        assert_int_equal(cql_session_step(sess), CQL_OK);
+    }
+    assert_int_equal(completed, 50);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_discovery),
@@ -389,6 +418,7 @@ int main(void) {
         cmocka_unit_test(test_token_aware),
         cmocka_unit_test(test_idempotent_retry),
         cmocka_unit_test(test_schema_agreement),
+        cmocka_unit_test(test_external_event_loop),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -287,7 +287,7 @@ cql_conf_t *cql_conf_dup(const cql_conf_t *conf);
  *   consistency             default consistency (local_quorum)
  *   connect_timeout_ms      (5000)
  *   request_timeout_ms      (12000), per request
- *   max_inflight            per connection, 1..32768 (1024)
+ *   max_inflight            per connection, 1..32767 (1024)
  *   max_frame_size          cap on a response body in bytes (268435456)
  *   connections_per_host    (1)
  *   reconnect_base_ms, reconnect_max_ms   exponential backoff (500, 30000)
@@ -446,7 +446,9 @@ bool cql_future_ready(const cql_future_t *f);
 /* Drives the owning connection or session until the future completes or timeout_ms
  * passes (negative: no limit). Returns the future's error, or CQL_ERR_PENDING. */
 cql_err_t cql_future_wait(cql_future_t *f, int64_t timeout_ms);
-/* Called once from within a step (or at once if already complete). */
+/* Called once from within a step (or at once if already complete). The callback may
+ * free the future and submit new requests, but must not free the connection or
+ * session that runs it. */
 void cql_future_set_callback(cql_future_t *f, cql_future_cb_t cb, void *opaque);
 /* CQL_ERR_PENDING until complete. */
 cql_err_t cql_future_error(const cql_future_t *f);

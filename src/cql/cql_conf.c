@@ -176,7 +176,7 @@ cql_err_t cql_conf_set(cql_conf_t *c, const char *name, const char *v, char *err
         {"port", 1, 65535},
         {"connect_timeout_ms", 1, INT32_MAX},
         {"request_timeout_ms", 1, INT32_MAX},
-        {"max_inflight", 1, 32768},
+        {"max_inflight", 1, 32767}, /* stream ids are positive int16 */
         {"max_frame_size", 1024, INT32_MAX},
         {"connections_per_host", 1, 64},
         {"reconnect_base_ms", 1, INT32_MAX},

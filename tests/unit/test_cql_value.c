@@ -308,6 +308,8 @@ static void test_conf(void **state) {
     assert_int_equal(cql_conf_set(c, "consistency", "LOCAL_ONE", err, sizeof err), CQL_OK);
     assert_int_equal(c->consistency, CQL_CONSISTENCY_LOCAL_ONE);
     assert_int_equal(cql_conf_set(c, "tls.verify", "maybe", err, sizeof err), CQL_ERR_CONF);
+    assert_int_equal(cql_conf_set(c, "max_inflight", "32767", err, sizeof err), CQL_OK);
+    assert_int_equal(cql_conf_set(c, "max_inflight", "32768", err, sizeof err), CQL_ERR_CONF);
     assert_int_equal(cql_conf_set(c, "nope", "1", err, sizeof err), CQL_ERR_CONF);
     assert_string_equal(err, "unknown property \"nope\"");
     assert_int_equal(cql_conf_set(c, "username", "u", err, sizeof err), CQL_OK);

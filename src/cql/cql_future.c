@@ -8,10 +8,21 @@
 
 #include "cql_int.h"
 
+/* Freed futures are kept for reuse, per thread and bounded, so that a steady stream of
+ * requests allocates none. */
+#define FUTURE_POOL_MAX 1024
+static _Thread_local cql_future_t *pool;
+static _Thread_local size_t pool_n;
+
 cql_future_t *cql_future_new(void *owner, cql_drive_fn drive) {
-    cql_future_t *f = calloc(1, sizeof *f);
-    if (!f)
+    cql_future_t *f = pool;
+    if (f) {
+        pool = f->link;
+        pool_n--;
+        memset(f, 0, sizeof *f);
+    } else if (!(f = calloc(1, sizeof *f))) {
         return NULL;
+    }
     f->err = CQL_ERR_PENDING;
     f->owner = owner;
     f->drive = drive;
@@ -23,6 +34,12 @@ static void future_destroy(cql_future_t *f) {
     cql_server_error_clear(&f->server);
     cql_result_free(f->result);
     cql_prepared_free(f->prepared);
+    if (CQL_POOLING && pool_n < FUTURE_POOL_MAX) {
+        f->link = pool;
+        pool = f;
+        pool_n++;
+        return;
+    }
     free(f);
 }
 

@@ -13,6 +13,19 @@
 
 #include "cql.h"
 
+/* Reuse of freed futures and request records; off under AddressSanitizer so that a
+ * use after free is still caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#define CQL_POOLING 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CQL_POOLING 0
+#endif
+#endif
+#ifndef CQL_POOLING
+#define CQL_POOLING 1
+#endif
+
 /* ---- growable output buffer with a hard cap; errors are sticky ---------------------- */
 
 typedef struct {

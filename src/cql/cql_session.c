@@ -67,6 +67,9 @@ struct cql_session_s {
     bool registered;
     bool closing;
     sreq_t *reqs; /* in flight, doubly linked */
+    sreq_t *spare; /* finished request records kept for reuse */
+    size_t n_spare;
+    size_t n_agree; /* requests waiting for schema agreement */
     cql_err_t last_err;
     char last_msg[512];
 };
@@ -78,8 +81,7 @@ struct sreq_s {
     sreq_t *prev, *next;
     cql_future_t *user;
     cql_future_t *inner;
-    uint8_t *frame;
-    size_t len;
+    cql_buf_t frame; /* the encoded request, kept for retries */
     int kind;
     cql_prepared_t *prepared;
     bool idempotent;
@@ -488,13 +490,46 @@ static void sreq_unlink(sreq_t *r) {
     r->prev = r->next = NULL;
 }
 
+#define SPARE_MAX 4096
+
+static sreq_t *sreq_new(cql_session_t *s) {
+    sreq_t *r = s->spare;
+    if (r) {
+        s->spare = r->next;
+        s->n_spare--;
+        cql_buf_t keep = r->frame;
+        memset(r, 0, sizeof *r);
+        r->frame = keep;
+        r->frame.len = 0;
+        r->frame.failed = false;
+    } else {
+        r = calloc(1, sizeof *r);
+        if (!r)
+            return NULL;
+        cql_buf_init(&r->frame, 0);
+    }
+    r->s = s;
+    return r;
+}
+
 static void sreq_free(sreq_t *r) {
+    cql_session_t *s = r->s;
     sreq_unlink(r);
+    if (r->phase == SREQ_AGREE)
+        s->n_agree--;
     cql_future_free(r->agree_local);
     cql_future_free(r->agree_peers);
     cql_future_free(r->ddl);
     cql_prepared_free(r->prepared);
-    free(r->frame);
+    r->agree_local = r->agree_peers = r->ddl = NULL;
+    r->prepared = NULL;
+    if (CQL_POOLING && s->n_spare < SPARE_MAX && !s->closing && r->frame.cap <= 65536) {
+        r->next = s->spare;
+        s->spare = r;
+        s->n_spare++;
+        return;
+    }
+    cql_buf_free(&r->frame);
     free(r);
 }
 
@@ -645,6 +680,7 @@ static void inner_done(cql_future_t *f, void *opaque) {
     if (err == CQL_OK && res && cql_result_kind(res) == CQL_RESULT_SCHEMA_CHANGE && !s->closing) {
         r->ddl = f;
         r->phase = SREQ_AGREE;
+        s->n_agree++;
         r->agree_deadline = cql_now_ms() + s->conf->schema_agreement_timeout_ms;
         agree_check(r);
         return;
@@ -672,8 +708,8 @@ static bool sreq_send(sreq_t *r) {
         }
         r->attempts++;
         r->last_host = sc->host;
-        cql_err_t err = cql_conn_submit_encoded(sc->conn, r->frame, r->len, r->kind, r->prepared,
-                                                left, f);
+        cql_err_t err = cql_conn_submit_encoded(sc->conn, r->frame.data, r->frame.len, r->kind,
+                                                r->prepared, left, f);
         if (err == CQL_OK) {
             r->inner = f;
             cql_future_set_callback(f, inner_done, r);
@@ -693,23 +729,20 @@ static cql_err_t submit(cql_session_t *s, const uint8_t *frame, size_t len, int 
                         cql_prepared_t *prepared, bool idempotent, int64_t timeout_ms,
                         const uint8_t *rk, size_t rk_len, cql_future_t **out) {
     *out = NULL;
-    sreq_t *r = calloc(1, sizeof *r);
+    sreq_t *r = sreq_new(s);
     if (!r)
         return CQL_ERR_NOMEM;
-    r->frame = malloc(len);
+    cql_buf_put(&r->frame, frame, len);
     r->user = cql_future_new(s, session_drive);
-    if (!r->frame || !r->user) {
-        free(r->frame);
+    if (r->frame.failed || !r->user) {
         if (r->user) {
             cql_future_complete(r->user, CQL_ERR_NOMEM, NULL, NULL);
             cql_future_free(r->user);
         }
+        cql_buf_free(&r->frame);
         free(r);
         return CQL_ERR_NOMEM;
     }
-    memcpy(r->frame, frame, len);
-    r->len = len;
-    r->s = s;
     r->kind = kind;
     r->idempotent = idempotent;
     r->phase = SREQ_RUN;
@@ -881,6 +914,12 @@ void cql_session_free(cql_session_t *s) {
         sreq_finish(r, NULL, CQL_ERR_CLOSED, "session closed");
         sreq_free(r);
     }
+    while (s->spare) {
+        sreq_t *r = s->spare;
+        s->spare = r->next;
+        cql_buf_free(&r->frame);
+        free(r);
+    }
     for (size_t i = 0; i < s->n_hosts; i++) {
         free(s->hosts[i]->conns);
         free(s->hosts[i]->tokens);
@@ -921,7 +960,7 @@ int64_t cql_session_timeout_ms(const cql_session_t *s) {
             }
         }
     }
-    for (sreq_t *r = s->reqs; r; r = r->next) {
+    for (sreq_t *r = s->n_agree ? s->reqs : NULL; r; r = r->next) {
         if (r->phase == SREQ_AGREE && r->agree_next) {
             int64_t t = r->agree_next > now ? r->agree_next - now : 0;
             if (best < 0 || t < best)
@@ -963,7 +1002,7 @@ static void housekeeping(cql_session_t *s) {
         }
         sconn_watch(s, s->control);
     }
-    for (sreq_t *r = s->reqs, *next; r; r = next) {
+    for (sreq_t *r = s->n_agree ? s->reqs : NULL, *next; r; r = next) {
         next = r->next;
         if (r->phase == SREQ_AGREE && r->agree_next && now >= r->agree_next)
             agree_check(r);
@@ -1023,15 +1062,19 @@ cql_err_t cql_session_connect_wait(cql_session_t *s, int64_t timeout_ms, char *e
 
 cql_err_t cql_session_wait_schema_agreement(cql_session_t *s, int64_t timeout_ms) {
     /* a no-op statement through the agreement machinery */
-    sreq_t *r = calloc(1, sizeof *r);
+    sreq_t *r = sreq_new(s);
     if (!r)
         return CQL_ERR_NOMEM;
-    r->s = s;
     r->user = cql_future_new(s, session_drive);
     r->ddl = cql_future_new(s, session_drive);
     if (!r->user || !r->ddl) {
+        if (r->ddl)
+            cql_future_complete(r->ddl, CQL_ERR_NOMEM, NULL, NULL);
+        if (r->user)
+            cql_future_complete(r->user, CQL_ERR_NOMEM, NULL, NULL);
         cql_future_free(r->ddl);
         cql_future_free(r->user);
+        cql_buf_free(&r->frame);
         free(r);
         return CQL_ERR_NOMEM;
     }
@@ -1042,6 +1085,7 @@ cql_err_t cql_session_wait_schema_agreement(cql_session_t *s, int64_t timeout_ms
         s->reqs->prev = r;
     s->reqs = r;
     r->phase = SREQ_AGREE;
+    s->n_agree++;
     r->agree_deadline = cql_now_ms() + timeout_ms;
     cql_future_t *u = r->user;
     agree_check(r);

@@ -520,6 +520,109 @@ static void test_future_freed_before_completion(void **state) {
     free(s);
 }
 
+/* Responses split at every byte boundary and several frames in one write: the frame
+ * parser must reassemble both. */
+static void script_dribble(srv_t *s, int fd) {
+    srv_handshake(fd);
+    tb_t body;
+    int16_t st[3];
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(srv_read(fd, &st[i], &body), CQL_OP_QUERY);
+    /* first answer one byte per write */
+    tb_t t = {.n = 0};
+    uint8_t h[9] = {0x84, 0, (uint8_t)((uint16_t)st[0] >> 8), (uint8_t)st[0], CQL_OP_RESULT};
+    tb_raw(&t, h, 9);
+    size_t len_at = t.n - 4;
+    tb_u32(&t, CQL_RESULT_ROWS);
+    tb_u32(&t, CQL_META_GLOBAL_TABLES);
+    tb_u32(&t, 1);
+    tb_str(&t, "ks");
+    tb_str(&t, "t");
+    tb_str(&t, "v");
+    tb_u16(&t, CQL_TYPE_VARCHAR);
+    tb_u32(&t, 1);
+    tb_bytes(&t, "dribbled", 8);
+    cql_wr_u32(t.b + len_at, (uint32_t)(t.n - 9));
+    for (size_t i = 0; i < t.n; i++) {
+        assert_int_equal(write(fd, t.b + i, 1), 1);
+        usleep(200); /* lets the client see each byte on its own */
+    }
+    /* the other two in a single write */
+    tb_t two = {.n = 0};
+    for (int i = 1; i < 3; i++) {
+        uint8_t hh[9] = {0x84, 0, (uint8_t)((uint16_t)st[i] >> 8), (uint8_t)st[i], CQL_OP_RESULT,
+                         0, 0, 0, 4};
+        tb_raw(&two, hh, 9);
+        tb_u32(&two, CQL_RESULT_VOID);
+    }
+    assert_int_equal(write(fd, two.b, two.n), (ssize_t)two.n);
+    char ch;
+    (void)!read(fd, &ch, 1);
+    (void)s;
+}
+
+static void test_split_and_coalesced_frames(void **state) {
+    (void)state;
+    srv_t *s = srv_start(script_dribble);
+    cql_conn_t *c = connect_to(s, NULL);
+    cql_stmt_t *st = cql_stmt_new("SELECT", 0);
+    cql_future_t *f[3];
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(cql_conn_query(c, st, &f[i]), CQL_OK);
+    cql_stmt_free(st);
+    assert_int_equal(cql_future_wait(f[0], 10000), CQL_OK);
+    cql_result_t *r = cql_future_result(f[0]);
+    assert_true(cql_result_next_row(r, NULL));
+    cql_value_t v;
+    const uint8_t *p;
+    size_t n;
+    cql_result_column(r, 0, &v);
+    assert_int_equal(cql_value_get_bytes(&v, &p, &n), CQL_OK);
+    assert_int_equal(n, 8);
+    assert_memory_equal(p, "dribbled", 8);
+    for (int i = 1; i < 3; i++) {
+        assert_int_equal(cql_future_wait(f[i], 10000), CQL_OK);
+        assert_null(cql_future_result(f[i]));
+    }
+    for (int i = 0; i < 3; i++)
+        cql_future_free(f[i]);
+    cql_conn_free(c);
+    srv_join(s);
+    free(s);
+}
+
+/* A response whose header announces more than max_frame_size closes the connection. */
+static void script_huge(srv_t *s, int fd) {
+    srv_handshake(fd);
+    tb_t body;
+    int16_t st;
+    assert_int_equal(srv_read(fd, &st, &body), CQL_OP_QUERY);
+    uint8_t h[9] = {0x84, 0, (uint8_t)((uint16_t)st >> 8), (uint8_t)st, CQL_OP_RESULT,
+                    0x10, 0, 0, 0}; /* 256 MiB */
+    assert_int_equal(write(fd, h, 9), 9);
+    char ch;
+    (void)!read(fd, &ch, 1);
+    (void)s;
+}
+
+static void test_frame_over_cap(void **state) {
+    (void)state;
+    srv_t *s = srv_start(script_huge);
+    cql_conf_t *conf = cql_conf_new();
+    cql_conf_set(conf, "max_frame_size", "1048576", NULL, 0);
+    cql_conn_t *c = connect_to(s, conf);
+    cql_stmt_t *st = cql_stmt_new("SELECT", 0);
+    cql_future_t *f;
+    assert_int_equal(cql_conn_query(c, st, &f), CQL_OK);
+    assert_int_equal(cql_future_wait(f, 10000), CQL_ERR_FRAME_TOO_BIG);
+    cql_future_free(f);
+    cql_stmt_free(st);
+    assert_int_equal(cql_conn_state_error(c, NULL), CQL_ERR_FRAME_TOO_BIG);
+    cql_conn_free(c);
+    srv_join(s);
+    free(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pipeline_out_of_order),
@@ -530,6 +633,8 @@ int main(void) {
         cmocka_unit_test(test_errors_backpressure_timeout),
         cmocka_unit_test(test_connect_refused),
         cmocka_unit_test(test_future_freed_before_completion),
+        cmocka_unit_test(test_split_and_coalesced_frames),
+        cmocka_unit_test(test_frame_over_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -314,6 +314,46 @@ static void test_error_kinds(void **state) {
     cql_server_error_clear(&e);
 
     t.n = 0;
+    tb_u32(&t, 0x1200);
+    tb_str(&t, "rt");
+    tb_u16(&t, CQL_CONSISTENCY_LOCAL_QUORUM);
+    tb_u32(&t, 2);
+    tb_u32(&t, 3);
+    tb_u8(&t, 0);
+    assert_int_equal(cql_error_decode(t.b, t.n, &e), CQL_ERR_READ_TIMEOUT);
+    assert_int_equal(e.e.consistency, CQL_CONSISTENCY_LOCAL_QUORUM);
+    assert_int_equal(e.e.received, 2);
+    assert_int_equal(e.e.block_for, 3);
+    assert_false(e.e.data_present);
+    cql_server_error_clear(&e);
+
+    t.n = 0;
+    tb_u32(&t, 0x1500);
+    tb_str(&t, "wf");
+    tb_u16(&t, CQL_CONSISTENCY_ALL);
+    tb_u32(&t, 1);
+    tb_u32(&t, 3);
+    tb_u32(&t, 2);
+    tb_str(&t, "BATCH");
+    assert_int_equal(cql_error_decode(t.b, t.n, &e), CQL_ERR_WRITE_FAILURE);
+    assert_int_equal(e.e.failures, 2);
+    assert_string_equal(e.e.write_type, "BATCH");
+    assert_false(cql_err_is_retriable(CQL_ERR_WRITE_FAILURE));
+    cql_server_error_clear(&e);
+
+    t.n = 0;
+    tb_u32(&t, 0x1400);
+    tb_str(&t, "ff");
+    tb_str(&t, "ks");
+    tb_str(&t, "fn");
+    tb_u16(&t, 1);
+    tb_str(&t, "int");
+    assert_int_equal(cql_error_decode(t.b, t.n, &e), CQL_ERR_FUNCTION_FAILURE);
+    assert_string_equal(e.e.keyspace, "ks");
+    assert_string_equal(e.e.table, "fn");
+    cql_server_error_clear(&e);
+
+    t.n = 0;
     tb_u32(&t, 0x2400);
     tb_str(&t, "exists");
     tb_str(&t, "ks");

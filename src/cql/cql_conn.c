@@ -112,8 +112,8 @@ static cql_err_t start_connect(cql_conn_t *c, char *errstr, size_t errstr_size) 
     return CQL_OK;
 }
 
-cql_err_t cql_conn_new(cql_conf_t *conf, const char *host, int port, cql_conn_t **out,
-                       char *errstr, size_t errstr_size) {
+static cql_err_t conn_alloc(cql_conf_t *conf, const char *host, int port, cql_conn_t **out,
+                            char *errstr, size_t errstr_size) {
     *out = NULL;
     if (!conf || !host || strlen(host) >= 256 || port <= 0 || port > 65535) {
         cql_conf_free(conf);
@@ -156,12 +156,39 @@ cql_err_t cql_conn_new(cql_conf_t *conf, const char *host, int port, cql_conn_t 
             return err;
         }
     }
+    *out = c;
+    return CQL_OK;
+}
+
+cql_err_t cql_conn_new(cql_conf_t *conf, const char *host, int port, cql_conn_t **out,
+                       char *errstr, size_t errstr_size) {
+    cql_conn_t *c;
+    cql_err_t err = conn_alloc(conf, host, port, &c, errstr, errstr_size);
+    if (err)
+        return err;
     err = start_connect(c, errstr, errstr_size);
     if (err) {
         cql_conn_free(c);
         return err;
     }
     *out = c;
+    return CQL_OK;
+}
+
+cql_err_t cql_conn_new_fd(cql_conf_t *conf, int fd, cql_conn_t **out) {
+    cql_err_t err = conn_alloc(conf, "fd", 1, out, NULL, 0);
+    if (err)
+        return err;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+        close(fd);
+        cql_conn_free(*out);
+        *out = NULL;
+        return CQL_ERR_INVALID_ARG;
+    }
+    (*out)->fd = fd;
+    (*out)->state = ST_CONNECTING;
+    (*out)->connect_deadline = cql_now_ms() + conf->connect_timeout_ms;
     return CQL_OK;
 }
 

@@ -22,5 +22,8 @@ cql_err_t cql_conn_encode_stmt(cql_conn_t *c, const cql_stmt_t *s, const uint8_t
 cql_err_t cql_conn_encode_batch(cql_conn_t *c, const cql_batch_t *b, const uint8_t **frame,
                                 size_t *len);
 const char *cql_conn_host(const cql_conn_t *c);
+/* A connection over an already connected socket (tests and fuzzing: a socketpair). Takes
+ * ownership of conf and fd; the handshake starts at the first step. */
+cql_err_t cql_conn_new_fd(cql_conf_t *conf, int fd, cql_conn_t **out);
 
 #endif

@@ -10,6 +10,8 @@
 
 static const sl_command_t commands[] = {
     {"check", "check that Kafka answers (brokers, topics, partitions)", cmd_check},
+    {"ingest", "fetch users from the HTTP API and produce them to Kafka", cmd_ingest},
+    {"mock-api", "serve a local randomuser-compatible API with fault injection", cmd_mock_api},
 };
 
 static const size_t n_commands = sizeof commands / sizeof commands[0];

@@ -1,0 +1,127 @@
+/*
+ * cql_future — the outcome of one request: error, server error details, result or
+ * prepared statement, an optional completion callback, and a blocking wait that drives
+ * the owning connection or session until the outcome is there.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cql_int.h"
+
+cql_future_t *cql_future_new(void *owner, cql_drive_fn drive) {
+    cql_future_t *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->err = CQL_ERR_PENDING;
+    f->owner = owner;
+    f->drive = drive;
+    return f;
+}
+
+static void future_destroy(cql_future_t *f) {
+    free(f->errmsg);
+    cql_server_error_clear(&f->server);
+    cql_result_free(f->result);
+    cql_prepared_free(f->prepared);
+    free(f);
+}
+
+void cql_future_complete(cql_future_t *f, cql_err_t err, const char *msg, cql_result_t *result) {
+    if (f->done) {
+        cql_result_free(result);
+        return;
+    }
+    f->done = true;
+    f->err = err;
+    f->result = result;
+    f->owner = NULL;
+    if (msg && !f->errmsg)
+        f->errmsg = cql_strndup(msg, strlen(msg));
+    if (f->abandoned) {
+        future_destroy(f);
+        return;
+    }
+    if (f->cb)
+        f->cb(f, f->cb_opaque);
+}
+
+void cql_future_fail_server(cql_future_t *f, cql_err_t err, cql_server_error_owned_t *e) {
+    if (f->done) {
+        cql_server_error_clear(e);
+        return;
+    }
+    f->server = *e;
+    memset(e, 0, sizeof *e);
+    f->has_server = true;
+    cql_future_complete(f, err, NULL, NULL);
+}
+
+bool cql_future_ready(const cql_future_t *f) { return f->done; }
+
+cql_err_t cql_future_wait(cql_future_t *f, int64_t timeout_ms) {
+    int64_t deadline = timeout_ms < 0 ? -1 : cql_now_ms() + timeout_ms;
+    while (!f->done) {
+        if (!f->owner || !f->drive)
+            return CQL_ERR_PENDING;
+        int64_t left = -1;
+        if (deadline >= 0) {
+            left = deadline - cql_now_ms();
+            if (left <= 0)
+                return CQL_ERR_PENDING;
+        }
+        /* slices keep the loop responsive to request deadlines */
+        f->drive(f->owner, left < 0 || left > 100 ? 100 : left);
+    }
+    return f->err;
+}
+
+void cql_future_set_callback(cql_future_t *f, cql_future_cb_t cb, void *opaque) {
+    f->cb = cb;
+    f->cb_opaque = opaque;
+    if (f->done && cb)
+        cb(f, opaque);
+}
+
+cql_err_t cql_future_error(const cql_future_t *f) { return f->done ? f->err : CQL_ERR_PENDING; }
+
+const char *cql_future_error_message(const cql_future_t *f) {
+    if (!f->done)
+        return cql_err_str(CQL_ERR_PENDING);
+    if (f->has_server && f->server.message)
+        return f->server.message;
+    if (f->errmsg)
+        return f->errmsg;
+    return cql_err_str(f->err);
+}
+
+const cql_server_error_t *cql_future_server_error(const cql_future_t *f) {
+    return f->done && f->has_server ? &f->server.e : NULL;
+}
+
+cql_result_t *cql_future_result(cql_future_t *f) { return f->done ? f->result : NULL; }
+
+cql_result_t *cql_future_take_result(cql_future_t *f) {
+    if (!f->done)
+        return NULL;
+    cql_result_t *r = f->result;
+    f->result = NULL;
+    return r;
+}
+
+cql_prepared_t *cql_future_prepared(cql_future_t *f) {
+    if (!f->done || !f->prepared)
+        return NULL;
+    cql_prepared_ref(f->prepared);
+    return f->prepared;
+}
+
+void cql_future_free(cql_future_t *f) {
+    if (!f)
+        return;
+    if (!f->done) {
+        f->abandoned = true;
+        f->cb = NULL;
+        return;
+    }
+    future_destroy(f);
+}

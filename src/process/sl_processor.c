@@ -140,12 +140,12 @@ static void dead_letter(sl_processor_t *p, const rd_kafka_message_t *m, sl_rejec
     const char *rname = sl_reject_name(reason);
     const char *fname = sl_field_name(field);
     rd_kafka_headers_t *h = rd_kafka_headers_new(5);
-    rd_kafka_header_add(h, "sluice.source.topic", -1, p->conf.topic, -1);
-    rd_kafka_header_add(h, "sluice.source.partition", -1, part, -1);
-    rd_kafka_header_add(h, "sluice.source.offset", -1, off, -1);
-    rd_kafka_header_add(h, "sluice.reason", -1, rname, -1);
+    rd_kafka_header_add(h, "source.topic", -1, p->conf.topic, -1);
+    rd_kafka_header_add(h, "source.partition", -1, part, -1);
+    rd_kafka_header_add(h, "source.offset", -1, off, -1);
+    rd_kafka_header_add(h, "reason", -1, rname, -1);
     if (*fname)
-        rd_kafka_header_add(h, "sluice.field", -1, fname, -1);
+        rd_kafka_header_add(h, "field", -1, fname, -1);
     uint64_t cookie = make_cookie(reason, m->partition, m->offset);
     for (;;) {
         rd_kafka_resp_err_t err = rd_kafka_producev(

@@ -130,7 +130,7 @@ typedef enum {
     CQL_TYPE_TIME = 0x0012,
     CQL_TYPE_SMALLINT = 0x0013,
     CQL_TYPE_TINYINT = 0x0014,
-    CQL_TYPE_DURATION = 0x0015,
+    CQL_TYPE_DURATION = 0x0015, /* v4 servers send the custom class DurationType: mapped */
     CQL_TYPE_LIST = 0x0020,
     CQL_TYPE_MAP = 0x0021,
     CQL_TYPE_SET = 0x0022,

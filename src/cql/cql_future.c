@@ -125,3 +125,21 @@ void cql_future_free(cql_future_t *f) {
     }
     future_destroy(f);
 }
+
+void cql_future_complete_from(cql_future_t *dst, cql_future_t *src) {
+    if (dst->done)
+        return;
+    dst->server = src->server;
+    dst->has_server = src->has_server;
+    memset(&src->server, 0, sizeof src->server);
+    src->has_server = false;
+    dst->prepared = src->prepared;
+    src->prepared = NULL;
+    if (src->errmsg && !dst->errmsg) {
+        dst->errmsg = src->errmsg;
+        src->errmsg = NULL;
+    }
+    cql_result_t *r = src->result;
+    src->result = NULL;
+    cql_future_complete(dst, src->err, NULL, r);
+}

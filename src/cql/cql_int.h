@@ -389,6 +389,8 @@ struct cql_future_s {
 cql_future_t *cql_future_new(void *owner, cql_drive_fn drive);
 /* Completes f: runs the callback; frees f when abandoned. Takes ownership of result. */
 void cql_future_complete(cql_future_t *f, cql_err_t err, const char *msg, cql_result_t *result);
+/* Completes dst with everything src carries (moved); src must be complete. */
+void cql_future_complete_from(cql_future_t *dst, cql_future_t *src);
 /* Completes with a decoded server error (moved from *e). */
 void cql_future_fail_server(cql_future_t *f, cql_err_t err, cql_server_error_owned_t *e);
 

@@ -66,6 +66,9 @@ cql_type_t *cql_type_decode(cql_rd_t *r, int depth) {
         s = cql_rd_string(r, &n);
         if (!r->failed && !(t->name = cql_strndup(s, n)))
             goto fail;
+        /* protocol v4 has no duration id on the wire: Cassandra sends the class */
+        if (!r->failed && !strcmp(t->name, "org.apache.cassandra.db.marshal.DurationType"))
+            t->kind = CQL_TYPE_DURATION;
         break;
     case CQL_TYPE_ASCII: case CQL_TYPE_BIGINT: case CQL_TYPE_BLOB: case CQL_TYPE_BOOLEAN:
     case CQL_TYPE_COUNTER: case CQL_TYPE_DECIMAL: case CQL_TYPE_DOUBLE: case CQL_TYPE_FLOAT:

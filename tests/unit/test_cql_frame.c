@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "cql_int.h"
-#include "cql_test_util.h"
+#include "test_cql_util.h"
 
 static void assert_frame(const cql_buf_t *b, size_t off, const uint8_t *want, size_t n) {
     assert_int_equal(b->len - off, n);
@@ -639,6 +639,34 @@ static void test_result_udt_tuple_map_types(void **state) {
     cql_result_free(r);
 }
 
+/* v4 servers describe duration columns as a custom class; it reads as DURATION */
+static void test_duration_custom_type(void **state) {
+    (void)state;
+    tb_t t = {.n = 0};
+    tb_u32(&t, CQL_RESULT_ROWS);
+    tb_u32(&t, CQL_META_GLOBAL_TABLES);
+    tb_u32(&t, 1);
+    tb_str(&t, "ks");
+    tb_str(&t, "t");
+    tb_str(&t, "d");
+    tb_u16(&t, CQL_TYPE_CUSTOM);
+    tb_str(&t, "org.apache.cassandra.db.marshal.DurationType");
+    tb_u32(&t, 1);
+    tb_bytes(&t, "\x02\x04\x06", 3);
+    cql_result_t *r;
+    assert_int_equal(cql_result_decode(tb_dup(&t), t.n, &r), CQL_OK);
+    assert_int_equal(cql_type_kind(cql_result_column_type(r, 0)), CQL_TYPE_DURATION);
+    assert_true(cql_result_next_row(r, NULL));
+    cql_value_t v;
+    cql_duration_t d;
+    cql_result_column(r, 0, &v);
+    assert_int_equal(cql_value_get_duration(&v, &d), CQL_OK);
+    assert_int_equal(d.months, 1);
+    assert_int_equal(d.days, 2);
+    assert_true(d.nanos == 3);
+    cql_result_free(r);
+}
+
 static void test_event_decode(void **state) {
     (void)state;
     cql_event_owned_t ev;
@@ -725,6 +753,7 @@ int main(void) {
         cmocka_unit_test(test_result_rows_truncated),
         cmocka_unit_test(test_result_rows_lying_counts),
         cmocka_unit_test(test_result_udt_tuple_map_types),
+        cmocka_unit_test(test_duration_custom_type),
         cmocka_unit_test(test_event_decode),
         cmocka_unit_test(test_supported_authenticate),
     };

@@ -1,7 +1,7 @@
 /* Helpers shared by the CQL unit tests: a byte builder independent of the library's
  * encoder, so decoder tests do not lean on the code they check. */
-#ifndef CQL_TEST_UTIL_H
-#define CQL_TEST_UTIL_H
+#ifndef TEST_CQL_UTIL_H
+#define TEST_CQL_UTIL_H
 
 #include <stdint.h>
 #include <stdlib.h>

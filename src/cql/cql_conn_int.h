@@ -1,0 +1,26 @@
+/*
+ * cql_conn_int.h — what the session needs of a connection beyond the public API:
+ * submitting an already encoded frame (kept by the session for retries on another host)
+ * and encoding a statement or batch into the connection's scratch buffer.
+ */
+#ifndef CQL_CONN_INT_H
+#define CQL_CONN_INT_H
+
+#include "cql_int.h"
+
+#define CQL_REQ_USER 1
+#define CQL_REQ_PREPARE 2
+
+/* Queues frame[0..len) (its stream id is replaced) for f. prepared: a reference is taken
+ * for re-preparation on UNPREPARED. */
+cql_err_t cql_conn_submit_encoded(cql_conn_t *c, const uint8_t *frame, size_t len, int kind,
+                                  cql_prepared_t *prepared, int64_t timeout_ms,
+                                  cql_future_t *f);
+/* Encodes into the connection's scratch buffer; *frame valid until the next call. */
+cql_err_t cql_conn_encode_stmt(cql_conn_t *c, const cql_stmt_t *s, const uint8_t **frame,
+                               size_t *len);
+cql_err_t cql_conn_encode_batch(cql_conn_t *c, const cql_batch_t *b, const uint8_t **frame,
+                                size_t *len);
+const char *cql_conn_host(const cql_conn_t *c);
+
+#endif

@@ -1,0 +1,1053 @@
+/*
+ * cql_session — a client for a whole cluster: connections to every known host (kept up
+ * with exponential backoff), host discovery from system.local and system.peers_v2 (or
+ * system.peers on older servers), a token ring for token-aware routing with round robin
+ * otherwise, retries on another host for statements marked idempotent, a wait for
+ * schema agreement after DDL, and REGISTER for topology and status events. All sockets
+ * are watched through one epoll descriptor, so the session is one fd in the caller's
+ * event loop.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "cql_conn_int.h"
+
+#define MAX_HOSTS 1024
+#define MAX_ATTEMPTS 3
+#define AGREEMENT_RETRY_MS 200
+
+typedef struct host_s host_t;
+
+typedef struct {
+    cql_conn_t *conn;
+    host_t *host;
+    int fd;     /* registered with epoll, -1 if none */
+    int events; /* registered events */
+} sconn_t;
+
+struct host_s {
+    char addr[64];
+    int port;
+    sconn_t *conns;
+    uint32_t n_conns;
+    bool up;
+    bool seen; /* still listed by the last discovery */
+    int64_t next_attempt;
+    int64_t backoff;
+    int64_t *tokens;
+    size_t n_tokens;
+};
+
+typedef struct {
+    int64_t token;
+    host_t *host;
+} ring_entry_t;
+
+typedef struct sreq_s sreq_t;
+
+struct cql_session_s {
+    cql_conf_t *conf;
+    host_t **hosts;
+    size_t n_hosts;
+    int epfd;
+    size_t rr;
+    ring_entry_t *ring;
+    size_t n_ring;
+    sconn_t *control;
+    bool need_discovery;
+    bool discovering;
+    cql_future_t *disc_local, *disc_peers;
+    bool peers_v1;
+    bool registered;
+    bool closing;
+    sreq_t *reqs; /* in flight, doubly linked */
+    cql_err_t last_err;
+    char last_msg[512];
+};
+
+enum { SREQ_RUN = 1, SREQ_AGREE };
+
+struct sreq_s {
+    cql_session_t *s;
+    sreq_t *prev, *next;
+    cql_future_t *user;
+    cql_future_t *inner;
+    uint8_t *frame;
+    size_t len;
+    int kind;
+    cql_prepared_t *prepared;
+    bool idempotent;
+    int attempts;
+    int64_t deadline;
+    bool has_token;
+    int64_t token;
+    host_t *last_host;
+    /* schema agreement */
+    int phase;
+    sconn_t *agree_conn;
+    cql_future_t *agree_local, *agree_peers;
+    cql_future_t *ddl; /* the DDL's completed inner future, delivered after agreement */
+    int64_t agree_deadline;
+    int64_t agree_next;
+};
+
+static cql_err_t session_drive(void *owner, int64_t timeout_ms) {
+    return cql_session_poll(owner, timeout_ms);
+}
+
+/* ---- hosts and connections ---------------------------------------------------------- */
+
+static host_t *host_find(cql_session_t *s, const char *addr, int port) {
+    for (size_t i = 0; i < s->n_hosts; i++)
+        if (s->hosts[i]->port == port && !strcmp(s->hosts[i]->addr, addr))
+            return s->hosts[i];
+    return NULL;
+}
+
+static host_t *host_add(cql_session_t *s, const char *addr, int port) {
+    host_t *h = host_find(s, addr, port);
+    if (h)
+        return h;
+    if (s->n_hosts >= MAX_HOSTS || strlen(addr) >= sizeof h->addr)
+        return NULL;
+    h = calloc(1, sizeof *h);
+    host_t **nh = realloc(s->hosts, (s->n_hosts + 1) * sizeof *nh);
+    if (!h || !nh) {
+        free(h);
+        if (nh)
+            s->hosts = nh;
+        return NULL;
+    }
+    s->hosts = nh;
+    h->conns = calloc(s->conf->connections_per_host, sizeof *h->conns);
+    if (!h->conns) {
+        free(h);
+        return NULL;
+    }
+    h->n_conns = s->conf->connections_per_host;
+    for (uint32_t i = 0; i < h->n_conns; i++) {
+        h->conns[i].host = h;
+        h->conns[i].fd = -1;
+    }
+    snprintf(h->addr, sizeof h->addr, "%s", addr);
+    h->port = port;
+    h->backoff = s->conf->reconnect_base_ms;
+    h->seen = true;
+    s->hosts[s->n_hosts++] = h;
+    cql_log(s->conf, CQL_LOG_INFO, "host %s:%d added", addr, port);
+    return h;
+}
+
+static void sconn_unwatch(cql_session_t *s, sconn_t *sc) {
+    if (sc->fd >= 0)
+        epoll_ctl(s->epfd, EPOLL_CTL_DEL, sc->fd, NULL);
+    sc->fd = -1;
+    sc->events = 0;
+}
+
+static void sconn_watch(cql_session_t *s, sconn_t *sc) {
+    int fd = sc->conn ? cql_conn_fd(sc->conn) : -1;
+    int ev = sc->conn ? cql_conn_events(sc->conn) : 0;
+    if (fd != sc->fd)
+        sconn_unwatch(s, sc);
+    if (fd < 0)
+        return;
+    struct epoll_event e = {.data.ptr = sc};
+    if (ev & CQL_EV_READ)
+        e.events |= EPOLLIN;
+    if (ev & CQL_EV_WRITE)
+        e.events |= EPOLLOUT;
+    if (sc->fd < 0) {
+        if (epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &e) == 0) {
+            sc->fd = fd;
+            sc->events = ev;
+        }
+    } else if (ev != sc->events) {
+        epoll_ctl(s->epfd, EPOLL_CTL_MOD, fd, &e);
+        sc->events = ev;
+    }
+}
+
+static void sconn_drop(cql_session_t *s, sconn_t *sc) {
+    if (!sc->conn)
+        return;
+    if (s->control == sc) {
+        s->control = NULL;
+        s->registered = false;
+    }
+    sconn_unwatch(s, sc);
+    cql_conn_t *c = sc->conn;
+    sc->conn = NULL;
+    cql_conn_free(c);
+}
+
+static void on_event(void *opaque, const cql_event_t *ev);
+
+static void host_connect(cql_session_t *s, host_t *h, int64_t now) {
+    for (uint32_t i = 0; i < h->n_conns; i++) {
+        sconn_t *sc = &h->conns[i];
+        if (sc->conn)
+            continue;
+        cql_conf_t *conf = cql_conf_dup(s->conf);
+        char err[256] = "";
+        if (!conf)
+            return;
+        if (cql_conn_new(conf, h->addr, h->port, &sc->conn, err, sizeof err) != CQL_OK) {
+            snprintf(s->last_msg, sizeof s->last_msg, "%s:%d: %s", h->addr, h->port, err);
+            s->last_err = CQL_ERR_CONNECT;
+            h->next_attempt = now + h->backoff;
+            h->backoff = h->backoff * 2 > s->conf->reconnect_max_ms ? s->conf->reconnect_max_ms
+                                                                     : h->backoff * 2;
+            return;
+        }
+        cql_conn_set_event_cb(sc->conn, on_event, s);
+        sconn_watch(s, sc);
+    }
+}
+
+/* After a step: notice handshakes that finished and connections that died. */
+static void sconn_check(cql_session_t *s, sconn_t *sc, int64_t now) {
+    if (!sc->conn)
+        return;
+    const char *msg;
+    cql_err_t st = cql_conn_state_error(sc->conn, &msg);
+    host_t *h = sc->host;
+    if (st == CQL_OK) {
+        if (!h->up)
+            cql_log(s->conf, CQL_LOG_INFO, "host %s:%d is up", h->addr, h->port);
+        h->up = true;
+        h->backoff = s->conf->reconnect_base_ms;
+        if (!s->control) {
+            s->control = sc;
+            s->need_discovery = true;
+        }
+        sconn_watch(s, sc);
+        return;
+    }
+    if (st == CQL_ERR_PENDING) {
+        sconn_watch(s, sc);
+        return;
+    }
+    s->last_err = st;
+    snprintf(s->last_msg, sizeof s->last_msg, "%s:%d: %s", h->addr, h->port, msg);
+    sconn_drop(s, sc);
+    bool any = false;
+    for (uint32_t i = 0; i < h->n_conns; i++)
+        any |= h->conns[i].conn && cql_conn_is_ready(h->conns[i].conn);
+    if (h->up && !any) /* msg died with the connection; last_msg has a copy */
+        cql_log(s->conf, CQL_LOG_WARN, "host is down: %s", s->last_msg);
+    h->up = any;
+    h->next_attempt = now + h->backoff;
+    h->backoff = h->backoff * 2 > s->conf->reconnect_max_ms ? s->conf->reconnect_max_ms
+                                                             : h->backoff * 2;
+}
+
+static sconn_t *host_pick_conn(host_t *h) {
+    sconn_t *best = NULL;
+    for (uint32_t i = 0; i < h->n_conns; i++) {
+        sconn_t *sc = &h->conns[i];
+        if (!sc->conn || !cql_conn_is_ready(sc->conn))
+            continue;
+        if (!best || cql_conn_inflight(sc->conn) < cql_conn_inflight(best->conn))
+            best = sc;
+    }
+    return best;
+}
+
+/* ---- ring --------------------------------------------------------------------------- */
+
+static int ring_cmp(const void *a, const void *b) {
+    int64_t x = ((const ring_entry_t *)a)->token, y = ((const ring_entry_t *)b)->token;
+    return x < y ? -1 : x > y;
+}
+
+static void ring_rebuild(cql_session_t *s) {
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_hosts; i++)
+        n += s->hosts[i]->n_tokens;
+    ring_entry_t *r = malloc((n ? n : 1) * sizeof *r);
+    if (!r)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < s->n_hosts; i++)
+        for (size_t j = 0; j < s->hosts[i]->n_tokens; j++)
+            r[k++] = (ring_entry_t){s->hosts[i]->tokens[j], s->hosts[i]};
+    qsort(r, n, sizeof *r, ring_cmp);
+    free(s->ring);
+    s->ring = r;
+    s->n_ring = n;
+}
+
+/* The host owning token t: the first ring entry at or after t, wrapping around. */
+static host_t *ring_owner(const cql_session_t *s, int64_t t) {
+    if (!s->n_ring)
+        return NULL;
+    size_t lo = 0, hi = s->n_ring;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->ring[mid].token < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return s->ring[lo == s->n_ring ? 0 : lo].host;
+}
+
+static sconn_t *pick(cql_session_t *s, const sreq_t *r) {
+    if (r->has_token && s->conf->token_aware) {
+        host_t *h = ring_owner(s, r->token);
+        if (h && h != r->last_host) {
+            sconn_t *sc = host_pick_conn(h);
+            if (sc)
+                return sc;
+        }
+    }
+    for (size_t k = 0; k < s->n_hosts; k++) {
+        host_t *h = s->hosts[(s->rr + k) % s->n_hosts];
+        if (h == r->last_host && s->n_hosts > 1)
+            continue;
+        sconn_t *sc = host_pick_conn(h);
+        if (sc) {
+            s->rr = (s->rr + k + 1) % s->n_hosts;
+            return sc;
+        }
+    }
+    /* only the host that just failed is left */
+    return r->last_host ? host_pick_conn(r->last_host) : NULL;
+}
+
+/* ---- discovery ---------------------------------------------------------------------- */
+
+static void parse_tokens(host_t *h, const cql_value_t *v) {
+    cql_value_iter_t it;
+    if (cql_value_iter_init(&it, v) != CQL_OK)
+        return;
+    size_t n = cql_value_iter_count(&it);
+    int64_t *t = malloc((n ? n : 1) * sizeof *t);
+    if (!t)
+        return;
+    size_t k = 0;
+    cql_value_t e;
+    while (cql_value_iter_next(&it, &e, NULL)) {
+        const uint8_t *p;
+        size_t len;
+        char buf[32];
+        if (cql_value_get_bytes(&e, &p, &len) != CQL_OK || len == 0 || len >= sizeof buf)
+            continue;
+        memcpy(buf, p, len);
+        buf[len] = '\0';
+        char *end;
+        errno = 0;
+        long long x = strtoll(buf, &end, 10);
+        if (!errno && *end == '\0')
+            t[k++] = x;
+    }
+    free(h->tokens);
+    h->tokens = t;
+    h->n_tokens = k;
+}
+
+static bool value_addr(const cql_value_t *v, char *out, size_t n) {
+    cql_inet_t in;
+    if (cql_value_get_inet(v, &in) != CQL_OK)
+        return false;
+    return inet_ntop(in.len == 4 ? AF_INET : AF_INET6, in.addr, out, (socklen_t)n) != NULL;
+}
+
+static void disc_submit(cql_session_t *s);
+
+static void disc_done(cql_future_t *f, void *opaque) {
+    cql_session_t *s = opaque;
+    if (f == s->disc_local)
+        s->disc_local = NULL;
+    else
+        s->disc_peers = NULL;
+    cql_err_t err = cql_future_error(f);
+    cql_result_t *r = cql_future_result(f);
+    int c_addr = -1, c_port = -1, c_tokens = -1;
+    if (!err && r && cql_result_kind(r) == CQL_RESULT_ROWS) {
+        bool local = cql_result_column_index(r, "key") >= 0;
+        c_tokens = cql_result_column_index(r, "tokens");
+        if (!local) {
+            c_addr = cql_result_column_index(r, "native_address");
+            c_port = cql_result_column_index(r, "native_port");
+            if (c_addr < 0)
+                c_addr = cql_result_column_index(r, "rpc_address");
+        }
+        while (cql_result_next_row(r, NULL)) {
+            host_t *h = NULL;
+            cql_value_t v;
+            if (local) {
+                h = s->control ? s->control->host : NULL;
+            } else if (c_addr >= 0) {
+                char addr[64];
+                int32_t port = s->conf->port;
+                cql_result_column(r, (size_t)c_addr, &v);
+                if (!value_addr(&v, addr, sizeof addr))
+                    continue;
+                if (c_port >= 0) {
+                    cql_result_column(r, (size_t)c_port, &v);
+                    if (cql_value_get_int32(&v, &port) != CQL_OK)
+                        port = s->conf->port;
+                }
+                h = host_add(s, addr, port);
+            }
+            if (!h)
+                continue;
+            h->seen = true;
+            if (c_tokens >= 0) {
+                cql_result_column(r, (size_t)c_tokens, &v);
+                parse_tokens(h, &v);
+            }
+        }
+    } else if (f != s->disc_local && err == CQL_ERR_INVALID && !s->peers_v1) {
+        /* no system.peers_v2 before Cassandra 4.0 */
+        s->peers_v1 = true;
+        cql_future_free(f);
+        disc_submit(s);
+        return;
+    }
+    cql_future_free(f);
+    if (!s->disc_local && !s->disc_peers) {
+        s->discovering = false;
+        ring_rebuild(s);
+        cql_log(s->conf, CQL_LOG_DEBUG, "discovery: %zu hosts, %zu tokens", s->n_hosts,
+                s->n_ring);
+    }
+}
+
+static cql_future_t *control_query(cql_session_t *s, const char *q) {
+    if (!s->control || !s->control->conn)
+        return NULL;
+    cql_stmt_t *st = cql_stmt_new(q, 0);
+    if (!st)
+        return NULL;
+    cql_stmt_set_consistency(st, CQL_CONSISTENCY_ONE);
+    cql_future_t *f = NULL;
+    cql_conn_query(s->control->conn, st, &f);
+    cql_stmt_free(st);
+    return f;
+}
+
+static void disc_submit(cql_session_t *s) {
+    if (!s->disc_local && !s->peers_v1) {
+        s->disc_local = control_query(s, "SELECT key, tokens, schema_version FROM system.local");
+        if (s->disc_local)
+            cql_future_set_callback(s->disc_local, disc_done, s);
+    }
+    s->disc_peers = control_query(
+        s, s->peers_v1 ? "SELECT rpc_address, tokens, schema_version FROM system.peers"
+                       : "SELECT native_address, native_port, tokens, schema_version FROM "
+                         "system.peers_v2");
+    if (s->disc_peers)
+        cql_future_set_callback(s->disc_peers, disc_done, s);
+    s->discovering = s->disc_local || s->disc_peers;
+}
+
+static void register_done(cql_future_t *f, void *opaque) {
+    cql_session_t *s = opaque;
+    if (cql_future_error(f) != CQL_OK)
+        s->registered = false;
+    cql_future_free(f);
+}
+
+static void on_event(void *opaque, const cql_event_t *ev) {
+    cql_session_t *s = opaque;
+    char addr[64] = "";
+    if (ev->addr.len)
+        inet_ntop(ev->addr.len == 4 ? AF_INET : AF_INET6, ev->addr.addr, addr, sizeof addr);
+    cql_log(s->conf, CQL_LOG_INFO, "event %s %s %s", ev->type, ev->change, addr);
+    if (!strcmp(ev->type, "TOPOLOGY_CHANGE")) {
+        s->need_discovery = true;
+    } else if (!strcmp(ev->type, "STATUS_CHANGE") && !strcmp(ev->change, "UP")) {
+        for (size_t i = 0; i < s->n_hosts; i++) {
+            if (!strcmp(s->hosts[i]->addr, addr)) {
+                s->hosts[i]->next_attempt = 0; /* reconnect now */
+                s->hosts[i]->backoff = s->conf->reconnect_base_ms;
+            }
+        }
+    }
+}
+
+/* ---- requests ----------------------------------------------------------------------- */
+
+static void sreq_unlink(sreq_t *r) {
+    cql_session_t *s = r->s;
+    if (r->prev)
+        r->prev->next = r->next;
+    else if (s->reqs == r)
+        s->reqs = r->next;
+    if (r->next)
+        r->next->prev = r->prev;
+    r->prev = r->next = NULL;
+}
+
+static void sreq_free(sreq_t *r) {
+    sreq_unlink(r);
+    cql_future_free(r->agree_local);
+    cql_future_free(r->agree_peers);
+    cql_future_free(r->ddl);
+    cql_prepared_free(r->prepared);
+    free(r->frame);
+    free(r);
+}
+
+static void sreq_finish(sreq_t *r, cql_future_t *from, cql_err_t err, const char *msg) {
+    cql_future_t *user = r->user;
+    r->user = NULL;
+    if (user && user->link == r)
+        user->link = NULL;
+    if (user) {
+        if (from)
+            cql_future_complete_from(user, from);
+        else
+            cql_future_complete(user, err, msg, NULL);
+    }
+}
+
+static void inner_done(cql_future_t *f, void *opaque);
+static bool sreq_send(sreq_t *r);
+
+static bool is_retriable_after_send(cql_err_t e) {
+    return e == CQL_ERR_IO || e == CQL_ERR_CLOSED || e == CQL_ERR_TIMEOUT ||
+           e == CQL_ERR_OVERLOADED || e == CQL_ERR_IS_BOOTSTRAPPING ||
+           e == CQL_ERR_UNAVAILABLE || e == CQL_ERR_WRITE_TIMEOUT || e == CQL_ERR_READ_TIMEOUT ||
+           e == CQL_ERR_CONNECT;
+}
+
+/* Overloaded/bootstrapping servers did not run the request: any statement may retry. */
+static bool not_executed(cql_err_t e) {
+    return e == CQL_ERR_OVERLOADED || e == CQL_ERR_IS_BOOTSTRAPPING;
+}
+
+static void agree_check(sreq_t *r);
+
+static void agree_done(cql_future_t *f, void *opaque) {
+    sreq_t *r = opaque;
+    (void)f;
+    if (r->agree_local && !cql_future_ready(r->agree_local))
+        return;
+    if (r->agree_peers && !cql_future_ready(r->agree_peers))
+        return;
+    /* compare every schema_version seen */
+    uint8_t first[16];
+    bool have = false, agree = true, ok = true;
+    cql_future_t *fs[2] = {r->agree_local, r->agree_peers};
+    for (int i = 0; i < 2; i++) {
+        cql_result_t *res = fs[i] ? cql_future_result(fs[i]) : NULL;
+        if (!fs[i] || cql_future_error(fs[i]) != CQL_OK || !res) {
+            ok = false;
+            continue;
+        }
+        while (cql_result_next_row(res, NULL)) {
+            cql_value_t v;
+            uint8_t u[16];
+            cql_result_column(res, 0, &v);
+            if (cql_value_get_uuid(&v, u) != CQL_OK)
+                continue; /* a peer without a version is not up */
+            if (!have) {
+                memcpy(first, u, 16);
+                have = true;
+            } else if (memcmp(first, u, 16)) {
+                agree = false;
+            }
+        }
+    }
+    cql_future_free(r->agree_local);
+    cql_future_free(r->agree_peers);
+    r->agree_local = r->agree_peers = NULL;
+    int64_t now = cql_now_ms();
+    if (ok && have && agree) {
+        cql_future_t *ddl = r->ddl;
+        r->ddl = NULL;
+        sreq_finish(r, ddl, CQL_OK, NULL);
+        cql_future_free(ddl);
+        sreq_free(r);
+        return;
+    }
+    if (now >= r->agree_deadline) {
+        cql_log(r->s->conf, CQL_LOG_WARN, "schema versions did not agree within %lld ms",
+                (long long)r->s->conf->schema_agreement_timeout_ms);
+        sreq_finish(r, NULL, CQL_ERR_SCHEMA_DISAGREEMENT, "schema versions did not agree in time");
+        sreq_free(r);
+        return;
+    }
+    r->agree_next = now + AGREEMENT_RETRY_MS;
+}
+
+static void agree_check(sreq_t *r) {
+    cql_session_t *s = r->s;
+    sconn_t *sc = r->agree_conn && r->agree_conn->conn && cql_conn_is_ready(r->agree_conn->conn)
+                      ? r->agree_conn
+                      : s->control;
+    r->agree_next = 0;
+    if (!sc || !sc->conn) {
+        r->agree_next = cql_now_ms() + AGREEMENT_RETRY_MS;
+        return;
+    }
+    r->agree_conn = sc;
+    cql_stmt_t *a = cql_stmt_new("SELECT schema_version FROM system.local WHERE key='local'", 0);
+    cql_stmt_t *b = cql_stmt_new(s->peers_v1 ? "SELECT schema_version FROM system.peers"
+                                             : "SELECT schema_version FROM system.peers_v2",
+                                 0);
+    if (a && b) {
+        cql_stmt_set_consistency(a, CQL_CONSISTENCY_ONE);
+        cql_stmt_set_consistency(b, CQL_CONSISTENCY_ONE);
+        cql_conn_query(sc->conn, a, &r->agree_local);
+        cql_conn_query(sc->conn, b, &r->agree_peers);
+    }
+    cql_stmt_free(a);
+    cql_stmt_free(b);
+    if (!r->agree_local || !r->agree_peers) {
+        cql_future_free(r->agree_local);
+        cql_future_free(r->agree_peers);
+        r->agree_local = r->agree_peers = NULL;
+        r->agree_next = cql_now_ms() + AGREEMENT_RETRY_MS;
+        return;
+    }
+    cql_future_set_callback(r->agree_local, agree_done, r);
+    cql_future_set_callback(r->agree_peers, agree_done, r);
+}
+
+static void inner_done(cql_future_t *f, void *opaque) {
+    sreq_t *r = opaque;
+    cql_session_t *s = r->s;
+    r->inner = NULL;
+    cql_err_t err = cql_future_error(f);
+    if (!r->user || r->user->abandoned) {
+        cql_future_free(f);
+        if (r->user) {
+            cql_future_t *u = r->user;
+            r->user = NULL;
+            cql_future_complete(u, CQL_ERR_CLOSED, NULL, NULL); /* frees the abandoned */
+        }
+        sreq_free(r);
+        return;
+    }
+    if (err != CQL_OK && !s->closing && r->attempts < MAX_ATTEMPTS &&
+        cql_now_ms() < r->deadline &&
+        ((r->idempotent && is_retriable_after_send(err)) || not_executed(err))) {
+        cql_log(s->conf, CQL_LOG_DEBUG, "retrying on another host after: %s", cql_err_str(err));
+        cql_future_free(f);
+        if (sreq_send(r))
+            return;
+        sreq_finish(r, NULL, s->last_err ? s->last_err : CQL_ERR_NO_HOSTS, "no host available for a retry");
+        sreq_free(r);
+        return;
+    }
+    cql_result_t *res = cql_future_result(f);
+    if (err == CQL_OK && res && cql_result_kind(res) == CQL_RESULT_SCHEMA_CHANGE && !s->closing) {
+        r->ddl = f;
+        r->phase = SREQ_AGREE;
+        r->agree_deadline = cql_now_ms() + s->conf->schema_agreement_timeout_ms;
+        agree_check(r);
+        return;
+    }
+    sreq_finish(r, f, err, NULL);
+    cql_future_free(f);
+    sreq_free(r);
+}
+
+/* Sends (or re-sends) r on some host; false when no host can take it. */
+static bool sreq_send(sreq_t *r) {
+    cql_session_t *s = r->s;
+    for (size_t tries = 0; tries <= s->n_hosts; tries++) {
+        sconn_t *sc = pick(s, r);
+        if (!sc)
+            return false;
+        cql_future_t *f = cql_future_new(s, session_drive);
+        if (!f)
+            return false;
+        int64_t left = r->deadline - cql_now_ms();
+        if (left <= 0) {
+            cql_future_complete(f, CQL_ERR_TIMEOUT, NULL, NULL);
+            cql_future_free(f);
+            return false;
+        }
+        r->attempts++;
+        r->last_host = sc->host;
+        cql_err_t err = cql_conn_submit_encoded(sc->conn, r->frame, r->len, r->kind, r->prepared,
+                                                left, f);
+        if (err == CQL_OK) {
+            r->inner = f;
+            cql_future_set_callback(f, inner_done, r);
+            sconn_watch(s, sc);
+            return true;
+        }
+        cql_future_complete(f, err, NULL, NULL);
+        cql_future_free(f);
+        s->last_err = err;
+        if (err != CQL_ERR_BUSY && err != CQL_ERR_CLOSED)
+            return false;
+    }
+    return false;
+}
+
+static cql_err_t submit(cql_session_t *s, const uint8_t *frame, size_t len, int kind,
+                        cql_prepared_t *prepared, bool idempotent, int64_t timeout_ms,
+                        const uint8_t *rk, size_t rk_len, cql_future_t **out) {
+    *out = NULL;
+    sreq_t *r = calloc(1, sizeof *r);
+    if (!r)
+        return CQL_ERR_NOMEM;
+    r->frame = malloc(len);
+    r->user = cql_future_new(s, session_drive);
+    if (!r->frame || !r->user) {
+        free(r->frame);
+        if (r->user) {
+            cql_future_complete(r->user, CQL_ERR_NOMEM, NULL, NULL);
+            cql_future_free(r->user);
+        }
+        free(r);
+        return CQL_ERR_NOMEM;
+    }
+    memcpy(r->frame, frame, len);
+    r->len = len;
+    r->s = s;
+    r->kind = kind;
+    r->idempotent = idempotent;
+    r->phase = SREQ_RUN;
+    r->deadline = cql_now_ms() + (timeout_ms > 0 ? timeout_ms : s->conf->request_timeout_ms);
+    if (prepared) {
+        cql_prepared_ref(prepared);
+        r->prepared = prepared;
+    }
+    if (rk && rk_len) {
+        r->has_token = true;
+        r->token = cql_murmur3_token(rk, rk_len);
+    }
+    r->user->link = r;
+    r->next = s->reqs;
+    if (s->reqs)
+        s->reqs->prev = r;
+    s->reqs = r;
+    if (!sreq_send(r)) {
+        cql_err_t err = s->last_err == CQL_ERR_BUSY ? CQL_ERR_BUSY : CQL_ERR_NO_HOSTS;
+        cql_future_t *u = r->user;
+        r->user = NULL;
+        cql_future_complete(u, err, NULL, NULL);
+        cql_future_free(u);
+        sreq_free(r);
+        return err;
+    }
+    *out = r->user;
+    return CQL_OK;
+}
+
+/* Any ready connection encodes: the scratch buffer is per connection. */
+static sconn_t *any_ready(cql_session_t *s) {
+    for (size_t i = 0; i < s->n_hosts; i++) {
+        sconn_t *sc = host_pick_conn(s->hosts[i]);
+        if (sc)
+            return sc;
+    }
+    return NULL;
+}
+
+cql_err_t cql_session_query(cql_session_t *s, const cql_stmt_t *st, cql_future_t **out) {
+    *out = NULL;
+    sconn_t *sc = any_ready(s);
+    if (!sc)
+        return CQL_ERR_NO_HOSTS;
+    const uint8_t *frame;
+    size_t len;
+    cql_err_t err = cql_conn_encode_stmt(sc->conn, st, &frame, &len);
+    if (err)
+        return err;
+    cql_buf_t rk;
+    cql_buf_init(&rk, 65536);
+    bool have_rk = cql_stmt_routing_key(st, &rk);
+    err = submit(s, frame, len, CQL_REQ_USER, st->prepared, st->idempotent, st->timeout_ms,
+                 have_rk ? rk.data : NULL, have_rk ? rk.len : 0, out);
+    cql_buf_free(&rk);
+    return err;
+}
+
+cql_err_t cql_session_batch(cql_session_t *s, const cql_batch_t *b, cql_future_t **out) {
+    *out = NULL;
+    sconn_t *sc = any_ready(s);
+    if (!sc)
+        return CQL_ERR_NO_HOSTS;
+    const uint8_t *frame;
+    size_t len;
+    cql_err_t err = cql_conn_encode_batch(sc->conn, b, &frame, &len);
+    if (err)
+        return err;
+    return submit(s, frame, len, CQL_REQ_USER, b->n_prepared == 1 ? b->prepared[0] : NULL,
+                  b->idempotent, 0, b->routing_key, b->routing_key_size, out);
+}
+
+cql_err_t cql_session_prepare(cql_session_t *s, const char *query, cql_future_t **out) {
+    *out = NULL;
+    cql_buf_t b;
+    cql_buf_init(&b, 0);
+    size_t off = cql_enc_prepare(&b, 0, query, strlen(query));
+    cql_err_t err = off == (size_t)-1 ? CQL_ERR_NOMEM
+                                      : submit(s, b.data, b.len, CQL_REQ_PREPARE, NULL, true, 0,
+                                               NULL, 0, out);
+    cql_buf_free(&b);
+    return err;
+}
+
+/* ---- lifecycle ---------------------------------------------------------------------- */
+
+static int parse_contact_points(cql_session_t *s, char *errstr, size_t errstr_size) {
+    char *list = cql_strndup(s->conf->contact_points, strlen(s->conf->contact_points));
+    if (!list)
+        return -1;
+    char *save = NULL;
+    for (char *tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+        int port = s->conf->port;
+        char *colon = strrchr(tok, ':');
+        /* host:port, but not a bare IPv6 address; [v6]:port also accepted */
+        if (tok[0] == '[') {
+            char *close = strchr(tok, ']');
+            if (!close) {
+                cql_set_errstr(errstr, errstr_size, "bad contact point \"%s\"", tok);
+                free(list);
+                return -1;
+            }
+            *close = '\0';
+            if (close[1] == ':')
+                port = atoi(close + 2);
+            tok++;
+        } else if (colon && strchr(tok, ':') == colon) {
+            *colon = '\0';
+            port = atoi(colon + 1);
+        }
+        if (port <= 0 || port > 65535 || !*tok) {
+            cql_set_errstr(errstr, errstr_size, "bad contact point \"%s\"", tok);
+            free(list);
+            return -1;
+        }
+        if (!host_add(s, tok, port)) {
+            free(list);
+            return -1;
+        }
+    }
+    free(list);
+    if (s->n_hosts == 0) {
+        cql_set_errstr(errstr, errstr_size, "no contact points");
+        return -1;
+    }
+    return 0;
+}
+
+cql_err_t cql_session_new(cql_conf_t *conf, cql_session_t **out, char *errstr,
+                          size_t errstr_size) {
+    *out = NULL;
+    if (!conf)
+        return CQL_ERR_INVALID_ARG;
+    cql_session_t *s = calloc(1, sizeof *s);
+    if (!s) {
+        cql_conf_free(conf);
+        return CQL_ERR_NOMEM;
+    }
+    s->conf = conf;
+    s->last_err = CQL_ERR_PENDING;
+    s->epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (s->epfd < 0) {
+        cql_set_errstr(errstr, errstr_size, "epoll_create1: %s", strerror(errno));
+        cql_session_free(s);
+        return CQL_ERR_NOMEM;
+    }
+    if (parse_contact_points(s, errstr, errstr_size) != 0) {
+        cql_session_free(s);
+        return CQL_ERR_CONF;
+    }
+    int64_t now = cql_now_ms();
+    for (size_t i = 0; i < s->n_hosts; i++)
+        host_connect(s, s->hosts[i], now);
+    *out = s;
+    return CQL_OK;
+}
+
+void cql_session_free(cql_session_t *s) {
+    if (!s)
+        return;
+    s->closing = true;
+    for (size_t i = 0; i < s->n_hosts; i++)
+        for (uint32_t j = 0; j < s->hosts[i]->n_conns; j++)
+            sconn_drop(s, &s->hosts[i]->conns[j]);
+    /* requests waiting for agreement or a retry */
+    while (s->reqs) {
+        sreq_t *r = s->reqs;
+        sreq_finish(r, NULL, CQL_ERR_CLOSED, "session closed");
+        sreq_free(r);
+    }
+    for (size_t i = 0; i < s->n_hosts; i++) {
+        free(s->hosts[i]->conns);
+        free(s->hosts[i]->tokens);
+        free(s->hosts[i]);
+    }
+    free(s->hosts);
+    free(s->ring);
+    if (s->epfd >= 0)
+        close(s->epfd);
+    cql_conf_free(s->conf);
+    free(s);
+}
+
+int cql_session_fd(const cql_session_t *s) { return s->epfd; }
+
+size_t cql_session_host_count(const cql_session_t *s) { return s->n_hosts; }
+
+size_t cql_session_hosts_up(const cql_session_t *s) {
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_hosts; i++)
+        n += s->hosts[i]->up;
+    return n;
+}
+
+int64_t cql_session_timeout_ms(const cql_session_t *s) {
+    int64_t now = cql_now_ms(), best = -1;
+    for (size_t i = 0; i < s->n_hosts; i++) {
+        host_t *h = s->hosts[i];
+        for (uint32_t j = 0; j < h->n_conns; j++) {
+            if (h->conns[j].conn) {
+                int64_t t = cql_conn_timeout_ms(h->conns[j].conn);
+                if (t >= 0 && (best < 0 || t < best))
+                    best = t;
+            } else {
+                int64_t t = h->next_attempt > now ? h->next_attempt - now : 0;
+                if (best < 0 || t < best)
+                    best = t;
+            }
+        }
+    }
+    for (sreq_t *r = s->reqs; r; r = r->next) {
+        if (r->phase == SREQ_AGREE && r->agree_next) {
+            int64_t t = r->agree_next > now ? r->agree_next - now : 0;
+            if (best < 0 || t < best)
+                best = t;
+        }
+    }
+    return best;
+}
+
+static void housekeeping(cql_session_t *s) {
+    int64_t now = cql_now_ms();
+    for (size_t i = 0; i < s->n_hosts; i++) {
+        host_t *h = s->hosts[i];
+        for (uint32_t j = 0; j < h->n_conns; j++) {
+            sconn_t *sc = &h->conns[j];
+            if (sc->conn) {
+                cql_conn_step(sc->conn, 0); /* deadlines */
+                sconn_check(s, sc, now);
+            }
+        }
+        bool missing = false;
+        for (uint32_t j = 0; j < h->n_conns; j++)
+            missing |= h->conns[j].conn == NULL;
+        if (missing && now >= h->next_attempt)
+            host_connect(s, h, now);
+    }
+    if (s->control && s->control->conn && cql_conn_is_ready(s->control->conn)) {
+        if (s->need_discovery && !s->discovering) {
+            s->need_discovery = false;
+            disc_submit(s);
+        }
+        if (!s->registered) {
+            const char *ev[] = {"TOPOLOGY_CHANGE", "STATUS_CHANGE", "SCHEMA_CHANGE"};
+            cql_future_t *f;
+            if (cql_conn_register(s->control->conn, ev, 3, &f) == CQL_OK) {
+                s->registered = true;
+                cql_future_set_callback(f, register_done, s);
+            }
+        }
+        sconn_watch(s, s->control);
+    }
+    for (sreq_t *r = s->reqs, *next; r; r = next) {
+        next = r->next;
+        if (r->phase == SREQ_AGREE && r->agree_next && now >= r->agree_next)
+            agree_check(r);
+    }
+}
+
+static cql_err_t session_wait(cql_session_t *s, int timeout_ms) {
+    struct epoll_event evs[64];
+    int n = epoll_wait(s->epfd, evs, 64, timeout_ms);
+    int64_t now = cql_now_ms();
+    for (int i = 0; i < n; i++) {
+        sconn_t *sc = evs[i].data.ptr;
+        if (!sc->conn)
+            continue;
+        int rev = 0;
+        if (evs[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP))
+            rev |= CQL_EV_READ;
+        if (evs[i].events & (EPOLLOUT | EPOLLERR | EPOLLHUP))
+            rev |= CQL_EV_WRITE;
+        cql_conn_step(sc->conn, rev);
+        sconn_check(s, sc, now);
+    }
+    housekeeping(s);
+    return CQL_OK;
+}
+
+cql_err_t cql_session_step(cql_session_t *s) { return session_wait(s, 0); }
+
+cql_err_t cql_session_poll(cql_session_t *s, int64_t timeout_ms) {
+    /* write what callbacks queued since the last step */
+    for (size_t i = 0; i < s->n_hosts; i++)
+        for (uint32_t j = 0; j < s->hosts[i]->n_conns; j++)
+            if (s->hosts[i]->conns[j].conn)
+                sconn_watch(s, &s->hosts[i]->conns[j]);
+    int64_t t = cql_session_timeout_ms(s);
+    if (t < 0 || (timeout_ms >= 0 && timeout_ms < t))
+        t = timeout_ms;
+    return session_wait(s, t < 0 ? -1 : (int)(t > INT32_MAX ? INT32_MAX : t));
+}
+
+cql_err_t cql_session_connect_wait(cql_session_t *s, int64_t timeout_ms, char *errstr,
+                                   size_t errstr_size) {
+    int64_t deadline = cql_now_ms() + timeout_ms;
+    for (;;) {
+        if (cql_session_hosts_up(s) > 0 && !s->discovering && !s->need_discovery)
+            return CQL_OK;
+        int64_t left = deadline - cql_now_ms();
+        if (left <= 0)
+            break;
+        cql_session_poll(s, left < 50 ? left : 50);
+    }
+    if (cql_session_hosts_up(s) > 0)
+        return CQL_OK;
+    cql_set_errstr(errstr, errstr_size, "%s", s->last_msg[0] ? s->last_msg : "no host ready");
+    return s->last_err == CQL_ERR_PENDING ? CQL_ERR_NO_HOSTS : s->last_err;
+}
+
+cql_err_t cql_session_wait_schema_agreement(cql_session_t *s, int64_t timeout_ms) {
+    /* a no-op statement through the agreement machinery */
+    sreq_t *r = calloc(1, sizeof *r);
+    if (!r)
+        return CQL_ERR_NOMEM;
+    r->s = s;
+    r->user = cql_future_new(s, session_drive);
+    r->ddl = cql_future_new(s, session_drive);
+    if (!r->user || !r->ddl) {
+        cql_future_free(r->ddl);
+        cql_future_free(r->user);
+        free(r);
+        return CQL_ERR_NOMEM;
+    }
+    cql_future_complete(r->ddl, CQL_OK, NULL, NULL);
+    r->user->link = r;
+    r->next = s->reqs;
+    if (s->reqs)
+        s->reqs->prev = r;
+    s->reqs = r;
+    r->phase = SREQ_AGREE;
+    r->agree_deadline = cql_now_ms() + timeout_ms;
+    cql_future_t *u = r->user;
+    agree_check(r);
+    cql_err_t err = cql_future_wait(u, timeout_ms + 1000);
+    if (err == CQL_ERR_PENDING)
+        err = CQL_ERR_SCHEMA_DISAGREEMENT;
+    cql_future_free(u);
+    return err;
+}

@@ -1,0 +1,115 @@
+/* Integration: the node is stopped and started again under a live session. While it is
+ * down requests fail at once with retriable errors; once it is back the session
+ * reconnects by itself (backoff) and the same handle serves requests again.
+ * Uses scripts/stack (stop/start cassandra) with the caller's SLUICE_* environment;
+ * the script is found through SLUICE_STACK_SCRIPT, SLUICE_SOURCE_DIR, or this file's
+ * place in the source tree. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "test_cql_it.h"
+
+#define KS "sluice_test_cql_restart"
+
+static void stack_script(char *out, size_t n) {
+    const char *s = getenv("SLUICE_STACK_SCRIPT");
+    if (s && *s) {
+        snprintf(out, n, "%s", s);
+        return;
+    }
+    const char *src = getenv("SLUICE_SOURCE_DIR");
+    if (src && *src) {
+        snprintf(out, n, "%s/scripts/stack", src);
+        return;
+    }
+    const char *here = __FILE__;
+    const char *cut = strstr(here, "/tests/integration/");
+    snprintf(out, n, "%.*s/scripts/stack", cut ? (int)(cut - here) : 1, cut ? here : ".");
+}
+
+static cql_err_t try_select(cql_session_t *s) {
+    cql_stmt_t *st = cql_stmt_new("SELECT v FROM " KS ".t WHERE id = 1", 0);
+    cql_stmt_set_timeout_ms(st, 5000);
+    cql_future_t *f;
+    cql_err_t e = cql_session_query(s, st, &f);
+    cql_stmt_free(st);
+    if (e != CQL_OK)
+        return e;
+    e = cql_future_wait(f, 10000);
+    cql_future_free(f);
+    return e;
+}
+
+static void test_stop_start(void **state) {
+    (void)state;
+    char script[1024], cmd[1100];
+    stack_script(script, sizeof script);
+    if (access(script, X_OK) != 0) {
+        fprintf(stderr, "no stack script at %s\n", script);
+        skip();
+    }
+    cql_conf_t *conf = it_conf(NULL);
+    cql_conf_set(conf, "reconnect_base_ms", "200", NULL, 0);
+    cql_conf_set(conf, "reconnect_max_ms", "2000", NULL, 0);
+    cql_session_t *s = it_session_conf(conf);
+    assert_non_null(s);
+    assert_int_equal(it_keyspace(s, KS), CQL_OK);
+    assert_int_equal(it_exec(s, "CREATE TABLE " KS ".t (id int PRIMARY KEY, v text)"), CQL_OK);
+    assert_int_equal(it_exec(s, "INSERT INTO " KS ".t (id, v) VALUES (1, 'kept')"), CQL_OK);
+    assert_int_equal(try_select(s), CQL_OK);
+
+    snprintf(cmd, sizeof cmd, "'%s' stop cassandra", script);
+    assert_int_equal(system(cmd), 0);
+    /* down: every request fails, retriably, and never hangs past its timeout */
+    size_t failures = 0;
+    for (int i = 0; i < 5; i++) {
+        cql_err_t e = try_select(s);
+        assert_int_not_equal(e, CQL_OK);
+        assert_true(cql_err_is_retriable(e));
+        fprintf(stderr, "while down: %s\n", cql_err_str(e));
+        failures++;
+        cql_session_poll(s, 200);
+    }
+    assert_int_equal(failures, 5);
+    assert_int_equal(cql_session_hosts_up(s), 0);
+
+    snprintf(cmd, sizeof cmd, "'%s' start cassandra", script);
+    assert_int_equal(system(cmd), 0);
+    /* back: the same session recovers on its own */
+    cql_err_t e = CQL_ERR_PENDING;
+    for (int i = 0; i < 600 && e != CQL_OK; i++) {
+        e = try_select(s);
+        if (e != CQL_OK)
+            cql_session_poll(s, 100);
+    }
+    assert_int_equal(e, CQL_OK);
+    assert_int_equal(cql_session_hosts_up(s), 1);
+    cql_stmt_t *st = cql_stmt_new("SELECT v FROM " KS ".t WHERE id = 1", 0);
+    cql_result_t *r;
+    assert_int_equal(it_run(s, st, &r), CQL_OK);
+    cql_stmt_free(st);
+    assert_true(cql_result_next_row(r, NULL));
+    cql_value_t v;
+    const uint8_t *p;
+    size_t n;
+    cql_result_column(r, 0, &v);
+    assert_int_equal(cql_value_get_bytes(&v, &p, &n), CQL_OK);
+    assert_int_equal(n, 4);
+    assert_memory_equal(p, "kept", 4);
+    cql_result_free(r);
+    it_exec(s, "DROP KEYSPACE IF EXISTS " KS);
+    cql_session_free(s);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stop_start),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -94,9 +94,10 @@ struct sl_api_parser_s {
     void *opaque;
 
     sl_api_err_t err;
-    char err_detail[160];
+    char err_detail[SL_API_ERRMSG_MAX + 64];
     int finished;
     size_t offset; /* bytes fed before the current chunk */
+    size_t max_body;
 
     node_t stack[SL_API_MAX_DEPTH + 1];
     int depth;
@@ -560,6 +561,7 @@ sl_api_parser_t *sl_api_parser_new(sl_api_user_cb cb, void *opaque) {
         return NULL;
     p->cb = cb;
     p->opaque = opaque;
+    p->max_body = SL_API_BODY_MAX_DEFAULT;
     clear_body(p);
     if (!open_handle(p)) {
         free(p);
@@ -575,6 +577,8 @@ void sl_api_parser_free(sl_api_parser_t *p) {
         yajl_free(p->h);
     free(p);
 }
+
+void sl_api_parser_set_max_body(sl_api_parser_t *p, size_t max_bytes) { p->max_body = max_bytes; }
 
 sl_api_err_t sl_api_parser_reset(sl_api_parser_t *p) {
     /* yajl 2 has no reset: a fresh handle is the only way to start over. */
@@ -634,6 +638,9 @@ sl_api_err_t sl_api_parser_feed(sl_api_parser_t *p, const void *data, size_t len
                                 size_t errstr_size) {
     if (p->err == SL_API_ERR_OK && p->finished)
         stop(p, SL_API_ERR_STATE, "feed after finish");
+    if (p->err == SL_API_ERR_OK && p->max_body &&
+        (p->offset > p->max_body || len > p->max_body - p->offset))
+        stop(p, SL_API_ERR_TOO_LARGE, "body over the size cap");
     if (p->err == SL_API_ERR_OK && len > 0) {
         yajl_status st = yajl_parse(p->h, data, len);
         take_status(p, st, yajl_get_bytes_consumed(p->h), 0);

@@ -27,8 +27,9 @@
  * Memory is bounded independently of the body: one user's values are collected in a
  * fixed scratch arena (values longer than SL_RECORD_FIELD_MAX are dropped and the
  * user rejected), nesting deeper than SL_API_MAX_DEPTH stops the parse. yajl itself
- * buffers a token that is split across chunks, so the caller must cap the body size
- * (the ingest's response cap). Strings are UTF-8 validated by yajl.
+ * buffers a token that is split across chunks, which is bounded by the body cap
+ * (SL_API_BODY_MAX_DEFAULT unless set with sl_api_parser_set_max_body()).
+ * Strings are UTF-8 validated by yajl.
  *
  * Not thread-safe; use one parser per thread (or per transfer). No printing.
  */
@@ -44,6 +45,8 @@
 /* Longest "error" message and info.seed / info.version kept (longer ones are cut). */
 #define SL_API_ERRMSG_MAX 512
 #define SL_API_INFO_STR_MAX 64
+/* Default cap on the bytes of one body: 5,000 users are about 6 MB. */
+#define SL_API_BODY_MAX_DEFAULT ((size_t)32 << 20)
 
 /* Body-level errors: (enum suffix, code, text). A body-level error ends the parse;
  * users already delivered stay delivered. */
@@ -59,7 +62,8 @@
     X(API_ERROR, 8, "the API returned an error object")                               \
     X(CANCELLED, 9, "the user callback stopped the parse")                            \
     X(NOMEM, 10, "out of memory")                                                     \
-    X(STATE, 11, "parser used after an error or after finish; reset it first")
+    X(STATE, 11, "parser used after an error or after finish; reset it first")          \
+    X(TOO_LARGE, 12, "body is larger than the cap")
 
 typedef enum {
 #define SL_API_ERR_ENUM_(sym, code, text) SL_API_ERR_##sym = code,
@@ -113,6 +117,11 @@ sl_api_parser_t *sl_api_parser_new(sl_api_user_cb cb, void *opaque);
 
 /* Frees p and everything it owns; NULL is a no-op. */
 void sl_api_parser_free(sl_api_parser_t *p);
+
+/* Sets the cap on the total bytes fed for one body; a feed that would pass it fails
+ * with SL_API_ERR_TOO_LARGE (nothing of that chunk is parsed). 0 means no cap. Kept
+ * across sl_api_parser_reset(). */
+void sl_api_parser_set_max_body(sl_api_parser_t *p, size_t max_bytes);
 
 /* Forgets the current body (info, stats, error) so p can parse the next one. */
 sl_api_err_t sl_api_parser_reset(sl_api_parser_t *p);

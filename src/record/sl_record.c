@@ -4,6 +4,7 @@
  */
 #include "sl_record.h"
 
+#include <stdint.h>
 #include <string.h>
 
 static const char *const field_names[SL_FIELD_COUNT] = {
@@ -18,9 +19,15 @@ const char *sl_field_name(sl_field_t field) {
     return field_names[field];
 }
 
+static const size_t field_lens[SL_FIELD_COUNT] = {
+#define SL_FIELD_LEN_(sym, key) sizeof(key) - 1,
+    SL_FIELDS(SL_FIELD_LEN_)
+#undef SL_FIELD_LEN_
+};
+
 sl_field_t sl_field_lookup(const char *key, size_t len) {
     for (int i = 0; i < SL_FIELD_COUNT; i++) {
-        if (strlen(field_names[i]) == len && memcmp(field_names[i], key, len) == 0)
+        if (field_lens[i] == len && memcmp(field_names[i], key, len) == 0)
             return (sl_field_t)i;
     }
     return SL_FIELD_NONE;
@@ -56,6 +63,17 @@ int sl_utf8_valid(const char *str, size_t len) {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     while (i < len) {
+        /* Most text is ASCII: take 8 bytes at a time while none is NUL or >= 0x80. */
+        while (len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if ((w & 0x8080808080808080ull) || ((w - 0x0101010101010101ull) & ~w &
+                                                0x8080808080808080ull))
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
         unsigned char c = s[i];
         if (c >= 0x01 && c < 0x80) {
             i++;
@@ -109,6 +127,25 @@ int sl_uuid_valid(const char *str, size_t len) {
         } else if (!is_hex(c)) {
             return 0;
         }
+    }
+    return 1;
+}
+
+static unsigned hex_value(unsigned char c) {
+    if (c <= '9')
+        return (unsigned)(c - '0');
+    return (unsigned)((c | 0x20) - 'a' + 10);
+}
+
+int sl_uuid_to_bytes(const char *str, size_t len, unsigned char out[16]) {
+    if (!sl_uuid_valid(str, len))
+        return 0;
+    size_t o = 0;
+    for (size_t i = 0; i < 36; i += 2) {
+        if (str[i] == '-')
+            i++;
+        out[o++] = (unsigned char)(hex_value((unsigned char)str[i]) << 4 |
+                                   hex_value((unsigned char)str[i + 1]));
     }
     return 1;
 }

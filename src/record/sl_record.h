@@ -5,8 +5,9 @@
  * A record is twelve text fields (see DESIGN.md, "The record"). It holds no memory of
  * its own: every field is a view (pointer + length) into storage owned by whoever
  * produced the record (the API body parser's scratch arena, or the caller's scratch
- * buffer given to sl_record_from_json()). Every field is NUL-terminated at ptr[len]
- * and never contains a NUL byte, so it can be used as a C string as well.
+ * buffer given to sl_record_from_json()). Every field is NUL-terminated at ptr[len],
+ * and a field of an accepted record never contains a NUL byte, so it can be used as a
+ * C string as well.
  *
  * Validation is shared by both sides of the pipeline: the ingest side runs it before
  * producing, the processor runs it again on what it consumes. A failed check yields
@@ -139,6 +140,9 @@ sl_reject_t sl_record_validate(const sl_record_t *rec, sl_field_t *field);
  * passes, 0 otherwise; s need not be NUL-terminated. */
 int sl_utf8_valid(const char *s, size_t len); /* strict: no overlongs, no surrogates, no NUL */
 int sl_uuid_valid(const char *s, size_t len);
+/* The 16 bytes of a canonical UUID in network order, as CQL's uuid type carries them
+ * (out is the caller's). Returns 1, or 0 if !sl_uuid_valid(s, len) (out untouched). */
+int sl_uuid_to_bytes(const char *s, size_t len, unsigned char out[16]);
 int sl_email_valid(const char *s, size_t len);
 /* YYYY-MM-DD, optionally followed by Thh:mm[:ss[.f{1,9}]] and then a zone that is
  * required with a time: Z, +hh:mm, -hh:mm, +hhmm or +hh. Calendar-checked (leap

@@ -336,10 +336,10 @@ sl_reject_t sl_record_from_json(const char *msg, size_t len, sl_record_t *out, c
         in_t in = {(const unsigned char *)msg, (const unsigned char *)msg + len, scratch,
                    scratch_size, 0};
         r = scan_object(&in, out, &f);
-        if (r != SL_REJECT_NONE && r != SL_REJECT_NOT_JSON && !well_formed_json(msg, len)) {
+        if (r != SL_REJECT_NONE && r != SL_REJECT_NOT_JSON && !well_formed_json(msg, len))
             r = SL_REJECT_NOT_JSON;
+        if (r == SL_REJECT_NOT_JSON)
             f = SL_FIELD_NONE;
-        }
         if (r == SL_REJECT_NONE)
             return sl_record_validate(out, field);
     }

@@ -488,10 +488,46 @@ static void callback_stops_parse(void **state) {
     free(body);
 }
 
+static void body_size_cap(void **state) {
+    (void)state;
+    size_t len;
+    char *body = load("api_body_6users.json", &len);
+    got_t g = {0};
+    sl_api_parser_t *p = sl_api_parser_new(collect, &g);
+    /* exactly the body's size is allowed */
+    sl_api_parser_set_max_body(p, len);
+    assert_int_equal(sl_api_parser_feed(p, body, 100, NULL, 0), SL_API_ERR_OK);
+    assert_int_equal(sl_api_parser_feed(p, body + 100, len - 100, NULL, 0), SL_API_ERR_OK);
+    assert_int_equal(sl_api_parser_finish(p, NULL, 0), SL_API_ERR_OK);
+    assert_int_equal(g.n, 6);
+    got_free(&g);
+    /* one byte less: the chunk that passes the cap is refused whole */
+    assert_int_equal(sl_api_parser_reset(p), SL_API_ERR_OK);
+    sl_api_parser_set_max_body(p, len - 1);
+    assert_int_equal(sl_api_parser_feed(p, body, 3000, NULL, 0), SL_API_ERR_OK);
+    assert_int_equal(g.n, 2);
+    char err[256];
+    assert_int_equal(sl_api_parser_feed(p, body + 3000, len - 3000, err, sizeof err),
+                     SL_API_ERR_TOO_LARGE);
+    assert_string_equal(err, "body is larger than the cap: body over the size cap");
+    assert_int_equal(g.n, 2);
+    assert_int_equal(sl_api_parser_finish(p, NULL, 0), SL_API_ERR_TOO_LARGE);
+    got_free(&g);
+    /* 0: no cap */
+    assert_int_equal(sl_api_parser_reset(p), SL_API_ERR_OK);
+    sl_api_parser_set_max_body(p, 0);
+    assert_int_equal(sl_api_parser_feed(p, body, len, NULL, 0), SL_API_ERR_OK);
+    assert_int_equal(sl_api_parser_finish(p, NULL, 0), SL_API_ERR_OK);
+    got_free(&g);
+    sl_api_parser_free(p);
+    free(body);
+}
+
 static void error_strings(void **state) {
     (void)state;
     assert_string_equal(sl_api_err_str(SL_API_ERR_OK), "success");
     assert_string_equal(sl_api_err_str(SL_API_ERR_TOO_DEEP), "body nests deeper than the limit");
+    assert_string_equal(sl_api_err_str(SL_API_ERR_TOO_LARGE), "body is larger than the cap");
     assert_string_equal(sl_api_err_str((sl_api_err_t)99), "unknown error");
     assert_null(sl_api_parser_new(NULL, NULL));
 }
@@ -509,6 +545,7 @@ int main(void) {
         cmocka_unit_test(too_long_values),
         cmocka_unit_test(body_level_errors),
         cmocka_unit_test(callback_stops_parse),
+        cmocka_unit_test(body_size_cap),
         cmocka_unit_test(error_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

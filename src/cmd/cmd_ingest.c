@@ -4,6 +4,7 @@
  * 0: everything fetched was acknowledged by Kafka; 1: something was not (or Kafka was
  * unreachable); 2: usage or configuration error.
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include "commands.h"
 #include "sl_config.h"
+#include "sl_http.h"
 #include "sl_ingest.h"
 #include "sl_log.h"
 
@@ -57,9 +59,12 @@ static const sl_config_opt_t ingest_opts[] = {
 
 static volatile sig_atomic_t g_stop;
 
+/* The first signal asks for a clean stop (flush, then exit); a second one for an
+ * immediate exit that still reports what was not delivered. */
 static void on_signal(int sig) {
     (void)sig;
-    g_stop = 1;
+    if (g_stop < 2)
+        g_stop++;
 }
 
 typedef struct {
@@ -68,6 +73,11 @@ typedef struct {
     uint64_t last_users;
     double last_t;
     double rate;           /* users/s, smoothed */
+    /* /metrics reads a copy of the counters taken on each tick, under the lock: the run's
+     * thread never waits for a scrape, and a scrape never sees a half-written struct. */
+    pthread_mutex_t lock;
+    sl_ingest_stats_t snapshot;
+    int finished;
 } ui_t;
 
 static void ui_clear(ui_t *ui) {
@@ -85,6 +95,10 @@ static void on_log(void *opaque, sl_log_level_t level, const char *msg) {
 
 static void on_tick(void *opaque, const sl_ingest_stats_t *st, int final) {
     ui_t *ui = opaque;
+    pthread_mutex_lock(&ui->lock);
+    ui->snapshot = *st;
+    ui->finished = final;
+    pthread_mutex_unlock(&ui->lock);
     double dt = st->elapsed_s - ui->last_t;
     if (dt > 0) {
         double inst = (double)(st->users_fetched - ui->last_users) / dt;
@@ -103,6 +117,57 @@ static void on_tick(void *opaque, const sl_ingest_stats_t *st, int final) {
     fprintf(stderr, "\r\033[K%s", line);
     fflush(stderr);
     ui->line_shown = 1;
+}
+
+static void serve_metrics(const sl_http_request_t *req, sl_http_response_t *resp, void *opaque) {
+    (void)req;
+    ui_t *ui = opaque;
+    sl_ingest_stats_t st;
+    pthread_mutex_lock(&ui->lock);
+    st = ui->snapshot;
+    pthread_mutex_unlock(&ui->lock);
+    size_t need = sl_ingest_stats_prometheus(&st, NULL, 0);
+    char *body = malloc(need + 1);
+    if (!body) {
+        sl_http_response_status(resp, 500);
+        return;
+    }
+    sl_ingest_stats_prometheus(&st, body, need + 1);
+    sl_http_response_content_type(resp, "text/plain; version=0.0.4; charset=utf-8");
+    sl_http_response_set_body(resp, body, need);
+}
+
+static void serve_healthz(const sl_http_request_t *req, sl_http_response_t *resp, void *opaque) {
+    (void)req;
+    ui_t *ui = opaque;
+    pthread_mutex_lock(&ui->lock);
+    int finished = ui->finished;
+    double elapsed = ui->snapshot.elapsed_s;
+    pthread_mutex_unlock(&ui->lock);
+    sl_http_response_content_type(resp, "application/json");
+    sl_http_response_printf(resp, "{\"status\":\"%s\",\"elapsed_s\":%.1f}\n",
+                            finished ? "finished" : "running", elapsed);
+}
+
+/* Starts the /metrics and /healthz server on addr; NULL with err set on failure. */
+static sl_http_server_t *start_http(const char *addr, ui_t *ui, char *err, size_t err_size) {
+    err[0] = '\0';
+    sl_http_conf_t hc = {.listen = addr, .threads = 1};
+    sl_http_server_t *srv = NULL;
+    sl_http_err_t e = sl_http_server_new(&hc, &srv, err, err_size);
+    if (!e)
+        e = sl_http_server_route(srv, "GET", "/metrics", serve_metrics, ui);
+    if (!e)
+        e = sl_http_server_route(srv, "GET", "/healthz", serve_healthz, ui);
+    if (!e)
+        e = sl_http_server_start(srv, err, err_size);
+    if (e) {
+        if (!*err)
+            snprintf(err, err_size, "%s", sl_http_err_str(e));
+        sl_http_server_free(srv);
+        return NULL;
+    }
+    return srv;
 }
 
 static void print_summary(const sl_ingest_stats_t *st, sl_log_format_t fmt, const char *verdict) {
@@ -228,7 +293,9 @@ int cmd_ingest(int argc, char **argv) {
             sl_log(SL_LOG_DEBUG, "ingest", "config %s", line);
     }
 
-    ui_t ui = {0};
+    ui_t ui;
+    memset(&ui, 0, sizeof ui);
+    pthread_mutex_init(&ui.lock, NULL);
     ui.progress = strcmp(progress, "always") == 0 ||
                   (strcmp(progress, "auto") == 0 && isatty(STDERR_FILENO));
 
@@ -262,6 +329,21 @@ int cmd_ingest(int argc, char **argv) {
     c.tick_ms = 250; /* the progress line is redrawn at most 4 times a second */
     c.opaque = &ui;
 
+    sl_http_server_t *srv = NULL;
+    const char *http = sl_config_str(cfg, "http");
+    if (http && *http) {
+        srv = start_http(http, &ui, err, sizeof err);
+        if (!srv) {
+            sl_log(SL_LOG_ERROR, "ingest", "cannot serve metrics on %s: %s", http, err);
+            free(props);
+            sl_config_free(cfg);
+            pthread_mutex_destroy(&ui.lock);
+            return SL_EXIT_USAGE;
+        }
+        sl_log(SL_LOG_INFO, "ingest", "metrics on http://%s:%u/metrics",
+               sl_http_server_host(srv), (unsigned)sl_http_server_port(srv));
+    }
+
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -284,6 +366,8 @@ int cmd_ingest(int argc, char **argv) {
         print_summary(&st, fmt, rc == SL_INGEST_ERR_OK ? "complete" : "incomplete");
         exit_code = rc == SL_INGEST_ERR_OK ? SL_EXIT_OK : SL_EXIT_FAIL;
     }
+    sl_http_server_free(srv);
+    pthread_mutex_destroy(&ui.lock);
     free(props);
     sl_config_free(cfg);
     return exit_code;

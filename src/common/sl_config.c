@@ -635,7 +635,8 @@ size_t sl_config_markdown(const sl_config_opt_t *opts, size_t n, char *buf, size
             opts[i].arg ? opts[i].arg : "", var, type_names[opts[i].type]);
         if (opts[i].min <= opts[i].max && opts[i].type != SL_OPT_STR &&
             opts[i].type != SL_OPT_BOOL)
-            put(&o, " (%g..%g)", opts[i].min, opts[i].max);
+            put(&o, opts[i].type == SL_OPT_INT ? " (%.0f..%.0f)" : " (%g..%g)", opts[i].min,
+                opts[i].max);
         put(&o, " | ");
         if (opts[i].def && *opts[i].def) {
             put(&o, "`");

@@ -211,7 +211,9 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
             }
         }
         /* Records still being handed over get flush_timeout after the stop, no more. */
-        int abandon = !fetching && now - stop_at > (uint64_t)c->flush_timeout_ms;
+        /* A second signal (*stop >= 2) means: do not wait at all. */
+        int hard_stop = c->stop && *c->stop >= 2;
+        int abandon = !fetching && (hard_stop || now - stop_at > (uint64_t)c->flush_timeout_ms);
 
         /* Start due retries and new pages. */
         for (unsigned i = 0; fetching && i < n; i++) {
@@ -321,7 +323,15 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
         sl_fetcher_poll(f, wait ? (int)wait : 0, sl_producer_fd(p));
     }
 
-    int left = sl_producer_flush(p, c->flush_timeout_ms);
+    /* Flush in short slices so that a second signal cuts the wait short. */
+    int left = sl_producer_outq(p);
+    const uint64_t flush_end = mono_ms() + (uint64_t)c->flush_timeout_ms;
+    while (left > 0 && !(c->stop && *c->stop >= 2)) {
+        uint64_t t = mono_ms();
+        if (t >= flush_end)
+            break;
+        left = sl_producer_flush(p, (int)(flush_end - t < 100 ? flush_end - t : 100));
+    }
     st->elapsed_s = (double)(mono_ms() - t0) / 1000.0;
     if (left > 0)
         logf_(c, SL_LOG_ERROR, "%d records still queued after the %d ms flush timeout", left,
@@ -332,11 +342,14 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
         snprintf(errstr, errstr_size, "Kafka producer fatal error: %s", sl_producer_fatal(p));
         rc = SL_INGEST_ERR_KAFKA;
     } else if (!sl_ingest_stats_complete(st)) {
+        const char *last = sl_producer_last_error(p);
         snprintf(errstr, errstr_size,
-                 "%llu users not delivered, %llu dead letters not delivered, %llu pages failed",
+                 "%llu users not delivered, %llu dead letters not delivered, %llu pages "
+                 "failed%s%s",
                  (unsigned long long)sl_ingest_stats_undelivered(st),
                  (unsigned long long)sl_ingest_stats_dlq_undelivered(st),
-                 (unsigned long long)st->pages_failed);
+                 (unsigned long long)st->pages_failed, last ? "; last Kafka error: " : "",
+                 last ? last : "");
         rc = SL_INGEST_ERR_INCOMPLETE;
     } else if (c->count && st->users_fetched < c->count && !(c->stop && *c->stop) &&
                !(c->duration_s > 0)) {

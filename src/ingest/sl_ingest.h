@@ -10,7 +10,8 @@
  * bodies) are retried with exponential backoff and full jitter, honouring Retry-After,
  * up to a retry limit per page. The run ends when the count is reached, the duration
  * is over or *stop becomes non-zero; it then stops fetching and flushes the producer
- * with a timeout. The library does not print: it reports through the log and tick
+ * with a timeout (*stop >= 2 cuts the flush short: what is still queued is reported as
+ * not delivered). The library does not print: it reports through the log and tick
  * callbacks, and leaves the final counters in the caller's stats struct.
  */
 #ifndef SL_INGEST_H
@@ -64,7 +65,8 @@ typedef struct sl_ingest_conf_s {
     uint64_t retry_after_max_ms; /* longest wait a Retry-After may impose */
     int flush_timeout_ms;    /* at the end */
     int metadata_timeout_ms; /* the start-up check of Kafka */
-    volatile sig_atomic_t *stop; /* set by a signal handler; may be NULL */
+    volatile sig_atomic_t *stop; /* set by a signal handler (1: stop, 2: stop now); may be
+                                    NULL */
     /* Log lines (may be NULL). Called on the run's thread. */
     void (*log)(void *opaque, sl_log_level_t level, const char *msg);
     /* Called on the run's thread every tick_ms (and once at the end with final = 1),

@@ -151,7 +151,9 @@ static size_t on_body(char *ptr, size_t size, size_t n, void *ud) {
     if (e != SL_API_ERR_OK) {
         if (!s->aborted) {
             s->aborted = 1;
-            s->abort_outcome = e == SL_API_ERR_NOMEM ? SL_OUTCOME_OTHER : SL_OUTCOME_MALFORMED;
+            s->abort_outcome = e == SL_API_ERR_NOMEM       ? SL_OUTCOME_OTHER
+                               : e == SL_API_ERR_TOO_LARGE ? SL_OUTCOME_TOO_LARGE
+                                                           : SL_OUTCOME_MALFORMED;
             snprintf(s->detail, sizeof s->detail, "%s%s%s", sl_api_err_str(e), *err ? ": " : "",
                      err);
         }
@@ -190,6 +192,8 @@ sl_fetcher_t *sl_fetcher_new(const sl_fetch_conf_t *conf, char *errstr, size_t e
         s->owner = f;
         s->easy = curl_easy_init();
         s->parser = sl_api_parser_new(on_user, s);
+        if (s->parser) /* ours is checked first; the parser's own cap must not be lower */
+            sl_api_parser_set_max_body(s->parser, f->conf.max_body);
         s->recs = malloc(f->conf.batch * sizeof *s->recs);
         s->recs_cap = f->conf.batch;
         if (!s->easy || !s->parser || !s->recs) {
@@ -322,6 +326,9 @@ sl_ingest_outcome_t sl_fetch_classify(int curl_code, long http_status, int abort
         return SL_OUTCOME_API_ERROR;
     case SL_API_ERR_TRUNCATED:
         return SL_OUTCOME_TRUNCATED;
+    case SL_API_ERR_TOO_LARGE:
+        *retriable = 0;
+        return SL_OUTCOME_TOO_LARGE;
     case SL_API_ERR_NOMEM:
     case SL_API_ERR_STATE:
         return SL_OUTCOME_OTHER;

@@ -22,6 +22,7 @@ struct sl_producer_s {
     void *log_opaque;
     int pipe_fd[2];
     char fatal[512];
+    char last_error[256]; /* of the last failed delivery */
 };
 
 static char tag_main, tag_dlq;
@@ -31,6 +32,8 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     sl_producer_t *p = opaque;
     int is_dlq = m->_private == &tag_dlq;
     if (m->err) {
+        snprintf(p->last_error, sizeof p->last_error, "%s: %s",
+                 rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
         if (is_dlq)
             p->stats->dlq_failed++;
         else
@@ -165,10 +168,13 @@ int sl_producer_check(sl_producer_t *p, int timeout_ms, int *topic_exists, char 
     return 0;
 }
 
-static sl_produce_res_t result(rd_kafka_resp_err_t err) {
+static sl_produce_res_t result(sl_producer_t *p, rd_kafka_resp_err_t err) {
     if (!err)
         return SL_PRODUCE_OK;
-    return err == RD_KAFKA_RESP_ERR__QUEUE_FULL ? SL_PRODUCE_QUEUE_FULL : SL_PRODUCE_FAILED;
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL)
+        return SL_PRODUCE_QUEUE_FULL;
+    snprintf(p->last_error, sizeof p->last_error, "produce: %s", rd_kafka_err2str(err));
+    return SL_PRODUCE_FAILED;
 }
 
 sl_produce_res_t sl_producer_send(sl_producer_t *p, const char *key, size_t key_len,
@@ -177,7 +183,7 @@ sl_produce_res_t sl_producer_send(sl_producer_t *p, const char *key, size_t key_
         p->rk, RD_KAFKA_V_RKT(p->main), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_KEY(key, key_len), RD_KAFKA_V_VALUE((void *)value, value_len),
         RD_KAFKA_V_TIMESTAMP(timestamp_ms), RD_KAFKA_V_OPAQUE(&tag_main), RD_KAFKA_V_END);
-    return result(err);
+    return result(p, err);
 }
 
 sl_produce_res_t sl_producer_send_dlq(sl_producer_t *p, const char *key, size_t key_len,
@@ -196,7 +202,7 @@ sl_produce_res_t sl_producer_send_dlq(sl_producer_t *p, const char *key, size_t 
         RD_KAFKA_V_END);
     if (err)
         rd_kafka_headers_destroy(h); /* ownership passes only on success */
-    return result(err);
+    return result(p, err);
 }
 
 void sl_producer_poll(sl_producer_t *p, int timeout_ms) { rd_kafka_poll(p->rk, timeout_ms); }
@@ -219,3 +225,7 @@ void sl_producer_drain_fd(sl_producer_t *p) {
 }
 
 const char *sl_producer_fatal(sl_producer_t *p) { return p->fatal[0] ? p->fatal : NULL; }
+
+const char *sl_producer_last_error(const sl_producer_t *p) {
+    return p->last_error[0] ? p->last_error : NULL;
+}

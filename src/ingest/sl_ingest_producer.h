@@ -75,4 +75,7 @@ void sl_producer_drain_fd(sl_producer_t *p);
 /* The last fatal error text (idempotence violations are fatal), or NULL. */
 const char *sl_producer_fatal(sl_producer_t *p);
 
+/* "topic: reason" of the last record Kafka did not take or did not deliver, or NULL. */
+const char *sl_producer_last_error(const sl_producer_t *p);
+
 #endif

@@ -259,6 +259,7 @@ int cmd_mock_api(int argc, char **argv) {
         struct timespec ts = {0, 100 * 1000000L};
         nanosleep(&ts, NULL);
     }
+    sl_mockapi_stop(m); /* requests in progress are answered and counted */
     sl_mockapi_stats_t st;
     sl_mockapi_stats(m, &st);
     sl_mockapi_free(m);

@@ -14,7 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <sys/socket.h>
+#include <unistd.h>
+#include <time.h>
 
 #include <microhttpd.h>
 
@@ -49,6 +52,7 @@ struct sl_http_server_s {
     struct MHD_Daemon *daemon;
     route_t routes[MAX_ROUTES];
     size_t n_routes;
+    atomic_int active; /* requests received and not yet completed */
 };
 
 /* Per-request state, created by the URI-log callback, freed on completion. */
@@ -167,6 +171,8 @@ sl_http_err_t sl_http_server_new(const sl_http_conf_t *conf, sl_http_server_t **
         srv->conf.timeout_s = 30;
     if (srv->conf.max_body == 0)
         srv->conf.max_body = 65536;
+    if (srv->conf.drain_ms == 0)
+        srv->conf.drain_ms = 5000;
     *out = srv;
     return SL_HTTP_OK;
 }
@@ -191,24 +197,27 @@ sl_http_err_t sl_http_server_route(sl_http_server_t *srv, const char *method, co
 }
 
 static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *conn) {
-    (void)cls;
     (void)conn;
+    sl_http_server_t *srv = cls;
     req_ctx_t *ctx = calloc(1, sizeof *ctx);
-    if (ctx)
+    if (ctx) {
         ctx->uri = strdup(uri ? uri : "");
+        atomic_fetch_add(&srv->active, 1);
+    }
     return ctx;
 }
 
 static void request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                               enum MHD_RequestTerminationCode toe) {
-    (void)cls;
     (void)conn;
     (void)toe;
+    sl_http_server_t *srv = cls;
     req_ctx_t *ctx = *con_cls;
     if (ctx) {
         free(ctx->uri);
         free(ctx->body);
         free(ctx);
+        atomic_fetch_sub(&srv->active, 1);
     }
     *con_cls = NULL;
 }
@@ -385,7 +394,8 @@ sl_http_err_t sl_http_server_start(sl_http_server_t *srv, char *errstr, size_t e
         set_err(errstr, errstr_size, "cannot resolve '%s': %s", srv->host, gai_strerror(gai));
         return SL_HTTP_ERR_ADDRESS;
     }
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD;
+    /* AUTO: epoll or poll rather than select (no FD_SETSIZE limit); ITC: for quiesce */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC;
     if (ai->ai_family == AF_INET6) {
         struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
         memcpy(a6, ai->ai_addr, sizeof *a6);
@@ -399,13 +409,11 @@ sl_http_err_t sl_http_server_start(sl_http_server_t *srv, char *errstr, size_t e
     freeaddrinfo(ai);
     if (srv->conf.threads == 0)
         flags |= MHD_USE_THREAD_PER_CONNECTION;
-    else
-        flags |= MHD_USE_AUTO;
 
     struct MHD_OptionItem opts[] = {
         {MHD_OPTION_SOCK_ADDR, 0, &ss},
-        {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_logger, NULL},
-        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)request_completed, NULL},
+        {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_logger, srv},
+        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)request_completed, srv},
         {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)srv->conf.max_connections, NULL},
         {MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)srv->conf.timeout_s, NULL},
         /* bounds the request line and headers of one connection */
@@ -433,6 +441,16 @@ const char *sl_http_server_host(const sl_http_server_t *srv) { return srv ? srv-
 void sl_http_server_stop(sl_http_server_t *srv) {
     if (!srv || !srv->daemon)
         return;
+    /* Stop accepting, let requests in progress finish (bounded), then close everything. */
+    MHD_socket lfd = MHD_quiesce_daemon(srv->daemon);
+    if (lfd != MHD_INVALID_SOCKET)
+        close(lfd);
+    unsigned waited_ms = 0;
+    while (atomic_load(&srv->active) > 0 && waited_ms < srv->conf.drain_ms) {
+        struct timespec ts = {0, 10 * 1000000L};
+        nanosleep(&ts, NULL);
+        waited_ms += 10;
+    }
     MHD_stop_daemon(srv->daemon);
     srv->daemon = NULL;
     srv->port = 0;

@@ -41,6 +41,7 @@ typedef struct sl_http_conf_s {
     unsigned max_connections; /* concurrent connections; 0 = 256 */
     unsigned timeout_s;       /* idle connection timeout; 0 = 30 */
     size_t max_body;          /* request body cap in bytes; larger -> 413. 0 = 65536 */
+    unsigned drain_ms;        /* on stop, how long requests in progress may finish; 0 = 5000 */
 } sl_http_conf_t;
 
 /* Creates a stopped server. conf is copied. On error *out is NULL and errstr says why.
@@ -63,8 +64,8 @@ uint16_t sl_http_server_port(const sl_http_server_t *srv);
 /* The bound host as configured, e.g. "127.0.0.1"; valid until sl_http_server_free(). */
 const char *sl_http_server_host(const sl_http_server_t *srv);
 
-/* Stops listening, waits for running handlers to return and closes all connections.
- * Safe to call twice; not from inside a handler. */
+/* Stops accepting connections, lets requests in progress finish (up to conf.drain_ms),
+ * then closes all connections. Safe to call twice; not from inside a handler. */
 void sl_http_server_stop(sl_http_server_t *srv);
 
 /* Stops if needed and frees the server. NULL is allowed. */

@@ -171,7 +171,7 @@ sl_mockapi_err_t sl_mockapi_start(const sl_mockapi_conf_t *conf, sl_mockapi_t **
     gmtime_r(&t, &tm);
     m->now_year = tm.tm_year + 1900;
 
-    sl_http_conf_t hc = {conf->listen ? conf->listen : "127.0.0.1:8000", conf->threads, 0, 0, 0};
+    sl_http_conf_t hc = {conf->listen ? conf->listen : "127.0.0.1:8000", conf->threads, 0, 0, 0, 0};
     if (sl_http_server_new(&hc, &m->http, errstr, errstr_size) != SL_HTTP_OK) {
         free(m);
         return SL_MOCKAPI_ERR_INVALID;
@@ -200,10 +200,17 @@ void sl_mockapi_stats(const sl_mockapi_t *m, sl_mockapi_stats_t *out) {
     out->users = atomic_load(&mm->users);
 }
 
-void sl_mockapi_free(sl_mockapi_t *m) {
+void sl_mockapi_stop(sl_mockapi_t *m) {
     if (!m)
         return;
     atomic_store(&m->stopping, 1);
+    sl_http_server_stop(m->http);
+}
+
+void sl_mockapi_free(sl_mockapi_t *m) {
+    if (!m)
+        return;
+    sl_mockapi_stop(m);
     sl_http_server_free(m->http);
     free(m);
 }

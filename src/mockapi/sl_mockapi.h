@@ -156,7 +156,11 @@ uint16_t sl_mockapi_port(const sl_mockapi_t *m);
 /* A snapshot of the counters. */
 void sl_mockapi_stats(const sl_mockapi_t *m, sl_mockapi_stats_t *out);
 
-/* Stops serving (in-flight requests finish, added latency is cut short) and frees. */
+/* Stops serving: added latency is cut short, requests in progress are answered (for up to
+ * 5 s), connections are closed. Counters stay readable. Safe to call twice. */
+void sl_mockapi_stop(sl_mockapi_t *m);
+
+/* Stops if needed and frees. NULL is allowed. */
 void sl_mockapi_free(sl_mockapi_t *m);
 
 #endif

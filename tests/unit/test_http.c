@@ -10,6 +10,9 @@
 
 #include <cmocka.h>
 #include <curl/curl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 
 #include "sl_http.h"
 
@@ -152,6 +155,7 @@ static fetched_t fetch(uint16_t port, const char *method, const char *target, co
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &f);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
     curl_easy_setopt(c, CURLOPT_PROXY, "");
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "sluice-test");
     if (post)
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
     if (strcmp(method, "HEAD") == 0)
@@ -207,7 +211,7 @@ static void big_handler(const sl_http_request_t *req, sl_http_response_t *resp, 
 static void server_answers(void **state) {
     (void)state;
     int calls[2] = {0, 0}; /* handler calls, handler-side check failures */
-    sl_http_conf_t conf = {"127.0.0.1:0", 0, 0, 0, 1024};
+    sl_http_conf_t conf = {"127.0.0.1:0", 0, 0, 0, 1024, 0};
     sl_http_server_t *srv;
     char err[256];
     assert_int_equal(sl_http_server_new(&conf, &srv, err, sizeof err), SL_HTTP_OK);
@@ -225,7 +229,7 @@ static void server_answers(void **state) {
     fetched_t f = fetch(port, "GET", "/echo?a=1%2B1&b=x+y&c", NULL);
     assert_int_equal(f.rc, CURLE_OK);
     assert_int_equal(f.status, 201);
-    assert_string_equal(f.body, "GET /echo n=3 a=1+1 b=x y ua=no body=");
+    assert_string_equal(f.body, "GET /echo n=3 a=1+1 b=x y ua=yes body=");
     assert_string_equal(f.ctype, "application/json");
     assert_string_equal(f.retry_after, "0");
 
@@ -244,7 +248,7 @@ static void server_answers(void **state) {
 
     f = fetch(port, "POST", "/any?a=2", "hello=world");
     assert_int_equal(f.status, 201);
-    assert_string_equal(f.body, "POST /any n=1 a=2 b=- ua=no body=hello=world");
+    assert_string_equal(f.body, "POST /any n=1 a=2 b=- ua=yes body=hello=world");
     assert_string_equal(f.retry_after, "11");
     char big[2048];
     memset(big, 'x', sizeof big - 1);
@@ -276,7 +280,7 @@ static void server_reports_bind_errors(void **state) {
     (void)state;
     sl_http_server_t *a, *b;
     char err[256];
-    sl_http_conf_t conf = {"127.0.0.1:0", 2, 0, 0, 0};
+    sl_http_conf_t conf = {"127.0.0.1:0", 2, 0, 0, 0, 0};
     assert_int_equal(sl_http_server_new(&conf, &a, err, sizeof err), 0);
     assert_int_equal(sl_http_server_start(a, err, sizeof err), 0);
     char listen[64];
@@ -294,6 +298,82 @@ static void server_reports_bind_errors(void **state) {
     assert_string_equal(err, "listen address 'nonsense': bad address, expected HOST:PORT");
 }
 
+/* ---------------------------------------------------------------- graceful stop */
+
+typedef struct gate_s {
+    atomic_int entered, release;
+    uint16_t port;
+    fetched_t result;
+    sl_http_server_t *srv;
+} gate_t;
+
+static void pause_ms(long ms) {
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Polls cond for up to 20 s; returns whether it became true. */
+static int wait_for(atomic_int *flag) {
+    for (int i = 0; i < 2000; i++) {
+        if (atomic_load(flag))
+            return 1;
+        pause_ms(10);
+    }
+    return 0;
+}
+
+static void gated_handler(const sl_http_request_t *req, sl_http_response_t *resp, void *opaque) {
+    (void)req;
+    gate_t *g = opaque;
+    atomic_store(&g->entered, 1);
+    for (int i = 0; i < 2000 && !atomic_load(&g->release); i++)
+        pause_ms(10);
+    sl_http_response_printf(resp, "finished");
+}
+
+static void *client_thread(void *arg) {
+    gate_t *g = arg;
+    g->result = fetch(g->port, "GET", "/slow", NULL);
+    return NULL;
+}
+
+static void *stopper_thread(void *arg) {
+    sl_http_server_stop(((gate_t *)arg)->srv);
+    return NULL;
+}
+
+static void stop_lets_requests_finish(void **state) {
+    (void)state;
+    gate_t g;
+    memset(&g, 0, sizeof g);
+    sl_http_conf_t conf = {"127.0.0.1:0", 0, 0, 0, 0, 20000};
+    char err[256];
+    assert_int_equal(sl_http_server_new(&conf, &g.srv, err, sizeof err), 0);
+    assert_int_equal(sl_http_server_route(g.srv, "GET", "/slow", gated_handler, &g), 0);
+    assert_int_equal(sl_http_server_start(g.srv, err, sizeof err), 0);
+    g.port = sl_http_server_port(g.srv);
+    pthread_t client, stopper;
+    assert_int_equal(pthread_create(&client, NULL, client_thread, &g), 0);
+    assert_true(wait_for(&g.entered));
+    assert_int_equal(pthread_create(&stopper, NULL, stopper_thread, &g), 0);
+    /* the server stops accepting while the slow request is still in its handler */
+    int refused = 0;
+    for (int i = 0; i < 2000 && !refused; i++) {
+        fetched_t f = fetch(g.port, "GET", "/other", NULL);
+        refused = f.rc == CURLE_COULDNT_CONNECT;
+        if (!refused)
+            pause_ms(10);
+    }
+    assert_true(refused);
+    atomic_store(&g.release, 1);
+    pthread_join(client, NULL);
+    pthread_join(stopper, NULL);
+    assert_int_equal(g.result.rc, CURLE_OK);
+    assert_int_equal(g.result.status, 200);
+    assert_string_equal(g.result.body, "finished");
+    sl_http_server_free(g.srv);
+}
+
 int main(void) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     const struct CMUnitTest tests[] = {
@@ -303,6 +383,7 @@ int main(void) {
         cmocka_unit_test(query_rejects),
         cmocka_unit_test(server_answers),
         cmocka_unit_test(server_reports_bind_errors),
+        cmocka_unit_test(stop_lets_requests_finish),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();

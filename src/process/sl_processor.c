@@ -447,6 +447,7 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
             p->stats.is_assigned[id] = 1;
         }
         p->ever_assigned = 1;
+        p->last_activity_ms = sl_now_ms();
         sl_log(SL_LOG_INFO, "process", "assigned %d partition(s) of %s", parts->cnt,
                p->conf.topic);
         if (cooperative)
@@ -494,15 +495,33 @@ static void refresh_lag(sl_processor_t *p) {
     }
 }
 
-static int caught_up(const sl_processor_t *p) {
+/* Nothing held or in flight, and every assigned partition's fetch position has reached
+ * its high watermark as last reported by the broker. */
+static int caught_up(sl_processor_t *p) {
+    if (p->dlq_in_flight != 0)
+        return 0;
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(8);
     for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
         const part_t *pt = &p->parts[i];
         if (!pt->assigned)
             continue;
-        if (pt->n_held || (pt->wm && sl_watermark_in_flight(pt->wm)))
+        if (pt->n_held || (pt->wm && sl_watermark_in_flight(pt->wm))) {
+            rd_kafka_topic_partition_list_destroy(l);
             return 0;
+        }
+        rd_kafka_topic_partition_list_add(l, p->conf.topic, i);
     }
-    return p->dlq_in_flight == 0;
+    int done = l->cnt > 0 && rd_kafka_position(p->consumer, l) == RD_KAFKA_RESP_ERR_NO_ERROR;
+    for (int i = 0; done && i < l->cnt; i++) {
+        int64_t lo, hi;
+        const rd_kafka_topic_partition_t *tp = &l->elems[i];
+        if (rd_kafka_get_watermark_offsets(p->consumer, p->conf.topic, tp->partition, &lo, &hi) !=
+                RD_KAFKA_RESP_ERR_NO_ERROR ||
+            hi < 0 || tp->offset < 0 || tp->offset < hi)
+            done = 0;
+    }
+    rd_kafka_topic_partition_list_destroy(l);
+    return done;
 }
 
 int sl_processor_run(sl_processor_t *p, void (*tick)(void *, const sl_processor_stats_t *),
@@ -552,9 +571,12 @@ int sl_processor_run(sl_processor_t *p, void (*tick)(void *, const sl_processor_
                 tick(tick_opaque, &p->stats);
             last_tick = now;
         }
-        if (p->conf.idle_exit_ms > 0 && p->ever_assigned && caught_up(p) &&
-            now - p->last_activity_ms >= p->conf.idle_exit_ms)
-            break;
+        if (p->conf.idle_exit_ms > 0 && p->ever_assigned &&
+            now - p->last_activity_ms >= p->conf.idle_exit_ms) {
+            if (caught_up(p))
+                break;
+            p->last_activity_ms = now - p->conf.idle_exit_ms + 250; /* look again soon */
+        }
     }
 
     /* Stop: take nothing new, finish what is in flight, commit it, leave the group. */

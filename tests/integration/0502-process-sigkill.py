@@ -30,8 +30,9 @@ def main():
         group = topic + "-g"
         for run in range(3):
             p = Processor(topic, ks, "--max-inflight", "128", group=group)
-            p.wait_metric("sluice_process_rows_written_total", PER_RUN)
+            seen = p.wait_metric("sluice_process_rows_written_total", PER_RUN)
             rc, _, _ = p.stop(signal.SIGKILL)
+            print("run %d: killed after %d rows written" % (run, seen))
             check(rc == -signal.SIGKILL, "run %d: exit %r, want killed" % (run, rc))
         last = Processor(topic, ks, "--idle-exit", "3", group=group)
         rc, summary = last.wait_exit()

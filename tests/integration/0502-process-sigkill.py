@@ -16,6 +16,8 @@ from process_support import (Cassandra, Processor, assert_table_equals, check,  
 
 N = 60000
 PER_RUN = 8000
+# A killed member holds its partitions until its session times out: keep that short.
+FAST_REJOIN = ("-X", "kafka.session.timeout.ms=6000", "-X", "kafka.heartbeat.interval.ms=1000")
 
 
 def main():
@@ -29,12 +31,12 @@ def main():
     try:
         group = topic + "-g"
         for run in range(3):
-            p = Processor(topic, ks, "--max-inflight", "128", group=group)
+            p = Processor(topic, ks, "--max-inflight", "128", *FAST_REJOIN, group=group)
             seen = p.wait_metric("sluice_process_rows_written_total", PER_RUN)
             rc, _, _ = p.stop(signal.SIGKILL)
             print("run %d: killed after %d rows written" % (run, seen))
             check(rc == -signal.SIGKILL, "run %d: exit %r, want killed" % (run, rc))
-        last = Processor(topic, ks, "--idle-exit", "3", group=group)
+        last = Processor(topic, ks, "--idle-exit", "3", *FAST_REJOIN, group=group)
         rc, summary = last.wait_exit()
         check(rc == 0, "final run exit %d; log:\n%s" % (rc, last.log_tail()))
         left = summary["summary"]["consumed"]

@@ -18,5 +18,7 @@ typedef struct sl_command_s {
 int cmd_check(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_mock_api(int argc, char **argv);
+int cmd_process(int argc, char **argv);
+int cmd_schema(int argc, char **argv);
 
 #endif

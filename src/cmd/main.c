@@ -11,6 +11,8 @@
 static const sl_command_t commands[] = {
     {"check", "check that Kafka answers (brokers, topics, partitions)", cmd_check},
     {"ingest", "fetch users from the HTTP API and produce them to Kafka", cmd_ingest},
+    {"process", "consume records from Kafka, validate them, write them to Cassandra", cmd_process},
+    {"schema", "create the Kafka topics and the Cassandra keyspace and table", cmd_schema},
     {"mock-api", "serve a local randomuser-compatible API with fault injection", cmd_mock_api},
 };
 

@@ -1,6 +1,7 @@
 # The front door. `make` builds build/sluice (release); `make test` is the test command
 # that CI runs; see README.md.
-.PHONY: all build deps test test-unit test-integration fuzz-smoke clean format format-check
+.PHONY: all build deps test test-unit test-integration fuzz-smoke clean format format-check \
+        demo demo-down bench-ingest bench-process bench-cql
 
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
@@ -29,6 +30,28 @@ test-integration:
 	cmake --preset asan-ubsan >/dev/null
 	cmake --build --preset asan-ubsan -j $(JOBS)
 	ctest --test-dir build-asan-ubsan -L integration --output-on-failure
+
+# The pipeline end to end on this machine; leaves the stack up (make demo-down stops it).
+# DURATION=seconds of ingest (30), SOURCE=URL of a randomuser-compatible API (local mock).
+demo: deps
+	scripts/demo
+
+demo-down:
+	scripts/stack down
+
+# Benchmarks: each prints a table and a last line with its ratio to a baseline run in the
+# same invocation. They start the stack if needed and leave it up.
+bench-ingest: deps build
+	scripts/stack up kafka
+	bench/bench_ingest.sh
+
+bench-process: deps build
+	scripts/stack up
+	bench/bench_process.sh
+
+bench-cql: deps
+	scripts/stack up cassandra
+	bench/cql/run.sh
 
 fuzz-smoke:
 	scripts/fuzz-smoke $(FUZZ_SECONDS)

@@ -16,6 +16,9 @@ COUNT=${1:-500000}
 BIN=${SLUICE_BIN:-build/sluice}
 BROKERS=${SLUICE_TEST_BROKERS:-127.0.0.1:9092}
 CONFIGS=${BENCH_CONFIGS:-"1000:4 5000:2 5000:4 5000:8"}
+BASELINE_COUNT=${BASELINE_COUNT:-3000}
+here=$(cd "$(dirname "$0")" && pwd)
+venv=${BENCH_VENV:-$here/../build/bench-venv}
 
 tmp=$(mktemp -d)
 "$BIN" mock-api --listen 127.0.0.1:0 >"$tmp/mock.out" 2>/dev/null &
@@ -52,5 +55,35 @@ n = s["summary"]["produced"]
 cpu = float(usr) + float(sysc)
 print("| %s | %s | %d | %.2f | %.0f | %.2f | %.2f | %s |" % (
     batch, conc, n, float(wall), n / float(wall), cpu, cpu * 1e6 / max(n, 1), s["result"]))
+if s["result"] == "complete":
+    import os
+    best = os.path.join(os.path.dirname(out), "best")
+    prev = float(open(best).read()) if os.path.exists(best) else 0.0
+    open(best, "w").write(str(max(prev, n / float(wall))))
 PY
 done
+
+# The baseline: what the replaced stack did (one request per user, produced one by one
+# with kafka-python), on the same mock-api and Kafka.
+if [ ! -x "$venv/bin/python" ]; then
+    /usr/bin/python3 -m venv "$venv" >/dev/null
+    "$venv/bin/pip" install -q -r "$here/baseline/requirements.txt" >/dev/null
+fi
+topic="bench_ingest_baseline_$$_$RANDOM"
+/usr/bin/time -f "%e %U %S" -o "$tmp/time" "$venv/bin/python" "$here/baseline/ingest_baseline.py" \
+    "${url}?results=1" "$BROKERS" "$topic" "$BASELINE_COUNT" >"$tmp/base" 2>"$tmp/base.err" ||
+    { cat "$tmp/base.err" >&2; exit 1; }
+read -r wall usr sys <"$tmp/time"
+python3 - "$tmp/base" "$wall" "$usr" "$sys" "$tmp/best" <<'PY'
+import json, sys
+base, wall, usr, sysc, best = sys.argv[1:]
+b = json.loads(open(base).read())
+n = b["users"]
+cpu = float(usr) + float(sysc)
+print("| baseline: 1 user/request, kafka-python | 1 | %d | %.2f | %.0f | %.2f | %.2f | complete |"
+      % (n, float(wall), n / float(wall), cpu, cpu * 1e6 / n))
+best_rate = float(open(best).read())
+base_rate = n / float(wall)
+print()
+print("ingest users_per_s=%.0f ratio=%.1f" % (best_rate, best_rate / base_rate))
+PY

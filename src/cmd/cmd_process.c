@@ -241,11 +241,14 @@ static void render_health(const sl_http_request_t *req, sl_http_response_t *resp
 static void print_summary(const sl_processor_stats_t *st, const sl_writer_stats_t *ws,
                           double elapsed, const char *verdict, int json) {
     if (json) {
-        printf("{\"summary\":{\"elapsed_s\":%.3f,\"consumed\":%" PRIu64 ",\"written\":%" PRIu64
+        double active = st->last_done_us > st->first_message_us && st->first_message_us
+                            ? (double)(st->last_done_us - st->first_message_us) / 1e6
+                            : 0.0;
+        printf("{\"summary\":{\"elapsed_s\":%.3f,\"active_s\":%.3f,\"consumed\":%" PRIu64 ",\"written\":%" PRIu64
                ",\"dead_lettered\":%" PRIu64 ",\"write_retries\":%" PRIu64
                ",\"commits\":%" PRIu64 ",\"rebalances\":%" PRIu64
                ",\"e2e_p50_s\":%.6f,\"e2e_p99_s\":%.6f},\"result\":\"%s\"}\n",
-               elapsed, st->consumed, st->written, st->dead_lettered, ws->retries, st->commits,
+               elapsed, active, st->consumed, st->written, st->dead_lettered, ws->retries, st->commits,
                st->rebalances, sl_hist_quantile(&st->e2e, 0.5), sl_hist_quantile(&st->e2e, 0.99),
                verdict);
         fflush(stdout);

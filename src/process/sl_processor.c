@@ -96,7 +96,8 @@ static void complete(sl_processor_t *p, int32_t partition, int64_t offset) {
     if (!pt->assigned || !pt->wm)
         return;
     sl_watermark_done(pt->wm, offset);
-    p->last_activity_ms = sl_now_ms();
+    p->stats.last_done_us = sl_now_us();
+    p->last_activity_ms = p->stats.last_done_us / 1000;
 }
 
 static void on_written(void *opaque, uint64_t cookie, int64_t origin_ms) {
@@ -169,7 +170,8 @@ static void dead_letter(sl_processor_t *p, const rd_kafka_message_t *m, sl_rejec
 
 /* Decodes, validates and hands one tracked message on. Frees nothing. */
 static void dispatch(sl_processor_t *p, const rd_kafka_message_t *m) {
-    p->stats.consumed++;
+    if (p->stats.consumed++ == 0)
+        p->stats.first_message_us = sl_now_us();
     sl_record_t rec;
     sl_field_t field = SL_FIELD_NONE;
     sl_reject_t r =

@@ -71,6 +71,8 @@ typedef struct {
     uint64_t paused_events;
     int assigned;               /* partitions currently assigned */
     sl_hist_t e2e;              /* message timestamp to Cassandra ack, seconds */
+    int64_t first_message_us;   /* monotonic time of the first message taken, 0 before */
+    int64_t last_done_us;       /* monotonic time of the last completion (stored or DLQ) */
     /* Per-partition view (index = partition id) for lag and commits. */
     int64_t committed[SL_PROCESSOR_MAX_PARTITIONS];
     int64_t high_watermark[SL_PROCESSOR_MAX_PARTITIONS];

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd_util.h"
 #include "commands.h"
 #include "sl_config.h"
 #include "sl_http.h"
@@ -202,22 +203,6 @@ static void print_summary(const sl_ingest_stats_t *st, sl_log_format_t fmt, cons
     fflush(stdout);
 }
 
-/* Collects -X kafka.* into a flat (key, value) array. */
-typedef struct {
-    const char *kv[2 * 256];
-    size_t n;
-} props_t;
-
-static int collect_prop(const char *key, const char *value, void *opaque) {
-    props_t *p = opaque;
-    if (p->n >= 256)
-        return 1;
-    p->kv[2 * p->n] = key;
-    p->kv[2 * p->n + 1] = value;
-    p->n++;
-    return 0;
-}
-
 static void ingest_usage(FILE *out) {
     char buf[8192];
     sl_config_usage(ingest_opts, N_INGEST_OPTS, buf, sizeof buf);
@@ -236,61 +221,25 @@ static void ingest_usage(FILE *out) {
 
 int cmd_ingest(int argc, char **argv) {
     char err[512] = "";
-    sl_config_t *cfg = sl_config_new("sluice ingest", ingest_opts, N_INGEST_OPTS);
-    if (!cfg) {
-        fprintf(stderr, "sluice ingest: out of memory\n");
-        return SL_EXIT_FAIL;
-    }
-    sl_config_err_t cerr = sl_config_load_all(cfg, argc, argv, err, sizeof err);
-    if (cerr == SL_CONFIG_ERR_HELP) {
-        ingest_usage(stdout);
-        sl_config_free(cfg);
-        return SL_EXIT_OK;
-    }
-    if (cerr) {
-        fprintf(stderr, "%s\n(see 'sluice ingest --help')\n", err);
-        sl_config_free(cfg);
-        return SL_EXIT_USAGE;
-    }
-    if (sl_config_bool(cfg, "config-reference")) {
-        size_t need = sl_config_markdown(ingest_opts, N_INGEST_OPTS, NULL, 0);
-        char *md = malloc(need + 1);
-        if (md) {
-            sl_config_markdown(ingest_opts, N_INGEST_OPTS, md, need + 1);
-            fputs(md, stdout);
-            free(md);
-        }
-        sl_config_free(cfg);
-        return md ? SL_EXIT_OK : SL_EXIT_FAIL;
-    }
-
-    sl_log_format_t fmt;
-    sl_log_level_t level;
+    int exit_code = SL_EXIT_OK;
+    sl_config_t *cfg = cmd_load_config("sluice ingest", ingest_opts, N_INGEST_OPTS, argc, argv,
+                                       ingest_usage, &exit_code);
+    if (!cfg)
+        return exit_code;
+    sl_log_format_t fmt = SL_LOG_TEXT;
+    sl_log_format_parse(sl_config_str(cfg, "log-format"), &fmt); /* checked by the loader */
     const char *progress = sl_config_str(cfg, "progress");
-    if (sl_log_format_parse(sl_config_str(cfg, "log-format"), &fmt) ||
-        sl_log_level_parse(sl_config_str(cfg, "log-level"), &level) ||
-        (strcmp(progress, "auto") && strcmp(progress, "always") && strcmp(progress, "never"))) {
-        fprintf(stderr, "sluice ingest: bad --log-format, --log-level or --progress value\n");
+    if (strcmp(progress, "auto") && strcmp(progress, "always") && strcmp(progress, "never")) {
+        fprintf(stderr, "sluice ingest: --progress takes auto, always or never\n");
         sl_config_free(cfg);
         return SL_EXIT_USAGE;
     }
-    sl_log_set_format(fmt);
-    sl_log_set_level(level);
-
-    props_t *props = calloc(1, sizeof *props);
-    if (!props || sl_config_props(cfg, "kafka", collect_prop, props)) {
+    cmd_props_t *props = calloc(1, sizeof *props);
+    if (!props || cmd_collect_props(cfg, "kafka", props) != 0) {
         fprintf(stderr, "sluice ingest: too many -X kafka. properties\n");
         free(props);
         sl_config_free(cfg);
         return SL_EXIT_USAGE;
-    }
-
-    if (level == SL_LOG_DEBUG) {
-        /* The effective configuration, secrets masked. */
-        char desc[8192];
-        sl_config_describe(cfg, desc, sizeof desc);
-        for (char *line = strtok(desc, "\n"); line; line = strtok(NULL, "\n"))
-            sl_log(SL_LOG_DEBUG, "ingest", "config %s", line);
     }
 
     ui_t ui;
@@ -353,7 +302,7 @@ int cmd_ingest(int argc, char **argv) {
 
     sl_ingest_stats_t st;
     sl_ingest_err_t rc = sl_ingest_run(&c, &st, err, sizeof err);
-    int exit_code;
+    exit_code = SL_EXIT_OK;
     if (rc == SL_INGEST_ERR_CONFIG) {
         sl_log(SL_LOG_ERROR, "ingest", "%s", err);
         exit_code = SL_EXIT_USAGE;

@@ -69,7 +69,7 @@ int schema_ensure_topics(const char *brokers, const char *topic, const char *dlq
             return -1;
         }
     }
-    rd_kafka_conf_set(conf, "log_level", "3", NULL, 0);
+    rd_kafka_conf_set_log_cb(conf, cmd_kafka_log);
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, errstr_size);
     if (!rk) {
         rd_kafka_conf_destroy(conf);

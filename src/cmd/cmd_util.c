@@ -87,9 +87,17 @@ int cmd_collect_props(const sl_config_t *cfg, const char *ns, cmd_props_t *props
     return sl_config_props(cfg, ns, collect, props) ? -1 : 0;
 }
 
+/* The client's info lines (hosts found, schema events) are detail for an operator who asks
+ * for it; warnings and errors pass through as they are. */
 static void cql_log(void *opaque, cql_log_level_t level, const char *msg) {
     (void)opaque;
-    sl_log((sl_log_level_t)level, "cql", "%s", msg);
+    sl_log(level <= CQL_LOG_INFO ? SL_LOG_DEBUG : (sl_log_level_t)level, "cql", "%s", msg);
+}
+
+void cmd_kafka_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
+    (void)rk;
+    sl_log(level <= 3 ? SL_LOG_ERROR : level <= 4 ? SL_LOG_WARN : SL_LOG_DEBUG, "kafka", "%s: %s",
+           fac, buf);
 }
 
 typedef struct {

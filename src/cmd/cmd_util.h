@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <librdkafka/rdkafka.h>
+
 #include "cql.h"
 #include "sl_config.h"
 
@@ -39,5 +41,8 @@ cql_conf_t *cmd_cql_conf(const sl_config_t *cfg, const char *hosts, char *errstr
 /* Installs on_signal-style handlers for SIGINT and SIGTERM that count into *flag (a second
  * signal means "hurry"). */
 void cmd_catch_signals(volatile sig_atomic_t *flag);
+
+/* librdkafka's log callback routed to sl_log (syslog levels: ≤3 error, 4 warning). */
+void cmd_kafka_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf);
 
 #endif

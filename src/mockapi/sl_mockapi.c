@@ -4,6 +4,7 @@
  * handlers run on several threads; the request number that feeds the fault injector is
  * taken in arrival order.
  */
+#include "sl_mix.h"
 #include "sl_mockapi.h"
 
 #include <stdatomic.h>
@@ -38,15 +39,8 @@ const char *sl_mockapi_err_str(sl_mockapi_err_t err) {
     return "unknown error";
 }
 
-static uint64_t smix(uint64_t x) {
-    x += 0x9e3779b97f4a7c15ULL;
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
+/* splitmix64: advance by the golden gamma, then mix. */
+static uint64_t smix(uint64_t x) { return sl_mix64(x + 0x9e3779b97f4a7c15ULL); }
 
 /* Sleeps ms in short slices so that a stopping server is not held up by added latency. */
 static void delay(sl_mockapi_t *m, unsigned ms) {

@@ -3,19 +3,12 @@
  * the request gets, so a failing run can be replayed with the same --fault-seed. The rates
  * split [0, 1) into consecutive bands: 5xx, 429, truncated, malformed, error, then ok.
  */
+#include "sl_mix.h"
 #include "sl_mockapi.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static uint64_t fmix(uint64_t x) {
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
 
 /* Uniform double in [0, 1) from 53 bits. */
 static double unit(uint64_t x) { return (double)(x >> 11) * (1.0 / 9007199254740992.0); }
@@ -62,13 +55,13 @@ int sl_mockfault_conf_check(const sl_mockfault_conf_t *conf, char *errstr, size_
 
 sl_mockfault_decision_t sl_mockfault_decide(const sl_mockfault_conf_t *conf, uint64_t n) {
     sl_mockfault_decision_t d = {SL_MOCKFAULT_OK, conf->latency_ms, 200, 1.0};
-    uint64_t h = fmix(conf->fault_seed ^ fmix(n + 0x9e3779b97f4a7c15ULL));
-    uint64_t h2 = fmix(h ^ 0xd1b54a32d192ed03ULL);
+    uint64_t h = sl_mix64(conf->fault_seed ^ sl_mix64(n + 0x9e3779b97f4a7c15ULL));
+    uint64_t h2 = sl_mix64(h ^ 0xd1b54a32d192ed03ULL);
     if (conf->latency_jitter_ms)
         d.latency_ms += (unsigned)(h2 % ((uint64_t)conf->latency_jitter_ms + 1));
     double u = unit(h);
     double band = conf->fail_rate;
-    uint64_t pick = fmix(h2);
+    uint64_t pick = sl_mix64(h2);
     if (u < band) {
         static const int codes[] = {500, 502, 503, 504};
         d.outcome = SL_MOCKFAULT_FAIL;

@@ -5,6 +5,7 @@
  * any user can be generated on its own. Word lists hold no characters that need escaping;
  * only the caller's seed string is escaped.
  */
+#include "sl_mix.h"
 #include "sl_mockapi.h"
 #include "sl_mockapi_data.h"
 
@@ -18,14 +19,6 @@
 /* Largest single user object we can write, with margin: checked once per user. */
 #define USER_MAX_BYTES 3072
 
-static uint64_t mix64(uint64_t x) {
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
 
 typedef struct rng_s {
     uint64_t s;
@@ -33,7 +26,7 @@ typedef struct rng_s {
 
 static uint64_t rng_next(rng_t *r) {
     r->s += 0x9e3779b97f4a7c15ULL;
-    return mix64(r->s);
+    return sl_mix64(r->s);
 }
 
 /* Uniform in [0, n) (multiply-shift; the bias is below 2^-32 for our small n). */
@@ -51,15 +44,15 @@ uint64_t sl_mockgen_seed_hash(const char *seed) {
         h ^= *p;
         h *= 0x100000001b3ULL;
     }
-    return mix64(h);
+    return sl_mix64(h);
 }
 
 void sl_mockgen_uuid(uint64_t seed_hash, uint32_t page, uint32_t index, char out[37]) {
     /* x is a bijection of (page, index) for a fixed seed: xor with a constant, then the
      * splitmix finalizer, whose steps are each invertible. All 64 bits of x go into the UUID
      * around the version and variant bits, so two users of one seed never share a UUID. */
-    uint64_t x = mix64((((uint64_t)page << 32) | index) ^ seed_hash);
-    uint64_t r = mix64(x ^ 0x5851f42d4c957f2dULL ^ seed_hash);
+    uint64_t x = sl_mix64((((uint64_t)page << 32) | index) ^ seed_hash);
+    uint64_t r = sl_mix64(x ^ 0x5851f42d4c957f2dULL ^ seed_hash);
     unsigned char b[16];
     for (int i = 0; i < 6; i++)
         b[i] = (unsigned char)(x >> (56 - 8 * i));
@@ -380,7 +373,7 @@ static void put_key(out_t *o, int *first, const char *key, size_t klen) {
 
 static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req,
                      uint64_t seed_hash, const uint8_t *nats, uint32_t n_nats, uint32_t index) {
-    rng_t r = {mix64(seed_hash ^ mix64(((uint64_t)req->page << 32 | index) + 0x632be59bd9b4e019ULL))};
+    rng_t r = {sl_mix64(seed_hash ^ sl_mix64(((uint64_t)req->page << 32 | index) + 0x632be59bd9b4e019ULL))};
     uint32_t fields = req->fields;
     const sl_mock_nat_t *nat = &sl_mock_nats[nats[rng_below(&r, n_nats)]];
     int male = rng_below(&r, 2) == 0; /* drawn even when forced: the stream stays aligned */

@@ -1,0 +1,70 @@
+"""0409 ingest kafka restart: Kafka stopped and started again mid-run -> no acknowledged
+record lost.
+
+A paced ingest runs while scripts/stack stops the broker and starts it again. The
+idempotent producer keeps retrying; the run must end with every fetched user
+acknowledged (exit 0), and the topic must then hold every acknowledged id exactly once.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ingest_support import (BIN, BROKERS, MockApi, check, fail, read_topic,  # noqa: E402
+                            unique)
+
+N = 20000
+STACK = os.path.join(os.environ.get("SLUICE_SOURCE_DIR", "."), "scripts", "stack")
+
+
+def stack(*args):
+    p = subprocess.run([STACK] + list(args), capture_output=True, text=True, timeout=300)
+    check(p.returncode == 0, "stack %s: %s%s" % (" ".join(args), p.stdout, p.stderr))
+
+
+def main():
+    topic = unique("0409")
+    mock = MockApi()
+    p = None
+    try:
+        # Create the topic first, so the restart is the only disturbance.
+        subprocess.run([BIN, "schema", "-b", BROKERS, "-t", topic, "--skip-cassandra"],
+                       check=True, capture_output=True, timeout=120)
+        cmd = [BIN, "ingest", "-b", BROKERS, "--source", mock.url, "-t", topic, "--count",
+               str(N), "--batch", "200", "--rate", "1000", "--seed", unique("seed"),
+               "--log-format", "json", "--progress", "never",
+               "-X", "kafka.reconnect.backoff.max.ms=1000"]
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        deadline = time.time() + 60
+        # Wait for the first acknowledgements by polling the topic.
+        while not read_topic(topic, 1, timeout=1):
+            if time.time() > deadline or p.poll() is not None:
+                fail("ingest produced nothing before the restart")
+        stack("stop", "kafka")
+        check(p.poll() is None, "ingest exited while Kafka was down")
+        stack("start", "kafka")
+        out, _ = p.communicate(timeout=600)
+        summary = [json.loads(line) for line in out.splitlines()
+                   if line.startswith('{"summary"')]
+        check(summary, "no summary")
+        s = summary[0]["summary"]
+        check(p.returncode == 0, "exit %d after the restart: %r" % (p.returncode, s))
+        check(s["users_fetched"] == N and s["produced"] + s["rejected"] == N, "books %r" % s)
+        msgs = read_topic(topic, s["produced"], timeout=120)
+        ids = [json.loads(m["payload"])["id"] for m in msgs]
+        check(len(set(ids)) == s["produced"], "%d distinct ids in the topic, %d acknowledged"
+              % (len(set(ids)), s["produced"]))
+        check(len(ids) == len(set(ids)), "%d duplicates despite idempotence"
+              % (len(ids) - len(set(ids))))
+        print("ok: Kafka restarted mid-run; %d acknowledged, all in the topic once" % s["produced"])
+    finally:
+        if p and p.poll() is None:
+            p.kill()
+        mock.stop()
+        stack("up", "kafka")
+
+
+if __name__ == "__main__":
+    main()

@@ -176,9 +176,6 @@ static void render_metrics(const sl_http_request_t *req, sl_http_response_t *res
         "# TYPE sluice_process_commits_total counter\n"
         "sluice_process_commits_total %" PRIu64 "\n"
         "sluice_process_commit_failures_total %" PRIu64 "\n"
-        "# HELP sluice_process_fetch_restarts_total Stalled partitions restarted with a seek.\n"
-        "# TYPE sluice_process_fetch_restarts_total counter\n"
-        "sluice_process_fetch_restarts_total %" PRIu64 "\n"
         "# HELP sluice_process_rebalances_total Partition assignments and revocations.\n"
         "# TYPE sluice_process_rebalances_total counter\n"
         "sluice_process_rebalances_total %" PRIu64 "\n"
@@ -193,7 +190,7 @@ static void render_metrics(const sl_http_request_t *req, sl_http_response_t *res
         "# TYPE sluice_process_dead_lettered_total counter\n",
         st->consumed, st->written, ws.retries, ws.errors_by_kind[0], ws.errors_by_kind[1],
         ws.errors_by_kind[2], ws.errors_by_kind[3], in_flight, st->commits, st->commit_failures,
-        st->fetch_restarts, st->rebalances, st->assigned, hosts_up);
+        st->rebalances, st->assigned, hosts_up);
     for (int r = 1; r < SL_REJECT_COUNT; r++)
         sl_http_response_printf(resp, "sluice_process_dead_lettered_total{reason=\"%s\"} %" PRIu64 "\n",
                                 sl_reject_name((sl_reject_t)r), st->dead_by_reason[r]);

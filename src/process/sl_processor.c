@@ -32,16 +32,12 @@
 #define COOKIE_PART_BITS 15
 #define CONSUME_BATCH 256
 #define DLQ_MAX_IN_FLIGHT 10000
-/* A partition with messages behind its fetch position that delivers nothing for this long
- * while we have room is restarted with a seek (see check_stalls()). */
-#define STALL_MS 10000
 
 typedef struct {
     sl_watermark_t *wm;
     int assigned;
     int paused;
     int64_t last_committed;
-    int64_t last_msg_ms; /* last message from this partition, or its assignment */
     rd_kafka_message_t **held; /* consumed but not yet dispatched, in offset order */
     size_t n_held, cap_held, held_head;
 } part_t;
@@ -253,7 +249,7 @@ static void handle_message(sl_processor_t *p, rd_kafka_message_t *m) {
         return;
     }
     p->stats.position[m->partition] = m->offset + 1;
-    p->last_activity_ms = pt->last_msg_ms = sl_now_ms();
+    p->last_activity_ms = sl_now_ms();
     if (pt->n_held > 0 || try_take(p, pt, m) != 0) {
         if (hold(pt, m) != 0) {
             set_fatal(p, "out of memory holding messages");
@@ -450,7 +446,6 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
             pt->assigned = 1;
             pt->paused = 0;
             pt->last_committed = -1;
-            pt->last_msg_ms = sl_now_ms();
             p->stats.is_assigned[id] = 1;
         }
         p->ever_assigned = 1;
@@ -531,80 +526,6 @@ static int caught_up(sl_processor_t *p) {
     return done;
 }
 
-/*
- * A safety net under the consumer. Once, librdkafka (2.0) was seen to fetch a freshly
- * assigned partition to its queue limit and then hand nothing to the application,
- * holding the partition still for good. A partition that is assigned, not paused, has
- * messages beyond its fetch position and has delivered nothing for STALL_MS while we had
- * room is restarted: a seek to where it stands (its position, else its committed offset,
- * else the beginning) makes the fetcher start over. Counted and logged.
- */
-static void check_stalls(sl_processor_t *p, int64_t now) {
-    if (sl_writer_room(p->writer) == 0)
-        return;
-    rd_kafka_topic_partition_list_t *cand = NULL;
-    for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
-        part_t *pt = &p->parts[i];
-        if (!pt->assigned || pt->paused || pt->n_held || now - pt->last_msg_ms < STALL_MS)
-            continue;
-        if (!cand)
-            cand = rd_kafka_topic_partition_list_new(8);
-        rd_kafka_topic_partition_list_add(cand, p->conf.topic, i);
-    }
-    if (!cand)
-        return;
-    rd_kafka_topic_partition_list_t *seek = NULL;
-    if (rd_kafka_position(p->consumer, cand) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        for (int i = 0; i < cand->cnt; i++) {
-            rd_kafka_topic_partition_t *tp = &cand->elems[i];
-            int64_t lo, hi;
-            if (rd_kafka_get_watermark_offsets(p->consumer, p->conf.topic, tp->partition, &lo,
-                                               &hi) != RD_KAFKA_RESP_ERR_NO_ERROR ||
-                hi < 0 || (tp->offset >= 0 && tp->offset >= hi))
-                continue; /* nothing to fetch, or nothing known: not stalled */
-            if (!seek)
-                seek = rd_kafka_topic_partition_list_new(8);
-            rd_kafka_topic_partition_list_add(seek, p->conf.topic, tp->partition)->offset =
-                tp->offset;
-        }
-    }
-    rd_kafka_topic_partition_list_destroy(cand);
-    if (!seek)
-        return;
-    /* Where nothing was consumed yet, start from the committed offset, else the beginning. */
-    int need_committed = 0;
-    for (int i = 0; i < seek->cnt; i++)
-        need_committed |= seek->elems[i].offset < 0;
-    if (need_committed) {
-        rd_kafka_topic_partition_list_t *c = rd_kafka_topic_partition_list_copy(seek);
-        if (rd_kafka_committed(p->consumer, c, 5000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-            for (int i = 0; i < seek->cnt; i++) {
-                if (seek->elems[i].offset < 0)
-                    seek->elems[i].offset =
-                        c->elems[i].offset >= 0 ? c->elems[i].offset : RD_KAFKA_OFFSET_BEGINNING;
-            }
-        }
-        rd_kafka_topic_partition_list_destroy(c);
-    }
-    for (int i = 0; i < seek->cnt; i++) {
-        rd_kafka_topic_partition_t *tp = &seek->elems[i];
-        if (tp->offset == RD_KAFKA_OFFSET_INVALID)
-            continue;
-        sl_log(SL_LOG_WARN, "process",
-               "partition %" PRId32 " delivered nothing for %d s with messages waiting; "
-               "restarting its fetch at offset %" PRId64,
-               tp->partition, STALL_MS / 1000, tp->offset);
-        p->stats.fetch_restarts++;
-        p->parts[tp->partition].last_msg_ms = now;
-    }
-    rd_kafka_error_t *e = rd_kafka_seek_partitions(p->consumer, seek, 5000);
-    if (e) {
-        sl_log(SL_LOG_WARN, "process", "seek: %s", rd_kafka_error_string(e));
-        rd_kafka_error_destroy(e);
-    }
-    rd_kafka_topic_partition_list_destroy(seek);
-}
-
 int sl_processor_run(sl_processor_t *p, void (*tick)(void *, const sl_processor_stats_t *),
                      void *tick_opaque, char *errstr, size_t errstr_size) {
     rd_kafka_topic_partition_list_t *sub = rd_kafka_topic_partition_list_new(1);
@@ -655,7 +576,6 @@ int sl_processor_run(sl_processor_t *p, void (*tick)(void *, const sl_processor_
         }
         if (now - last_tick >= 250) {
             refresh_lag(p);
-            check_stalls(p, now);
             if (tick)
                 tick(tick_opaque, &p->stats);
             last_tick = now;

@@ -69,7 +69,6 @@ typedef struct {
     uint64_t commit_failures;
     uint64_t rebalances;
     uint64_t paused_events;
-    uint64_t fetch_restarts;    /* stalled partitions restarted with a seek */
     int assigned;               /* partitions currently assigned */
     sl_hist_t e2e;              /* message timestamp to Cassandra ack, seconds */
     int64_t first_message_us;   /* monotonic time of the first message taken, 0 before */

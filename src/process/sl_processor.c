@@ -537,6 +537,7 @@ int sl_processor_run(sl_processor_t *p, void (*tick)(void *, const sl_processor_
                  rd_kafka_err2str(err));
         return -1;
     }
+    rd_kafka_message_t *batch[CONSUME_BATCH];
     int64_t last_tick = 0;
     p->last_commit_ms = p->last_activity_ms = sl_now_ms();
     while (!*p->conf.stop && !p->fatal[0]) {
@@ -554,21 +555,13 @@ int sl_processor_run(sl_processor_t *p, void (*tick)(void *, const sl_processor_
         }
         /* With no room the partitions are paused; a poll still serves rebalances and keeps
          * this member in the group. Anything it returns is held. */
-        /* rd_kafka_consumer_poll() rather than consume_batch_queue(): in librdkafka 2.0
-         * the batch call was seen to return nothing after an early rebalance while
-         * messages sat in the queue. Polling with no wait costs little per message. */
-        size_t n = 0, limit = want ? want : 1;
-        while (n < limit) {
-            rd_kafka_message_t *m = rd_kafka_consumer_poll(p->consumer, 0);
-            if (!m)
-                break;
-            handle_message(p, m);
-            n++;
-        }
-        p->more_queued = n == limit;
+        ssize_t n = rd_kafka_consume_batch_queue(p->cq, 0, batch, want ? want : 1);
+        for (ssize_t i = 0; i < n; i++)
+            handle_message(p, batch[i]);
+        p->more_queued = n > 0 && (size_t)n == (want ? want : 1);
 
         int64_t now = sl_now_ms();
-        wait_and_step(p, p->more_queued && room > n ? 0 : 100);
+        wait_and_step(p, p->more_queued && room > (size_t)n ? 0 : 100);
 
         if (now - p->last_commit_ms >= p->conf.commit_interval_ms) {
             commit(p, 0, -1);

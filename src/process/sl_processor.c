@@ -450,6 +450,16 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         }
         p->ever_assigned = 1;
         p->last_activity_ms = sl_now_ms();
+        /* Where the group stands: the base of the lag metric and of the idle check. */
+        rd_kafka_topic_partition_list_t *c = rd_kafka_topic_partition_list_copy(parts);
+        if (rd_kafka_committed(rk, c, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            for (int i = 0; i < c->cnt; i++) {
+                int32_t id = c->elems[i].partition;
+                if (id >= 0 && id < SL_PROCESSOR_MAX_PARTITIONS && c->elems[i].offset >= 0)
+                    p->stats.committed[id] = p->parts[id].last_committed = c->elems[i].offset;
+            }
+        }
+        rd_kafka_topic_partition_list_destroy(c);
         sl_log(SL_LOG_INFO, "process", "assigned %d partition(s) of %s", parts->cnt,
                p->conf.topic);
         if (cooperative)
@@ -517,9 +527,12 @@ static int caught_up(sl_processor_t *p) {
     for (int i = 0; done && i < l->cnt; i++) {
         int64_t lo, hi;
         const rd_kafka_topic_partition_t *tp = &l->elems[i];
+        /* No position until a message was returned: a member that finds nothing left
+         * stands at the committed offset. */
+        int64_t at = tp->offset >= 0 ? tp->offset : p->stats.committed[tp->partition];
         if (rd_kafka_get_watermark_offsets(p->consumer, p->conf.topic, tp->partition, &lo, &hi) !=
                 RD_KAFKA_RESP_ERR_NO_ERROR ||
-            hi < 0 || tp->offset < 0 || tp->offset < hi)
+            hi < 0 || (at < 0 ? hi != 0 : at < hi))
             done = 0;
     }
     rd_kafka_topic_partition_list_destroy(l);

@@ -13,19 +13,20 @@
 #include "sl_log.h"
 
 static void check_usage(FILE *out) {
-    fprintf(out,
-            "usage: sluice check [-b BROKERS] [-t TOPIC] [--timeout SECONDS] [-X kafka.KEY=VALUE]\n"
-            "\n"
-            "Asks Kafka for its metadata and prints the brokers, and the topics with their\n"
-            "partition counts (only TOPIC with -t). Use it to see whether the cluster is up.\n"
-            "\n"
-            "  -b, --brokers LIST   bootstrap brokers (default $SLUICE_BROKERS or 127.0.0.1:9092)\n"
-            "  -t, --topic NAME     only this topic; exit 1 if it does not exist\n"
-            "      --timeout S      how long to wait for an answer (default 10)\n"
-            "  -X kafka.KEY=VALUE   any librdkafka property, e.g. -X kafka.security.protocol=ssl\n"
-            "  -h, --help           this text\n"
-            "\n"
-            "Exit codes: 0 the cluster answered, 1 it did not (or the topic is missing), 2 usage.\n");
+    fprintf(
+        out,
+        "usage: sluice check [-b BROKERS] [-t TOPIC] [--timeout SECONDS] [-X kafka.KEY=VALUE]\n"
+        "\n"
+        "Asks Kafka for its metadata and prints the brokers, and the topics with their\n"
+        "partition counts (only TOPIC with -t). Use it to see whether the cluster is up.\n"
+        "\n"
+        "  -b, --brokers LIST   bootstrap brokers (default $SLUICE_BROKERS or 127.0.0.1:9092)\n"
+        "  -t, --topic NAME     only this topic; exit 1 if it does not exist\n"
+        "      --timeout S      how long to wait for an answer (default 10)\n"
+        "  -X kafka.KEY=VALUE   any librdkafka property, e.g. -X kafka.security.protocol=ssl\n"
+        "  -h, --help           this text\n"
+        "\n"
+        "Exit codes: 0 the cluster answered, 1 it did not (or the topic is missing), 2 usage.\n");
 }
 
 int cmd_check(int argc, char **argv) {
@@ -35,10 +36,13 @@ int cmd_check(int argc, char **argv) {
     char errstr[512];
 
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    static const struct option opts[] = {
-        {"brokers", required_argument, NULL, 'b'}, {"topic", required_argument, NULL, 't'},
-        {"timeout", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    /* A check must not create the topic it asks about; -X can still turn this back on. */
+    rd_kafka_conf_set(conf, "allow.auto.create.topics", "false", NULL, 0);
+    static const struct option opts[] = {{"brokers", required_argument, NULL, 'b'},
+                                         {"topic", required_argument, NULL, 't'},
+                                         {"timeout", required_argument, NULL, 'T'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "b:t:X:h", opts, NULL)) != -1) {
@@ -64,7 +68,8 @@ int cmd_check(int argc, char **argv) {
             }
             char key[256];
             size_t klen = (size_t)(eq - optarg) - 6;
-            if (klen >= sizeof key) klen = sizeof key - 1;
+            if (klen >= sizeof key)
+                klen = sizeof key - 1;
             memcpy(key, optarg + 6, klen);
             key[klen] = '\0';
             if (rd_kafka_conf_set(conf, key, eq + 1, errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
@@ -109,8 +114,7 @@ int cmd_check(int argc, char **argv) {
 
     const struct rd_kafka_metadata *md = NULL;
     rd_kafka_topic_t *rkt = topic ? rd_kafka_topic_new(rk, topic, NULL) : NULL;
-    rd_kafka_resp_err_t err =
-        rd_kafka_metadata(rk, rkt == NULL, rkt, &md, (int)(timeout_s * 1000));
+    rd_kafka_resp_err_t err = rd_kafka_metadata(rk, rkt == NULL, rkt, &md, (int)(timeout_s * 1000));
     int rc = SL_EXIT_OK;
     if (err) {
         sl_log(SL_LOG_ERROR, "check", "Kafka at %s did not answer within %.0f s: %s", brokers,
@@ -119,8 +123,8 @@ int cmd_check(int argc, char **argv) {
     } else {
         printf("brokers (%d):\n", md->broker_cnt);
         for (int i = 0; i < md->broker_cnt; i++)
-            printf("  %d  %s:%d%s\n", md->brokers[i].id, md->brokers[i].host,
-                   md->brokers[i].port, md->brokers[i].id == md->orig_broker_id ? "  (answered)" : "");
+            printf("  %d  %s:%d%s\n", md->brokers[i].id, md->brokers[i].host, md->brokers[i].port,
+                   md->brokers[i].id == md->orig_broker_id ? "  (answered)" : "");
         printf("topics (%d):\n", md->topic_cnt);
         for (int i = 0; i < md->topic_cnt; i++) {
             const struct rd_kafka_metadata_topic *t = &md->topics[i];

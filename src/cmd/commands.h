@@ -11,10 +11,14 @@ enum { SL_EXIT_OK = 0, SL_EXIT_FAIL = 1, SL_EXIT_USAGE = 2 };
 
 typedef struct sl_command_s {
     const char *name;
-    const char *summary;                  /* one line for `sluice --help` */
-    int (*run)(int argc, char **argv);    /* argv[0] is the command name */
+    const char *summary;               /* one line for `sluice --help` */
+    int (*run)(int argc, char **argv); /* argv[0] is the command name */
 } sl_command_t;
 
 int cmd_check(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_mock_api(int argc, char **argv);
+int cmd_process(int argc, char **argv);
+int cmd_schema(int argc, char **argv);
 
 #endif

@@ -10,6 +10,10 @@
 
 static const sl_command_t commands[] = {
     {"check", "check that Kafka answers (brokers, topics, partitions)", cmd_check},
+    {"ingest", "fetch users from the HTTP API and produce them to Kafka", cmd_ingest},
+    {"process", "consume records from Kafka, validate them, write them to Cassandra", cmd_process},
+    {"schema", "create the Kafka topics and the Cassandra keyspace and table", cmd_schema},
+    {"mock-api", "serve a local randomuser-compatible API with fault injection", cmd_mock_api},
 };
 
 static const size_t n_commands = sizeof commands / sizeof commands[0];
@@ -42,8 +46,7 @@ int main(int argc, char **argv) {
         usage(stdout);
         return SL_EXIT_OK;
     }
-    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0 ||
-        strcmp(name, "version") == 0) {
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0 || strcmp(name, "version") == 0) {
         printf("sluice %s (librdkafka %s)\n", SLUICE_VERSION, rd_kafka_version_str());
         return SL_EXIT_OK;
     }

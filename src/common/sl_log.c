@@ -14,8 +14,12 @@ static sl_log_format_t g_format = SL_LOG_TEXT;
 
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
 
-void sl_log_set_level(sl_log_level_t level) { g_level = level; }
-void sl_log_set_format(sl_log_format_t format) { g_format = format; }
+void sl_log_set_level(sl_log_level_t level) {
+    g_level = level;
+}
+void sl_log_set_format(sl_log_format_t format) {
+    g_format = format;
+}
 
 int sl_log_level_parse(const char *s, sl_log_level_t *out) {
     for (int i = 0; i < 4; i++) {

@@ -23,7 +23,8 @@ static size_t capture(char *out, size_t cap, sl_log_level_t level, const char *m
     close(fds[1]);
     ssize_t n = read(fds[0], out, cap - 1);
     close(fds[0]);
-    if (n < 0) n = 0;
+    if (n < 0)
+        n = 0;
     out[n] = '\0';
     return (size_t)n;
 }

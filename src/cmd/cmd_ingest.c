@@ -1,0 +1,374 @@
+/*
+ * sluice ingest: argv, environment and config file into an ingest configuration; run it;
+ * show progress on a terminal, print the summary, map the result to an exit code.
+ * 0: everything fetched was acknowledged by Kafka; 1: something was not (or Kafka was
+ * unreachable); 2: usage or configuration error.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "sl_config.h"
+#include "sl_http.h"
+#include "sl_ingest.h"
+#include "sl_log.h"
+
+static const sl_config_opt_t ingest_opts[] = {
+    {"source", 0, SL_OPT_STR, "https://randomuser.me/api/", 0, -1, "URL",
+     "randomuser-compatible API to fetch from"},
+    {"batch", 0, SL_OPT_INT, "1000", 1, 5000, "N", "users per request"},
+    {"concurrency", 0, SL_OPT_INT, "4", 1, 256, "C", "requests in flight at once"},
+    {"count", 'n', SL_OPT_INT, "0", 0, 1e15, "N", "users to fetch, then stop (0: no limit)"},
+    {"duration", 0, SL_OPT_NUM, "0", 0, 1e9, "S",
+     "stop fetching after S seconds (0: no limit)"},
+    {"rate", 0, SL_OPT_NUM, "0", 0, 1e9, "R", "cap on users fetched per second (0: none)"},
+    {"seed", 0, SL_OPT_STR, "", 0, -1, "S",
+     "API seed; pages 1, 2, 3... of it are fetched, so users are distinct and repeatable"},
+    {"nat", 0, SL_OPT_STR, "", 0, -1, "LIST", "API nationalities, e.g. gb,fr"},
+    {"brokers", 'b', SL_OPT_STR, "127.0.0.1:9092", 0, -1, "LIST", "Kafka bootstrap brokers"},
+    {"topic", 't', SL_OPT_STR, "users_created", 0, -1, "NAME", "Kafka topic for records"},
+    {"dlq-topic", 0, SL_OPT_STR, "", 0, -1, "NAME",
+     "dead-letter topic for rejected users (default TOPIC.dlq)"},
+    {"connect-timeout", 0, SL_OPT_NUM, "5", 0.001, 600, "S", "HTTP connect timeout"},
+    {"timeout", 0, SL_OPT_NUM, "60", 0.001, 3600, "S", "HTTP request timeout (whole transfer)"},
+    {"max-body", 0, SL_OPT_INT, "64M", 1024, 4294967295.0, "BYTES",
+     "response body cap (k, M, G suffixes); a larger body fails the request"},
+    {"retries", 0, SL_OPT_INT, "8", 0, 1000, "N", "retries per page after the first attempt"},
+    {"backoff-base", 0, SL_OPT_NUM, "0.2", 0, 3600, "S", "ceiling of the first retry's wait"},
+    {"backoff-max", 0, SL_OPT_NUM, "30", 0, 3600, "S", "ceiling of any retry's wait"},
+    {"retry-after-max", 0, SL_OPT_NUM, "120", 0, 86400, "S",
+     "longest wait a Retry-After header may impose"},
+    {"flush-timeout", 0, SL_OPT_NUM, "30", 0, 3600, "S",
+     "how long to wait for Kafka acknowledgements at the end"},
+    {"metadata-timeout", 0, SL_OPT_NUM, "10", 0.001, 600, "S",
+     "how long to wait for Kafka at start-up"},
+    {"http", 0, SL_OPT_STR, "", 0, -1, "ADDR", "serve /metrics and /healthz on HOST:PORT"},
+    {"progress", 0, SL_OPT_STR, "auto", 0, -1, "WHEN",
+     "live progress line: auto (on a terminal), always, never"},
+    {"log-format", 0, SL_OPT_STR, "text", 0, -1, "FMT", "text or json"},
+    {"log-level", 0, SL_OPT_STR, "info", 0, -1, "LEVEL", "debug, info, warn or error"},
+    {"config-reference", 0, SL_OPT_BOOL, "false", 0, -1, NULL,
+     "print the options as a Markdown table and exit"},
+};
+#define N_INGEST_OPTS (sizeof ingest_opts / sizeof ingest_opts[0])
+
+static volatile sig_atomic_t g_stop;
+
+/* The first signal asks for a clean stop (flush, then exit); a second one for an
+ * immediate exit that still reports what was not delivered. */
+static void on_signal(int sig) {
+    (void)sig;
+    if (g_stop < 2)
+        g_stop++;
+}
+
+typedef struct {
+    int progress;          /* draw the live line */
+    int line_shown;        /* a progress line is on screen */
+    uint64_t last_users;
+    double last_t;
+    double rate;           /* users/s, smoothed */
+    /* /metrics reads a copy of the counters taken on each tick, under the lock: the run's
+     * thread never waits for a scrape, and a scrape never sees a half-written struct. */
+    pthread_mutex_t lock;
+    sl_ingest_stats_t snapshot;
+    int finished;
+} ui_t;
+
+static void ui_clear(ui_t *ui) {
+    if (ui->line_shown) {
+        fputs("\r\033[K", stderr);
+        ui->line_shown = 0;
+    }
+}
+
+static void on_log(void *opaque, sl_log_level_t level, const char *msg) {
+    ui_t *ui = opaque;
+    ui_clear(ui);
+    sl_log(level, "ingest", "%s", msg);
+}
+
+static void on_tick(void *opaque, const sl_ingest_stats_t *st, int final) {
+    ui_t *ui = opaque;
+    pthread_mutex_lock(&ui->lock);
+    ui->snapshot = *st;
+    ui->finished = final;
+    pthread_mutex_unlock(&ui->lock);
+    double dt = st->elapsed_s - ui->last_t;
+    if (dt > 0) {
+        double inst = (double)(st->users_fetched - ui->last_users) / dt;
+        ui->rate = ui->last_t == 0 ? inst : 0.5 * ui->rate + 0.5 * inst;
+        ui->last_users = st->users_fetched;
+        ui->last_t = st->elapsed_s;
+    }
+    if (!ui->progress)
+        return;
+    if (final) {
+        ui_clear(ui);
+        return;
+    }
+    char line[256];
+    sl_ingest_stats_progress(st, ui->rate, line, sizeof line);
+    fprintf(stderr, "\r\033[K%s", line);
+    fflush(stderr);
+    ui->line_shown = 1;
+}
+
+static void serve_metrics(const sl_http_request_t *req, sl_http_response_t *resp, void *opaque) {
+    (void)req;
+    ui_t *ui = opaque;
+    sl_ingest_stats_t st;
+    pthread_mutex_lock(&ui->lock);
+    st = ui->snapshot;
+    pthread_mutex_unlock(&ui->lock);
+    size_t need = sl_ingest_stats_prometheus(&st, NULL, 0);
+    char *body = malloc(need + 1);
+    if (!body) {
+        sl_http_response_status(resp, 500);
+        return;
+    }
+    sl_ingest_stats_prometheus(&st, body, need + 1);
+    sl_http_response_content_type(resp, "text/plain; version=0.0.4; charset=utf-8");
+    sl_http_response_set_body(resp, body, need);
+}
+
+static void serve_healthz(const sl_http_request_t *req, sl_http_response_t *resp, void *opaque) {
+    (void)req;
+    ui_t *ui = opaque;
+    pthread_mutex_lock(&ui->lock);
+    int finished = ui->finished;
+    double elapsed = ui->snapshot.elapsed_s;
+    pthread_mutex_unlock(&ui->lock);
+    sl_http_response_content_type(resp, "application/json");
+    sl_http_response_printf(resp, "{\"status\":\"%s\",\"elapsed_s\":%.1f}\n",
+                            finished ? "finished" : "running", elapsed);
+}
+
+/* Starts the /metrics and /healthz server on addr; NULL with err set on failure. */
+static sl_http_server_t *start_http(const char *addr, ui_t *ui, char *err, size_t err_size) {
+    err[0] = '\0';
+    sl_http_conf_t hc = {.listen = addr, .threads = 1};
+    sl_http_server_t *srv = NULL;
+    sl_http_err_t e = sl_http_server_new(&hc, &srv, err, err_size);
+    if (!e)
+        e = sl_http_server_route(srv, "GET", "/metrics", serve_metrics, ui);
+    if (!e)
+        e = sl_http_server_route(srv, "GET", "/healthz", serve_healthz, ui);
+    if (!e)
+        e = sl_http_server_start(srv, err, err_size);
+    if (e) {
+        if (!*err)
+            snprintf(err, err_size, "%s", sl_http_err_str(e));
+        sl_http_server_free(srv);
+        return NULL;
+    }
+    return srv;
+}
+
+static void print_summary(const sl_ingest_stats_t *st, sl_log_format_t fmt, const char *verdict) {
+    if (fmt == SL_LOG_JSON) {
+        char buf[4096];
+        sl_ingest_stats_json(st, buf, sizeof buf);
+        printf("{\"summary\":%s,\"result\":\"%s\"}\n", buf, verdict);
+        fflush(stdout);
+        return;
+    }
+    printf("ingest summary (%.1f s, %.0f users/s)\n", st->elapsed_s,
+           st->elapsed_s > 0 ? (double)st->users_fetched / st->elapsed_s : 0.0);
+    printf("  users fetched      %llu\n", (unsigned long long)st->users_fetched);
+    printf("  produced (acked)   %llu\n", (unsigned long long)st->produced);
+    printf("  rejected (to DLQ)  %llu (acked %llu)\n", (unsigned long long)st->rejected,
+           (unsigned long long)st->dlq_produced);
+    for (int r = 1; r < SL_REJECT_COUNT; r++)
+        if (st->rejected_by[r])
+            printf("    %-16s %llu\n", sl_reject_name((sl_reject_t)r),
+                   (unsigned long long)st->rejected_by[r]);
+    printf("  not delivered      %llu (+%llu dead letters)\n",
+           (unsigned long long)sl_ingest_stats_undelivered(st),
+           (unsigned long long)sl_ingest_stats_dlq_undelivered(st));
+    printf("  requests           %llu (retries %llu, pages failed %llu)\n",
+           (unsigned long long)sl_ingest_stats_requests(st), (unsigned long long)st->retries,
+           (unsigned long long)st->pages_failed);
+    for (int i = 0; i < SL_OUTCOME_COUNT; i++)
+        if (st->requests[i])
+            printf("    %-16s %llu\n", sl_ingest_outcome_label((sl_ingest_outcome_t)i),
+                   (unsigned long long)st->requests[i]);
+    printf("  result             %s\n", verdict);
+    fflush(stdout);
+}
+
+/* Collects -X kafka.* into a flat (key, value) array. */
+typedef struct {
+    const char *kv[2 * 256];
+    size_t n;
+} props_t;
+
+static int collect_prop(const char *key, const char *value, void *opaque) {
+    props_t *p = opaque;
+    if (p->n >= 256)
+        return 1;
+    p->kv[2 * p->n] = key;
+    p->kv[2 * p->n + 1] = value;
+    p->n++;
+    return 0;
+}
+
+static void ingest_usage(FILE *out) {
+    char buf[8192];
+    sl_config_usage(ingest_opts, N_INGEST_OPTS, buf, sizeof buf);
+    fprintf(out,
+            "usage: sluice ingest [options]\n"
+            "\n"
+            "Fetches users from a randomuser-compatible HTTP API and produces one record per\n"
+            "user to Kafka (key = id); rejected users go to the dead-letter topic. Every option\n"
+            "may also come from the environment (SLUICE_<NAME>) or a config file (-F);\n"
+            "flags win over the environment, the environment over the file.\n"
+            "\n%s\n"
+            "Exit codes: 0 every fetched user acknowledged by Kafka, 1 not (or Kafka\n"
+            "unreachable), 2 usage or configuration error.\n",
+            buf);
+}
+
+int cmd_ingest(int argc, char **argv) {
+    char err[512] = "";
+    sl_config_t *cfg = sl_config_new("sluice ingest", ingest_opts, N_INGEST_OPTS);
+    if (!cfg) {
+        fprintf(stderr, "sluice ingest: out of memory\n");
+        return SL_EXIT_FAIL;
+    }
+    sl_config_err_t cerr = sl_config_load_all(cfg, argc, argv, err, sizeof err);
+    if (cerr == SL_CONFIG_ERR_HELP) {
+        ingest_usage(stdout);
+        sl_config_free(cfg);
+        return SL_EXIT_OK;
+    }
+    if (cerr) {
+        fprintf(stderr, "%s\n(see 'sluice ingest --help')\n", err);
+        sl_config_free(cfg);
+        return SL_EXIT_USAGE;
+    }
+    if (sl_config_bool(cfg, "config-reference")) {
+        size_t need = sl_config_markdown(ingest_opts, N_INGEST_OPTS, NULL, 0);
+        char *md = malloc(need + 1);
+        if (md) {
+            sl_config_markdown(ingest_opts, N_INGEST_OPTS, md, need + 1);
+            fputs(md, stdout);
+            free(md);
+        }
+        sl_config_free(cfg);
+        return md ? SL_EXIT_OK : SL_EXIT_FAIL;
+    }
+
+    sl_log_format_t fmt;
+    sl_log_level_t level;
+    const char *progress = sl_config_str(cfg, "progress");
+    if (sl_log_format_parse(sl_config_str(cfg, "log-format"), &fmt) ||
+        sl_log_level_parse(sl_config_str(cfg, "log-level"), &level) ||
+        (strcmp(progress, "auto") && strcmp(progress, "always") && strcmp(progress, "never"))) {
+        fprintf(stderr, "sluice ingest: bad --log-format, --log-level or --progress value\n");
+        sl_config_free(cfg);
+        return SL_EXIT_USAGE;
+    }
+    sl_log_set_format(fmt);
+    sl_log_set_level(level);
+
+    props_t *props = calloc(1, sizeof *props);
+    if (!props || sl_config_props(cfg, "kafka", collect_prop, props)) {
+        fprintf(stderr, "sluice ingest: too many -X kafka. properties\n");
+        free(props);
+        sl_config_free(cfg);
+        return SL_EXIT_USAGE;
+    }
+
+    if (level == SL_LOG_DEBUG) {
+        /* The effective configuration, secrets masked. */
+        char desc[8192];
+        sl_config_describe(cfg, desc, sizeof desc);
+        for (char *line = strtok(desc, "\n"); line; line = strtok(NULL, "\n"))
+            sl_log(SL_LOG_DEBUG, "ingest", "config %s", line);
+    }
+
+    ui_t ui;
+    memset(&ui, 0, sizeof ui);
+    pthread_mutex_init(&ui.lock, NULL);
+    ui.progress = strcmp(progress, "always") == 0 ||
+                  (strcmp(progress, "auto") == 0 && isatty(STDERR_FILENO));
+
+    sl_ingest_conf_t c;
+    sl_ingest_conf_defaults(&c);
+    c.source = sl_config_str(cfg, "source");
+    c.batch = (unsigned)sl_config_int(cfg, "batch");
+    c.concurrency = (unsigned)sl_config_int(cfg, "concurrency");
+    c.count = (uint64_t)sl_config_int(cfg, "count");
+    c.duration_s = sl_config_num(cfg, "duration");
+    c.rate = sl_config_num(cfg, "rate");
+    c.seed = sl_config_str(cfg, "seed");
+    c.nat = sl_config_str(cfg, "nat");
+    c.brokers = sl_config_str(cfg, "brokers");
+    c.topic = sl_config_str(cfg, "topic");
+    c.dlq_topic = sl_config_str(cfg, "dlq-topic");
+    c.kafka_props = props->kv;
+    c.n_kafka_props = props->n;
+    c.connect_timeout_ms = (long)(sl_config_num(cfg, "connect-timeout") * 1000);
+    c.timeout_ms = (long)(sl_config_num(cfg, "timeout") * 1000);
+    c.max_body = (size_t)sl_config_int(cfg, "max-body");
+    c.retries = (unsigned)sl_config_int(cfg, "retries");
+    c.backoff_base_ms = (uint64_t)(sl_config_num(cfg, "backoff-base") * 1000);
+    c.backoff_max_ms = (uint64_t)(sl_config_num(cfg, "backoff-max") * 1000);
+    c.retry_after_max_ms = (uint64_t)(sl_config_num(cfg, "retry-after-max") * 1000);
+    c.flush_timeout_ms = (int)(sl_config_num(cfg, "flush-timeout") * 1000);
+    c.metadata_timeout_ms = (int)(sl_config_num(cfg, "metadata-timeout") * 1000);
+    c.stop = &g_stop;
+    c.log = on_log;
+    c.tick = on_tick;
+    c.tick_ms = 250; /* the progress line is redrawn at most 4 times a second */
+    c.opaque = &ui;
+
+    sl_http_server_t *srv = NULL;
+    const char *http = sl_config_str(cfg, "http");
+    if (http && *http) {
+        srv = start_http(http, &ui, err, sizeof err);
+        if (!srv) {
+            sl_log(SL_LOG_ERROR, "ingest", "cannot serve metrics on %s: %s", http, err);
+            free(props);
+            sl_config_free(cfg);
+            pthread_mutex_destroy(&ui.lock);
+            return SL_EXIT_USAGE;
+        }
+        sl_log(SL_LOG_INFO, "ingest", "metrics on http://%s:%u/metrics",
+               sl_http_server_host(srv), (unsigned)sl_http_server_port(srv));
+    }
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    sl_ingest_stats_t st;
+    sl_ingest_err_t rc = sl_ingest_run(&c, &st, err, sizeof err);
+    int exit_code;
+    if (rc == SL_INGEST_ERR_CONFIG) {
+        sl_log(SL_LOG_ERROR, "ingest", "%s", err);
+        exit_code = SL_EXIT_USAGE;
+    } else if (rc == SL_INGEST_ERR_KAFKA_UNREACHABLE) {
+        sl_log(SL_LOG_ERROR, "ingest", "%s", err);
+        exit_code = SL_EXIT_FAIL;
+    } else {
+        if (rc != SL_INGEST_ERR_OK)
+            sl_log(SL_LOG_ERROR, "ingest", "%s: %s", sl_ingest_err_str(rc), err);
+        print_summary(&st, fmt, rc == SL_INGEST_ERR_OK ? "complete" : "incomplete");
+        exit_code = rc == SL_INGEST_ERR_OK ? SL_EXIT_OK : SL_EXIT_FAIL;
+    }
+    sl_http_server_free(srv);
+    pthread_mutex_destroy(&ui.lock);
+    free(props);
+    sl_config_free(cfg);
+    return exit_code;
+}

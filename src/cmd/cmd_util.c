@@ -1,0 +1,144 @@
+/* Shared command plumbing; see cmd_util.h. */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd_util.h"
+#include "commands.h"
+#include "sl_log.h"
+
+static int has_opt(const sl_config_opt_t *opts, size_t n, const char *name) {
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(opts[i].name, name) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+sl_config_t *cmd_load_config(const char *prog, const sl_config_opt_t *opts, size_t n, int argc,
+                             char **argv, void (*usage)(FILE *), int *exit_code) {
+    char err[512] = "";
+    sl_config_t *cfg = sl_config_new(prog, opts, n);
+    if (!cfg) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        *exit_code = SL_EXIT_FAIL;
+        return NULL;
+    }
+    sl_config_err_t cerr = sl_config_load_all(cfg, argc, argv, err, sizeof err);
+    if (cerr == SL_CONFIG_ERR_HELP) {
+        usage(stdout);
+        *exit_code = SL_EXIT_OK;
+        goto done;
+    }
+    if (cerr) {
+        fprintf(stderr, "%s\n(see '%s --help')\n", err, prog);
+        *exit_code = SL_EXIT_USAGE;
+        goto done;
+    }
+    if (has_opt(opts, n, "config-reference") && sl_config_bool(cfg, "config-reference")) {
+        size_t need = sl_config_markdown(opts, n, NULL, 0);
+        char *md = malloc(need + 1);
+        if (md) {
+            sl_config_markdown(opts, n, md, need + 1);
+            fputs(md, stdout);
+            free(md);
+        }
+        *exit_code = md ? SL_EXIT_OK : SL_EXIT_FAIL;
+        goto done;
+    }
+    sl_log_format_t fmt = SL_LOG_TEXT;
+    sl_log_level_t level = SL_LOG_INFO;
+    if ((has_opt(opts, n, "log-format") &&
+         sl_log_format_parse(sl_config_str(cfg, "log-format"), &fmt) != 0) ||
+        (has_opt(opts, n, "log-level") &&
+         sl_log_level_parse(sl_config_str(cfg, "log-level"), &level) != 0)) {
+        fprintf(stderr, "%s: --log-format takes text or json, --log-level debug, info, warn or "
+                        "error\n",
+                prog);
+        *exit_code = SL_EXIT_USAGE;
+        goto done;
+    }
+    sl_log_set_format(fmt);
+    sl_log_set_level(level);
+    if (level == SL_LOG_DEBUG) {
+        char desc[8192];
+        sl_config_describe(cfg, desc, sizeof desc);
+        for (char *line = strtok(desc, "\n"); line; line = strtok(NULL, "\n"))
+            sl_log(SL_LOG_DEBUG, "config", "%s", line);
+    }
+    return cfg;
+done:
+    sl_config_free(cfg);
+    return NULL;
+}
+
+static int collect(const char *key, const char *value, void *opaque) {
+    cmd_props_t *p = opaque;
+    if (p->n >= 256)
+        return 1;
+    p->kv[2 * p->n] = key;
+    p->kv[2 * p->n + 1] = value;
+    p->n++;
+    return 0;
+}
+
+int cmd_collect_props(const sl_config_t *cfg, const char *ns, cmd_props_t *props) {
+    props->n = 0;
+    return sl_config_props(cfg, ns, collect, props) ? -1 : 0;
+}
+
+static void cql_log(void *opaque, cql_log_level_t level, const char *msg) {
+    (void)opaque;
+    sl_log((sl_log_level_t)level, "cql", "%s", msg);
+}
+
+typedef struct {
+    cql_conf_t *conf;
+    char *errstr;
+    size_t errstr_size;
+} cql_props_ctx_t;
+
+static int set_cql(const char *key, const char *value, void *opaque) {
+    cql_props_ctx_t *c = opaque;
+    return cql_conf_set(c->conf, key, value, c->errstr, c->errstr_size) != CQL_OK;
+}
+
+cql_conf_t *cmd_cql_conf(const sl_config_t *cfg, const char *hosts, char *errstr,
+                         size_t errstr_size) {
+    cql_conf_t *conf = cql_conf_new();
+    if (!conf) {
+        snprintf(errstr, errstr_size, "out of memory");
+        return NULL;
+    }
+    if (hosts && *hosts &&
+        cql_conf_set(conf, "contact_points", hosts, errstr, errstr_size) != CQL_OK) {
+        cql_conf_free(conf);
+        return NULL;
+    }
+    cql_props_ctx_t ctx = {conf, errstr, errstr_size};
+    if (sl_config_props(cfg, "cql", set_cql, &ctx) != 0) {
+        cql_conf_free(conf);
+        return NULL;
+    }
+    cql_conf_set_log_cb(conf, cql_log, NULL);
+    return conf;
+}
+
+static volatile sig_atomic_t *g_flag;
+
+static void on_signal(int sig) {
+    (void)sig;
+    if (g_flag && *g_flag < 100)
+        (*g_flag)++;
+}
+
+void cmd_catch_signals(volatile sig_atomic_t *flag) {
+    g_flag = flag;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}

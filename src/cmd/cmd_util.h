@@ -1,0 +1,43 @@
+/*
+ * Helpers shared by the commands that take an sl_config option table: loading flags,
+ * environment and file with --help and --config-reference handled, log setup, and the
+ * pass-through properties for librdkafka and the CQL client.
+ */
+#ifndef SLUICE_CMD_UTIL_H
+#define SLUICE_CMD_UTIL_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cql.h"
+#include "sl_config.h"
+
+/* Loads argv, environment and file into a new config over opts. Handles --help (calls
+ * usage(stdout)), --config-reference (if the table has it), --log-format, --log-level.
+ * Returns the config to go on with, or NULL with *exit_code set to what the command
+ * should return. The config must be freed with sl_config_free(). */
+sl_config_t *cmd_load_config(const char *prog, const sl_config_opt_t *opts, size_t n, int argc,
+                             char **argv, void (*usage)(FILE *), int *exit_code);
+
+/* -X <ns>.key=value properties as a flat list: kv[2i] = key, kv[2i+1] = value. The strings
+ * belong to the config. */
+typedef struct {
+    const char *kv[2 * 256];
+    size_t n;
+} cmd_props_t;
+
+/* Fills props from the config; -1 when there are more than 256. */
+int cmd_collect_props(const sl_config_t *cfg, const char *ns, cmd_props_t *props);
+
+/* A CQL client configuration: contact points from `hosts` ("h1:9042,h2"), then every
+ * -X cql.* property, then the library's log routed to sl_log. NULL with errstr filled on a
+ * bad property. Must be freed with cql_conf_free() unless handed to a session. */
+cql_conf_t *cmd_cql_conf(const sl_config_t *cfg, const char *hosts, char *errstr,
+                         size_t errstr_size);
+
+/* Installs on_signal-style handlers for SIGINT and SIGTERM that count into *flag (a second
+ * signal means "hurry"). */
+void cmd_catch_signals(volatile sig_atomic_t *flag);
+
+#endif

@@ -1,0 +1,679 @@
+/*
+ * The config table: values held as text plus their parsed number, each tagged with the
+ * source that set it, so that loading order does not matter and precedence is one
+ * comparison. Pass-through properties live in a small list with the same tagging.
+ */
+#include "sl_config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define CONFIG_VALUE_MAX 4096
+#define CONFIG_LINE_MAX 4096
+#define CONFIG_TEXT_MAX (1024 * 1024)
+#define CONFIG_PROPS_MAX 512
+
+typedef struct {
+    char *text; /* NULL = unset */
+    long long i;
+    double d;
+    sl_config_src_t src;
+} value_t;
+
+typedef struct {
+    char *ns, *key, *value;
+    sl_config_src_t src;
+} prop_t;
+
+struct sl_config_s {
+    const char *prog;
+    const sl_config_opt_t *opts;
+    size_t n;
+    value_t *values;
+    prop_t props[CONFIG_PROPS_MAX];
+    size_t n_props;
+    char *file_path;
+    sl_config_src_t file_src;
+};
+
+const char *sl_config_err_str(sl_config_err_t err) {
+    switch (err) {
+#define SL_CONFIG_ERR_CASE_(sym, code, text)                                                   \
+    case SL_CONFIG_ERR_##sym:                                                                  \
+        return text;
+        SL_CONFIG_ERRORS(SL_CONFIG_ERR_CASE_)
+#undef SL_CONFIG_ERR_CASE_
+    }
+    return "unknown error";
+}
+
+static sl_config_err_t fail(char *errstr, size_t size, sl_config_err_t err, const char *fmt,
+                            ...) __attribute__((format(printf, 4, 5)));
+static sl_config_err_t fail(char *errstr, size_t size, sl_config_err_t err, const char *fmt,
+                            ...) {
+    if (errstr && size) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(errstr, size, fmt, ap);
+        va_end(ap);
+    }
+    return err;
+}
+
+static long find(const sl_config_t *cfg, const char *name, size_t len) {
+    for (size_t i = 0; i < cfg->n; i++)
+        if (strlen(cfg->opts[i].name) == len && memcmp(cfg->opts[i].name, name, len) == 0)
+            return (long)i;
+    return -1;
+}
+
+static int parse_bool(const char *s, int *out) {
+    static const char *const yes[] = {"1", "true", "yes", "on"};
+    static const char *const no[] = {"0", "false", "no", "off"};
+    for (int i = 0; i < 4; i++) {
+        if (strcasecmp(s, yes[i]) == 0) {
+            *out = 1;
+            return 0;
+        }
+        if (strcasecmp(s, no[i]) == 0) {
+            *out = 0;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* Parses value for opt into v (without touching v->text); 0 or -1 with errstr set. */
+static int check_value(const sl_config_t *cfg, const sl_config_opt_t *opt, const char *value,
+                       value_t *v, char *errstr, size_t size) {
+    const int ranged = opt->min <= opt->max;
+    switch (opt->type) {
+    case SL_OPT_STR:
+        return 0;
+    case SL_OPT_BOOL: {
+        int b;
+        if (parse_bool(value, &b)) {
+            fail(errstr, size, SL_CONFIG_ERR_BAD_VALUE, "%s: %s wants true or false, got '%s'",
+                 cfg->prog, opt->name, value);
+            return -1;
+        }
+        v->i = b;
+        v->d = b;
+        return 0;
+    }
+    case SL_OPT_INT: {
+        errno = 0;
+        char *end;
+        long long x = strtoll(value, &end, 10);
+        if (end == value || errno) {
+            fail(errstr, size, SL_CONFIG_ERR_BAD_VALUE, "%s: %s wants an integer, got '%s'",
+                 cfg->prog, opt->name, value);
+            return -1;
+        }
+        if (*end && !end[1] && (!ranged || opt->min >= 0)) {
+            int shift = *end == 'k' || *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : -1;
+            if (shift < 0 || x < 0 || x > (LLONG_MAX >> shift)) {
+                fail(errstr, size, SL_CONFIG_ERR_BAD_VALUE,
+                     "%s: %s: bad size '%s' (a number with an optional k, M or G)", cfg->prog,
+                     opt->name, value);
+                return -1;
+            }
+            x <<= shift;
+            end++;
+        }
+        if (*end) {
+            fail(errstr, size, SL_CONFIG_ERR_BAD_VALUE, "%s: %s wants an integer, got '%s'",
+                 cfg->prog, opt->name, value);
+            return -1;
+        }
+        if (ranged && ((double)x < opt->min || (double)x > opt->max)) {
+            fail(errstr, size, SL_CONFIG_ERR_BAD_VALUE, "%s: %s must be in %.0f..%.0f, got %lld",
+                 cfg->prog, opt->name, opt->min, opt->max, x);
+            return -1;
+        }
+        v->i = x;
+        v->d = (double)x;
+        return 0;
+    }
+    case SL_OPT_NUM: {
+        errno = 0;
+        char *end;
+        double x = strtod(value, &end);
+        if (end == value || *end || errno || !isfinite(x)) {
+            fail(errstr, size, SL_CONFIG_ERR_BAD_VALUE, "%s: %s wants a number, got '%s'",
+                 cfg->prog, opt->name, value);
+            return -1;
+        }
+        if (ranged && (x < opt->min || x > opt->max)) {
+            fail(errstr, size, SL_CONFIG_ERR_BAD_VALUE, "%s: %s must be in %g..%g, got %g",
+                 cfg->prog, opt->name, opt->min, opt->max, x);
+            return -1;
+        }
+        v->d = x;
+        v->i = (long long)x;
+        return 0;
+    }
+    }
+    return -1;
+}
+
+sl_config_t *sl_config_new(const char *prog, const sl_config_opt_t *opts, size_t n) {
+    sl_config_t *cfg = calloc(1, sizeof *cfg);
+    if (!cfg)
+        return NULL;
+    cfg->prog = prog;
+    cfg->opts = opts;
+    cfg->n = n;
+    cfg->values = calloc(n ? n : 1, sizeof *cfg->values);
+    if (!cfg->values) {
+        free(cfg);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!opts[i].def)
+            continue;
+        if (check_value(cfg, &opts[i], opts[i].def, &cfg->values[i], NULL, 0) ||
+            !(cfg->values[i].text = strdup(opts[i].def))) {
+            sl_config_free(cfg);
+            return NULL;
+        }
+    }
+    return cfg;
+}
+
+void sl_config_free(sl_config_t *cfg) {
+    if (!cfg)
+        return;
+    for (size_t i = 0; i < cfg->n; i++)
+        free(cfg->values[i].text);
+    for (size_t i = 0; i < cfg->n_props; i++) {
+        free(cfg->props[i].ns);
+        free(cfg->props[i].key);
+        free(cfg->props[i].value);
+    }
+    free(cfg->values);
+    free(cfg->file_path);
+    free(cfg);
+}
+
+static sl_config_err_t set_len(sl_config_t *cfg, const char *name, size_t name_len,
+                               const char *value, sl_config_src_t src, char *errstr,
+                               size_t size) {
+    long idx = find(cfg, name, name_len);
+    if (idx < 0)
+        return fail(errstr, size, SL_CONFIG_ERR_UNKNOWN, "%s: unknown option '%.*s'", cfg->prog,
+                    (int)(name_len > 200 ? 200 : name_len), name);
+    value_t *v = &cfg->values[idx];
+    if (src < v->src)
+        return SL_CONFIG_ERR_OK;
+    if (strlen(value) > CONFIG_VALUE_MAX)
+        return fail(errstr, size, SL_CONFIG_ERR_TOO_LARGE, "%s: value of %s is too long",
+                    cfg->prog, cfg->opts[idx].name);
+    value_t nv = *v;
+    if (check_value(cfg, &cfg->opts[idx], value, &nv, errstr, size))
+        return SL_CONFIG_ERR_BAD_VALUE;
+    char *copy = strdup(value);
+    if (!copy)
+        return fail(errstr, size, SL_CONFIG_ERR_NOMEM, "%s: out of memory", cfg->prog);
+    free(v->text);
+    *v = nv;
+    v->text = copy;
+    v->src = src;
+    return SL_CONFIG_ERR_OK;
+}
+
+sl_config_err_t sl_config_set(sl_config_t *cfg, const char *name, const char *value,
+                              sl_config_src_t src, char *errstr, size_t errstr_size) {
+    return set_len(cfg, name, strlen(name), value, src, errstr, errstr_size);
+}
+
+/* Adds or replaces ns.key=value; ns_key is "kafka.linger.ms" (key_len bytes). */
+static sl_config_err_t set_prop(sl_config_t *cfg, const char *ns_key, size_t key_len,
+                                const char *value, sl_config_src_t src, char *errstr,
+                                size_t size) {
+    const char *dot = memchr(ns_key, '.', key_len);
+    size_t ns_len = dot ? (size_t)(dot - ns_key) : 0;
+    if (!dot || dot + 1 == ns_key + key_len ||
+        !((ns_len == 5 && memcmp(ns_key, "kafka", 5) == 0) ||
+          (ns_len == 3 && memcmp(ns_key, "cql", 3) == 0)))
+        return fail(errstr, size, SL_CONFIG_ERR_UNKNOWN,
+                    "%s: property '%.*s' must start with kafka. or cql.", cfg->prog,
+                    (int)(key_len > 200 ? 200 : key_len), ns_key);
+    if (key_len > 256 || strlen(value) > CONFIG_VALUE_MAX)
+        return fail(errstr, size, SL_CONFIG_ERR_TOO_LARGE, "%s: property too long", cfg->prog);
+    const char *key = dot + 1;
+    size_t klen = key_len - ns_len - 1;
+    for (size_t i = 0; i < cfg->n_props; i++) {
+        prop_t *p = &cfg->props[i];
+        if (strlen(p->ns) == ns_len && memcmp(p->ns, ns_key, ns_len) == 0 &&
+            strlen(p->key) == klen && memcmp(p->key, key, klen) == 0) {
+            if (src < p->src)
+                return SL_CONFIG_ERR_OK;
+            char *copy = strdup(value);
+            if (!copy)
+                return fail(errstr, size, SL_CONFIG_ERR_NOMEM, "%s: out of memory", cfg->prog);
+            free(p->value);
+            p->value = copy;
+            p->src = src;
+            return SL_CONFIG_ERR_OK;
+        }
+    }
+    if (cfg->n_props == CONFIG_PROPS_MAX)
+        return fail(errstr, size, SL_CONFIG_ERR_TOO_LARGE, "%s: more than %d properties",
+                    cfg->prog, CONFIG_PROPS_MAX);
+    prop_t *p = &cfg->props[cfg->n_props];
+    p->ns = strndup(ns_key, ns_len);
+    p->key = strndup(key, klen);
+    p->value = strdup(value);
+    p->src = src;
+    if (!p->ns || !p->key || !p->value) {
+        free(p->ns);
+        free(p->key);
+        free(p->value);
+        return fail(errstr, size, SL_CONFIG_ERR_NOMEM, "%s: out of memory", cfg->prog);
+    }
+    cfg->n_props++;
+    return SL_CONFIG_ERR_OK;
+}
+
+static sl_config_err_t set_file_path(sl_config_t *cfg, const char *path, sl_config_src_t src,
+                                     char *errstr, size_t size) {
+    if (cfg->file_path && src < cfg->file_src)
+        return SL_CONFIG_ERR_OK;
+    char *copy = strdup(path);
+    if (!copy)
+        return fail(errstr, size, SL_CONFIG_ERR_NOMEM, "%s: out of memory", cfg->prog);
+    free(cfg->file_path);
+    cfg->file_path = copy;
+    cfg->file_src = src;
+    return SL_CONFIG_ERR_OK;
+}
+
+static sl_config_err_t x_arg(sl_config_t *cfg, const char *arg, char *errstr, size_t size) {
+    const char *eq = strchr(arg, '=');
+    if (!eq)
+        return fail(errstr, size, SL_CONFIG_ERR_BAD_VALUE,
+                    "%s: -X wants kafka.PROP=VALUE or cql.PROP=VALUE, got '%.200s'", cfg->prog,
+                    arg);
+    return set_prop(cfg, arg, (size_t)(eq - arg), eq + 1, SL_SRC_FLAG, errstr, size);
+}
+
+sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, char *errstr,
+                                     size_t size) {
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        sl_config_err_t err;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
+            return fail(errstr, size, SL_CONFIG_ERR_HELP, "%s: help", cfg->prog);
+        if (a[0] != '-' || a[1] == '\0')
+            return fail(errstr, size, SL_CONFIG_ERR_UNKNOWN, "%s: unexpected argument '%.200s'",
+                        cfg->prog, a);
+        if (a[1] == '-') {
+            const char *name = a + 2;
+            const char *eq = strchr(name, '=');
+            size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+            const char *value = eq ? eq + 1 : NULL;
+            if (nlen == 6 && memcmp(name, "config", 6) == 0) {
+                if (!value && (value = i + 1 < argc ? argv[++i] : NULL) == NULL)
+                    return fail(errstr, size, SL_CONFIG_ERR_MISSING_VALUE,
+                                "%s: --config needs a path", cfg->prog);
+                if ((err = set_file_path(cfg, value, SL_SRC_FLAG, errstr, size)))
+                    return err;
+                continue;
+            }
+            long idx = find(cfg, name, nlen);
+            if (idx < 0)
+                return fail(errstr, size, SL_CONFIG_ERR_UNKNOWN, "%s: unknown option '%.200s'",
+                            cfg->prog, a);
+            if (!value) {
+                if (cfg->opts[idx].type == SL_OPT_BOOL)
+                    value = "true";
+                else if (i + 1 < argc)
+                    value = argv[++i];
+                else
+                    return fail(errstr, size, SL_CONFIG_ERR_MISSING_VALUE,
+                                "%s: --%s needs a value", cfg->prog, cfg->opts[idx].name);
+            }
+            if ((err = set_len(cfg, name, nlen, value, SL_SRC_FLAG, errstr, size)))
+                return err;
+            continue;
+        }
+        char c = a[1];
+        const char *value = a[2] ? a + 2 : NULL;
+        if (c == 'X' || c == 'F') {
+            if (!value && (value = i + 1 < argc ? argv[++i] : NULL) == NULL)
+                return fail(errstr, size, SL_CONFIG_ERR_MISSING_VALUE, "%s: -%c needs a value",
+                            cfg->prog, c);
+            err = c == 'X' ? x_arg(cfg, value, errstr, size)
+                           : set_file_path(cfg, value, SL_SRC_FLAG, errstr, size);
+            if (err)
+                return err;
+            continue;
+        }
+        long idx = -1;
+        for (size_t k = 0; k < cfg->n; k++)
+            if (cfg->opts[k].short_flag && cfg->opts[k].short_flag == c)
+                idx = (long)k;
+        if (idx < 0)
+            return fail(errstr, size, SL_CONFIG_ERR_UNKNOWN, "%s: unknown option '-%c'",
+                        cfg->prog, c);
+        if (!value) {
+            if (cfg->opts[idx].type == SL_OPT_BOOL)
+                value = "true";
+            else if (i + 1 < argc)
+                value = argv[++i];
+            else
+                return fail(errstr, size, SL_CONFIG_ERR_MISSING_VALUE, "%s: -%c needs a value",
+                            cfg->prog, c);
+        }
+        if ((err = sl_config_set(cfg, cfg->opts[idx].name, value, SL_SRC_FLAG, errstr, size)))
+            return err;
+    }
+    return SL_CONFIG_ERR_OK;
+}
+
+/* SLUICE_ + name upper-cased, '-' and '.' as '_'. */
+static void env_name(const char *name, char *out, size_t cap) {
+    size_t n = (size_t)snprintf(out, cap, "SLUICE_");
+    for (; *name && n + 1 < cap; name++)
+        out[n++] = *name == '-' || *name == '.' ? '_' : (char)toupper((unsigned char)*name);
+    out[n] = '\0';
+}
+
+sl_config_err_t sl_config_load_env(sl_config_t *cfg, char *(*getenv_fn)(const char *),
+                                   char *errstr, size_t size) {
+    char var[128];
+    for (size_t i = 0; i < cfg->n; i++) {
+        env_name(cfg->opts[i].name, var, sizeof var);
+        const char *v = getenv_fn(var);
+        if (!v || !*v)
+            continue;
+        sl_config_err_t err = sl_config_set(cfg, cfg->opts[i].name, v, SL_SRC_ENV, errstr, size);
+        if (err) {
+            size_t used = errstr ? strnlen(errstr, size) : 0;
+            if (errstr && used + 1 < size)
+                snprintf(errstr + used, size - used, " (from %s)", var);
+            return err;
+        }
+    }
+    const char *path = getenv_fn("SLUICE_CONFIG");
+    if (path && *path)
+        return set_file_path(cfg, path, SL_SRC_ENV, errstr, size);
+    return SL_CONFIG_ERR_OK;
+}
+
+static int blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+sl_config_err_t sl_config_load_text(sl_config_t *cfg, const char *text, size_t len,
+                                    const char *origin, char *errstr, size_t size) {
+    if (len > CONFIG_TEXT_MAX)
+        return fail(errstr, size, SL_CONFIG_ERR_TOO_LARGE, "%s: %s is larger than %d bytes",
+                    cfg->prog, origin, CONFIG_TEXT_MAX);
+    char line[CONFIG_LINE_MAX + 1];
+    size_t pos = 0;
+    unsigned lineno = 0;
+    while (pos < len) {
+        lineno++;
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t llen = nl ? (size_t)(nl - (text + pos)) : len - pos;
+        if (llen > CONFIG_LINE_MAX)
+            return fail(errstr, size, SL_CONFIG_ERR_TOO_LARGE, "%s:%u: line longer than %d bytes",
+                        origin, lineno, CONFIG_LINE_MAX);
+        if (memchr(text + pos, '\0', llen))
+            return fail(errstr, size, SL_CONFIG_ERR_SYNTAX, "%s:%u: NUL byte", origin, lineno);
+        memcpy(line, text + pos, llen);
+        line[llen] = '\0';
+        pos += llen + (nl ? 1 : 0);
+
+        char *s = line;
+        while (blank(*s))
+            s++;
+        if (*s == '\0' || *s == '#')
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq)
+            return fail(errstr, size, SL_CONFIG_ERR_SYNTAX, "%s:%u: expected name = value",
+                        origin, lineno);
+        char *kend = eq;
+        while (kend > s && blank(kend[-1]))
+            kend--;
+        if (kend == s)
+            return fail(errstr, size, SL_CONFIG_ERR_SYNTAX, "%s:%u: empty name", origin, lineno);
+        char *v = eq + 1;
+        while (blank(*v))
+            v++;
+        char *vend = v + strlen(v);
+        while (vend > v && blank(vend[-1]))
+            vend--;
+        *vend = '\0';
+        size_t klen = (size_t)(kend - s);
+        sl_config_err_t err;
+        if (find(cfg, s, klen) >= 0)
+            err = set_len(cfg, s, klen, v, SL_SRC_FILE, errstr, size);
+        else if (memchr(s, '.', klen))
+            err = set_prop(cfg, s, klen, v, SL_SRC_FILE, errstr, size);
+        else
+            err = fail(errstr, size, SL_CONFIG_ERR_UNKNOWN, "unknown option '%.*s'",
+                       (int)(klen > 200 ? 200 : klen), s);
+        if (err) {
+            /* Prefix the location to whatever the setter said. */
+            char inner[512];
+            snprintf(inner, sizeof inner, "%s", errstr && size ? errstr : "");
+            return fail(errstr, size, err, "%s:%u: %s", origin, lineno, inner);
+        }
+    }
+    return SL_CONFIG_ERR_OK;
+}
+
+sl_config_err_t sl_config_load_file(sl_config_t *cfg, char *errstr, size_t size) {
+    if (!cfg->file_path)
+        return SL_CONFIG_ERR_OK;
+    FILE *f = fopen(cfg->file_path, "rb");
+    if (!f)
+        return fail(errstr, size, SL_CONFIG_ERR_IO, "%s: cannot open %s: %s", cfg->prog,
+                    cfg->file_path, strerror(errno));
+    char *buf = malloc(CONFIG_TEXT_MAX + 1);
+    if (!buf) {
+        fclose(f);
+        return fail(errstr, size, SL_CONFIG_ERR_NOMEM, "%s: out of memory", cfg->prog);
+    }
+    size_t n = fread(buf, 1, CONFIG_TEXT_MAX + 1, f);
+    int bad = ferror(f);
+    fclose(f);
+    sl_config_err_t err;
+    if (bad)
+        err = fail(errstr, size, SL_CONFIG_ERR_IO, "%s: cannot read %s", cfg->prog,
+                   cfg->file_path);
+    else
+        err = sl_config_load_text(cfg, buf, n, cfg->file_path, errstr, size);
+    free(buf);
+    return err;
+}
+
+sl_config_err_t sl_config_load_all(sl_config_t *cfg, int argc, char **argv, char *errstr,
+                                   size_t size) {
+    sl_config_err_t err = sl_config_parse_args(cfg, argc, argv, errstr, size);
+    if (!err)
+        err = sl_config_load_env(cfg, getenv, errstr, size);
+    if (!err)
+        err = sl_config_load_file(cfg, errstr, size);
+    return err;
+}
+
+const char *sl_config_file_path(const sl_config_t *cfg) { return cfg->file_path; }
+
+static const value_t *get(const sl_config_t *cfg, const char *name, sl_opt_type_t type) {
+    long idx = find(cfg, name, strlen(name));
+    if (idx < 0 || cfg->opts[idx].type != type)
+        return NULL;
+    return &cfg->values[idx];
+}
+
+const char *sl_config_str(const sl_config_t *cfg, const char *name) {
+    const value_t *v = get(cfg, name, SL_OPT_STR);
+    return v ? v->text : "";
+}
+
+long long sl_config_int(const sl_config_t *cfg, const char *name) {
+    const value_t *v = get(cfg, name, SL_OPT_INT);
+    return v ? v->i : 0;
+}
+
+double sl_config_num(const sl_config_t *cfg, const char *name) {
+    const value_t *v = get(cfg, name, SL_OPT_NUM);
+    return v ? v->d : 0;
+}
+
+int sl_config_bool(const sl_config_t *cfg, const char *name) {
+    const value_t *v = get(cfg, name, SL_OPT_BOOL);
+    return v ? (int)v->i : 0;
+}
+
+sl_config_src_t sl_config_source(const sl_config_t *cfg, const char *name) {
+    long idx = find(cfg, name, strlen(name));
+    return idx < 0 ? SL_SRC_DEFAULT : cfg->values[idx].src;
+}
+
+int sl_config_props(const sl_config_t *cfg, const char *ns,
+                    int (*fn)(const char *key, const char *value, void *opaque), void *opaque) {
+    for (size_t i = 0; i < cfg->n_props; i++) {
+        if (strcmp(cfg->props[i].ns, ns) != 0)
+            continue;
+        int r = fn(cfg->props[i].key, cfg->props[i].value, opaque);
+        if (r)
+            return r;
+    }
+    return 0;
+}
+
+static int contains_ci(const char *hay, const char *needle) {
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (strncasecmp(hay, needle, n) == 0)
+            return 1;
+    return 0;
+}
+
+int sl_config_is_secret(const char *name) {
+    if (contains_ci(name, "password") || contains_ci(name, "secret"))
+        return 1;
+    /* sasl.* with or without a namespace in front ("kafka.sasl.username"). */
+    const char *dot = strchr(name, '.');
+    return strncasecmp(name, "sasl.", 5) == 0 || (dot && strncasecmp(dot + 1, "sasl.", 5) == 0);
+}
+
+/* Appends to a snprintf-style buffer, tracking the length that would be needed. */
+typedef struct {
+    char *buf;
+    size_t cap, len;
+} out_t;
+
+static void put(out_t *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(out_t *o, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *at = o->len < o->cap ? o->buf + o->len : NULL;
+    size_t room = o->len < o->cap ? o->cap - o->len : 0;
+    int n = vsnprintf(at, room, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        o->len += (size_t)n;
+}
+
+static const char *const src_names[] = {"default", "file", "env", "flag"};
+
+size_t sl_config_describe(const sl_config_t *cfg, char *buf, size_t cap) {
+    out_t o = {buf, cap, 0};
+    if (cap)
+        buf[0] = '\0';
+    for (size_t i = 0; i < cfg->n; i++) {
+        const value_t *v = &cfg->values[i];
+        const char *shown = !v->text ? "(unset)" : sl_config_is_secret(cfg->opts[i].name) ? "***"
+                                                                                        : v->text;
+        put(&o, "%s=%s (%s)\n", cfg->opts[i].name, shown, src_names[v->src]);
+    }
+    for (size_t i = 0; i < cfg->n_props; i++) {
+        const prop_t *p = &cfg->props[i];
+        put(&o, "%s.%s=%s (%s)\n", p->ns, p->key, sl_config_is_secret(p->key) ? "***" : p->value,
+            src_names[p->src]);
+    }
+    return o.len;
+}
+
+static const char *const type_names[] = {"text", "integer", "number", "boolean"};
+
+/* Markdown cells must not contain a bare '|'. */
+static void put_cell(out_t *o, const char *s) {
+    for (; s && *s; s++) {
+        if (*s == '|')
+            put(o, "\\|");
+        else
+            put(o, "%c", *s);
+    }
+}
+
+size_t sl_config_markdown(const sl_config_opt_t *opts, size_t n, char *buf, size_t cap) {
+    out_t o = {buf, cap, 0};
+    if (cap)
+        buf[0] = '\0';
+    put(&o, "| option | environment | type | default | description |\n");
+    put(&o, "|---|---|---|---|---|\n");
+    char var[128];
+    for (size_t i = 0; i < n; i++) {
+        env_name(opts[i].name, var, sizeof var);
+        put(&o, "| ");
+        if (opts[i].short_flag)
+            put(&o, "`-%c`, ", opts[i].short_flag);
+        put(&o, "`--%s%s%s` | `%s` | %s", opts[i].name, opts[i].arg ? " " : "",
+            opts[i].arg ? opts[i].arg : "", var, type_names[opts[i].type]);
+        if (opts[i].min <= opts[i].max && opts[i].type != SL_OPT_STR &&
+            opts[i].type != SL_OPT_BOOL)
+            put(&o, opts[i].type == SL_OPT_INT ? " (%.0f..%.0f)" : " (%g..%g)", opts[i].min,
+                opts[i].max);
+        put(&o, " | ");
+        if (opts[i].def && *opts[i].def) {
+            put(&o, "`");
+            put_cell(&o, opts[i].def);
+            put(&o, "`");
+        }
+        put(&o, " | ");
+        put_cell(&o, opts[i].help);
+        put(&o, " |\n");
+    }
+    put(&o, "| `-F`, `--config PATH` | `SLUICE_CONFIG` | text |  | config file of "
+            "`name = value` lines (`#` comments) |\n");
+    put(&o, "| `-X kafka.PROP=VALUE` |  | text |  | a librdkafka property (also "
+            "`kafka.PROP = VALUE` in the file) |\n");
+    put(&o, "| `-X cql.PROP=VALUE` |  | text |  | a CQL client property (also "
+            "`cql.PROP = VALUE` in the file) |\n");
+    return o.len;
+}
+
+size_t sl_config_usage(const sl_config_opt_t *opts, size_t n, char *buf, size_t cap) {
+    out_t o = {buf, cap, 0};
+    if (cap)
+        buf[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        char flag[80];
+        char shortf[8] = "    ";
+        if (opts[i].short_flag)
+            snprintf(shortf, sizeof shortf, "-%c, ", opts[i].short_flag);
+        snprintf(flag, sizeof flag, "%s--%s%s%s", shortf, opts[i].name, opts[i].arg ? " " : "",
+                 opts[i].arg ? opts[i].arg : "");
+        put(&o, "  %-26s %s", flag, opts[i].help);
+        if (opts[i].def && *opts[i].def)
+            put(&o, " (default %s)", opts[i].def);
+        put(&o, "\n");
+    }
+    put(&o, "  %-26s %s\n", "-F, --config PATH", "config file of name = value lines");
+    put(&o, "  %-26s %s\n", "-X kafka.PROP=VALUE", "librdkafka property (repeatable)");
+    put(&o, "  %-26s %s\n", "-h, --help", "this text");
+    return o.len;
+}

@@ -1,0 +1,139 @@
+/*
+ * sl_config — the one way sluice commands take settings.
+ *
+ * A command declares a table of options (name, type, default, help). Values then come
+ * from three places, and the stronger source wins whatever the order of loading:
+ *   command-line flags  >  environment (SLUICE_<NAME>)  >  config file (-F path).
+ * The file has "name = value" lines; blank lines and lines starting with '#' are ignored.
+ * Pass-through properties for the libraries are collected apart: "-X kafka.<prop>=<v>"
+ * (or a "kafka.<prop> = v" file line) for librdkafka, "-X cql.<prop>=<v>" for the CQL
+ * client, with the same precedence. Secrets — any name containing "password" or "secret",
+ * and any sasl.* property — are shown as "***" by everything here that renders values.
+ * The option table can be rendered as a Markdown reference, so the docs never go stale.
+ * Nothing here prints: errors come back as sl_config_err_t plus an errstr.
+ */
+#ifndef SL_CONFIG_H
+#define SL_CONFIG_H
+
+#include <stddef.h>
+
+#define SL_CONFIG_ERRORS(X)                                                     \
+    X(OK, 0, "success")                                                         \
+    X(UNKNOWN, 1, "unknown option")                                             \
+    X(MISSING_VALUE, 2, "option needs a value")                                 \
+    X(BAD_VALUE, 3, "invalid value")                                            \
+    X(SYNTAX, 4, "syntax error in config file")                                 \
+    X(IO, 5, "cannot read config file")                                         \
+    X(TOO_LARGE, 6, "config input exceeds a limit")                             \
+    X(HELP, 7, "help requested")                                                \
+    X(NOMEM, 8, "out of memory")
+
+typedef enum {
+#define SL_CONFIG_ERR_ENUM_(sym, code, text) SL_CONFIG_ERR_##sym = code,
+    SL_CONFIG_ERRORS(SL_CONFIG_ERR_ENUM_)
+#undef SL_CONFIG_ERR_ENUM_
+} sl_config_err_t;
+
+/* Static text for an error code; never NULL. */
+const char *sl_config_err_str(sl_config_err_t err);
+
+typedef enum {
+    SL_OPT_STR = 0,
+    SL_OPT_INT,  /* signed 64-bit; accepts a k/M/G suffix (x1024) when min >= 0 */
+    SL_OPT_NUM,  /* double */
+    SL_OPT_BOOL, /* true/false/yes/no/on/off/1/0; a flag without a value sets true */
+} sl_opt_type_t;
+
+/* Where a value came from, weakest first. */
+typedef enum {
+    SL_SRC_DEFAULT = 0,
+    SL_SRC_FILE = 1,
+    SL_SRC_ENV = 2,
+    SL_SRC_FLAG = 3,
+} sl_config_src_t;
+
+/* One row of a command's option table. The table is static data owned by the command;
+ * sl_config keeps a pointer to it, so it must outlive the config. */
+typedef struct sl_config_opt_s {
+    const char *name;  /* long flag --name, file key, env SLUICE_<NAME> ('-' -> '_') */
+    char short_flag;   /* e.g. 'b' for -b, or 0 */
+    sl_opt_type_t type;
+    const char *def;   /* default as text; NULL for "unset" */
+    double min, max;   /* range for INT and NUM; ignored when min > max */
+    const char *arg;   /* placeholder in usage text ("N", "URL"); NULL for BOOL */
+    const char *help;  /* one sentence */
+} sl_config_opt_t;
+
+typedef struct sl_config_s sl_config_t;
+
+/* Creates a config over a table of n options, all at their defaults. prog ("sluice
+ * ingest") is used in error texts. Returns NULL if out of memory or a default does not
+ * pass its own type check. Must be freed with sl_config_free(). */
+sl_config_t *sl_config_new(const char *prog, const sl_config_opt_t *opts, size_t n);
+void sl_config_free(sl_config_t *cfg);
+
+/* Sets an option from a source. A value from a weaker source than the current one is
+ * ignored (returns OK). value is checked against the option's type and range and copied. */
+sl_config_err_t sl_config_set(sl_config_t *cfg, const char *name, const char *value,
+                              sl_config_src_t src, char *errstr, size_t errstr_size);
+
+/*
+ * Parses argv[1..argc) (argv[0] is the command name): --name VALUE, --name=VALUE, -c VALUE,
+ * -cVALUE, BOOL flags without a value, -X ns.prop=value, -F path (remembered, see
+ * sl_config_file_path()), -h/--help (returns SL_CONFIG_ERR_HELP). Any non-option argument
+ * is an error. Nothing is loaded from the file here.
+ */
+sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, char *errstr,
+                                     size_t errstr_size);
+
+/* Reads SLUICE_<NAME> for every option through getenv_fn (getenv in production). Also
+ * SLUICE_CONFIG as the file path when no -F was given. */
+sl_config_err_t sl_config_load_env(sl_config_t *cfg, char *(*getenv_fn)(const char *),
+                                   char *errstr, size_t errstr_size);
+
+/* Loads "name = value" lines from text[0..len) as SL_SRC_FILE. origin names the input
+ * in error texts ("FILE:LINE: ..."). Lines are at most 4096 bytes, input at most 1 MB. */
+sl_config_err_t sl_config_load_text(sl_config_t *cfg, const char *text, size_t len,
+                                    const char *origin, char *errstr, size_t errstr_size);
+
+/* Reads the file (if any) named by -F or SLUICE_CONFIG with sl_config_load_text(). */
+sl_config_err_t sl_config_load_file(sl_config_t *cfg, char *errstr, size_t errstr_size);
+
+/* The whole sequence for a command: args, env (getenv), file. */
+sl_config_err_t sl_config_load_all(sl_config_t *cfg, int argc, char **argv, char *errstr,
+                                   size_t errstr_size);
+
+/* The path given with -F or SLUICE_CONFIG, or NULL; valid until sl_config_free(). */
+const char *sl_config_file_path(const sl_config_t *cfg);
+
+/* Typed getters. name must be in the table with that type (a programming error
+ * otherwise: returns "" / 0). Strings are valid until the option is set again or the
+ * config is freed; an unset string option gives NULL. */
+const char *sl_config_str(const sl_config_t *cfg, const char *name);
+long long sl_config_int(const sl_config_t *cfg, const char *name);
+double sl_config_num(const sl_config_t *cfg, const char *name);
+int sl_config_bool(const sl_config_t *cfg, const char *name);
+sl_config_src_t sl_config_source(const sl_config_t *cfg, const char *name);
+
+/* Pass-through properties of namespace ns ("kafka" or "cql"), in the order first set.
+ * Calls fn(key, value, opaque) for each, key without the "ns." prefix. Stops and returns
+ * fn's result when it is non-zero. Values are real (not redacted): for handing to
+ * libraries, never for logging. */
+int sl_config_props(const sl_config_t *cfg, const char *ns,
+                    int (*fn)(const char *key, const char *value, void *opaque), void *opaque);
+
+/* 1 if a name (option or property, with or without namespace) names a secret. */
+int sl_config_is_secret(const char *name);
+
+/* Renders every option and property as "name=value (source)" lines, secrets as "***",
+ * into buf (always NUL-terminated when cap > 0). Returns the length the whole text needs,
+ * like snprintf. For logging the effective configuration. */
+size_t sl_config_describe(const sl_config_t *cfg, char *buf, size_t cap);
+
+/* Renders the option table as a Markdown table (flag, env, default, help), like snprintf. */
+size_t sl_config_markdown(const sl_config_opt_t *opts, size_t n, char *buf, size_t cap);
+
+/* Renders the table as usage lines ("  -b, --brokers LIST  help (default: x)"), like snprintf. */
+size_t sl_config_usage(const sl_config_opt_t *opts, size_t n, char *buf, size_t cap);
+
+#endif

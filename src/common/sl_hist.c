@@ -1,0 +1,85 @@
+/* Fixed-bucket histograms for latencies; see sl_hist.h. */
+#include "sl_hist.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void sl_hist_init_latency(sl_hist_t *h) {
+    static const double b[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                               0.1,    0.25,    0.5,    1,     2.5,    5,     10,   30};
+    memset(h, 0, sizeof *h);
+    h->n_bounds = sizeof b / sizeof b[0];
+    memcpy(h->bounds, b, sizeof b);
+}
+
+void sl_hist_observe(sl_hist_t *h, double seconds) {
+    size_t i = 0;
+    while (i < h->n_bounds && seconds > h->bounds[i])
+        i++;
+    h->counts[i]++;
+    h->count++;
+    h->sum += seconds;
+}
+
+double sl_hist_quantile(const sl_hist_t *h, double q) {
+    if (h->count == 0)
+        return 0;
+    double rank = q * (double)h->count;
+    uint64_t seen = 0;
+    for (size_t i = 0; i <= h->n_bounds; i++) {
+        if (h->counts[i] == 0) {
+            continue;
+        }
+        if ((double)(seen + h->counts[i]) >= rank) {
+            double lo = i == 0 ? 0 : h->bounds[i - 1];
+            double hi = i < h->n_bounds ? h->bounds[i] : h->bounds[h->n_bounds - 1];
+            double within = (rank - (double)seen) / (double)h->counts[i];
+            return lo + (hi - lo) * within;
+        }
+        seen += h->counts[i];
+    }
+    return h->bounds[h->n_bounds - 1];
+}
+
+static int put(char *out, size_t cap, size_t *len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int put(char *out, size_t cap, size_t *len, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(out + *len, cap - *len, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= cap - *len)
+        return -1;
+    *len += (size_t)n;
+    return 0;
+}
+
+int sl_hist_render(const sl_hist_t *h, const char *name, const char *labels, char *out, size_t cap,
+                   size_t *len) {
+    const char *sep = labels && *labels ? "," : "";
+    const char *lab = labels ? labels : "";
+    uint64_t cum = 0;
+    for (size_t i = 0; i <= h->n_bounds; i++) {
+        cum += h->counts[i];
+        int rc;
+        if (i < h->n_bounds)
+            rc = put(out, cap, len, "%s_bucket{%s%sle=\"%g\"} %llu\n", name, lab, sep, h->bounds[i],
+                     (unsigned long long)cum);
+        else
+            rc = put(out, cap, len, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", name, lab, sep,
+                     (unsigned long long)cum);
+        if (rc)
+            return -1;
+    }
+    if (labels && *labels) {
+        if (put(out, cap, len, "%s_sum{%s} %.6f\n%s_count{%s} %llu\n", name, lab, h->sum, name, lab,
+                (unsigned long long)h->count))
+            return -1;
+    } else if (put(out, cap, len, "%s_sum %.6f\n%s_count %llu\n", name, h->sum, name,
+                   (unsigned long long)h->count)) {
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,33 @@
+/*
+ * sl_hist — a latency histogram with fixed bucket bounds, rendered in the Prometheus text
+ * format (cumulative `_bucket{le=…}`, `_sum`, `_count`). Recording is a short loop over at
+ * most SL_HIST_MAX_BUCKETS bounds and no allocation; quantiles are estimated from buckets.
+ */
+#ifndef SL_HIST_H
+#define SL_HIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SL_HIST_MAX_BUCKETS 24
+
+typedef struct {
+    double bounds[SL_HIST_MAX_BUCKETS];       /* upper bounds in seconds, increasing */
+    uint64_t counts[SL_HIST_MAX_BUCKETS + 1]; /* last one is +Inf */
+    size_t n_bounds;
+    uint64_t count;
+    double sum;
+} sl_hist_t;
+
+/* Latency buckets from 100 µs to 30 s, roughly ×2.5 apart. */
+void sl_hist_init_latency(sl_hist_t *h);
+void sl_hist_observe(sl_hist_t *h, double seconds);
+/* Estimated q-quantile (0 < q < 1) in seconds by linear interpolation in its bucket;
+ * 0 when empty. */
+double sl_hist_quantile(const sl_hist_t *h, double q);
+/* Appends the Prometheus lines of metric `name` with an optional label set (e.g.
+ * `partition="3"`, or NULL) to out (cap bytes) at *len; returns -1 when it does not fit. */
+int sl_hist_render(const sl_hist_t *h, const char *name, const char *labels, char *out, size_t cap,
+                   size_t *len);
+
+#endif

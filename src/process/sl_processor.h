@@ -1,0 +1,105 @@
+/*
+ * sl_processor — the stream processor: one consumer-group member that turns Kafka
+ * messages into Cassandra rows, dead-letters what it cannot store, and commits offsets
+ * only behind work that is done.
+ *
+ * For each message: decode and validate (sl_record_from_json); a good record goes to the
+ * Cassandra writer, a bad one to the dead-letter topic with its original key and bytes
+ * and headers naming the source topic, partition, offset and reason. Each partition has
+ * a commit watermark (sl_watermark): the committed offset only ever covers a contiguous
+ * run of messages that are stored or acknowledged on the dead-letter topic.
+ *
+ * Backpressure: when the writer's slots are taken, or a partition's window is full, the
+ * affected partitions are paused (the consumer keeps polling, so it stays in the group)
+ * and resumed when room frees. When Cassandra is away, writes back off and retry; the
+ * processor neither skips an offset nor exits. On a rebalance, in-flight work of revoked
+ * partitions is drained (bounded by drain_timeout_ms) and committed before they go.
+ * On stop: no new messages, in-flight work drained, final commit, leave the group.
+ */
+#ifndef SL_PROCESSOR_H
+#define SL_PROCESSOR_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cql.h"
+#include "sl_hist.h"
+#include "sl_record.h"
+#include "sl_writer.h"
+
+/* One `-X kafka.<key>=<value>` passed through to librdkafka. */
+typedef struct {
+    const char *key;
+    const char *value;
+} sl_kv_t;
+
+/* All strings are borrowed: they must outlive the processor. */
+typedef struct {
+    const char *brokers;   /* bootstrap servers */
+    const char *group;     /* consumer group id */
+    const char *topic;     /* source topic */
+    const char *dlq_topic; /* dead-letter topic */
+    const sl_kv_t *kafka;  /* extra librdkafka properties, applied to consumer and producer */
+    size_t kafka_count;
+    const char *keyspace;
+    const char *table;
+    cql_consistency_t consistency;
+    size_t max_inflight;      /* writer slots (default 1024) */
+    size_t partition_window;  /* offsets in flight per partition (default 65536) */
+    int commit_interval_ms;   /* default 1000 */
+    int drain_timeout_ms;     /* rebalance and shutdown drain bound (default 8000) */
+    int64_t retry_base_ms;    /* writer backoff (default 100) */
+    int64_t retry_max_ms;     /* (default 10000) */
+    int64_t max_messages;     /* stop after this many consumed; 0: no limit (tests, bench) */
+    int idle_exit_ms;         /* stop when caught up and idle this long; 0: never */
+    volatile sig_atomic_t *stop; /* set by the command's signal handler */
+} sl_processor_conf_t;
+
+#define SL_PROCESSOR_MAX_PARTITIONS 1024
+
+typedef struct {
+    uint64_t consumed;
+    uint64_t written;
+    uint64_t dead_lettered;
+    uint64_t dead_by_reason[SL_REJECT_COUNT];
+    uint64_t dlq_failed;        /* DLQ deliveries that failed and were produced again */
+    uint64_t kafka_errors;      /* consumer errors seen (transport, ...) */
+    uint64_t commits;
+    uint64_t commit_failures;
+    uint64_t rebalances;
+    uint64_t paused_events;
+    int assigned;               /* partitions currently assigned */
+    sl_hist_t e2e;              /* message timestamp to Cassandra ack, seconds */
+    /* Per-partition view (index = partition id) for lag and commits. */
+    int64_t committed[SL_PROCESSOR_MAX_PARTITIONS];
+    int64_t high_watermark[SL_PROCESSOR_MAX_PARTITIONS];
+    int64_t position[SL_PROCESSOR_MAX_PARTITIONS];
+    unsigned char is_assigned[SL_PROCESSOR_MAX_PARTITIONS];
+} sl_processor_stats_t;
+
+typedef struct sl_processor_s sl_processor_t;
+
+/* Creates the consumer, the dead-letter producer and the writer (preparing the INSERT on
+ * session, which is borrowed and must outlive the processor). NULL on failure with the
+ * reason in errstr. Must be freed with sl_processor_free(). */
+sl_processor_t *sl_processor_new(const sl_processor_conf_t *conf, cql_session_t *session,
+                                 char *errstr, size_t errstr_size);
+
+/* Runs until *conf->stop, max_messages or idle_exit_ms, or a fatal error. Returns 0 when
+ * it stopped cleanly with everything consumed stored (or dead-lettered) and committed,
+ * -1 otherwise (errstr says why). tick, when not NULL, is called about every 250 ms with
+ * the live statistics (progress lines, metrics). */
+int sl_processor_run(sl_processor_t *p, void (*tick)(void *, const sl_processor_stats_t *),
+                     void *tick_opaque, char *errstr, size_t errstr_size);
+
+/* Live statistics; valid until sl_processor_free(). Read from the loop thread only, or
+ * accept torn reads (metrics). */
+const sl_processor_stats_t *sl_processor_stats(const sl_processor_t *p);
+/* The writer's statistics (CQL latency, retries, in flight). */
+const sl_writer_stats_t *sl_processor_writer_stats(const sl_processor_t *p);
+size_t sl_processor_in_flight(const sl_processor_t *p);
+
+void sl_processor_free(sl_processor_t *p);
+
+#endif

@@ -1,0 +1,147 @@
+/*
+ * Keyspace and table DDL through the CQL client. Names are checked to be plain
+ * identifiers before they are spliced into statements; existing columns are read from
+ * system_schema.columns with bound parameters.
+ */
+#include "sl_schema.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sl_record.h"
+
+int sl_schema_name_ok(const char *s) {
+    size_t n = 0;
+    if (!s || !isalpha((unsigned char)s[0]))
+        return 0;
+    for (; s[n]; n++) {
+        if (!isalnum((unsigned char)s[n]) && s[n] != '_')
+            return 0;
+    }
+    return n <= 48;
+}
+
+/* Runs one statement and waits; fills errstr on failure. */
+static int run(cql_session_t *s, cql_stmt_t *st, int64_t timeout_ms, cql_result_t **result,
+               const char *what, char *errstr, size_t errstr_size) {
+    cql_future_t *f = NULL;
+    cql_err_t err = cql_session_query(s, st, &f);
+    if (err == CQL_OK)
+        err = cql_future_wait(f, timeout_ms);
+    if (err != CQL_OK) {
+        snprintf(errstr, errstr_size, "%s: %s%s%s", what, cql_err_str(err), f ? ": " : "",
+                 f ? cql_future_error_message(f) : "");
+        cql_future_free(f);
+        return -1;
+    }
+    if (result)
+        *result = cql_future_take_result(f);
+    cql_future_free(f);
+    return 0;
+}
+
+static int ddl(cql_session_t *s, const char *query, int64_t timeout_ms, int *changed,
+               char *errstr, size_t errstr_size) {
+    cql_stmt_t *st = cql_stmt_new(query, 0);
+    if (!st) {
+        snprintf(errstr, errstr_size, "out of memory");
+        return -1;
+    }
+    cql_stmt_set_consistency(st, CQL_CONSISTENCY_ONE);
+    cql_stmt_set_timeout_ms(st, timeout_ms);
+    cql_result_t *r = NULL;
+    int rc = run(s, st, timeout_ms, &r, query, errstr, errstr_size);
+    cql_stmt_free(st);
+    if (rc == 0 && changed)
+        *changed = r && cql_result_kind(r) == CQL_RESULT_SCHEMA_CHANGE;
+    cql_result_free(r);
+    if (rc == 0 && cql_session_wait_schema_agreement(s, timeout_ms) != CQL_OK) {
+        snprintf(errstr, errstr_size, "schema versions did not agree within %lld ms after: %s",
+                 (long long)timeout_ms, query);
+        return -1;
+    }
+    return rc;
+}
+
+/* Marks in have[] the record columns the table already has. */
+static int read_columns(cql_session_t *s, const char *ks, const char *table, int64_t timeout_ms,
+                        int have[SL_FIELD_COUNT], char *errstr, size_t errstr_size) {
+    cql_stmt_t *st = cql_stmt_new(
+        "SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?",
+        2);
+    if (!st) {
+        snprintf(errstr, errstr_size, "out of memory");
+        return -1;
+    }
+    cql_stmt_bind_text(st, 0, ks);
+    cql_stmt_bind_text(st, 1, table);
+    cql_stmt_set_consistency(st, CQL_CONSISTENCY_ONE);
+    cql_result_t *r = NULL;
+    int rc = run(s, st, timeout_ms, &r, "read table columns", errstr, errstr_size);
+    cql_stmt_free(st);
+    if (rc != 0)
+        return -1;
+    cql_err_t err = CQL_OK;
+    while (r && cql_result_next_row(r, &err)) {
+        cql_value_t v;
+        const uint8_t *name;
+        size_t len;
+        if (cql_result_column(r, 0, &v) != CQL_OK || cql_value_get_bytes(&v, &name, &len) != CQL_OK)
+            continue;
+        sl_field_t f = sl_field_lookup((const char *)name, len);
+        if (f != SL_FIELD_NONE)
+            have[f] = 1;
+    }
+    cql_result_free(r);
+    return 0;
+}
+
+int sl_schema_ensure(cql_session_t *session, const char *keyspace, const char *table,
+                     const char *replication, int64_t timeout_ms, sl_schema_report_t *report,
+                     char *errstr, size_t errstr_size) {
+    memset(report, 0, sizeof *report);
+    if (!sl_schema_name_ok(keyspace) || !sl_schema_name_ok(table)) {
+        snprintf(errstr, errstr_size,
+                 "keyspace and table must be plain identifiers (letters, digits, _), got '%s.%s'",
+                 keyspace, table);
+        return -1;
+    }
+    if (strchr(replication, ';')) {
+        snprintf(errstr, errstr_size, "replication must be a CQL map literal");
+        return -1;
+    }
+    char q[1024];
+    snprintf(q, sizeof q, "CREATE KEYSPACE IF NOT EXISTS %s WITH replication = %s", keyspace,
+             replication);
+    if (ddl(session, q, timeout_ms, &report->keyspace_created, errstr, errstr_size) != 0)
+        return -1;
+
+    size_t n = (size_t)snprintf(q, sizeof q, "CREATE TABLE IF NOT EXISTS %s.%s (id uuid PRIMARY KEY",
+                                keyspace, table);
+    for (int f = 1; f < SL_FIELD_COUNT; f++)
+        n += (size_t)snprintf(q + n, sizeof q - n, ", %s text", sl_field_name((sl_field_t)f));
+    snprintf(q + n, sizeof q - n, ")");
+    if (ddl(session, q, timeout_ms, &report->table_created, errstr, errstr_size) != 0)
+        return -1;
+
+    int have[SL_FIELD_COUNT] = {0};
+    if (read_columns(session, keyspace, table, timeout_ms, have, errstr, errstr_size) != 0)
+        return -1;
+    if (!have[SL_FIELD_ID]) {
+        snprintf(errstr, errstr_size, "table %s.%s exists without an id column", keyspace, table);
+        return -1;
+    }
+    for (int f = 1; f < SL_FIELD_COUNT; f++) {
+        if (have[f])
+            continue;
+        const char *col = sl_field_name((sl_field_t)f);
+        snprintf(q, sizeof q, "ALTER TABLE %s.%s ADD %s text", keyspace, table, col);
+        if (ddl(session, q, timeout_ms, NULL, errstr, errstr_size) != 0)
+            return -1;
+        size_t used = strlen(report->added);
+        snprintf(report->added + used, sizeof report->added - used, "%s%s", used ? ", " : "", col);
+        report->columns_added++;
+    }
+    return 0;
+}

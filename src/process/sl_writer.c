@@ -1,0 +1,324 @@
+/*
+ * The Cassandra writer: a slot pool, one prepared INSERT, one reusable statement that is
+ * bound and encoded per submit (the client copies the encoded frame), and a retry timer
+ * per slot. Futures complete inside the session's step; their callbacks only move the
+ * slot to a completed list, and sl_writer_step() does the rest, so that no future is
+ * freed from inside its own callback.
+ */
+#include "sl_writer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sl_time.h"
+
+typedef enum { SLOT_FREE, SLOT_SENT, SLOT_COMPLETED, SLOT_BACKOFF } slot_state_t;
+
+typedef struct slot_s {
+    slot_state_t state;
+    struct slot_s *next; /* free list, completed list */
+    sl_writer_t *w;
+    cql_future_t *future;
+    uint64_t cookie;
+    int64_t origin_ms;
+    int64_t sent_us;
+    int64_t retry_at_ms;
+    unsigned attempts;
+    uint8_t id[16];
+    uint16_t len[SL_FIELD_COUNT];
+    char text[SL_RECORD_MAX + SL_FIELD_COUNT]; /* the fields, NUL-separated */
+} slot_t;
+
+struct sl_writer_s {
+    cql_session_t *session;
+    cql_prepared_t *prepared;
+    cql_stmt_t *stmt;
+    sl_writer_conf_t conf;
+    sl_writer_done_cb done;
+    void *opaque;
+    slot_t *slots;
+    slot_t *free_list;
+    slot_t *completed;
+    size_t n_free;
+    size_t n_backoff;
+    uint64_t rng;
+    char fatal[512];
+    sl_writer_stats_t stats;
+};
+
+/* Column order of the INSERT: the record's field order, so field i binds parameter i. */
+static int build_insert(char *out, size_t cap, const char *keyspace, const char *table) {
+    size_t n = (size_t)snprintf(out, cap, "INSERT INTO %s.%s (", keyspace, table);
+    for (int f = 0; f < SL_FIELD_COUNT && n < cap; f++)
+        n += (size_t)snprintf(out + n, cap - n, "%s%s", f ? ", " : "",
+                              sl_field_name((sl_field_t)f));
+    if (n < cap)
+        n += (size_t)snprintf(out + n, cap - n, ") VALUES (");
+    for (int f = 0; f < SL_FIELD_COUNT && n < cap; f++)
+        n += (size_t)snprintf(out + n, cap - n, "%s?", f ? ", " : "");
+    if (n < cap)
+        n += (size_t)snprintf(out + n, cap - n, ")");
+    return n < cap ? 0 : -1;
+}
+
+sl_writer_t *sl_writer_new(cql_session_t *session, const sl_writer_conf_t *conf,
+                           sl_writer_done_cb done, void *opaque, char *errstr,
+                           size_t errstr_size) {
+    if (conf->max_inflight == 0 || !conf->keyspace || !conf->table) {
+        snprintf(errstr, errstr_size, "writer: max_inflight, keyspace and table are required");
+        return NULL;
+    }
+    char query[512];
+    if (build_insert(query, sizeof query, conf->keyspace, conf->table) != 0) {
+        snprintf(errstr, errstr_size, "writer: keyspace or table name too long");
+        return NULL;
+    }
+    sl_writer_t *w = calloc(1, sizeof *w);
+    if (!w) {
+        snprintf(errstr, errstr_size, "writer: out of memory");
+        return NULL;
+    }
+    w->session = session;
+    w->conf = *conf;
+    w->done = done;
+    w->opaque = opaque;
+    w->rng = (uint64_t)sl_now_us() | 1;
+    sl_hist_init_latency(&w->stats.latency);
+    w->slots = calloc(conf->max_inflight, sizeof *w->slots);
+    if (!w->slots) {
+        snprintf(errstr, errstr_size, "writer: out of memory for %zu slots", conf->max_inflight);
+        free(w);
+        return NULL;
+    }
+    for (size_t i = conf->max_inflight; i-- > 0;) {
+        w->slots[i].w = w;
+        w->slots[i].next = w->free_list;
+        w->free_list = &w->slots[i];
+    }
+    w->n_free = conf->max_inflight;
+
+    cql_future_t *f = NULL;
+    cql_err_t err = cql_session_prepare(session, query, &f);
+    if (err == CQL_OK)
+        err = cql_future_wait(f, conf->prepare_timeout_ms);
+    if (err != CQL_OK) {
+        snprintf(errstr, errstr_size, "prepare \"%s\": %s%s%s", query, cql_err_str(err),
+                 f ? ": " : "", f ? cql_future_error_message(f) : "");
+        cql_future_free(f);
+        sl_writer_free(w);
+        return NULL;
+    }
+    w->prepared = cql_future_prepared(f);
+    cql_future_free(f);
+    if (!w->prepared || cql_prepared_param_count(w->prepared) != SL_FIELD_COUNT) {
+        snprintf(errstr, errstr_size, "prepare \"%s\": expected %d parameters", query,
+                 SL_FIELD_COUNT);
+        sl_writer_free(w);
+        return NULL;
+    }
+    w->stmt = cql_stmt_new_prepared(w->prepared);
+    if (!w->stmt) {
+        snprintf(errstr, errstr_size, "writer: out of memory");
+        sl_writer_free(w);
+        return NULL;
+    }
+    cql_stmt_set_consistency(w->stmt, conf->consistency);
+    cql_stmt_set_idempotent(w->stmt, true);
+    return w;
+}
+
+void sl_writer_free(sl_writer_t *w) {
+    if (!w)
+        return;
+    if (w->slots) {
+        for (size_t i = 0; i < w->conf.max_inflight; i++)
+            cql_future_free(w->slots[i].future);
+        free(w->slots);
+    }
+    cql_stmt_free(w->stmt);
+    cql_prepared_free(w->prepared);
+    free(w);
+}
+
+static void on_complete(cql_future_t *f, void *opaque) {
+    (void)f;
+    slot_t *s = opaque;
+    s->state = SLOT_COMPLETED;
+    s->next = s->w->completed;
+    s->w->completed = s;
+}
+
+/* Binds the slot's copy and sends it. Returns the client's error for the submit itself. */
+static cql_err_t send_slot(sl_writer_t *w, slot_t *s) {
+    cql_stmt_reset(w->stmt);
+    cql_err_t err = cql_stmt_bind_uuid(w->stmt, 0, s->id);
+    const char *p = s->text;
+    for (int f = 0; f < SL_FIELD_COUNT && err == CQL_OK; f++) {
+        if (f > 0)
+            err = cql_stmt_bind_text_n(w->stmt, (size_t)f, p, s->len[f]);
+        p += s->len[f] + 1;
+    }
+    if (err == CQL_OK)
+        err = cql_session_query(w->session, w->stmt, &s->future);
+    if (err == CQL_OK) {
+        s->state = SLOT_SENT;
+        s->sent_us = sl_now_us();
+        s->attempts++;
+        cql_future_set_callback(s->future, on_complete, s);
+    }
+    return err;
+}
+
+static int64_t backoff_ms(sl_writer_t *w, unsigned attempts) {
+    int64_t cap = w->conf.retry_base_ms;
+    for (unsigned i = 1; i < attempts && cap < w->conf.retry_max_ms; i++)
+        cap *= 2;
+    if (cap > w->conf.retry_max_ms)
+        cap = w->conf.retry_max_ms;
+    /* xorshift64: full jitter between half the cap and the cap. */
+    w->rng ^= w->rng << 13;
+    w->rng ^= w->rng >> 7;
+    w->rng ^= w->rng << 17;
+    int64_t half = cap / 2;
+    return half + (int64_t)(w->rng % (uint64_t)(cap - half + 1));
+}
+
+static void count_error(sl_writer_t *w, cql_err_t err) {
+    int kind;
+    switch (err) {
+    case CQL_ERR_TIMEOUT:
+    case CQL_ERR_WRITE_TIMEOUT: kind = 0; break;
+    case CQL_ERR_UNAVAILABLE:
+    case CQL_ERR_OVERLOADED:
+    case CQL_ERR_IS_BOOTSTRAPPING: kind = 1; break;
+    case CQL_ERR_CONNECT:
+    case CQL_ERR_IO:
+    case CQL_ERR_CLOSED:
+    case CQL_ERR_NO_HOSTS:
+    case CQL_ERR_BUSY: kind = 2; break;
+    default: kind = 3; break;
+    }
+    w->stats.errors_by_kind[kind]++;
+}
+
+/* A failed attempt: back off if the error may pass, else the writer turns fatal. */
+static void attempt_failed(sl_writer_t *w, slot_t *s, cql_err_t err, const char *detail) {
+    count_error(w, err);
+    if (err == CQL_ERR_BUSY || cql_err_is_retriable(err)) {
+        s->state = SLOT_BACKOFF;
+        s->retry_at_ms = sl_now_ms() + backoff_ms(w, s->attempts ? s->attempts : 1);
+        w->n_backoff++;
+        w->stats.retries++;
+        return;
+    }
+    if (!w->fatal[0])
+        snprintf(w->fatal, sizeof w->fatal, "write failed for good: %s%s%s", cql_err_str(err),
+                 detail && *detail ? ": " : "", detail ? detail : "");
+    /* The slot stays taken: its row was not stored, so its offset must never commit. */
+    s->state = SLOT_BACKOFF;
+    s->retry_at_ms = INT64_MAX;
+    w->n_backoff++;
+}
+
+static void release(sl_writer_t *w, slot_t *s) {
+    s->state = SLOT_FREE;
+    s->future = NULL;
+    s->next = w->free_list;
+    w->free_list = s;
+    w->n_free++;
+}
+
+int sl_writer_submit(sl_writer_t *w, const sl_record_t *rec, uint64_t cookie, int64_t origin_ms) {
+    if (!w->free_list || w->fatal[0])
+        return -1;
+    slot_t *s = w->free_list;
+    if (cql_uuid_parse(rec->field[SL_FIELD_ID].ptr, s->id) != 0) {
+        /* Validation guarantees a canonical UUID; a failure here is a programming error
+         * that must not silently drop the row. */
+        snprintf(w->fatal, sizeof w->fatal, "record id '%.40s' is not a UUID",
+                 rec->field[SL_FIELD_ID].ptr);
+        return -1;
+    }
+    size_t at = 0;
+    for (int f = 0; f < SL_FIELD_COUNT; f++) {
+        size_t len = rec->field[f].ptr ? rec->field[f].len : 0;
+        if (at + len + 1 > sizeof s->text) {
+            snprintf(w->fatal, sizeof w->fatal, "record larger than %d bytes", SL_RECORD_MAX);
+            return -1;
+        }
+        if (len)
+            memcpy(s->text + at, rec->field[f].ptr, len);
+        s->text[at + len] = '\0';
+        s->len[f] = (uint16_t)len;
+        at += len + 1;
+    }
+    w->free_list = s->next;
+    w->n_free--;
+    s->cookie = cookie;
+    s->origin_ms = origin_ms;
+    s->attempts = 0;
+    s->future = NULL;
+    w->stats.submitted++;
+    cql_err_t err = send_slot(w, s);
+    if (err != CQL_OK)
+        attempt_failed(w, s, err, NULL);
+    return 0;
+}
+
+void sl_writer_step(sl_writer_t *w) {
+    while (w->completed) {
+        slot_t *s = w->completed;
+        w->completed = s->next;
+        cql_err_t err = cql_future_error(s->future);
+        sl_hist_observe(&w->stats.latency, (double)(sl_now_us() - s->sent_us) / 1e6);
+        if (err == CQL_OK) {
+            cql_future_free(s->future);
+            uint64_t cookie = s->cookie;
+            int64_t origin = s->origin_ms;
+            release(w, s);
+            w->stats.written++;
+            w->done(w->opaque, cookie, origin);
+        } else {
+            char detail[256];
+            snprintf(detail, sizeof detail, "%s", cql_future_error_message(s->future));
+            cql_future_free(s->future);
+            s->future = NULL;
+            attempt_failed(w, s, err, detail);
+        }
+    }
+    if (w->n_backoff == 0)
+        return;
+    int64_t now = sl_now_ms();
+    for (size_t i = 0; i < w->conf.max_inflight; i++) {
+        slot_t *s = &w->slots[i];
+        if (s->state != SLOT_BACKOFF || s->retry_at_ms > now)
+            continue;
+        w->n_backoff--;
+        cql_err_t err = send_slot(w, s);
+        if (err != CQL_OK)
+            attempt_failed(w, s, err, NULL);
+    }
+}
+
+size_t sl_writer_room(const sl_writer_t *w) { return w->fatal[0] ? 0 : w->n_free; }
+size_t sl_writer_in_flight(const sl_writer_t *w) { return w->conf.max_inflight - w->n_free; }
+size_t sl_writer_backing_off(const sl_writer_t *w) { return w->n_backoff; }
+
+int64_t sl_writer_next_timer_ms(const sl_writer_t *w) {
+    if (w->n_backoff == 0)
+        return -1;
+    int64_t now = sl_now_ms(), best = -1;
+    for (size_t i = 0; i < w->conf.max_inflight; i++) {
+        const slot_t *s = &w->slots[i];
+        if (s->state != SLOT_BACKOFF || s->retry_at_ms == INT64_MAX)
+            continue;
+        int64_t d = s->retry_at_ms > now ? s->retry_at_ms - now : 0;
+        if (best < 0 || d < best)
+            best = d;
+    }
+    return best;
+}
+
+const char *sl_writer_fatal(const sl_writer_t *w) { return w->fatal[0] ? w->fatal : NULL; }
+const sl_writer_stats_t *sl_writer_stats(const sl_writer_t *w) { return &w->stats; }

@@ -1,0 +1,69 @@
+"""0503 process cassandra-down: Cassandra stopped for 20 s mid-run and started again ->
+the same exact table; the processor never exited.
+
+Uses scripts/stack to stop and start the Cassandra node of the test stack. While it is
+down the processor must stay up, retry (the retry counter grows) and not commit past
+what was stored; once it is back, everything is written.
+"""
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ingest_support import MockApi, unique  # noqa: E402
+from process_support import (Cassandra, Processor, assert_table_equals, check,  # noqa: E402
+                             fail, schema, ingest_users)
+
+N = 60000
+STACK = os.path.join(os.environ.get("SLUICE_SOURCE_DIR", "."), "scripts", "stack")
+
+
+def stack(*args):
+    p = subprocess.run([STACK] + list(args), capture_output=True, text=True, timeout=300)
+    check(p.returncode == 0, "stack %s: %s%s" % (" ".join(args), p.stdout, p.stderr))
+
+
+def main():
+    topic, ks = schema("0503")
+    mock = MockApi()
+    try:
+        users = ingest_users(mock, topic, N, unique("seed"), batch=5000)
+    finally:
+        mock.stop()
+    p = Processor(topic, ks, "--idle-exit", "5", "--max-inflight", "128",
+                  "-X", "cql.request_timeout_ms=2000", "-X", "cql.reconnect_max_ms=2000")
+    try:
+        p.wait_metric("sluice_process_rows_written_total", 5000)
+        stack("stop", "cassandra")
+        down_at = time.time()
+        while time.time() - down_at < 20:
+            if p.proc.poll() is not None:
+                fail("processor exited %s while Cassandra was down; log:\n%s"
+                     % (p.proc.returncode, p.log_tail()))
+            time.sleep(0.5)
+        m = p.metrics()
+        check(m.get("sluice_process_writes_in_flight", 0) > 0 or
+              m.get("sluice_process_write_retries_total", 0) > 0,
+              "no write was retried or pending while Cassandra was down: %r" % m)
+        stack("start", "cassandra")
+        rc, summary = p.wait_exit(timeout=900)
+        check(rc == 0, "process exit %d; log:\n%s" % (rc, p.log_tail()))
+        s = summary["summary"]
+        check(s["write_retries"] > 0, "no retries counted: %r" % s)
+    finally:
+        if p.proc.poll() is None:
+            p.kill()
+        stack("up", "cassandra")
+    db = Cassandra()
+    try:
+        assert_table_equals(db.rows(ks), users)
+        print("ok: Cassandra down 20 s, %d retries, processor stayed up, table exact"
+              % s["write_retries"])
+    finally:
+        db.drop(ks)
+        db.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,189 @@
+"""Shared helpers of the processor integration tests (05NN-process-*.py).
+
+Builds on ingest_support (mock-api, ingest, independent flattening, kcat). Adds: the
+schema for a test (its own topic and keyspace), `sluice process` as a child process with
+its /metrics port, and the table read back independently through python3-cassandra.
+Every wait polls a condition with a deadline.
+"""
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ingest_support import BIN, BROKERS, check, fail, unique  # noqa: E402,F401
+
+CASSANDRA = os.environ.get("SLUICE_TEST_CASSANDRA", "127.0.0.1:9042")
+FIELDS = ["id", "first_name", "last_name", "gender", "address", "post_code", "email",
+          "username", "dob", "registered_date", "phone", "picture"]
+
+
+def schema(name, partitions=6):
+    """A fresh topic (+ .dlq) and keyspace for one test; returns (topic, keyspace)."""
+    topic, keyspace = unique(name), unique(name).lower()
+    p = subprocess.run([BIN, "schema", "-b", BROKERS, "-t", topic, "--partitions",
+                        str(partitions), "--cassandra", CASSANDRA, "--keyspace", keyspace],
+                       capture_output=True, text=True, timeout=180)
+    check(p.returncode == 0, "sluice schema exit %d:\n%s" % (p.returncode, p.stderr[-3000:]))
+    return topic, keyspace
+
+
+class Cassandra:
+    def __init__(self):
+        from cassandra.cluster import Cluster
+        host, _, port = CASSANDRA.rpartition(":")
+        self.cluster = Cluster([host], port=int(port), connect_timeout=30)
+        self.session = self.cluster.connect()
+        self.session.default_timeout = 60
+
+    def rows(self, keyspace, table="created_users"):
+        """The whole table as {id: {field: value}}, every value as stored."""
+        out = {}
+        q = "SELECT %s FROM %s.%s" % (", ".join(FIELDS), keyspace, table)
+        from cassandra.query import SimpleStatement
+        for r in self.session.execute(SimpleStatement(q, fetch_size=5000)):
+            rec = {f: getattr(r, f) for f in FIELDS}
+            rec["id"] = str(rec["id"])
+            check(rec["id"] not in out, "id %s twice in the table" % rec["id"])
+            out[rec["id"]] = rec
+        return out
+
+    def drop(self, keyspace):
+        self.session.execute("DROP KEYSPACE IF EXISTS %s" % keyspace)
+
+    def close(self):
+        self.cluster.shutdown()
+
+
+def assert_table_equals(actual, expected):
+    """expected: list of flattened users. Exact: same ids, every column equal."""
+    want = {u["id"]: u for u in expected}
+    missing = [i for i in want if i not in actual]
+    extra = [i for i in actual if i not in want]
+    check(not missing, "%d expected rows missing, e.g. %s" % (len(missing), missing[:3]))
+    check(not extra, "%d unexpected rows, e.g. %s" % (len(extra), extra[:3]))
+    bad = 0
+    for i, u in want.items():
+        for f in FIELDS:
+            if actual[i][f] != u[f]:
+                bad += 1
+                if bad <= 5:
+                    print("row %s field %s: %r != %r" % (i, f, actual[i][f], u[f]))
+    check(bad == 0, "%d field(s) differ" % bad)
+
+
+class Processor:
+    """`sluice process` with JSON logs and /metrics on a free port."""
+
+    def __init__(self, topic, keyspace, *args, group=None):
+        self.cmd = [BIN, "process", "-b", BROKERS, "-t", topic, "--cassandra", CASSANDRA,
+                    "--keyspace", keyspace, "-g", group or topic + "-g", "--log-format",
+                    "json", "--progress", "never", "--http", "127.0.0.1:0",
+                    "--consistency", "one",
+                    "-X", "kafka.topic.metadata.refresh.interval.ms=1000"] + list(args)
+        import tempfile
+        self.logfile = tempfile.NamedTemporaryFile(prefix="sluice-process-", suffix=".log")
+        self.proc = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=self.logfile)
+        self.port = None
+        deadline = time.time() + 120
+        while self.port is None and time.time() < deadline:
+            m = re.search(r"metrics on http://127\.0\.0\.1:(\d+)/metrics", self.log_text())
+            if m:
+                self.port = int(m.group(1))
+            elif self.proc.poll() is not None:
+                break
+            else:
+                time.sleep(0.1)
+        if self.port is None:
+            self.kill()
+            fail("processor did not report its metrics port; log:\n" + self.log_tail())
+
+    def log_text(self):
+        with open(self.logfile.name, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def log_tail(self, n=30):
+        return "\n".join(self.log_text().splitlines()[-n:])
+
+    def metrics(self):
+        """Prometheus samples as {name{labels}: value}; {} if the endpoint is not up."""
+        try:
+            with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % self.port,
+                                        timeout=5) as r:
+                text = r.read().decode()
+        except Exception:  # noqa: BLE001 - not up yet / already gone
+            return {}
+        out = {}
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                k, _, v = line.rpartition(" ")
+                out[k] = float(v)
+        return out
+
+    def wait_metric(self, name, at_least, timeout=300):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            v = self.metrics().get(name, 0)
+            if v >= at_least:
+                return v
+            if self.proc.poll() is not None:
+                fail("processor exited %s while waiting for %s >= %s; log:\n%s"
+                     % (self.proc.returncode, name, at_least, self.log_tail()))
+            time.sleep(0.2)
+        fail("%s did not reach %s in %d s" % (name, at_least, timeout))
+
+    def stop(self, sig=signal.SIGTERM, timeout=60):
+        """Sends sig and waits; returns (exit code, summary dict or None, seconds taken)."""
+        t0 = time.time()
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            out, err = self.proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            out, err = self.proc.communicate()
+            fail("processor did not exit within %d s of signal %d" % (timeout, sig))
+        took = time.time() - t0
+        summary = None
+        for line in out.decode().splitlines():
+            if line.startswith('{"summary"'):
+                summary = json.loads(line)
+        return self.proc.returncode, summary, took
+
+    def wait_exit(self, timeout=600):
+        try:
+            out, err = self.proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.communicate()
+            fail("processor did not exit by itself within %d s" % timeout)
+        summary = None
+        for line in out.decode().splitlines():
+            if line.startswith('{"summary"'):
+                summary = json.loads(line)
+        return self.proc.returncode, summary
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.communicate()
+
+
+def ingest_users(mock, topic, count, seed, batch=1000):
+    """Fills topic with `count` users of `seed` through sluice ingest; returns them as the
+    independent flattening of the same pages, for comparison."""
+    from ingest_support import expected_users, page_urls, run_ingest
+    rc, summary, err = run_ingest("--source", mock.url, "-t", topic, "--count", str(count),
+                                  "--batch", str(batch), "--seed", seed, "--concurrency", "4")
+    check(rc == 0, "ingest exit %d:\n%s" % (rc, err[-3000:]))
+    s = summary["summary"]
+    check(s["rejected"] == 0, "mock-api users rejected by ingest: %r" % s)
+    users = expected_users(page_urls(mock.url, count, batch, seed))
+    check(len(users) == count and len({u["id"] for u in users}) == count,
+          "independent fetch gave %d users" % len(users))
+    return users

@@ -1,0 +1,304 @@
+/* Unit tests for sl_config: precedence flags > env > file > default, parsing of every
+ * flag form, types and ranges, -X properties, secrets redaction, Markdown rendering. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sl_config.h"
+
+static const sl_config_opt_t opts[] = {
+    {"brokers", 'b', SL_OPT_STR, "127.0.0.1:9092", 0, -1, "LIST", "Kafka bootstrap brokers"},
+    {"topic", 't', SL_OPT_STR, "users_created", 0, -1, "NAME", "topic"},
+    {"batch", 0, SL_OPT_INT, "500", 1, 5000, "N", "users per request"},
+    {"rate", 0, SL_OPT_NUM, "0", 0, 1e9, "R", "users/s cap | 0 for none"},
+    {"max-body", 0, SL_OPT_INT, "64M", 1, 1e12, "BYTES", "body cap"},
+    {"dry-run", 0, SL_OPT_BOOL, "false", 0, -1, NULL, "do not produce"},
+    {"sasl-password", 0, SL_OPT_STR, NULL, 0, -1, "PW", "a secret"},
+};
+#define N_OPTS (sizeof opts / sizeof opts[0])
+
+/* A fake environment for sl_config_load_env. */
+static const char *fake_env[][2] = {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}, {NULL, NULL}};
+static char *fake_getenv(const char *name) {
+    for (size_t i = 0; i < 4; i++)
+        if (fake_env[i][0] && strcmp(fake_env[i][0], name) == 0)
+            return (char *)fake_env[i][1];
+    return NULL;
+}
+static void env_clear(void) { memset(fake_env, 0, sizeof fake_env); }
+
+static sl_config_t *fresh(void) {
+    sl_config_t *cfg = sl_config_new("t", opts, N_OPTS);
+    assert_non_null(cfg);
+    return cfg;
+}
+
+static void defaults(void **state) {
+    (void)state;
+    sl_config_t *cfg = fresh();
+    assert_string_equal(sl_config_str(cfg, "brokers"), "127.0.0.1:9092");
+    assert_int_equal(sl_config_int(cfg, "batch"), 500);
+    assert_int_equal(sl_config_int(cfg, "max-body"), 64ll << 20);
+    assert_true(sl_config_num(cfg, "rate") == 0.0);
+    assert_int_equal(sl_config_bool(cfg, "dry-run"), 0);
+    assert_null(sl_config_str(cfg, "sasl-password"));
+    assert_int_equal(sl_config_source(cfg, "batch"), SL_SRC_DEFAULT);
+    sl_config_free(cfg);
+}
+
+/* The same option set from all three places: the flag wins, then env, then file,
+ * whatever order the sources are loaded in. */
+static void precedence(void **state) {
+    (void)state;
+    char err[256] = "";
+    const char *file = "batch = 10\ntopic = from_file\nbrokers = file:1\n";
+    char *argv[] = {"ingest", "--batch", "30", NULL};
+    env_clear();
+    fake_env[0][0] = "SLUICE_BATCH", fake_env[0][1] = "20";
+    fake_env[1][0] = "SLUICE_TOPIC", fake_env[1][1] = "from_env";
+
+    /* Order 1: flags, env, file (what sl_config_load_all does). */
+    sl_config_t *cfg = fresh();
+    assert_int_equal(sl_config_parse_args(cfg, 3, argv, err, sizeof err), SL_CONFIG_ERR_OK);
+    assert_int_equal(sl_config_load_env(cfg, fake_getenv, err, sizeof err), SL_CONFIG_ERR_OK);
+    assert_int_equal(sl_config_load_text(cfg, file, strlen(file), "f", err, sizeof err), 0);
+    assert_int_equal(sl_config_int(cfg, "batch"), 30);
+    assert_int_equal(sl_config_source(cfg, "batch"), SL_SRC_FLAG);
+    assert_string_equal(sl_config_str(cfg, "topic"), "from_env");
+    assert_int_equal(sl_config_source(cfg, "topic"), SL_SRC_ENV);
+    assert_string_equal(sl_config_str(cfg, "brokers"), "file:1");
+    assert_int_equal(sl_config_source(cfg, "brokers"), SL_SRC_FILE);
+    assert_string_equal(sl_config_str(cfg, "t" "opic"), "from_env");
+    sl_config_free(cfg);
+
+    /* Order 2: file, env, flags — same outcome. */
+    cfg = fresh();
+    assert_int_equal(sl_config_load_text(cfg, file, strlen(file), "f", err, sizeof err), 0);
+    assert_int_equal(sl_config_int(cfg, "batch"), 10);
+    assert_int_equal(sl_config_load_env(cfg, fake_getenv, err, sizeof err), SL_CONFIG_ERR_OK);
+    assert_int_equal(sl_config_int(cfg, "batch"), 20);
+    assert_int_equal(sl_config_parse_args(cfg, 3, argv, err, sizeof err), SL_CONFIG_ERR_OK);
+    assert_int_equal(sl_config_int(cfg, "batch"), 30);
+    assert_string_equal(sl_config_str(cfg, "topic"), "from_env");
+    assert_string_equal(sl_config_str(cfg, "brokers"), "file:1");
+    sl_config_free(cfg);
+    env_clear();
+}
+
+/* The file path: -F wins over SLUICE_CONFIG whatever the order. */
+static void file_path_precedence(void **state) {
+    (void)state;
+    char err[256];
+    env_clear();
+    fake_env[0][0] = "SLUICE_CONFIG", fake_env[0][1] = "from-env.conf";
+    sl_config_t *cfg = fresh();
+    assert_null(sl_config_file_path(cfg));
+    assert_int_equal(sl_config_load_env(cfg, fake_getenv, err, sizeof err), SL_CONFIG_ERR_OK);
+    assert_string_equal(sl_config_file_path(cfg), "from-env.conf");
+    char *argv[] = {"ingest", "--config=flag.conf", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 2, argv, err, sizeof err), SL_CONFIG_ERR_OK);
+    assert_string_equal(sl_config_file_path(cfg), "flag.conf");
+    assert_int_equal(sl_config_load_env(cfg, fake_getenv, err, sizeof err), SL_CONFIG_ERR_OK);
+    assert_string_equal(sl_config_file_path(cfg), "flag.conf");
+    sl_config_free(cfg);
+    env_clear();
+}
+
+static void flag_forms(void **state) {
+    (void)state;
+    char err[256] = "";
+    char *argv[] = {"ingest", "-bh1:9092", "-t", "tp", "--batch=7", "--rate", "2.5",
+                    "--dry-run", "--max-body", "3k", "-Xkafka.linger.ms=5", "-X",
+                    "cql.consistency=QUORUM", "-F", "cfg.conf", NULL};
+    sl_config_t *cfg = fresh();
+    assert_int_equal(sl_config_parse_args(cfg, 15, argv, err, sizeof err), SL_CONFIG_ERR_OK);
+    assert_string_equal(sl_config_str(cfg, "brokers"), "h1:9092");
+    assert_string_equal(sl_config_str(cfg, "topic"), "tp");
+    assert_int_equal(sl_config_int(cfg, "batch"), 7);
+    assert_true(sl_config_num(cfg, "rate") == 2.5);
+    assert_int_equal(sl_config_bool(cfg, "dry-run"), 1);
+    assert_int_equal(sl_config_int(cfg, "max-body"), 3072);
+    assert_string_equal(sl_config_file_path(cfg), "cfg.conf");
+    sl_config_free(cfg);
+}
+
+static int collect(const char *key, const char *value, void *opaque) {
+    char *out = opaque;
+    size_t n = strlen(out);
+    snprintf(out + n, 512 - n, "%s=%s;", key, value);
+    return 0;
+}
+
+static void properties_by_namespace_and_precedence(void **state) {
+    (void)state;
+    char err[256] = "";
+    const char *file = "kafka.linger.ms = 50\nkafka.acks = 1\ncql.port=9043\n";
+    char *argv[] = {"ingest", "-X", "kafka.linger.ms=5", "-X", "kafka.batch.size=1000000", NULL};
+    sl_config_t *cfg = fresh();
+    assert_int_equal(sl_config_parse_args(cfg, 5, argv, err, sizeof err), SL_CONFIG_ERR_OK);
+    assert_int_equal(sl_config_load_text(cfg, file, strlen(file), "f", err, sizeof err), 0);
+    char got[512] = "";
+    assert_int_equal(sl_config_props(cfg, "kafka", collect, got), 0);
+    assert_string_equal(got, "linger.ms=5;batch.size=1000000;acks=1;");
+    got[0] = '\0';
+    sl_config_props(cfg, "cql", collect, got);
+    assert_string_equal(got, "port=9043;");
+    sl_config_free(cfg);
+}
+
+static void errors(void **state) {
+    (void)state;
+    char err[256];
+    sl_config_t *cfg = fresh();
+    char *a1[] = {"ingest", "--batch", "5001", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 3, a1, err, sizeof err), SL_CONFIG_ERR_BAD_VALUE);
+    assert_string_equal(err, "t: batch must be in 1..5000, got 5001");
+    assert_int_equal(sl_config_int(cfg, "batch"), 500); /* unchanged */
+    char *a2[] = {"ingest", "--batch", "12x", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 3, a2, err, sizeof err), SL_CONFIG_ERR_BAD_VALUE);
+    char *a3[] = {"ingest", "--nope", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 2, a3, err, sizeof err), SL_CONFIG_ERR_UNKNOWN);
+    assert_string_equal(err, "t: unknown option '--nope'");
+    char *a4[] = {"ingest", "--topic", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 2, a4, err, sizeof err),
+                     SL_CONFIG_ERR_MISSING_VALUE);
+    char *a5[] = {"ingest", "stray", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 2, a5, err, sizeof err), SL_CONFIG_ERR_UNKNOWN);
+    char *a6[] = {"ingest", "-X", "linger.ms=5", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 3, a6, err, sizeof err), SL_CONFIG_ERR_UNKNOWN);
+    char *a7[] = {"ingest", "-X", "kafka.acks", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 3, a7, err, sizeof err), SL_CONFIG_ERR_BAD_VALUE);
+    char *a8[] = {"ingest", "--help", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 2, a8, err, sizeof err), SL_CONFIG_ERR_HELP);
+    char *a9[] = {"ingest", "--dry-run=maybe", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 2, a9, err, sizeof err), SL_CONFIG_ERR_BAD_VALUE);
+    char *a10[] = {"ingest", "--rate", "inf", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 3, a10, err, sizeof err), SL_CONFIG_ERR_BAD_VALUE);
+
+    const char *f1 = "# comment\n\n  batch = 9 \nwhat\n";
+    assert_int_equal(sl_config_load_text(cfg, f1, strlen(f1), "x.conf", err, sizeof err),
+                     SL_CONFIG_ERR_SYNTAX);
+    assert_string_equal(err, "x.conf:4: expected name = value");
+    assert_int_equal(sl_config_int(cfg, "batch"), 9); /* lines before the error applied */
+    const char *f2 = "colour = red\n";
+    assert_int_equal(sl_config_load_text(cfg, f2, strlen(f2), "x.conf", err, sizeof err),
+                     SL_CONFIG_ERR_UNKNOWN);
+    assert_string_equal(err, "x.conf:1: unknown option 'colour'");
+    const char *f3 = "batch = 0\n";
+    assert_int_equal(sl_config_load_text(cfg, f3, strlen(f3), "x.conf", err, sizeof err),
+                     SL_CONFIG_ERR_BAD_VALUE);
+    assert_string_equal(err, "x.conf:1: t: batch must be in 1..5000, got 0");
+
+    env_clear();
+    fake_env[0][0] = "SLUICE_RATE", fake_env[0][1] = "fast";
+    assert_int_equal(sl_config_load_env(cfg, fake_getenv, err, sizeof err),
+                     SL_CONFIG_ERR_BAD_VALUE);
+    assert_string_equal(err, "t: rate wants a number, got 'fast' (from SLUICE_RATE)");
+    env_clear();
+
+    sl_config_set(cfg, "brokers", "x", SL_SRC_FLAG, err, sizeof err);
+    assert_int_equal(sl_config_load_file(cfg, err, sizeof err), SL_CONFIG_ERR_OK); /* no -F */
+    char *a11[] = {"ingest", "-F", "/nonexistent/sluice.conf", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 3, a11, err, sizeof err), SL_CONFIG_ERR_OK);
+    assert_int_equal(sl_config_load_file(cfg, err, sizeof err), SL_CONFIG_ERR_IO);
+    sl_config_free(cfg);
+}
+
+static void file_limits(void **state) {
+    (void)state;
+    char err[256];
+    sl_config_t *cfg = fresh();
+    size_t n = 5000;
+    char *big = malloc(n + 20);
+    assert_non_null(big);
+    memcpy(big, "topic = ", 8);
+    memset(big + 8, 'a', n);
+    big[n + 8] = '\n';
+    assert_int_equal(sl_config_load_text(cfg, big, n + 9, "big", err, sizeof err),
+                     SL_CONFIG_ERR_TOO_LARGE);
+    assert_int_equal(sl_config_load_text(cfg, "topic=a\0b\n", 10, "nul", err, sizeof err),
+                     SL_CONFIG_ERR_SYNTAX);
+    free(big);
+    sl_config_free(cfg);
+}
+
+static void secrets_never_rendered(void **state) {
+    (void)state;
+    char err[256];
+    assert_true(sl_config_is_secret("sasl-password"));
+    assert_true(sl_config_is_secret("ssl.key.password"));
+    assert_true(sl_config_is_secret("kafka.sasl.username"));
+    assert_true(sl_config_is_secret("sasl.mechanism"));
+    assert_true(sl_config_is_secret("oauth.client.SECRET"));
+    assert_false(sl_config_is_secret("brokers"));
+    assert_false(sl_config_is_secret("kafka.linger.ms"));
+
+    sl_config_t *cfg = fresh();
+    char *argv[] = {"ingest", "--sasl-password", "hunter2", "-X", "kafka.sasl.username=bob",
+                    "-X", "kafka.ssl.key.password=pw9", "-X", "kafka.linger.ms=5", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 9, argv, err, sizeof err), SL_CONFIG_ERR_OK);
+    char buf[2048];
+    size_t need = sl_config_describe(cfg, buf, sizeof buf);
+    assert_int_equal(need, strlen(buf));
+    assert_null(strstr(buf, "hunter2"));
+    assert_null(strstr(buf, "bob"));
+    assert_null(strstr(buf, "pw9"));
+    assert_non_null(strstr(buf, "sasl-password=*** (flag)\n"));
+    assert_non_null(strstr(buf, "kafka.sasl.username=*** (flag)\n"));
+    assert_non_null(strstr(buf, "kafka.linger.ms=5 (flag)\n"));
+    assert_non_null(strstr(buf, "batch=500 (default)\n"));
+    /* Truncation behaves like snprintf. */
+    char small[16];
+    assert_int_equal(sl_config_describe(cfg, small, sizeof small), need);
+    assert_int_equal(strlen(small), 15);
+    sl_config_free(cfg);
+}
+
+static void markdown_table(void **state) {
+    (void)state;
+    size_t need = sl_config_markdown(opts, N_OPTS, NULL, 0);
+    char *buf = malloc(need + 1);
+    assert_non_null(buf);
+    assert_int_equal(sl_config_markdown(opts, N_OPTS, buf, need + 1), need);
+    assert_int_equal(strlen(buf), need);
+    assert_non_null(strstr(buf, "| option | environment | type | default | description |\n"
+                                "|---|---|---|---|---|\n"
+                                "| `-b`, `--brokers LIST` | `SLUICE_BROKERS` | text | "
+                                "`127.0.0.1:9092` | Kafka bootstrap brokers |\n"));
+    assert_non_null(strstr(buf, "| `--batch N` | `SLUICE_BATCH` | integer (1..5000) | `500` | "
+                                "users per request |\n"));
+    assert_non_null(strstr(buf, "| `--max-body BYTES` | `SLUICE_MAX_BODY` |"));
+    assert_non_null(strstr(buf, "users/s cap \\| 0 for none |")); /* pipe escaped */
+    /* One header, one rule, one row per option, three fixed rows. */
+    size_t lines = 0;
+    for (char *p = buf; *p; p++)
+        lines += *p == '\n';
+    assert_int_equal(lines, 2 + N_OPTS + 3);
+    free(buf);
+
+    char usage[2048];
+    sl_config_usage(opts, N_OPTS, usage, sizeof usage);
+    assert_non_null(strstr(usage, "  -b, --brokers LIST"));
+    assert_non_null(strstr(usage, "      --batch N "));
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(defaults),
+        cmocka_unit_test(precedence),
+        cmocka_unit_test(flag_forms),
+        cmocka_unit_test(file_path_precedence),
+        cmocka_unit_test(properties_by_namespace_and_precedence),
+        cmocka_unit_test(errors),
+        cmocka_unit_test(file_limits),
+        cmocka_unit_test(secrets_never_rendered),
+        cmocka_unit_test(markdown_table),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

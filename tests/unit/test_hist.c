@@ -1,0 +1,64 @@
+/* Unit tests for sl_hist: bucketing, quantile estimates, Prometheus rendering. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sl_hist.h"
+
+static void buckets_and_render(void **state) {
+    (void)state;
+    sl_hist_t h;
+    sl_hist_init_latency(&h);
+    sl_hist_observe(&h, 0.00005); /* first bucket */
+    sl_hist_observe(&h, 0.001);   /* exactly on a bound: le is inclusive */
+    sl_hist_observe(&h, 0.003);
+    sl_hist_observe(&h, 99); /* +Inf */
+    assert_int_equal(h.count, 4);
+    assert_int_equal(h.counts[0], 1);
+    assert_int_equal(h.counts[3], 1);
+    assert_int_equal(h.counts[5], 1);
+    assert_int_equal(h.counts[h.n_bounds], 1);
+
+    char out[4096];
+    size_t len = 0;
+    assert_int_equal(sl_hist_render(&h, "x_seconds", "partition=\"2\"", out, sizeof out, &len), 0);
+    assert_non_null(strstr(out, "x_seconds_bucket{partition=\"2\",le=\"0.0001\"} 1\n"));
+    assert_non_null(strstr(out, "x_seconds_bucket{partition=\"2\",le=\"0.001\"} 2\n"));
+    assert_non_null(strstr(out, "x_seconds_bucket{partition=\"2\",le=\"30\"} 3\n"));
+    assert_non_null(strstr(out, "x_seconds_bucket{partition=\"2\",le=\"+Inf\"} 4\n"));
+    assert_non_null(strstr(out, "x_seconds_count{partition=\"2\"} 4\n"));
+    assert_non_null(strstr(out, "x_seconds_sum{partition=\"2\"} 99.004050\n"));
+    assert_int_equal(len, strlen(out));
+
+    len = 0;
+    assert_int_equal(sl_hist_render(&h, "y", NULL, out, sizeof out, &len), 0);
+    assert_non_null(strstr(out, "y_bucket{le=\"0.0025\"} 2\n"));
+    assert_non_null(strstr(out, "y_count 4\n"));
+    len = 0;
+    assert_int_equal(sl_hist_render(&h, "y", NULL, out, 64, &len), -1);
+}
+
+static void quantiles(void **state) {
+    (void)state;
+    sl_hist_t h;
+    sl_hist_init_latency(&h);
+    assert_true(sl_hist_quantile(&h, 0.5) == 0);
+    for (int i = 0; i < 100; i++)
+        sl_hist_observe(&h, 0.004); /* all in (0.0025, 0.005] */
+    double p50 = sl_hist_quantile(&h, 0.5);
+    assert_true(p50 > 0.0025 && p50 <= 0.005);
+    sl_hist_observe(&h, 20);
+    double p99 = sl_hist_quantile(&h, 0.99);
+    assert_true(p99 > 0.0025 && p99 <= 0.005); /* 100 of 101 below 5 ms */
+    assert_true(sl_hist_quantile(&h, 0.999) > 10);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {cmocka_unit_test(buckets_and_render),
+                                       cmocka_unit_test(quantiles)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,391 @@
+/* Unit tests for sl_http: host:port and query parsing, and the server answering real HTTP
+ * requests over loopback (libcurl as the client). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
+
+#include "sl_http.h"
+
+/* ---------------------------------------------------------------- host:port */
+
+static void hostport_accepts(void **state) {
+    (void)state;
+    char host[64];
+    uint16_t port = 1;
+    assert_int_equal(sl_http_parse_hostport("127.0.0.1:8080", host, sizeof host, &port), 0);
+    assert_string_equal(host, "127.0.0.1");
+    assert_int_equal(port, 8080);
+    assert_int_equal(sl_http_parse_hostport("localhost:0", host, sizeof host, &port), 0);
+    assert_string_equal(host, "localhost");
+    assert_int_equal(port, 0);
+    assert_int_equal(sl_http_parse_hostport(":9000", host, sizeof host, &port), 0);
+    assert_string_equal(host, "127.0.0.1");
+    assert_int_equal(port, 9000);
+    assert_int_equal(sl_http_parse_hostport("[::1]:65535", host, sizeof host, &port), 0);
+    assert_string_equal(host, "::1");
+    assert_int_equal(port, 65535);
+}
+
+static void hostport_rejects(void **state) {
+    (void)state;
+    char host[16];
+    uint16_t port;
+    const char *bad[] = {"127.0.0.1",   "127.0.0.1:",   "127.0.0.1:65536", "h:12a",
+                         "::1:80",      "[::1]80",      "[]:80",           "h:-1",
+                         "h:123456",    "h: 80"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(sl_http_parse_hostport(bad[i], host, sizeof host, &port),
+                         SL_HTTP_ERR_ADDRESS);
+    assert_int_equal(sl_http_parse_hostport("a-very-long-host-name:80", host, sizeof host, &port),
+                     SL_HTTP_ERR_TOO_BIG);
+    assert_string_equal(sl_http_err_str(SL_HTTP_ERR_ADDRESS), "bad address, expected HOST:PORT");
+}
+
+/* ---------------------------------------------------------------- query */
+
+static void query_decodes(void **state) {
+    (void)state;
+    sl_http_query_t *q;
+    const char *s = "results=10&seed=a%20b+c&&nat=US,DE&flag&results=20&%41=%2F&empty=";
+    assert_int_equal(sl_http_query_parse(s, strlen(s), &q), SL_HTTP_OK);
+    assert_int_equal(sl_http_query_count(q), 7);
+    assert_string_equal(sl_http_query_key(q, 0), "results");
+    assert_string_equal(sl_http_query_value(q, 0), "10");
+    assert_string_equal(sl_http_query_value(q, 1), "a b c");
+    assert_string_equal(sl_http_query_key(q, 3), "flag");
+    assert_string_equal(sl_http_query_value(q, 3), "");
+    assert_string_equal(sl_http_query_get(q, "results"), "20"); /* last wins */
+    assert_string_equal(sl_http_query_get(q, "A"), "/");
+    assert_string_equal(sl_http_query_get(q, "empty"), "");
+    assert_null(sl_http_query_get(q, "missing"));
+    assert_null(sl_http_query_key(q, 7));
+    sl_http_query_free(q);
+
+    assert_int_equal(sl_http_query_parse(NULL, 0, &q), SL_HTTP_OK);
+    assert_int_equal(sl_http_query_count(q), 0);
+    sl_http_query_free(q);
+}
+
+static void query_rejects(void **state) {
+    (void)state;
+    sl_http_query_t *q = (sl_http_query_t *)1;
+    const char *bad[] = {"a=%", "a=%4", "a=%zz", "a=%00", "%g1=2"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(sl_http_query_parse(bad[i], strlen(bad[i]), &q), SL_HTTP_ERR_QUERY);
+        assert_null(q);
+    }
+    char nul[] = {'a', '=', '\0', 'b'};
+    assert_int_equal(sl_http_query_parse(nul, sizeof nul, &q), SL_HTTP_ERR_QUERY);
+
+    /* caps: 64 pairs fit, 65 do not; 8192 bytes fit, 8193 do not */
+    char buf[SL_HTTP_QUERY_MAX_LEN + 2];
+    size_t n = 0;
+    for (int i = 0; i < SL_HTTP_QUERY_MAX_ARGS; i++)
+        n += (size_t)sprintf(buf + n, "k%d=v&", i);
+    assert_int_equal(sl_http_query_parse(buf, n, &q), SL_HTTP_OK);
+    assert_int_equal(sl_http_query_count(q), SL_HTTP_QUERY_MAX_ARGS);
+    sl_http_query_free(q);
+    n += (size_t)sprintf(buf + n, "one=more");
+    assert_int_equal(sl_http_query_parse(buf, n, &q), SL_HTTP_ERR_TOO_BIG);
+    memset(buf, 'a', sizeof buf);
+    assert_int_equal(sl_http_query_parse(buf, SL_HTTP_QUERY_MAX_LEN, &q), SL_HTTP_OK);
+    assert_int_equal(strlen(sl_http_query_key(q, 0)), SL_HTTP_QUERY_MAX_LEN);
+    sl_http_query_free(q);
+    assert_int_equal(sl_http_query_parse(buf, SL_HTTP_QUERY_MAX_LEN + 1, &q), SL_HTTP_ERR_TOO_BIG);
+}
+
+/* ---------------------------------------------------------------- server */
+
+typedef struct fetched_s {
+    long status;
+    CURLcode rc;
+    char body[8192];
+    size_t len;
+    char retry_after[32]; /* the X-Echo-Len header */
+    char ctype[64];
+} fetched_t;
+
+static size_t on_body(char *p, size_t size, size_t n, void *ud) {
+    fetched_t *f = ud;
+    size_t len = size * n;
+    if (len > sizeof f->body - 1 - f->len)
+        len = sizeof f->body - 1 - f->len;
+    memcpy(f->body + f->len, p, len);
+    f->len += len;
+    f->body[f->len] = '\0';
+    return size * n;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ud) {
+    fetched_t *f = ud;
+    size_t len = size * n;
+    if (len > 13 && strncasecmp(p, "X-Echo-Len: ", 12) == 0) {
+        size_t vl = len - 12;
+        while (vl && (p[12 + vl - 1] == '\r' || p[12 + vl - 1] == '\n'))
+            vl--;
+        if (vl < sizeof f->retry_after) {
+            memcpy(f->retry_after, p + 12, vl);
+            f->retry_after[vl] = '\0';
+        }
+    }
+    return len;
+}
+
+static fetched_t fetch(uint16_t port, const char *method, const char *target, const char *post) {
+    fetched_t f;
+    memset(&f, 0, sizeof f);
+    char url[512];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u%s", (unsigned)port, target);
+    CURL *c = curl_easy_init();
+    assert_non_null(c);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &f);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &f);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+    curl_easy_setopt(c, CURLOPT_PROXY, "");
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "sluice-test");
+    if (post)
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
+    if (strcmp(method, "HEAD") == 0)
+        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    else if (!post && strcmp(method, "GET") != 0)
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    f.rc = curl_easy_perform(c);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &f.status);
+    const char *ct = NULL;
+    curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
+    snprintf(f.ctype, sizeof f.ctype, "%s", ct ? ct : "");
+    curl_easy_cleanup(c);
+    return f;
+}
+
+static void echo_handler(const sl_http_request_t *req, sl_http_response_t *resp, void *opaque) {
+    /* runs on a server thread: record, do not assert (cmocka asserts belong to the test) */
+    int *calls = opaque;
+    calls[0]++;
+    sl_http_response_status(resp, 201);
+    if (sl_http_response_content_type(resp, "application/json") != SL_HTTP_OK)
+        calls[1]++;
+    size_t blen;
+    const char *body = sl_http_request_body(req, &blen);
+    char lenbuf[32];
+    snprintf(lenbuf, sizeof lenbuf, "%zu", blen);
+    if (sl_http_response_header(resp, "X-Echo-Len", lenbuf) != SL_HTTP_OK)
+        calls[1]++;
+    if (sl_http_response_header(resp, "Bad\r\nHeader", "x") != SL_HTTP_ERR_INVALID)
+        calls[1]++;
+    const char *ua = sl_http_request_header(req, "user-agent");
+    sl_http_response_printf(resp, "%s %s n=%zu a=%s b=%s ua=%s body=%s",
+                            sl_http_request_method(req), sl_http_request_path(req),
+                            sl_http_query_count(sl_http_request_query(req)),
+                            sl_http_request_arg(req, "a") ? sl_http_request_arg(req, "a") : "-",
+                            sl_http_request_arg(req, "b") ? sl_http_request_arg(req, "b") : "-",
+                            ua ? "yes" : "no", body);
+}
+
+static void big_handler(const sl_http_request_t *req, sl_http_response_t *resp, void *opaque) {
+    (void)opaque;
+    size_t n = 6000;
+    char *b = malloc(n);
+    if (!b)
+        return;
+    for (size_t i = 0; i < n; i++)
+        b[i] = (char)('a' + i % 26);
+    sl_http_response_set_body(resp, b, n);
+    if (sl_http_request_arg(req, "cut"))
+        sl_http_response_truncate_at(resp, 1000);
+}
+
+static void server_answers(void **state) {
+    (void)state;
+    int calls[2] = {0, 0}; /* handler calls, handler-side check failures */
+    sl_http_conf_t conf = {"127.0.0.1:0", 0, 0, 0, 1024, 0};
+    sl_http_server_t *srv;
+    char err[256];
+    assert_int_equal(sl_http_server_new(&conf, &srv, err, sizeof err), SL_HTTP_OK);
+    assert_int_equal(sl_http_server_port(srv), 0);
+    assert_int_equal(sl_http_server_route(srv, "GET", "/echo", echo_handler, calls), 0);
+    assert_int_equal(sl_http_server_route(srv, NULL, "/any", echo_handler, calls), 0);
+    assert_int_equal(sl_http_server_route(srv, "GET", "/big", big_handler, NULL), 0);
+    assert_int_equal(sl_http_server_start(srv, err, sizeof err), SL_HTTP_OK);
+    assert_int_equal(sl_http_server_route(srv, "GET", "/late", echo_handler, calls),
+                     SL_HTTP_ERR_STATE);
+    uint16_t port = sl_http_server_port(srv);
+    assert_true(port > 0);
+    assert_string_equal(sl_http_server_host(srv), "127.0.0.1");
+
+    fetched_t f = fetch(port, "GET", "/echo?a=1%2B1&b=x+y&c", NULL);
+    assert_int_equal(f.rc, CURLE_OK);
+    assert_int_equal(f.status, 201);
+    assert_string_equal(f.body, "GET /echo n=3 a=1+1 b=x y ua=yes body=");
+    assert_string_equal(f.ctype, "application/json");
+    assert_string_equal(f.retry_after, "0");
+
+    f = fetch(port, "GET", "/nowhere", NULL);
+    assert_int_equal(f.status, 404);
+    assert_string_equal(f.body, "not found\n");
+    assert_string_equal(f.ctype, "text/plain; charset=utf-8");
+    f = fetch(port, "DELETE", "/echo", NULL);
+    assert_int_equal(f.status, 405);
+    f = fetch(port, "GET", "/echo?a=%zz", NULL);
+    assert_int_equal(f.status, 400);
+    assert_string_equal(f.body, "malformed query string\n");
+    f = fetch(port, "HEAD", "/echo", NULL);
+    assert_int_equal(f.status, 201);
+    assert_int_equal(f.len, 0);
+
+    f = fetch(port, "POST", "/any?a=2", "hello=world");
+    assert_int_equal(f.status, 201);
+    assert_string_equal(f.body, "POST /any n=1 a=2 b=- ua=yes body=hello=world");
+    assert_string_equal(f.retry_after, "11");
+    char big[2048];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    f = fetch(port, "POST", "/any", big); /* over max_body = 1024 */
+    assert_int_equal(f.status, 413);
+
+    f = fetch(port, "GET", "/big", NULL);
+    assert_int_equal(f.rc, CURLE_OK);
+    assert_int_equal(f.len, 6000);
+    assert_memory_equal(f.body, "abcdefghijklmnopqrstuvwxyzabc", 29);
+    f = fetch(port, "GET", "/big?cut=1", NULL);
+    assert_int_equal(f.rc, CURLE_PARTIAL_FILE);
+    assert_int_equal(f.status, 200);
+    assert_int_equal(f.len, 1000);
+
+    /* /echo twice (GET, HEAD), /any once; the 404, 405, 400 and 413 never reach it */
+    assert_int_equal(calls[0], 3);
+    assert_int_equal(calls[1], 0);
+    sl_http_server_stop(srv);
+    sl_http_server_stop(srv);
+    assert_int_equal(sl_http_server_port(srv), 0);
+    f = fetch(port, "GET", "/echo", NULL);
+    assert_int_equal(f.rc, CURLE_COULDNT_CONNECT);
+    sl_http_server_free(srv);
+}
+
+static void server_reports_bind_errors(void **state) {
+    (void)state;
+    sl_http_server_t *a, *b;
+    char err[256];
+    sl_http_conf_t conf = {"127.0.0.1:0", 2, 0, 0, 0, 0};
+    assert_int_equal(sl_http_server_new(&conf, &a, err, sizeof err), 0);
+    assert_int_equal(sl_http_server_start(a, err, sizeof err), 0);
+    char listen[64];
+    snprintf(listen, sizeof listen, "127.0.0.1:%u", (unsigned)sl_http_server_port(a));
+    conf.listen = listen;
+    assert_int_equal(sl_http_server_new(&conf, &b, err, sizeof err), 0);
+    assert_int_equal(sl_http_server_start(b, err, sizeof err), SL_HTTP_ERR_LISTEN);
+    assert_non_null(strstr(err, "cannot listen on 127.0.0.1:"));
+    sl_http_server_free(b);
+    sl_http_server_free(a);
+
+    conf.listen = "nonsense";
+    assert_int_equal(sl_http_server_new(&conf, &a, err, sizeof err), SL_HTTP_ERR_ADDRESS);
+    assert_null(a);
+    assert_string_equal(err, "listen address 'nonsense': bad address, expected HOST:PORT");
+}
+
+/* ---------------------------------------------------------------- graceful stop */
+
+typedef struct gate_s {
+    atomic_int entered, release;
+    uint16_t port;
+    fetched_t result;
+    sl_http_server_t *srv;
+} gate_t;
+
+static void pause_ms(long ms) {
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Polls cond for up to 20 s; returns whether it became true. */
+static int wait_for(atomic_int *flag) {
+    for (int i = 0; i < 2000; i++) {
+        if (atomic_load(flag))
+            return 1;
+        pause_ms(10);
+    }
+    return 0;
+}
+
+static void gated_handler(const sl_http_request_t *req, sl_http_response_t *resp, void *opaque) {
+    (void)req;
+    gate_t *g = opaque;
+    atomic_store(&g->entered, 1);
+    for (int i = 0; i < 2000 && !atomic_load(&g->release); i++)
+        pause_ms(10);
+    sl_http_response_printf(resp, "finished");
+}
+
+static void *client_thread(void *arg) {
+    gate_t *g = arg;
+    g->result = fetch(g->port, "GET", "/slow", NULL);
+    return NULL;
+}
+
+static void *stopper_thread(void *arg) {
+    sl_http_server_stop(((gate_t *)arg)->srv);
+    return NULL;
+}
+
+static void stop_lets_requests_finish(void **state) {
+    (void)state;
+    gate_t g;
+    memset(&g, 0, sizeof g);
+    sl_http_conf_t conf = {"127.0.0.1:0", 0, 0, 0, 0, 20000};
+    char err[256];
+    assert_int_equal(sl_http_server_new(&conf, &g.srv, err, sizeof err), 0);
+    assert_int_equal(sl_http_server_route(g.srv, "GET", "/slow", gated_handler, &g), 0);
+    assert_int_equal(sl_http_server_start(g.srv, err, sizeof err), 0);
+    g.port = sl_http_server_port(g.srv);
+    pthread_t client, stopper;
+    assert_int_equal(pthread_create(&client, NULL, client_thread, &g), 0);
+    assert_true(wait_for(&g.entered));
+    assert_int_equal(pthread_create(&stopper, NULL, stopper_thread, &g), 0);
+    /* the server stops accepting while the slow request is still in its handler */
+    int refused = 0;
+    for (int i = 0; i < 2000 && !refused; i++) {
+        fetched_t f = fetch(g.port, "GET", "/other", NULL);
+        refused = f.rc == CURLE_COULDNT_CONNECT;
+        if (!refused)
+            pause_ms(10);
+    }
+    assert_true(refused);
+    atomic_store(&g.release, 1);
+    pthread_join(client, NULL);
+    pthread_join(stopper, NULL);
+    assert_int_equal(g.result.rc, CURLE_OK);
+    assert_int_equal(g.result.status, 200);
+    assert_string_equal(g.result.body, "finished");
+    sl_http_server_free(g.srv);
+}
+
+int main(void) {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(hostport_accepts),
+        cmocka_unit_test(hostport_rejects),
+        cmocka_unit_test(query_decodes),
+        cmocka_unit_test(query_rejects),
+        cmocka_unit_test(server_answers),
+        cmocka_unit_test(server_reports_bind_errors),
+        cmocka_unit_test(stop_lets_requests_finish),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    curl_global_cleanup();
+    return rc;
+}

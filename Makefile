@@ -1,6 +1,6 @@
 # The front door. `make` builds build/sluice (release); `make test` is the test command
 # that CI runs; see README.md.
-.PHONY: all build deps test test-unit test-integration fuzz-smoke clean format format-check
+.PHONY: all build deps test test-unit test-integration fuzz-smoke bench-cql clean format format-check
 
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
@@ -33,6 +33,15 @@ test-integration:
 fuzz-smoke:
 	scripts/fuzz-smoke $(FUZZ_SECONDS)
 
+# The CQL client against the Java driver (docs/cql.md, Benchmark). Starts Cassandra if it
+# is not up (and leaves it up); honours the stack's SLUICE_* environment.
+BENCH_ROWS ?= 200000
+BENCH_WINDOW ?= 256
+bench-cql:
+	scripts/stack up cassandra
+	bench/cql/run.sh "$${SLUICE_CASSANDRA_HOST:-127.0.0.1}" "$${SLUICE_CQL_PORT:-9042}" \
+	    $(BENCH_ROWS) $(BENCH_WINDOW)
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
@@ -40,4 +49,4 @@ format-check:
 	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-debug build-asan-ubsan build-fuzz
+	rm -rf build build-debug build-asan-ubsan build-fuzz build-bench-cql

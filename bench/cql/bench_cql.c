@@ -129,8 +129,8 @@ static void done(cql_future_t *f, void *opaque) {
     run_t *r = sl->run;
     uint64_t us = (now_ns() - sl->t0) / 1000;
     if (cql_future_error(f) != CQL_OK && r->failed++ == 0)
-        snprintf(r->first_error, sizeof r->first_error, "%s: %s",
-                 cql_err_str(cql_future_error(f)), cql_future_error_message(f));
+        snprintf(r->first_error, sizeof r->first_error, "%s: %s", cql_err_str(cql_future_error(f)),
+                 cql_future_error_message(f));
     r->hist->n[bucket(us)]++;
     r->hist->count++;
     cql_future_free(f);
@@ -178,8 +178,8 @@ static void insert(cql_session_t *s, cql_stmt_t *st, int from, int to, size_t wi
     while (r.nfree < window)
         cql_session_poll(s, 100);
     if (r.failed) {
-        fprintf(stderr, "bench_cql: %llu inserts failed, first: %s\n",
-                (unsigned long long)r.failed, r.first_error);
+        fprintf(stderr, "bench_cql: %llu inserts failed, first: %s\n", (unsigned long long)r.failed,
+                r.first_error);
         exit(1);
     }
     free(r.free);

@@ -132,8 +132,10 @@ public final class BenchCql {
         int rows = args.length > 2 ? Integer.parseInt(args[2]) : 200000;
         int window = args.length > 3 ? Integer.parseInt(args[3]) : 256;
         String dc = args.length > 4 ? args[4] : "datacenter1";
-        // one connection (the default pool), with room for the whole window
+        // one connection (the default pool), with room for the whole window; protocol v4
+        // as the C client speaks (the driver would pick v5 with Cassandra 5.0)
         DriverConfigLoader cfg = DriverConfigLoader.programmaticBuilder()
+            .withString(DefaultDriverOption.PROTOCOL_VERSION, "V4")
             .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
             .withString(DefaultDriverOption.REQUEST_CONSISTENCY, DefaultConsistencyLevel.ONE.name())
             .withInt(DefaultDriverOption.CONNECTION_POOL_LOCAL_SIZE, 1)
@@ -141,6 +143,7 @@ public final class BenchCql {
             .build();
         try (CqlSession s = CqlSession.builder().addContactPoint(new InetSocketAddress(host, port))
                  .withLocalDatacenter(dc).withConfigLoader(cfg).build()) {
+            System.err.println("java-driver: protocol " + s.getContext().getProtocolVersion());
             // a fresh keyspace and table for this client's run; warm-up goes to another table
             exec(s, "DROP KEYSPACE IF EXISTS bench_cql");
             exec(s, "CREATE KEYSPACE bench_cql WITH replication = {'class': 'SimpleStrategy', "

@@ -49,12 +49,17 @@ bench-process: deps build
 	scripts/stack up
 	bench/bench_process.sh
 
-bench-cql: deps
-	scripts/stack up cassandra
-	bench/cql/run.sh
-
 fuzz-smoke:
 	scripts/fuzz-smoke $(FUZZ_SECONDS)
+
+# The CQL client against the Java driver (docs/cql.md, Benchmark). Starts Cassandra if it
+# is not up (and leaves it up); honours the stack's SLUICE_* environment.
+BENCH_ROWS ?= 200000
+BENCH_WINDOW ?= 256
+bench-cql: deps
+	scripts/stack up cassandra
+	bench/cql/run.sh "$${SLUICE_CASSANDRA_HOST:-127.0.0.1}" "$${SLUICE_CQL_PORT:-9042}" \
+	    $(BENCH_ROWS) $(BENCH_WINDOW)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
@@ -63,4 +68,4 @@ format-check:
 	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-debug build-asan-ubsan build-fuzz
+	rm -rf build build-debug build-asan-ubsan build-fuzz build-bench-cql

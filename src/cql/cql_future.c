@@ -3,16 +3,45 @@
  * prepared statement, an optional completion callback, and a blocking wait that drives
  * the owning connection or session until the outcome is there.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cql_int.h"
 
 /* Freed futures are kept for reuse, per thread and bounded, so that a steady stream of
- * requests allocates none. */
+ * requests allocates none. A thread's pool goes with the thread: a pthread key whose
+ * destructor empties it, set when the pool gets its first future (without it, every
+ * thread that used the library and exited left up to FUTURE_POOL_MAX futures behind). */
 #define FUTURE_POOL_MAX 1024
 static _Thread_local cql_future_t *pool;
 static _Thread_local size_t pool_n;
+static pthread_key_t pool_key;
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+static bool pool_key_ok;
+
+/* Runs in the exiting thread, before its thread-local storage goes. */
+static void pool_drain(void *unused) {
+    (void)unused;
+    while (pool) {
+        cql_future_t *f = pool;
+        pool = f->link;
+        free(f);
+    }
+    pool_n = 0;
+}
+
+static void pool_key_init(void) { pool_key_ok = pthread_key_create(&pool_key, pool_drain) == 0; }
+
+/* Whether this thread may keep f in its pool. */
+static bool pool_accepts(void) {
+    if (!CQL_POOLING || pool_n >= FUTURE_POOL_MAX)
+        return false;
+    if (pool_n > 0)
+        return true;
+    pthread_once(&pool_once, pool_key_init);
+    return pool_key_ok && pthread_setspecific(pool_key, &pool) == 0;
+}
 
 cql_future_t *cql_future_new(void *owner, cql_drive_fn drive) {
     cql_future_t *f = pool;
@@ -34,7 +63,7 @@ static void future_destroy(cql_future_t *f) {
     cql_server_error_clear(&f->server);
     cql_result_free(f->result);
     cql_prepared_free(f->prepared);
-    if (CQL_POOLING && pool_n < FUTURE_POOL_MAX) {
+    if (pool_accepts()) {
         f->link = pool;
         pool = f;
         pool_n++;

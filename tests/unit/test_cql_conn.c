@@ -62,12 +62,14 @@ static int srv_read(int fd, int16_t *stream, tb_t *body) {
     return h[4];
 }
 
+/* One write per frame: two small writes would meet Nagle and delayed ACKs. */
 static void srv_send(int fd, uint8_t op, int16_t stream, const tb_t *body) {
+    static uint8_t out[9 + sizeof body->b];
     uint8_t h[9] = {0x84, 0, (uint8_t)((uint16_t)stream >> 8), (uint8_t)stream, op};
     cql_wr_u32(h + 5, (uint32_t)body->n);
-    assert_int_equal(write(fd, h, 9), 9);
-    if (body->n)
-        assert_int_equal(write(fd, body->b, body->n), (ssize_t)body->n);
+    memcpy(out, h, 9);
+    memcpy(out + 9, body->b, body->n);
+    assert_int_equal(write(fd, out, 9 + body->n), (ssize_t)(9 + body->n));
 }
 
 static void srv_void(int fd, int16_t stream) {

@@ -52,10 +52,14 @@ static int rd_full(int fd, void *p, size_t n) {
     return 0;
 }
 
+/* One write per frame: two small writes would meet Nagle and delayed ACKs. */
 static void send_frame(int fd, uint8_t op, int16_t stream, const tb_t *body) {
+    static _Thread_local uint8_t out[9 + sizeof body->b];
     uint8_t h[9] = {0x84, 0, (uint8_t)((uint16_t)stream >> 8), (uint8_t)stream, op};
     cql_wr_u32(h + 5, (uint32_t)body->n);
-    if (write(fd, h, 9) != 9 || (body->n && write(fd, body->b, body->n) != (ssize_t)body->n))
+    memcpy(out, h, 9);
+    memcpy(out + 9, body->b, body->n);
+    if (write(fd, out, 9 + body->n) != (ssize_t)(9 + body->n))
         return;
 }
 

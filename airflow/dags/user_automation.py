@@ -69,18 +69,23 @@ def _lookup(name: str) -> str | None:
 def sluice_env() -> dict[str, str]:
     """The SLUICE_* environment of the ingest, resolved when the task runs.
 
-    Also takes the Variable sluice_extra_env, a JSON object of further SLUICE_* variables
-    (for options without an entry in SETTINGS).
+    Also takes two Variables holding a JSON object of further SLUICE_* variables, for
+    options without an entry in SETTINGS: sluice_extra_env, and sluice_secret_env for
+    credentials. Airflow masks the values of Variables whose name contains "secret" in
+    task logs and rendered fields, and the values reach sluice through its environment
+    only. SETTINGS entries win over both.
     """
     env: dict[str, str] = {}
-    extra = Variable.get("sluice_extra_env", default=None)
-    if extra:
-        parsed = json.loads(extra)
+    for var in ("sluice_extra_env", "sluice_secret_env"):
+        text = Variable.get(var, default=None)
+        if not text:
+            continue
+        parsed = json.loads(text)
         if not isinstance(parsed, dict):
-            raise ValueError("Variable sluice_extra_env must be a JSON object")
+            raise ValueError(f"Variable {var} must be a JSON object")
         for key, value in parsed.items():
             if not key.startswith("SLUICE_"):
-                raise ValueError(f"sluice_extra_env: {key!r} does not start with SLUICE_")
+                raise ValueError(f"Variable {var}: {key!r} does not start with SLUICE_")
             env[key] = str(value)
     for name, default in SETTINGS.items():
         value = _lookup(name)

@@ -2,7 +2,9 @@
 # 0601 airflow dag: the user_automation DAG, run by Airflow 3 (`airflow dags test` through
 # airflow/run-dag-test), streams a fixed number of users from mock-api into Kafka, and the
 # topic then holds exactly that many distinct users. The topic comes from an Airflow
-# Variable that overrides the environment, and no setting appears on the command line.
+# Variable that overrides the environment, a secret from a Variable reaches the ingest's
+# environment but neither its command line nor the log, and no setting is on the command
+# line.
 # With Kafka unreachable the task fails, is retried once, and the run exits non-zero.
 #
 # The first run builds the Airflow virtualenv (build/airflow-venv, about a minute, needs
@@ -46,6 +48,15 @@ topic="sluice_0601_$$_$(date +%s)"
 # A dead port for the failing run: bind one, close it, use it.
 dead=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 
+# The good run goes through a wrapper that records the environment sluice ingest gets.
+secret="0601-secret-$$"
+cat >"$work/sluice-wrapper" <<WRAP
+#!/usr/bin/env bash
+env | grep '^SLUICE_' >"$work/ingest.env"
+exec "$BIN" "\$@"
+WRAP
+chmod +x "$work/sluice-wrapper"
+
 # Both runs at once (each has its own Airflow home); the venv is built once, under a lock.
 start=$SECONDS
 SLUICE_BIN=$BIN SLUICE_SOURCE=$url SLUICE_BROKERS="127.0.0.1:$dead" SLUICE_TOPIC="$topic.bad" \
@@ -54,8 +65,10 @@ SLUICE_BIN=$BIN SLUICE_SOURCE=$url SLUICE_BROKERS="127.0.0.1:$dead" SLUICE_TOPIC
   "$SRC/airflow/run-dag-test" 2026-01-02 >"$work/bad.log" 2>&1 &
 bad_pid=$!
 
-SLUICE_BIN=$BIN SLUICE_SOURCE=$url SLUICE_BROKERS=$BROKERS SLUICE_TOPIC="$topic.decoy" \
-  AIRFLOW_VAR_SLUICE_TOPIC=$topic SLUICE_COUNT=$COUNT SLUICE_SEED=0601 SLUICE_BATCH=500 \
+SLUICE_BIN=$work/sluice-wrapper SLUICE_SOURCE=$url SLUICE_BROKERS=$BROKERS \
+  SLUICE_TOPIC="$topic.decoy" AIRFLOW_VAR_SLUICE_TOPIC=$topic \
+  AIRFLOW_VAR_SLUICE_SECRET_ENV="{\"SLUICE_TEST_TOKEN\": \"$secret\"}" \
+  SLUICE_COUNT=$COUNT SLUICE_SEED=0601 SLUICE_BATCH=500 \
   "$SRC/airflow/run-dag-test" 2026-01-02 >"$work/good.log" 2>&1
 good_rc=$?
 wait "$bad_pid"
@@ -71,8 +84,11 @@ grep -q "new_state=success" "$work/good.log" || { show good.log >&2; fail "good 
 cmdline=$(grep "Running command:" "$work/good.log")
 [ -n "$cmdline" ] || fail "good run: no 'Running command' line"
 case $cmdline in
-  *"$topic"* | *"$url"* | *"$BROKERS"*) fail "settings on the command line: $cmdline" ;;
+  *"$topic"* | *"$url"* | *"$BROKERS"* | *"$secret"*) fail "settings on the command line: $cmdline" ;;
 esac
+grep -qx "SLUICE_TOPIC=$topic" "$work/ingest.env" || fail "Variable did not win over env: $(cat "$work/ingest.env")"
+grep -qx "SLUICE_TEST_TOKEN=$secret" "$work/ingest.env" || fail "secret not in the ingest's env"
+grep -q "$secret" "$work/good.log" && fail "secret value in the Airflow log"
 
 # Exactly COUNT distinct users on the topic (poll with a deadline; kcat -e stops at the end).
 distinct=0 total=0
@@ -93,5 +109,5 @@ grep -q "did not answer within 2000 ms" "$work/bad.log" \
     || { show bad.log >&2; fail "unreachable Kafka: no clear error from sluice ingest"; }
 grep -q "new_state=failed" "$work/bad.log" || { show bad.log >&2; fail "unreachable Kafka: task not marked failed"; }
 
-echo "ok: DAG run put $COUNT distinct users on $topic (topic from a Variable, no settings in argv);" \
+echo "ok: DAG run put $COUNT distinct users on $topic (topic from a Variable, secret via env only, no settings in argv);" \
      "unreachable Kafka failed the task after 1 retry (exit $bad_rc); both runs ${elapsed} s"

@@ -26,6 +26,11 @@ import os
 from airflow.providers.standard.operators.bash import BashOperator
 from airflow.sdk import DAG, Variable
 
+try:
+    from airflow.sdk.log import mask_secret
+except ImportError:  # Airflow 3.0
+    from airflow.sdk.execution_time.secrets_masker import mask_secret
+
 # name -> default. The environment variable is SLUICE_<NAME>, the Variable sluice_<name>.
 SETTINGS: dict[str, str | None] = {
     "bin": "sluice",  # the sluice executable: a name on PATH or an absolute path
@@ -71,9 +76,8 @@ def sluice_env() -> dict[str, str]:
 
     Also takes two Variables holding a JSON object of further SLUICE_* variables, for
     options without an entry in SETTINGS: sluice_extra_env, and sluice_secret_env for
-    credentials. Airflow masks the values of Variables whose name contains "secret" in
-    task logs and rendered fields, and the values reach sluice through its environment
-    only. SETTINGS entries win over both.
+    credentials, whose values are masked in task logs and rendered fields. SETTINGS
+    entries win over both.
     """
     env: dict[str, str] = {}
     for var in ("sluice_extra_env", "sluice_secret_env"):
@@ -87,6 +91,8 @@ def sluice_env() -> dict[str, str]:
             if not key.startswith("SLUICE_"):
                 raise ValueError(f"Variable {var}: {key!r} does not start with SLUICE_")
             env[key] = str(value)
+            if var == "sluice_secret_env":
+                mask_secret(env[key])
     for name, default in SETTINGS.items():
         value = _lookup(name)
         if value is None:

@@ -9,13 +9,14 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ingest_support import (BIN, BROKERS, MockApi, check, fail, read_topic,  # noqa: E402
                             unique)
 
-N = 20000
+N = 60000
 STACK = os.path.join(os.environ.get("SLUICE_SOURCE_DIR", "."), "scripts", "stack")
 
 
@@ -33,24 +34,34 @@ def main():
         subprocess.run([BIN, "schema", "-b", BROKERS, "-t", topic, "--skip-cassandra"],
                        check=True, capture_output=True, timeout=120)
         cmd = [BIN, "ingest", "-b", BROKERS, "--source", mock.url, "-t", topic, "--count",
-               str(N), "--batch", "200", "--rate", "1000", "--seed", unique("seed"),
+               str(N), "--batch", "500", "--rate", "2000", "--seed", unique("seed"),
                "--log-format", "json", "--progress", "never",
                "-X", "kafka.reconnect.backoff.max.ms=1000"]
-        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        log = tempfile.TemporaryFile(mode="w+")
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, text=True)
         deadline = time.time() + 60
-        # Wait for the first acknowledgements by polling the topic.
-        while not read_topic(topic, 1, timeout=1):
+        # Wait for the first acknowledged record (the run paces itself over about 30 s).
+        while subprocess.run(["kcat", "-b", BROKERS, "-C", "-t", topic, "-c", "1", "-e", "-q"],
+                             capture_output=True, timeout=30).stdout == b"":
             if time.time() > deadline or p.poll() is not None:
                 fail("ingest produced nothing before the restart")
+            time.sleep(0.2)
         stack("stop", "kafka")
-        check(p.poll() is None, "ingest exited while Kafka was down")
+        if p.poll() is not None:
+            out, _ = p.communicate()
+            log.seek(0)
+            fail("ingest exited (%d) while Kafka was down:\n%s\n%s" % (p.returncode, out,
+                                                                       log.read()[-2000:]))
         stack("start", "kafka")
         out, _ = p.communicate(timeout=600)
+        log.seek(0)
+        err = log.read()
         summary = [json.loads(line) for line in out.splitlines()
                    if line.startswith('{"summary"')]
         check(summary, "no summary")
         s = summary[0]["summary"]
-        check(p.returncode == 0, "exit %d after the restart: %r" % (p.returncode, s))
+        check(p.returncode == 0, "exit %d after the restart: %r\n%s" % (p.returncode, s,
+                                                                      err[-2000:]))
         check(s["users_fetched"] == N and s["produced"] + s["rejected"] == N, "books %r" % s)
         msgs = read_topic(topic, s["produced"], timeout=120)
         ids = [json.loads(m["payload"])["id"] for m in msgs]

@@ -32,6 +32,11 @@
 #define COOKIE_PART_BITS 15
 #define CONSUME_BATCH 256
 #define DLQ_MAX_IN_FLIGHT 10000
+/* A full writer first just stops consumption: librdkafka's prefetch queue is bounded by
+ * queued.max.messages.kbytes, and pausing would throw that prefetch away and restart the
+ * fetch after a backoff. Only a writer full for this long (Cassandra away or slow) pauses
+ * the partitions, so that polling can go on serving rebalances and the poll interval. */
+#define PAUSE_AFTER_MS 5000
 
 typedef struct {
     sl_watermark_t *wm;
@@ -57,6 +62,8 @@ struct sl_processor_s {
     int64_t last_activity_ms;
     int ever_assigned;
     int more_queued; /* the last batch was full: the consumer queue may hold more */
+    int64_t blocked_since_ms; /* since when the writer (or DLQ) had no room, 0 if it has */
+    int pause_all;            /* blocked long enough that every partition is paused */
     char fatal[512];
     char scratch[SL_RECORD_SCRATCH_SIZE];
     sl_processor_stats_t stats;
@@ -280,7 +287,7 @@ static void drop_held(part_t *pt) {
 
 /* Pauses partitions that cannot take more, resumes those that can. */
 static void adjust_pauses(sl_processor_t *p) {
-    int writer_full = sl_writer_room(p->writer) == 0 || p->dlq_in_flight >= DLQ_MAX_IN_FLIGHT;
+    int writer_full = p->pause_all;
     rd_kafka_topic_partition_list_t *pause = NULL, *resume = NULL;
     for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
         part_t *pt = &p->parts[i];
@@ -555,6 +562,14 @@ int sl_processor_run(sl_processor_t *p, void (*tick)(void *, const sl_processor_
     p->last_commit_ms = p->last_activity_ms = sl_now_ms();
     while (!*p->conf.stop && !p->fatal[0]) {
         drain_held(p);
+        int64_t t = sl_now_ms();
+        int blocked = sl_writer_room(p->writer) == 0 || p->dlq_in_flight >= DLQ_MAX_IN_FLIGHT;
+        if (!blocked)
+            p->blocked_since_ms = 0, p->pause_all = 0;
+        else if (!p->blocked_since_ms)
+            p->blocked_since_ms = t;
+        else if (t - p->blocked_since_ms >= PAUSE_AFTER_MS)
+            p->pause_all = 1;
         adjust_pauses(p);
 
         size_t room = sl_writer_room(p->writer);
@@ -566,9 +581,11 @@ int sl_processor_run(sl_processor_t *p, void (*tick)(void *, const sl_processor_
             if ((int64_t)want > left)
                 want = (size_t)left;
         }
-        /* With no room the partitions are paused; a poll still serves rebalances and keeps
-         * this member in the group. Anything it returns is held. */
-        ssize_t n = rd_kafka_consume_batch_queue(p->cq, 0, batch, want ? want : 1);
+        /* No room: take nothing for now. Once everything is paused, a poll still serves
+         * rebalances and keeps this member in the group; anything it returns is held. */
+        ssize_t n = 0;
+        if (!blocked || p->pause_all)
+            n = rd_kafka_consume_batch_queue(p->cq, 0, batch, want ? want : 1);
         for (ssize_t i = 0; i < n; i++)
             handle_message(p, batch[i]);
         p->more_queued = n > 0 && (size_t)n == (want ? want : 1);

@@ -672,7 +672,11 @@ static void inner_done(cql_future_t *f, void *opaque) {
         cql_future_free(f);
         if (sreq_send(r))
             return;
-        sreq_finish(r, NULL, s->last_err ? s->last_err : CQL_ERR_NO_HOSTS, "no host available for a retry");
+        /* last_err may hold a connection's "still connecting" state; a request that found
+         * no host fails with a retriable error whatever it was. */
+        cql_err_t why = s->last_err && s->last_err != CQL_ERR_PENDING ? s->last_err
+                                                                      : CQL_ERR_NO_HOSTS;
+        sreq_finish(r, NULL, why, "no host available for a retry");
         sreq_free(r);
         return;
     }

@@ -561,6 +561,10 @@ int sl_processor_run(sl_processor_t *p, void (*tick)(void *, const sl_processor_
     int64_t last_tick = 0;
     p->last_commit_ms = p->last_activity_ms = sl_now_ms();
     while (!*p->conf.stop && !p->fatal[0]) {
+        if (sl_writer_fatal(p->writer)) {
+            set_fatal(p, "%s", sl_writer_fatal(p->writer));
+            break;
+        }
         drain_held(p);
         int64_t t = sl_now_ms();
         int blocked = sl_writer_room(p->writer) == 0 || p->dlq_in_flight >= DLQ_MAX_IN_FLIGHT;

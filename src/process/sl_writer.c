@@ -205,7 +205,7 @@ static void count_error(sl_writer_t *w, cql_err_t err) {
 /* A failed attempt: back off if the error may pass, else the writer turns fatal. */
 static void attempt_failed(sl_writer_t *w, slot_t *s, cql_err_t err, const char *detail) {
     count_error(w, err);
-    if (err == CQL_ERR_BUSY || cql_err_is_retriable(err)) {
+    if (err == CQL_ERR_BUSY || err == CQL_ERR_PENDING || cql_err_is_retriable(err)) {
         s->state = SLOT_BACKOFF;
         s->retry_at_ms = sl_now_ms() + backoff_ms(w, s->attempts ? s->attempts : 1);
         w->n_backoff++;

@@ -48,13 +48,8 @@ static const sl_config_opt_t ingest_opts[] = {
      "how long to wait for Kafka acknowledgements at the end"},
     {"metadata-timeout", 0, SL_OPT_NUM, "10", 0.001, 600, "S",
      "how long to wait for Kafka at start-up"},
-    {"http", 0, SL_OPT_STR, "", 0, -1, "ADDR", "serve /metrics and /healthz on HOST:PORT"},
-    {"progress", 0, SL_OPT_STR, "auto", 0, -1, "WHEN",
-     "live progress line: auto (on a terminal), always, never"},
-    {"log-format", 0, SL_OPT_STR, "text", 0, -1, "FMT", "text or json"},
-    {"log-level", 0, SL_OPT_STR, "info", 0, -1, "LEVEL", "debug, info, warn or error"},
-    {"config-reference", 0, SL_OPT_BOOL, "false", 0, -1, NULL,
-     "print the options as a Markdown table and exit"},
+    CMD_OPTS_HTTP_PROGRESS,
+    CMD_OPTS_LOGGING,
 };
 #define N_INGEST_OPTS (sizeof ingest_opts / sizeof ingest_opts[0])
 

@@ -48,13 +48,8 @@ static const sl_config_opt_t process_opts[] = {
     {"max-messages", 0, SL_OPT_INT, "0", 0, 1e15, "N", "stop after N messages (0: no limit)"},
     {"idle-exit", 0, SL_OPT_NUM, "0", 0, 86400, "S",
      "stop once caught up and idle for S seconds (0: run until a signal)"},
-    {"http", 0, SL_OPT_STR, "", 0, -1, "ADDR", "serve /metrics and /healthz on HOST:PORT"},
-    {"progress", 0, SL_OPT_STR, "auto", 0, -1, "WHEN",
-     "live progress line: auto (on a terminal), always, never"},
-    {"log-format", 0, SL_OPT_STR, "text", 0, -1, "FMT", "text or json"},
-    {"log-level", 0, SL_OPT_STR, "info", 0, -1, "LEVEL", "debug, info, warn or error"},
-    {"config-reference", 0, SL_OPT_BOOL, "false", 0, -1, NULL,
-     "print the options as a Markdown table and exit"},
+    CMD_OPTS_HTTP_PROGRESS,
+    CMD_OPTS_LOGGING,
 };
 #define N_PROCESS_OPTS (sizeof process_opts / sizeof process_opts[0])
 

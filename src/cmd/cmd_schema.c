@@ -31,10 +31,7 @@ static const sl_config_opt_t schema_opts[] = {
     {"timeout", 0, SL_OPT_NUM, "60", 0.1, 3600, "S", "how long to wait for each step"},
     {"skip-kafka", 0, SL_OPT_BOOL, "false", 0, -1, NULL, "leave the topics alone"},
     {"skip-cassandra", 0, SL_OPT_BOOL, "false", 0, -1, NULL, "leave keyspace and table alone"},
-    {"log-format", 0, SL_OPT_STR, "text", 0, -1, "FMT", "text or json"},
-    {"log-level", 0, SL_OPT_STR, "info", 0, -1, "LEVEL", "debug, info, warn or error"},
-    {"config-reference", 0, SL_OPT_BOOL, "false", 0, -1, NULL,
-     "print the options as a Markdown table and exit"},
+    CMD_OPTS_LOGGING,
 };
 #define N_SCHEMA_OPTS (sizeof schema_opts / sizeof schema_opts[0])
 

@@ -22,11 +22,17 @@
  * TEXT_LEN bytes, so that a row carries 16 + 11 * 92 = 1,028 bytes of column data.
  * BenchCql.java builds the same strings. */
 #define TEXT_LEN 92
-static const char *base[] = {
-    "Jennifer", "Morrison", "female", "1234 Main Street, Springfield, Oregon, United States",
-    "97477", "jennifer.morrison@example.com", "bluebird123", "1980-05-06T10:11:12.000Z",
-    "2010-01-02T03:04:05.000Z", "(555) 123-4567",
-    "https://randomuser.me/api/portraits/med/women/1.jpg"};
+static const char *base[] = {"Jennifer",
+                             "Morrison",
+                             "female",
+                             "1234 Main Street, Springfield, Oregon, United States",
+                             "97477",
+                             "jennifer.morrison@example.com",
+                             "bluebird123",
+                             "1980-05-06T10:11:12.000Z",
+                             "2010-01-02T03:04:05.000Z",
+                             "(555) 123-4567",
+                             "https://randomuser.me/api/portraits/med/women/1.jpg"};
 static char text[11][TEXT_LEN + 1];
 
 static void make_text(void) {
@@ -81,7 +87,9 @@ static uint64_t now_ns(void) {
     return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
 }
 
-static double wall(void) { return (double)now_ns() / 1e9; }
+static double wall(void) {
+    return (double)now_ns() / 1e9;
+}
 
 static double cpu(void) {
     struct rusage u;

@@ -25,8 +25,7 @@ static const sl_config_opt_t ingest_opts[] = {
     {"batch", 0, SL_OPT_INT, "1000", 1, 5000, "N", "users per request"},
     {"concurrency", 0, SL_OPT_INT, "4", 1, 256, "C", "requests in flight at once"},
     {"count", 'n', SL_OPT_INT, "0", 0, 1e15, "N", "users to fetch, then stop (0: no limit)"},
-    {"duration", 0, SL_OPT_NUM, "0", 0, 1e9, "S",
-     "stop fetching after S seconds (0: no limit)"},
+    {"duration", 0, SL_OPT_NUM, "0", 0, 1e9, "S", "stop fetching after S seconds (0: no limit)"},
     {"rate", 0, SL_OPT_NUM, "0", 0, 1e9, "R", "cap on users fetched per second (0: none)"},
     {"seed", 0, SL_OPT_STR, "", 0, -1, "S",
      "API seed; pages 1, 2, 3... of it are fetched, so users are distinct and repeatable"},
@@ -64,11 +63,11 @@ static void on_signal(int sig) {
 }
 
 typedef struct {
-    int progress;          /* draw the live line */
-    int line_shown;        /* a progress line is on screen */
+    int progress;   /* draw the live line */
+    int line_shown; /* a progress line is on screen */
     uint64_t last_users;
     double last_t;
-    double rate;           /* users/s, smoothed */
+    double rate; /* users/s, smoothed */
     /* /metrics reads a copy of the counters taken on each tick, under the lock: the run's
      * thread never waits for a scrape, and a scrape never sees a half-written struct. */
     pthread_mutex_t lock;
@@ -240,8 +239,8 @@ int cmd_ingest(int argc, char **argv) {
     ui_t ui;
     memset(&ui, 0, sizeof ui);
     pthread_mutex_init(&ui.lock, NULL);
-    ui.progress = strcmp(progress, "always") == 0 ||
-                  (strcmp(progress, "auto") == 0 && isatty(STDERR_FILENO));
+    ui.progress =
+        strcmp(progress, "always") == 0 || (strcmp(progress, "auto") == 0 && isatty(STDERR_FILENO));
 
     sl_ingest_conf_t c;
     sl_ingest_conf_defaults(&c);
@@ -284,8 +283,8 @@ int cmd_ingest(int argc, char **argv) {
             pthread_mutex_destroy(&ui.lock);
             return SL_EXIT_USAGE;
         }
-        sl_log(SL_LOG_INFO, "ingest", "metrics on http://%s:%u/metrics",
-               sl_http_server_host(srv), (unsigned)sl_http_server_port(srv));
+        sl_log(SL_LOG_INFO, "ingest", "metrics on http://%s:%u/metrics", sl_http_server_host(srv),
+               (unsigned)sl_http_server_port(srv));
     }
 
     struct sigaction sa;

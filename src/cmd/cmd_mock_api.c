@@ -24,43 +24,44 @@ static void on_signal(int sig) {
 }
 
 static void mock_usage(FILE *out) {
-    fprintf(out,
-            "usage: sluice mock-api [--listen HOST:PORT] [fault options] [--log-format json]\n"
-            "\n"
-            "Serves a local stand-in for the randomuser.me v1.4 API, so that ingest can be\n"
-            "tried, tested and benchmarked offline. Pages are deterministic for a given\n"
-            "seed and page; faults can be injected to see how a client copes.\n"
-            "\n"
-            "Endpoints: GET /api/ and /api/1.4/ (?results=1..5000&seed=S&page=P&nat=US,DE\n"
-            "           &gender=male|female&inc=FIELDS&exc=FIELDS&noinfo),\n"
-            "           GET /metrics, GET /healthz. See docs/mock-api.md.\n"
-            "\n"
-            "  -l, --listen HOST:PORT   where to listen (default 127.0.0.1:8000; port 0 picks one)\n"
-            "      --threads N          polling threads; 0 = one thread per connection (default)\n"
-            "      --latency MS         added to every API response\n"
-            "      --latency-jitter MS  plus a uniform 0..MS on top\n"
-            "      --fail-rate P        share of responses that are 5xx (500/502/503/504)\n"
-            "      --throttle-rate P    share of 429 Too Many Requests with Retry-After\n"
-            "      --retry-after S      the Retry-After value for 429 (default 1)\n"
-            "      --truncate-rate P    share of bodies cut mid-way (connection closed early)\n"
-            "      --malformed-rate P   share of bodies with broken JSON (status 200)\n"
-            "      --error-rate P       share of {\"error\":...} bodies (status 200 or 500)\n"
-            "      --fault-seed N       makes fault decisions repeatable (default: random)\n"
-            "      --log-format F       text or json\n"
-            "      --log-level L        debug, info, warn or error\n"
-            "  -h, --help               this text\n"
-            "\n"
-            "Rates are between 0 and 1 and add up to at most 1. Every option can also come\n"
-            "from the environment as SLUICE_MOCKAPI_<OPTION> (e.g. SLUICE_MOCKAPI_FAIL_RATE=0.1);\n"
-            "options on the command line win.\n"
-            "\n"
-            "Example:\n"
-            "  sluice mock-api --listen 127.0.0.1:8000 --throttle-rate 0.05 --fault-seed 7 &\n"
-            "  curl -s 'http://127.0.0.1:8000/api/?results=2&seed=demo&nat=ua' | head -c 300\n"
-            "  curl -s http://127.0.0.1:8000/metrics\n"
-            "\n"
-            "Stop with Ctrl-C (SIGINT) or SIGTERM: prints requests by outcome and users served.\n"
-            "Exit codes: 0 stopped cleanly, 1 could not listen, 2 usage.\n");
+    fprintf(
+        out,
+        "usage: sluice mock-api [--listen HOST:PORT] [fault options] [--log-format json]\n"
+        "\n"
+        "Serves a local stand-in for the randomuser.me v1.4 API, so that ingest can be\n"
+        "tried, tested and benchmarked offline. Pages are deterministic for a given\n"
+        "seed and page; faults can be injected to see how a client copes.\n"
+        "\n"
+        "Endpoints: GET /api/ and /api/1.4/ (?results=1..5000&seed=S&page=P&nat=US,DE\n"
+        "           &gender=male|female&inc=FIELDS&exc=FIELDS&noinfo),\n"
+        "           GET /metrics, GET /healthz. See docs/mock-api.md.\n"
+        "\n"
+        "  -l, --listen HOST:PORT   where to listen (default 127.0.0.1:8000; port 0 picks one)\n"
+        "      --threads N          polling threads; 0 = one thread per connection (default)\n"
+        "      --latency MS         added to every API response\n"
+        "      --latency-jitter MS  plus a uniform 0..MS on top\n"
+        "      --fail-rate P        share of responses that are 5xx (500/502/503/504)\n"
+        "      --throttle-rate P    share of 429 Too Many Requests with Retry-After\n"
+        "      --retry-after S      the Retry-After value for 429 (default 1)\n"
+        "      --truncate-rate P    share of bodies cut mid-way (connection closed early)\n"
+        "      --malformed-rate P   share of bodies with broken JSON (status 200)\n"
+        "      --error-rate P       share of {\"error\":...} bodies (status 200 or 500)\n"
+        "      --fault-seed N       makes fault decisions repeatable (default: random)\n"
+        "      --log-format F       text or json\n"
+        "      --log-level L        debug, info, warn or error\n"
+        "  -h, --help               this text\n"
+        "\n"
+        "Rates are between 0 and 1 and add up to at most 1. Every option can also come\n"
+        "from the environment as SLUICE_MOCKAPI_<OPTION> (e.g. SLUICE_MOCKAPI_FAIL_RATE=0.1);\n"
+        "options on the command line win.\n"
+        "\n"
+        "Example:\n"
+        "  sluice mock-api --listen 127.0.0.1:8000 --throttle-rate 0.05 --fault-seed 7 &\n"
+        "  curl -s 'http://127.0.0.1:8000/api/?results=2&seed=demo&nat=ua' | head -c 300\n"
+        "  curl -s http://127.0.0.1:8000/metrics\n"
+        "\n"
+        "Stop with Ctrl-C (SIGINT) or SIGTERM: prints requests by outcome and users served.\n"
+        "Exit codes: 0 stopped cleanly, 1 could not listen, 2 usage.\n");
 }
 
 enum {
@@ -129,12 +130,24 @@ static int apply(mock_cli_t *cli, int opt, const char *name, const char *val, co
     sl_mockfault_conf_t *f = &cli->conf.fault;
     switch (opt) {
     case 'l': cli->listen = val; break;
-    case OPT_THREADS: bad = parse_uint(val, 64, &u); cli->conf.threads = (unsigned)u; break;
-    case OPT_LATENCY: bad = parse_uint(val, 600000, &u); f->latency_ms = (unsigned)u; break;
-    case OPT_JITTER: bad = parse_uint(val, 600000, &u); f->latency_jitter_ms = (unsigned)u; break;
+    case OPT_THREADS:
+        bad = parse_uint(val, 64, &u);
+        cli->conf.threads = (unsigned)u;
+        break;
+    case OPT_LATENCY:
+        bad = parse_uint(val, 600000, &u);
+        f->latency_ms = (unsigned)u;
+        break;
+    case OPT_JITTER:
+        bad = parse_uint(val, 600000, &u);
+        f->latency_jitter_ms = (unsigned)u;
+        break;
     case OPT_FAIL: bad = parse_rate(val, &f->fail_rate); break;
     case OPT_THROTTLE: bad = parse_rate(val, &f->throttle_rate); break;
-    case OPT_RETRY_AFTER: bad = parse_uint(val, 86400, &u); f->retry_after_s = (unsigned)u; break;
+    case OPT_RETRY_AFTER:
+        bad = parse_uint(val, 86400, &u);
+        f->retry_after_s = (unsigned)u;
+        break;
     case OPT_TRUNCATE: bad = parse_rate(val, &f->truncate_rate); break;
     case OPT_MALFORMED: bad = parse_rate(val, &f->malformed_rate); break;
     case OPT_ERROR: bad = parse_rate(val, &f->error_rate); break;
@@ -215,8 +228,8 @@ int cmd_mock_api(int argc, char **argv) {
     if (!cli.have_fault_seed) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
-        cli.conf.fault.fault_seed =
-            ((uint64_t)ts.tv_sec * 1000000007ULL) ^ (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 40);
+        cli.conf.fault.fault_seed = ((uint64_t)ts.tv_sec * 1000000007ULL) ^ (uint64_t)ts.tv_nsec ^
+                                    ((uint64_t)getpid() << 40);
     }
     cli.conf.listen = cli.listen;
     char errstr[256];
@@ -252,9 +265,8 @@ int cmd_mock_api(int argc, char **argv) {
     sl_log(SL_LOG_INFO, "mock-api",
            "faults: latency=%ums jitter=%ums fail=%g throttle=%g truncate=%g malformed=%g "
            "error=%g fault-seed=%llu",
-           f->latency_ms, f->latency_jitter_ms, f->fail_rate, f->throttle_rate,
-           f->truncate_rate, f->malformed_rate, f->error_rate,
-           (unsigned long long)f->fault_seed);
+           f->latency_ms, f->latency_jitter_ms, f->fail_rate, f->throttle_rate, f->truncate_rate,
+           f->malformed_rate, f->error_rate, (unsigned long long)f->fault_seed);
 
     while (!g_stop) {
         struct timespec ts = {0, 100 * 1000000L};

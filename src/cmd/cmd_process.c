@@ -42,9 +42,8 @@ static const sl_config_opt_t process_opts[] = {
      "create topics, keyspace and table first (as `sluice schema`)"},
     {"partitions", 0, SL_OPT_INT, "6", 1, 10000, "N", "with --create-schema: topic partitions"},
     {"replication", 0, SL_OPT_INT, "1", 1, 32, "N", "with --create-schema: topic replication"},
-    {"keyspace-replication", 0, SL_OPT_STR,
-     "{'class': 'SimpleStrategy', 'replication_factor': 1}", 0, -1, "MAP",
-     "with --create-schema: replication of a new keyspace"},
+    {"keyspace-replication", 0, SL_OPT_STR, "{'class': 'SimpleStrategy', 'replication_factor': 1}",
+     0, -1, "MAP", "with --create-schema: replication of a new keyspace"},
     {"max-messages", 0, SL_OPT_INT, "0", 0, 1e15, "N", "stop after N messages (0: no limit)"},
     {"idle-exit", 0, SL_OPT_NUM, "0", 0, 86400, "S",
      "stop once caught up and idle for S seconds (0: run until a signal)"},
@@ -95,7 +94,9 @@ typedef struct {
     cql_session_t *session;
 } tick_ctx_t;
 
-static double now_s(void) { return (double)sl_now_us() / 1e6; }
+static double now_s(void) {
+    return (double)sl_now_us() / 1e6;
+}
 
 static void on_tick(void *opaque, const sl_processor_stats_t *st) {
     tick_ctx_t *t = opaque;
@@ -187,7 +188,8 @@ static void render_metrics(const sl_http_request_t *req, sl_http_response_t *res
         ws.errors_by_kind[2], ws.errors_by_kind[3], in_flight, st->commits, st->commit_failures,
         st->rebalances, st->assigned, hosts_up);
     for (int r = 1; r < SL_REJECT_COUNT; r++)
-        sl_http_response_printf(resp, "sluice_process_dead_lettered_total{reason=\"%s\"} %" PRIu64 "\n",
+        sl_http_response_printf(resp,
+                                "sluice_process_dead_lettered_total{reason=\"%s\"} %" PRIu64 "\n",
                                 sl_reject_name((sl_reject_t)r), st->dead_by_reason[r]);
     sl_http_response_printf(resp, "# HELP sluice_process_lag_messages Messages behind the end "
                                   "of each assigned partition (from the last commit).\n"
@@ -196,10 +198,9 @@ static void render_metrics(const sl_http_request_t *req, sl_http_response_t *res
         if (!st->is_assigned[i] || st->high_watermark[i] < 0)
             continue;
         int64_t base = st->committed[i] >= 0 ? st->committed[i] : 0;
-        sl_http_response_printf(resp,
-                                "sluice_process_lag_messages{topic=\"%s\",partition=\"%d\"} %" PRId64
-                                "\n",
-                                sh->topic, i, st->high_watermark[i] - base);
+        sl_http_response_printf(
+            resp, "sluice_process_lag_messages{topic=\"%s\",partition=\"%d\"} %" PRId64 "\n",
+            sh->topic, i, st->high_watermark[i] - base);
     }
     char buf[4096];
     size_t len = 0;
@@ -228,8 +229,9 @@ static void render_health(const sl_http_request_t *req, sl_http_response_t *resp
     pthread_mutex_unlock(&sh->lock);
     sl_http_response_content_type(resp, "application/json");
     sl_http_response_status(resp, up > 0 ? 200 : 503);
-    sl_http_response_printf(resp, "{\"status\":\"%s\",\"cassandra_hosts_up\":%d,"
-                                  "\"partitions_assigned\":%d}\n",
+    sl_http_response_printf(resp,
+                            "{\"status\":\"%s\",\"cassandra_hosts_up\":%d,"
+                            "\"partitions_assigned\":%d}\n",
                             up > 0 ? "ok" : "cassandra_down", up, assigned);
 }
 
@@ -239,13 +241,13 @@ static void print_summary(const sl_processor_stats_t *st, const sl_writer_stats_
         double active = st->last_done_us > st->first_message_us && st->first_message_us
                             ? (double)(st->last_done_us - st->first_message_us) / 1e6
                             : 0.0;
-        printf("{\"summary\":{\"elapsed_s\":%.3f,\"active_s\":%.3f,\"consumed\":%" PRIu64 ",\"written\":%" PRIu64
-               ",\"dead_lettered\":%" PRIu64 ",\"write_retries\":%" PRIu64
+        printf("{\"summary\":{\"elapsed_s\":%.3f,\"active_s\":%.3f,\"consumed\":%" PRIu64
+               ",\"written\":%" PRIu64 ",\"dead_lettered\":%" PRIu64 ",\"write_retries\":%" PRIu64
                ",\"commits\":%" PRIu64 ",\"rebalances\":%" PRIu64
                ",\"e2e_p50_s\":%.6f,\"e2e_p99_s\":%.6f},\"result\":\"%s\"}\n",
-               elapsed, active, st->consumed, st->written, st->dead_lettered, ws->retries, st->commits,
-               st->rebalances, sl_hist_quantile(&st->e2e, 0.5), sl_hist_quantile(&st->e2e, 0.99),
-               verdict);
+               elapsed, active, st->consumed, st->written, st->dead_lettered, ws->retries,
+               st->commits, st->rebalances, sl_hist_quantile(&st->e2e, 0.5),
+               sl_hist_quantile(&st->e2e, 0.99), verdict);
         fflush(stdout);
         return;
     }
@@ -256,7 +258,8 @@ static void print_summary(const sl_processor_stats_t *st, const sl_writer_stats_
     printf("  dead-lettered      %" PRIu64 "\n", st->dead_lettered);
     for (int r = 1; r < SL_REJECT_COUNT; r++)
         if (st->dead_by_reason[r])
-            printf("    %-16s %" PRIu64 "\n", sl_reject_name((sl_reject_t)r), st->dead_by_reason[r]);
+            printf("    %-16s %" PRIu64 "\n", sl_reject_name((sl_reject_t)r),
+                   st->dead_by_reason[r]);
     printf("  commits            %" PRIu64 " (failed %" PRIu64 ")\n", st->commits,
            st->commit_failures);
     printf("  rebalances         %" PRIu64 "\n", st->rebalances);
@@ -354,8 +357,8 @@ int cmd_process(int argc, char **argv) {
     pthread_mutex_init(&sh.lock, NULL);
     sl_hist_init_latency(&sh.st.e2e);
     sl_hist_init_latency(&sh.ws.latency);
-    sh.progress = strcmp(progress, "always") == 0 ||
-                  (strcmp(progress, "auto") == 0 && isatty(STDERR_FILENO));
+    sh.progress =
+        strcmp(progress, "always") == 0 || (strcmp(progress, "auto") == 0 && isatty(STDERR_FILENO));
 
     sl_http_server_t *http = NULL;
     const char *listen = sl_config_str(cfg, "http");
@@ -373,8 +376,8 @@ int cmd_process(int argc, char **argv) {
             sl_config_free(cfg);
             return SL_EXIT_USAGE;
         }
-        sl_log(SL_LOG_INFO, "process", "metrics on http://%s:%u/metrics",
-               sl_http_server_host(http), (unsigned)sl_http_server_port(http));
+        sl_log(SL_LOG_INFO, "process", "metrics on http://%s:%u/metrics", sl_http_server_host(http),
+               (unsigned)sl_http_server_port(http));
     }
 
     cql_session_t *session = NULL;
@@ -392,10 +395,9 @@ int cmd_process(int argc, char **argv) {
     }
     int timeout_ms = 60000;
     if (sl_config_bool(cfg, "create-schema")) {
-        if (schema_ensure_topics(sl_config_str(cfg, "brokers"), topic, dlq,
-                                 (int)sl_config_int(cfg, "partitions"),
-                                 (int)sl_config_int(cfg, "replication"), kafka, timeout_ms, err,
-                                 sizeof err) != 0 ||
+        if (schema_ensure_topics(
+                sl_config_str(cfg, "brokers"), topic, dlq, (int)sl_config_int(cfg, "partitions"),
+                (int)sl_config_int(cfg, "replication"), kafka, timeout_ms, err, sizeof err) != 0 ||
             schema_ensure_cassandra(session, keyspace, table,
                                     sl_config_str(cfg, "keyspace-replication"), timeout_ms, err,
                                     sizeof err) != 0) {

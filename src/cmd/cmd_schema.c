@@ -25,9 +25,8 @@ static const sl_config_opt_t schema_opts[] = {
      "Cassandra contact points, comma separated host[:port]"},
     {"keyspace", 'k', SL_OPT_STR, "spark_streams", 0, -1, "NAME", "Cassandra keyspace"},
     {"table", 0, SL_OPT_STR, "created_users", 0, -1, "NAME", "Cassandra table"},
-    {"keyspace-replication", 0, SL_OPT_STR,
-     "{'class': 'SimpleStrategy', 'replication_factor': 1}", 0, -1, "MAP",
-     "replication of a new keyspace, a CQL map literal"},
+    {"keyspace-replication", 0, SL_OPT_STR, "{'class': 'SimpleStrategy', 'replication_factor': 1}",
+     0, -1, "MAP", "replication of a new keyspace, a CQL map literal"},
     {"timeout", 0, SL_OPT_NUM, "60", 0.1, 3600, "S", "how long to wait for each step"},
     {"skip-kafka", 0, SL_OPT_BOOL, "false", 0, -1, NULL, "leave the topics alone"},
     {"skip-cassandra", 0, SL_OPT_BOOL, "false", 0, -1, NULL, "leave keyspace and table alone"},
@@ -52,16 +51,15 @@ static void schema_usage(FILE *out) {
 }
 
 int schema_ensure_topics(const char *brokers, const char *topic, const char *dlq_topic,
-                         int partitions, int replication, const cmd_props_t *kafka,
-                         int timeout_ms, char *errstr, size_t errstr_size) {
+                         int partitions, int replication, const cmd_props_t *kafka, int timeout_ms,
+                         char *errstr, size_t errstr_size) {
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     if (rd_kafka_conf_set(conf, "bootstrap.servers", brokers, errstr, errstr_size)) {
         rd_kafka_conf_destroy(conf);
         return -1;
     }
     for (size_t i = 0; i < kafka->n; i++) {
-        if (rd_kafka_conf_set(conf, kafka->kv[2 * i], kafka->kv[2 * i + 1], errstr,
-                              errstr_size)) {
+        if (rd_kafka_conf_set(conf, kafka->kv[2 * i], kafka->kv[2 * i + 1], errstr, errstr_size)) {
             rd_kafka_conf_destroy(conf);
             return -1;
         }
@@ -139,10 +137,9 @@ int cmd_schema(int argc, char **argv) {
         return SL_EXIT_USAGE;
     }
     if (!sl_config_bool(cfg, "skip-kafka") &&
-        schema_ensure_topics(sl_config_str(cfg, "brokers"), topic, dlq,
-                             (int)sl_config_int(cfg, "partitions"),
-                             (int)sl_config_int(cfg, "replication"), kafka, timeout_ms, err,
-                             sizeof err) != 0) {
+        schema_ensure_topics(
+            sl_config_str(cfg, "brokers"), topic, dlq, (int)sl_config_int(cfg, "partitions"),
+            (int)sl_config_int(cfg, "replication"), kafka, timeout_ms, err, sizeof err) != 0) {
         sl_log(SL_LOG_ERROR, "schema", "Kafka: %s", err);
         rc = SL_EXIT_FAIL;
     }

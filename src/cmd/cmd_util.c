@@ -52,8 +52,9 @@ sl_config_t *cmd_load_config(const char *prog, const sl_config_opt_t *opts, size
          sl_log_format_parse(sl_config_str(cfg, "log-format"), &fmt) != 0) ||
         (has_opt(opts, n, "log-level") &&
          sl_log_level_parse(sl_config_str(cfg, "log-level"), &level) != 0)) {
-        fprintf(stderr, "%s: --log-format takes text or json, --log-level debug, info, warn or "
-                        "error\n",
+        fprintf(stderr,
+                "%s: --log-format takes text or json, --log-level debug, info, warn or "
+                "error\n",
                 prog);
         *exit_code = SL_EXIT_USAGE;
         goto done;
@@ -96,8 +97,10 @@ static void cql_log(void *opaque, cql_log_level_t level, const char *msg) {
 
 void cmd_kafka_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
     (void)rk;
-    sl_log(level <= 3 ? SL_LOG_ERROR : level <= 4 ? SL_LOG_WARN : SL_LOG_DEBUG, "kafka", "%s: %s",
-           fac, buf);
+    sl_log(level <= 3   ? SL_LOG_ERROR
+           : level <= 4 ? SL_LOG_WARN
+                        : SL_LOG_DEBUG,
+           "kafka", "%s: %s", fac, buf);
 }
 
 typedef struct {

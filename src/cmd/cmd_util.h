@@ -23,17 +23,19 @@ sl_config_t *cmd_load_config(const char *prog, const sl_config_opt_t *opts, size
                              char **argv, void (*usage)(FILE *), int *exit_code);
 
 /* Option-table rows every long-running command shares. */
-#define CMD_OPTS_HTTP_PROGRESS                                                                  \
-    {"http", 0, SL_OPT_STR, "", 0, -1, "ADDR", "serve /metrics and /healthz on HOST:PORT"},    \
-        {"progress", 0, SL_OPT_STR, "auto", 0, -1, "WHEN",                                     \
-         "live progress line: auto (on a terminal), always, never"}
+#define CMD_OPTS_HTTP_PROGRESS                                                                     \
+    {"http", 0, SL_OPT_STR, "", 0, -1, "ADDR", "serve /metrics and /healthz on HOST:PORT"}, {      \
+        "progress", 0, SL_OPT_STR, "auto", 0, -1, "WHEN",                                          \
+            "live progress line: auto (on a terminal), always, never"                              \
+    }
 
 /* Option-table rows every command shares; cmd_load_config() acts on them. */
-#define CMD_OPTS_LOGGING                                                                        \
-    {"log-format", 0, SL_OPT_STR, "text", 0, -1, "FMT", "text or json"},                        \
-        {"log-level", 0, SL_OPT_STR, "info", 0, -1, "LEVEL", "debug, info, warn or error"},     \
-        {"config-reference", 0, SL_OPT_BOOL, "false", 0, -1, NULL,                             \
-         "print the options as a Markdown table and exit"}
+#define CMD_OPTS_LOGGING                                                                           \
+    {"log-format", 0, SL_OPT_STR, "text", 0, -1, "FMT", "text or json"},                           \
+        {"log-level", 0, SL_OPT_STR, "info", 0, -1, "LEVEL", "debug, info, warn or error"}, {      \
+        "config-reference", 0, SL_OPT_BOOL, "false", 0, -1, NULL,                                  \
+            "print the options as a Markdown table and exit"                                       \
+    }
 
 /* -X <ns>.key=value properties as a flat list: kv[2i] = key, kv[2i+1] = value. The strings
  * belong to the config. */

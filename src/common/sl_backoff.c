@@ -166,8 +166,7 @@ int sl_retry_after_parse(const char *value, time_t now, uint64_t *wait_ms) {
     while (*value == ' ' || *value == '\t')
         value++;
     const char *end = value + strlen(value);
-    while (end > value && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' ||
-                           end[-1] == '\n'))
+    while (end > value && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
         end--;
     if (end == value)
         return -1;

@@ -45,19 +45,17 @@ struct sl_config_s {
 
 const char *sl_config_err_str(sl_config_err_t err) {
     switch (err) {
-#define SL_CONFIG_ERR_CASE_(sym, code, text)                                                   \
-    case SL_CONFIG_ERR_##sym:                                                                  \
-        return text;
+#define SL_CONFIG_ERR_CASE_(sym, code, text)                                                       \
+    case SL_CONFIG_ERR_##sym: return text;
         SL_CONFIG_ERRORS(SL_CONFIG_ERR_CASE_)
 #undef SL_CONFIG_ERR_CASE_
     }
     return "unknown error";
 }
 
-static sl_config_err_t fail(char *errstr, size_t size, sl_config_err_t err, const char *fmt,
-                            ...) __attribute__((format(printf, 4, 5)));
-static sl_config_err_t fail(char *errstr, size_t size, sl_config_err_t err, const char *fmt,
-                            ...) {
+static sl_config_err_t fail(char *errstr, size_t size, sl_config_err_t err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static sl_config_err_t fail(char *errstr, size_t size, sl_config_err_t err, const char *fmt, ...) {
     if (errstr && size) {
         va_list ap;
         va_start(ap, fmt);
@@ -95,8 +93,7 @@ static int check_value(const sl_config_t *cfg, const sl_config_opt_t *opt, const
                        value_t *v, char *errstr, size_t size) {
     const int ranged = opt->min <= opt->max;
     switch (opt->type) {
-    case SL_OPT_STR:
-        return 0;
+    case SL_OPT_STR: return 0;
     case SL_OPT_BOOL: {
         int b;
         if (parse_bool(value, &b)) {
@@ -204,8 +201,7 @@ void sl_config_free(sl_config_t *cfg) {
 }
 
 static sl_config_err_t set_len(sl_config_t *cfg, const char *name, size_t name_len,
-                               const char *value, sl_config_src_t src, char *errstr,
-                               size_t size) {
+                               const char *value, sl_config_src_t src, char *errstr, size_t size) {
     long idx = find(cfg, name, name_len);
     if (idx < 0)
         return fail(errstr, size, SL_CONFIG_ERR_UNKNOWN, "%s: unknown option '%.*s'", cfg->prog,
@@ -214,8 +210,8 @@ static sl_config_err_t set_len(sl_config_t *cfg, const char *name, size_t name_l
     if (src < v->src)
         return SL_CONFIG_ERR_OK;
     if (strlen(value) > CONFIG_VALUE_MAX)
-        return fail(errstr, size, SL_CONFIG_ERR_TOO_LARGE, "%s: value of %s is too long",
-                    cfg->prog, cfg->opts[idx].name);
+        return fail(errstr, size, SL_CONFIG_ERR_TOO_LARGE, "%s: value of %s is too long", cfg->prog,
+                    cfg->opts[idx].name);
     value_t nv = *v;
     if (check_value(cfg, &cfg->opts[idx], value, &nv, errstr, size))
         return SL_CONFIG_ERR_BAD_VALUE;
@@ -236,8 +232,7 @@ sl_config_err_t sl_config_set(sl_config_t *cfg, const char *name, const char *va
 
 /* Adds or replaces ns.key=value; ns_key is "kafka.linger.ms" (key_len bytes). */
 static sl_config_err_t set_prop(sl_config_t *cfg, const char *ns_key, size_t key_len,
-                                const char *value, sl_config_src_t src, char *errstr,
-                                size_t size) {
+                                const char *value, sl_config_src_t src, char *errstr, size_t size) {
     const char *dot = memchr(ns_key, '.', key_len);
     size_t ns_len = dot ? (size_t)(dot - ns_key) : 0;
     if (!dot || dot + 1 == ns_key + key_len ||
@@ -266,8 +261,8 @@ static sl_config_err_t set_prop(sl_config_t *cfg, const char *ns_key, size_t key
         }
     }
     if (cfg->n_props == CONFIG_PROPS_MAX)
-        return fail(errstr, size, SL_CONFIG_ERR_TOO_LARGE, "%s: more than %d properties",
-                    cfg->prog, CONFIG_PROPS_MAX);
+        return fail(errstr, size, SL_CONFIG_ERR_TOO_LARGE, "%s: more than %d properties", cfg->prog,
+                    CONFIG_PROPS_MAX);
     prop_t *p = &cfg->props[cfg->n_props];
     p->ns = strndup(ns_key, ns_len);
     p->key = strndup(key, klen);
@@ -338,8 +333,8 @@ sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, ch
                 else if (i + 1 < argc)
                     value = argv[++i];
                 else
-                    return fail(errstr, size, SL_CONFIG_ERR_MISSING_VALUE,
-                                "%s: --%s needs a value", cfg->prog, cfg->opts[idx].name);
+                    return fail(errstr, size, SL_CONFIG_ERR_MISSING_VALUE, "%s: --%s needs a value",
+                                cfg->prog, cfg->opts[idx].name);
             }
             if ((err = set_len(cfg, name, nlen, value, SL_SRC_FLAG, errstr, size)))
                 return err;
@@ -362,8 +357,8 @@ sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, ch
             if (cfg->opts[k].short_flag && cfg->opts[k].short_flag == c)
                 idx = (long)k;
         if (idx < 0)
-            return fail(errstr, size, SL_CONFIG_ERR_UNKNOWN, "%s: unknown option '-%c'",
-                        cfg->prog, c);
+            return fail(errstr, size, SL_CONFIG_ERR_UNKNOWN, "%s: unknown option '-%c'", cfg->prog,
+                        c);
         if (!value) {
             if (cfg->opts[idx].type == SL_OPT_BOOL)
                 value = "true";
@@ -387,8 +382,8 @@ static void env_name(const char *name, char *out, size_t cap) {
     out[n] = '\0';
 }
 
-sl_config_err_t sl_config_load_env(sl_config_t *cfg, char *(*getenv_fn)(const char *),
-                                   char *errstr, size_t size) {
+sl_config_err_t sl_config_load_env(sl_config_t *cfg, char *(*getenv_fn)(const char *), char *errstr,
+                                   size_t size) {
     char var[128];
     for (size_t i = 0; i < cfg->n; i++) {
         env_name(cfg->opts[i].name, var, sizeof var);
@@ -409,7 +404,9 @@ sl_config_err_t sl_config_load_env(sl_config_t *cfg, char *(*getenv_fn)(const ch
     return SL_CONFIG_ERR_OK;
 }
 
-static int blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+static int blank(char c) {
+    return c == ' ' || c == '\t' || c == '\r';
+}
 
 sl_config_err_t sl_config_load_text(sl_config_t *cfg, const char *text, size_t len,
                                     const char *origin, char *errstr, size_t size) {
@@ -439,8 +436,8 @@ sl_config_err_t sl_config_load_text(sl_config_t *cfg, const char *text, size_t l
             continue;
         char *eq = strchr(s, '=');
         if (!eq)
-            return fail(errstr, size, SL_CONFIG_ERR_SYNTAX, "%s:%u: expected name = value",
-                        origin, lineno);
+            return fail(errstr, size, SL_CONFIG_ERR_SYNTAX, "%s:%u: expected name = value", origin,
+                        lineno);
         char *kend = eq;
         while (kend > s && blank(kend[-1]))
             kend--;
@@ -489,8 +486,7 @@ sl_config_err_t sl_config_load_file(sl_config_t *cfg, char *errstr, size_t size)
     fclose(f);
     sl_config_err_t err;
     if (bad)
-        err = fail(errstr, size, SL_CONFIG_ERR_IO, "%s: cannot read %s", cfg->prog,
-                   cfg->file_path);
+        err = fail(errstr, size, SL_CONFIG_ERR_IO, "%s: cannot read %s", cfg->prog, cfg->file_path);
     else
         err = sl_config_load_text(cfg, buf, n, cfg->file_path, errstr, size);
     free(buf);
@@ -507,7 +503,9 @@ sl_config_err_t sl_config_load_all(sl_config_t *cfg, int argc, char **argv, char
     return err;
 }
 
-const char *sl_config_file_path(const sl_config_t *cfg) { return cfg->file_path; }
+const char *sl_config_file_path(const sl_config_t *cfg) {
+    return cfg->file_path;
+}
 
 static const value_t *get(const sl_config_t *cfg, const char *name, sl_opt_type_t type) {
     long idx = find(cfg, name, strlen(name));
@@ -595,8 +593,9 @@ size_t sl_config_describe(const sl_config_t *cfg, char *buf, size_t cap) {
         buf[0] = '\0';
     for (size_t i = 0; i < cfg->n; i++) {
         const value_t *v = &cfg->values[i];
-        const char *shown = !v->text ? "(unset)" : sl_config_is_secret(cfg->opts[i].name) ? "***"
-                                                                                        : v->text;
+        const char *shown = !v->text                                 ? "(unset)"
+                            : sl_config_is_secret(cfg->opts[i].name) ? "***"
+                                                                     : v->text;
         put(&o, "%s=%s (%s)\n", cfg->opts[i].name, shown, src_names[v->src]);
     }
     for (size_t i = 0; i < cfg->n_props; i++) {
@@ -633,8 +632,7 @@ size_t sl_config_markdown(const sl_config_opt_t *opts, size_t n, char *buf, size
             put(&o, "`-%c`, ", opts[i].short_flag);
         put(&o, "`--%s%s%s` | `%s` | %s", opts[i].name, opts[i].arg ? " " : "",
             opts[i].arg ? opts[i].arg : "", var, type_names[opts[i].type]);
-        if (opts[i].min <= opts[i].max && opts[i].type != SL_OPT_STR &&
-            opts[i].type != SL_OPT_BOOL)
+        if (opts[i].min <= opts[i].max && opts[i].type != SL_OPT_STR && opts[i].type != SL_OPT_BOOL)
             put(&o, opts[i].type == SL_OPT_INT ? " (%.0f..%.0f)" : " (%g..%g)", opts[i].min,
                 opts[i].max);
         put(&o, " | ");

@@ -17,15 +17,15 @@
 
 #include <stddef.h>
 
-#define SL_CONFIG_ERRORS(X)                                                     \
-    X(OK, 0, "success")                                                         \
-    X(UNKNOWN, 1, "unknown option")                                             \
-    X(MISSING_VALUE, 2, "option needs a value")                                 \
-    X(BAD_VALUE, 3, "invalid value")                                            \
-    X(SYNTAX, 4, "syntax error in config file")                                 \
-    X(IO, 5, "cannot read config file")                                         \
-    X(TOO_LARGE, 6, "config input exceeds a limit")                             \
-    X(HELP, 7, "help requested")                                                \
+#define SL_CONFIG_ERRORS(X)                                                                        \
+    X(OK, 0, "success")                                                                            \
+    X(UNKNOWN, 1, "unknown option")                                                                \
+    X(MISSING_VALUE, 2, "option needs a value")                                                    \
+    X(BAD_VALUE, 3, "invalid value")                                                               \
+    X(SYNTAX, 4, "syntax error in config file")                                                    \
+    X(IO, 5, "cannot read config file")                                                            \
+    X(TOO_LARGE, 6, "config input exceeds a limit")                                                \
+    X(HELP, 7, "help requested")                                                                   \
     X(NOMEM, 8, "out of memory")
 
 typedef enum {
@@ -55,13 +55,13 @@ typedef enum {
 /* One row of a command's option table. The table is static data owned by the command;
  * sl_config keeps a pointer to it, so it must outlive the config. */
 typedef struct sl_config_opt_s {
-    const char *name;  /* long flag --name, file key, env SLUICE_<NAME> ('-' -> '_') */
-    char short_flag;   /* e.g. 'b' for -b, or 0 */
+    const char *name; /* long flag --name, file key, env SLUICE_<NAME> ('-' -> '_') */
+    char short_flag;  /* e.g. 'b' for -b, or 0 */
     sl_opt_type_t type;
-    const char *def;   /* default as text; NULL for "unset" */
-    double min, max;   /* range for INT and NUM; ignored when min > max */
-    const char *arg;   /* placeholder in usage text ("N", "URL"); NULL for BOOL */
-    const char *help;  /* one sentence */
+    const char *def;  /* default as text; NULL for "unset" */
+    double min, max;  /* range for INT and NUM; ignored when min > max */
+    const char *arg;  /* placeholder in usage text ("N", "URL"); NULL for BOOL */
+    const char *help; /* one sentence */
 } sl_config_opt_t;
 
 typedef struct sl_config_s sl_config_t;
@@ -88,8 +88,8 @@ sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, ch
 
 /* Reads SLUICE_<NAME> for every option through getenv_fn (getenv in production). Also
  * SLUICE_CONFIG as the file path when no -F was given. */
-sl_config_err_t sl_config_load_env(sl_config_t *cfg, char *(*getenv_fn)(const char *),
-                                   char *errstr, size_t errstr_size);
+sl_config_err_t sl_config_load_env(sl_config_t *cfg, char *(*getenv_fn)(const char *), char *errstr,
+                                   size_t errstr_size);
 
 /* Loads "name = value" lines from text[0..len) as SL_SRC_FILE. origin names the input
  * in error texts ("FILE:LINE: ..."). Lines are at most 4096 bytes, input at most 1 MB. */

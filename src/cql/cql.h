@@ -32,45 +32,45 @@ extern "C" {
 #define CQL_SERVER_ERR(code) (CQL_SERVER_ERR_BASE | (code))
 
 /* X(name, value, retriable, text) */
-#define CQL_ERR_LIST(X)                                                                 \
-    X(CQL_OK, 0, 0, "success")                                                          \
-    X(CQL_ERR_NOMEM, 1, 0, "out of memory")                                             \
-    X(CQL_ERR_INVALID_ARG, 2, 0, "invalid argument")                                    \
-    X(CQL_ERR_PROTOCOL, 3, 0, "malformed data from server")                             \
-    X(CQL_ERR_FRAME_TOO_BIG, 4, 0, "frame exceeds the configured size cap")             \
-    X(CQL_ERR_BUSY, 5, 1, "too many requests in flight")                                \
-    X(CQL_ERR_TIMEOUT, 6, 1, "request timed out")                                       \
-    X(CQL_ERR_CONNECT, 7, 1, "cannot connect")                                          \
-    X(CQL_ERR_IO, 8, 1, "connection lost")                                              \
-    X(CQL_ERR_CLOSED, 9, 1, "connection is not open")                                   \
-    X(CQL_ERR_TLS, 10, 0, "TLS error")                                                  \
-    X(CQL_ERR_TLS_VERIFY, 11, 0, "TLS certificate verification failed")                 \
-    X(CQL_ERR_AUTH, 12, 0, "authentication required but not configured or not supported") \
-    X(CQL_ERR_TYPE, 13, 0, "value has another type")                                    \
-    X(CQL_ERR_NULL, 14, 0, "value is null")                                             \
-    X(CQL_ERR_RANGE, 15, 0, "index or value out of range")                              \
-    X(CQL_ERR_NO_HOSTS, 16, 1, "no host available")                                     \
-    X(CQL_ERR_PENDING, 17, 0, "not complete yet")                                       \
-    X(CQL_ERR_UNEXPECTED, 18, 0, "unexpected response from server")                     \
-    X(CQL_ERR_SCHEMA_DISAGREEMENT, 19, 1, "schema versions did not agree in time")      \
-    X(CQL_ERR_CONF, 20, 0, "invalid configuration")                                     \
-    X(CQL_ERR_SERVER_ERROR, CQL_SERVER_ERR(0x0000), 0, "server error")                  \
-    X(CQL_ERR_SERVER_PROTOCOL, CQL_SERVER_ERR(0x000A), 0, "server: protocol error")     \
-    X(CQL_ERR_BAD_CREDENTIALS, CQL_SERVER_ERR(0x0100), 0, "server: bad credentials")    \
-    X(CQL_ERR_UNAVAILABLE, CQL_SERVER_ERR(0x1000), 1, "server: unavailable")            \
-    X(CQL_ERR_OVERLOADED, CQL_SERVER_ERR(0x1001), 1, "server: overloaded")              \
-    X(CQL_ERR_IS_BOOTSTRAPPING, CQL_SERVER_ERR(0x1002), 1, "server: is bootstrapping")  \
-    X(CQL_ERR_TRUNCATE, CQL_SERVER_ERR(0x1003), 0, "server: truncate error")            \
-    X(CQL_ERR_WRITE_TIMEOUT, CQL_SERVER_ERR(0x1100), 1, "server: write timeout")        \
-    X(CQL_ERR_READ_TIMEOUT, CQL_SERVER_ERR(0x1200), 1, "server: read timeout")          \
-    X(CQL_ERR_READ_FAILURE, CQL_SERVER_ERR(0x1300), 0, "server: read failure")          \
-    X(CQL_ERR_FUNCTION_FAILURE, CQL_SERVER_ERR(0x1400), 0, "server: function failure")  \
-    X(CQL_ERR_WRITE_FAILURE, CQL_SERVER_ERR(0x1500), 0, "server: write failure")        \
-    X(CQL_ERR_SYNTAX, CQL_SERVER_ERR(0x2000), 0, "server: syntax error")                \
-    X(CQL_ERR_UNAUTHORIZED, CQL_SERVER_ERR(0x2100), 0, "server: unauthorized")          \
-    X(CQL_ERR_INVALID, CQL_SERVER_ERR(0x2200), 0, "server: invalid query")              \
-    X(CQL_ERR_CONFIG, CQL_SERVER_ERR(0x2300), 0, "server: configuration error")         \
-    X(CQL_ERR_ALREADY_EXISTS, CQL_SERVER_ERR(0x2400), 0, "server: already exists")      \
+#define CQL_ERR_LIST(X)                                                                            \
+    X(CQL_OK, 0, 0, "success")                                                                     \
+    X(CQL_ERR_NOMEM, 1, 0, "out of memory")                                                        \
+    X(CQL_ERR_INVALID_ARG, 2, 0, "invalid argument")                                               \
+    X(CQL_ERR_PROTOCOL, 3, 0, "malformed data from server")                                        \
+    X(CQL_ERR_FRAME_TOO_BIG, 4, 0, "frame exceeds the configured size cap")                        \
+    X(CQL_ERR_BUSY, 5, 1, "too many requests in flight")                                           \
+    X(CQL_ERR_TIMEOUT, 6, 1, "request timed out")                                                  \
+    X(CQL_ERR_CONNECT, 7, 1, "cannot connect")                                                     \
+    X(CQL_ERR_IO, 8, 1, "connection lost")                                                         \
+    X(CQL_ERR_CLOSED, 9, 1, "connection is not open")                                              \
+    X(CQL_ERR_TLS, 10, 0, "TLS error")                                                             \
+    X(CQL_ERR_TLS_VERIFY, 11, 0, "TLS certificate verification failed")                            \
+    X(CQL_ERR_AUTH, 12, 0, "authentication required but not configured or not supported")          \
+    X(CQL_ERR_TYPE, 13, 0, "value has another type")                                               \
+    X(CQL_ERR_NULL, 14, 0, "value is null")                                                        \
+    X(CQL_ERR_RANGE, 15, 0, "index or value out of range")                                         \
+    X(CQL_ERR_NO_HOSTS, 16, 1, "no host available")                                                \
+    X(CQL_ERR_PENDING, 17, 0, "not complete yet")                                                  \
+    X(CQL_ERR_UNEXPECTED, 18, 0, "unexpected response from server")                                \
+    X(CQL_ERR_SCHEMA_DISAGREEMENT, 19, 1, "schema versions did not agree in time")                 \
+    X(CQL_ERR_CONF, 20, 0, "invalid configuration")                                                \
+    X(CQL_ERR_SERVER_ERROR, CQL_SERVER_ERR(0x0000), 0, "server error")                             \
+    X(CQL_ERR_SERVER_PROTOCOL, CQL_SERVER_ERR(0x000A), 0, "server: protocol error")                \
+    X(CQL_ERR_BAD_CREDENTIALS, CQL_SERVER_ERR(0x0100), 0, "server: bad credentials")               \
+    X(CQL_ERR_UNAVAILABLE, CQL_SERVER_ERR(0x1000), 1, "server: unavailable")                       \
+    X(CQL_ERR_OVERLOADED, CQL_SERVER_ERR(0x1001), 1, "server: overloaded")                         \
+    X(CQL_ERR_IS_BOOTSTRAPPING, CQL_SERVER_ERR(0x1002), 1, "server: is bootstrapping")             \
+    X(CQL_ERR_TRUNCATE, CQL_SERVER_ERR(0x1003), 0, "server: truncate error")                       \
+    X(CQL_ERR_WRITE_TIMEOUT, CQL_SERVER_ERR(0x1100), 1, "server: write timeout")                   \
+    X(CQL_ERR_READ_TIMEOUT, CQL_SERVER_ERR(0x1200), 1, "server: read timeout")                     \
+    X(CQL_ERR_READ_FAILURE, CQL_SERVER_ERR(0x1300), 0, "server: read failure")                     \
+    X(CQL_ERR_FUNCTION_FAILURE, CQL_SERVER_ERR(0x1400), 0, "server: function failure")             \
+    X(CQL_ERR_WRITE_FAILURE, CQL_SERVER_ERR(0x1500), 0, "server: write failure")                   \
+    X(CQL_ERR_SYNTAX, CQL_SERVER_ERR(0x2000), 0, "server: syntax error")                           \
+    X(CQL_ERR_UNAUTHORIZED, CQL_SERVER_ERR(0x2100), 0, "server: unauthorized")                     \
+    X(CQL_ERR_INVALID, CQL_SERVER_ERR(0x2200), 0, "server: invalid query")                         \
+    X(CQL_ERR_CONFIG, CQL_SERVER_ERR(0x2300), 0, "server: configuration error")                    \
+    X(CQL_ERR_ALREADY_EXISTS, CQL_SERVER_ERR(0x2400), 0, "server: already exists")                 \
     X(CQL_ERR_UNPREPARED, CQL_SERVER_ERR(0x2500), 1, "server: unprepared")
 
 typedef enum {
@@ -415,8 +415,7 @@ bool cql_result_next_row(cql_result_t *r, cql_err_t *err);
 cql_err_t cql_result_column(const cql_result_t *r, size_t i, cql_value_t *out);
 /* SET_KEYSPACE: the keyspace; SCHEMA_CHANGE: change type, target, keyspace, name. */
 const char *cql_result_keyspace(const cql_result_t *r);
-const char *cql_result_schema_change(const cql_result_t *r, const char **target,
-                                     const char **name);
+const char *cql_result_schema_change(const cql_result_t *r, const char **target, const char **name);
 
 /* Details of a server error; strings valid as the future. Fields that the error kind
  * does not carry are zero/NULL. */
@@ -426,7 +425,7 @@ typedef struct {
     cql_consistency_t consistency;
     int32_t received, block_for, alive, required, failures;
     bool data_present;
-    const char *write_type; /* write timeout/failure */
+    const char *write_type;       /* write timeout/failure */
     const char *keyspace, *table; /* already exists; function failure: keyspace, function */
     const uint8_t *unprepared_id;
     size_t unprepared_id_size;
@@ -480,8 +479,8 @@ typedef struct cql_conn_s cql_conn_t;
 /* Starts a non-blocking connect to host:port (numeric IPv4/IPv6 or a name) and the
  * STARTUP/AUTH/USE handshake. Takes ownership of conf. Must be freed with
  * cql_conn_free(), which fails all outstanding futures with CQL_ERR_CLOSED. */
-cql_err_t cql_conn_new(cql_conf_t *conf, const char *host, int port, cql_conn_t **out,
-                       char *errstr, size_t errstr_size);
+cql_err_t cql_conn_new(cql_conf_t *conf, const char *host, int port, cql_conn_t **out, char *errstr,
+                       size_t errstr_size);
 void cql_conn_free(cql_conn_t *c);
 /* Socket to watch, -1 when closed. */
 int cql_conn_fd(const cql_conn_t *c);
@@ -509,8 +508,7 @@ cql_err_t cql_conn_prepare(cql_conn_t *c, const char *query, cql_future_t **out)
 cql_err_t cql_conn_batch(cql_conn_t *c, const cql_batch_t *b, cql_future_t **out);
 cql_err_t cql_conn_options(cql_conn_t *c, cql_future_t **out);
 /* Subscribes to "TOPOLOGY_CHANGE", "STATUS_CHANGE", "SCHEMA_CHANGE" (names copied). */
-cql_err_t cql_conn_register(cql_conn_t *c, const char *const *events, size_t n,
-                            cql_future_t **out);
+cql_err_t cql_conn_register(cql_conn_t *c, const char *const *events, size_t n, cql_future_t **out);
 
 /* Pushed server events (after REGISTER). */
 typedef struct {
@@ -533,8 +531,7 @@ typedef struct cql_session_s cql_session_t;
  * from system.local / system.peers, and keeps connections up with backoff. Returns at
  * once; use cql_session_connect_wait() or drive it from the event loop. Must be freed
  * with cql_session_free(). */
-cql_err_t cql_session_new(cql_conf_t *conf, cql_session_t **out, char *errstr,
-                          size_t errstr_size);
+cql_err_t cql_session_new(cql_conf_t *conf, cql_session_t **out, char *errstr, size_t errstr_size);
 void cql_session_free(cql_session_t *s);
 /* Blocks until one host is ready (CQL_OK) or timeout_ms; the last error otherwise. */
 cql_err_t cql_session_connect_wait(cql_session_t *s, int64_t timeout_ms, char *errstr,

@@ -99,9 +99,13 @@ void cql_buf_long_string(cql_buf_t *b, const char *s, size_t n) {
     cql_buf_put(b, s, n);
 }
 
-void cql_buf_bytes(cql_buf_t *b, const void *p, size_t n) { cql_buf_long_string(b, p, n); }
+void cql_buf_bytes(cql_buf_t *b, const void *p, size_t n) {
+    cql_buf_long_string(b, p, n);
+}
 
-void cql_buf_short_bytes(cql_buf_t *b, const void *p, size_t n) { cql_buf_string(b, p, n); }
+void cql_buf_short_bytes(cql_buf_t *b, const void *p, size_t n) {
+    cql_buf_string(b, p, n);
+}
 
 void cql_buf_patch_u32(cql_buf_t *b, size_t off, uint32_t v) {
     if (b->failed || off + 4 > b->len)

@@ -157,10 +157,14 @@ cql_err_t cql_conf_set(cql_conf_t *c, const char *name, const char *v, char *err
         const char *name;
         char **dst;
     } strs[] = {
-        {"contact_points", &c->contact_points}, {"username", &c->username},
-        {"password", &c->password},             {"keyspace", &c->keyspace},
-        {"tls.ca_file", &c->tls_ca_file},       {"tls.cert_file", &c->tls_cert_file},
-        {"tls.key_file", &c->tls_key_file},     {"tls.server_name", &c->tls_server_name},
+        {"contact_points", &c->contact_points},
+        {"username", &c->username},
+        {"password", &c->password},
+        {"keyspace", &c->keyspace},
+        {"tls.ca_file", &c->tls_ca_file},
+        {"tls.cert_file", &c->tls_cert_file},
+        {"tls.key_file", &c->tls_key_file},
+        {"tls.server_name", &c->tls_server_name},
     };
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
         if (!strcmp(name, strs[i].name)) {

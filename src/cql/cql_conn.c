@@ -37,9 +37,9 @@ typedef struct {
     cql_future_t *f;
     int64_t deadline;
     uint8_t kind;
-    bool busy;     /* stream id in use (also while orphaned) */
-    bool orphan;   /* the caller's side is gone (timeout); wait for the response */
-    bool retried;  /* already re-prepared once */
+    bool busy;      /* stream id in use (also while orphaned) */
+    bool orphan;    /* the caller's side is gone (timeout); wait for the response */
+    bool retried;   /* already re-prepared once */
     int32_t waiter; /* REQ_REPREPARE: the stream whose EXECUTE waits for it */
     cql_prepared_t *prepared;
     cql_buf_t req; /* copy of the request frame */
@@ -58,15 +58,15 @@ struct cql_conn_s {
     cql_tls_t *tls;
     int tls_want;
 
-    cql_buf_t out;   /* bytes to write */
-    size_t out_off;  /* written so far */
-    cql_buf_t held;  /* requests submitted before the handshake finished */
-    cql_buf_t in;    /* bytes read */
-    size_t in_off;   /* decoded so far */
+    cql_buf_t out;  /* bytes to write */
+    size_t out_off; /* written so far */
+    cql_buf_t held; /* requests submitted before the handshake finished */
+    cql_buf_t in;   /* bytes read */
+    size_t in_off;  /* decoded so far */
     cql_buf_t scratch;
 
     int64_t next_deadline; /* no request expires before this (a lower bound) */
-    slot_t *slots;   /* index = stream id; 0 is the handshake's */
+    slot_t *slots;         /* index = stream id; 0 is the handshake's */
     uint32_t n_slots;
     int16_t *free_ids;
     uint32_t n_free;
@@ -101,8 +101,7 @@ static cql_err_t start_connect(cql_conn_t *c, char *errstr, size_t errstr_size) 
     rc = connect(fd, res->ai_addr, res->ai_addrlen);
     freeaddrinfo(res);
     if (rc != 0 && errno != EINPROGRESS) {
-        cql_set_errstr(errstr, errstr_size, "connect %s:%d: %s", c->host, c->port,
-                       strerror(errno));
+        cql_set_errstr(errstr, errstr_size, "connect %s:%d: %s", c->host, c->port, strerror(errno));
         close(fd);
         return CQL_ERR_CONNECT;
     }
@@ -160,8 +159,8 @@ static cql_err_t conn_alloc(cql_conf_t *conf, const char *host, int port, cql_co
     return CQL_OK;
 }
 
-cql_err_t cql_conn_new(cql_conf_t *conf, const char *host, int port, cql_conn_t **out,
-                       char *errstr, size_t errstr_size) {
+cql_err_t cql_conn_new(cql_conf_t *conf, const char *host, int port, cql_conn_t **out, char *errstr,
+                       size_t errstr_size) {
     cql_conn_t *c;
     cql_err_t err = conn_alloc(conf, host, port, &c, errstr, errstr_size);
     if (err)
@@ -266,10 +265,18 @@ void cql_conn_free(cql_conn_t *c) {
     free(c);
 }
 
-int cql_conn_fd(const cql_conn_t *c) { return c->fd; }
-bool cql_conn_is_ready(const cql_conn_t *c) { return c->state == ST_READY; }
-size_t cql_conn_inflight(const cql_conn_t *c) { return c->inflight; }
-const char *cql_conn_host(const cql_conn_t *c) { return c->host; }
+int cql_conn_fd(const cql_conn_t *c) {
+    return c->fd;
+}
+bool cql_conn_is_ready(const cql_conn_t *c) {
+    return c->state == ST_READY;
+}
+size_t cql_conn_inflight(const cql_conn_t *c) {
+    return c->inflight;
+}
+const char *cql_conn_host(const cql_conn_t *c) {
+    return c->host;
+}
 
 cql_err_t cql_conn_state_error(const cql_conn_t *c, const char **message) {
     if (message)
@@ -377,8 +384,7 @@ static cql_err_t conn_drive(void *owner, int64_t timeout_ms) {
 
 /* Encodes with enc into scratch, then queues it. */
 cql_err_t cql_conn_submit_encoded(cql_conn_t *c, const uint8_t *frame, size_t len, int kind,
-                                  cql_prepared_t *prepared, int64_t timeout_ms,
-                                  cql_future_t *f) {
+                                  cql_prepared_t *prepared, int64_t timeout_ms, cql_future_t *f) {
     cql_err_t err;
     if (submit_frame(c, frame, len, (uint8_t)kind, f, prepared, timeout_ms, &err) < 0)
         return err;
@@ -411,7 +417,8 @@ static void encode_stmt(cql_conn_t *c, const cql_stmt_t *s, size_t *off) {
         tmp.consistency_set = true;
     }
     c->scratch.len = 0;
-    *off = s->prepared ? cql_enc_execute(&c->scratch, 0, &tmp) : cql_enc_query(&c->scratch, 0, &tmp);
+    *off =
+        s->prepared ? cql_enc_execute(&c->scratch, 0, &tmp) : cql_enc_query(&c->scratch, 0, &tmp);
 }
 
 cql_err_t cql_conn_query(cql_conn_t *c, const cql_stmt_t *s, cql_future_t **out) {
@@ -544,8 +551,7 @@ static void handle_handshake(cql_conn_t *c, const cql_frame_header_t *h, const u
                 return;
             }
             if (!c->conf->username || !c->conf->password) {
-                conn_fail(c, CQL_ERR_AUTH, "server requires authentication (%.*s)", (int)len,
-                          cls);
+                conn_fail(c, CQL_ERR_AUTH, "server requires authentication (%.*s)", (int)len, cls);
                 return;
             }
             cql_enc_auth_plain(&c->out, 0, c->conf->username, c->conf->password);
@@ -558,8 +564,7 @@ static void handle_handshake(cql_conn_t *c, const cql_frame_header_t *h, const u
         if (h->opcode == CQL_OP_AUTH_SUCCESS)
             after_auth(c);
         else
-            conn_fail(c, CQL_ERR_AUTH, "unexpected opcode 0x%02x during authentication",
-                      h->opcode);
+            conn_fail(c, CQL_ERR_AUTH, "unexpected opcode 0x%02x during authentication", h->opcode);
         return;
     case ST_USE:
         if (h->opcode == CQL_OP_RESULT)
@@ -567,8 +572,7 @@ static void handle_handshake(cql_conn_t *c, const cql_frame_header_t *h, const u
         else
             conn_fail(c, CQL_ERR_UNEXPECTED, "unexpected opcode 0x%02x after USE", h->opcode);
         return;
-    default:
-        conn_fail(c, CQL_ERR_UNEXPECTED, "unexpected frame on stream 0");
+    default: conn_fail(c, CQL_ERR_UNEXPECTED, "unexpected frame on stream 0");
     }
 }
 
@@ -582,8 +586,8 @@ static void resend(cql_conn_t *c, int id) {
     if (r->len >= CQL_FRAME_HEADER_SIZE + 2 && r->data[4] == CQL_OP_EXECUTE) {
         size_t old = cql_rd_u16p(r->data + CQL_FRAME_HEADER_SIZE);
         size_t tail_off = CQL_FRAME_HEADER_SIZE + 2 + old;
-        if (tail_off <= r->len && (old != p->id_size ||
-                                   memcmp(r->data + CQL_FRAME_HEADER_SIZE + 2, p->id, old))) {
+        if (tail_off <= r->len &&
+            (old != p->id_size || memcmp(r->data + CQL_FRAME_HEADER_SIZE + 2, p->id, old))) {
             size_t before = c->out.len;
             cql_buf_put(&c->out, r->data, CQL_FRAME_HEADER_SIZE);
             cql_buf_short_bytes(&c->out, p->id, p->id_size);
@@ -614,8 +618,8 @@ static bool try_reprepare(cql_conn_t *c, int id) {
     if (off == (size_t)-1)
         return false;
     cql_err_t err;
-    int rid = submit_frame(c, c->scratch.data, c->scratch.len, REQ_REPREPARE, NULL,
-                           s->prepared, 0, &err);
+    int rid =
+        submit_frame(c, c->scratch.data, c->scratch.len, REQ_REPREPARE, NULL, s->prepared, 0, &err);
     if (rid < 0)
         return false;
     c->slots[rid].waiter = id;
@@ -625,8 +629,8 @@ static bool try_reprepare(cql_conn_t *c, int id) {
     return true;
 }
 
-static void complete_user(cql_conn_t *c, int id, const cql_frame_header_t *h,
-                          const uint8_t *body, size_t n) {
+static void complete_user(cql_conn_t *c, int id, const cql_frame_header_t *h, const uint8_t *body,
+                          size_t n) {
     slot_t *s = &c->slots[id];
     cql_future_t *f = s->f;
     if (h->opcode == CQL_OP_ERROR) {
@@ -703,8 +707,7 @@ static void complete_user(cql_conn_t *c, int id, const cql_frame_header_t *h,
             cql_future_complete(f, ok ? CQL_OK : CQL_ERR_UNEXPECTED, NULL, NULL);
         }
         return;
-    default:
-        break;
+    default: break;
     }
     uint8_t kind = s->kind;
     if (h->opcode != CQL_OP_RESULT) {
@@ -741,7 +744,8 @@ static void complete_user(cql_conn_t *c, int id, const cql_frame_header_t *h,
         /* the query is the [long string] body of the PREPARE frame we kept */
         const cql_buf_t *req = &s->req;
         size_t qlen = req->len - CQL_FRAME_HEADER_SIZE - 4;
-        f->prepared = cql_prepared_from_result(r, (const char *)req->data + CQL_FRAME_HEADER_SIZE + 4, qlen);
+        f->prepared =
+            cql_prepared_from_result(r, (const char *)req->data + CQL_FRAME_HEADER_SIZE + 4, qlen);
         if (!f->prepared) {
             release(c, id);
             cql_result_free(r);
@@ -847,8 +851,8 @@ static void parse_frames(cql_conn_t *c) {
         const uint8_t *p = c->in.data + c->in_off;
         cql_err_t err = cql_frame_header_decode(p, &h, c->conf->max_frame_size);
         if (err) {
-            conn_fail(c, err, "bad frame header (version 0x%02x, opcode 0x%02x, length %u)",
-                      p[0], p[4], (unsigned)cql_rd_u32p(p + 5));
+            conn_fail(c, err, "bad frame header (version 0x%02x, opcode 0x%02x, length %u)", p[0],
+                      p[4], (unsigned)cql_rd_u32p(p + 5));
             return;
         }
         if (c->in.len - c->in_off < CQL_FRAME_HEADER_SIZE + (size_t)h.length)
@@ -877,8 +881,8 @@ static void do_read(cql_conn_t *c) {
         cql_err_t err = CQL_OK;
         long r = io_read(c, c->in.data + c->in.len, c->in.cap - c->in.len, &err);
         if (r < 0) {
-            conn_fail(c, err, "%s", err == CQL_ERR_IO ? "connection closed by peer"
-                                                      : cql_err_str(err));
+            conn_fail(c, err, "%s",
+                      err == CQL_ERR_IO ? "connection closed by peer" : cql_err_str(err));
             return;
         }
         if (r == 0)

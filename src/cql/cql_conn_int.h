@@ -14,8 +14,7 @@
 /* Queues frame[0..len) (its stream id is replaced) for f. prepared: a reference is taken
  * for re-preparation on UNPREPARED. */
 cql_err_t cql_conn_submit_encoded(cql_conn_t *c, const uint8_t *frame, size_t len, int kind,
-                                  cql_prepared_t *prepared, int64_t timeout_ms,
-                                  cql_future_t *f);
+                                  cql_prepared_t *prepared, int64_t timeout_ms, cql_future_t *f);
 /* Encodes into the connection's scratch buffer; *frame valid until the next call. */
 cql_err_t cql_conn_encode_stmt(cql_conn_t *c, const cql_stmt_t *s, const uint8_t **frame,
                                size_t *len);

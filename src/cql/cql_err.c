@@ -6,9 +6,8 @@
 
 const char *cql_err_str(cql_err_t err) {
     switch (err) {
-#define CQL_ERR_STR_(name, value, retriable, text) \
-    case name:                                     \
-        return text;
+#define CQL_ERR_STR_(name, value, retriable, text)                                                 \
+    case name: return text;
         CQL_ERR_LIST(CQL_ERR_STR_)
 #undef CQL_ERR_STR_
     }
@@ -19,9 +18,8 @@ const char *cql_err_str(cql_err_t err) {
 
 bool cql_err_is_retriable(cql_err_t err) {
     switch (err) {
-#define CQL_ERR_RETRY_(name, value, retriable, text) \
-    case name:                                       \
-        return retriable;
+#define CQL_ERR_RETRY_(name, value, retriable, text)                                               \
+    case name: return retriable;
         CQL_ERR_LIST(CQL_ERR_RETRY_)
 #undef CQL_ERR_RETRY_
     }
@@ -36,4 +34,6 @@ uint16_t cql_err_server_code(cql_err_t err) {
     return cql_err_is_server(err) ? (uint16_t)((unsigned)err & 0xFFFFu) : 0;
 }
 
-cql_err_t cql_err_from_server(uint16_t code) { return (cql_err_t)CQL_SERVER_ERR(code); }
+cql_err_t cql_err_from_server(uint16_t code) {
+    return (cql_err_t)CQL_SERVER_ERR(code);
+}

@@ -21,11 +21,15 @@ cql_err_t cql_frame_header_decode(const uint8_t *p, cql_frame_header_t *h, size_
     if (h->version != (0x80 | CQL_PROTO_VERSION))
         return CQL_ERR_PROTOCOL;
     switch (h->opcode) {
-    case CQL_OP_ERROR: case CQL_OP_READY: case CQL_OP_AUTHENTICATE: case CQL_OP_SUPPORTED:
-    case CQL_OP_RESULT: case CQL_OP_EVENT: case CQL_OP_AUTH_CHALLENGE: case CQL_OP_AUTH_SUCCESS:
-        break;
-    default:
-        return CQL_ERR_PROTOCOL;
+    case CQL_OP_ERROR:
+    case CQL_OP_READY:
+    case CQL_OP_AUTHENTICATE:
+    case CQL_OP_SUPPORTED:
+    case CQL_OP_RESULT:
+    case CQL_OP_EVENT:
+    case CQL_OP_AUTH_CHALLENGE:
+    case CQL_OP_AUTH_SUCCESS: break;
+    default: return CQL_ERR_PROTOCOL;
     }
     if (h->length > max_body || h->length > INT32_MAX)
         return CQL_ERR_FRAME_TOO_BIG;
@@ -377,15 +381,13 @@ cql_err_t cql_result_decode(uint8_t *body, size_t size, cql_result_t **out) {
     cql_err_t err = CQL_OK;
     r->kind = (cql_result_kind_t)kind;
     switch (kind) {
-    case CQL_RESULT_VOID:
-        break;
+    case CQL_RESULT_VOID: break;
     case CQL_RESULT_ROWS:
         err = cql_metadata_decode(&rd, &r->meta, false);
         if (err)
             break;
         r->row_count = cql_rd_u32(&rd);
-        if (rd.failed || r->row_count > INT32_MAX ||
-            (r->meta.n_cols == 0 && r->row_count > 0) ||
+        if (rd.failed || r->row_count > INT32_MAX || (r->meta.n_cols == 0 && r->row_count > 0) ||
             (r->meta.n_cols && r->row_count > cql_rd_left(&rd) / 4 / r->meta.n_cols)) {
             err = CQL_ERR_PROTOCOL;
             break;
@@ -416,8 +418,7 @@ cql_err_t cql_result_decode(uint8_t *body, size_t size, cql_result_t **out) {
     case CQL_RESULT_SCHEMA_CHANGE:
         err = decode_schema_change(&rd, &r->change, &r->target, &r->keyspace, &r->name);
         break;
-    default:
-        err = CQL_ERR_PROTOCOL;
+    default: err = CQL_ERR_PROTOCOL;
     }
     if (err) {
         cql_result_free(r);
@@ -427,8 +428,12 @@ cql_err_t cql_result_decode(uint8_t *body, size_t size, cql_result_t **out) {
     return CQL_OK;
 }
 
-cql_result_kind_t cql_result_kind(const cql_result_t *r) { return r->kind; }
-size_t cql_result_column_count(const cql_result_t *r) { return r->meta.n_cols; }
+cql_result_kind_t cql_result_kind(const cql_result_t *r) {
+    return r->kind;
+}
+size_t cql_result_column_count(const cql_result_t *r) {
+    return r->meta.n_cols;
+}
 
 const char *cql_result_column_name(const cql_result_t *r, size_t i) {
     return i < r->meta.n_cols && r->meta.cols ? r->meta.cols[i].name : NULL;
@@ -447,14 +452,18 @@ int cql_result_column_index(const cql_result_t *r, const char *name) {
     return -1;
 }
 
-size_t cql_result_row_count(const cql_result_t *r) { return r->row_count; }
+size_t cql_result_row_count(const cql_result_t *r) {
+    return r->row_count;
+}
 
 const uint8_t *cql_result_paging_state(const cql_result_t *r, size_t *size) {
     *size = r->meta.paging_state_size;
     return r->meta.paging_state;
 }
 
-bool cql_result_has_more_pages(const cql_result_t *r) { return r->meta.paging_state != NULL; }
+bool cql_result_has_more_pages(const cql_result_t *r) {
+    return r->meta.paging_state != NULL;
+}
 
 bool cql_result_next_row(cql_result_t *r, cql_err_t *err) {
     if (err)
@@ -490,7 +499,9 @@ cql_err_t cql_result_column(const cql_result_t *r, size_t i, cql_value_t *out) {
     return CQL_OK;
 }
 
-const char *cql_result_keyspace(const cql_result_t *r) { return r->keyspace; }
+const char *cql_result_keyspace(const cql_result_t *r) {
+    return r->keyspace;
+}
 
 const char *cql_result_schema_change(const cql_result_t *r, const char **target,
                                      const char **name) {
@@ -575,8 +586,7 @@ cql_err_t cql_error_decode(const uint8_t *body, size_t size, cql_server_error_ow
         e->e.unprepared_id_size = n;
         break;
     }
-    default:
-        break;
+    default: break;
     }
     if (rd.failed)
         goto bad;
@@ -673,8 +683,7 @@ cql_err_t cql_supported_decode(const uint8_t *body, size_t size,
     return rd.failed ? CQL_ERR_PROTOCOL : CQL_OK;
 }
 
-cql_err_t cql_authenticate_decode(const uint8_t *body, size_t size, const char **cls,
-                                  size_t *n) {
+cql_err_t cql_authenticate_decode(const uint8_t *body, size_t size, const char **cls, size_t *n) {
     cql_rd_t rd;
     cql_rd_init(&rd, body, size);
     *cls = cql_rd_string(&rd, n);

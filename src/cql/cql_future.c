@@ -31,7 +31,9 @@ static void pool_drain(void *unused) {
     pool_n = 0;
 }
 
-static void pool_key_init(void) { pool_key_ok = pthread_key_create(&pool_key, pool_drain) == 0; }
+static void pool_key_init(void) {
+    pool_key_ok = pthread_key_create(&pool_key, pool_drain) == 0;
+}
 
 /* Whether this thread may keep f in its pool. */
 static bool pool_accepts(void) {
@@ -102,7 +104,9 @@ void cql_future_fail_server(cql_future_t *f, cql_err_t err, cql_server_error_own
     cql_future_complete(f, err, NULL, NULL);
 }
 
-bool cql_future_ready(const cql_future_t *f) { return f->done; }
+bool cql_future_ready(const cql_future_t *f) {
+    return f->done;
+}
 
 cql_err_t cql_future_wait(cql_future_t *f, int64_t timeout_ms) {
     int64_t deadline = timeout_ms < 0 ? -1 : cql_now_ms() + timeout_ms;
@@ -128,7 +132,9 @@ void cql_future_set_callback(cql_future_t *f, cql_future_cb_t cb, void *opaque) 
         cb(f, opaque);
 }
 
-cql_err_t cql_future_error(const cql_future_t *f) { return f->done ? f->err : CQL_ERR_PENDING; }
+cql_err_t cql_future_error(const cql_future_t *f) {
+    return f->done ? f->err : CQL_ERR_PENDING;
+}
 
 const char *cql_future_error_message(const cql_future_t *f) {
     if (!f->done)
@@ -144,7 +150,9 @@ const cql_server_error_t *cql_future_server_error(const cql_future_t *f) {
     return f->done && f->has_server ? &f->server.e : NULL;
 }
 
-cql_result_t *cql_future_result(cql_future_t *f) { return f->done ? f->result : NULL; }
+cql_result_t *cql_future_result(cql_future_t *f) {
+    return f->done ? f->result : NULL;
+}
 
 cql_result_t *cql_future_take_result(cql_future_t *f) {
     if (!f->done)

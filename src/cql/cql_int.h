@@ -66,7 +66,9 @@ static inline void cql_wr_u32(uint8_t *p, uint32_t v) {
     p[2] = (uint8_t)(v >> 8);
     p[3] = (uint8_t)v;
 }
-static inline uint16_t cql_rd_u16p(const uint8_t *p) { return (uint16_t)((p[0] << 8) | p[1]); }
+static inline uint16_t cql_rd_u16p(const uint8_t *p) {
+    return (uint16_t)((p[0] << 8) | p[1]);
+}
 static inline uint32_t cql_rd_u32p(const uint8_t *p) {
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
@@ -87,7 +89,9 @@ static inline void cql_rd_init(cql_rd_t *r, const uint8_t *p, size_t n) {
     r->end = p + n;
     r->failed = false;
 }
-static inline size_t cql_rd_left(const cql_rd_t *r) { return (size_t)(r->end - r->p); }
+static inline size_t cql_rd_left(const cql_rd_t *r) {
+    return (size_t)(r->end - r->p);
+}
 uint8_t cql_rd_u8(cql_rd_t *r);
 uint16_t cql_rd_u16(cql_rd_t *r);
 uint32_t cql_rd_u32(cql_rd_t *r);
@@ -166,10 +170,10 @@ size_t cql_enc_auth_plain(cql_buf_t *b, int16_t stream, const char *user, const 
 struct cql_type_s {
     cql_type_kind_t kind;
     uint16_t n_sub;
-    cql_type_t **sub;  /* element types */
-    char **names;      /* UDT field names (n_sub) */
-    char *name;        /* custom class or UDT name */
-    char *keyspace;    /* UDT keyspace */
+    cql_type_t **sub; /* element types */
+    char **names;     /* UDT field names (n_sub) */
+    char *name;       /* custom class or UDT name */
+    char *keyspace;   /* UDT keyspace */
 };
 
 /* Depth cap on nested types read from the wire. */

@@ -7,7 +7,9 @@
  */
 #include "cql_int.h"
 
-static uint64_t rotl64(uint64_t v, int n) { return (v << n) | (v >> (64 - n)); }
+static uint64_t rotl64(uint64_t v, int n) {
+    return (v << n) | (v >> (64 - n));
+}
 
 static uint64_t fmix64(uint64_t k) {
     k ^= k >> 33;
@@ -26,7 +28,9 @@ static uint64_t block64(const uint8_t *p) {
 }
 
 /* A Java byte widened to long. */
-static uint64_t sbyte(uint8_t b) { return (uint64_t)(int64_t)(int8_t)b; }
+static uint64_t sbyte(uint8_t b) {
+    return (uint64_t)(int64_t)(int8_t)b;
+}
 
 int64_t cql_murmur3_token(const void *key, size_t size) {
     const uint8_t *data = key;

@@ -66,7 +66,7 @@ struct cql_session_s {
     bool peers_v1;
     bool registered;
     bool closing;
-    sreq_t *reqs; /* in flight, doubly linked */
+    sreq_t *reqs;  /* in flight, doubly linked */
     sreq_t *spare; /* finished request records kept for reuse */
     size_t n_spare;
     size_t n_agree; /* requests waiting for schema agreement */
@@ -205,7 +205,7 @@ static void host_connect(cql_session_t *s, host_t *h, int64_t now) {
             s->last_err = CQL_ERR_CONNECT;
             h->next_attempt = now + h->backoff;
             h->backoff = h->backoff * 2 > s->conf->reconnect_max_ms ? s->conf->reconnect_max_ms
-                                                                     : h->backoff * 2;
+                                                                    : h->backoff * 2;
             return;
         }
         cql_conn_set_event_cb(sc->conn, on_event, s);
@@ -246,8 +246,8 @@ static void sconn_check(cql_session_t *s, sconn_t *sc, int64_t now) {
         cql_log(s->conf, CQL_LOG_WARN, "host is down: %s", s->last_msg);
     h->up = any;
     h->next_attempt = now + h->backoff;
-    h->backoff = h->backoff * 2 > s->conf->reconnect_max_ms ? s->conf->reconnect_max_ms
-                                                             : h->backoff * 2;
+    h->backoff =
+        h->backoff * 2 > s->conf->reconnect_max_ms ? s->conf->reconnect_max_ms : h->backoff * 2;
 }
 
 static sconn_t *host_pick_conn(host_t *h) {
@@ -419,8 +419,7 @@ static void disc_done(cql_future_t *f, void *opaque) {
     if (!s->disc_local && !s->disc_peers) {
         s->discovering = false;
         ring_rebuild(s);
-        cql_log(s->conf, CQL_LOG_DEBUG, "discovery: %zu hosts, %zu tokens", s->n_hosts,
-                s->n_ring);
+        cql_log(s->conf, CQL_LOG_DEBUG, "discovery: %zu hosts, %zu tokens", s->n_hosts, s->n_ring);
     }
 }
 
@@ -551,9 +550,8 @@ static bool sreq_send(sreq_t *r);
 
 static bool is_retriable_after_send(cql_err_t e) {
     return e == CQL_ERR_IO || e == CQL_ERR_CLOSED || e == CQL_ERR_TIMEOUT ||
-           e == CQL_ERR_OVERLOADED || e == CQL_ERR_IS_BOOTSTRAPPING ||
-           e == CQL_ERR_UNAVAILABLE || e == CQL_ERR_WRITE_TIMEOUT || e == CQL_ERR_READ_TIMEOUT ||
-           e == CQL_ERR_CONNECT;
+           e == CQL_ERR_OVERLOADED || e == CQL_ERR_IS_BOOTSTRAPPING || e == CQL_ERR_UNAVAILABLE ||
+           e == CQL_ERR_WRITE_TIMEOUT || e == CQL_ERR_READ_TIMEOUT || e == CQL_ERR_CONNECT;
 }
 
 /* Overloaded/bootstrapping servers did not run the request: any statement may retry. */
@@ -665,8 +663,7 @@ static void inner_done(cql_future_t *f, void *opaque) {
         sreq_free(r);
         return;
     }
-    if (err != CQL_OK && !s->closing && r->attempts < MAX_ATTEMPTS &&
-        cql_now_ms() < r->deadline &&
+    if (err != CQL_OK && !s->closing && r->attempts < MAX_ATTEMPTS && cql_now_ms() < r->deadline &&
         ((r->idempotent && is_retriable_after_send(err)) || not_executed(err))) {
         cql_log(s->conf, CQL_LOG_DEBUG, "retrying on another host after: %s", cql_err_str(err));
         cql_future_free(f);
@@ -674,8 +671,8 @@ static void inner_done(cql_future_t *f, void *opaque) {
             return;
         /* last_err may hold a connection's "still connecting" state; a request that found
          * no host fails with a retriable error whatever it was. */
-        cql_err_t why = s->last_err && s->last_err != CQL_ERR_PENDING ? s->last_err
-                                                                      : CQL_ERR_NO_HOSTS;
+        cql_err_t why =
+            s->last_err && s->last_err != CQL_ERR_PENDING ? s->last_err : CQL_ERR_NO_HOSTS;
         sreq_finish(r, NULL, why, "no host available for a retry");
         sreq_free(r);
         return;
@@ -825,9 +822,9 @@ cql_err_t cql_session_prepare(cql_session_t *s, const char *query, cql_future_t 
     cql_buf_t b;
     cql_buf_init(&b, 0);
     size_t off = cql_enc_prepare(&b, 0, query, strlen(query));
-    cql_err_t err = off == (size_t)-1 ? CQL_ERR_NOMEM
-                                      : submit(s, b.data, b.len, CQL_REQ_PREPARE, NULL, true, 0,
-                                               NULL, 0, out);
+    cql_err_t err = off == (size_t)-1
+                        ? CQL_ERR_NOMEM
+                        : submit(s, b.data, b.len, CQL_REQ_PREPARE, NULL, true, 0, NULL, 0, out);
     cql_buf_free(&b);
     return err;
 }
@@ -876,8 +873,7 @@ static int parse_contact_points(cql_session_t *s, char *errstr, size_t errstr_si
     return 0;
 }
 
-cql_err_t cql_session_new(cql_conf_t *conf, cql_session_t **out, char *errstr,
-                          size_t errstr_size) {
+cql_err_t cql_session_new(cql_conf_t *conf, cql_session_t **out, char *errstr, size_t errstr_size) {
     *out = NULL;
     if (!conf)
         return CQL_ERR_INVALID_ARG;
@@ -937,9 +933,13 @@ void cql_session_free(cql_session_t *s) {
     free(s);
 }
 
-int cql_session_fd(const cql_session_t *s) { return s->epfd; }
+int cql_session_fd(const cql_session_t *s) {
+    return s->epfd;
+}
 
-size_t cql_session_host_count(const cql_session_t *s) { return s->n_hosts; }
+size_t cql_session_host_count(const cql_session_t *s) {
+    return s->n_hosts;
+}
 
 size_t cql_session_hosts_up(const cql_session_t *s) {
     size_t n = 0;
@@ -1033,7 +1033,9 @@ static cql_err_t session_wait(cql_session_t *s, int timeout_ms) {
     return CQL_OK;
 }
 
-cql_err_t cql_session_step(cql_session_t *s) { return session_wait(s, 0); }
+cql_err_t cql_session_step(cql_session_t *s) {
+    return session_wait(s, 0);
+}
 
 cql_err_t cql_session_poll(cql_session_t *s, int64_t timeout_ms) {
     /* write what callbacks queued since the last step */

@@ -12,7 +12,9 @@
 /* Bound values of one statement are capped like a frame. */
 #define CQL_STMT_VALUES_MAX ((size_t)256 << 20)
 
-void cql_prepared_ref(cql_prepared_t *p) { p->refs++; }
+void cql_prepared_ref(cql_prepared_t *p) {
+    p->refs++;
+}
 
 void cql_prepared_free(cql_prepared_t *p) {
     if (!p || --p->refs > 0)
@@ -52,7 +54,9 @@ cql_prepared_t *cql_prepared_from_result(cql_result_t *r, const char *query, siz
     return p;
 }
 
-size_t cql_prepared_param_count(const cql_prepared_t *p) { return p->params.n_cols; }
+size_t cql_prepared_param_count(const cql_prepared_t *p) {
+    return p->params.n_cols;
+}
 
 const cql_type_t *cql_prepared_param_type(const cql_prepared_t *p, size_t i) {
     return i < p->params.n_cols && p->params.cols ? p->params.cols[i].type : NULL;
@@ -137,13 +141,19 @@ void cql_stmt_set_serial_consistency(cql_stmt_t *s, cql_consistency_t c) {
     s->serial = c;
     s->serial_set = true;
 }
-void cql_stmt_set_page_size(cql_stmt_t *s, int32_t rows) { s->page_size = rows; }
+void cql_stmt_set_page_size(cql_stmt_t *s, int32_t rows) {
+    s->page_size = rows;
+}
 void cql_stmt_set_timestamp(cql_stmt_t *s, int64_t micros) {
     s->timestamp = micros;
     s->timestamp_set = true;
 }
-void cql_stmt_set_idempotent(cql_stmt_t *s, bool idempotent) { s->idempotent = idempotent; }
-void cql_stmt_set_timeout_ms(cql_stmt_t *s, int64_t ms) { s->timeout_ms = ms; }
+void cql_stmt_set_idempotent(cql_stmt_t *s, bool idempotent) {
+    s->idempotent = idempotent;
+}
+void cql_stmt_set_timeout_ms(cql_stmt_t *s, int64_t ms) {
+    s->timeout_ms = ms;
+}
 
 static cql_err_t set_blob(uint8_t **dst, size_t *dst_size, const void *p, size_t n) {
     free(*dst);
@@ -191,18 +201,22 @@ static cql_err_t bind_end(cql_stmt_t *s, size_t i, size_t off) {
     return CQL_OK;
 }
 
-#define BIND(s, i, stmt)                      \
-    do {                                      \
-        size_t off_;                          \
-        cql_err_t e_ = bind_begin(s, i, &off_); \
-        if (e_)                               \
-            return e_;                        \
-        stmt;                                 \
-        return bind_end(s, i, off_);          \
+#define BIND(s, i, stmt)                                                                           \
+    do {                                                                                           \
+        size_t off_;                                                                               \
+        cql_err_t e_ = bind_begin(s, i, &off_);                                                    \
+        if (e_)                                                                                    \
+            return e_;                                                                             \
+        stmt;                                                                                      \
+        return bind_end(s, i, off_);                                                               \
     } while (0)
 
-cql_err_t cql_stmt_bind_null(cql_stmt_t *s, size_t i) { BIND(s, i, cql_val_null(&s->vals)); }
-cql_err_t cql_stmt_bind_unset(cql_stmt_t *s, size_t i) { BIND(s, i, cql_val_unset(&s->vals)); }
+cql_err_t cql_stmt_bind_null(cql_stmt_t *s, size_t i) {
+    BIND(s, i, cql_val_null(&s->vals));
+}
+cql_err_t cql_stmt_bind_unset(cql_stmt_t *s, size_t i) {
+    BIND(s, i, cql_val_unset(&s->vals));
+}
 cql_err_t cql_stmt_bind_bool(cql_stmt_t *s, size_t i, bool v) {
     BIND(s, i, cql_val_u8(&s->vals, v ? 1 : 0));
 }
@@ -387,5 +401,9 @@ void cql_batch_set_timestamp(cql_batch_t *b, int64_t micros) {
     b->timestamp = micros;
     b->timestamp_set = true;
 }
-void cql_batch_set_idempotent(cql_batch_t *b, bool idempotent) { b->idempotent = idempotent; }
-size_t cql_batch_count(const cql_batch_t *b) { return b->count; }
+void cql_batch_set_idempotent(cql_batch_t *b, bool idempotent) {
+    b->idempotent = idempotent;
+}
+size_t cql_batch_count(const cql_batch_t *b) {
+    return b->count;
+}

@@ -57,10 +57,9 @@ cql_err_t cql_tls_ctx_new(const cql_conf_t *conf, cql_tls_ctx_t **out, char *err
     }
     if (conf->tls_cert_file) {
         if (SSL_CTX_use_certificate_chain_file(t->ctx, conf->tls_cert_file) != 1 ||
-            SSL_CTX_use_PrivateKey_file(t->ctx,
-                                        conf->tls_key_file ? conf->tls_key_file
-                                                           : conf->tls_cert_file,
-                                        SSL_FILETYPE_PEM) != 1) {
+            SSL_CTX_use_PrivateKey_file(
+                t->ctx, conf->tls_key_file ? conf->tls_key_file : conf->tls_cert_file,
+                SSL_FILETYPE_PEM) != 1) {
             ssl_errstr(errstr, errstr_size, "loading client certificate");
             cql_tls_ctx_free(t);
             return CQL_ERR_TLS;

@@ -70,12 +70,26 @@ cql_type_t *cql_type_decode(cql_rd_t *r, int depth) {
         if (!r->failed && !strcmp(t->name, "org.apache.cassandra.db.marshal.DurationType"))
             t->kind = CQL_TYPE_DURATION;
         break;
-    case CQL_TYPE_ASCII: case CQL_TYPE_BIGINT: case CQL_TYPE_BLOB: case CQL_TYPE_BOOLEAN:
-    case CQL_TYPE_COUNTER: case CQL_TYPE_DECIMAL: case CQL_TYPE_DOUBLE: case CQL_TYPE_FLOAT:
-    case CQL_TYPE_INT: case CQL_TYPE_TIMESTAMP: case CQL_TYPE_UUID: case CQL_TYPE_VARCHAR:
-    case CQL_TYPE_VARINT: case CQL_TYPE_TIMEUUID: case CQL_TYPE_INET: case CQL_TYPE_DATE:
-    case CQL_TYPE_TIME: case CQL_TYPE_SMALLINT: case CQL_TYPE_TINYINT: case CQL_TYPE_DURATION:
-        break;
+    case CQL_TYPE_ASCII:
+    case CQL_TYPE_BIGINT:
+    case CQL_TYPE_BLOB:
+    case CQL_TYPE_BOOLEAN:
+    case CQL_TYPE_COUNTER:
+    case CQL_TYPE_DECIMAL:
+    case CQL_TYPE_DOUBLE:
+    case CQL_TYPE_FLOAT:
+    case CQL_TYPE_INT:
+    case CQL_TYPE_TIMESTAMP:
+    case CQL_TYPE_UUID:
+    case CQL_TYPE_VARCHAR:
+    case CQL_TYPE_VARINT:
+    case CQL_TYPE_TIMEUUID:
+    case CQL_TYPE_INET:
+    case CQL_TYPE_DATE:
+    case CQL_TYPE_TIME:
+    case CQL_TYPE_SMALLINT:
+    case CQL_TYPE_TINYINT:
+    case CQL_TYPE_DURATION: break;
     case CQL_TYPE_LIST:
     case CQL_TYPE_SET:
         if (!type_alloc_subs(t, 1, false))
@@ -119,8 +133,7 @@ cql_type_t *cql_type_decode(cql_rd_t *r, int depth) {
                 goto fail;
         break;
     }
-    default:
-        goto fail;
+    default: goto fail;
     }
     if (r->failed)
         goto fail;
@@ -131,8 +144,12 @@ fail:
     return NULL;
 }
 
-cql_type_kind_t cql_type_kind(const cql_type_t *t) { return t->kind; }
-size_t cql_type_sub_count(const cql_type_t *t) { return t->n_sub; }
+cql_type_kind_t cql_type_kind(const cql_type_t *t) {
+    return t->kind;
+}
+size_t cql_type_sub_count(const cql_type_t *t) {
+    return t->n_sub;
+}
 const cql_type_t *cql_type_sub(const cql_type_t *t, size_t i) {
     return i < t->n_sub ? t->sub[i] : NULL;
 }
@@ -179,8 +196,12 @@ size_t cql_vint_decode(const uint8_t *p, size_t n, uint64_t *v) {
     return extra + 1;
 }
 
-static uint64_t zigzag(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
-static int64_t unzigzag(uint64_t v) { return (int64_t)(v >> 1) ^ -(int64_t)(v & 1); }
+static uint64_t zigzag(int64_t v) {
+    return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+static int64_t unzigzag(uint64_t v) {
+    return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
 
 size_t cql_varint_from_int64(int64_t v, uint8_t out[8]) {
     uint8_t tmp[8];
@@ -197,9 +218,15 @@ size_t cql_varint_from_int64(int64_t v, uint8_t out[8]) {
 
 /* ---- slot encoders ------------------------------------------------------------------ */
 
-void cql_val_null(cql_buf_t *b) { cql_buf_u32(b, 0xFFFFFFFFu); }
-void cql_val_unset(cql_buf_t *b) { cql_buf_u32(b, 0xFFFFFFFEu); }
-void cql_val_fixed(cql_buf_t *b, const void *p, size_t n) { cql_buf_bytes(b, p, n); }
+void cql_val_null(cql_buf_t *b) {
+    cql_buf_u32(b, 0xFFFFFFFFu);
+}
+void cql_val_unset(cql_buf_t *b) {
+    cql_buf_u32(b, 0xFFFFFFFEu);
+}
+void cql_val_fixed(cql_buf_t *b, const void *p, size_t n) {
+    cql_buf_bytes(b, p, n);
+}
 
 void cql_val_u8(cql_buf_t *b, uint8_t v) {
     cql_buf_u32(b, 1);
@@ -248,7 +275,9 @@ void cql_val_inet(cql_buf_t *b, const cql_inet_t *inet) {
 
 /* ---- getters ------------------------------------------------------------------------ */
 
-bool cql_value_is_null(const cql_value_t *v) { return v->size < 0; }
+bool cql_value_is_null(const cql_value_t *v) {
+    return v->size < 0;
+}
 
 static cql_err_t check(const cql_value_t *v, size_t size) {
     if (v->size < 0)
@@ -258,8 +287,7 @@ static cql_err_t check(const cql_value_t *v, size_t size) {
     return CQL_OK;
 }
 
-static bool kind_is(const cql_value_t *v, cql_type_kind_t a, cql_type_kind_t b,
-                    cql_type_kind_t c) {
+static bool kind_is(const cql_value_t *v, cql_type_kind_t a, cql_type_kind_t b, cql_type_kind_t c) {
     if (!v->type)
         return true; /* untyped view (e.g. from a test): trust the caller */
     cql_type_kind_t k = v->type->kind;
@@ -394,11 +422,12 @@ cql_err_t cql_value_get_bytes(const cql_value_t *v, const uint8_t **data, size_t
         return CQL_ERR_NULL;
     if (v->type) {
         switch (v->type->kind) {
-        case CQL_TYPE_ASCII: case CQL_TYPE_VARCHAR: case CQL_TYPE_BLOB:
-        case CQL_TYPE_CUSTOM: case CQL_TYPE_VARINT:
-            break;
-        default:
-            return CQL_ERR_TYPE;
+        case CQL_TYPE_ASCII:
+        case CQL_TYPE_VARCHAR:
+        case CQL_TYPE_BLOB:
+        case CQL_TYPE_CUSTOM:
+        case CQL_TYPE_VARINT: break;
+        default: return CQL_ERR_TYPE;
         }
     }
     *data = v->data;
@@ -465,12 +494,13 @@ cql_err_t cql_value_iter_init(cql_value_iter_t *it, const cql_value_t *v) {
         /* trailing fields may be missing (added to a UDT after the value was written) */
         it->count = v->type->n_sub;
         return CQL_OK;
-    default:
-        return CQL_ERR_TYPE;
+    default: return CQL_ERR_TYPE;
     }
 }
 
-size_t cql_value_iter_count(const cql_value_iter_t *it) { return it->count; }
+size_t cql_value_iter_count(const cql_value_iter_t *it) {
+    return it->count;
+}
 
 bool cql_value_iter_next(cql_value_iter_t *it, cql_value_t *elem, cql_err_t *err) {
     if (err)
@@ -495,15 +525,10 @@ bool cql_value_iter_next(cql_value_iter_t *it, cql_value_t *elem, cql_err_t *err
     if (n < -1)
         goto bad;
     switch (t->kind) {
-    case CQL_TYPE_LIST: case CQL_TYPE_SET:
-        elem->type = t->sub[0];
-        break;
-    case CQL_TYPE_MAP:
-        elem->type = t->sub[it->index & 1];
-        break;
-    default:
-        elem->type = t->sub[it->index];
-        break;
+    case CQL_TYPE_LIST:
+    case CQL_TYPE_SET: elem->type = t->sub[0]; break;
+    case CQL_TYPE_MAP: elem->type = t->sub[it->index & 1]; break;
+    default: elem->type = t->sub[it->index]; break;
     }
     elem->data = n >= 0 ? it->pos : NULL;
     elem->size = n;
@@ -552,15 +577,19 @@ static cql_err_t coll_done(cql_coll_t *c, size_t before) {
     return CQL_OK;
 }
 
-#define COLL_APPEND(c, stmt)            \
-    do {                                \
-        size_t before_ = (c)->buf.len;  \
-        stmt;                           \
-        return coll_done((c), before_); \
+#define COLL_APPEND(c, stmt)                                                                       \
+    do {                                                                                           \
+        size_t before_ = (c)->buf.len;                                                             \
+        stmt;                                                                                      \
+        return coll_done((c), before_);                                                            \
     } while (0)
 
-cql_err_t cql_coll_append_null(cql_coll_t *c) { COLL_APPEND(c, cql_val_null(&c->buf)); }
-cql_err_t cql_coll_append_bool(cql_coll_t *c, bool v) { COLL_APPEND(c, cql_val_u8(&c->buf, v)); }
+cql_err_t cql_coll_append_null(cql_coll_t *c) {
+    COLL_APPEND(c, cql_val_null(&c->buf));
+}
+cql_err_t cql_coll_append_bool(cql_coll_t *c, bool v) {
+    COLL_APPEND(c, cql_val_u8(&c->buf, v));
+}
 cql_err_t cql_coll_append_int8(cql_coll_t *c, int8_t v) {
     COLL_APPEND(c, cql_val_u8(&c->buf, (uint8_t)v));
 }
@@ -675,8 +704,7 @@ int cql_uuid_parse(const char *s, uint8_t out[16]) {
 }
 
 void cql_uuid_format(const uint8_t u[16], char out[37]) {
-    snprintf(out, 37,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0], u[1],
-             u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14],
-             u[15]);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0],
+             u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
+             u[14], u[15]);
 }

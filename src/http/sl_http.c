@@ -28,9 +28,8 @@
 
 const char *sl_http_err_str(sl_http_err_t err) {
     switch (err) {
-#define SL_HTTP_ERR_STR_(name, code, text)                                                     \
-    case name:                                                                                 \
-        return text;
+#define SL_HTTP_ERR_STR_(name, code, text)                                                         \
+    case name: return text;
         SL_HTTP_ERRORS(SL_HTTP_ERR_STR_)
 #undef SL_HTTP_ERR_STR_
     }
@@ -57,8 +56,8 @@ struct sl_http_server_s {
 
 /* Per-request state, created by the URI-log callback, freed on completion. */
 typedef struct req_ctx_s {
-    char *uri;        /* raw request target, as received */
-    char *body;       /* request body collected so far (capped) */
+    char *uri;  /* raw request target, as received */
+    char *body; /* request body collected so far (capped) */
     size_t body_len;
     int body_too_big;
     int started;
@@ -90,8 +89,7 @@ struct sl_http_response_s {
     int truncate;
 };
 
-sl_http_err_t sl_http_parse_hostport(const char *s, char *host, size_t host_size,
-                                     uint16_t *port) {
+sl_http_err_t sl_http_parse_hostport(const char *s, char *host, size_t host_size, uint16_t *port) {
     if (!s || !host || host_size == 0 || !port)
         return SL_HTTP_ERR_INVALID;
     const char *colon;
@@ -148,8 +146,8 @@ static void set_err(char *errstr, size_t size, const char *fmt, ...) {
     va_end(ap);
 }
 
-sl_http_err_t sl_http_server_new(const sl_http_conf_t *conf, sl_http_server_t **out,
-                                 char *errstr, size_t errstr_size) {
+sl_http_err_t sl_http_server_new(const sl_http_conf_t *conf, sl_http_server_t **out, char *errstr,
+                                 size_t errstr_size) {
     *out = NULL;
     sl_http_server_t *srv = calloc(1, sizeof *srv);
     if (!srv)
@@ -158,8 +156,8 @@ sl_http_err_t sl_http_server_new(const sl_http_conf_t *conf, sl_http_server_t **
         srv->conf = *conf;
     const char *listen = srv->conf.listen ? srv->conf.listen : "127.0.0.1:0";
     srv->conf.listen = NULL; /* not kept: host and port are copied below */
-    sl_http_err_t err = sl_http_parse_hostport(listen, srv->host, sizeof srv->host,
-                                               &srv->want_port);
+    sl_http_err_t err =
+        sl_http_parse_hostport(listen, srv->host, sizeof srv->host, &srv->want_port);
     if (err) {
         set_err(errstr, errstr_size, "listen address '%s': %s", listen, sl_http_err_str(err));
         free(srv);
@@ -222,8 +220,7 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
     *con_cls = NULL;
 }
 
-static enum MHD_Result send_simple(struct MHD_Connection *conn, unsigned status,
-                                   const char *text) {
+static enum MHD_Result send_simple(struct MHD_Connection *conn, unsigned status, const char *text) {
     struct MHD_Response *r =
         MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
     if (!r)
@@ -360,8 +357,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
                            qerr == SL_HTTP_ERR_TOO_BIG ? "query string too long\n"
                                                        : "malformed query string\n");
 
-    sl_http_request_t req = {method, url, query, conn, ctx->body ? ctx->body : "",
-                             ctx->body_len};
+    sl_http_request_t req = {method, url, query, conn, ctx->body ? ctx->body : "", ctx->body_len};
     sl_http_response_t *resp = calloc(1, sizeof *resp);
     if (!resp) {
         sl_http_query_free(query);
@@ -423,8 +419,8 @@ sl_http_err_t sl_http_server_start(sl_http_server_t *srv, char *errstr, size_t e
         {MHD_OPTION_END, 0, NULL},
     };
     errno = 0;
-    srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, access_handler, srv,
-                                   MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+    srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, access_handler, srv, MHD_OPTION_ARRAY,
+                                   opts, MHD_OPTION_END);
     if (!srv->daemon) {
         set_err(errstr, errstr_size, "cannot listen on %s:%u: %s", srv->host,
                 (unsigned)srv->want_port, errno ? strerror(errno) : "libmicrohttpd refused");
@@ -435,9 +431,13 @@ sl_http_err_t sl_http_server_start(sl_http_server_t *srv, char *errstr, size_t e
     return SL_HTTP_OK;
 }
 
-uint16_t sl_http_server_port(const sl_http_server_t *srv) { return srv ? srv->port : 0; }
+uint16_t sl_http_server_port(const sl_http_server_t *srv) {
+    return srv ? srv->port : 0;
+}
 
-const char *sl_http_server_host(const sl_http_server_t *srv) { return srv ? srv->host : ""; }
+const char *sl_http_server_host(const sl_http_server_t *srv) {
+    return srv ? srv->host : "";
+}
 
 void sl_http_server_stop(sl_http_server_t *srv) {
     if (!srv || !srv->daemon)
@@ -464,9 +464,15 @@ void sl_http_server_free(sl_http_server_t *srv) {
     free(srv);
 }
 
-const char *sl_http_request_method(const sl_http_request_t *req) { return req->method; }
-const char *sl_http_request_path(const sl_http_request_t *req) { return req->path; }
-const sl_http_query_t *sl_http_request_query(const sl_http_request_t *req) { return req->query; }
+const char *sl_http_request_method(const sl_http_request_t *req) {
+    return req->method;
+}
+const char *sl_http_request_path(const sl_http_request_t *req) {
+    return req->path;
+}
+const sl_http_query_t *sl_http_request_query(const sl_http_request_t *req) {
+    return req->query;
+}
 
 const char *sl_http_request_arg(const sl_http_request_t *req, const char *key) {
     return sl_http_query_get(req->query, key);
@@ -487,7 +493,9 @@ void sl_http_response_status(sl_http_response_t *resp, int status) {
         resp->status = status;
 }
 
-static int has_crlf(const char *s) { return strpbrk(s, "\r\n") != NULL; }
+static int has_crlf(const char *s) {
+    return strpbrk(s, "\r\n") != NULL;
+}
 
 sl_http_err_t sl_http_response_content_type(sl_http_response_t *resp, const char *content_type) {
     if (!content_type || has_crlf(content_type))

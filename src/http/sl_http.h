@@ -21,8 +21,7 @@
 
 /* Splits "HOST:PORT", "[IPv6]:PORT" or ":PORT" (host defaults to 127.0.0.1). host is
  * written NUL-terminated into host (host_size bytes); the port must be 0..65535. */
-sl_http_err_t sl_http_parse_hostport(const char *s, char *host, size_t host_size,
-                                     uint16_t *port);
+sl_http_err_t sl_http_parse_hostport(const char *s, char *host, size_t host_size, uint16_t *port);
 
 typedef struct sl_http_server_s sl_http_server_t;
 typedef struct sl_http_request_s sl_http_request_t;
@@ -46,8 +45,8 @@ typedef struct sl_http_conf_s {
 
 /* Creates a stopped server. conf is copied. On error *out is NULL and errstr says why.
  * The server must be freed with sl_http_server_free(). */
-sl_http_err_t sl_http_server_new(const sl_http_conf_t *conf, sl_http_server_t **out,
-                                 char *errstr, size_t errstr_size);
+sl_http_err_t sl_http_server_new(const sl_http_conf_t *conf, sl_http_server_t **out, char *errstr,
+                                 size_t errstr_size);
 
 /* Registers handler for exact path match (no query), for every method when method is NULL,
  * or for that method only (others get 405). path and method are copied. Only before

@@ -99,7 +99,9 @@ sl_http_err_t sl_http_query_parse(const char *qs, size_t len, sl_http_query_t **
     return SL_HTTP_OK;
 }
 
-size_t sl_http_query_count(const sl_http_query_t *q) { return q ? q->count : 0; }
+size_t sl_http_query_count(const sl_http_query_t *q) {
+    return q ? q->count : 0;
+}
 
 const char *sl_http_query_key(const sl_http_query_t *q, size_t i) {
     return q && i < q->count ? q->keys[i] : NULL;
@@ -119,4 +121,6 @@ const char *sl_http_query_get(const sl_http_query_t *q, const char *key) {
     return NULL;
 }
 
-void sl_http_query_free(sl_http_query_t *q) { free(q); }
+void sl_http_query_free(sl_http_query_t *q) {
+    free(q);
+}

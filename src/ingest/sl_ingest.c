@@ -22,9 +22,8 @@
 
 const char *sl_ingest_err_str(sl_ingest_err_t err) {
     switch (err) {
-#define SL_INGEST_ERR_CASE_(sym, code, text)                                                   \
-    case SL_INGEST_ERR_##sym:                                                                  \
-        return text;
+#define SL_INGEST_ERR_CASE_(sym, code, text)                                                       \
+    case SL_INGEST_ERR_##sym: return text;
         SL_INGEST_ERRORS(SL_INGEST_ERR_CASE_)
 #undef SL_INGEST_ERR_CASE_
     }
@@ -68,9 +67,10 @@ static void logf_(const sl_ingest_conf_t *c, sl_log_level_t level, const char *f
  * producer reconnects and retries by itself; what matters is reported by the counters. */
 static void on_kafka_log(void *opaque, int level, const char *fac, const char *msg) {
     const sl_ingest_conf_t *c = opaque;
-    sl_log_level_t l = level <= 3 ? SL_LOG_ERROR : level <= 4 ? SL_LOG_WARN
-                       : level <= 6                ? SL_LOG_INFO
-                                                   : SL_LOG_DEBUG;
+    sl_log_level_t l = level <= 3   ? SL_LOG_ERROR
+                       : level <= 4 ? SL_LOG_WARN
+                       : level <= 6 ? SL_LOG_INFO
+                                    : SL_LOG_DEBUG;
     if (strcmp(fac, "FAIL") == 0 && l == SL_LOG_ERROR)
         l = SL_LOG_WARN;
     logf_(c, l, "kafka %s: %s", fac, msg);
@@ -126,8 +126,8 @@ static int build_url(const sl_ingest_conf_t *c, sl_fetch_slot_t *s) {
 sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, char *errstr,
                               size_t errstr_size) {
     memset(st, 0, sizeof *st);
-    if (!c->source || !*c->source || !c->topic || !*c->topic || !c->brokers ||
-        c->batch < 1 || c->batch > 5000 || c->concurrency < 1 || c->max_body < 1) {
+    if (!c->source || !*c->source || !c->topic || !*c->topic || !c->brokers || c->batch < 1 ||
+        c->batch > 5000 || c->concurrency < 1 || c->max_body < 1) {
         snprintf(errstr, errstr_size, "invalid ingest configuration");
         return SL_INGEST_ERR_CONFIG;
     }
@@ -145,8 +145,8 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
     {
         /* Fail on a URL that cannot be built before touching the network. */
         char probe[2048];
-        if (sl_ingest_url(probe, sizeof probe, c->source, c->batch, c->seed, UINT64_MAX,
-                          c->nat) < 0) {
+        if (sl_ingest_url(probe, sizeof probe, c->source, c->batch, c->seed, UINT64_MAX, c->nat) <
+            0) {
             snprintf(errstr, errstr_size, "source URL with seed and nat is too long");
             return SL_INGEST_ERR_CONFIG;
         }
@@ -158,9 +158,8 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
     }
     sl_ingest_err_t rc = SL_INGEST_ERR_OK;
     sl_fetcher_t *f = NULL;
-    sl_producer_t *p = sl_producer_new(c->brokers, c->topic, dlq, c->kafka_props,
-                                       c->n_kafka_props, st, on_kafka_log, (void *)c, errstr,
-                                       errstr_size);
+    sl_producer_t *p = sl_producer_new(c->brokers, c->topic, dlq, c->kafka_props, c->n_kafka_props,
+                                       st, on_kafka_log, (void *)c, errstr, errstr_size);
     if (!p) {
         curl_global_cleanup();
         return SL_INGEST_ERR_CONFIG;
@@ -212,9 +211,10 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
             fetching = 0;
             stop_at = now;
             logf_(c, SL_LOG_INFO, "%s; flushing",
-                  stop ? "stop requested" : fatal_http ? "giving up after a client error"
-                         : sl_producer_fatal(p) ? "Kafka producer failed"
-                                                : "duration reached");
+                  stop                   ? "stop requested"
+                  : fatal_http           ? "giving up after a client error"
+                  : sl_producer_fatal(p) ? "Kafka producer failed"
+                                         : "duration reached");
             for (unsigned i = 0; i < n; i++) {
                 sl_fetch_slot_t *s = sl_fetcher_slot(f, i);
                 if (s->state == SL_SLOT_RUNNING || s->state == SL_SLOT_WAITING)
@@ -274,8 +274,7 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
                                                                   : c->backoff_max_ms);
                     logf_(c, SL_LOG_WARN, "page %llu attempt %u failed (%s): %s; retry in %llu ms",
                           (unsigned long long)s->page, s->attempt + 1,
-                          sl_ingest_outcome_label(s->outcome), s->detail,
-                          (unsigned long long)wait);
+                          sl_ingest_outcome_label(s->outcome), s->detail, (unsigned long long)wait);
                     s->attempt++;
                     s->due_ms = now + wait;
                     s->state = SL_SLOT_WAITING;

@@ -24,13 +24,13 @@
 #include "sl_ingest_stats.h"
 #include "sl_log.h"
 
-#define SL_INGEST_ERRORS(X)                                                           \
-    X(OK, 0, "success: everything fetched was delivered")                             \
-    X(CONFIG, 1, "invalid configuration")                                             \
-    X(KAFKA_UNREACHABLE, 2, "Kafka did not answer")                                   \
-    X(KAFKA, 3, "Kafka producer error")                                               \
-    X(HTTP, 4, "HTTP client error")                                                   \
-    X(INCOMPLETE, 5, "not everything was fetched or delivered")                       \
+#define SL_INGEST_ERRORS(X)                                                                        \
+    X(OK, 0, "success: everything fetched was delivered")                                          \
+    X(CONFIG, 1, "invalid configuration")                                                          \
+    X(KAFKA_UNREACHABLE, 2, "Kafka did not answer")                                                \
+    X(KAFKA, 3, "Kafka producer error")                                                            \
+    X(HTTP, 4, "HTTP client error")                                                                \
+    X(INCOMPLETE, 5, "not everything was fetched or delivered")                                    \
     X(NOMEM, 6, "out of memory")
 
 typedef enum {
@@ -44,27 +44,27 @@ const char *sl_ingest_err_str(sl_ingest_err_t err);
 
 /* Everything a run needs. All strings are borrowed for the duration of sl_ingest_run(). */
 typedef struct sl_ingest_conf_s {
-    const char *source;      /* API base URL */
-    unsigned batch;          /* users per request, 1..5000 */
-    unsigned concurrency;    /* pages in flight (running or waiting for a retry) */
-    uint64_t count;          /* users wanted; 0 = until duration or stop */
-    double duration_s;       /* stop fetching after this long; 0 = no limit */
-    double rate;             /* users/s cap; 0 = none */
-    const char *seed;        /* API seed (then pages 1, 2, 3...); NULL or "" = none */
-    const char *nat;         /* API nationalities list; NULL or "" = all */
+    const char *source;   /* API base URL */
+    unsigned batch;       /* users per request, 1..5000 */
+    unsigned concurrency; /* pages in flight (running or waiting for a retry) */
+    uint64_t count;       /* users wanted; 0 = until duration or stop */
+    double duration_s;    /* stop fetching after this long; 0 = no limit */
+    double rate;          /* users/s cap; 0 = none */
+    const char *seed;     /* API seed (then pages 1, 2, 3...); NULL or "" = none */
+    const char *nat;      /* API nationalities list; NULL or "" = all */
     const char *brokers;
     const char *topic;
-    const char *dlq_topic;   /* NULL: "<topic>.dlq" */
+    const char *dlq_topic;          /* NULL: "<topic>.dlq" */
     const char *const *kafka_props; /* n_kafka_props (key, value) pairs for librdkafka */
     size_t n_kafka_props;
     long connect_timeout_ms;
-    long timeout_ms;         /* whole request */
-    size_t max_body;         /* response body cap in bytes */
-    unsigned retries;        /* retries per page after the first attempt */
+    long timeout_ms;                          /* whole request */
+    size_t max_body;                          /* response body cap in bytes */
+    unsigned retries;                         /* retries per page after the first attempt */
     uint64_t backoff_base_ms, backoff_max_ms; /* full-jitter backoff */
-    uint64_t retry_after_max_ms; /* longest wait a Retry-After may impose */
-    int flush_timeout_ms;    /* at the end */
-    int metadata_timeout_ms; /* the start-up check of Kafka */
+    uint64_t retry_after_max_ms;              /* longest wait a Retry-After may impose */
+    int flush_timeout_ms;                     /* at the end */
+    int metadata_timeout_ms;                  /* the start-up check of Kafka */
     volatile sig_atomic_t *stop; /* set by a signal handler (1: stop, 2: stop now); may be
                                     NULL */
     /* Log lines (may be NULL). Called on the run's thread. */
@@ -86,7 +86,7 @@ void sl_ingest_conf_defaults(sl_ingest_conf_t *conf);
  * delivered; KAFKA_UNREACHABLE when no broker answered the start-up metadata request;
  * CONFIG for invalid settings or properties. errstr says why for any error.
  */
-sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *conf, sl_ingest_stats_t *stats,
-                              char *errstr, size_t errstr_size);
+sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *conf, sl_ingest_stats_t *stats, char *errstr,
+                              size_t errstr_size);
 
 #endif

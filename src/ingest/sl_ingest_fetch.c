@@ -252,8 +252,12 @@ sl_fetch_slot_t *sl_fetcher_slot(sl_fetcher_t *f, unsigned i) {
     return i < f->n_slots ? &f->slots[i] : NULL;
 }
 
-unsigned sl_fetcher_slots(const sl_fetcher_t *f) { return f->n_slots; }
-unsigned sl_fetcher_running(const sl_fetcher_t *f) { return f->running; }
+unsigned sl_fetcher_slots(const sl_fetcher_t *f) {
+    return f->n_slots;
+}
+unsigned sl_fetcher_running(const sl_fetcher_t *f) {
+    return f->running;
+}
 
 int sl_fetcher_start(sl_fetcher_t *f, sl_fetch_slot_t *s) {
     CURL *e = s->easy;
@@ -316,30 +320,23 @@ sl_ingest_outcome_t sl_fetch_classify(int curl_code, long http_status, int abort
         return abort_outcome;
     }
     switch ((CURLcode)curl_code) {
-    case CURLE_OK:
-        break;
-    case CURLE_OPERATION_TIMEDOUT:
-        return SL_OUTCOME_TIMEOUT;
+    case CURLE_OK: break;
+    case CURLE_OPERATION_TIMEDOUT: return SL_OUTCOME_TIMEOUT;
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
     case CURLE_COULDNT_CONNECT:
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SEND_ERROR:
     case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-        return SL_OUTCOME_CONNECT;
-    case CURLE_PARTIAL_FILE:
-        return SL_OUTCOME_TRUNCATED;
-    case CURLE_FILESIZE_EXCEEDED:
-        *retriable = 0;
-        return SL_OUTCOME_TOO_LARGE;
+    case CURLE_GOT_NOTHING: return SL_OUTCOME_CONNECT;
+    case CURLE_PARTIAL_FILE: return SL_OUTCOME_TRUNCATED;
+    case CURLE_FILESIZE_EXCEEDED: *retriable = 0; return SL_OUTCOME_TOO_LARGE;
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_URL_MALFORMAT:
     case CURLE_TOO_MANY_REDIRECTS:
         *retriable = 0; /* asking again gives the same answer */
         return SL_OUTCOME_OTHER;
-    default:
-        return SL_OUTCOME_OTHER;
+    default: return SL_OUTCOME_OTHER;
     }
     if (http_status == 429)
         return SL_OUTCOME_THROTTLED;
@@ -352,21 +349,13 @@ sl_ingest_outcome_t sl_fetch_classify(int curl_code, long http_status, int abort
         return SL_OUTCOME_HTTP_4XX;
     }
     switch (body_err) {
-    case SL_API_ERR_OK:
-        *retriable = 0;
-        return SL_OUTCOME_OK;
-    case SL_API_ERR_API_ERROR:
-        return SL_OUTCOME_API_ERROR;
-    case SL_API_ERR_TRUNCATED:
-        return SL_OUTCOME_TRUNCATED;
-    case SL_API_ERR_TOO_LARGE:
-        *retriable = 0;
-        return SL_OUTCOME_TOO_LARGE;
+    case SL_API_ERR_OK: *retriable = 0; return SL_OUTCOME_OK;
+    case SL_API_ERR_API_ERROR: return SL_OUTCOME_API_ERROR;
+    case SL_API_ERR_TRUNCATED: return SL_OUTCOME_TRUNCATED;
+    case SL_API_ERR_TOO_LARGE: *retriable = 0; return SL_OUTCOME_TOO_LARGE;
     case SL_API_ERR_NOMEM:
-    case SL_API_ERR_STATE:
-        return SL_OUTCOME_OTHER;
-    default:
-        return SL_OUTCOME_MALFORMED;
+    case SL_API_ERR_STATE: return SL_OUTCOME_OTHER;
+    default: return SL_OUTCOME_MALFORMED;
     }
 }
 
@@ -406,8 +395,8 @@ static void finish(sl_fetcher_t *f, sl_fetch_slot_t *s, CURLcode rc) {
                      *err ? ": " : "", err);
         }
     }
-    s->outcome = sl_fetch_classify((int)rc, s->http_status, s->aborted, s->abort_outcome,
-                                   body_err, &s->retriable);
+    s->outcome = sl_fetch_classify((int)rc, s->http_status, s->aborted, s->abort_outcome, body_err,
+                                   &s->retriable);
     if (rc != CURLE_OK && !s->aborted)
         snprintf(s->detail, sizeof s->detail, "%s", curl_easy_strerror(rc));
     else if (rc == CURLE_OK && s->http_status != 200 && !s->aborted) {

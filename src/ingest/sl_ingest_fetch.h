@@ -49,10 +49,10 @@ typedef struct sl_fetch_slot_s {
     sl_slot_state_t state;
     /* page bookkeeping (the run loop's) */
     uint64_t page;
-    unsigned results;  /* users asked for */
-    unsigned attempt;  /* 0 for the first try */
-    uint64_t due_ms;   /* for WAITING */
-    size_t cursor;     /* for PRODUCING: next record to hand over */
+    unsigned results;      /* users asked for */
+    unsigned attempt;      /* 0 for the first try */
+    uint64_t due_ms;       /* for WAITING */
+    size_t cursor;         /* for PRODUCING: next record to hand over */
     int64_t fetched_at_ms; /* wall clock at completion, the message timestamp */
     /* outcome of the last transfer (valid in DONE/PRODUCING) */
     sl_ingest_outcome_t outcome;
@@ -60,27 +60,27 @@ typedef struct sl_fetch_slot_s {
     long http_status;
     int has_retry_after;
     uint64_t retry_after_ms;
-    double seconds;    /* request duration */
+    double seconds; /* request duration */
     size_t body_bytes;
-    char detail[256];  /* why it failed: curl's text, the API's message, parser detail */
+    char detail[256]; /* why it failed: curl's text, the API's message, parser detail */
     char url[2048];
     /* results (valid in DONE/PRODUCING with outcome OK) */
     sl_fetch_rec_t *recs;
     size_t n_recs;
     size_t n_rejects;
     char *arena;
-    char *body;        /* the body as received (kept to dead-letter original bytes) */
+    char *body; /* the body as received (kept to dead-letter original bytes) */
     /* private */
     size_t recs_cap, arena_len, arena_cap, body_cap;
     struct sl_raw_range_s *ranges; /* scratch for delimiting users, recs_cap entries */
     void *easy;
     sl_api_parser_t *parser;
     struct sl_fetcher_s *owner;
-    int aborted;           /* write callback stopped the transfer */
+    int aborted; /* write callback stopped the transfer */
     sl_ingest_outcome_t abort_outcome;
     int headers_done;
     char retry_after[64];
-    char errbody[256];     /* first bytes of a non-200 body */
+    char errbody[256]; /* first bytes of a non-200 body */
     size_t errbody_len;
     int64_t started_us;
 } sl_fetch_slot_t;

@@ -34,8 +34,8 @@ uint64_t sl_ingest_pace_ms(double rate, uint64_t users_started) {
 }
 
 static int unreserved(unsigned char c, int allow_comma) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~' || (allow_comma && c == ',');
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~' || (allow_comma && c == ',');
 }
 
 /* Appends s percent-encoded; returns the new length or -1 when out of room. */
@@ -59,8 +59,8 @@ static int put_escaped(char *buf, size_t cap, int at, const char *s, int allow_c
     return at;
 }
 
-int sl_ingest_url(char *buf, size_t cap, const char *source, unsigned results,
-                  const char *seed, uint64_t page, const char *nat) {
+int sl_ingest_url(char *buf, size_t cap, const char *source, unsigned results, const char *seed,
+                  uint64_t page, const char *nat) {
     if (!buf || cap == 0 || !source)
         return -1;
     char sep = strchr(source, '?') ? '&' : '?';

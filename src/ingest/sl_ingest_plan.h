@@ -38,7 +38,7 @@ uint64_t sl_ingest_pace_ms(double rate, uint64_t users_started);
  * digits, "-._~" and, in nat, ',' stay as they are). Returns the URL's length, or -1 if
  * it does not fit in cap bytes (buf is then unspecified).
  */
-int sl_ingest_url(char *buf, size_t cap, const char *source, unsigned results,
-                  const char *seed, uint64_t page, const char *nat);
+int sl_ingest_url(char *buf, size_t cap, const char *source, unsigned results, const char *seed,
+                  uint64_t page, const char *nat);
 
 #endif

@@ -32,8 +32,8 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
     sl_producer_t *p = opaque;
     int is_dlq = m->_private == &tag_dlq;
     if (m->err) {
-        snprintf(p->last_error, sizeof p->last_error, "%s: %s",
-                 rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
+        snprintf(p->last_error, sizeof p->last_error, "%s: %s", rd_kafka_topic_name(m->rkt),
+                 rd_kafka_err2str(m->err));
         if (is_dlq)
             p->stats->dlq_failed++;
         else
@@ -67,9 +67,9 @@ static int set(rd_kafka_conf_t *conf, const char *k, const char *v, char *errstr
 }
 
 sl_producer_t *sl_producer_new(const char *brokers, const char *topic, const char *dlq_topic,
-                               const char *const *props, size_t n_props,
-                               sl_ingest_stats_t *stats, sl_producer_log_fn log, void *log_opaque,
-                               char *errstr, size_t errstr_size) {
+                               const char *const *props, size_t n_props, sl_ingest_stats_t *stats,
+                               sl_producer_log_fn log, void *log_opaque, char *errstr,
+                               size_t errstr_size) {
     sl_producer_t *p = calloc(1, sizeof *p);
     if (!p) {
         snprintf(errstr, errstr_size, "out of memory");
@@ -109,7 +109,7 @@ sl_producer_t *sl_producer_new(const char *brokers, const char *topic, const cha
     p->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, errstr_size);
     if (!p->rk)
         goto fail;
-    conf = NULL; /* owned by rk now */
+    conf = NULL;                         /* owned by rk now */
     rd_kafka_set_log_queue(p->rk, NULL); /* logs are served by rd_kafka_poll() */
     p->main = rd_kafka_topic_new(p->rk, topic, NULL);
     p->dlq = rd_kafka_topic_new(p->rk, dlq_topic, NULL);
@@ -181,8 +181,7 @@ static sl_produce_res_t result(sl_producer_t *p, rd_kafka_resp_err_t err) {
  * expressions in our code (clang -Wpedantic flags those). */
 static rd_kafka_resp_err_t produce(sl_producer_t *p, rd_kafka_topic_t *rkt, const char *key,
                                    size_t key_len, const char *value, size_t value_len,
-                                   int64_t timestamp_ms, rd_kafka_headers_t *headers,
-                                   void *tag) {
+                                   int64_t timestamp_ms, rd_kafka_headers_t *headers, void *tag) {
     rd_kafka_vu_t vu[7];
     size_t n = 0;
     vu[n].vtype = RD_KAFKA_VTYPE_RKT;
@@ -215,8 +214,8 @@ static rd_kafka_resp_err_t produce(sl_producer_t *p, rd_kafka_topic_t *rkt, cons
 
 sl_produce_res_t sl_producer_send(sl_producer_t *p, const char *key, size_t key_len,
                                   const char *value, size_t value_len, int64_t timestamp_ms) {
-    return result(p, produce(p, p->main, key, key_len, value, value_len, timestamp_ms, NULL,
-                             &tag_main));
+    return result(
+        p, produce(p, p->main, key, key_len, value, value_len, timestamp_ms, NULL, &tag_main));
 }
 
 sl_produce_res_t sl_producer_send_dlq(sl_producer_t *p, const char *key, size_t key_len,
@@ -238,16 +237,22 @@ sl_produce_res_t sl_producer_send_dlq(sl_producer_t *p, const char *key, size_t 
     return result(p, err);
 }
 
-void sl_producer_poll(sl_producer_t *p, int timeout_ms) { rd_kafka_poll(p->rk, timeout_ms); }
+void sl_producer_poll(sl_producer_t *p, int timeout_ms) {
+    rd_kafka_poll(p->rk, timeout_ms);
+}
 
 int sl_producer_flush(sl_producer_t *p, int timeout_ms) {
     rd_kafka_flush(p->rk, timeout_ms);
     return rd_kafka_outq_len(p->rk);
 }
 
-int sl_producer_outq(sl_producer_t *p) { return rd_kafka_outq_len(p->rk); }
+int sl_producer_outq(sl_producer_t *p) {
+    return rd_kafka_outq_len(p->rk);
+}
 
-int sl_producer_fd(const sl_producer_t *p) { return p->pipe_fd[0]; }
+int sl_producer_fd(const sl_producer_t *p) {
+    return p->pipe_fd[0];
+}
 
 void sl_producer_drain_fd(sl_producer_t *p) {
     char buf[256];
@@ -257,7 +262,9 @@ void sl_producer_drain_fd(sl_producer_t *p) {
     }
 }
 
-const char *sl_producer_fatal(sl_producer_t *p) { return p->fatal[0] ? p->fatal : NULL; }
+const char *sl_producer_fatal(sl_producer_t *p) {
+    return p->fatal[0] ? p->fatal : NULL;
+}
 
 const char *sl_producer_last_error(const sl_producer_t *p) {
     return p->last_error[0] ? p->last_error : NULL;

@@ -32,14 +32,14 @@ typedef enum {
 
 /*
  * Creates the producer. props is n_props (key, value) pairs (2 * n_props strings),
- * copied. log (may be NULL: librdkafka's logs are then dropped) gets librdkafka's logs. stats is written by delivery reports during sl_producer_poll/flush and must
- * outlive the producer. Returns NULL with errstr set on a bad property or failure.
- * Must be freed with sl_producer_free().
+ * copied. log (may be NULL: librdkafka's logs are then dropped) gets librdkafka's logs. stats is
+ * written by delivery reports during sl_producer_poll/flush and must outlive the producer. Returns
+ * NULL with errstr set on a bad property or failure. Must be freed with sl_producer_free().
  */
 sl_producer_t *sl_producer_new(const char *brokers, const char *topic, const char *dlq_topic,
-                               const char *const *props, size_t n_props,
-                               sl_ingest_stats_t *stats, sl_producer_log_fn log, void *log_opaque,
-                               char *errstr, size_t errstr_size);
+                               const char *const *props, size_t n_props, sl_ingest_stats_t *stats,
+                               sl_producer_log_fn log, void *log_opaque, char *errstr,
+                               size_t errstr_size);
 void sl_producer_free(sl_producer_t *p);
 
 /* Asks the cluster for the topic's metadata within timeout_ms. Returns 0 when the

@@ -50,8 +50,8 @@ static size_t skip_value(const char *b, size_t i, size_t len) {
         return len + 1;
     }
     /* number, true, false, null: up to the next delimiter */
-    while (i < len && b[i] != ',' && b[i] != '}' && b[i] != ']' && b[i] != ' ' &&
-           b[i] != '\t' && b[i] != '\n' && b[i] != '\r')
+    while (i < len && b[i] != ',' && b[i] != '}' && b[i] != ']' && b[i] != ' ' && b[i] != '\t' &&
+           b[i] != '\n' && b[i] != '\r')
         i++;
     return i;
 }

@@ -7,8 +7,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-const double sl_ingest_hist_bounds[SL_INGEST_HIST_BUCKETS] = {
-    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+const double sl_ingest_hist_bounds[SL_INGEST_HIST_BUCKETS] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                                              0.5,   1,    2.5,   5,    10,  30};
 
 static const char *const outcome_labels[SL_OUTCOME_COUNT] = {
 #define SL_INGEST_OUTCOME_LABEL_(sym, label) label,
@@ -95,17 +95,17 @@ size_t sl_ingest_stats_prometheus(const sl_ingest_stats_t *s, char *buf, size_t 
     for (int i = 0; i < SL_OUTCOME_COUNT; i++)
         put(&o, "sluice_ingest_requests_total{outcome=\"%s\"} %llu\n", outcome_labels[i],
             (unsigned long long)s->requests[i]);
-    counter(&o, "sluice_ingest_request_retries_total", "Requests that retried a page.",
-            s->retries);
+    counter(&o, "sluice_ingest_request_retries_total", "Requests that retried a page.", s->retries);
     counter(&o, "sluice_ingest_pages_failed_total", "Pages given up after the last retry.",
             s->pages_failed);
     counter(&o, "sluice_ingest_response_bytes_total", "Body bytes of successful responses.",
             s->bytes_fetched);
     counter(&o, "sluice_ingest_queue_full_total",
             "Times the producer queue was full and the record was retried.", s->queue_full);
-    put(&o, "# HELP sluice_ingest_records_in_flight Records handed to Kafka and not yet "
-            "acknowledged.\n# TYPE sluice_ingest_records_in_flight gauge\n"
-            "sluice_ingest_records_in_flight %llu\n",
+    put(&o,
+        "# HELP sluice_ingest_records_in_flight Records handed to Kafka and not yet "
+        "acknowledged.\n# TYPE sluice_ingest_records_in_flight gauge\n"
+        "sluice_ingest_records_in_flight %llu\n",
         (unsigned long long)(s->enqueued + s->dlq_enqueued - s->produced - s->delivery_failed -
                              s->dlq_produced - s->dlq_failed));
     put(&o, "# HELP sluice_ingest_request_duration_seconds Time from request start to the "
@@ -117,9 +117,10 @@ size_t sl_ingest_stats_prometheus(const sl_ingest_stats_t *s, char *buf, size_t 
             sl_ingest_hist_bounds[b], (unsigned long long)cum);
     }
     cum += s->hist[SL_INGEST_HIST_BUCKETS];
-    put(&o, "sluice_ingest_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
-            "sluice_ingest_request_duration_seconds_sum %.6f\n"
-            "sluice_ingest_request_duration_seconds_count %llu\n",
+    put(&o,
+        "sluice_ingest_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
+        "sluice_ingest_request_duration_seconds_sum %.6f\n"
+        "sluice_ingest_request_duration_seconds_count %llu\n",
         (unsigned long long)cum, s->hist_sum, (unsigned long long)s->hist_count);
     return o.len;
 }
@@ -137,8 +138,7 @@ size_t sl_ingest_stats_json(const sl_ingest_stats_t *s, char *buf, size_t cap) {
         (unsigned long long)s->users_fetched, (unsigned long long)s->produced,
         (unsigned long long)s->rejected, (unsigned long long)sl_ingest_stats_undelivered(s),
         (unsigned long long)s->delivery_failed, (unsigned long long)s->dlq_produced,
-        (unsigned long long)s->dlq_failed,
-        (unsigned long long)sl_ingest_stats_dlq_undelivered(s),
+        (unsigned long long)s->dlq_failed, (unsigned long long)sl_ingest_stats_dlq_undelivered(s),
         (unsigned long long)s->pages_ok, (unsigned long long)s->pages_failed,
         (unsigned long long)sl_ingest_stats_requests(s), (unsigned long long)s->retries,
         (unsigned long long)s->bytes_fetched, (unsigned long long)s->queue_full, s->elapsed_s,

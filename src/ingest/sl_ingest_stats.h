@@ -17,24 +17,24 @@
 #include "sl_record.h"
 
 /* Request outcomes: (enum suffix, label). One attempt has exactly one outcome. */
-#define SL_INGEST_OUTCOMES(X)                                                         \
-    X(OK, "ok")                                                                       \
-    X(TIMEOUT, "timeout")                                                             \
-    X(CONNECT, "connect_error")                                                       \
-    X(THROTTLED, "throttled")                                                         \
-    X(HTTP_5XX, "http_5xx")                                                           \
-    X(HTTP_4XX, "http_4xx")                                                           \
-    X(API_ERROR, "api_error")                                                         \
-    X(MALFORMED, "malformed")                                                         \
-    X(TRUNCATED, "truncated")                                                         \
-    X(TOO_LARGE, "too_large")                                                         \
+#define SL_INGEST_OUTCOMES(X)                                                                      \
+    X(OK, "ok")                                                                                    \
+    X(TIMEOUT, "timeout")                                                                          \
+    X(CONNECT, "connect_error")                                                                    \
+    X(THROTTLED, "throttled")                                                                      \
+    X(HTTP_5XX, "http_5xx")                                                                        \
+    X(HTTP_4XX, "http_4xx")                                                                        \
+    X(API_ERROR, "api_error")                                                                      \
+    X(MALFORMED, "malformed")                                                                      \
+    X(TRUNCATED, "truncated")                                                                      \
+    X(TOO_LARGE, "too_large")                                                                      \
     X(OTHER, "other_error")
 
 typedef enum {
 #define SL_INGEST_OUTCOME_ENUM_(sym, label) SL_OUTCOME_##sym,
     SL_INGEST_OUTCOMES(SL_INGEST_OUTCOME_ENUM_)
 #undef SL_INGEST_OUTCOME_ENUM_
-    SL_OUTCOME_COUNT
+        SL_OUTCOME_COUNT
 } sl_ingest_outcome_t;
 
 /* The Prometheus label of an outcome ("timeout"); static. */
@@ -57,11 +57,11 @@ typedef struct sl_ingest_stats_s {
     uint64_t rejected;                   /* users routed to the dead-letter topic */
     uint64_t rejected_by[SL_REJECT_COUNT];
     uint64_t dlq_enqueued, dlq_produced, dlq_failed;
-    uint64_t queue_full;                 /* QUEUE_FULL answers that were retried */
+    uint64_t queue_full;                       /* QUEUE_FULL answers that were retried */
     uint64_t hist[SL_INGEST_HIST_BUCKETS + 1]; /* cumulative-free counts per bucket */
     double hist_sum;
     uint64_t hist_count;
-    double elapsed_s;                    /* since the run started, at the last update */
+    double elapsed_s; /* since the run started, at the last update */
 } sl_ingest_stats_t;
 
 /* Adds one request's duration (seconds) to the histogram. */

@@ -30,9 +30,8 @@ struct sl_mockapi_s {
 
 const char *sl_mockapi_err_str(sl_mockapi_err_t err) {
     switch (err) {
-#define SL_MOCKAPI_ERR_STR_(name, code, text)                                                  \
-    case name:                                                                                 \
-        return text;
+#define SL_MOCKAPI_ERR_STR_(name, code, text)                                                      \
+    case name: return text;
         SL_MOCKAPI_ERRORS(SL_MOCKAPI_ERR_STR_)
 #undef SL_MOCKAPI_ERR_STR_
     }
@@ -40,7 +39,9 @@ const char *sl_mockapi_err_str(sl_mockapi_err_t err) {
 }
 
 /* splitmix64: advance by the golden gamma, then mix. */
-static uint64_t smix(uint64_t x) { return sl_mix64(x + 0x9e3779b97f4a7c15ULL); }
+static uint64_t smix(uint64_t x) {
+    return sl_mix64(x + 0x9e3779b97f4a7c15ULL);
+}
 
 /* Sleeps ms in short slices so that a stopping server is not held up by added latency. */
 static void delay(sl_mockapi_t *m, unsigned ms) {
@@ -85,8 +86,7 @@ static void handle_api(const sl_http_request_t *req, sl_http_response_t *resp, v
         sl_http_response_content_type(resp, k_json);
         sl_http_response_append(resp, k_error_body, sizeof k_error_body - 1);
         return;
-    default:
-        break;
+    default: break;
     }
 
     sl_mockgen_args_t args = {
@@ -118,16 +118,14 @@ static void handle_api(const sl_http_request_t *req, sl_http_response_t *resp, v
         atomic_fetch_add(&m->users, g.results);
 }
 
-static void handle_metrics(const sl_http_request_t *req, sl_http_response_t *resp,
-                           void *opaque) {
+static void handle_metrics(const sl_http_request_t *req, sl_http_response_t *resp, void *opaque) {
     (void)req;
     sl_mockapi_t *m = opaque;
     sl_mockapi_stats_t st;
     sl_mockapi_stats(m, &st);
     sl_http_response_content_type(resp, "text/plain; version=0.0.4; charset=utf-8");
-    sl_http_response_printf(resp,
-                            "# HELP sluice_mockapi_requests_total API requests served, by "
-                            "outcome.\n# TYPE sluice_mockapi_requests_total counter\n");
+    sl_http_response_printf(resp, "# HELP sluice_mockapi_requests_total API requests served, by "
+                                  "outcome.\n# TYPE sluice_mockapi_requests_total counter\n");
     for (int i = 0; i < SL_MOCKFAULT_OUTCOME_COUNT; i++)
         sl_http_response_printf(resp, "sluice_mockapi_requests_total{outcome=\"%s\"} %llu\n",
                                 sl_mockfault_outcome_str((sl_mockfault_outcome_t)i),
@@ -139,16 +137,15 @@ static void handle_metrics(const sl_http_request_t *req, sl_http_response_t *res
                             (unsigned long long)st.users);
 }
 
-static void handle_healthz(const sl_http_request_t *req, sl_http_response_t *resp,
-                           void *opaque) {
+static void handle_healthz(const sl_http_request_t *req, sl_http_response_t *resp, void *opaque) {
     (void)req;
     (void)opaque;
     sl_http_response_content_type(resp, k_json);
     sl_http_response_printf(resp, "{\"status\":\"ok\"}\n");
 }
 
-sl_mockapi_err_t sl_mockapi_start(const sl_mockapi_conf_t *conf, sl_mockapi_t **out,
-                                  char *errstr, size_t errstr_size) {
+sl_mockapi_err_t sl_mockapi_start(const sl_mockapi_conf_t *conf, sl_mockapi_t **out, char *errstr,
+                                  size_t errstr_size) {
     *out = NULL;
     if (sl_mockfault_conf_check(&conf->fault, errstr, errstr_size) != 0)
         return SL_MOCKAPI_ERR_INVALID;
@@ -184,8 +181,12 @@ sl_mockapi_err_t sl_mockapi_start(const sl_mockapi_conf_t *conf, sl_mockapi_t **
     return SL_MOCKAPI_OK;
 }
 
-const char *sl_mockapi_host(const sl_mockapi_t *m) { return sl_http_server_host(m->http); }
-uint16_t sl_mockapi_port(const sl_mockapi_t *m) { return sl_http_server_port(m->http); }
+const char *sl_mockapi_host(const sl_mockapi_t *m) {
+    return sl_http_server_host(m->http);
+}
+uint16_t sl_mockapi_port(const sl_mockapi_t *m) {
+    return sl_http_server_port(m->http);
+}
 
 void sl_mockapi_stats(const sl_mockapi_t *m, sl_mockapi_stats_t *out) {
     sl_mockapi_t *mm = (sl_mockapi_t *)m; /* atomic loads need a non-const object in C11 */

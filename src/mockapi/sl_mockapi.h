@@ -15,10 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SL_MOCKAPI_ERRORS(X)                                                                   \
-    X(SL_MOCKAPI_OK, 0, "success")                                                             \
-    X(SL_MOCKAPI_ERR_NOMEM, 1, "out of memory")                                                \
-    X(SL_MOCKAPI_ERR_INVALID, 2, "invalid configuration")                                      \
+#define SL_MOCKAPI_ERRORS(X)                                                                       \
+    X(SL_MOCKAPI_OK, 0, "success")                                                                 \
+    X(SL_MOCKAPI_ERR_NOMEM, 1, "out of memory")                                                    \
+    X(SL_MOCKAPI_ERR_INVALID, 2, "invalid configuration")                                          \
     X(SL_MOCKAPI_ERR_HTTP, 3, "HTTP server error")
 
 typedef enum {
@@ -36,16 +36,27 @@ const char *sl_mockapi_err_str(sl_mockapi_err_t err);
 #define SL_MOCKGEN_SEED_MAX 64
 
 /* Top-level fields of a user, for inc/exc. */
-#define SL_MOCKGEN_FIELDS(X)                                                                   \
-    X(GENDER, "gender") X(NAME, "name") X(LOCATION, "location") X(EMAIL, "email")              \
-    X(LOGIN, "login") X(REGISTERED, "registered") X(DOB, "dob") X(PHONE, "phone")              \
-    X(CELL, "cell") X(ID, "id") X(PICTURE, "picture") X(NAT, "nat")
+/* clang-format off */
+#define SL_MOCKGEN_FIELDS(X) \
+    X(GENDER, "gender") \
+    X(NAME, "name") \
+    X(LOCATION, "location") \
+    X(EMAIL, "email") \
+    X(LOGIN, "login") \
+    X(REGISTERED, "registered") \
+    X(DOB, "dob") \
+    X(PHONE, "phone") \
+    X(CELL, "cell") \
+    X(ID, "id") \
+    X(PICTURE, "picture") \
+    X(NAT, "nat")
+/* clang-format on */
 
 enum {
 #define SL_MOCKGEN_FIELD_BIT_(name, text) SL_MOCKGEN_FBIT_##name,
     SL_MOCKGEN_FIELDS(SL_MOCKGEN_FIELD_BIT_)
 #undef SL_MOCKGEN_FIELD_BIT_
-    SL_MOCKGEN_FIELD_COUNT
+        SL_MOCKGEN_FIELD_COUNT
 };
 #define SL_MOCKGEN_ALL_FIELDS ((1u << SL_MOCKGEN_FIELD_COUNT) - 1)
 
@@ -87,15 +98,21 @@ void sl_mockgen_uuid(uint64_t seed_hash, uint32_t page, uint32_t index, char out
 
 /* ------------------------------------------------------------------ fault injector */
 
-#define SL_MOCKFAULT_OUTCOMES(X)                                                               \
-    X(OK, "ok") X(FAIL, "5xx") X(THROTTLE, "429") X(TRUNCATE, "truncated")                     \
-    X(MALFORMED, "malformed") X(ERROR, "error")
+/* clang-format off */
+#define SL_MOCKFAULT_OUTCOMES(X) \
+    X(OK, "ok") \
+    X(FAIL, "5xx") \
+    X(THROTTLE, "429") \
+    X(TRUNCATE, "truncated") \
+    X(MALFORMED, "malformed") \
+    X(ERROR, "error")
+/* clang-format on */
 
 typedef enum {
 #define SL_MOCKFAULT_OUTCOME_ENUM_(name, text) SL_MOCKFAULT_##name,
     SL_MOCKFAULT_OUTCOMES(SL_MOCKFAULT_OUTCOME_ENUM_)
 #undef SL_MOCKFAULT_OUTCOME_ENUM_
-    SL_MOCKFAULT_OUTCOME_COUNT
+        SL_MOCKFAULT_OUTCOME_COUNT
 } sl_mockfault_outcome_t;
 
 /* "ok", "5xx", "429", "truncated", "malformed", "error" (the metrics label). */
@@ -116,8 +133,8 @@ typedef struct sl_mockfault_conf_s {
 typedef struct sl_mockfault_decision_s {
     sl_mockfault_outcome_t outcome;
     unsigned latency_ms;
-    int status;        /* for FAIL: 500/502/503/504; for ERROR: 200 or 500; else 200/429 */
-    double cut_share;  /* for TRUNCATE: share of the body sent, in [0.1, 0.9] */
+    int status;       /* for FAIL: 500/502/503/504; for ERROR: 200 or 500; else 200/429 */
+    double cut_share; /* for TRUNCATE: share of the body sent, in [0.1, 0.9] */
 } sl_mockfault_decision_t;
 
 /* Checks rates (each in [0, 1], sum at most 1). Returns 0, or -1 with a reason in errstr. */
@@ -147,8 +164,8 @@ typedef struct sl_mockapi_stats_s {
 
 /* Creates and starts the server. On error *out is NULL and errstr says why. Must be freed
  * with sl_mockapi_free(). */
-sl_mockapi_err_t sl_mockapi_start(const sl_mockapi_conf_t *conf, sl_mockapi_t **out,
-                                  char *errstr, size_t errstr_size);
+sl_mockapi_err_t sl_mockapi_start(const sl_mockapi_conf_t *conf, sl_mockapi_t **out, char *errstr,
+                                  size_t errstr_size);
 
 /* Bound host and port (the chosen port when 0 was asked). */
 const char *sl_mockapi_host(const sl_mockapi_t *m);

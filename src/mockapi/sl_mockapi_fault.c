@@ -9,19 +9,18 @@
 #include <stdio.h>
 #include <string.h>
 
-
 /* Uniform double in [0, 1) from 53 bits. */
-static double unit(uint64_t x) { return (double)(x >> 11) * (1.0 / 9007199254740992.0); }
+static double unit(uint64_t x) {
+    return (double)(x >> 11) * (1.0 / 9007199254740992.0);
+}
 
 const char *sl_mockfault_outcome_str(sl_mockfault_outcome_t o) {
     switch (o) {
-#define SL_MOCKFAULT_OUTCOME_STR_(name, text)                                                  \
-    case SL_MOCKFAULT_##name:                                                                  \
-        return text;
+#define SL_MOCKFAULT_OUTCOME_STR_(name, text)                                                      \
+    case SL_MOCKFAULT_##name: return text;
         SL_MOCKFAULT_OUTCOMES(SL_MOCKFAULT_OUTCOME_STR_)
 #undef SL_MOCKFAULT_OUTCOME_STR_
-    case SL_MOCKFAULT_OUTCOME_COUNT:
-        break;
+    case SL_MOCKFAULT_OUTCOME_COUNT: break;
     }
     return "unknown";
 }
@@ -30,8 +29,10 @@ int sl_mockfault_conf_check(const sl_mockfault_conf_t *conf, char *errstr, size_
     const struct {
         const char *name;
         double v;
-    } rates[] = {{"fail-rate", conf->fail_rate},         {"throttle-rate", conf->throttle_rate},
-                 {"truncate-rate", conf->truncate_rate}, {"malformed-rate", conf->malformed_rate},
+    } rates[] = {{"fail-rate", conf->fail_rate},
+                 {"throttle-rate", conf->throttle_rate},
+                 {"truncate-rate", conf->truncate_rate},
+                 {"malformed-rate", conf->malformed_rate},
                  {"error-rate", conf->error_rate}};
     double sum = 0;
     for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {

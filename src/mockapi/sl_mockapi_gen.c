@@ -19,7 +19,6 @@
 /* Largest single user object we can write, with margin: checked once per user. */
 #define USER_MAX_BYTES 3072
 
-
 typedef struct rng_s {
     uint64_t s;
 } rng_t;
@@ -128,7 +127,9 @@ void sl_mockgen_req_from_args(sl_mockgen_req_t *req, const sl_mockgen_args_t *ar
     req->page = (page >= 1 && page <= SL_MOCKGEN_MAX_PAGE) ? (uint32_t)page : 1;
     int seeded = args->seed && args->seed[0];
     if (args->gender && !seeded)
-        req->gender = strcmp(args->gender, "male") == 0 ? 1 : strcmp(args->gender, "female") == 0 ? 2 : 0;
+        req->gender = strcmp(args->gender, "male") == 0     ? 1
+                      : strcmp(args->gender, "female") == 0 ? 2
+                                                            : 0;
     if (seeded) {
         size_t n = strlen(args->seed);
         if (n > SL_MOCKGEN_SEED_MAX)
@@ -202,7 +203,9 @@ static void put(out_t *o, const char *s, size_t n) {
     o->len += n;
 }
 
-static void put_word(out_t *o, const sl_mock_word_t *w) { put(o, w->s, w->len); }
+static void put_word(out_t *o, const sl_mock_word_t *w) {
+    put(o, w->s, w->len);
+}
 
 static void put_uint(out_t *o, uint64_t v) {
     char tmp[24];
@@ -343,8 +346,7 @@ static void md_init(void) {
 }
 
 /* ctx is reused across users of a page: one allocation per page, not three per user. */
-static void put_digest(out_t *o, EVP_MD_CTX *ctx, const EVP_MD *md, const char *data,
-                       size_t len) {
+static void put_digest(out_t *o, EVP_MD_CTX *ctx, const EVP_MD *md, const char *data, size_t len) {
     static const char hex[] = "0123456789abcdef";
     unsigned char dig[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
@@ -371,9 +373,10 @@ static void put_key(out_t *o, int *first, const char *key, size_t klen) {
 }
 #define KEY(o, first, lit) put_key(o, first, lit, sizeof(lit) - 1)
 
-static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req,
-                     uint64_t seed_hash, const uint8_t *nats, uint32_t n_nats, uint32_t index) {
-    rng_t r = {sl_mix64(seed_hash ^ sl_mix64(((uint64_t)req->page << 32 | index) + 0x632be59bd9b4e019ULL))};
+static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, uint64_t seed_hash,
+                     const uint8_t *nats, uint32_t n_nats, uint32_t index) {
+    rng_t r = {sl_mix64(seed_hash ^
+                        sl_mix64(((uint64_t)req->page << 32 | index) + 0x632be59bd9b4e019ULL))};
     uint32_t fields = req->fields;
     const sl_mock_nat_t *nat = &sl_mock_nats[nats[rng_below(&r, n_nats)]];
     int male = rng_below(&r, 2) == 0; /* drawn even when forced: the stream stays aligned */
@@ -433,7 +436,8 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req,
         put_coord(o, &r, 90);
         PUTS(o, ",\"longitude\":");
         put_coord(o, &r, 180);
-        const sl_mock_tz_t *tz = &sl_mock_timezones[rng_below(&r, (uint32_t)sl_mock_timezone_count)];
+        const sl_mock_tz_t *tz =
+            &sl_mock_timezones[rng_below(&r, (uint32_t)sl_mock_timezone_count)];
         PUTS(o, "},\"timezone\":{\"offset\":\"");
         put(o, tz->offset, strlen(tz->offset));
         PUTS(o, "\",\"description\":\"");
@@ -553,8 +557,8 @@ sl_mockapi_err_t sl_mockgen_render(const sl_mockgen_req_t *req, char **body, siz
         if (req->nat_mask & (1u << i))
             nats[n_nats++] = (uint8_t)i;
     }
-    if (n_nats == 0 || req->results < 1 || req->results > SL_MOCKGEN_MAX_RESULTS ||
-        req->page < 1 || req->page > SL_MOCKGEN_MAX_PAGE)
+    if (n_nats == 0 || req->results < 1 || req->results > SL_MOCKGEN_MAX_RESULTS || req->page < 1 ||
+        req->page > SL_MOCKGEN_MAX_PAGE)
         return SL_MOCKAPI_ERR_INVALID;
     uint64_t seed_hash = sl_mockgen_seed_hash(req->seed);
     out_t o = {NULL, 0, 0};

@@ -61,7 +61,7 @@ struct sl_processor_s {
     int64_t last_commit_ms;
     int64_t last_activity_ms;
     int ever_assigned;
-    int more_queued; /* the last batch was full: the consumer queue may hold more */
+    int more_queued;          /* the last batch was full: the consumer queue may hold more */
     int64_t blocked_since_ms; /* since when the writer (or DLQ) had no room, 0 if it has */
     int pause_all;            /* blocked long enough that every partition is paused */
     char fatal[512];
@@ -83,7 +83,8 @@ static sl_reject_t cookie_reason(uint64_t c) {
     return (sl_reject_t)(c >> (COOKIE_OFFSET_BITS + COOKIE_PART_BITS));
 }
 
-static void set_fatal(sl_processor_t *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_fatal(sl_processor_t *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void set_fatal(sl_processor_t *p, const char *fmt, ...) {
     if (p->fatal[0])
         return;
@@ -159,8 +160,8 @@ static void dead_letter(sl_processor_t *p, const rd_kafka_message_t *m, sl_rejec
         rd_kafka_resp_err_t err = rd_kafka_producev(
             p->dlq, RD_KAFKA_V_TOPIC(p->conf.dlq_topic), RD_KAFKA_V_KEY(m->key, m->key_len),
             RD_KAFKA_V_VALUE(m->payload, m->len), RD_KAFKA_V_HEADERS(h),
-            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_OPAQUE((void *)(uintptr_t)cookie), RD_KAFKA_V_END);
+            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE((void *)(uintptr_t)cookie),
+            RD_KAFKA_V_END);
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
             p->dlq_in_flight++;
             return; /* the producer owns h now */
@@ -181,10 +182,9 @@ static void dispatch(sl_processor_t *p, const rd_kafka_message_t *m) {
         p->stats.first_message_us = sl_now_us();
     sl_record_t rec;
     sl_field_t field = SL_FIELD_NONE;
-    sl_reject_t r =
-        m->payload ? sl_record_from_json(m->payload, m->len, &rec, p->scratch, sizeof p->scratch,
-                                         &field)
-                   : SL_REJECT_NOT_JSON;
+    sl_reject_t r = m->payload ? sl_record_from_json(m->payload, m->len, &rec, p->scratch,
+                                                     sizeof p->scratch, &field)
+                               : SL_REJECT_NOT_JSON;
     if (r != SL_REJECT_NONE) {
         dead_letter(p, m, r, field);
         return;
@@ -467,8 +467,7 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
             }
         }
         rd_kafka_topic_partition_list_destroy(c);
-        sl_log(SL_LOG_INFO, "process", "assigned %d partition(s) of %s", parts->cnt,
-               p->conf.topic);
+        sl_log(SL_LOG_INFO, "process", "assigned %d partition(s) of %s", parts->cnt, p->conf.topic);
         if (cooperative)
             rd_kafka_incremental_assign(rk, parts);
         else
@@ -491,8 +490,7 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
             if (pt->wm)
                 sl_watermark_reset(pt->wm);
         }
-        sl_log(SL_LOG_INFO, "process", "revoked %d partition(s) of %s", parts->cnt,
-               p->conf.topic);
+        sl_log(SL_LOG_INFO, "process", "revoked %d partition(s) of %s", parts->cnt, p->conf.topic);
         if (cooperative)
             rd_kafka_incremental_unassign(rk, parts);
         else
@@ -553,8 +551,7 @@ int sl_processor_run(sl_processor_t *p, void (*tick)(void *, const sl_processor_
     rd_kafka_resp_err_t err = rd_kafka_subscribe(p->consumer, sub);
     rd_kafka_topic_partition_list_destroy(sub);
     if (err) {
-        snprintf(errstr, errstr_size, "subscribe to %s: %s", p->conf.topic,
-                 rd_kafka_err2str(err));
+        snprintf(errstr, errstr_size, "subscribe to %s: %s", p->conf.topic, rd_kafka_err2str(err));
         return -1;
     }
     rd_kafka_message_t *batch[CONSUME_BATCH];
@@ -647,8 +644,10 @@ static int set(rd_kafka_conf_t *c, const char *k, const char *v, char *errstr, s
 
 static void on_kafka_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
     (void)rk;
-    sl_log(level <= 3 ? SL_LOG_ERROR : level <= 4 ? SL_LOG_WARN : SL_LOG_DEBUG, "kafka", "%s: %s",
-           fac, buf);
+    sl_log(level <= 3   ? SL_LOG_ERROR
+           : level <= 4 ? SL_LOG_WARN
+                        : SL_LOG_DEBUG,
+           "kafka", "%s: %s", fac, buf);
 }
 
 static rd_kafka_conf_t *base_conf(const sl_processor_conf_t *c, char *errstr, size_t n) {
@@ -770,11 +769,15 @@ fail:
     return NULL;
 }
 
-const sl_processor_stats_t *sl_processor_stats(const sl_processor_t *p) { return &p->stats; }
+const sl_processor_stats_t *sl_processor_stats(const sl_processor_t *p) {
+    return &p->stats;
+}
 const sl_writer_stats_t *sl_processor_writer_stats(const sl_processor_t *p) {
     return sl_writer_stats(p->writer);
 }
-size_t sl_processor_in_flight(const sl_processor_t *p) { return sl_writer_in_flight(p->writer); }
+size_t sl_processor_in_flight(const sl_processor_t *p) {
+    return sl_writer_in_flight(p->writer);
+}
 
 void sl_processor_free(sl_processor_t *p) {
     if (!p)

@@ -45,14 +45,14 @@ typedef struct {
     const char *keyspace;
     const char *table;
     cql_consistency_t consistency;
-    size_t max_inflight;      /* writer slots (default 1024) */
-    size_t partition_window;  /* offsets in flight per partition (default 65536) */
-    int commit_interval_ms;   /* default 1000 */
-    int drain_timeout_ms;     /* rebalance and shutdown drain bound (default 8000) */
-    int64_t retry_base_ms;    /* writer backoff (default 100) */
-    int64_t retry_max_ms;     /* (default 10000) */
-    int64_t max_messages;     /* stop after this many consumed; 0: no limit (tests, bench) */
-    int idle_exit_ms;         /* stop when caught up and idle this long; 0: never */
+    size_t max_inflight;         /* writer slots (default 1024) */
+    size_t partition_window;     /* offsets in flight per partition (default 65536) */
+    int commit_interval_ms;      /* default 1000 */
+    int drain_timeout_ms;        /* rebalance and shutdown drain bound (default 8000) */
+    int64_t retry_base_ms;       /* writer backoff (default 100) */
+    int64_t retry_max_ms;        /* (default 10000) */
+    int64_t max_messages;        /* stop after this many consumed; 0: no limit (tests, bench) */
+    int idle_exit_ms;            /* stop when caught up and idle this long; 0: never */
     volatile sig_atomic_t *stop; /* set by the command's signal handler */
 } sl_processor_conf_t;
 
@@ -63,16 +63,16 @@ typedef struct {
     uint64_t written;
     uint64_t dead_lettered;
     uint64_t dead_by_reason[SL_REJECT_COUNT];
-    uint64_t dlq_failed;        /* DLQ deliveries that failed and were produced again */
-    uint64_t kafka_errors;      /* consumer errors seen (transport, ...) */
+    uint64_t dlq_failed;   /* DLQ deliveries that failed and were produced again */
+    uint64_t kafka_errors; /* consumer errors seen (transport, ...) */
     uint64_t commits;
     uint64_t commit_failures;
     uint64_t rebalances;
     uint64_t paused_events;
-    int assigned;               /* partitions currently assigned */
-    sl_hist_t e2e;              /* message timestamp to Cassandra ack, seconds */
-    int64_t first_message_us;   /* monotonic time of the first message taken, 0 before */
-    int64_t last_done_us;       /* monotonic time of the last completion (stored or DLQ) */
+    int assigned;             /* partitions currently assigned */
+    sl_hist_t e2e;            /* message timestamp to Cassandra ack, seconds */
+    int64_t first_message_us; /* monotonic time of the first message taken, 0 before */
+    int64_t last_done_us;     /* monotonic time of the last completion (stored or DLQ) */
     /* Per-partition view (index = partition id) for lag and commits. */
     int64_t committed[SL_PROCESSOR_MAX_PARTITIONS];
     int64_t high_watermark[SL_PROCESSOR_MAX_PARTITIONS];

@@ -41,8 +41,8 @@ static int run(cql_session_t *s, cql_stmt_t *st, int64_t timeout_ms, cql_result_
     return 0;
 }
 
-static int ddl(cql_session_t *s, const char *query, int64_t timeout_ms, int *changed,
-               char *errstr, size_t errstr_size) {
+static int ddl(cql_session_t *s, const char *query, int64_t timeout_ms, int *changed, char *errstr,
+               size_t errstr_size) {
     cql_stmt_t *st = cql_stmt_new(query, 0);
     if (!st) {
         snprintf(errstr, errstr_size, "out of memory");
@@ -117,8 +117,8 @@ int sl_schema_ensure(cql_session_t *session, const char *keyspace, const char *t
     if (ddl(session, q, timeout_ms, &report->keyspace_created, errstr, errstr_size) != 0)
         return -1;
 
-    size_t n = (size_t)snprintf(q, sizeof q, "CREATE TABLE IF NOT EXISTS %s.%s (id uuid PRIMARY KEY",
-                                keyspace, table);
+    size_t n = (size_t)snprintf(
+        q, sizeof q, "CREATE TABLE IF NOT EXISTS %s.%s (id uuid PRIMARY KEY", keyspace, table);
     for (int f = 1; f < SL_FIELD_COUNT; f++)
         n += (size_t)snprintf(q + n, sizeof q - n, ", %s text", sl_field_name((sl_field_t)f));
     snprintf(q + n, sizeof q - n, ")");

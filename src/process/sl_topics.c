@@ -50,8 +50,7 @@ int sl_topics_ensure(rd_kafka_t *rk, sl_topic_spec_t *specs, int count, int time
         }
         made++;
         if (specs[i].max_message_bytes &&
-            rd_kafka_NewTopic_set_config(nts[i], "max.message.bytes",
-                                         specs[i].max_message_bytes)) {
+            rd_kafka_NewTopic_set_config(nts[i], "max.message.bytes", specs[i].max_message_bytes)) {
             snprintf(errstr, errstr_size, "topic %s: bad max.message.bytes", specs[i].name);
             rc = -1;
             break;

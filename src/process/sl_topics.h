@@ -15,8 +15,8 @@ typedef struct {
     int partitions;
     int replication;
     const char *max_message_bytes; /* topic config max.message.bytes for a new topic, or NULL */
-    int existed;        /* out: 1 if the topic was there already */
-    int partitions_now; /* out: the partition count after the call, -1 if unknown */
+    int existed;                   /* out: 1 if the topic was there already */
+    int partitions_now;            /* out: the partition count after the call, -1 if unknown */
 } sl_topic_spec_t;
 
 /* Creates every topic of specs that does not exist yet, through the client rk (any type).

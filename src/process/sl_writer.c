@@ -51,8 +51,8 @@ struct sl_writer_s {
 static int build_insert(char *out, size_t cap, const char *keyspace, const char *table) {
     size_t n = (size_t)snprintf(out, cap, "INSERT INTO %s.%s (", keyspace, table);
     for (int f = 0; f < SL_FIELD_COUNT && n < cap; f++)
-        n += (size_t)snprintf(out + n, cap - n, "%s%s", f ? ", " : "",
-                              sl_field_name((sl_field_t)f));
+        n +=
+            (size_t)snprintf(out + n, cap - n, "%s%s", f ? ", " : "", sl_field_name((sl_field_t)f));
     if (n < cap)
         n += (size_t)snprintf(out + n, cap - n, ") VALUES (");
     for (int f = 0; f < SL_FIELD_COUNT && n < cap; f++)
@@ -63,8 +63,7 @@ static int build_insert(char *out, size_t cap, const char *keyspace, const char 
 }
 
 sl_writer_t *sl_writer_new(cql_session_t *session, const sl_writer_conf_t *conf,
-                           sl_writer_done_cb done, void *opaque, char *errstr,
-                           size_t errstr_size) {
+                           sl_writer_done_cb done, void *opaque, char *errstr, size_t errstr_size) {
     if (conf->max_inflight == 0 || !conf->keyspace || !conf->table) {
         snprintf(errstr, errstr_size, "writer: max_inflight, keyspace and table are required");
         return NULL;
@@ -301,9 +300,15 @@ void sl_writer_step(sl_writer_t *w) {
     }
 }
 
-size_t sl_writer_room(const sl_writer_t *w) { return w->fatal[0] ? 0 : w->n_free; }
-size_t sl_writer_in_flight(const sl_writer_t *w) { return w->conf.max_inflight - w->n_free; }
-size_t sl_writer_backing_off(const sl_writer_t *w) { return w->n_backoff; }
+size_t sl_writer_room(const sl_writer_t *w) {
+    return w->fatal[0] ? 0 : w->n_free;
+}
+size_t sl_writer_in_flight(const sl_writer_t *w) {
+    return w->conf.max_inflight - w->n_free;
+}
+size_t sl_writer_backing_off(const sl_writer_t *w) {
+    return w->n_backoff;
+}
 
 int64_t sl_writer_next_timer_ms(const sl_writer_t *w) {
     if (w->n_backoff == 0)
@@ -320,5 +325,9 @@ int64_t sl_writer_next_timer_ms(const sl_writer_t *w) {
     return best;
 }
 
-const char *sl_writer_fatal(const sl_writer_t *w) { return w->fatal[0] ? w->fatal : NULL; }
-const sl_writer_stats_t *sl_writer_stats(const sl_writer_t *w) { return &w->stats; }
+const char *sl_writer_fatal(const sl_writer_t *w) {
+    return w->fatal[0] ? w->fatal : NULL;
+}
+const sl_writer_stats_t *sl_writer_stats(const sl_writer_t *w) {
+    return &w->stats;
+}

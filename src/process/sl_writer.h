@@ -35,7 +35,7 @@ typedef struct {
     const char *keyspace; /* copied */
     const char *table;    /* copied */
     cql_consistency_t consistency;
-    size_t max_inflight;  /* slots; at least 1 */
+    size_t max_inflight; /* slots; at least 1 */
     int64_t retry_base_ms;
     int64_t retry_max_ms;
     int64_t prepare_timeout_ms; /* how long sl_writer_new() waits for PREPARE */
@@ -53,16 +53,14 @@ typedef struct {
  * conf->prepare_timeout_ms. NULL on failure with the reason in errstr. Must be freed with
  * sl_writer_free(), which abandons writes still in flight (their `done` never comes). */
 sl_writer_t *sl_writer_new(cql_session_t *session, const sl_writer_conf_t *conf,
-                           sl_writer_done_cb done, void *opaque, char *errstr,
-                           size_t errstr_size);
+                           sl_writer_done_cb done, void *opaque, char *errstr, size_t errstr_size);
 void sl_writer_free(sl_writer_t *w);
 
 /* Copies rec (its views may be freed after the call) and starts writing it.
  * Returns 0, or -1 when every slot is taken (call sl_writer_has_room() first) or the
  * writer is fatal. rec must have passed sl_record_validate(). origin_ms is passed back to
  * `done` untouched (the processor uses the Kafka message timestamp). */
-int sl_writer_submit(sl_writer_t *w, const sl_record_t *rec, uint64_t cookie,
-                     int64_t origin_ms);
+int sl_writer_submit(sl_writer_t *w, const sl_record_t *rec, uint64_t cookie, int64_t origin_ms);
 
 /* Finishes completed writes (calls `done`), schedules retries and re-sends those due.
  * Call after stepping the session. */

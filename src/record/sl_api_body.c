@@ -72,8 +72,8 @@ typedef enum {
 /* What the value after the last key means. */
 typedef enum {
     W_SKIP,
-    W_SLOT,    /* arg: SRC_* */
-    W_NODE,    /* arg: node_t of a user sub-object */
+    W_SLOT, /* arg: SRC_* */
+    W_NODE, /* arg: node_t of a user sub-object */
     W_RESULTS,
     W_ERROR,
     W_INFO,
@@ -226,8 +226,8 @@ static int end_user(sl_api_parser_t *p) {
         if (src_field[s] != SL_FIELD_ADDRESS)
             rec.field[src_field[s]] = slot(p, s);
     }
-    if (p->slot_set[SRC_STREET_NUMBER] && p->slot_set[SRC_STREET_NAME] &&
-        p->slot_set[SRC_CITY] && p->slot_set[SRC_STATE] && p->slot_set[SRC_COUNTRY]) {
+    if (p->slot_set[SRC_STREET_NUMBER] && p->slot_set[SRC_STREET_NAME] && p->slot_set[SRC_CITY] &&
+        p->slot_set[SRC_STATE] && p->slot_set[SRC_COUNTRY]) {
         /* Slots total at most ARENA_SIZE - SRC_COUNT bytes, separators add 7. */
         size_t at = 0;
         append(p->address, &at, slot(p, SRC_STREET_NUMBER));
@@ -310,8 +310,7 @@ static int on_scalar(sl_api_parser_t *p, enum scalar_kind kind, const char *s, s
     if (top == N_RESULTS)
         return deliver_non_object(p);
     switch (p->want) {
-    case W_SKIP:
-        return 1;
+    case W_SKIP: return 1;
     case W_SLOT:
         if (kind == K_STRING ||
             (kind == K_NUMBER && (p->want_arg == SRC_POSTCODE || p->want_arg == SRC_STREET_NUMBER)))
@@ -325,8 +324,7 @@ static int on_scalar(sl_api_parser_t *p, enum scalar_kind kind, const char *s, s
         if (kind != K_NULL)
             user_problem(p, SL_REJECT_WRONG_TYPE, node_field(p->want_arg));
         return 1;
-    case W_RESULTS:
-        return stop(p, SL_API_ERR_RESULTS_NOT_ARRAY, "\"results\" is a scalar");
+    case W_RESULTS: return stop(p, SL_API_ERR_RESULTS_NOT_ARRAY, "\"results\" is a scalar");
     case W_ERROR:
         if (kind == K_NULL)
             return 1; /* "error": null is no error */
@@ -337,8 +335,7 @@ static int on_scalar(sl_api_parser_t *p, enum scalar_kind kind, const char *s, s
             p->errmsg[n] = '\0';
         }
         return 1;
-    case W_INFO:
-        return 1;
+    case W_INFO: return 1;
     case W_INFO_SEED:
         if (kind == K_STRING)
             copy_info_str(p->info.seed, s, len);
@@ -359,7 +356,9 @@ static int on_scalar(sl_api_parser_t *p, enum scalar_kind kind, const char *s, s
     return 1;
 }
 
-static int cb_null(void *ctx) { return on_scalar(ctx, K_NULL, NULL, 0); }
+static int cb_null(void *ctx) {
+    return on_scalar(ctx, K_NULL, NULL, 0);
+}
 
 static int cb_boolean(void *ctx, int v) {
     (void)v;
@@ -412,22 +411,23 @@ static int on_open(sl_api_parser_t *p, int is_map) {
         if (is_map)
             return stop(p, SL_API_ERR_RESULTS_NOT_ARRAY, "\"results\" is an object");
         return push(p, N_RESULTS);
-    case W_ERROR:
-        p->seen_error = 1;
-        return push(p, N_SKIP);
+    case W_ERROR: p->seen_error = 1; return push(p, N_SKIP);
     case W_INFO:
         if (is_map) {
             p->info.present = 1;
             return push(p, N_INFO);
         }
         return push(p, N_SKIP);
-    default:
-        return push(p, N_SKIP);
+    default: return push(p, N_SKIP);
     }
 }
 
-static int cb_start_map(void *ctx) { return on_open(ctx, 1); }
-static int cb_start_array(void *ctx) { return on_open(ctx, 0); }
+static int cb_start_map(void *ctx) {
+    return on_open(ctx, 1);
+}
+static int cb_start_array(void *ctx) {
+    return on_open(ctx, 0);
+}
 
 static int on_close(sl_api_parser_t *p) {
     node_t closed = p->stack[p->depth--];
@@ -437,22 +437,26 @@ static int on_close(sl_api_parser_t *p) {
     return 1;
 }
 
-static int cb_end_map(void *ctx) { return on_close(ctx); }
-static int cb_end_array(void *ctx) { return on_close(ctx); }
+static int cb_end_map(void *ctx) {
+    return on_close(ctx);
+}
+static int cb_end_array(void *ctx) {
+    return on_close(ctx);
+}
 
 static int cb_map_key(void *ctx, const unsigned char *k, size_t len) {
     sl_api_parser_t *p = ctx;
     want_t w = W_SKIP;
     int arg = 0;
-#define SLOT(name, s)                                                                  \
-    if (key_is(k, len, name)) {                                                       \
-        w = W_SLOT;                                                                    \
-        arg = s;                                                                       \
+#define SLOT(name, s)                                                                              \
+    if (key_is(k, len, name)) {                                                                    \
+        w = W_SLOT;                                                                                \
+        arg = s;                                                                                   \
     }
-#define NODE(name, n)                                                                  \
-    if (key_is(k, len, name)) {                                                       \
-        w = W_NODE;                                                                    \
-        arg = n;                                                                       \
+#define NODE(name, n)                                                                              \
+    if (key_is(k, len, name)) {                                                                    \
+        w = W_NODE;                                                                                \
+        arg = n;                                                                                   \
     }
     switch (p->stack[p->depth]) {
     case N_ROOT:
@@ -499,12 +503,8 @@ static int cb_map_key(void *ctx, const unsigned char *k, size_t len) {
         SLOT("username", SRC_USERNAME)
         break;
     case N_DOB:
-    case N_REGISTERED:
-        SLOT("date", p->stack[p->depth] == N_DOB ? SRC_DOB : SRC_REGISTERED)
-        break;
-    case N_PICTURE:
-        SLOT("medium", SRC_PICTURE)
-        break;
+    case N_REGISTERED: SLOT("date", p->stack[p->depth] == N_DOB ? SRC_DOB : SRC_REGISTERED) break;
+    case N_PICTURE: SLOT("medium", SRC_PICTURE) break;
     case N_INFO:
         if (key_is(k, len, "seed"))
             w = W_INFO_SEED;
@@ -515,8 +515,7 @@ static int cb_map_key(void *ctx, const unsigned char *k, size_t len) {
         else if (key_is(k, len, "page"))
             w = W_INFO_PAGE;
         break;
-    default:
-        break;
+    default: break;
     }
 #undef SLOT
 #undef NODE
@@ -526,7 +525,7 @@ static int cb_map_key(void *ctx, const unsigned char *k, size_t len) {
 }
 
 static const yajl_callbacks callbacks = {
-    cb_null,    cb_boolean,   NULL,       NULL,           cb_number,    cb_string,
+    cb_null,      cb_boolean, NULL,       NULL,           cb_number,    cb_string,
     cb_start_map, cb_map_key, cb_end_map, cb_start_array, cb_end_array,
 };
 
@@ -578,7 +577,9 @@ void sl_api_parser_free(sl_api_parser_t *p) {
     free(p);
 }
 
-void sl_api_parser_set_max_body(sl_api_parser_t *p, size_t max_bytes) { p->max_body = max_bytes; }
+void sl_api_parser_set_max_body(sl_api_parser_t *p, size_t max_bytes) {
+    p->max_body = max_bytes;
+}
 
 sl_api_err_t sl_api_parser_reset(sl_api_parser_t *p) {
     /* yajl 2 has no reset: a fresh handle is the only way to start over. */
@@ -666,9 +667,13 @@ sl_api_err_t sl_api_parser_finish(sl_api_parser_t *p, char *errstr, size_t errst
     return p->err;
 }
 
-const sl_api_info_t *sl_api_parser_info(const sl_api_parser_t *p) { return &p->info; }
+const sl_api_info_t *sl_api_parser_info(const sl_api_parser_t *p) {
+    return &p->info;
+}
 
-const sl_api_stats_t *sl_api_parser_stats(const sl_api_parser_t *p) { return &p->stats; }
+const sl_api_stats_t *sl_api_parser_stats(const sl_api_parser_t *p) {
+    return &p->stats;
+}
 
 const char *sl_api_parser_error_message(const sl_api_parser_t *p) {
     return p->seen_error ? p->errmsg : NULL;

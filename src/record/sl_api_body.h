@@ -50,19 +50,19 @@
 
 /* Body-level errors: (enum suffix, code, text). A body-level error ends the parse;
  * users already delivered stay delivered. */
-#define SL_API_ERRS(X)                                                                \
-    X(OK, 0, "success")                                                               \
-    X(MALFORMED, 1, "body is not well-formed JSON")                                   \
-    X(BAD_UTF8, 2, "body contains invalid UTF-8")                                     \
-    X(TRUNCATED, 3, "body ended before the JSON value was complete")                  \
-    X(TOO_DEEP, 4, "body nests deeper than the limit")                                \
-    X(NOT_OBJECT, 5, "body is not a JSON object")                                     \
-    X(RESULTS_NOT_ARRAY, 6, "\"results\" is not an array")                            \
-    X(NO_RESULTS, 7, "body has neither \"results\" nor \"error\"")                    \
-    X(API_ERROR, 8, "the API returned an error object")                               \
-    X(CANCELLED, 9, "the user callback stopped the parse")                            \
-    X(NOMEM, 10, "out of memory")                                                     \
-    X(STATE, 11, "parser used after an error or after finish; reset it first")          \
+#define SL_API_ERRS(X)                                                                             \
+    X(OK, 0, "success")                                                                            \
+    X(MALFORMED, 1, "body is not well-formed JSON")                                                \
+    X(BAD_UTF8, 2, "body contains invalid UTF-8")                                                  \
+    X(TRUNCATED, 3, "body ended before the JSON value was complete")                               \
+    X(TOO_DEEP, 4, "body nests deeper than the limit")                                             \
+    X(NOT_OBJECT, 5, "body is not a JSON object")                                                  \
+    X(RESULTS_NOT_ARRAY, 6, "\"results\" is not an array")                                         \
+    X(NO_RESULTS, 7, "body has neither \"results\" nor \"error\"")                                 \
+    X(API_ERROR, 8, "the API returned an error object")                                            \
+    X(CANCELLED, 9, "the user callback stopped the parse")                                         \
+    X(NOMEM, 10, "out of memory")                                                                  \
+    X(STATE, 11, "parser used after an error or after finish; reset it first")                     \
     X(TOO_LARGE, 12, "body is larger than the cap")
 
 typedef enum {
@@ -133,8 +133,8 @@ sl_api_err_t sl_api_parser_reset(sl_api_parser_t *p);
  * returns the same error until sl_api_parser_reset(). errstr (may be NULL) receives
  * a one-line detail, e.g. yajl's message with the byte offset.
  */
-sl_api_err_t sl_api_parser_feed(sl_api_parser_t *p, const void *data, size_t len,
-                                char *errstr, size_t errstr_size);
+sl_api_err_t sl_api_parser_feed(sl_api_parser_t *p, const void *data, size_t len, char *errstr,
+                                size_t errstr_size);
 
 /*
  * Declares the end of the body. Returns SL_API_ERR_OK if the body was one complete

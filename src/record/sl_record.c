@@ -67,8 +67,8 @@ int sl_utf8_valid(const char *str, size_t len) {
         while (len - i >= 8) {
             uint64_t w;
             memcpy(&w, s + i, 8);
-            if ((w & 0x8080808080808080ull) || ((w - 0x0101010101010101ull) & ~w &
-                                                0x8080808080808080ull))
+            if ((w & 0x8080808080808080ull) ||
+                ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull))
                 break;
             i += 8;
         }
@@ -112,9 +112,13 @@ static int is_hex(unsigned char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+static int is_digit(unsigned char c) {
+    return c >= '0' && c <= '9';
+}
 
-static int is_alpha(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static int is_alpha(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 int sl_uuid_valid(const char *str, size_t len) {
     if (len != 36)
@@ -231,15 +235,14 @@ int sl_iso8601_valid(const char *s, size_t len) {
     size_t i = 0;
     int year, month, day, hour, minute, second = 0;
     if (!digits(s, len, &i, 4, &year) || !expect(s, len, &i, '-') ||
-        !digits(s, len, &i, 2, &month) || !expect(s, len, &i, '-') ||
-        !digits(s, len, &i, 2, &day))
+        !digits(s, len, &i, 2, &month) || !expect(s, len, &i, '-') || !digits(s, len, &i, 2, &day))
         return 0;
     if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month))
         return 0;
     if (i == len)
         return 1;
-    if (!expect(s, len, &i, 'T') || !digits(s, len, &i, 2, &hour) ||
-        !expect(s, len, &i, ':') || !digits(s, len, &i, 2, &minute))
+    if (!expect(s, len, &i, 'T') || !digits(s, len, &i, 2, &hour) || !expect(s, len, &i, ':') ||
+        !digits(s, len, &i, 2, &minute))
         return 0;
     if (i < len && s[i] == ':') {
         i++;

@@ -20,25 +20,25 @@
 #include <stddef.h>
 
 /* The fields in their fixed order: (enum suffix, JSON key / Cassandra column). */
-#define SL_FIELDS(X)                                                                  \
-    X(ID, "id")                                                                       \
-    X(FIRST_NAME, "first_name")                                                       \
-    X(LAST_NAME, "last_name")                                                         \
-    X(GENDER, "gender")                                                               \
-    X(ADDRESS, "address")                                                             \
-    X(POST_CODE, "post_code")                                                         \
-    X(EMAIL, "email")                                                                 \
-    X(USERNAME, "username")                                                           \
-    X(DOB, "dob")                                                                     \
-    X(REGISTERED_DATE, "registered_date")                                             \
-    X(PHONE, "phone")                                                                 \
+#define SL_FIELDS(X)                                                                               \
+    X(ID, "id")                                                                                    \
+    X(FIRST_NAME, "first_name")                                                                    \
+    X(LAST_NAME, "last_name")                                                                      \
+    X(GENDER, "gender")                                                                            \
+    X(ADDRESS, "address")                                                                          \
+    X(POST_CODE, "post_code")                                                                      \
+    X(EMAIL, "email")                                                                              \
+    X(USERNAME, "username")                                                                        \
+    X(DOB, "dob")                                                                                  \
+    X(REGISTERED_DATE, "registered_date")                                                          \
+    X(PHONE, "phone")                                                                              \
     X(PICTURE, "picture")
 
 typedef enum {
 #define SL_FIELD_ENUM_(sym, key) SL_FIELD_##sym,
     SL_FIELDS(SL_FIELD_ENUM_)
 #undef SL_FIELD_ENUM_
-    SL_FIELD_COUNT,
+        SL_FIELD_COUNT,
     /* "no particular field": used where a reject is not about one field. */
     SL_FIELD_NONE = -1
 } sl_field_t;
@@ -93,22 +93,22 @@ typedef struct {
  *   field_too_long    a field longer than SL_RECORD_FIELD_MAX
  *   record_too_long   all fields together longer than SL_RECORD_MAX
  */
-#define SL_REJECTS(X)                                                                 \
-    X(NONE, 0, "none", "accepted")                                                    \
-    X(MISSING_ID, 1, "missing_id", "login.uuid is missing")                           \
-    X(MISSING_FIELD, 2, "missing_field", "a required field is missing")               \
-    X(WRONG_TYPE, 3, "wrong_type", "a field has the wrong JSON type")                 \
-    X(DUPLICATE_KEY, 4, "duplicate_key", "a key appears twice in one object")         \
-    X(TOO_LARGE, 5, "too_large", "message is larger than the limit")                  \
-    X(NOT_JSON, 6, "not_json", "message is not well-formed JSON")                     \
-    X(NOT_OBJECT, 7, "not_object", "message is not a JSON object")                    \
-    X(BAD_ID, 8, "bad_id", "id is not a canonical UUID")                              \
-    X(MISSING_NAME, 9, "missing_name", "first or last name is empty")                 \
-    X(BAD_EMAIL, 10, "bad_email", "email is not shaped like an address")              \
-    X(BAD_DOB, 11, "bad_dob", "dob is not an ISO-8601 date")                          \
-    X(BAD_REGISTERED, 12, "bad_registered", "registered_date is not an ISO-8601 date") \
-    X(BAD_UTF8, 13, "bad_utf8", "text is not valid UTF-8 or contains NUL")            \
-    X(FIELD_TOO_LONG, 14, "field_too_long", "a field is longer than the limit")       \
+#define SL_REJECTS(X)                                                                              \
+    X(NONE, 0, "none", "accepted")                                                                 \
+    X(MISSING_ID, 1, "missing_id", "login.uuid is missing")                                        \
+    X(MISSING_FIELD, 2, "missing_field", "a required field is missing")                            \
+    X(WRONG_TYPE, 3, "wrong_type", "a field has the wrong JSON type")                              \
+    X(DUPLICATE_KEY, 4, "duplicate_key", "a key appears twice in one object")                      \
+    X(TOO_LARGE, 5, "too_large", "message is larger than the limit")                               \
+    X(NOT_JSON, 6, "not_json", "message is not well-formed JSON")                                  \
+    X(NOT_OBJECT, 7, "not_object", "message is not a JSON object")                                 \
+    X(BAD_ID, 8, "bad_id", "id is not a canonical UUID")                                           \
+    X(MISSING_NAME, 9, "missing_name", "first or last name is empty")                              \
+    X(BAD_EMAIL, 10, "bad_email", "email is not shaped like an address")                           \
+    X(BAD_DOB, 11, "bad_dob", "dob is not an ISO-8601 date")                                       \
+    X(BAD_REGISTERED, 12, "bad_registered", "registered_date is not an ISO-8601 date")             \
+    X(BAD_UTF8, 13, "bad_utf8", "text is not valid UTF-8 or contains NUL")                         \
+    X(FIELD_TOO_LONG, 14, "field_too_long", "a field is longer than the limit")                    \
     X(RECORD_TOO_LONG, 15, "record_too_long", "the record is longer than the limit")
 
 typedef enum {

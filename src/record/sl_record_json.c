@@ -23,12 +23,12 @@ static const char *const prefixes[SL_FIELD_COUNT] = {
 
 /* 0: byte copied as is; otherwise the character after '\' ('u' for \u00XX). */
 static const char escape_of[256] = {
-    ['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't',
-    [0x00] = 'u', [0x01] = 'u', [0x02] = 'u', [0x03] = 'u', [0x04] = 'u', [0x05] = 'u',
-    [0x06] = 'u', [0x07] = 'u', [0x0B] = 'u', [0x0E] = 'u', [0x0F] = 'u', [0x10] = 'u',
-    [0x11] = 'u', [0x12] = 'u', [0x13] = 'u', [0x14] = 'u', [0x15] = 'u', [0x16] = 'u',
-    [0x17] = 'u', [0x18] = 'u', [0x19] = 'u', [0x1A] = 'u', [0x1B] = 'u', [0x1C] = 'u',
-    [0x1D] = 'u', [0x1E] = 'u', [0x1F] = 'u', ['"'] = '"', ['\\'] = '\\',
+    ['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r',  ['\t'] = 't', [0x00] = 'u',
+    [0x01] = 'u', [0x02] = 'u', [0x03] = 'u', [0x04] = 'u',  [0x05] = 'u', [0x06] = 'u',
+    [0x07] = 'u', [0x0B] = 'u', [0x0E] = 'u', [0x0F] = 'u',  [0x10] = 'u', [0x11] = 'u',
+    [0x12] = 'u', [0x13] = 'u', [0x14] = 'u', [0x15] = 'u',  [0x16] = 'u', [0x17] = 'u',
+    [0x18] = 'u', [0x19] = 'u', [0x1A] = 'u', [0x1B] = 'u',  [0x1C] = 'u', [0x1D] = 'u',
+    [0x1E] = 'u', [0x1F] = 'u', ['"'] = '"',  ['\\'] = '\\',
 };
 
 typedef struct {
@@ -55,8 +55,8 @@ static void put_escaped(out_t *o, const char *s, size_t n) {
         put(o, s + run, i - run);
         run = i + 1;
         if (e == 'u') {
-            char u[6] = {'\\', 'u', '0', '0', hex[(unsigned char)s[i] >> 4],
-                         hex[(unsigned char)s[i] & 15]};
+            char u[6] = {
+                '\\', 'u', '0', '0', hex[(unsigned char)s[i] >> 4], hex[(unsigned char)s[i] & 15]};
             put(o, u, 6);
         } else {
             char b[2] = {'\\', e};
@@ -92,8 +92,7 @@ typedef struct {
 } in_t;
 
 static void skip_ws(in_t *in) {
-    while (in->p < in->end &&
-           (*in->p == ' ' || *in->p == '\t' || *in->p == '\n' || *in->p == '\r'))
+    while (in->p < in->end && (*in->p == ' ' || *in->p == '\t' || *in->p == '\n' || *in->p == '\r'))
         in->p++;
 }
 

@@ -16,9 +16,9 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* RESULT Prepared body: id "p1", one int bind marker (pk 0), no result columns. */
-static const uint8_t prepared_body[] = {
-    0, 0, 0, 4, 0, 2, 'p', '1', 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0,
-    0, 2, 'k', 's', 0, 1, 't', 0, 1, 'k', 0, 9, 0, 0, 0, 4, 0, 0, 0, 0};
+static const uint8_t prepared_body[] = {0,   0, 0, 4,   0, 2, 'p', '1', 0, 0, 0,   1,   0, 0,
+                                        0,   1, 0, 0,   0, 1, 0,   0,   0, 2, 'k', 's', 0, 1,
+                                        't', 0, 1, 'k', 0, 9, 0,   0,   0, 4, 0,   0,   0, 0};
 
 static void on_event(void *opaque, const cql_event_t *ev) {
     (void)opaque;

@@ -128,17 +128,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         cql_event_decode(body, n, &ev);
         break;
     }
-    case CQL_OP_SUPPORTED:
-        cql_supported_decode(body, n, on_kv, NULL);
-        break;
+    case CQL_OP_SUPPORTED: cql_supported_decode(body, n, on_kv, NULL); break;
     case CQL_OP_AUTHENTICATE: {
         const char *cls;
         size_t len;
         cql_authenticate_decode(body, n, &cls, &len);
         break;
     }
-    default:
-        break;
+    default: break;
     }
     return 0;
 }

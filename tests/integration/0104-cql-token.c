@@ -129,8 +129,8 @@ static void check_table(const char *table, bool text) {
             break;
     }
     cql_stmt_free(sel);
-    fprintf(stderr, "%s: %zu keys, %zu with a byte >= 0x80 in the tail, %zu mismatches\n",
-            table, rows, high_tail, mismatches);
+    fprintf(stderr, "%s: %zu keys, %zu with a byte >= 0x80 in the tail, %zu mismatches\n", table,
+            rows, high_tail, mismatches);
     assert_int_equal(rows, N_KEYS);
     assert_int_equal(mismatches, 0);
     if (text)

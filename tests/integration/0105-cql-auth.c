@@ -70,8 +70,8 @@ static void test_wrong_password(void **state) {
     (void)state;
     char msg[512] = "";
     cql_session_t *s = NULL;
-    cql_err_t e = try_connect(env_or("SLUICE_TEST_CASSANDRA_USER", "cassandra"),
-                              "not-the-password", msg, sizeof msg, &s);
+    cql_err_t e = try_connect(env_or("SLUICE_TEST_CASSANDRA_USER", "cassandra"), "not-the-password",
+                              msg, sizeof msg, &s);
     if (auth_on()) {
         assert_int_equal(e, CQL_ERR_BAD_CREDENTIALS);
         assert_int_equal(cql_err_server_code(e), 0x0100);
@@ -86,9 +86,9 @@ static void test_right_credentials(void **state) {
     (void)state;
     char msg[512] = "";
     cql_session_t *s = NULL;
-    cql_err_t e = try_connect(env_or("SLUICE_TEST_CASSANDRA_USER", "cassandra"),
-                              env_or("SLUICE_TEST_CASSANDRA_PASSWORD", "cassandra"), msg,
-                              sizeof msg, &s);
+    cql_err_t e =
+        try_connect(env_or("SLUICE_TEST_CASSANDRA_USER", "cassandra"),
+                    env_or("SLUICE_TEST_CASSANDRA_PASSWORD", "cassandra"), msg, sizeof msg, &s);
     if (e != CQL_OK)
         fprintf(stderr, "connect: %s\n", msg);
     assert_int_equal(e, CQL_OK);

@@ -41,8 +41,10 @@ static void jitter_within_and_across_range(void **state) {
     for (int i = 0; i < 10000; i++) {
         uint64_t w = sl_backoff_next_ms(&b, 3);
         assert_true(w <= 8000);
-        if (w < 2000) low++;
-        if (w >= 6000) high++;
+        if (w < 2000)
+            low++;
+        if (w >= 6000)
+            high++;
     }
     /* Uniform over 0..8000: a quarter below 2000, a quarter at/above 6000. */
     assert_in_range(low, 2000, 3000);
@@ -117,7 +119,9 @@ static void retry_after_rejects_bad_dates(void **state) {
         "Sun, 06 Foo 1994 08:49:37 GMT", /* month name */
         "Xyz, 06 Nov 1994 08:49:37 GMT", /* weekday name */
         "Sun, 06 Nov 1994 24:49:37 GMT", /* hour */
-        "Sun, 06 Nov 1994 08:49:37 GMT x", "Sun, 06 Nov 1994", "Sun, 00 Nov 1994 08:49:37 GMT",
+        "Sun, 06 Nov 1994 08:49:37 GMT x",
+        "Sun, 06 Nov 1994",
+        "Sun, 00 Nov 1994 08:49:37 GMT",
         "Sun Nov 6 08:49:37 1994", /* asctime pads the day with a space */
         "tomorrow",
     };

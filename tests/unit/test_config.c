@@ -31,7 +31,9 @@ static char *fake_getenv(const char *name) {
             return (char *)fake_env[i][1];
     return NULL;
 }
-static void env_clear(void) { memset(fake_env, 0, sizeof fake_env); }
+static void env_clear(void) {
+    memset(fake_env, 0, sizeof fake_env);
+}
 
 static sl_config_t *fresh(void) {
     sl_config_t *cfg = sl_config_new("t", opts, N_OPTS);
@@ -74,7 +76,9 @@ static void precedence(void **state) {
     assert_int_equal(sl_config_source(cfg, "topic"), SL_SRC_ENV);
     assert_string_equal(sl_config_str(cfg, "brokers"), "file:1");
     assert_int_equal(sl_config_source(cfg, "brokers"), SL_SRC_FILE);
-    assert_string_equal(sl_config_str(cfg, "t" "opic"), "from_env");
+    assert_string_equal(sl_config_str(cfg, "t"
+                                           "opic"),
+                        "from_env");
     sl_config_free(cfg);
 
     /* Order 2: file, env, flags — same outcome. */
@@ -113,9 +117,22 @@ static void file_path_precedence(void **state) {
 static void flag_forms(void **state) {
     (void)state;
     char err[256] = "";
-    char *argv[] = {"ingest", "-bh1:9092", "-t", "tp", "--batch=7", "--rate", "2.5",
-                    "--dry-run", "--max-body", "3k", "-Xkafka.linger.ms=5", "-X",
-                    "cql.consistency=QUORUM", "-F", "cfg.conf", NULL};
+    char *argv[] = {"ingest",
+                    "-bh1:9092",
+                    "-t",
+                    "tp",
+                    "--batch=7",
+                    "--rate",
+                    "2.5",
+                    "--dry-run",
+                    "--max-body",
+                    "3k",
+                    "-Xkafka.linger.ms=5",
+                    "-X",
+                    "cql.consistency=QUORUM",
+                    "-F",
+                    "cfg.conf",
+                    NULL};
     sl_config_t *cfg = fresh();
     assert_int_equal(sl_config_parse_args(cfg, 15, argv, err, sizeof err), SL_CONFIG_ERR_OK);
     assert_string_equal(sl_config_str(cfg, "brokers"), "h1:9092");
@@ -240,8 +257,16 @@ static void secrets_never_rendered(void **state) {
     assert_false(sl_config_is_secret("kafka.linger.ms"));
 
     sl_config_t *cfg = fresh();
-    char *argv[] = {"ingest", "--sasl-password", "hunter2", "-X", "kafka.sasl.username=bob",
-                    "-X", "kafka.ssl.key.password=pw9", "-X", "kafka.linger.ms=5", NULL};
+    char *argv[] = {"ingest",
+                    "--sasl-password",
+                    "hunter2",
+                    "-X",
+                    "kafka.sasl.username=bob",
+                    "-X",
+                    "kafka.ssl.key.password=pw9",
+                    "-X",
+                    "kafka.linger.ms=5",
+                    NULL};
     assert_int_equal(sl_config_parse_args(cfg, 9, argv, err, sizeof err), SL_CONFIG_ERR_OK);
     char buf[2048];
     size_t need = sl_config_describe(cfg, buf, sizeof buf);

@@ -486,9 +486,8 @@ static void test_connect_refused(void **state) {
     close(fd);
     cql_conn_t *c;
     char err[256];
-    assert_int_equal(cql_conn_new(cql_conf_new(), "127.0.0.1", ntohs(a.sin_port), &c, err,
-                                  sizeof err),
-                     CQL_OK);
+    assert_int_equal(
+        cql_conn_new(cql_conf_new(), "127.0.0.1", ntohs(a.sin_port), &c, err, sizeof err), CQL_OK);
     cql_stmt_t *st = cql_stmt_new("SELECT", 0);
     cql_future_t *f;
     assert_int_equal(cql_conn_query(c, st, &f), CQL_OK);
@@ -552,8 +551,8 @@ static void script_dribble(srv_t *s, int fd) {
     /* the other two in a single write */
     tb_t two = {.n = 0};
     for (int i = 1; i < 3; i++) {
-        uint8_t hh[9] = {0x84, 0, (uint8_t)((uint16_t)st[i] >> 8), (uint8_t)st[i], CQL_OP_RESULT,
-                         0, 0, 0, 4};
+        uint8_t hh[9] = {
+            0x84, 0, (uint8_t)((uint16_t)st[i] >> 8), (uint8_t)st[i], CQL_OP_RESULT, 0, 0, 0, 4};
         tb_raw(&two, hh, 9);
         tb_u32(&two, CQL_RESULT_VOID);
     }
@@ -599,8 +598,8 @@ static void script_huge(srv_t *s, int fd) {
     tb_t body;
     int16_t st;
     assert_int_equal(srv_read(fd, &st, &body), CQL_OP_QUERY);
-    uint8_t h[9] = {0x84, 0, (uint8_t)((uint16_t)st >> 8), (uint8_t)st, CQL_OP_RESULT,
-                    0x10, 0, 0, 0}; /* 256 MiB */
+    uint8_t h[9] = {0x84, 0, (uint8_t)((uint16_t)st >> 8), (uint8_t)st, CQL_OP_RESULT, 0x10, 0,
+                    0,    0}; /* 256 MiB */
     assert_int_equal(write(fd, h, 9), 9);
     char ch;
     (void)!read(fd, &ch, 1);

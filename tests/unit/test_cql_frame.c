@@ -24,10 +24,9 @@ static void test_startup(void **state) {
     cql_buf_init(&b, 0);
     const char *kv[] = {"CQL_VERSION", "3.0.0"};
     assert_int_equal(cql_enc_startup(&b, 0, kv, 1), 0);
-    static const uint8_t want[] = {0x04, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x16,
-                                   0x00, 0x01, 0x00, 0x0b, 'C',  'Q',  'L',  '_',  'V',
-                                   'E',  'R',  'S',  'I',  'O',  'N',  0x00, 0x05, '3',
-                                   '.',  '0',  '.',  '0'};
+    static const uint8_t want[] = {0x04, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x16, 0x00, 0x01,
+                                   0x00, 0x0b, 'C',  'Q',  'L',  '_',  'V',  'E',  'R',  'S',  'I',
+                                   'O',  'N',  0x00, 0x05, '3',  '.',  '0',  '.',  '0'};
     assert_frame(&b, 0, want, sizeof want);
     cql_buf_free(&b);
 }
@@ -42,12 +41,13 @@ static void test_options_register_prepare(void **state) {
 
     off = cql_enc_register(&b, -1, (const char *const[]){"STATUS_CHANGE"}, 1);
     assert_int_equal(off, 9);
-    static const uint8_t reg[] = {0x04, 0, 0xff, 0xff, 0x0b, 0, 0, 0, 17, 0, 1, 0, 13,
-                                  'S',  'T', 'A',  'T',  'U',  'S', '_', 'C', 'H', 'A', 'N', 'G', 'E'};
+    static const uint8_t reg[] = {0x04, 0,   0xff, 0xff, 0x0b, 0,   0,   0,   17,
+                                  0,    1,   0,    13,   'S',  'T', 'A', 'T', 'U',
+                                  'S',  '_', 'C',  'H',  'A',  'N', 'G', 'E'};
     assert_frame(&b, off, reg, sizeof reg);
 
     size_t off2 = cql_enc_prepare(&b, 300, "SELECT 1", 8);
-    static const uint8_t prep[] = {0x04, 0, 0x01, 0x2c, 0x09, 0,   0,   0,   12, 0,  0,
+    static const uint8_t prep[] = {0x04, 0, 0x01, 0x2c, 0x09, 0,   0,   0,   12,  0,  0,
                                    0,    8, 'S',  'E',  'L',  'E', 'C', 'T', ' ', '1'};
     assert_frame(&b, off2, prep, sizeof prep);
     cql_buf_free(&b);
@@ -58,8 +58,8 @@ static void test_auth_response_plain(void **state) {
     cql_buf_t b;
     cql_buf_init(&b, 0);
     cql_enc_auth_plain(&b, 1, "ab", "xyz");
-    static const uint8_t want[] = {0x04, 0, 0, 1, 0x0f, 0, 0, 0, 11, 0, 0, 0, 7,
-                                   0,    'a', 'b', 0, 'x', 'y', 'z'};
+    static const uint8_t want[] = {0x04, 0, 0, 1, 0x0f, 0,   0, 0,   11,  0,
+                                   0,    0, 7, 0, 'a',  'b', 0, 'x', 'y', 'z'};
     assert_frame(&b, 0, want, sizeof want);
     b.len = 0;
     cql_enc_auth_response(&b, 2, NULL, 0);
@@ -79,15 +79,15 @@ static void test_query_all_params(void **state) {
     cql_buf_t b;
     cql_buf_init(&b, 0);
     assert_int_equal(cql_enc_query(&b, 7, s), 0);
-    static const uint8_t want[] = {
-        0x04, 0, 0, 7, 0x07, 0, 0, 0, 35,                  /* header */
-        0, 0, 0, 8, 'S', 'E', 'L', 'E', 'C', 'T', ' ', '1', /* query */
-        0x00, 0x04,                                        /* QUORUM */
-        0x3c,                                              /* page|state|serial|ts */
-        0, 0, 0, 100,                                      /* page size */
-        0, 0, 0, 2, 0xab, 0xcd,                            /* paging state */
-        0x00, 0x09,                                        /* LOCAL_SERIAL */
-        1, 2, 3, 4, 5, 6, 7, 8};
+    static const uint8_t want[] = {0x04, 0,    0,   7,   0x07, 0,    0,   0,   35, /* header */
+                                   0,    0,    0,   8,   'S',  'E',  'L', 'E', 'C',
+                                   'T',  ' ',  '1',                  /* query */
+                                   0x00, 0x04,                       /* QUORUM */
+                                   0x3c,                             /* page|state|serial|ts */
+                                   0,    0,    0,   100,             /* page size */
+                                   0,    0,    0,   2,   0xab, 0xcd, /* paging state */
+                                   0x00, 0x09,                       /* LOCAL_SERIAL */
+                                   1,    2,    3,   4,   5,    6,    7,   8};
     assert_frame(&b, 0, want, sizeof want);
     cql_buf_free(&b);
     cql_stmt_free(s);
@@ -106,13 +106,13 @@ static void test_query_values_null_unset(void **state) {
     cql_buf_t b;
     cql_buf_init(&b, 0);
     cql_enc_query(&b, 1, s);
-    static const uint8_t want[] = {
-        0x04, 0, 0, 1, 0x07, 0, 0, 0, 36, 0, 0, 0, 1, 'I',
-        0x00, 0x01, /* ONE (default) */
-        0x01,       /* values */
-        0x00, 0x05, /* five values */
-        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0, 0, 0, 4, 0, 0, 0, 42,
-        0, 0, 0, 2, 'h', 'i', 0xff, 0xff, 0xff, 0xfe};
+    static const uint8_t want[] = {0x04, 0,    0,    1,    0x07, 0,    0,    0,    36,
+                                   0,    0,    0,    1,    'I',  0x00, 0x01, /* ONE (default) */
+                                   0x01,                                     /* values */
+                                   0x00, 0x05,                               /* five values */
+                                   0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0,
+                                   0,    0,    4,    0,    0,    0,    42,   0,    0,
+                                   0,    2,    'h',  'i',  0xff, 0xff, 0xff, 0xfe};
     assert_frame(&b, 0, want, sizeof want);
     cql_buf_free(&b);
     cql_stmt_free(s);
@@ -166,9 +166,9 @@ static void test_prepared_and_execute(void **state) {
     cql_buf_t b;
     cql_buf_init(&b, 0);
     cql_enc_execute(&b, 2, s);
-    static const uint8_t want[] = {0x04, 0, 0, 2, 0x0a, 0, 0, 0, 22, 0, 2, 0xaa, 0xbb,
-                                   0x00, 0x06, 0x01, 0x00, 0x02, 0, 0, 0, 4, 1, 2, 3, 4,
-                                   0, 0, 0, 1, 'x'};
+    static const uint8_t want[] = {0x04, 0,    0,    2,    0x0a, 0,    0,    0, 22, 0, 2,
+                                   0xaa, 0xbb, 0x00, 0x06, 0x01, 0x00, 0x02, 0, 0,  0, 4,
+                                   1,    2,    3,    4,    0,    0,    0,    1, 'x'};
     assert_frame(&b, 0, want, sizeof want);
 
     /* routing key: the single pk column's bytes */
@@ -201,12 +201,12 @@ static void test_batch(void **state) {
     cql_buf_init(&b, 0);
     cql_enc_batch(&b, 3, bt);
     static const uint8_t want[] = {
-        0x04, 0, 0, 3, 0x0d, 0, 0, 0, 41,
-        0x01, 0x00, 0x02,                         /* unlogged, 2 queries */
-        0x00, 0, 0, 0, 1, 'Q', 0x00, 0x00,        /* query string, no values */
-        0x01, 0, 2, 0xaa, 0xbb, 0x00, 0x02,       /* prepared id, 2 values */
-        0, 0, 0, 4, 0, 0, 0, 9, 0xff, 0xff, 0xff, 0xff,
-        0x00, 0x05, 0x20, 0, 0, 0, 0, 0, 0, 0, 1}; /* ALL, timestamp */
+        0x04, 0,    0, 3,    0x0d, 0,    0,    0,    41,   0x01, 0x00, 0x02, /* unlogged, 2 queries
+                                                                              */
+        0x00, 0,    0, 0,    1,    'Q',  0x00, 0x00, /* query string, no values */
+        0x01, 0,    2, 0xaa, 0xbb, 0x00, 0x02,       /* prepared id, 2 values */
+        0,    0,    0, 4,    0,    0,    0,    9,    0xff, 0xff, 0xff, 0xff, 0x00,
+        0x05, 0x20, 0, 0,    0,    0,    0,    0,    0,    1}; /* ALL, timestamp */
     assert_frame(&b, 0, want, sizeof want);
     cql_buf_free(&b);
     cql_batch_free(bt);

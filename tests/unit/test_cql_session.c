@@ -176,9 +176,7 @@ static void *serve_conn(void *arg) {
         tb_t t = {.n = 0};
         switch (h[4]) {
         case CQL_OP_STARTUP:
-        case CQL_OP_REGISTER:
-            send_frame(fd, CQL_OP_READY, st, &t);
-            break;
+        case CQL_OP_REGISTER: send_frame(fd, CQL_OP_READY, st, &t); break;
         case CQL_OP_QUERY:
             reply_query(n, fd, st, (const char *)body->b + 4, cql_rd_u32p(body->b));
             break;
@@ -206,8 +204,7 @@ static void *serve_conn(void *arg) {
             tb_u32(&t, CQL_RESULT_VOID);
             send_frame(fd, CQL_OP_RESULT, st, &t);
             break;
-        default:
-            break;
+        default: break;
         }
     }
     free(body);
@@ -417,12 +414,9 @@ static void test_external_event_loop(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_discovery),
-        cmocka_unit_test(test_round_robin),
-        cmocka_unit_test(test_token_aware),
-        cmocka_unit_test(test_idempotent_retry),
-        cmocka_unit_test(test_schema_agreement),
-        cmocka_unit_test(test_external_event_loop),
+        cmocka_unit_test(test_discovery),        cmocka_unit_test(test_round_robin),
+        cmocka_unit_test(test_token_aware),      cmocka_unit_test(test_idempotent_retry),
+        cmocka_unit_test(test_schema_agreement), cmocka_unit_test(test_external_event_loop),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -40,8 +40,8 @@ static void make_cert(void) {
     X509_gmtime_adj(X509_getm_notAfter(cert), 86400);
     X509_set_pubkey(cert, key);
     X509_NAME *name = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"localhost", -1,
-                               -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"localhost", -1, -1,
+                               0);
     X509_set_issuer_name(cert, name);
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
@@ -190,8 +190,7 @@ static void test_tls_wrong_host(void **state) {
                      CQL_ERR_TLS_VERIFY);
     assert_non_null(strstr(m, "certificate verification failed"));
     /* the address is not in the certificate either */
-    assert_int_equal(run_one("peer_host", ca_path, NULL, &m, msg, sizeof msg),
-                     CQL_ERR_TLS_VERIFY);
+    assert_int_equal(run_one("peer_host", ca_path, NULL, &m, msg, sizeof msg), CQL_ERR_TLS_VERIFY);
 }
 
 static void test_tls_unknown_ca(void **state) {

@@ -12,7 +12,9 @@ typedef struct {
     size_t n;
 } tb_t;
 
-static inline void tb_u8(tb_t *t, uint8_t v) { t->b[t->n++] = v; }
+static inline void tb_u8(tb_t *t, uint8_t v) {
+    t->b[t->n++] = v;
+}
 static inline void tb_u16(tb_t *t, uint16_t v) {
     tb_u8(t, (uint8_t)(v >> 8));
     tb_u8(t, (uint8_t)v);

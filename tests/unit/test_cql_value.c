@@ -47,9 +47,10 @@ static void test_varint_bytes(void **state) {
         uint8_t bytes[8];
         size_t n;
     } cases[] = {
-        {0, {0x00}, 1},          {127, {0x7f}, 1},        {128, {0x00, 0x80}, 2},
-        {-1, {0xff}, 1},         {-128, {0x80}, 1},       {-129, {0xff, 0x7f}, 2},
-        {256, {0x01, 0x00}, 2},  {INT64_MIN, {0x80, 0, 0, 0, 0, 0, 0, 0}, 8},
+        {0, {0x00}, 1},         {127, {0x7f}, 1},
+        {128, {0x00, 0x80}, 2}, {-1, {0xff}, 1},
+        {-128, {0x80}, 1},      {-129, {0xff, 0x7f}, 2},
+        {256, {0x01, 0x00}, 2}, {INT64_MIN, {0x80, 0, 0, 0, 0, 0, 0, 0}, 8},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         uint8_t out[8];
@@ -81,12 +82,12 @@ static size_t bound(cql_stmt_t *s, uint8_t *out) {
     return n;
 }
 
-#define ASSERT_BOUND(s, ...)                                 \
-    do {                                                     \
-        static const uint8_t want_[] = {__VA_ARGS__};        \
-        uint8_t got_[256];                                   \
-        assert_int_equal(bound(s, got_), sizeof want_);      \
-        assert_memory_equal(got_, want_, sizeof want_);      \
+#define ASSERT_BOUND(s, ...)                                                                       \
+    do {                                                                                           \
+        static const uint8_t want_[] = {__VA_ARGS__};                                              \
+        uint8_t got_[256];                                                                         \
+        assert_int_equal(bound(s, got_), sizeof want_);                                            \
+        assert_memory_equal(got_, want_, sizeof want_);                                            \
     } while (0)
 
 static void test_bind_every_type(void **state) {
@@ -117,8 +118,8 @@ static void test_bind_every_type(void **state) {
     uint8_t u[16];
     assert_int_equal(cql_uuid_parse("6ba7b810-9dad-11d1-80b4-00c04fd430c8", u), 0);
     cql_stmt_bind_uuid(s, 0, u);
-    ASSERT_BOUND(s, 0, 0, 0, 16, 0x6b, 0xa7, 0xb8, 0x10, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4,
-                 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8);
+    ASSERT_BOUND(s, 0, 0, 0, 16, 0x6b, 0xa7, 0xb8, 0x10, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00,
+                 0xc0, 0x4f, 0xd4, 0x30, 0xc8);
     cql_inet_t in4 = {.addr = {127, 0, 0, 3}, .len = 4};
     cql_stmt_bind_inet(s, 0, &in4);
     ASSERT_BOUND(s, 0, 0, 0, 4, 127, 0, 0, 3);
@@ -143,8 +144,8 @@ static void test_bind_every_type(void **state) {
 
 static void test_duration_roundtrip(void **state) {
     (void)state;
-    cql_duration_t cases[] = {{0, 0, 0}, {-1, -31, -1}, {INT32_MAX, INT32_MIN, INT64_MAX},
-                              {12, 3, INT64_MIN}};
+    cql_duration_t cases[] = {
+        {0, 0, 0}, {-1, -31, -1}, {INT32_MAX, INT32_MIN, INT64_MAX}, {12, 3, INT64_MIN}};
     for (size_t i = 0; i < 4; i++) {
         cql_buf_t b;
         cql_buf_init(&b, 0);
@@ -176,8 +177,8 @@ static void test_collections(void **state) {
     assert_int_equal(cql_stmt_bind_coll(s, 0, m), CQL_ERR_INVALID_ARG); /* odd */
     cql_coll_append_coll(m, l);
     cql_stmt_bind_coll(s, 0, m);
-    ASSERT_BOUND(s, 0, 0, 0, 33, 0, 0, 0, 1, 0, 0, 0, 1, 'a', 0, 0, 0, 20, 0, 0, 0, 2, 0, 0, 0,
-                 4, 0, 0, 0, 1, 0, 0, 0, 4, 0, 0, 0, 2);
+    ASSERT_BOUND(s, 0, 0, 0, 33, 0, 0, 0, 1, 0, 0, 0, 1, 'a', 0, 0, 0, 20, 0, 0, 0, 2, 0, 0, 0, 4,
+                 0, 0, 0, 1, 0, 0, 0, 4, 0, 0, 0, 2);
 
     /* tuple and UDT carry no count */
     cql_coll_t *t = cql_coll_new(CQL_TYPE_TUPLE);

@@ -40,9 +40,8 @@ static void hostport_rejects(void **state) {
     (void)state;
     char host[16];
     uint16_t port;
-    const char *bad[] = {"127.0.0.1",   "127.0.0.1:",   "127.0.0.1:65536", "h:12a",
-                         "::1:80",      "[::1]80",      "[]:80",           "h:-1",
-                         "h:123456",    "h: 80"};
+    const char *bad[] = {"127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "h:12a", "::1:80", "[::1]80",
+                         "[]:80",     "h:-1",       "h:123456",        "h: 80"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(sl_http_parse_hostport(bad[i], host, sizeof host, &port),
                          SL_HTTP_ERR_ADDRESS);

@@ -112,8 +112,12 @@ static sl_fetch_slot_t *fetch(sl_fetcher_t *f, const char *url, unsigned results
 }
 
 static sl_fetcher_t *new_fetcher(size_t max_body) {
-    sl_fetch_conf_t fc = {.slots = 1, .batch = 10, .connect_timeout_ms = 5000,
-                          .timeout_ms = 10000, .max_body = max_body, .user_agent = "test"};
+    sl_fetch_conf_t fc = {.slots = 1,
+                          .batch = 10,
+                          .connect_timeout_ms = 5000,
+                          .timeout_ms = 10000,
+                          .max_body = max_body,
+                          .user_agent = "test"};
     char err[256];
     sl_fetcher_t *f = sl_fetcher_new(&fc, err, sizeof err);
     assert_non_null(f);
@@ -222,8 +226,7 @@ static void classification_table(void **state) {
     assert_int_equal(sl_fetch_classify(CURLE_COULDNT_RESOLVE_HOST, 0, 0, 0, 0, &r),
                      SL_OUTCOME_CONNECT);
     assert_int_equal(sl_fetch_classify(CURLE_RECV_ERROR, 0, 0, 0, 0, &r), SL_OUTCOME_CONNECT);
-    assert_int_equal(sl_fetch_classify(CURLE_PARTIAL_FILE, 200, 0, 0, 0, &r),
-                     SL_OUTCOME_TRUNCATED);
+    assert_int_equal(sl_fetch_classify(CURLE_PARTIAL_FILE, 200, 0, 0, 0, &r), SL_OUTCOME_TRUNCATED);
     assert_int_equal(sl_fetch_classify(CURLE_FILESIZE_EXCEEDED, 200, 0, 0, 0, &r),
                      SL_OUTCOME_TOO_LARGE);
     assert_int_equal(r, 0);

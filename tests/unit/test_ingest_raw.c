@@ -57,13 +57,13 @@ static void failures(void **state) {
     const char *bad[] = {
         "",
         "[1,2]",
-        "{\"error\":\"x\"}",                  /* no results */
-        "{\"results\":{\"a\":1}}",            /* not an array */
-        "{\"results\":[{\"a\":1}",            /* cut short */
-        "{\"results\":[{\"a\":\"1}]}",        /* unterminated string */
-        "{\"results\":[1 2]}",                /* missing comma */
-        "{\"res\\u0075lts\":[1]}",            /* escaped key: not recognised */
-        "{\"results\":[{]}]}",                /* unbalanced */
+        "{\"error\":\"x\"}",           /* no results */
+        "{\"results\":{\"a\":1}}",     /* not an array */
+        "{\"results\":[{\"a\":1}",     /* cut short */
+        "{\"results\":[{\"a\":\"1}]}", /* unterminated string */
+        "{\"results\":[1 2]}",         /* missing comma */
+        "{\"res\\u0075lts\":[1]}",     /* escaped key: not recognised */
+        "{\"results\":[{]}]}",         /* unbalanced */
         "{\"results\"",
     };
     sl_raw_range_t r[4];

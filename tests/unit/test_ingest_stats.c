@@ -96,9 +96,8 @@ static void prometheus_text(void **state) {
     assert_non_null(strstr(buf, "# TYPE sluice_ingest_users_fetched_total counter\n"
                                 "sluice_ingest_users_fetched_total 1000\n"));
     assert_non_null(strstr(buf, "\nsluice_ingest_records_produced_total 990\n"));
-    assert_non_null(
-        strstr(buf, "sluice_ingest_records_rejected_total{reason=\"missing_name\"} 3\n"
-                    "sluice_ingest_records_rejected_total{reason=\"bad_email\"} 7\n"));
+    assert_non_null(strstr(buf, "sluice_ingest_records_rejected_total{reason=\"missing_name\"} 3\n"
+                                "sluice_ingest_records_rejected_total{reason=\"bad_email\"} 7\n"));
     assert_null(strstr(buf, "reason=\"bad_id\""));
     assert_non_null(strstr(buf, "sluice_ingest_requests_total{outcome=\"ok\"} 2\n"));
     assert_non_null(strstr(buf, "sluice_ingest_requests_total{outcome=\"throttled\"} 1\n"));

@@ -68,10 +68,8 @@ static void same_seed_page_same_bytes(void **state) {
     yajl_val v3 = parse(b1), v4 = parse(b4);
     yajl_val u3 = YAJL_GET_ARRAY(at(v3, "results", NULL, NULL))->values[0];
     yajl_val u4 = YAJL_GET_ARRAY(at(v4, "results", NULL, NULL))->values[0];
-    assert_string_not_equal(S(at(u3, "login", "uuid", NULL)),
-                            S(at(u4, "login", "uuid", NULL)));
-    assert_string_not_equal(S(at(u3, "login", "salt", NULL)),
-                            S(at(u4, "login", "salt", NULL)));
+    assert_string_not_equal(S(at(u3, "login", "uuid", NULL)), S(at(u4, "login", "uuid", NULL)));
+    assert_string_not_equal(S(at(u3, "login", "salt", NULL)), S(at(u4, "login", "salt", NULL)));
 
     /* a user depends on (seed, page, index) only: the first 2 users of a 500-user page
      * are byte-identical to a 2-user page of the same seed and page */
@@ -102,7 +100,9 @@ typedef struct u128_s {
     uint64_t hi, lo;
 } u128_t;
 
-static int hexnib(char c) { return c <= '9' ? c - '0' : c - 'a' + 10; }
+static int hexnib(char c) {
+    return c <= '9' ? c - '0' : c - 'a' + 10;
+}
 
 static u128_t uuid_bits(const char *s) {
     u128_t u = {0, 0};
@@ -185,8 +185,12 @@ static void uuids_unique_over_200_pages(void **state) {
 
 /* ---------------------------------------------------------------- shape */
 
-static int is_str(yajl_val v) { return v && YAJL_IS_STRING(v); }
-static int is_int(yajl_val v) { return v && YAJL_IS_INTEGER(v); }
+static int is_str(yajl_val v) {
+    return v && YAJL_IS_STRING(v);
+}
+static int is_int(yajl_val v) {
+    return v && YAJL_IS_INTEGER(v);
+}
 
 static int is_iso_ms(const char *s) {
     /* YYYY-MM-DDTHH:MM:SS.mmmZ */
@@ -250,9 +254,9 @@ static void body_has_randomuser_shape(void **state) {
     assert_int_equal(YAJL_GET_INTEGER(at(v, "info", "page", NULL)), 1);
     assert_string_equal(S(at(v, "info", "version", NULL)), "1.4");
 
-    static const char *const keys[] = {"gender", "name",  "location", "email",
-                                       "login",  "dob",   "registered", "phone",
-                                       "cell",   "id",    "picture",  "nat"};
+    static const char *const keys[] = {"gender", "name", "location",   "email",
+                                       "login",  "dob",  "registered", "phone",
+                                       "cell",   "id",   "picture",    "nat"};
     yajl_val arr = at(v, "results", NULL, NULL);
     assert_int_equal(YAJL_GET_ARRAY(arr)->len, 3000);
     size_t pc_num[32] = {0}, pc_str[32] = {0}, id_null[32] = {0}, seen[32] = {0};
@@ -269,13 +273,17 @@ static void body_has_randomuser_shape(void **state) {
         assert_true(male ? strcmp(title, "Mr") == 0 : strchr("MmS", title[0]) != NULL);
         assert_true(is_str(at(u, "name", "first", NULL)));
         assert_true(is_str(at(u, "name", "last", NULL)));
-        assert_true(is_int(at(u, "location", "street", NULL) ? at(at(u, "location", "street", NULL), "number", NULL, NULL) : NULL));
+        assert_true(is_int(at(u, "location", "street", NULL)
+                               ? at(at(u, "location", "street", NULL), "number", NULL, NULL)
+                               : NULL));
         assert_true(is_str(at(at(u, "location", "street", NULL), "name", NULL, NULL)));
         assert_true(is_str(at(u, "location", "city", NULL)));
         assert_true(is_str(at(u, "location", "state", NULL)));
         assert_true(is_str(at(u, "location", "country", NULL)));
-        assert_true(is_coord(S(at(at(u, "location", "coordinates", NULL), "latitude", NULL, NULL)), 90));
-        assert_true(is_coord(S(at(at(u, "location", "coordinates", NULL), "longitude", NULL, NULL)), 180));
+        assert_true(
+            is_coord(S(at(at(u, "location", "coordinates", NULL), "latitude", NULL, NULL)), 90));
+        assert_true(
+            is_coord(S(at(at(u, "location", "coordinates", NULL), "longitude", NULL, NULL)), 180));
         assert_true(is_str(at(at(u, "location", "timezone", NULL), "offset", NULL, NULL)));
         assert_true(is_str(at(at(u, "location", "timezone", NULL), "description", NULL, NULL)));
         assert_true(is_email(S(at(u, "email", NULL, NULL))));
@@ -313,8 +321,7 @@ static void body_has_randomuser_shape(void **state) {
         int ni = sl_mock_nat_find(nat, strlen(nat));
         assert_true(ni >= 0);
         seen[ni]++;
-        assert_string_equal(S(at(u, "location", "country", NULL)),
-                            sl_mock_nats[ni].country);
+        assert_string_equal(S(at(u, "location", "country", NULL)), sl_mock_nats[ni].country);
         yajl_val pc = at(u, "location", "postcode", NULL);
         if (YAJL_IS_INTEGER(pc))
             pc_num[ni]++;
@@ -388,7 +395,8 @@ static void query_rules_like_randomuser(void **state) {
     r = make_req("1", "s", "0", NULL);
     assert_int_equal(r.page, 1);
     r = make_req("1", "s", "1", "ua,De");
-    assert_int_equal(r.nat_mask, (1u << sl_mock_nat_find("UA", 2)) | (1u << sl_mock_nat_find("DE", 2)));
+    assert_int_equal(r.nat_mask,
+                     (1u << sl_mock_nat_find("UA", 2)) | (1u << sl_mock_nat_find("DE", 2)));
     r = make_req("1", "s", "1", "ua,XX");
     assert_int_equal(r.nat_mask, all);
     char longseed[100];
@@ -409,7 +417,8 @@ static void query_rules_like_randomuser(void **state) {
     free(body);
 
     /* inc / exc / noinfo, and a seed that needs escaping */
-    sl_mockgen_args_t a = {"2", "a\"b\\c\x01\xc3\xa9", NULL, NULL, "name, nat,login", "login", "", NULL};
+    sl_mockgen_args_t a = {"2", "a\"b\\c\x01\xc3\xa9", NULL, NULL, "name, nat,login", "login", "",
+                           NULL};
     sl_mockgen_req_from_args(&r, &a, 1, 2026);
     assert_int_equal(r.info, 0);
     body = render(&r, &len);
@@ -440,7 +449,9 @@ static void query_rules_like_randomuser(void **state) {
     body = render(&r, &len);
     v = parse(body);
     for (size_t i = 0; i < 100; i++)
-        assert_string_equal(S(at(YAJL_GET_ARRAY(at(v, "results", NULL, NULL))->values[i], "gender", NULL, NULL)), "female");
+        assert_string_equal(
+            S(at(YAJL_GET_ARRAY(at(v, "results", NULL, NULL))->values[i], "gender", NULL, NULL)),
+            "female");
     yajl_tree_free(v);
     free(body);
     g.seed = "s";

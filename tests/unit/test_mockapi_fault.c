@@ -79,7 +79,8 @@ static void decisions_follow_rates(void **state) {
     for (int o = 0; o < SL_MOCKFAULT_OUTCOME_COUNT; o++) {
         double got = (double)count[o] / (double)n;
         if (got < want[o] - 0.005 || got > want[o] + 0.005)
-            fail_msg("%s: share %.4f, want %.2f", sl_mockfault_outcome_str((sl_mockfault_outcome_t)o), got, want[o]);
+            fail_msg("%s: share %.4f, want %.2f",
+                     sl_mockfault_outcome_str((sl_mockfault_outcome_t)o), got, want[o]);
     }
     for (int i = 0; i <= 5; i++)
         assert_true(lat_seen[i] > n / 6 - n / 60 && lat_seen[i] < n / 6 + n / 60);
@@ -255,9 +256,7 @@ static void server_serves_predicted_faults(void **state) {
             assert_int_equal(g.len, want_len);
             assert_memory_equal(g.body, want, want_len);
             break;
-        case SL_MOCKFAULT_FAIL:
-            assert_int_equal(g.status, d.status);
-            break;
+        case SL_MOCKFAULT_FAIL: assert_int_equal(g.status, d.status); break;
         case SL_MOCKFAULT_THROTTLE:
             assert_int_equal(g.status, 429);
             assert_string_equal(g.retry_after, "2");
@@ -276,7 +275,9 @@ static void server_serves_predicted_faults(void **state) {
             break;
         case SL_MOCKFAULT_ERROR:
             assert_int_equal(g.status, d.status);
-            assert_string_equal(g.body, "{\"error\":\"Uh oh, something has gone wrong. Please tell us on GitHub\"}");
+            assert_string_equal(
+                g.body,
+                "{\"error\":\"Uh oh, something has gone wrong. Please tell us on GitHub\"}");
             break;
         default: fail();
         }

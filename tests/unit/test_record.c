@@ -16,9 +16,9 @@
 static void field_table(void **state) {
     (void)state;
     assert_int_equal(SL_FIELD_COUNT, 12);
-    static const char *const keys[12] = {"id",       "first_name", "last_name", "gender",
-                                         "address",  "post_code",  "email",     "username",
-                                         "dob",      "registered_date", "phone", "picture"};
+    static const char *const keys[12] = {"id",      "first_name",      "last_name", "gender",
+                                         "address", "post_code",       "email",     "username",
+                                         "dob",     "registered_date", "phone",     "picture"};
     for (int i = 0; i < 12; i++) {
         assert_string_equal(sl_field_name((sl_field_t)i), keys[i]);
         assert_int_equal(sl_field_lookup(keys[i], strlen(keys[i])), i);
@@ -33,10 +33,10 @@ static void field_table(void **state) {
 static void reject_table(void **state) {
     (void)state;
     static const char *const names[SL_REJECT_COUNT] = {
-        "none",    "missing_id",   "missing_field", "wrong_type",     "duplicate_key",
-        "too_large", "not_json",   "not_object",    "bad_id",         "missing_name",
-        "bad_email", "bad_dob",    "bad_registered", "bad_utf8",      "field_too_long",
-        "record_too_long"};
+        "none",           "missing_id",   "missing_field",  "wrong_type",
+        "duplicate_key",  "too_large",    "not_json",       "not_object",
+        "bad_id",         "missing_name", "bad_email",      "bad_dob",
+        "bad_registered", "bad_utf8",     "field_too_long", "record_too_long"};
     for (int i = 0; i < SL_REJECT_COUNT; i++) {
         assert_string_equal(sl_reject_name((sl_reject_t)i), names[i]);
         /* names are snake_case ASCII: they go into headers and metric labels */
@@ -72,7 +72,7 @@ static void utf8(void **state) {
     NO(sl_utf8_valid, "\xed\xa0\x80");     /* U+D800 surrogate */
     NO(sl_utf8_valid, "\xf4\x90\x80\x80"); /* U+110000 */
     NO(sl_utf8_valid, "\xff");
-    NO(sl_utf8_valid, "\xe2\x82");         /* cut 3-byte */
+    NO(sl_utf8_valid, "\xe2\x82"); /* cut 3-byte */
 }
 
 static void uuid(void **state) {
@@ -81,7 +81,7 @@ static void uuid(void **state) {
     OK(sl_uuid_valid, "B5E0F1D2-6A7B-4C8D-9E0F-1A2B3C4D5E6F");
     OK(sl_uuid_valid, "00000000-0000-0000-0000-000000000000");
     NO(sl_uuid_valid, "");
-    NO(sl_uuid_valid, "7a0eed1694304d68901fc0d4c1c3bf00");      /* no hyphens */
+    NO(sl_uuid_valid, "7a0eed1694304d68901fc0d4c1c3bf00");       /* no hyphens */
     NO(sl_uuid_valid, "{7a0eed16-9430-4d68-901f-c0d4c1c3bf00}"); /* braces */
     NO(sl_uuid_valid, "7a0eed16-9430-4d68-901f-c0d4c1c3bf0");    /* short */
     NO(sl_uuid_valid, "7a0eed16-9430-4d68-901f-c0d4c1c3bf000");  /* long */
@@ -113,9 +113,9 @@ static void email(void **state) {
     NO(sl_email_valid, "");
     NO(sl_email_valid, "jennie.example.com");
     NO(sl_email_valid, "@example.com");
-    NO(sl_email_valid, "a@example");          /* one label */
-    NO(sl_email_valid, "a@example.c");        /* one-letter TLD */
-    NO(sl_email_valid, "a@example.c0m");      /* digit in TLD */
+    NO(sl_email_valid, "a@example");     /* one label */
+    NO(sl_email_valid, "a@example.c");   /* one-letter TLD */
+    NO(sl_email_valid, "a@example.c0m"); /* digit in TLD */
     NO(sl_email_valid, "a@@example.com");
     NO(sl_email_valid, "a@b@example.com");
     NO(sl_email_valid, ".a@example.com");
@@ -145,16 +145,16 @@ static void iso8601(void **state) {
     OK(sl_iso8601_valid, "1992-03-08T15:13:16.1+05:30");
     OK(sl_iso8601_valid, "1992-03-08T15:13:16.123456789-0800");
     OK(sl_iso8601_valid, "1992-03-08T15:13:16+01");
-    OK(sl_iso8601_valid, "2000-02-29T00:00:00Z");  /* leap (400) */
-    OK(sl_iso8601_valid, "2016-12-31T23:59:60Z");  /* leap second */
+    OK(sl_iso8601_valid, "2000-02-29T00:00:00Z"); /* leap (400) */
+    OK(sl_iso8601_valid, "2016-12-31T23:59:60Z"); /* leap second */
     NO(sl_iso8601_valid, "");
-    NO(sl_iso8601_valid, "1992-03-08T15:13:16");   /* time without zone */
+    NO(sl_iso8601_valid, "1992-03-08T15:13:16"); /* time without zone */
     NO(sl_iso8601_valid, "1992-3-8");
     NO(sl_iso8601_valid, "92-03-08");
     NO(sl_iso8601_valid, "1992-13-01");
     NO(sl_iso8601_valid, "1992-00-01");
     NO(sl_iso8601_valid, "1992-04-31");
-    NO(sl_iso8601_valid, "1900-02-29");            /* not leap (100) */
+    NO(sl_iso8601_valid, "1900-02-29"); /* not leap (100) */
     NO(sl_iso8601_valid, "1992-02-30T10:00:00Z");
     NO(sl_iso8601_valid, "1992-03-08T24:00:00Z");
     NO(sl_iso8601_valid, "1992-03-08T12:60:00Z");
@@ -171,12 +171,18 @@ static void iso8601(void **state) {
 
 /* A record that passes, to break one field at a time. */
 static void good(sl_record_t *r) {
-    static const char *const v[12] = {
-        "7a0eed16-9430-4d68-901f-c0d4c1c3bf00", "Jennie", "Nichols", "female",
-        "8929 Valwood Pkwy, Billings, Michigan, United States", "63104",
-        "jennie.nichols@example.com", "yellowpeacock117", "1992-03-08T15:13:16.688Z",
-        "2007-07-09T05:51:59.390Z", "(272) 790-0888",
-        "https://randomuser.me/api/portraits/med/women/75.jpg"};
+    static const char *const v[12] = {"7a0eed16-9430-4d68-901f-c0d4c1c3bf00",
+                                      "Jennie",
+                                      "Nichols",
+                                      "female",
+                                      "8929 Valwood Pkwy, Billings, Michigan, United States",
+                                      "63104",
+                                      "jennie.nichols@example.com",
+                                      "yellowpeacock117",
+                                      "1992-03-08T15:13:16.688Z",
+                                      "2007-07-09T05:51:59.390Z",
+                                      "(272) 790-0888",
+                                      "https://randomuser.me/api/portraits/med/women/75.jpg"};
     for (int i = 0; i < 12; i++) {
         r->field[i].ptr = v[i];
         r->field[i].len = strlen(v[i]);
@@ -264,10 +270,10 @@ static void validate_each_reason(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(field_table),  cmocka_unit_test(reject_table),
-        cmocka_unit_test(utf8),         cmocka_unit_test(uuid),
-        cmocka_unit_test(uuid_bytes), cmocka_unit_test(email),        cmocka_unit_test(iso8601),
-        cmocka_unit_test(validate_each_reason),
+        cmocka_unit_test(field_table), cmocka_unit_test(reject_table),
+        cmocka_unit_test(utf8),        cmocka_unit_test(uuid),
+        cmocka_unit_test(uuid_bytes),  cmocka_unit_test(email),
+        cmocka_unit_test(iso8601),     cmocka_unit_test(validate_each_reason),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

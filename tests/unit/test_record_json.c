@@ -15,12 +15,18 @@
 
 #include "sl_record_json.h"
 
-static const char *const jennie[12] = {
-    "7a0eed16-9430-4d68-901f-c0d4c1c3bf00", "Jennie", "Nichols", "female",
-    "8929 Valwood Pkwy, Billings, Michigan, United States", "63104",
-    "jennie.nichols@example.com", "yellowpeacock117", "1992-03-08T15:13:16.688Z",
-    "2007-07-09T05:51:59.390Z", "(272) 790-0888",
-    "https://randomuser.me/api/portraits/med/women/75.jpg"};
+static const char *const jennie[12] = {"7a0eed16-9430-4d68-901f-c0d4c1c3bf00",
+                                       "Jennie",
+                                       "Nichols",
+                                       "female",
+                                       "8929 Valwood Pkwy, Billings, Michigan, United States",
+                                       "63104",
+                                       "jennie.nichols@example.com",
+                                       "yellowpeacock117",
+                                       "1992-03-08T15:13:16.688Z",
+                                       "2007-07-09T05:51:59.390Z",
+                                       "(272) 790-0888",
+                                       "https://randomuser.me/api/portraits/med/women/75.jpg"};
 
 static const char jennie_json[] =
     "{\"id\":\"7a0eed16-9430-4d68-901f-c0d4c1c3bf00\",\"first_name\":\"Jennie\","
@@ -107,19 +113,28 @@ static void encode_size_contract(void **state) {
     static char big[SL_RECORD_JSON_MAX];
     size_t n = sl_record_to_json(&r, big, sizeof big);
     assert_true(n < sizeof big);
-    assert_int_equal(n, 4 * 6 * SL_RECORD_FIELD_MAX + strlen(
-        "{\"id\":\"\",\"first_name\":\"\",\"last_name\":\"\",\"gender\":\"\",\"address\":\"\","
-        "\"post_code\":\"\",\"email\":\"\",\"username\":\"\",\"dob\":\"\","
-        "\"registered_date\":\"\",\"phone\":\"\",\"picture\":\"\"}"));
+    assert_int_equal(n,
+                     4 * 6 * SL_RECORD_FIELD_MAX +
+                         strlen("{\"id\":\"\",\"first_name\":\"\",\"last_name\":\"\",\"gender\":"
+                                "\"\",\"address\":\"\","
+                                "\"post_code\":\"\",\"email\":\"\",\"username\":\"\",\"dob\":\"\","
+                                "\"registered_date\":\"\",\"phone\":\"\",\"picture\":\"\"}"));
 }
 
 static void round_trip(void **state) {
     (void)state;
-    static const char *const v[12] = {
-        "B5E0F1D2-6A7B-4C8D-9E0F-1A2B3C4D5E6F", "Мирослава", "محمدرضا", "fe\"male\\",
-        "2475 The \"Old\" Lane,\tSt Albans\n\x01\x1f\x7f", "1.50e+3",
-        "o'connor+x@example.co.uk", "😀 user/name", "1965-12-31T23:59:59.999Z",
-        "2004-02-29T00:00:00.000+05:30", "", "https:\\/\\/x"};
+    static const char *const v[12] = {"B5E0F1D2-6A7B-4C8D-9E0F-1A2B3C4D5E6F",
+                                      "Мирослава",
+                                      "محمدرضا",
+                                      "fe\"male\\",
+                                      "2475 The \"Old\" Lane,\tSt Albans\n\x01\x1f\x7f",
+                                      "1.50e+3",
+                                      "o'connor+x@example.co.uk",
+                                      "😀 user/name",
+                                      "1965-12-31T23:59:59.999Z",
+                                      "2004-02-29T00:00:00.000+05:30",
+                                      "",
+                                      "https:\\/\\/x"};
     sl_record_t r, back;
     make(&r, v);
     assert_int_equal(sl_record_validate(&r, NULL), SL_REJECT_NONE);
@@ -155,9 +170,18 @@ static void decode_escapes_and_whitespace(void **state) {
         "\"post_code\":\"\",\"email\":\"x@example.com\",\"username\":\"\\u20AC\","
         "\"dob\":\"1992-03-08\",\"registered_date\":\"2007-07-09T05:51Z\",\"phone\":\"\","
         "\"picture\":\"\"} \n";
-    static const char *const want[12] = {
-        "7a0eed16-9430-4d68-901f-c0d4c1c3bf00", "Renée", "Жук", "😀", "a/b\\c\"d\b\f\n\r\t",
-        "", "x@example.com", "€", "1992-03-08", "2007-07-09T05:51Z", "", ""};
+    static const char *const want[12] = {"7a0eed16-9430-4d68-901f-c0d4c1c3bf00",
+                                         "Renée",
+                                         "Жук",
+                                         "😀",
+                                         "a/b\\c\"d\b\f\n\r\t",
+                                         "",
+                                         "x@example.com",
+                                         "€",
+                                         "1992-03-08",
+                                         "2007-07-09T05:51Z",
+                                         "",
+                                         ""};
     sl_record_t r;
     sl_field_t f;
     assert_int_equal(decode(msg, &r, &f), SL_REJECT_NONE);
@@ -220,8 +244,7 @@ static void decode_rejects(void **state) {
 
     /* wrong_type: a value that is not a string, known key or not */
     expect(variant("\"63104\"", "63104"), SL_REJECT_WRONG_TYPE, SL_FIELD_POST_CODE);
-    expect(variant("\"Jennie\"", "{\"x\":\"Jennie\"}"), SL_REJECT_WRONG_TYPE,
-           SL_FIELD_FIRST_NAME);
+    expect(variant("\"Jennie\"", "{\"x\":\"Jennie\"}"), SL_REJECT_WRONG_TYPE, SL_FIELD_FIRST_NAME);
     expect(variant("\"female\"", "[\"female\"]"), SL_REJECT_WRONG_TYPE, SL_FIELD_GENDER);
     expect(variant("\"female\"", "null"), SL_REJECT_WRONG_TYPE, SL_FIELD_GENDER);
     expect(variant("{", "{\"nat\":true,"), SL_REJECT_WRONG_TYPE, SL_FIELD_NONE);
@@ -229,10 +252,9 @@ static void decode_rejects(void **state) {
     /* duplicate_key, missing_field, missing_id */
     expect(variant("\"phone\"", "\"email\":\"a@b.cd\",\"phone\""), SL_REJECT_DUPLICATE_KEY,
            SL_FIELD_EMAIL);
-    expect(variant(",\"phone\":\"(272) 790-0888\"", ""), SL_REJECT_MISSING_FIELD,
-           SL_FIELD_PHONE);
-    expect(variant("\"id\":\"7a0eed16-9430-4d68-901f-c0d4c1c3bf00\",", ""),
-           SL_REJECT_MISSING_ID, SL_FIELD_ID);
+    expect(variant(",\"phone\":\"(272) 790-0888\"", ""), SL_REJECT_MISSING_FIELD, SL_FIELD_PHONE);
+    expect(variant("\"id\":\"7a0eed16-9430-4d68-901f-c0d4c1c3bf00\",", ""), SL_REJECT_MISSING_ID,
+           SL_FIELD_ID);
     expect("{}", SL_REJECT_MISSING_ID, SL_FIELD_ID);
 
     /* bad_utf8: raw bytes, lone surrogates, NUL */
@@ -249,8 +271,8 @@ static void decode_rejects(void **state) {
     expect(variant("\"Nichols\"", "\"\""), SL_REJECT_MISSING_NAME, SL_FIELD_LAST_NAME);
     expect(variant("@example.com", "example.com"), SL_REJECT_BAD_EMAIL, SL_FIELD_EMAIL);
     expect(variant("1992-03-08", "1992-03-38"), SL_REJECT_BAD_DOB, SL_FIELD_DOB);
-    expect(variant("2007-07-09T05:51:59.390Z", "2007-07-09T05:51:59.390"),
-           SL_REJECT_BAD_REGISTERED, SL_FIELD_REGISTERED_DATE);
+    expect(variant("2007-07-09T05:51:59.390Z", "2007-07-09T05:51:59.390"), SL_REJECT_BAD_REGISTERED,
+           SL_FIELD_REGISTERED_DATE);
 }
 
 static void decode_limits(void **state) {
@@ -262,13 +284,12 @@ static void decode_limits(void **state) {
     /* too_large: one byte over, whatever it holds */
     char *huge = malloc(SL_RECORD_MSG_MAX + 1);
     memset(huge, ' ', SL_RECORD_MSG_MAX + 1);
-    assert_int_equal(sl_record_from_json(huge, SL_RECORD_MSG_MAX + 1, &r, scratch,
-                                         sizeof scratch, &f),
-                     SL_REJECT_TOO_LARGE);
+    assert_int_equal(
+        sl_record_from_json(huge, SL_RECORD_MSG_MAX + 1, &r, scratch, sizeof scratch, &f),
+        SL_REJECT_TOO_LARGE);
     assert_int_equal(f, SL_FIELD_NONE);
     /* exactly the max is read (and here, all spaces, is not JSON) */
-    assert_int_equal(sl_record_from_json(huge, SL_RECORD_MSG_MAX, &r, scratch, sizeof scratch,
-                                         &f),
+    assert_int_equal(sl_record_from_json(huge, SL_RECORD_MSG_MAX, &r, scratch, sizeof scratch, &f),
                      SL_REJECT_NOT_JSON);
     free(huge);
 
@@ -290,18 +311,20 @@ static void decode_limits(void **state) {
 
     /* record_too_long: a scratch buffer too small for the record */
     char small[64];
-    assert_int_equal(sl_record_from_json(jennie_json, strlen(jennie_json), &r, small,
-                                         sizeof small, &f),
-                     SL_REJECT_RECORD_TOO_LONG);
+    assert_int_equal(
+        sl_record_from_json(jennie_json, strlen(jennie_json), &r, small, sizeof small, &f),
+        SL_REJECT_RECORD_TOO_LONG);
     /* and fields that add up to more than the total */
     memset(val, 'b', 1000);
     val[1000] = '\0';
     char *m = msg;
-    m += sprintf(m, "{\"id\":\"7a0eed16-9430-4d68-901f-c0d4c1c3bf00\",\"first_name\":\"%s\","
-                    "\"last_name\":\"%s\",\"gender\":\"%s\",\"address\":\"%s\",",
+    m += sprintf(m,
+                 "{\"id\":\"7a0eed16-9430-4d68-901f-c0d4c1c3bf00\",\"first_name\":\"%s\","
+                 "\"last_name\":\"%s\",\"gender\":\"%s\",\"address\":\"%s\",",
                  val, val, val, val);
-    sprintf(m, "\"post_code\":\"%s\",\"email\":\"a@b.cd\",\"username\":\"\",\"dob\":\"1992-03-08\","
-               "\"registered_date\":\"1992-03-08\",\"phone\":\"\",\"picture\":\"\"}",
+    sprintf(m,
+            "\"post_code\":\"%s\",\"email\":\"a@b.cd\",\"username\":\"\",\"dob\":\"1992-03-08\","
+            "\"registered_date\":\"1992-03-08\",\"phone\":\"\",\"picture\":\"\"}",
             val);
     expect(msg, SL_REJECT_RECORD_TOO_LONG, SL_FIELD_POST_CODE);
 }

@@ -12,16 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd_util.h"
 #include "commands.h"
 #include "sl_log.h"
 #include "sl_mockapi.h"
+#include "sl_time.h"
 
 static volatile sig_atomic_t g_stop;
-
-static void on_signal(int sig) {
-    (void)sig;
-    g_stop = 1;
-}
 
 static void mock_usage(FILE *out) {
     fprintf(
@@ -226,10 +223,8 @@ int cmd_mock_api(int argc, char **argv) {
         return SL_EXIT_USAGE;
     }
     if (!cli.have_fault_seed) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        cli.conf.fault.fault_seed = ((uint64_t)ts.tv_sec * 1000000007ULL) ^ (uint64_t)ts.tv_nsec ^
-                                    ((uint64_t)getpid() << 40);
+        cli.conf.fault.fault_seed =
+            (uint64_t)sl_wall_us() * 1000000007ULL ^ ((uint64_t)getpid() << 40);
     }
     cli.conf.listen = cli.listen;
     char errstr[256];
@@ -238,13 +233,7 @@ int cmd_mock_api(int argc, char **argv) {
         return SL_EXIT_USAGE;
     }
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    cmd_catch_signals(&g_stop);
 
     sl_mockapi_t *m = NULL;
     sl_mockapi_err_t err = sl_mockapi_start(&cli.conf, &m, errstr, sizeof errstr);

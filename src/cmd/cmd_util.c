@@ -97,10 +97,7 @@ static void cql_log(void *opaque, cql_log_level_t level, const char *msg) {
 
 void cmd_kafka_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
     (void)rk;
-    sl_log(level <= 3   ? SL_LOG_ERROR
-           : level <= 4 ? SL_LOG_WARN
-                        : SL_LOG_DEBUG,
-           "kafka", "%s: %s", fac, buf);
+    sl_log(sl_log_level_from_kafka(level, fac), "kafka", "%s: %s", fac, buf);
 }
 
 typedef struct {
@@ -133,6 +130,28 @@ cql_conf_t *cmd_cql_conf(const sl_config_t *cfg, const char *hosts, char *errstr
     }
     cql_conf_set_log_cb(conf, cql_log, NULL);
     return conf;
+}
+
+sl_http_server_t *cmd_http_serve(const char *listen, sl_http_handler_fn metrics,
+                                 sl_http_handler_fn healthz, void *opaque, char *errstr,
+                                 size_t errstr_size) {
+    errstr[0] = '\0';
+    sl_http_conf_t hc = {.listen = listen, .threads = 1};
+    sl_http_server_t *srv = NULL;
+    sl_http_err_t e = sl_http_server_new(&hc, &srv, errstr, errstr_size);
+    if (!e)
+        e = sl_http_server_route(srv, "GET", "/metrics", metrics, opaque);
+    if (!e)
+        e = sl_http_server_route(srv, "GET", "/healthz", healthz, opaque);
+    if (!e)
+        e = sl_http_server_start(srv, errstr, errstr_size);
+    if (e) {
+        if (!*errstr)
+            snprintf(errstr, errstr_size, "%s", sl_http_err_str(e));
+        sl_http_server_free(srv);
+        return NULL;
+    }
+    return srv;
 }
 
 static volatile sig_atomic_t *g_flag;

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sl_text.h"
+
 #define CONFIG_VALUE_MAX 4096
 #define CONFIG_LINE_MAX 4096
 #define CONFIG_TEXT_MAX (1024 * 1024)
@@ -43,15 +45,7 @@ struct sl_config_s {
     sl_config_src_t file_src;
 };
 
-const char *sl_config_err_str(sl_config_err_t err) {
-    switch (err) {
-#define SL_CONFIG_ERR_CASE_(sym, code, text)                                                       \
-    case SL_CONFIG_ERR_##sym: return text;
-        SL_CONFIG_ERRORS(SL_CONFIG_ERR_CASE_)
-#undef SL_CONFIG_ERR_CASE_
-    }
-    return "unknown error";
-}
+SL_ERR_DEFINE_STR(sl_config_err_str, sl_config_err_t, SL_CONFIG_ERRORS)
 
 static sl_config_err_t fail(char *errstr, size_t size, sl_config_err_t err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -567,41 +561,22 @@ int sl_config_is_secret(const char *name) {
     return strncasecmp(name, "sasl.", 5) == 0 || (dot && strncasecmp(dot + 1, "sasl.", 5) == 0);
 }
 
-/* Appends to a snprintf-style buffer, tracking the length that would be needed. */
-typedef struct {
-    char *buf;
-    size_t cap, len;
-} out_t;
-
-static void put(out_t *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(out_t *o, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char *at = o->len < o->cap ? o->buf + o->len : NULL;
-    size_t room = o->len < o->cap ? o->cap - o->len : 0;
-    int n = vsnprintf(at, room, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        o->len += (size_t)n;
-}
-
 static const char *const src_names[] = {"default", "file", "env", "flag"};
 
 size_t sl_config_describe(const sl_config_t *cfg, char *buf, size_t cap) {
-    out_t o = {buf, cap, 0};
-    if (cap)
-        buf[0] = '\0';
+    sl_text_t o;
+    sl_text_init(&o, buf, cap, 0);
     for (size_t i = 0; i < cfg->n; i++) {
         const value_t *v = &cfg->values[i];
         const char *shown = !v->text                                 ? "(unset)"
                             : sl_config_is_secret(cfg->opts[i].name) ? "***"
                                                                      : v->text;
-        put(&o, "%s=%s (%s)\n", cfg->opts[i].name, shown, src_names[v->src]);
+        sl_text_printf(&o, "%s=%s (%s)\n", cfg->opts[i].name, shown, src_names[v->src]);
     }
     for (size_t i = 0; i < cfg->n_props; i++) {
         const prop_t *p = &cfg->props[i];
-        put(&o, "%s.%s=%s (%s)\n", p->ns, p->key, sl_config_is_secret(p->key) ? "***" : p->value,
-            src_names[p->src]);
+        sl_text_printf(&o, "%s.%s=%s (%s)\n", p->ns, p->key,
+                       sl_config_is_secret(p->key) ? "***" : p->value, src_names[p->src]);
     }
     return o.len;
 }
@@ -609,55 +584,53 @@ size_t sl_config_describe(const sl_config_t *cfg, char *buf, size_t cap) {
 static const char *const type_names[] = {"text", "integer", "number", "boolean"};
 
 /* Markdown cells must not contain a bare '|'. */
-static void put_cell(out_t *o, const char *s) {
+static void put_cell(sl_text_t *o, const char *s) {
     for (; s && *s; s++) {
         if (*s == '|')
-            put(o, "\\|");
+            sl_text_printf(o, "\\|");
         else
-            put(o, "%c", *s);
+            sl_text_printf(o, "%c", *s);
     }
 }
 
 size_t sl_config_markdown(const sl_config_opt_t *opts, size_t n, char *buf, size_t cap) {
-    out_t o = {buf, cap, 0};
-    if (cap)
-        buf[0] = '\0';
-    put(&o, "| option | environment | type | default | description |\n");
-    put(&o, "|---|---|---|---|---|\n");
+    sl_text_t o;
+    sl_text_init(&o, buf, cap, 0);
+    sl_text_printf(&o, "| option | environment | type | default | description |\n");
+    sl_text_printf(&o, "|---|---|---|---|---|\n");
     char var[128];
     for (size_t i = 0; i < n; i++) {
         env_name(opts[i].name, var, sizeof var);
-        put(&o, "| ");
+        sl_text_printf(&o, "| ");
         if (opts[i].short_flag)
-            put(&o, "`-%c`, ", opts[i].short_flag);
-        put(&o, "`--%s%s%s` | `%s` | %s", opts[i].name, opts[i].arg ? " " : "",
-            opts[i].arg ? opts[i].arg : "", var, type_names[opts[i].type]);
+            sl_text_printf(&o, "`-%c`, ", opts[i].short_flag);
+        sl_text_printf(&o, "`--%s%s%s` | `%s` | %s", opts[i].name, opts[i].arg ? " " : "",
+                       opts[i].arg ? opts[i].arg : "", var, type_names[opts[i].type]);
         if (opts[i].min <= opts[i].max && opts[i].type != SL_OPT_STR && opts[i].type != SL_OPT_BOOL)
-            put(&o, opts[i].type == SL_OPT_INT ? " (%.0f..%.0f)" : " (%g..%g)", opts[i].min,
-                opts[i].max);
-        put(&o, " | ");
+            sl_text_printf(&o, opts[i].type == SL_OPT_INT ? " (%.0f..%.0f)" : " (%g..%g)",
+                           opts[i].min, opts[i].max);
+        sl_text_printf(&o, " | ");
         if (opts[i].def && *opts[i].def) {
-            put(&o, "`");
+            sl_text_printf(&o, "`");
             put_cell(&o, opts[i].def);
-            put(&o, "`");
+            sl_text_printf(&o, "`");
         }
-        put(&o, " | ");
+        sl_text_printf(&o, " | ");
         put_cell(&o, opts[i].help);
-        put(&o, " |\n");
+        sl_text_printf(&o, " |\n");
     }
-    put(&o, "| `-F`, `--config PATH` | `SLUICE_CONFIG` | text |  | config file of "
-            "`name = value` lines (`#` comments) |\n");
-    put(&o, "| `-X kafka.PROP=VALUE` |  | text |  | a librdkafka property (also "
-            "`kafka.PROP = VALUE` in the file) |\n");
-    put(&o, "| `-X cql.PROP=VALUE` |  | text |  | a CQL client property (also "
-            "`cql.PROP = VALUE` in the file) |\n");
+    sl_text_printf(&o, "| `-F`, `--config PATH` | `SLUICE_CONFIG` | text |  | config file of "
+                       "`name = value` lines (`#` comments) |\n");
+    sl_text_printf(&o, "| `-X kafka.PROP=VALUE` |  | text |  | a librdkafka property (also "
+                       "`kafka.PROP = VALUE` in the file) |\n");
+    sl_text_printf(&o, "| `-X cql.PROP=VALUE` |  | text |  | a CQL client property (also "
+                       "`cql.PROP = VALUE` in the file) |\n");
     return o.len;
 }
 
 size_t sl_config_usage(const sl_config_opt_t *opts, size_t n, char *buf, size_t cap) {
-    out_t o = {buf, cap, 0};
-    if (cap)
-        buf[0] = '\0';
+    sl_text_t o;
+    sl_text_init(&o, buf, cap, 0);
     for (size_t i = 0; i < n; i++) {
         char flag[80];
         char shortf[8] = "    ";
@@ -665,13 +638,13 @@ size_t sl_config_usage(const sl_config_opt_t *opts, size_t n, char *buf, size_t 
             snprintf(shortf, sizeof shortf, "-%c, ", opts[i].short_flag);
         snprintf(flag, sizeof flag, "%s--%s%s%s", shortf, opts[i].name, opts[i].arg ? " " : "",
                  opts[i].arg ? opts[i].arg : "");
-        put(&o, "  %-26s %s", flag, opts[i].help);
+        sl_text_printf(&o, "  %-26s %s", flag, opts[i].help);
         if (opts[i].def && *opts[i].def)
-            put(&o, " (default %s)", opts[i].def);
-        put(&o, "\n");
+            sl_text_printf(&o, " (default %s)", opts[i].def);
+        sl_text_printf(&o, "\n");
     }
-    put(&o, "  %-26s %s\n", "-F, --config PATH", "config file of name = value lines");
-    put(&o, "  %-26s %s\n", "-X kafka.PROP=VALUE", "librdkafka property (repeatable)");
-    put(&o, "  %-26s %s\n", "-h, --help", "this text");
+    sl_text_printf(&o, "  %-26s %s\n", "-F, --config PATH", "config file of name = value lines");
+    sl_text_printf(&o, "  %-26s %s\n", "-X kafka.PROP=VALUE", "librdkafka property (repeatable)");
+    sl_text_printf(&o, "  %-26s %s\n", "-h, --help", "this text");
     return o.len;
 }

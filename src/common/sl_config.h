@@ -17,22 +17,20 @@
 
 #include <stddef.h>
 
-#define SL_CONFIG_ERRORS(X)                                                                        \
-    X(OK, 0, "success")                                                                            \
-    X(UNKNOWN, 1, "unknown option")                                                                \
-    X(MISSING_VALUE, 2, "option needs a value")                                                    \
-    X(BAD_VALUE, 3, "invalid value")                                                               \
-    X(SYNTAX, 4, "syntax error in config file")                                                    \
-    X(IO, 5, "cannot read config file")                                                            \
-    X(TOO_LARGE, 6, "config input exceeds a limit")                                                \
-    X(HELP, 7, "help requested")                                                                   \
-    X(NOMEM, 8, "out of memory")
+#include "sl_err.h"
 
-typedef enum {
-#define SL_CONFIG_ERR_ENUM_(sym, code, text) SL_CONFIG_ERR_##sym = code,
-    SL_CONFIG_ERRORS(SL_CONFIG_ERR_ENUM_)
-#undef SL_CONFIG_ERR_ENUM_
-} sl_config_err_t;
+#define SL_CONFIG_ERRORS(X)                                                                        \
+    X(SL_CONFIG_ERR_OK, 0, "success")                                                              \
+    X(SL_CONFIG_ERR_UNKNOWN, 1, "unknown option")                                                  \
+    X(SL_CONFIG_ERR_MISSING_VALUE, 2, "option needs a value")                                      \
+    X(SL_CONFIG_ERR_BAD_VALUE, 3, "invalid value")                                                 \
+    X(SL_CONFIG_ERR_SYNTAX, 4, "syntax error in config file")                                      \
+    X(SL_CONFIG_ERR_IO, 5, "cannot read config file")                                              \
+    X(SL_CONFIG_ERR_TOO_LARGE, 6, "config input exceeds a limit")                                  \
+    X(SL_CONFIG_ERR_HELP, 7, "help requested")                                                     \
+    X(SL_CONFIG_ERR_NOMEM, 8, "out of memory")
+
+typedef enum { SL_ERR_ENUM(SL_CONFIG_ERRORS) } sl_config_err_t;
 
 /* Static text for an error code; never NULL. */
 const char *sl_config_err_str(sl_config_err_t err);

@@ -26,7 +26,8 @@ void sl_hist_observe(sl_hist_t *h, double seconds);
  * 0 when empty. */
 double sl_hist_quantile(const sl_hist_t *h, double q);
 /* Appends the Prometheus lines of metric `name` with an optional label set (e.g.
- * `partition="3"`, or NULL) to out (cap bytes) at *len; returns -1 when it does not fit. */
+ * `partition="3"`, or NULL) to out (cap bytes) at *len and advances *len; returns -1 (and
+ * leaves *len) when it does not fit. */
 int sl_hist_render(const sl_hist_t *h, const char *name, const char *labels, char *out, size_t cap,
                    size_t *len);
 

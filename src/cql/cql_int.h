@@ -28,6 +28,10 @@
 
 /* ---- growable output buffer with a hard cap; errors are sticky ---------------------- */
 
+/* The library's own buffer, not sluice's sl_buf: it depends on nothing of sluice. Unlike
+ * sl_buf, a failed append is sticky (`failed`), so an encoder can write a whole frame and
+ * check once at the end. */
+
 typedef struct {
     uint8_t *data;
     size_t len;
@@ -426,9 +430,25 @@ cql_err_t cql_tls_handshake(cql_tls_t *t, int *want, char *errstr, size_t errstr
 long cql_tls_read(cql_tls_t *t, void *p, size_t n, int *want, cql_err_t *err);
 long cql_tls_write(cql_tls_t *t, const void *p, size_t n, int *want, cql_err_t *err);
 
-/* ---- time --------------------------------------------------------------------------- */
+/* ---- time and backoff ---------------------------------------------------------------- */
 
+/* Monotonic milliseconds. The library's own clock, not sluice's sl_time: it depends on
+ * nothing of sluice. */
 int64_t cql_now_ms(void);
+
+/* Reconnection backoff: a private copy of sluice's sl_backoff (same algorithm, same test
+ * vectors in tests/unit/test_backoff.c), for the same reason. Plain data. */
+typedef struct {
+    uint64_t base_ms; /* ceiling of the first retry's wait */
+    uint64_t cap_ms;  /* no ceiling grows beyond this */
+    uint64_t rng;     /* xorshift state; 0 is replaced by a fixed constant */
+} cql_backoff_t;
+
+void cql_backoff_init(cql_backoff_t *b, uint64_t base_ms, uint64_t cap_ms, uint64_t seed);
+/* min(cap, base * 2^attempt), without overflow for any attempt. */
+uint64_t cql_backoff_ceiling_ms(const cql_backoff_t *b, unsigned attempt);
+/* A wait drawn uniformly from [0, cql_backoff_ceiling_ms(b, attempt)]; advances b->rng. */
+uint64_t cql_backoff_next_ms(cql_backoff_t *b, unsigned attempt);
 
 void cql_set_errstr(char *errstr, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

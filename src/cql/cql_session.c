@@ -39,7 +39,8 @@ struct host_s {
     bool up;
     bool seen; /* still listed by the last discovery */
     int64_t next_attempt;
-    int64_t backoff;
+    cql_backoff_t backoff; /* reconnect_base_ms doubling to reconnect_max_ms, jittered */
+    unsigned failures;     /* connection attempts failed in a row */
     int64_t *tokens;
     size_t n_tokens;
 };
@@ -139,7 +140,8 @@ static host_t *host_add(cql_session_t *s, const char *addr, int port) {
     }
     snprintf(h->addr, sizeof h->addr, "%s", addr);
     h->port = port;
-    h->backoff = s->conf->reconnect_base_ms;
+    cql_backoff_init(&h->backoff, (uint64_t)s->conf->reconnect_base_ms,
+                     (uint64_t)s->conf->reconnect_max_ms, (uint64_t)cql_now_ms() ^ (uintptr_t)h);
     h->seen = true;
     s->hosts[s->n_hosts++] = h;
     cql_log(s->conf, CQL_LOG_INFO, "host %s:%d added", addr, port);
@@ -191,6 +193,13 @@ static void sconn_drop(cql_session_t *s, sconn_t *sc) {
 
 static void on_event(void *opaque, const cql_event_t *ev);
 
+/* The next connection attempt waits a jittered, growing time. */
+static void host_failed(host_t *h, int64_t now) {
+    h->next_attempt = now + (int64_t)cql_backoff_next_ms(&h->backoff, h->failures);
+    if (h->failures < 64)
+        h->failures++;
+}
+
 static void host_connect(cql_session_t *s, host_t *h, int64_t now) {
     for (uint32_t i = 0; i < h->n_conns; i++) {
         sconn_t *sc = &h->conns[i];
@@ -203,9 +212,7 @@ static void host_connect(cql_session_t *s, host_t *h, int64_t now) {
         if (cql_conn_new(conf, h->addr, h->port, &sc->conn, err, sizeof err) != CQL_OK) {
             snprintf(s->last_msg, sizeof s->last_msg, "%s:%d: %s", h->addr, h->port, err);
             s->last_err = CQL_ERR_CONNECT;
-            h->next_attempt = now + h->backoff;
-            h->backoff = h->backoff * 2 > s->conf->reconnect_max_ms ? s->conf->reconnect_max_ms
-                                                                    : h->backoff * 2;
+            host_failed(h, now);
             return;
         }
         cql_conn_set_event_cb(sc->conn, on_event, s);
@@ -224,7 +231,7 @@ static void sconn_check(cql_session_t *s, sconn_t *sc, int64_t now) {
         if (!h->up)
             cql_log(s->conf, CQL_LOG_INFO, "host %s:%d is up", h->addr, h->port);
         h->up = true;
-        h->backoff = s->conf->reconnect_base_ms;
+        h->failures = 0;
         if (!s->control) {
             s->control = sc;
             s->need_discovery = true;
@@ -245,9 +252,7 @@ static void sconn_check(cql_session_t *s, sconn_t *sc, int64_t now) {
     if (h->up && !any) /* msg died with the connection; last_msg has a copy */
         cql_log(s->conf, CQL_LOG_WARN, "host is down: %s", s->last_msg);
     h->up = any;
-    h->next_attempt = now + h->backoff;
-    h->backoff =
-        h->backoff * 2 > s->conf->reconnect_max_ms ? s->conf->reconnect_max_ms : h->backoff * 2;
+    host_failed(h, now);
 }
 
 static sconn_t *host_pick_conn(host_t *h) {
@@ -470,7 +475,7 @@ static void on_event(void *opaque, const cql_event_t *ev) {
         for (size_t i = 0; i < s->n_hosts; i++) {
             if (!strcmp(s->hosts[i]->addr, addr)) {
                 s->hosts[i]->next_attempt = 0; /* reconnect now */
-                s->hosts[i]->backoff = s->conf->reconnect_base_ms;
+                s->hosts[i]->failures = 0;
             }
         }
     }

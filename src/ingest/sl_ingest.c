@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -19,16 +18,9 @@
 #include "sl_ingest_fetch.h"
 #include "sl_ingest_plan.h"
 #include "sl_ingest_producer.h"
+#include "sl_time.h"
 
-const char *sl_ingest_err_str(sl_ingest_err_t err) {
-    switch (err) {
-#define SL_INGEST_ERR_CASE_(sym, code, text)                                                       \
-    case SL_INGEST_ERR_##sym: return text;
-        SL_INGEST_ERRORS(SL_INGEST_ERR_CASE_)
-#undef SL_INGEST_ERR_CASE_
-    }
-    return "unknown error";
-}
+SL_ERR_DEFINE_STR(sl_ingest_err_str, sl_ingest_err_t, SL_INGEST_ERRORS)
 
 void sl_ingest_conf_defaults(sl_ingest_conf_t *c) {
     memset(c, 0, sizeof *c);
@@ -63,23 +55,10 @@ static void logf_(const sl_ingest_conf_t *c, sl_log_level_t level, const char *f
 }
 
 /* librdkafka's logs are routed to its main queue (log.queue), so they arrive here on the
- * run's thread during sl_producer_poll(). A broker connection failure is a warning: the
- * producer reconnects and retries by itself; what matters is reported by the counters. */
+ * run's thread during sl_producer_poll(). */
 static void on_kafka_log(void *opaque, int level, const char *fac, const char *msg) {
     const sl_ingest_conf_t *c = opaque;
-    sl_log_level_t l = level <= 3   ? SL_LOG_ERROR
-                       : level <= 4 ? SL_LOG_WARN
-                       : level <= 6 ? SL_LOG_INFO
-                                    : SL_LOG_DEBUG;
-    if (strcmp(fac, "FAIL") == 0 && l == SL_LOG_ERROR)
-        l = SL_LOG_WARN;
-    logf_(c, l, "kafka %s: %s", fac, msg);
-}
-
-static uint64_t mono_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+    logf_(c, sl_log_level_from_kafka(level, fac), "kafka %s: %s", fac, msg);
 }
 
 /* Hands a finished page's records to the producer from slot->cursor on. Returns 1 when
@@ -87,12 +66,12 @@ static uint64_t mono_ms(void) {
 static int produce_slot(sl_producer_t *p, sl_fetch_slot_t *s, sl_ingest_stats_t *st) {
     while (s->cursor < s->n_recs) {
         const sl_fetch_rec_t *r = &s->recs[s->cursor];
-        const char *key = s->arena + r->key_off, *val = s->arena + r->val_off;
+        const char *key = s->arena.data + r->key_off, *val = s->arena.data + r->val_off;
         sl_produce_res_t res;
         if (r->reject == SL_REJECT_NONE)
             res = sl_producer_send(p, key, r->key_len, val, r->val_len, s->fetched_at_ms);
         else if (r->raw_len) /* the user as the API sent it */
-            res = sl_producer_send_dlq(p, key, r->key_len, s->body + r->raw_off, r->raw_len,
+            res = sl_producer_send_dlq(p, key, r->key_len, s->body.data + r->raw_off, r->raw_len,
                                        s->fetched_at_ms, (sl_reject_t)r->reject,
                                        (sl_field_t)r->field, s->url, "api");
         else /* could not be delimited: as far as it was flattened */
@@ -194,8 +173,8 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
     sl_ingest_plan_init(&plan, c->count, c->batch);
     sl_backoff_t bo;
     sl_backoff_init(&bo, c->backoff_base_ms, c->backoff_max_ms,
-                    (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32));
-    const uint64_t t0 = mono_ms();
+                    (uint64_t)sl_wall_us() ^ ((uint64_t)getpid() << 32));
+    const uint64_t t0 = (uint64_t)sl_now_ms();
     uint64_t users_started = 0, last_tick = 0, stop_at = 0;
     int fetching = 1, plan_done = 0, fatal_http = 0;
     const unsigned n = sl_fetcher_slots(f);
@@ -203,7 +182,7 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
           c->source, c->batch, c->concurrency, c->topic, dlq);
 
     for (;;) {
-        uint64_t now = mono_ms() - t0;
+        uint64_t now = (uint64_t)sl_now_ms() - t0;
         st->elapsed_s = (double)now / 1000.0;
         int stop = c->stop && *c->stop;
         if (fetching && (stop || (c->duration_s > 0 && now >= (uint64_t)(c->duration_s * 1000)) ||
@@ -256,7 +235,7 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
                 if (s->outcome == SL_OUTCOME_OK) {
                     st->pages_ok++;
                     st->users_fetched += s->n_recs;
-                    st->bytes_fetched += s->body_bytes;
+                    st->bytes_fetched += s->body.len;
                     for (size_t k = 0; k < s->n_recs; k++)
                         if (s->recs[k].reject != SL_REJECT_NONE) {
                             st->rejected++;
@@ -335,14 +314,14 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
 
     /* Flush in short slices so that a second signal cuts the wait short. */
     int left = sl_producer_outq(p);
-    const uint64_t flush_end = mono_ms() + (uint64_t)c->flush_timeout_ms;
+    const uint64_t flush_end = (uint64_t)sl_now_ms() + (uint64_t)c->flush_timeout_ms;
     while (left > 0 && !(c->stop && *c->stop >= 2)) {
-        uint64_t t = mono_ms();
+        uint64_t t = (uint64_t)sl_now_ms();
         if (t >= flush_end)
             break;
         left = sl_producer_flush(p, (int)(flush_end - t < 100 ? flush_end - t : 100));
     }
-    st->elapsed_s = (double)(mono_ms() - t0) / 1000.0;
+    st->elapsed_s = (double)((uint64_t)sl_now_ms() - t0) / 1000.0;
     if (left > 0)
         logf_(c, SL_LOG_ERROR, "%d records still queued after the %d ms flush timeout", left,
               c->flush_timeout_ms);

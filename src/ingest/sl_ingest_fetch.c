@@ -17,6 +17,7 @@
 #include "sl_backoff.h"
 #include "sl_ingest_raw.h"
 #include "sl_record_json.h"
+#include "sl_time.h"
 
 struct sl_fetcher_s {
     CURLM *multi;
@@ -27,38 +28,6 @@ struct sl_fetcher_s {
     char user_agent[128];
     size_t arena_max;
 };
-
-static int64_t mono_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int64_t wall_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Makes room for need more bytes in the arena; -1 past the cap or out of memory. */
-static int arena_reserve(sl_fetch_slot_t *s, size_t need) {
-    if (s->arena_len + need <= s->arena_cap)
-        return 0;
-    size_t want = s->arena_cap ? s->arena_cap : 65536;
-    while (want < s->arena_len + need)
-        want *= 2;
-    if (want > s->owner->arena_max) {
-        if (s->arena_len + need > s->owner->arena_max)
-            return -1;
-        want = s->owner->arena_max;
-    }
-    char *p = realloc(s->arena, want);
-    if (!p)
-        return -1;
-    s->arena = p;
-    s->arena_cap = want;
-    return 0;
-}
 
 /* Parser callback: encodes one user into the arena. */
 static int on_user(void *opaque, size_t index, const sl_record_t *rec, sl_reject_t reject,
@@ -76,26 +45,27 @@ static int on_user(void *opaque, size_t index, const sl_record_t *rec, sl_reject
     size_t klen = id->ptr ? id->len : 0;
     if (klen > SL_RECORD_FIELD_MAX)
         klen = SL_RECORD_FIELD_MAX;
-    if (arena_reserve(s, klen + SL_RECORD_JSON_MAX)) {
+    if (sl_buf_reserve(&s->arena, klen + SL_RECORD_JSON_MAX) != SL_BUF_OK) {
         s->aborted = 1;
         s->abort_outcome = SL_OUTCOME_TOO_LARGE;
         snprintf(s->detail, sizeof s->detail, "records exceed the memory cap");
         return 1;
     }
     sl_fetch_rec_t *r = &s->recs[s->n_recs];
-    r->key_off = (uint32_t)s->arena_len;
+    sl_buf_t *a = &s->arena;
+    r->key_off = (uint32_t)a->len;
     r->key_len = (uint32_t)klen;
     if (klen)
-        memcpy(s->arena + s->arena_len, id->ptr, klen);
-    s->arena_len += klen;
-    size_t vlen = sl_record_to_json(rec, s->arena + s->arena_len, SL_RECORD_JSON_MAX);
+        memcpy(a->data + a->len, id->ptr, klen);
+    a->len += klen;
+    size_t vlen = sl_record_to_json(rec, a->data + a->len, SL_RECORD_JSON_MAX);
     if (vlen >= SL_RECORD_JSON_MAX) {
         /* Only a rejected record with oversized fields can get here: keep it cut. */
         vlen = SL_RECORD_JSON_MAX - 1;
     }
-    r->val_off = (uint32_t)s->arena_len;
+    r->val_off = (uint32_t)a->len;
     r->val_len = (uint32_t)vlen;
-    s->arena_len += vlen;
+    a->len += vlen;
     r->reject = (uint8_t)reject;
     r->field = (int8_t)field;
     r->raw_off = r->raw_len = 0;
@@ -141,31 +111,17 @@ static size_t on_body(char *ptr, size_t size, size_t n, void *ud) {
         s->errbody[s->errbody_len] = '\0';
         return len;
     }
-    if (s->body_bytes + len > s->owner->conf.max_body) {
+    sl_buf_err_t be = sl_buf_append(&s->body, ptr, len);
+    if (be != SL_BUF_OK) {
         s->aborted = 1;
-        s->abort_outcome = SL_OUTCOME_TOO_LARGE;
-        snprintf(s->detail, sizeof s->detail, "body larger than the cap of %zu bytes",
-                 s->owner->conf.max_body);
+        s->abort_outcome = be == SL_BUF_ERR_TOOBIG ? SL_OUTCOME_TOO_LARGE : SL_OUTCOME_OTHER;
+        if (be == SL_BUF_ERR_TOOBIG)
+            snprintf(s->detail, sizeof s->detail, "body larger than the cap of %zu bytes",
+                     s->owner->conf.max_body);
+        else
+            snprintf(s->detail, sizeof s->detail, "out of memory for the body");
         return 0;
     }
-    if (s->body_bytes + len > s->body_cap) {
-        size_t want = s->body_cap ? s->body_cap : 65536;
-        while (want < s->body_bytes + len)
-            want *= 2;
-        if (want > s->owner->conf.max_body)
-            want = s->owner->conf.max_body;
-        char *nb = realloc(s->body, want);
-        if (!nb) {
-            s->aborted = 1;
-            s->abort_outcome = SL_OUTCOME_OTHER;
-            snprintf(s->detail, sizeof s->detail, "out of memory for the body");
-            return 0;
-        }
-        s->body = nb;
-        s->body_cap = want;
-    }
-    memcpy(s->body + s->body_bytes, ptr, len);
-    s->body_bytes += len;
     char err[200];
     err[0] = '\0';
     sl_api_err_t e = sl_api_parser_feed(s->parser, ptr, len, err, sizeof err);
@@ -211,6 +167,8 @@ sl_fetcher_t *sl_fetcher_new(const sl_fetch_conf_t *conf, char *errstr, size_t e
     for (unsigned i = 0; i < f->n_slots; i++) {
         sl_fetch_slot_t *s = &f->slots[i];
         s->owner = f;
+        sl_buf_init(&s->arena, f->arena_max);
+        sl_buf_init(&s->body, f->conf.max_body);
         s->easy = curl_easy_init();
         s->parser = sl_api_parser_new(on_user, s);
         if (s->parser) /* ours is checked first; the parser's own cap must not be lower */
@@ -239,8 +197,8 @@ void sl_fetcher_free(sl_fetcher_t *f) {
         sl_api_parser_free(s->parser);
         free(s->recs);
         free(s->ranges);
-        free(s->arena);
-        free(s->body);
+        sl_buf_free(&s->arena);
+        sl_buf_free(&s->body);
     }
     free(f->slots);
     if (f->multi)
@@ -265,8 +223,8 @@ int sl_fetcher_start(sl_fetcher_t *f, sl_fetch_slot_t *s) {
     sl_api_parser_reset(s->parser);
     s->n_recs = 0;
     s->n_rejects = 0;
-    s->arena_len = 0;
-    s->body_bytes = 0;
+    sl_buf_reset(&s->arena);
+    sl_buf_reset(&s->body);
     s->aborted = 0;
     s->headers_done = 0;
     s->http_status = 0;
@@ -297,7 +255,7 @@ int sl_fetcher_start(sl_fetcher_t *f, sl_fetch_slot_t *s) {
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""); /* whatever curl can decode */
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-    s->started_us = mono_us();
+    s->started_us = sl_now_us();
     if (curl_multi_add_handle(f->multi, e) != CURLM_OK) {
         s->state = SL_SLOT_DONE;
         s->outcome = SL_OUTCOME_OTHER;
@@ -361,7 +319,7 @@ sl_ingest_outcome_t sl_fetch_classify(int curl_code, long http_status, int abort
 
 /* Points each rejected record at its user object's original bytes in the body. */
 static void delimit_rejects(sl_fetch_slot_t *s) {
-    long n = sl_raw_results(s->body, s->body_bytes, s->ranges, s->recs_cap);
+    long n = sl_raw_results(s->body.data, s->body.len, s->ranges, s->recs_cap);
     if (n != (long)s->n_recs)
         return; /* cannot match positions to users: keep the flattened form */
     for (size_t k = 0; k < s->n_recs; k++) {
@@ -375,8 +333,8 @@ static void delimit_rejects(sl_fetch_slot_t *s) {
 
 /* Fills the outcome of a finished transfer. */
 static void finish(sl_fetcher_t *f, sl_fetch_slot_t *s, CURLcode rc) {
-    s->seconds = (double)(mono_us() - s->started_us) / 1e6;
-    s->fetched_at_ms = wall_ms();
+    s->seconds = (double)(sl_now_us() - s->started_us) / 1e6;
+    s->fetched_at_ms = sl_wall_ms();
     if (!s->headers_done) {
         long code = 0;
         curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &code);

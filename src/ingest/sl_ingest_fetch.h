@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "sl_api_body.h"
+#include "sl_buf.h"
 #include "sl_ingest_stats.h"
 #include "sl_record.h"
 
@@ -60,18 +61,18 @@ typedef struct sl_fetch_slot_s {
     long http_status;
     int has_retry_after;
     uint64_t retry_after_ms;
-    double seconds; /* request duration */
-    size_t body_bytes;
+    double seconds;   /* request duration */
     char detail[256]; /* why it failed: curl's text, the API's message, parser detail */
     char url[2048];
     /* results (valid in DONE/PRODUCING with outcome OK) */
     sl_fetch_rec_t *recs;
     size_t n_recs;
     size_t n_rejects;
-    char *arena;
-    char *body; /* the body as received (kept to dead-letter original bytes) */
+    sl_buf_t arena; /* keys and values of recs, capped (twice the body cap and more) */
+    sl_buf_t body;  /* the body as received, capped at max_body (kept to dead-letter
+                       original bytes) */
     /* private */
-    size_t recs_cap, arena_len, arena_cap, body_cap;
+    size_t recs_cap;
     struct sl_raw_range_s *ranges; /* scratch for delimiting users, recs_cap entries */
     void *easy;
     sl_api_parser_t *parser;

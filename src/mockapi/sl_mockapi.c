@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "sl_http.h"
+#include "sl_time.h"
 
 struct sl_mockapi_s {
     sl_http_server_t *http;
@@ -28,15 +29,7 @@ struct sl_mockapi_s {
     int now_year;
 };
 
-const char *sl_mockapi_err_str(sl_mockapi_err_t err) {
-    switch (err) {
-#define SL_MOCKAPI_ERR_STR_(name, code, text)                                                      \
-    case name: return text;
-        SL_MOCKAPI_ERRORS(SL_MOCKAPI_ERR_STR_)
-#undef SL_MOCKAPI_ERR_STR_
-    }
-    return "unknown error";
-}
+SL_ERR_DEFINE_STR(sl_mockapi_err_str, sl_mockapi_err_t, SL_MOCKAPI_ERRORS)
 
 /* splitmix64: advance by the golden gamma, then mix. */
 static uint64_t smix(uint64_t x) {
@@ -123,7 +116,7 @@ static void handle_metrics(const sl_http_request_t *req, sl_http_response_t *res
     sl_mockapi_t *m = opaque;
     sl_mockapi_stats_t st;
     sl_mockapi_stats(m, &st);
-    sl_http_response_content_type(resp, "text/plain; version=0.0.4; charset=utf-8");
+    sl_http_response_content_type(resp, SL_HTTP_CONTENT_PROMETHEUS);
     sl_http_response_printf(resp, "# HELP sluice_mockapi_requests_total API requests served, by "
                                   "outcome.\n# TYPE sluice_mockapi_requests_total counter\n");
     for (int i = 0; i < SL_MOCKFAULT_OUTCOME_COUNT; i++)
@@ -140,8 +133,7 @@ static void handle_metrics(const sl_http_request_t *req, sl_http_response_t *res
 static void handle_healthz(const sl_http_request_t *req, sl_http_response_t *resp, void *opaque) {
     (void)req;
     (void)opaque;
-    sl_http_response_content_type(resp, k_json);
-    sl_http_response_printf(resp, "{\"status\":\"ok\"}\n");
+    sl_http_response_health(resp, 1, "ok", NULL);
 }
 
 sl_mockapi_err_t sl_mockapi_start(const sl_mockapi_conf_t *conf, sl_mockapi_t **out, char *errstr,
@@ -153,12 +145,10 @@ sl_mockapi_err_t sl_mockapi_start(const sl_mockapi_conf_t *conf, sl_mockapi_t **
     if (!m)
         return SL_MOCKAPI_ERR_NOMEM;
     m->fault = conf->fault;
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    m->seed_base = smix((uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec) ^
-                   smix((uint64_t)getpid());
+    int64_t now_us = sl_wall_us();
+    m->seed_base = smix((uint64_t)now_us) ^ smix((uint64_t)getpid());
     struct tm tm;
-    time_t t = now.tv_sec;
+    time_t t = (time_t)(now_us / 1000000);
     gmtime_r(&t, &tm);
     m->now_year = tm.tm_year + 1900;
 

@@ -15,17 +15,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sl_err.h"
+
 #define SL_MOCKAPI_ERRORS(X)                                                                       \
     X(SL_MOCKAPI_OK, 0, "success")                                                                 \
     X(SL_MOCKAPI_ERR_NOMEM, 1, "out of memory")                                                    \
     X(SL_MOCKAPI_ERR_INVALID, 2, "invalid configuration")                                          \
     X(SL_MOCKAPI_ERR_HTTP, 3, "HTTP server error")
 
-typedef enum {
-#define SL_MOCKAPI_ERR_ENUM_(name, code, text) name = code,
-    SL_MOCKAPI_ERRORS(SL_MOCKAPI_ERR_ENUM_)
-#undef SL_MOCKAPI_ERR_ENUM_
-} sl_mockapi_err_t;
+typedef enum { SL_ERR_ENUM(SL_MOCKAPI_ERRORS) } sl_mockapi_err_t;
 
 const char *sl_mockapi_err_str(sl_mockapi_err_t err);
 

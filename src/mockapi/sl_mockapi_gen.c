@@ -16,8 +16,12 @@
 
 #include <openssl/evp.h>
 
+#include "sl_buf.h"
+
 /* Largest single user object we can write, with margin: checked once per user. */
 #define USER_MAX_BYTES 3072
+/* The largest page: every user at its largest, and the info block. */
+#define RENDER_MAX ((size_t)SL_MOCKGEN_MAX_RESULTS * USER_MAX_BYTES + 4096)
 
 typedef struct rng_s {
     uint64_t s;
@@ -175,31 +179,15 @@ void sl_mockgen_req_from_args(sl_mockgen_req_t *req, const sl_mockgen_args_t *ar
     req->now_year = now_year;
 }
 
-/* ---- output buffer: capacity is checked per user, writes inside are unchecked ---- */
+/* ---- output: capacity is reserved per user, writes inside it are unchecked ---- */
 
-typedef struct out_s {
-    char *p;
-    size_t len, cap;
-} out_t;
+typedef sl_buf_t out_t;
 
-static int out_reserve(out_t *o, size_t extra) {
-    if (o->cap - o->len >= extra)
-        return 0;
-    size_t cap = o->cap ? o->cap : 4096;
-    while (cap - o->len < extra)
-        cap *= 2;
-    char *np = realloc(o->p, cap);
-    if (!np)
-        return -1;
-    o->p = np;
-    o->cap = cap;
-    return 0;
-}
-
-#define PUTS(o, lit) (memcpy((o)->p + (o)->len, lit, sizeof(lit) - 1), (o)->len += sizeof(lit) - 1)
+#define PUTS(o, lit)                                                                               \
+    (memcpy((o)->data + (o)->len, lit, sizeof(lit) - 1), (o)->len += sizeof(lit) - 1)
 
 static void put(out_t *o, const char *s, size_t n) {
-    memcpy(o->p + o->len, s, n);
+    memcpy(o->data + o->len, s, n);
     o->len += n;
 }
 
@@ -215,12 +203,12 @@ static void put_uint(out_t *o, uint64_t v) {
         v /= 10;
     } while (v);
     while (n)
-        o->p[o->len++] = tmp[--n];
+        o->data[o->len++] = tmp[--n];
 }
 
 static void put_int(out_t *o, int64_t v) {
     if (v < 0) {
-        o->p[o->len++] = '-';
+        o->data[o->len++] = '-';
         put_uint(o, (uint64_t)(-v));
     } else {
         put_uint(o, (uint64_t)v);
@@ -229,7 +217,7 @@ static void put_int(out_t *o, int64_t v) {
 
 static void put_pad(out_t *o, unsigned v, int width) {
     for (int i = width - 1; i >= 0; i--) {
-        o->p[o->len + (size_t)i] = (char)('0' + v % 10);
+        o->data[o->len + (size_t)i] = (char)('0' + v % 10);
         v /= 10;
     }
     o->len += (size_t)width;
@@ -238,11 +226,11 @@ static void put_pad(out_t *o, unsigned v, int width) {
 static void put_pattern(out_t *o, rng_t *r, const char *fmt) {
     for (const char *f = fmt; *f; f++) {
         if (*f == '#')
-            o->p[o->len++] = (char)('0' + rng_below(r, 10));
+            o->data[o->len++] = (char)('0' + rng_below(r, 10));
         else if (*f == 'A')
-            o->p[o->len++] = (char)('A' + rng_below(r, 26));
+            o->data[o->len++] = (char)('A' + rng_below(r, 26));
         else
-            o->p[o->len++] = *f;
+            o->data[o->len++] = *f;
     }
 }
 
@@ -251,9 +239,9 @@ static void put_mailpart(out_t *o, const sl_mock_word_t *w) {
     for (uint8_t i = 0; i < w->alen; i++) {
         unsigned char c = (unsigned char)w->ascii[i];
         if (c >= 'A' && c <= 'Z')
-            o->p[o->len++] = (char)(c + 32);
+            o->data[o->len++] = (char)(c + 32);
         else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')
-            o->p[o->len++] = (char)c;
+            o->data[o->len++] = (char)c;
     }
 }
 
@@ -263,14 +251,14 @@ static void put_escaped(out_t *o, const char *s) {
     static const char hex[] = "0123456789abcdef";
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == '"' || *p == '\\') {
-            o->p[o->len++] = '\\';
-            o->p[o->len++] = (char)*p;
+            o->data[o->len++] = '\\';
+            o->data[o->len++] = (char)*p;
         } else if (*p < 0x20 || *p >= 0x7f) {
             PUTS(o, "\\u00");
-            o->p[o->len++] = hex[*p >> 4];
-            o->p[o->len++] = hex[*p & 15];
+            o->data[o->len++] = hex[*p >> 4];
+            o->data[o->len++] = hex[*p & 15];
         } else {
-            o->p[o->len++] = (char)*p;
+            o->data[o->len++] = (char)*p;
         }
     }
 }
@@ -301,35 +289,35 @@ static void put_date_age(out_t *o, int64_t ms, int now_year) {
     civil_from_days(days, &y, &m, &d);
     PUTS(o, "{\"date\":\"");
     put_pad(o, (unsigned)y, 4);
-    o->p[o->len++] = '-';
+    o->data[o->len++] = '-';
     put_pad(o, m, 2);
-    o->p[o->len++] = '-';
+    o->data[o->len++] = '-';
     put_pad(o, d, 2);
-    o->p[o->len++] = 'T';
+    o->data[o->len++] = 'T';
     put_pad(o, (unsigned)(rem / 3600000), 2);
-    o->p[o->len++] = ':';
+    o->data[o->len++] = ':';
     put_pad(o, (unsigned)(rem / 60000 % 60), 2);
-    o->p[o->len++] = ':';
+    o->data[o->len++] = ':';
     put_pad(o, (unsigned)(rem / 1000 % 60), 2);
-    o->p[o->len++] = '.';
+    o->data[o->len++] = '.';
     put_pad(o, (unsigned)(rem % 1000), 3);
     PUTS(o, "Z\",\"age\":");
     put_int(o, now_year - y);
-    o->p[o->len++] = '}';
+    o->data[o->len++] = '}';
 }
 
 /* A coordinate with four decimals as a JSON string, in [-limit, limit]. */
 static void put_coord(out_t *o, rng_t *r, int limit) {
     int64_t v = rng_range(r, -(int64_t)limit * 10000, (int64_t)limit * 10000);
-    o->p[o->len++] = '"';
+    o->data[o->len++] = '"';
     if (v < 0) {
-        o->p[o->len++] = '-';
+        o->data[o->len++] = '-';
         v = -v;
     }
     put_uint(o, (uint64_t)(v / 10000));
-    o->p[o->len++] = '.';
+    o->data[o->len++] = '.';
     put_pad(o, (unsigned)(v % 10000), 4);
-    o->p[o->len++] = '"';
+    o->data[o->len++] = '"';
 }
 
 /* ---- password digests ---- */
@@ -354,8 +342,8 @@ static void put_digest(out_t *o, EVP_MD_CTX *ctx, const EVP_MD *md, const char *
         EVP_DigestUpdate(ctx, data, len) != 1 || EVP_DigestFinal_ex(ctx, dig, &n) != 1)
         n = 0; /* cannot happen with the default provider; leave the string empty */
     for (unsigned i = 0; i < n; i++) {
-        o->p[o->len++] = hex[dig[i] >> 4];
-        o->p[o->len++] = hex[dig[i] & 15];
+        o->data[o->len++] = hex[dig[i] >> 4];
+        o->data[o->len++] = hex[dig[i] & 15];
     }
 }
 
@@ -365,9 +353,9 @@ static void put_digest(out_t *o, EVP_MD_CTX *ctx, const EVP_MD *md, const char *
 
 static void put_key(out_t *o, int *first, const char *key, size_t klen) {
     if (!*first)
-        o->p[o->len++] = ',';
+        o->data[o->len++] = ',';
     *first = 0;
-    o->p[o->len++] = '"';
+    o->data[o->len++] = '"';
     put(o, key, klen);
     PUTS(o, "\":");
 }
@@ -385,7 +373,7 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
     const sl_mock_word_t *first = pick(&r, male ? &nat->male : &nat->female);
     const sl_mock_word_t *last = pick(&r, &nat->last);
     int f = 1;
-    o->p[o->len++] = '{';
+    o->data[o->len++] = '{';
     if (FIELD(GENDER)) {
         KEY(o, &f, "gender");
         if (male)
@@ -426,9 +414,9 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
         int as_string = nat->postcode_kind == SL_MOCK_POSTCODE_STRING ||
                         (nat->postcode_kind == SL_MOCK_POSTCODE_MIXED && rng_below(&r, 2));
         if (as_string) {
-            o->p[o->len++] = '"';
+            o->data[o->len++] = '"';
             put_pattern(o, &r, nat->postcode_fmt);
-            o->p[o->len++] = '"';
+            o->data[o->len++] = '"';
         } else {
             put_uint(o, (uint64_t)rng_range(&r, nat->pc_lo, nat->pc_hi));
         }
@@ -446,9 +434,9 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
     }
     if (FIELD(EMAIL)) {
         KEY(o, &f, "email");
-        o->p[o->len++] = '"';
+        o->data[o->len++] = '"';
         put_mailpart(o, first);
-        o->p[o->len++] = '.';
+        o->data[o->len++] = '.';
         put_mailpart(o, last);
         PUTS(o, "@example.com\"");
     }
@@ -495,15 +483,15 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
     }
     if (FIELD(PHONE)) {
         KEY(o, &f, "phone");
-        o->p[o->len++] = '"';
+        o->data[o->len++] = '"';
         put_pattern(o, &r, nat->phone_fmt);
-        o->p[o->len++] = '"';
+        o->data[o->len++] = '"';
     }
     if (FIELD(CELL)) {
         KEY(o, &f, "cell");
-        o->p[o->len++] = '"';
+        o->data[o->len++] = '"';
         put_pattern(o, &r, nat->cell_fmt);
-        o->p[o->len++] = '"';
+        o->data[o->len++] = '"';
     }
     if (FIELD(ID)) {
         KEY(o, &f, "id");
@@ -513,11 +501,11 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
         if (!nat->id_fmt || rng_below(&r, 100) < nat->id_null_pct) {
             PUTS(o, "null");
         } else {
-            o->p[o->len++] = '"';
+            o->data[o->len++] = '"';
             put_pattern(o, &r, nat->id_fmt);
-            o->p[o->len++] = '"';
+            o->data[o->len++] = '"';
         }
-        o->p[o->len++] = '}';
+        o->data[o->len++] = '}';
     }
     if (FIELD(PICTURE)) {
         KEY(o, &f, "picture");
@@ -540,11 +528,11 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
     }
     if (FIELD(NAT)) {
         KEY(o, &f, "nat");
-        o->p[o->len++] = '"';
+        o->data[o->len++] = '"';
         put(o, nat->code, 2);
-        o->p[o->len++] = '"';
+        o->data[o->len++] = '"';
     }
-    o->p[o->len++] = '}';
+    o->data[o->len++] = '}';
 }
 
 sl_mockapi_err_t sl_mockgen_render(const sl_mockgen_req_t *req, char **body, size_t *len) {
@@ -561,35 +549,36 @@ sl_mockapi_err_t sl_mockgen_render(const sl_mockgen_req_t *req, char **body, siz
         req->page > SL_MOCKGEN_MAX_PAGE)
         return SL_MOCKAPI_ERR_INVALID;
     uint64_t seed_hash = sl_mockgen_seed_hash(req->seed);
-    out_t o = {NULL, 0, 0};
+    out_t o;
+    sl_buf_init(&o, RENDER_MAX);
     EVP_MD_CTX *mdctx = NULL;
     if (req->fields & (1u << SL_MOCKGEN_FBIT_LOGIN)) {
         mdctx = EVP_MD_CTX_new();
         if (!mdctx)
             return SL_MOCKAPI_ERR_NOMEM;
     }
-    if (out_reserve(&o, (size_t)req->results * 1400 + 1024) != 0) {
+    if (sl_buf_reserve(&o, (size_t)req->results * 1400 + 1024) != SL_BUF_OK) {
         EVP_MD_CTX_free(mdctx);
         return SL_MOCKAPI_ERR_NOMEM;
     }
     PUTS(&o, "{\"results\":[");
     for (uint32_t i = 0; i < req->results; i++) {
-        if (out_reserve(&o, USER_MAX_BYTES) != 0) {
-            free(o.p);
+        if (sl_buf_reserve(&o, USER_MAX_BYTES) != SL_BUF_OK) {
+            sl_buf_free(&o);
             EVP_MD_CTX_free(mdctx);
             return SL_MOCKAPI_ERR_NOMEM;
         }
         if (i)
-            o.p[o.len++] = ',';
+            o.data[o.len++] = ',';
         put_user(&o, mdctx, req, seed_hash, nats, n_nats, i);
     }
     EVP_MD_CTX_free(mdctx);
     /* the seed may be up to 64 bytes, each escaped to at most 6 */
-    if (out_reserve(&o, 512) != 0) {
-        free(o.p);
+    if (sl_buf_reserve(&o, 512) != SL_BUF_OK) {
+        sl_buf_free(&o);
         return SL_MOCKAPI_ERR_NOMEM;
     }
-    o.p[o.len++] = ']';
+    o.data[o.len++] = ']';
     if (req->info) {
         PUTS(&o, ",\"info\":{\"seed\":\"");
         put_escaped(&o, req->seed);
@@ -599,9 +588,8 @@ sl_mockapi_err_t sl_mockgen_render(const sl_mockgen_req_t *req, char **body, siz
         put_uint(&o, req->page);
         PUTS(&o, ",\"version\":\"1.4\"}");
     }
-    o.p[o.len++] = '}';
-    o.p[o.len] = '\0';
-    *body = o.p;
-    *len = o.len;
+    o.data[o.len++] = '}';
+    o.data[o.len] = '\0';
+    *body = sl_buf_detach(&o, len);
     return SL_MOCKAPI_OK;
 }

@@ -120,17 +120,7 @@ struct sl_api_parser_s {
     sl_api_stats_t stats;
 };
 
-static const char *const err_texts[] = {
-#define SL_API_ERR_TEXT_(sym, code, text) [code] = text,
-    SL_API_ERRS(SL_API_ERR_TEXT_)
-#undef SL_API_ERR_TEXT_
-};
-
-const char *sl_api_err_str(sl_api_err_t err) {
-    if ((int)err < 0 || (size_t)err >= sizeof err_texts / sizeof err_texts[0] || !err_texts[err])
-        return "unknown error";
-    return err_texts[err];
-}
+SL_ERR_DEFINE_STR(sl_api_err_str, sl_api_err_t, SL_API_ERRS)
 
 int sl_api_err_is_retriable(sl_api_err_t err) {
     return err == SL_API_ERR_TRUNCATED || err == SL_API_ERR_API_ERROR;

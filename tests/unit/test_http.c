@@ -110,7 +110,7 @@ typedef struct fetched_s {
     CURLcode rc;
     char body[8192];
     size_t len;
-    char retry_after[32]; /* the X-Echo-Len header */
+    char echo_len[32]; /* the X-Echo-Len header */
     char ctype[64];
 } fetched_t;
 
@@ -132,9 +132,9 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud) {
         size_t vl = len - 12;
         while (vl && (p[12 + vl - 1] == '\r' || p[12 + vl - 1] == '\n'))
             vl--;
-        if (vl < sizeof f->retry_after) {
-            memcpy(f->retry_after, p + 12, vl);
-            f->retry_after[vl] = '\0';
+        if (vl < sizeof f->echo_len) {
+            memcpy(f->echo_len, p + 12, vl);
+            f->echo_len[vl] = '\0';
         }
     }
     return len;
@@ -197,14 +197,25 @@ static void echo_handler(const sl_http_request_t *req, sl_http_response_t *resp,
 static void big_handler(const sl_http_request_t *req, sl_http_response_t *resp, void *opaque) {
     (void)opaque;
     size_t n = 6000;
-    char *b = malloc(n);
+    char *b = malloc(n + 1);
     if (!b)
         return;
     for (size_t i = 0; i < n; i++)
         b[i] = (char)('a' + i % 26);
+    b[n] = '\0';
     sl_http_response_set_body(resp, b, n);
     if (sl_http_request_arg(req, "cut"))
         sl_http_response_truncate_at(resp, 1000);
+}
+
+/* ?down=1: unhealthy, with members; otherwise healthy without. */
+static void health_handler(const sl_http_request_t *req, sl_http_response_t *resp, void *opaque) {
+    (void)opaque;
+    if (sl_http_request_arg(req, "down"))
+        sl_http_response_health(resp, 0, "cassandra_down", ",\"hosts_up\":%d,\"lag\":%s", 0,
+                                "[1,2]");
+    else
+        sl_http_response_health(resp, 1, "ok", NULL);
 }
 
 static void server_answers(void **state) {
@@ -218,6 +229,7 @@ static void server_answers(void **state) {
     assert_int_equal(sl_http_server_route(srv, "GET", "/echo", echo_handler, calls), 0);
     assert_int_equal(sl_http_server_route(srv, NULL, "/any", echo_handler, calls), 0);
     assert_int_equal(sl_http_server_route(srv, "GET", "/big", big_handler, NULL), 0);
+    assert_int_equal(sl_http_server_route(srv, "GET", "/healthz", health_handler, NULL), 0);
     assert_int_equal(sl_http_server_start(srv, err, sizeof err), SL_HTTP_OK);
     assert_int_equal(sl_http_server_route(srv, "GET", "/late", echo_handler, calls),
                      SL_HTTP_ERR_STATE);
@@ -225,30 +237,39 @@ static void server_answers(void **state) {
     assert_true(port > 0);
     assert_string_equal(sl_http_server_host(srv), "127.0.0.1");
 
-    fetched_t f = fetch(port, "GET", "/echo?a=1%2B1&b=x+y&c", NULL);
-    assert_int_equal(f.rc, CURLE_OK);
-    assert_int_equal(f.status, 201);
-    assert_string_equal(f.body, "GET /echo n=3 a=1+1 b=x y ua=yes body=");
-    assert_string_equal(f.ctype, "application/json");
-    assert_string_equal(f.retry_after, "0");
+    /* What each request gets: status, exact body, content type and the echoed body
+     * length header (NULL: not checked). */
+    static const struct {
+        const char *method, *target, *post;
+        long status;
+        const char *body, *ctype, *echo_len;
+    } answers[] = {
+        {"GET", "/echo?a=1%2B1&b=x+y&c", NULL, 201,
+         "GET /echo n=3 a=1+1 b=x y ua=yes body=", "application/json", "0"},
+        {"GET", "/nowhere", NULL, 404, "not found\n", "text/plain; charset=utf-8", NULL},
+        {"DELETE", "/echo", NULL, 405, NULL, NULL, NULL},
+        {"GET", "/echo?a=%zz", NULL, 400, "malformed query string\n", NULL, NULL},
+        {"HEAD", "/echo", NULL, 201, "", NULL, NULL},
+        {"POST", "/any?a=2", "hello=world", 201, "POST /any n=1 a=2 b=- ua=yes body=hello=world",
+         NULL, "11"},
+        {"GET", "/healthz", NULL, 200, "{\"status\":\"ok\"}\n", "application/json", NULL},
+        {"GET", "/healthz?down=1", NULL, 503,
+         "{\"status\":\"cassandra_down\",\"hosts_up\":0,\"lag\":[1,2]}\n", "application/json",
+         NULL},
+    };
+    fetched_t f;
+    for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++) {
+        f = fetch(port, answers[i].method, answers[i].target, answers[i].post);
+        assert_int_equal(f.rc, CURLE_OK);
+        assert_int_equal(f.status, answers[i].status);
+        if (answers[i].body)
+            assert_string_equal(f.body, answers[i].body);
+        if (answers[i].ctype)
+            assert_string_equal(f.ctype, answers[i].ctype);
+        if (answers[i].echo_len)
+            assert_string_equal(f.echo_len, answers[i].echo_len);
+    }
 
-    f = fetch(port, "GET", "/nowhere", NULL);
-    assert_int_equal(f.status, 404);
-    assert_string_equal(f.body, "not found\n");
-    assert_string_equal(f.ctype, "text/plain; charset=utf-8");
-    f = fetch(port, "DELETE", "/echo", NULL);
-    assert_int_equal(f.status, 405);
-    f = fetch(port, "GET", "/echo?a=%zz", NULL);
-    assert_int_equal(f.status, 400);
-    assert_string_equal(f.body, "malformed query string\n");
-    f = fetch(port, "HEAD", "/echo", NULL);
-    assert_int_equal(f.status, 201);
-    assert_int_equal(f.len, 0);
-
-    f = fetch(port, "POST", "/any?a=2", "hello=world");
-    assert_int_equal(f.status, 201);
-    assert_string_equal(f.body, "POST /any n=1 a=2 b=- ua=yes body=hello=world");
-    assert_string_equal(f.retry_after, "11");
     char big[2048];
     memset(big, 'x', sizeof big - 1);
     big[sizeof big - 1] = '\0';

@@ -133,7 +133,7 @@ static void good_page_with_a_reject(void **state) {
     assert_int_equal(s->outcome, SL_OUTCOME_OK);
     assert_int_equal(s->retriable, 0);
     assert_int_equal(s->http_status, 200);
-    assert_int_equal(s->body_bytes, strlen(three_users()));
+    assert_int_equal(s->body.len, strlen(three_users()));
     assert_int_equal(s->n_recs, 3);
     assert_int_equal(s->recs[0].reject, SL_REJECT_NONE);
     assert_int_equal(s->recs[1].reject, SL_REJECT_BAD_EMAIL);
@@ -141,7 +141,7 @@ static void good_page_with_a_reject(void **state) {
     assert_int_equal(s->recs[2].reject, SL_REJECT_NONE);
     /* Key and value bytes, exactly. */
     assert_int_equal(s->recs[0].key_len, strlen(UUID0));
-    assert_memory_equal(s->arena + s->recs[0].key_off, UUID0, strlen(UUID0));
+    assert_memory_equal(s->arena.data + s->recs[0].key_off, UUID0, strlen(UUID0));
     const char *want =
         "{\"id\":\"" UUID0 "\",\"first_name\":\"Ann0\",\"last_name\":\"Doe\","
         "\"gender\":\"female\",\"address\":\"10 Main St, Town, State, Land\","
@@ -149,20 +149,20 @@ static void good_page_with_a_reject(void **state) {
         "\"dob\":\"1990-01-02T03:04:05.678Z\",\"registered_date\":\"2010-01-02T03:04:05.678Z\","
         "\"phone\":\"555\",\"picture\":\"https://e.com/0.jpg\"}";
     assert_int_equal(s->recs[0].val_len, strlen(want));
-    assert_memory_equal(s->arena + s->recs[0].val_off, want, strlen(want));
+    assert_memory_equal(s->arena.data + s->recs[0].val_off, want, strlen(want));
     /* The rejected user keeps its original bytes; good users have none. */
     char orig[1024];
     user_json(1, "nope", orig, sizeof orig);
     assert_int_equal(s->n_rejects, 1);
     assert_int_equal(s->recs[1].raw_len, strlen(orig));
-    assert_memory_equal(s->body + s->recs[1].raw_off, orig, strlen(orig));
+    assert_memory_equal(s->body.data + s->recs[1].raw_off, orig, strlen(orig));
     assert_int_equal(s->recs[0].raw_len, 0);
     assert_int_equal(s->recs[2].raw_len, 0);
     /* The slot is reusable: a second page gives the same result, not appended. */
     s->state = SL_SLOT_FREE;
     s = fetch(f, url, 3);
     assert_int_equal(s->n_recs, 3);
-    assert_memory_equal(s->arena + s->recs[0].val_off, want, strlen(want));
+    assert_memory_equal(s->arena.data + s->recs[0].val_off, want, strlen(want));
     sl_fetcher_free(f);
 }
 

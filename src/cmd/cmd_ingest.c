@@ -161,7 +161,7 @@ static void print_summary(const sl_ingest_stats_t *st, sl_log_format_t fmt, cons
     printf("  requests           %llu (retries %llu, pages failed %llu)\n",
            (unsigned long long)sl_ingest_stats_requests(st), (unsigned long long)st->retries,
            (unsigned long long)st->pages_failed);
-    for (int i = 0; i < SL_OUTCOME_COUNT; i++)
+    for (int i = 0; i < SL_INGEST_OUTCOME_COUNT; i++)
         if (st->requests[i])
             printf("    %-16s %llu\n", sl_ingest_outcome_label((sl_ingest_outcome_t)i),
                    (unsigned long long)st->requests[i]);
@@ -210,6 +210,7 @@ int cmd_ingest(int argc, char **argv) {
 
     ui_t ui;
     memset(&ui, 0, sizeof ui);
+    sl_ingest_stats_init(&ui.snapshot); /* what /metrics shows before the first tick */
     pthread_mutex_init(&ui.lock, NULL);
     ui.progress =
         strcmp(progress, "always") == 0 || (strcmp(progress, "auto") == 0 && isatty(STDERR_FILENO));

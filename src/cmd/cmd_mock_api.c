@@ -124,7 +124,7 @@ static int parse_uint(const char *s, unsigned long long max, unsigned long long 
 static int apply(mock_cli_t *cli, int opt, const char *name, const char *val, const char *src) {
     unsigned long long u = 0;
     int bad = 0;
-    sl_mockfault_conf_t *f = &cli->conf.fault;
+    sl_mockapi_fault_conf_t *f = &cli->conf.fault;
     switch (opt) {
     case 'l': cli->listen = val; break;
     case OPT_THREADS:
@@ -228,7 +228,7 @@ int cmd_mock_api(int argc, char **argv) {
     }
     cli.conf.listen = cli.listen;
     char errstr[256];
-    if (sl_mockfault_conf_check(&cli.conf.fault, errstr, sizeof errstr) != 0) {
+    if (sl_mockapi_fault_conf_check(&cli.conf.fault, errstr, sizeof errstr) != 0) {
         fprintf(stderr, "sluice mock-api: %s\n", errstr);
         return SL_EXIT_USAGE;
     }
@@ -250,7 +250,7 @@ int cmd_mock_api(int argc, char **argv) {
     printf("mock-api listening on http://%s%s%s:%u/api/\n", v6 ? "[" : "", host, v6 ? "]" : "",
            (unsigned)sl_mockapi_port(m));
     fflush(stdout);
-    const sl_mockfault_conf_t *f = &cli.conf.fault;
+    const sl_mockapi_fault_conf_t *f = &cli.conf.fault;
     sl_log(SL_LOG_INFO, "mock-api",
            "faults: latency=%ums jitter=%ums fail=%g throttle=%g truncate=%g malformed=%g "
            "error=%g fault-seed=%llu",
@@ -266,11 +266,11 @@ int cmd_mock_api(int argc, char **argv) {
     sl_mockapi_stats(m, &st);
     sl_mockapi_free(m);
     uint64_t total = 0;
-    for (int i = 0; i < SL_MOCKFAULT_OUTCOME_COUNT; i++)
+    for (int i = 0; i < SL_MOCKAPI_FAULT_OUTCOME_COUNT; i++)
         total += st.requests[i];
     printf("mock-api stopped: requests=%llu", (unsigned long long)total);
-    for (int i = 0; i < SL_MOCKFAULT_OUTCOME_COUNT; i++)
-        printf(" %s=%llu", sl_mockfault_outcome_str((sl_mockfault_outcome_t)i),
+    for (int i = 0; i < SL_MOCKAPI_FAULT_OUTCOME_COUNT; i++)
+        printf(" %s=%llu", sl_mockapi_fault_outcome_str((sl_mockapi_fault_outcome_t)i),
                (unsigned long long)st.requests[i]);
     printf(" users=%llu\n", (unsigned long long)st.users);
     fflush(stdout);

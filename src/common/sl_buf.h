@@ -47,7 +47,8 @@ sl_buf_err_t sl_buf_reserve(sl_buf_t *b, size_t n);
 sl_buf_err_t sl_buf_append(sl_buf_t *b, const void *p, size_t n);
 /* Appends printf-formatted text. */
 sl_buf_err_t sl_buf_printf(sl_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-sl_buf_err_t sl_buf_vprintf(sl_buf_t *b, const char *fmt, va_list ap);
+sl_buf_err_t sl_buf_vprintf(sl_buf_t *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 /* Replaces the content with data[0..len), taking ownership of data: a malloc'd block with
  * a NUL at data[len] (it is released with free()). Avoids a copy of a large body; the cap

@@ -291,7 +291,7 @@ static sl_config_err_t x_arg(sl_config_t *cfg, const char *arg, char *errstr, si
         return fail(errstr, size, SL_CONFIG_ERR_BAD_VALUE,
                     "%s: -X wants kafka.PROP=VALUE or cql.PROP=VALUE, got '%.200s'", cfg->prog,
                     arg);
-    return set_prop(cfg, arg, (size_t)(eq - arg), eq + 1, SL_SRC_FLAG, errstr, size);
+    return set_prop(cfg, arg, (size_t)(eq - arg), eq + 1, SL_CONFIG_SRC_FLAG, errstr, size);
 }
 
 sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, char *errstr,
@@ -313,7 +313,7 @@ sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, ch
                 if (!value && (value = i + 1 < argc ? argv[++i] : NULL) == NULL)
                     return fail(errstr, size, SL_CONFIG_ERR_MISSING_VALUE,
                                 "%s: --config needs a path", cfg->prog);
-                if ((err = set_file_path(cfg, value, SL_SRC_FLAG, errstr, size)))
+                if ((err = set_file_path(cfg, value, SL_CONFIG_SRC_FLAG, errstr, size)))
                     return err;
                 continue;
             }
@@ -330,7 +330,7 @@ sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, ch
                     return fail(errstr, size, SL_CONFIG_ERR_MISSING_VALUE, "%s: --%s needs a value",
                                 cfg->prog, cfg->opts[idx].name);
             }
-            if ((err = set_len(cfg, name, nlen, value, SL_SRC_FLAG, errstr, size)))
+            if ((err = set_len(cfg, name, nlen, value, SL_CONFIG_SRC_FLAG, errstr, size)))
                 return err;
             continue;
         }
@@ -341,7 +341,7 @@ sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, ch
                 return fail(errstr, size, SL_CONFIG_ERR_MISSING_VALUE, "%s: -%c needs a value",
                             cfg->prog, c);
             err = c == 'X' ? x_arg(cfg, value, errstr, size)
-                           : set_file_path(cfg, value, SL_SRC_FLAG, errstr, size);
+                           : set_file_path(cfg, value, SL_CONFIG_SRC_FLAG, errstr, size);
             if (err)
                 return err;
             continue;
@@ -362,7 +362,8 @@ sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, ch
                 return fail(errstr, size, SL_CONFIG_ERR_MISSING_VALUE, "%s: -%c needs a value",
                             cfg->prog, c);
         }
-        if ((err = sl_config_set(cfg, cfg->opts[idx].name, value, SL_SRC_FLAG, errstr, size)))
+        if ((err =
+                 sl_config_set(cfg, cfg->opts[idx].name, value, SL_CONFIG_SRC_FLAG, errstr, size)))
             return err;
     }
     return SL_CONFIG_ERR_OK;
@@ -384,7 +385,8 @@ sl_config_err_t sl_config_load_env(sl_config_t *cfg, char *(*getenv_fn)(const ch
         const char *v = getenv_fn(var);
         if (!v || !*v)
             continue;
-        sl_config_err_t err = sl_config_set(cfg, cfg->opts[i].name, v, SL_SRC_ENV, errstr, size);
+        sl_config_err_t err =
+            sl_config_set(cfg, cfg->opts[i].name, v, SL_CONFIG_SRC_ENV, errstr, size);
         if (err) {
             size_t used = errstr ? strnlen(errstr, size) : 0;
             if (errstr && used + 1 < size)
@@ -394,7 +396,7 @@ sl_config_err_t sl_config_load_env(sl_config_t *cfg, char *(*getenv_fn)(const ch
     }
     const char *path = getenv_fn("SLUICE_CONFIG");
     if (path && *path)
-        return set_file_path(cfg, path, SL_SRC_ENV, errstr, size);
+        return set_file_path(cfg, path, SL_CONFIG_SRC_ENV, errstr, size);
     return SL_CONFIG_ERR_OK;
 }
 
@@ -447,9 +449,9 @@ sl_config_err_t sl_config_load_text(sl_config_t *cfg, const char *text, size_t l
         size_t klen = (size_t)(kend - s);
         sl_config_err_t err;
         if (find(cfg, s, klen) >= 0)
-            err = set_len(cfg, s, klen, v, SL_SRC_FILE, errstr, size);
+            err = set_len(cfg, s, klen, v, SL_CONFIG_SRC_FILE, errstr, size);
         else if (memchr(s, '.', klen))
-            err = set_prop(cfg, s, klen, v, SL_SRC_FILE, errstr, size);
+            err = set_prop(cfg, s, klen, v, SL_CONFIG_SRC_FILE, errstr, size);
         else
             err = fail(errstr, size, SL_CONFIG_ERR_UNKNOWN, "unknown option '%.*s'",
                        (int)(klen > 200 ? 200 : klen), s);
@@ -530,7 +532,7 @@ int sl_config_bool(const sl_config_t *cfg, const char *name) {
 
 sl_config_src_t sl_config_source(const sl_config_t *cfg, const char *name) {
     long idx = find(cfg, name, strlen(name));
-    return idx < 0 ? SL_SRC_DEFAULT : cfg->values[idx].src;
+    return idx < 0 ? SL_CONFIG_SRC_DEFAULT : cfg->values[idx].src;
 }
 
 int sl_config_props(const sl_config_t *cfg, const char *ns,

@@ -44,10 +44,10 @@ typedef enum {
 
 /* Where a value came from, weakest first. */
 typedef enum {
-    SL_SRC_DEFAULT = 0,
-    SL_SRC_FILE = 1,
-    SL_SRC_ENV = 2,
-    SL_SRC_FLAG = 3,
+    SL_CONFIG_SRC_DEFAULT = 0,
+    SL_CONFIG_SRC_FILE = 1,
+    SL_CONFIG_SRC_ENV = 2,
+    SL_CONFIG_SRC_FLAG = 3,
 } sl_config_src_t;
 
 /* One row of a command's option table. The table is static data owned by the command;
@@ -89,7 +89,7 @@ sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, ch
 sl_config_err_t sl_config_load_env(sl_config_t *cfg, char *(*getenv_fn)(const char *), char *errstr,
                                    size_t errstr_size);
 
-/* Loads "name = value" lines from text[0..len) as SL_SRC_FILE. origin names the input
+/* Loads "name = value" lines from text[0..len) as SL_CONFIG_SRC_FILE. origin names the input
  * in error texts ("FILE:LINE: ..."). Lines are at most 4096 bytes, input at most 1 MB. */
 sl_config_err_t sl_config_load_text(sl_config_t *cfg, const char *text, size_t len,
                                     const char *origin, char *errstr, size_t errstr_size);

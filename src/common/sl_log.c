@@ -69,7 +69,7 @@ static size_t json_escape(char *out, size_t cap, size_t at, const char *s) {
     return at;
 }
 
-void sl_logv(sl_log_level_t level, const char *component, const char *fmt, va_list ap) {
+void sl_log_va(sl_log_level_t level, const char *component, const char *fmt, va_list ap) {
     if (level < g_level)
         return;
     char msg[2048];
@@ -107,6 +107,6 @@ void sl_logv(sl_log_level_t level, const char *component, const char *fmt, va_li
 void sl_log(sl_log_level_t level, const char *component, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    sl_logv(level, component, fmt, ap);
+    sl_log_va(level, component, fmt, ap);
     va_end(ap);
 }

@@ -41,6 +41,7 @@ sl_log_level_t sl_log_level_from_kafka(int syslog_level, const char *facility);
 /* Writes one record. component is a short word such as "ingest" or "cql". */
 void sl_log(sl_log_level_t level, const char *component, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void sl_logv(sl_log_level_t level, const char *component, const char *fmt, va_list ap);
+void sl_log_va(sl_log_level_t level, const char *component, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 #endif

@@ -21,7 +21,8 @@ typedef struct sl_text_s {
 /* Starts appending at buf[at] (0 for a fresh text); buf[at] becomes '\0' if it fits. */
 void sl_text_init(sl_text_t *t, char *buf, size_t cap, size_t at);
 void sl_text_printf(sl_text_t *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sl_text_vprintf(sl_text_t *t, const char *fmt, va_list ap);
+void sl_text_vprintf(sl_text_t *t, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* 1 when everything appended so far was written (with its NUL), else 0. */
 int sl_text_fits(const sl_text_t *t);
 

@@ -5,29 +5,22 @@
 #include "sl_ingest_stats.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "sl_text.h"
 
-const double sl_ingest_hist_bounds[SL_INGEST_HIST_BUCKETS] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-                                                              0.5,   1,    2.5,   5,    10,  30};
+/* Upper bounds in seconds of the request duration histogram (plus +Inf). */
+static const double request_bounds[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                        0.5,   1,    2.5,   5,    10,  30};
 
-static const char *const outcome_labels[SL_OUTCOME_COUNT] = {
-#define SL_INGEST_OUTCOME_LABEL_(sym, label) label,
-    SL_INGEST_OUTCOMES(SL_INGEST_OUTCOME_LABEL_)
-#undef SL_INGEST_OUTCOME_LABEL_
-};
-
-const char *sl_ingest_outcome_label(sl_ingest_outcome_t o) {
-    return (unsigned)o < SL_OUTCOME_COUNT ? outcome_labels[o] : "unknown";
+void sl_ingest_stats_init(sl_ingest_stats_t *s) {
+    memset(s, 0, sizeof *s);
+    sl_hist_init(&s->request_secs, request_bounds,
+                 sizeof request_bounds / sizeof request_bounds[0]);
 }
 
 void sl_ingest_stats_observe(sl_ingest_stats_t *s, double seconds) {
-    size_t b = 0;
-    while (b < SL_INGEST_HIST_BUCKETS && seconds > sl_ingest_hist_bounds[b])
-        b++;
-    s->hist[b]++;
-    s->hist_sum += seconds;
-    s->hist_count++;
+    sl_hist_observe(&s->request_secs, seconds);
 }
 
 uint64_t sl_ingest_stats_undelivered(const sl_ingest_stats_t *s) {
@@ -41,7 +34,7 @@ uint64_t sl_ingest_stats_dlq_undelivered(const sl_ingest_stats_t *s) {
 
 uint64_t sl_ingest_stats_requests(const sl_ingest_stats_t *s) {
     uint64_t n = 0;
-    for (int i = 0; i < SL_OUTCOME_COUNT; i++)
+    for (int i = 0; i < SL_INGEST_OUTCOME_COUNT; i++)
         n += s->requests[i];
     return n;
 }
@@ -77,8 +70,9 @@ size_t sl_ingest_stats_prometheus(const sl_ingest_stats_t *s, char *buf, size_t 
             s->delivery_failed + s->dlq_failed);
     sl_text_printf(&o, "# HELP sluice_ingest_requests_total HTTP requests by outcome.\n"
                        "# TYPE sluice_ingest_requests_total counter\n");
-    for (int i = 0; i < SL_OUTCOME_COUNT; i++)
-        sl_text_printf(&o, "sluice_ingest_requests_total{outcome=\"%s\"} %llu\n", outcome_labels[i],
+    for (int i = 0; i < SL_INGEST_OUTCOME_COUNT; i++)
+        sl_text_printf(&o, "sluice_ingest_requests_total{outcome=\"%s\"} %llu\n",
+                       sl_ingest_outcome_label((sl_ingest_outcome_t)i),
                        (unsigned long long)s->requests[i]);
     counter(&o, "sluice_ingest_request_retries_total", "Requests that retried a page.", s->retries);
     counter(&o, "sluice_ingest_pages_failed_total", "Pages given up after the last retry.",
@@ -96,18 +90,7 @@ size_t sl_ingest_stats_prometheus(const sl_ingest_stats_t *s, char *buf, size_t 
     sl_text_printf(&o,
                    "# HELP sluice_ingest_request_duration_seconds Time from request start to the "
                    "last body byte.\n# TYPE sluice_ingest_request_duration_seconds histogram\n");
-    uint64_t cum = 0;
-    for (int b = 0; b < SL_INGEST_HIST_BUCKETS; b++) {
-        cum += s->hist[b];
-        sl_text_printf(&o, "sluice_ingest_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
-                       sl_ingest_hist_bounds[b], (unsigned long long)cum);
-    }
-    cum += s->hist[SL_INGEST_HIST_BUCKETS];
-    sl_text_printf(&o,
-                   "sluice_ingest_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n"
-                   "sluice_ingest_request_duration_seconds_sum %.6f\n"
-                   "sluice_ingest_request_duration_seconds_count %llu\n",
-                   (unsigned long long)cum, s->hist_sum, (unsigned long long)s->hist_count);
+    sl_hist_text(&s->request_secs, "sluice_ingest_request_duration_seconds", NULL, &o);
     return o.len;
 }
 
@@ -139,9 +122,10 @@ size_t sl_ingest_stats_json(const sl_ingest_stats_t *s, char *buf, size_t cap) {
         }
     sl_text_printf(&o, "},\"requests_by\":{");
     sep = "";
-    for (int i = 0; i < SL_OUTCOME_COUNT; i++)
+    for (int i = 0; i < SL_INGEST_OUTCOME_COUNT; i++)
         if (s->requests[i]) {
-            sl_text_printf(&o, "%s\"%s\":%llu", sep, outcome_labels[i],
+            sl_text_printf(&o, "%s\"%s\":%llu", sep,
+                           sl_ingest_outcome_label((sl_ingest_outcome_t)i),
                            (unsigned long long)s->requests[i]);
             sep = ",";
         }
@@ -153,7 +137,7 @@ size_t sl_ingest_stats_progress(const sl_ingest_stats_t *s, double users_per_s, 
                                 size_t cap) {
     sl_text_t o;
     sl_text_init(&o, buf, cap, 0);
-    uint64_t failed = sl_ingest_stats_requests(s) - s->requests[SL_OUTCOME_OK];
+    uint64_t failed = sl_ingest_stats_requests(s) - s->requests[SL_INGEST_OUTCOME_OK];
     sl_text_printf(&o,
                    "fetched %llu  produced %llu  rejected %llu  failed requests %llu  %.0f users/s",
                    (unsigned long long)s->users_fetched, (unsigned long long)s->produced,

@@ -6,7 +6,7 @@
  * only the caller's seed string is escaped.
  */
 #include "sl_mix.h"
-#include "sl_mockapi.h"
+#include "sl_mockapi_gen.h"
 #include "sl_mockapi_data.h"
 
 #include <strings.h>
@@ -21,7 +21,7 @@
 /* Largest single user object we can write, with margin: checked once per user. */
 #define USER_MAX_BYTES 3072
 /* The largest page: every user at its largest, and the info block. */
-#define RENDER_MAX ((size_t)SL_MOCKGEN_MAX_RESULTS * USER_MAX_BYTES + 4096)
+#define RENDER_MAX ((size_t)SL_MOCKAPI_GEN_MAX_RESULTS * USER_MAX_BYTES + 4096)
 
 typedef struct rng_s {
     uint64_t s;
@@ -41,7 +41,7 @@ static int64_t rng_range(rng_t *r, int64_t lo, int64_t hi) {
     return lo + (int64_t)(rng_next(r) % (uint64_t)(hi - lo + 1));
 }
 
-uint64_t sl_mockgen_seed_hash(const char *seed) {
+uint64_t sl_mockapi_gen_seed_hash(const char *seed) {
     uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a, then mixed */
     for (const unsigned char *p = (const unsigned char *)seed; *p; p++) {
         h ^= *p;
@@ -50,7 +50,7 @@ uint64_t sl_mockgen_seed_hash(const char *seed) {
     return sl_mix64(h);
 }
 
-void sl_mockgen_uuid(uint64_t seed_hash, uint32_t page, uint32_t index, char out[37]) {
+void sl_mockapi_gen_uuid(uint64_t seed_hash, uint32_t page, uint32_t index, char out[37]) {
     /* x is a bijection of (page, index) for a fixed seed: xor with a constant, then the
      * splitmix finalizer, whose steps are each invertible. All 64 bits of x go into the UUID
      * around the version and variant bits, so two users of one seed never share a UUID. */
@@ -110,11 +110,11 @@ static uint32_t parse_fields(const char *list) {
             end--;
         size_t n = (size_t)(end - start);
         static const char *const names[] = {
-#define SL_MOCKGEN_FIELD_NAME_(name, text) text,
-            SL_MOCKGEN_FIELDS(SL_MOCKGEN_FIELD_NAME_)
-#undef SL_MOCKGEN_FIELD_NAME_
+#define SL_MOCKAPI_GEN_FIELD_NAME_(name, text) text,
+            SL_MOCKAPI_GEN_FIELDS(SL_MOCKAPI_GEN_FIELD_NAME_)
+#undef SL_MOCKAPI_GEN_FIELD_NAME_
         };
-        for (unsigned i = 0; i < SL_MOCKGEN_FIELD_COUNT; i++) {
+        for (unsigned i = 0; i < SL_MOCKAPI_GEN_FIELD_COUNT; i++) {
             if (strlen(names[i]) == n && strncasecmp(names[i], start, n) == 0)
                 mask |= 1u << i;
         }
@@ -122,13 +122,13 @@ static uint32_t parse_fields(const char *list) {
     return mask;
 }
 
-void sl_mockgen_req_from_args(sl_mockgen_req_t *req, const sl_mockgen_args_t *args,
-                              uint64_t random_seed, int now_year) {
+void sl_mockapi_gen_req_from_args(sl_mockapi_gen_req_t *req, const sl_mockapi_gen_args_t *args,
+                                  uint64_t random_seed, int now_year) {
     memset(req, 0, sizeof *req);
     long results = parse_small_uint(args->results);
-    req->results = (results >= 1 && results <= SL_MOCKGEN_MAX_RESULTS) ? (uint32_t)results : 1;
+    req->results = (results >= 1 && results <= SL_MOCKAPI_GEN_MAX_RESULTS) ? (uint32_t)results : 1;
     long page = parse_small_uint(args->page);
-    req->page = (page >= 1 && page <= SL_MOCKGEN_MAX_PAGE) ? (uint32_t)page : 1;
+    req->page = (page >= 1 && page <= SL_MOCKAPI_GEN_MAX_PAGE) ? (uint32_t)page : 1;
     int seeded = args->seed && args->seed[0];
     if (args->gender && !seeded)
         req->gender = strcmp(args->gender, "male") == 0     ? 1
@@ -136,8 +136,8 @@ void sl_mockgen_req_from_args(sl_mockgen_req_t *req, const sl_mockgen_args_t *ar
                                                             : 0;
     if (seeded) {
         size_t n = strlen(args->seed);
-        if (n > SL_MOCKGEN_SEED_MAX)
-            n = SL_MOCKGEN_SEED_MAX;
+        if (n > SL_MOCKAPI_GEN_SEED_MAX)
+            n = SL_MOCKAPI_GEN_SEED_MAX;
         memcpy(req->seed, args->seed, n);
         req->seed[n] = '\0';
     } else {
@@ -146,7 +146,7 @@ void sl_mockgen_req_from_args(sl_mockgen_req_t *req, const sl_mockgen_args_t *ar
             req->seed[i] = hex[(random_seed >> (60 - 4 * i)) & 15];
         req->seed[16] = '\0';
     }
-    uint32_t all = (uint32_t)((1ull << sl_mock_nat_count) - 1);
+    uint32_t all = (uint32_t)((1ull << sl_mockapi_data_nat_count) - 1);
     req->nat_mask = all;
     if (args->nat && args->nat[0]) {
         uint32_t mask = 0;
@@ -158,7 +158,7 @@ void sl_mockgen_req_from_args(sl_mockgen_req_t *req, const sl_mockgen_args_t *ar
                 p++;
             size_t n = (size_t)(p - start);
             if (n > 0) {
-                int i = sl_mock_nat_find(start, n);
+                int i = sl_mockapi_data_nat_find(start, n);
                 if (i < 0)
                     bad = 1;
                 else
@@ -170,7 +170,7 @@ void sl_mockgen_req_from_args(sl_mockgen_req_t *req, const sl_mockgen_args_t *ar
         if (!bad && mask)
             req->nat_mask = mask;
     }
-    req->fields = SL_MOCKGEN_ALL_FIELDS;
+    req->fields = SL_MOCKAPI_GEN_ALL_FIELDS;
     if (args->inc && args->inc[0])
         req->fields = parse_fields(args->inc);
     if (args->exc && args->exc[0])
@@ -191,7 +191,7 @@ static void put(out_t *o, const char *s, size_t n) {
     o->len += n;
 }
 
-static void put_word(out_t *o, const sl_mock_word_t *w) {
+static void put_word(out_t *o, const sl_mockapi_data_word_t *w) {
     put(o, w->s, w->len);
 }
 
@@ -235,7 +235,7 @@ static void put_pattern(out_t *o, rng_t *r, const char *fmt) {
 }
 
 /* E-mail local part: lower-case ASCII letters, digits and '-' of the Latin form. */
-static void put_mailpart(out_t *o, const sl_mock_word_t *w) {
+static void put_mailpart(out_t *o, const sl_mockapi_data_word_t *w) {
     for (uint8_t i = 0; i < w->alen; i++) {
         unsigned char c = (unsigned char)w->ascii[i];
         if (c >= 'A' && c <= 'Z')
@@ -263,7 +263,7 @@ static void put_escaped(out_t *o, const char *s) {
     }
 }
 
-static const sl_mock_word_t *pick(rng_t *r, const sl_mock_list_t *l) {
+static const sl_mockapi_data_word_t *pick(rng_t *r, const sl_mockapi_data_list_t *l) {
     return &l->w[rng_below(r, l->n)];
 }
 
@@ -349,7 +349,7 @@ static void put_digest(out_t *o, EVP_MD_CTX *ctx, const EVP_MD *md, const char *
 
 /* ---- one user ---- */
 
-#define FIELD(bit) (fields & (1u << SL_MOCKGEN_FBIT_##bit))
+#define FIELD(bit) (fields & (1u << SL_MOCKAPI_GEN_FBIT_##bit))
 
 static void put_key(out_t *o, int *first, const char *key, size_t klen) {
     if (!*first)
@@ -361,17 +361,17 @@ static void put_key(out_t *o, int *first, const char *key, size_t klen) {
 }
 #define KEY(o, first, lit) put_key(o, first, lit, sizeof(lit) - 1)
 
-static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, uint64_t seed_hash,
-                     const uint8_t *nats, uint32_t n_nats, uint32_t index) {
+static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockapi_gen_req_t *req,
+                     uint64_t seed_hash, const uint8_t *nats, uint32_t n_nats, uint32_t index) {
     rng_t r = {sl_mix64(seed_hash ^
                         sl_mix64(((uint64_t)req->page << 32 | index) + 0x632be59bd9b4e019ULL))};
     uint32_t fields = req->fields;
-    const sl_mock_nat_t *nat = &sl_mock_nats[nats[rng_below(&r, n_nats)]];
+    const sl_mockapi_data_nat_t *nat = &sl_mockapi_data_nats[nats[rng_below(&r, n_nats)]];
     int male = rng_below(&r, 2) == 0; /* drawn even when forced: the stream stays aligned */
     if (req->gender)
         male = req->gender == 1;
-    const sl_mock_word_t *first = pick(&r, male ? &nat->male : &nat->female);
-    const sl_mock_word_t *last = pick(&r, &nat->last);
+    const sl_mockapi_data_word_t *first = pick(&r, male ? &nat->male : &nat->female);
+    const sl_mockapi_data_word_t *last = pick(&r, &nat->last);
     int f = 1;
     o->data[o->len++] = '{';
     if (FIELD(GENDER)) {
@@ -389,8 +389,8 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
         } else {
             /* Madame and Mademoiselle only where French is spoken */
             int french = nat->code[0] == 'F' || (nat->code[0] == 'C' && nat->code[1] == 'H');
-            uint32_t n = french ? sl_mock_female_titles.n : 3;
-            put_word(o, &sl_mock_female_titles.w[rng_below(&r, n)]);
+            uint32_t n = french ? sl_mockapi_data_female_titles.n : 3;
+            put_word(o, &sl_mockapi_data_female_titles.w[rng_below(&r, n)]);
         }
         PUTS(o, "\",\"first\":\"");
         put_word(o, first);
@@ -411,8 +411,8 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
         PUTS(o, "\",\"country\":\"");
         put(o, nat->country, strlen(nat->country));
         PUTS(o, "\",\"postcode\":");
-        int as_string = nat->postcode_kind == SL_MOCK_POSTCODE_STRING ||
-                        (nat->postcode_kind == SL_MOCK_POSTCODE_MIXED && rng_below(&r, 2));
+        int as_string = nat->postcode_kind == SL_MOCKAPI_DATA_POSTCODE_STRING ||
+                        (nat->postcode_kind == SL_MOCKAPI_DATA_POSTCODE_MIXED && rng_below(&r, 2));
         if (as_string) {
             o->data[o->len++] = '"';
             put_pattern(o, &r, nat->postcode_fmt);
@@ -424,8 +424,8 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
         put_coord(o, &r, 90);
         PUTS(o, ",\"longitude\":");
         put_coord(o, &r, 180);
-        const sl_mock_tz_t *tz =
-            &sl_mock_timezones[rng_below(&r, (uint32_t)sl_mock_timezone_count)];
+        const sl_mockapi_data_tz_t *tz =
+            &sl_mockapi_data_timezones[rng_below(&r, (uint32_t)sl_mockapi_data_timezone_count)];
         PUTS(o, "},\"timezone\":{\"offset\":\"");
         put(o, tz->offset, strlen(tz->offset));
         PUTS(o, "\",\"description\":\"");
@@ -443,14 +443,14 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
     if (FIELD(LOGIN)) {
         KEY(o, &f, "login");
         char uuid[37];
-        sl_mockgen_uuid(seed_hash, req->page, index, uuid);
+        sl_mockapi_gen_uuid(seed_hash, req->page, index, uuid);
         PUTS(o, "{\"uuid\":\"");
         put(o, uuid, 36);
         PUTS(o, "\",\"username\":\"");
-        put_word(o, pick(&r, &sl_mock_user_adjectives));
-        put_word(o, pick(&r, &sl_mock_user_nouns));
+        put_word(o, pick(&r, &sl_mockapi_data_user_adjectives));
+        put_word(o, pick(&r, &sl_mockapi_data_user_nouns));
         put_uint(o, (uint64_t)rng_range(&r, 100, 999));
-        const sl_mock_word_t *pw = pick(&r, &sl_mock_passwords);
+        const sl_mockapi_data_word_t *pw = pick(&r, &sl_mockapi_data_passwords);
         PUTS(o, "\",\"password\":\"");
         put_word(o, pw);
         char salted[128];
@@ -535,24 +535,24 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
     o->data[o->len++] = '}';
 }
 
-sl_mockapi_err_t sl_mockgen_render(const sl_mockgen_req_t *req, char **body, size_t *len) {
+sl_mockapi_err_t sl_mockapi_gen_render(const sl_mockapi_gen_req_t *req, char **body, size_t *len) {
     *body = NULL;
     *len = 0;
     pthread_once(&md_once, md_init);
     uint8_t nats[32];
     uint32_t n_nats = 0;
-    for (size_t i = 0; i < sl_mock_nat_count; i++) {
+    for (size_t i = 0; i < sl_mockapi_data_nat_count; i++) {
         if (req->nat_mask & (1u << i))
             nats[n_nats++] = (uint8_t)i;
     }
-    if (n_nats == 0 || req->results < 1 || req->results > SL_MOCKGEN_MAX_RESULTS || req->page < 1 ||
-        req->page > SL_MOCKGEN_MAX_PAGE)
+    if (n_nats == 0 || req->results < 1 || req->results > SL_MOCKAPI_GEN_MAX_RESULTS ||
+        req->page < 1 || req->page > SL_MOCKAPI_GEN_MAX_PAGE)
         return SL_MOCKAPI_ERR_INVALID;
-    uint64_t seed_hash = sl_mockgen_seed_hash(req->seed);
+    uint64_t seed_hash = sl_mockapi_gen_seed_hash(req->seed);
     out_t o;
     sl_buf_init(&o, RENDER_MAX);
     EVP_MD_CTX *mdctx = NULL;
-    if (req->fields & (1u << SL_MOCKGEN_FBIT_LOGIN)) {
+    if (req->fields & (1u << SL_MOCKAPI_GEN_FBIT_LOGIN)) {
         mdctx = EVP_MD_CTX_new();
         if (!mdctx)
             return SL_MOCKAPI_ERR_NOMEM;

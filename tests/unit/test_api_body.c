@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "sl_api_body.h"
+#include "sl_api.h"
 
 #define MAX_USERS 64
 
@@ -40,7 +40,7 @@ static int collect(void *opaque, size_t index, const sl_record_t *rec, sl_reject
     u->reject = reject;
     u->field = field;
     for (int i = 0; i < SL_FIELD_COUNT; i++) {
-        const sl_str_t *v = &rec->field[i];
+        const sl_record_str_t *v = &rec->field[i];
         u->value[i] = NULL;
         if (v->ptr) {
             assert_int_equal(v->ptr[v->len], '\0');

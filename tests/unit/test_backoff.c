@@ -136,18 +136,18 @@ static void floor_and_max(void **state) {
 static void retry_after_delta_seconds(void **state) {
     (void)state;
     uint64_t w = 1;
-    assert_int_equal(sl_retry_after_parse("120", 0, &w), 0);
+    assert_int_equal(sl_backoff_retry_after_parse("120", 0, &w), 0);
     assert_int_equal(w, 120000);
-    assert_int_equal(sl_retry_after_parse("  0\r\n", 0, &w), 0);
+    assert_int_equal(sl_backoff_retry_after_parse("  0\r\n", 0, &w), 0);
     assert_int_equal(w, 0);
-    assert_int_equal(sl_retry_after_parse("99999999999999999999999", 0, &w), 0);
+    assert_int_equal(sl_backoff_retry_after_parse("99999999999999999999999", 0, &w), 0);
     assert_int_equal(w, (1ull << 31) * 1000);
-    assert_int_equal(sl_retry_after_parse("12a", 0, &w), -1);
-    assert_int_equal(sl_retry_after_parse("-5", 0, &w), -1);
-    assert_int_equal(sl_retry_after_parse("1.5", 0, &w), -1);
-    assert_int_equal(sl_retry_after_parse("", 0, &w), -1);
-    assert_int_equal(sl_retry_after_parse("   ", 0, &w), -1);
-    assert_int_equal(sl_retry_after_parse(NULL, 0, &w), -1);
+    assert_int_equal(sl_backoff_retry_after_parse("12a", 0, &w), -1);
+    assert_int_equal(sl_backoff_retry_after_parse("-5", 0, &w), -1);
+    assert_int_equal(sl_backoff_retry_after_parse("1.5", 0, &w), -1);
+    assert_int_equal(sl_backoff_retry_after_parse("", 0, &w), -1);
+    assert_int_equal(sl_backoff_retry_after_parse("   ", 0, &w), -1);
+    assert_int_equal(sl_backoff_retry_after_parse(NULL, 0, &w), -1);
 }
 
 /* 784111777 is Sun, 06 Nov 1994 08:49:37 GMT (RFC 9110's example date). */
@@ -155,19 +155,21 @@ static void retry_after_http_dates(void **state) {
     (void)state;
     const time_t t = 784111777;
     uint64_t w = 1;
-    assert_int_equal(sl_retry_after_parse("Sun, 06 Nov 1994 08:49:37 GMT", t - 30, &w), 0);
+    assert_int_equal(sl_backoff_retry_after_parse("Sun, 06 Nov 1994 08:49:37 GMT", t - 30, &w), 0);
     assert_int_equal(w, 30000);
-    assert_int_equal(sl_retry_after_parse("Sunday, 06-Nov-94 08:49:37 GMT", t - 7, &w), 0);
+    assert_int_equal(sl_backoff_retry_after_parse("Sunday, 06-Nov-94 08:49:37 GMT", t - 7, &w), 0);
     assert_int_equal(w, 7000);
-    assert_int_equal(sl_retry_after_parse("Sun Nov  6 08:49:37 1994", t - 1, &w), 0);
+    assert_int_equal(sl_backoff_retry_after_parse("Sun Nov  6 08:49:37 1994", t - 1, &w), 0);
     assert_int_equal(w, 1000);
-    assert_int_equal(sl_retry_after_parse("Thu Nov 26 04:00:00 2026", 1795665600 - 2, &w), 0);
+    assert_int_equal(sl_backoff_retry_after_parse("Thu Nov 26 04:00:00 2026", 1795665600 - 2, &w),
+                     0);
     assert_int_equal(w, 2000);
     /* In the past: retry now. */
-    assert_int_equal(sl_retry_after_parse("Sun, 06 Nov 1994 08:49:37 GMT", t + 100, &w), 0);
+    assert_int_equal(sl_backoff_retry_after_parse("Sun, 06 Nov 1994 08:49:37 GMT", t + 100, &w), 0);
     assert_int_equal(w, 0);
     /* Two-digit years below 70 are 20xx: Wednesday, 01-Jan-25 = 1735689600. */
-    assert_int_equal(sl_retry_after_parse("Wednesday, 01-Jan-25 00:00:10 GMT", 1735689600, &w), 0);
+    assert_int_equal(
+        sl_backoff_retry_after_parse("Wednesday, 01-Jan-25 00:00:10 GMT", 1735689600, &w), 0);
     assert_int_equal(w, 10000);
 }
 
@@ -187,7 +189,7 @@ static void retry_after_rejects_bad_dates(void **state) {
         "tomorrow",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        assert_int_equal(sl_retry_after_parse(bad[i], 0, &w), -1);
+        assert_int_equal(sl_backoff_retry_after_parse(bad[i], 0, &w), -1);
         assert_int_equal(w, 77);
     }
 }

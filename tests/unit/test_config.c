@@ -50,7 +50,7 @@ static void defaults(void **state) {
     assert_true(sl_config_num(cfg, "rate") == 0.0);
     assert_int_equal(sl_config_bool(cfg, "dry-run"), 0);
     assert_null(sl_config_str(cfg, "sasl-password"));
-    assert_int_equal(sl_config_source(cfg, "batch"), SL_SRC_DEFAULT);
+    assert_int_equal(sl_config_source(cfg, "batch"), SL_CONFIG_SRC_DEFAULT);
     sl_config_free(cfg);
 }
 
@@ -71,11 +71,11 @@ static void precedence(void **state) {
     assert_int_equal(sl_config_load_env(cfg, fake_getenv, err, sizeof err), SL_CONFIG_ERR_OK);
     assert_int_equal(sl_config_load_text(cfg, file, strlen(file), "f", err, sizeof err), 0);
     assert_int_equal(sl_config_int(cfg, "batch"), 30);
-    assert_int_equal(sl_config_source(cfg, "batch"), SL_SRC_FLAG);
+    assert_int_equal(sl_config_source(cfg, "batch"), SL_CONFIG_SRC_FLAG);
     assert_string_equal(sl_config_str(cfg, "topic"), "from_env");
-    assert_int_equal(sl_config_source(cfg, "topic"), SL_SRC_ENV);
+    assert_int_equal(sl_config_source(cfg, "topic"), SL_CONFIG_SRC_ENV);
     assert_string_equal(sl_config_str(cfg, "brokers"), "file:1");
-    assert_int_equal(sl_config_source(cfg, "brokers"), SL_SRC_FILE);
+    assert_int_equal(sl_config_source(cfg, "brokers"), SL_CONFIG_SRC_FILE);
     assert_string_equal(sl_config_str(cfg, "t"
                                            "opic"),
                         "from_env");
@@ -219,7 +219,7 @@ static void errors(void **state) {
     assert_string_equal(err, "t: rate wants a number, got 'fast' (from SLUICE_RATE)");
     env_clear();
 
-    sl_config_set(cfg, "brokers", "x", SL_SRC_FLAG, err, sizeof err);
+    sl_config_set(cfg, "brokers", "x", SL_CONFIG_SRC_FLAG, err, sizeof err);
     assert_int_equal(sl_config_load_file(cfg, err, sizeof err), SL_CONFIG_ERR_OK); /* no -F */
     char *a11[] = {"ingest", "-F", "/nonexistent/sluice.conf", NULL};
     assert_int_equal(sl_config_parse_args(cfg, 3, a11, err, sizeof err), SL_CONFIG_ERR_OK);

@@ -122,8 +122,11 @@ typedef struct {
 static inline void it_window_drain(cql_session_t *s, it_window_t *w, size_t keep) {
     while (w->n > keep) {
         cql_future_t *f = w->f[0];
-        if (cql_future_wait(f, 60000) != CQL_OK)
+        cql_err_t e = cql_future_wait(f, 60000);
+        if (e != CQL_OK) {
+            fprintf(stderr, "write failed: %s: %s\n", cql_err_str(e), cql_future_error_message(f));
             w->failed++;
+        }
         cql_future_free(f);
         memmove(w->f, w->f + 1, (w->n - 1) * sizeof *w->f);
         w->n--;

@@ -97,29 +97,29 @@ static int teardown(void **state) {
 }
 
 /* Runs one transfer of `results` users to base?case=c and polls until it is DONE. */
-static sl_fetch_slot_t *fetch(sl_fetcher_t *f, const char *url, unsigned results) {
-    sl_fetch_slot_t *s = sl_fetcher_slot(f, 0);
+static sl_ingest_fetch_slot_t *fetch(sl_ingest_fetch_t *f, const char *url, unsigned results) {
+    sl_ingest_fetch_slot_t *s = sl_ingest_fetch_slot(f, 0);
     snprintf(s->url, sizeof s->url, "%s", url);
     s->results = results;
     s->page = 1;
-    sl_fetcher_start(f, s);
+    sl_ingest_fetch_start(f, s);
     time_t deadline = time(NULL) + 20;
-    while (s->state == SL_SLOT_RUNNING && time(NULL) < deadline)
-        sl_fetcher_poll(f, 50, -1);
-    assert_int_equal(s->state, SL_SLOT_DONE);
-    assert_int_equal(sl_fetcher_running(f), 0);
+    while (s->state == SL_INGEST_FETCH_RUNNING && time(NULL) < deadline)
+        sl_ingest_fetch_poll(f, 50, -1);
+    assert_int_equal(s->state, SL_INGEST_FETCH_DONE);
+    assert_int_equal(sl_ingest_fetch_running(f), 0);
     return s;
 }
 
-static sl_fetcher_t *new_fetcher(size_t max_body) {
-    sl_fetch_conf_t fc = {.slots = 1,
-                          .batch = 10,
-                          .connect_timeout_ms = 5000,
-                          .timeout_ms = 10000,
-                          .max_body = max_body,
-                          .user_agent = "test"};
+static sl_ingest_fetch_t *new_fetcher(size_t max_body) {
+    sl_ingest_fetch_conf_t fc = {.slots = 1,
+                                 .batch = 10,
+                                 .connect_timeout_ms = 5000,
+                                 .timeout_ms = 10000,
+                                 .max_body = max_body,
+                                 .user_agent = "test"};
     char err[256];
-    sl_fetcher_t *f = sl_fetcher_new(&fc, err, sizeof err);
+    sl_ingest_fetch_t *f = sl_ingest_fetch_new(&fc, err, sizeof err);
     assert_non_null(f);
     return f;
 }
@@ -128,9 +128,9 @@ static void good_page_with_a_reject(void **state) {
     fixture_t *fx = *state;
     char url[256];
     snprintf(url, sizeof url, "%s?case=good", fx->base);
-    sl_fetcher_t *f = new_fetcher(1 << 20);
-    sl_fetch_slot_t *s = fetch(f, url, 3);
-    assert_int_equal(s->outcome, SL_OUTCOME_OK);
+    sl_ingest_fetch_t *f = new_fetcher(1 << 20);
+    sl_ingest_fetch_slot_t *s = fetch(f, url, 3);
+    assert_int_equal(s->outcome, SL_INGEST_OUTCOME_OK);
     assert_int_equal(s->retriable, 0);
     assert_int_equal(s->http_status, 200);
     assert_int_equal(s->body.len, strlen(three_users()));
@@ -159,11 +159,11 @@ static void good_page_with_a_reject(void **state) {
     assert_int_equal(s->recs[0].raw_len, 0);
     assert_int_equal(s->recs[2].raw_len, 0);
     /* The slot is reusable: a second page gives the same result, not appended. */
-    s->state = SL_SLOT_FREE;
+    s->state = SL_INGEST_FETCH_FREE;
     s = fetch(f, url, 3);
     assert_int_equal(s->n_recs, 3);
     assert_memory_equal(s->arena.data + s->recs[0].val_off, want, strlen(want));
-    sl_fetcher_free(f);
+    sl_ingest_fetch_free(f);
 }
 
 static void failures_classified(void **state) {
@@ -176,20 +176,20 @@ static void failures_classified(void **state) {
         int retriable;
         const char *detail;
     } cases[] = {
-        {"throttle", 1 << 20, 3, SL_OUTCOME_THROTTLED, 1, "HTTP 429: slow down"},
-        {"5xx", 1 << 20, 3, SL_OUTCOME_HTTP_5XX, 1, "HTTP 503: busy now"},
-        {"4xx", 1 << 20, 3, SL_OUTCOME_HTTP_4XX, 0, "HTTP 404"},
-        {"apierror", 1 << 20, 3, SL_OUTCOME_API_ERROR, 1, "API error: boom"},
-        {"big", 4096, 3, SL_OUTCOME_TOO_LARGE, 0, NULL},
-        {"truncated", 1 << 20, 3, SL_OUTCOME_TRUNCATED, 1, NULL},
-        {"malformed", 1 << 20, 3, SL_OUTCOME_MALFORMED, 1, NULL},
-        {"toomany", 1 << 20, 2, SL_OUTCOME_MALFORMED, 1, "more than the 2 users asked for"},
+        {"throttle", 1 << 20, 3, SL_INGEST_OUTCOME_THROTTLED, 1, "HTTP 429: slow down"},
+        {"5xx", 1 << 20, 3, SL_INGEST_OUTCOME_HTTP_5XX, 1, "HTTP 503: busy now"},
+        {"4xx", 1 << 20, 3, SL_INGEST_OUTCOME_HTTP_4XX, 0, "HTTP 404"},
+        {"apierror", 1 << 20, 3, SL_INGEST_OUTCOME_API_ERROR, 1, "API error: boom"},
+        {"big", 4096, 3, SL_INGEST_OUTCOME_TOO_LARGE, 0, NULL},
+        {"truncated", 1 << 20, 3, SL_INGEST_OUTCOME_TRUNCATED, 1, NULL},
+        {"malformed", 1 << 20, 3, SL_INGEST_OUTCOME_MALFORMED, 1, NULL},
+        {"toomany", 1 << 20, 2, SL_INGEST_OUTCOME_MALFORMED, 1, "more than the 2 users asked for"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char url[256];
         snprintf(url, sizeof url, "%s?case=%s", fx->base, cases[i].c);
-        sl_fetcher_t *f = new_fetcher(cases[i].max_body);
-        sl_fetch_slot_t *s = fetch(f, url, cases[i].results);
+        sl_ingest_fetch_t *f = new_fetcher(cases[i].max_body);
+        sl_ingest_fetch_slot_t *s = fetch(f, url, cases[i].results);
         if (s->outcome != cases[i].outcome)
             fail_msg("case %s: outcome %s, detail %s", cases[i].c,
                      sl_ingest_outcome_label(s->outcome), s->detail);
@@ -202,59 +202,68 @@ static void failures_classified(void **state) {
         } else {
             assert_int_equal(s->has_retry_after, 0);
         }
-        sl_fetcher_free(f);
+        sl_ingest_fetch_free(f);
     }
 }
 
 static void connection_refused(void **state) {
     (void)state;
     /* Port 1 on loopback: nothing listens there. */
-    sl_fetcher_t *f = new_fetcher(1 << 20);
-    sl_fetch_slot_t *s = fetch(f, "http://127.0.0.1:1/api/?results=1", 1);
-    assert_int_equal(s->outcome, SL_OUTCOME_CONNECT);
+    sl_ingest_fetch_t *f = new_fetcher(1 << 20);
+    sl_ingest_fetch_slot_t *s = fetch(f, "http://127.0.0.1:1/api/?results=1", 1);
+    assert_int_equal(s->outcome, SL_INGEST_OUTCOME_CONNECT);
     assert_int_equal(s->retriable, 1);
     assert_int_equal(s->n_recs, 0);
-    sl_fetcher_free(f);
+    sl_ingest_fetch_free(f);
 }
 
 static void classification_table(void **state) {
     (void)state;
     int r;
-    assert_int_equal(sl_fetch_classify(CURLE_OPERATION_TIMEDOUT, 0, 0, 0, 0, &r),
-                     SL_OUTCOME_TIMEOUT);
+    assert_int_equal(sl_ingest_fetch_classify(CURLE_OPERATION_TIMEDOUT, 0, 0, 0, 0, &r),
+                     SL_INGEST_OUTCOME_TIMEOUT);
     assert_int_equal(r, 1);
-    assert_int_equal(sl_fetch_classify(CURLE_COULDNT_RESOLVE_HOST, 0, 0, 0, 0, &r),
-                     SL_OUTCOME_CONNECT);
-    assert_int_equal(sl_fetch_classify(CURLE_RECV_ERROR, 0, 0, 0, 0, &r), SL_OUTCOME_CONNECT);
-    assert_int_equal(sl_fetch_classify(CURLE_PARTIAL_FILE, 200, 0, 0, 0, &r), SL_OUTCOME_TRUNCATED);
-    assert_int_equal(sl_fetch_classify(CURLE_FILESIZE_EXCEEDED, 200, 0, 0, 0, &r),
-                     SL_OUTCOME_TOO_LARGE);
+    assert_int_equal(sl_ingest_fetch_classify(CURLE_COULDNT_RESOLVE_HOST, 0, 0, 0, 0, &r),
+                     SL_INGEST_OUTCOME_CONNECT);
+    assert_int_equal(sl_ingest_fetch_classify(CURLE_RECV_ERROR, 0, 0, 0, 0, &r),
+                     SL_INGEST_OUTCOME_CONNECT);
+    assert_int_equal(sl_ingest_fetch_classify(CURLE_PARTIAL_FILE, 200, 0, 0, 0, &r),
+                     SL_INGEST_OUTCOME_TRUNCATED);
+    assert_int_equal(sl_ingest_fetch_classify(CURLE_FILESIZE_EXCEEDED, 200, 0, 0, 0, &r),
+                     SL_INGEST_OUTCOME_TOO_LARGE);
     assert_int_equal(r, 0);
-    assert_int_equal(sl_fetch_classify(CURLE_UNSUPPORTED_PROTOCOL, 0, 0, 0, 0, &r),
-                     SL_OUTCOME_OTHER);
+    assert_int_equal(sl_ingest_fetch_classify(CURLE_UNSUPPORTED_PROTOCOL, 0, 0, 0, 0, &r),
+                     SL_INGEST_OUTCOME_OTHER);
     assert_int_equal(r, 0);
-    assert_int_equal(sl_fetch_classify(CURLE_OK, 408, 0, 0, 0, &r), SL_OUTCOME_TIMEOUT);
+    assert_int_equal(sl_ingest_fetch_classify(CURLE_OK, 408, 0, 0, 0, &r),
+                     SL_INGEST_OUTCOME_TIMEOUT);
     assert_int_equal(r, 1);
-    assert_int_equal(sl_fetch_classify(CURLE_OK, 500, 0, 0, 0, &r), SL_OUTCOME_HTTP_5XX);
-    assert_int_equal(sl_fetch_classify(CURLE_OK, 429, 0, 0, 0, &r), SL_OUTCOME_THROTTLED);
-    assert_int_equal(sl_fetch_classify(CURLE_OK, 403, 0, 0, 0, &r), SL_OUTCOME_HTTP_4XX);
+    assert_int_equal(sl_ingest_fetch_classify(CURLE_OK, 500, 0, 0, 0, &r),
+                     SL_INGEST_OUTCOME_HTTP_5XX);
+    assert_int_equal(sl_ingest_fetch_classify(CURLE_OK, 429, 0, 0, 0, &r),
+                     SL_INGEST_OUTCOME_THROTTLED);
+    assert_int_equal(sl_ingest_fetch_classify(CURLE_OK, 403, 0, 0, 0, &r),
+                     SL_INGEST_OUTCOME_HTTP_4XX);
     assert_int_equal(r, 0);
-    assert_int_equal(sl_fetch_classify(CURLE_OK, 200, 0, 0, SL_API_ERR_TRUNCATED, &r),
-                     SL_OUTCOME_TRUNCATED);
-    assert_int_equal(sl_fetch_classify(CURLE_OK, 200, 0, 0, SL_API_ERR_NO_RESULTS, &r),
-                     SL_OUTCOME_MALFORMED);
+    assert_int_equal(sl_ingest_fetch_classify(CURLE_OK, 200, 0, 0, SL_API_ERR_TRUNCATED, &r),
+                     SL_INGEST_OUTCOME_TRUNCATED);
+    assert_int_equal(sl_ingest_fetch_classify(CURLE_OK, 200, 0, 0, SL_API_ERR_NO_RESULTS, &r),
+                     SL_INGEST_OUTCOME_MALFORMED);
     assert_int_equal(r, 1);
-    assert_int_equal(sl_fetch_classify(CURLE_OK, 200, 0, 0, SL_API_ERR_TOO_LARGE, &r),
-                     SL_OUTCOME_TOO_LARGE);
+    assert_int_equal(sl_ingest_fetch_classify(CURLE_OK, 200, 0, 0, SL_API_ERR_TOO_LARGE, &r),
+                     SL_INGEST_OUTCOME_TOO_LARGE);
     assert_int_equal(r, 0);
-    assert_int_equal(sl_fetch_classify(CURLE_OK, 200, 0, 0, SL_API_ERR_OK, &r), SL_OUTCOME_OK);
+    assert_int_equal(sl_ingest_fetch_classify(CURLE_OK, 200, 0, 0, SL_API_ERR_OK, &r),
+                     SL_INGEST_OUTCOME_OK);
     assert_int_equal(r, 0);
     /* An abort by the write callback wins over curl's CURLE_WRITE_ERROR. */
-    assert_int_equal(sl_fetch_classify(CURLE_WRITE_ERROR, 200, 1, SL_OUTCOME_MALFORMED, 0, &r),
-                     SL_OUTCOME_MALFORMED);
+    assert_int_equal(
+        sl_ingest_fetch_classify(CURLE_WRITE_ERROR, 200, 1, SL_INGEST_OUTCOME_MALFORMED, 0, &r),
+        SL_INGEST_OUTCOME_MALFORMED);
     assert_int_equal(r, 1);
-    assert_int_equal(sl_fetch_classify(CURLE_WRITE_ERROR, 200, 1, SL_OUTCOME_TOO_LARGE, 0, &r),
-                     SL_OUTCOME_TOO_LARGE);
+    assert_int_equal(
+        sl_ingest_fetch_classify(CURLE_WRITE_ERROR, 200, 1, SL_INGEST_OUTCOME_TOO_LARGE, 0, &r),
+        SL_INGEST_OUTCOME_TOO_LARGE);
     assert_int_equal(r, 0);
 }
 

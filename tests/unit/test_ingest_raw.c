@@ -12,8 +12,8 @@
 
 /* Checks that element i of body is exactly want[i]. */
 static void expect(const char *body, const char *const *want, long n) {
-    sl_raw_range_t r[16];
-    assert_int_equal(sl_raw_results(body, strlen(body), r, 16), n);
+    sl_ingest_raw_range_t r[16];
+    assert_int_equal(sl_ingest_raw_results(body, strlen(body), r, 16), n);
     for (long i = 0; i < n; i++) {
         assert_int_equal(r[i].len, strlen(want[i]));
         assert_memory_equal(body + r[i].off, want[i], r[i].len);
@@ -47,8 +47,8 @@ static void results_after_other_keys(void **state) {
 static void more_than_max(void **state) {
     (void)state;
     const char *body = "{\"results\":[1,2,3,4,5]}";
-    sl_raw_range_t r[2];
-    assert_int_equal(sl_raw_results(body, strlen(body), r, 2), 5);
+    sl_ingest_raw_range_t r[2];
+    assert_int_equal(sl_ingest_raw_results(body, strlen(body), r, 2), 5);
     assert_memory_equal(body + r[1].off, "2", 1);
 }
 
@@ -66,9 +66,9 @@ static void failures(void **state) {
         "{\"results\":[{]}]}",         /* unbalanced */
         "{\"results\"",
     };
-    sl_raw_range_t r[4];
+    sl_ingest_raw_range_t r[4];
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        if (sl_raw_results(bad[i], strlen(bad[i]), r, 4) != -1)
+        if (sl_ingest_raw_results(bad[i], strlen(bad[i]), r, 4) != -1)
             fail_msg("accepted: %s", bad[i]);
 }
 

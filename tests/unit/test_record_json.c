@@ -190,7 +190,7 @@ static void decode_escapes_and_whitespace(void **state) {
 
 /* jennie_json with the first occurrence of from replaced by to. */
 static const char *variant(const char *from, const char *to) {
-    static char buf[SL_RECORD_MSG_MAX];
+    static char buf[SL_RECORD_JSON_MSG_MAX];
     const char *at = strstr(jennie_json, from);
     assert_non_null(at);
     size_t pre = (size_t)(at - jennie_json);
@@ -282,19 +282,20 @@ static void decode_limits(void **state) {
     char scratch[SL_RECORD_SCRATCH_SIZE];
 
     /* too_large: one byte over, whatever it holds */
-    char *huge = malloc(SL_RECORD_MSG_MAX + 1);
-    memset(huge, ' ', SL_RECORD_MSG_MAX + 1);
+    char *huge = malloc(SL_RECORD_JSON_MSG_MAX + 1);
+    memset(huge, ' ', SL_RECORD_JSON_MSG_MAX + 1);
     assert_int_equal(
-        sl_record_from_json(huge, SL_RECORD_MSG_MAX + 1, &r, scratch, sizeof scratch, &f),
+        sl_record_from_json(huge, SL_RECORD_JSON_MSG_MAX + 1, &r, scratch, sizeof scratch, &f),
         SL_REJECT_TOO_LARGE);
     assert_int_equal(f, SL_FIELD_NONE);
     /* exactly the max is read (and here, all spaces, is not JSON) */
-    assert_int_equal(sl_record_from_json(huge, SL_RECORD_MSG_MAX, &r, scratch, sizeof scratch, &f),
-                     SL_REJECT_NOT_JSON);
+    assert_int_equal(
+        sl_record_from_json(huge, SL_RECORD_JSON_MSG_MAX, &r, scratch, sizeof scratch, &f),
+        SL_REJECT_NOT_JSON);
     free(huge);
 
     /* field_too_long: one byte over the cap, escaped or not */
-    static char msg[SL_RECORD_MSG_MAX];
+    static char msg[SL_RECORD_JSON_MSG_MAX];
     static char val[6 * SL_RECORD_FIELD_MAX + 8];
     memset(val, 'a', SL_RECORD_FIELD_MAX + 1);
     val[SL_RECORD_FIELD_MAX + 1] = '\0';

@@ -5,7 +5,7 @@
  * are copied into a fixed arena that is reused for the next user, so memory does not
  * depend on the body (apart from what yajl buffers for a token split across chunks).
  */
-#include "sl_api_body.h"
+#include "sl_api.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,8 +187,8 @@ static int deliver_non_object(sl_api_parser_t *p) {
     return deliver(p, &rec, SL_REJECT_WRONG_TYPE, SL_FIELD_NONE);
 }
 
-static sl_str_t slot(const sl_api_parser_t *p, int s) {
-    sl_str_t v = {NULL, 0};
+static sl_record_str_t slot(const sl_api_parser_t *p, int s) {
+    sl_record_str_t v = {NULL, 0};
     if (p->slot_set[s]) {
         v.ptr = p->arena + p->slot_off[s];
         v.len = p->slot_len[s];
@@ -196,7 +196,7 @@ static sl_str_t slot(const sl_api_parser_t *p, int s) {
     return v;
 }
 
-static void append(char *buf, size_t *at, sl_str_t v) {
+static void append(char *buf, size_t *at, sl_record_str_t v) {
     memcpy(buf + *at, v.ptr, v.len);
     *at += v.len;
 }

@@ -33,8 +33,8 @@
  *
  * Not thread-safe; use one parser per thread (or per transfer). No printing.
  */
-#ifndef SL_API_BODY_H
-#define SL_API_BODY_H
+#ifndef SL_API_H
+#define SL_API_H
 
 #include <stddef.h>
 

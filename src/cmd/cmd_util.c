@@ -15,6 +15,31 @@ static int has_opt(const sl_config_opt_t *opts, size_t n, const char *name) {
     return 0;
 }
 
+/* -X list: the CQL client's property table (Markdown, as in docs/cql.md) and librdkafka's
+ * own list, or one of them (ns "cql" or "kafka"). -1 when out of memory. */
+static int print_properties(const char *ns) {
+    int both = !*ns;
+    if (both || !strcmp(ns, "cql")) {
+        size_t need = cql_conf_reference(NULL, 0);
+        char *md = malloc(need + 1);
+        if (!md)
+            return -1;
+        cql_conf_reference(md, need + 1);
+        if (both)
+            printf("CQL client properties (-X cql.NAME=VALUE):\n\n");
+        fputs(md, stdout);
+        free(md);
+    }
+    if (both || !strcmp(ns, "kafka")) {
+        if (both)
+            printf("\nlibrdkafka properties (-X kafka.NAME=VALUE):\n\n");
+        fflush(stdout);
+        rd_kafka_conf_properties_show(stdout);
+    }
+    fflush(stdout);
+    return 0;
+}
+
 sl_config_t *cmd_load_config(const char *prog, const sl_config_opt_t *opts, size_t n, int argc,
                              char **argv, void (*usage)(FILE *), int *exit_code) {
     char err[512] = "";
@@ -28,6 +53,10 @@ sl_config_t *cmd_load_config(const char *prog, const sl_config_opt_t *opts, size
     if (cerr == SL_CONFIG_ERR_HELP) {
         usage(stdout);
         *exit_code = SL_EXIT_OK;
+        goto done;
+    }
+    if (cerr == SL_CONFIG_ERR_LIST) {
+        *exit_code = print_properties(sl_config_list_ns(cfg)) ? SL_EXIT_FAIL : SL_EXIT_OK;
         goto done;
     }
     if (cerr) {

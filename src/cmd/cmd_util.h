@@ -17,7 +17,9 @@
 #include "sl_http.h"
 
 /* Loads argv, environment and file into a new config over opts. Handles --help (calls
- * usage(stdout)), --config-reference (if the table has it), --log-format, --log-level.
+ * usage(stdout)), -X list / -X cql.list / -X kafka.list (prints the properties the CQL
+ * client and librdkafka take), --config-reference (if the table has it), --log-format,
+ * --log-level.
  * Returns the config to go on with, or NULL with *exit_code set to what the command
  * should return. The config must be freed with sl_config_free(). */
 sl_config_t *cmd_load_config(const char *prog, const sl_config_opt_t *opts, size_t n, int argc,

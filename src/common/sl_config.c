@@ -43,6 +43,7 @@ struct sl_config_s {
     size_t n_props;
     char *file_path;
     sl_config_src_t file_src;
+    const char *list_ns; /* -X list: "", "cql" or "kafka" */
 };
 
 SL_ERR_DEFINE_STR(sl_config_err_str, sl_config_err_t, SL_CONFIG_ERRORS)
@@ -286,6 +287,14 @@ static sl_config_err_t set_file_path(sl_config_t *cfg, const char *path, sl_conf
 }
 
 static sl_config_err_t x_arg(sl_config_t *cfg, const char *arg, char *errstr, size_t size) {
+    static const char *const lists[][2] = {
+        {"list", ""}, {"cql.list", "cql"}, {"kafka.list", "kafka"}};
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        if (strcmp(arg, lists[i][0]) == 0) {
+            cfg->list_ns = lists[i][1];
+            return fail(errstr, size, SL_CONFIG_ERR_LIST, "%s: property list", cfg->prog);
+        }
+    }
     const char *eq = strchr(arg, '=');
     if (!eq)
         return fail(errstr, size, SL_CONFIG_ERR_BAD_VALUE,
@@ -499,6 +508,10 @@ sl_config_err_t sl_config_load_all(sl_config_t *cfg, int argc, char **argv, char
     return err;
 }
 
+const char *sl_config_list_ns(const sl_config_t *cfg) {
+    return cfg->list_ns;
+}
+
 const char *sl_config_file_path(const sl_config_t *cfg) {
     return cfg->file_path;
 }
@@ -647,6 +660,8 @@ size_t sl_config_usage(const sl_config_opt_t *opts, size_t n, char *buf, size_t 
     }
     sl_text_printf(&o, "  %-26s %s\n", "-F, --config PATH", "config file of name = value lines");
     sl_text_printf(&o, "  %-26s %s\n", "-X kafka.PROP=VALUE", "librdkafka property (repeatable)");
+    sl_text_printf(&o, "  %-26s %s\n", "-X cql.PROP=VALUE", "CQL client property (repeatable)");
+    sl_text_printf(&o, "  %-26s %s\n", "-X list", "the CQL client's and librdkafka's properties");
     sl_text_printf(&o, "  %-26s %s\n", "-h, --help", "this text");
     return o.len;
 }

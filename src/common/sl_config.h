@@ -28,7 +28,8 @@
     X(SL_CONFIG_ERR_IO, 5, "cannot read config file")                                              \
     X(SL_CONFIG_ERR_TOO_LARGE, 6, "config input exceeds a limit")                                  \
     X(SL_CONFIG_ERR_HELP, 7, "help requested")                                                     \
-    X(SL_CONFIG_ERR_NOMEM, 8, "out of memory")
+    X(SL_CONFIG_ERR_NOMEM, 8, "out of memory")                                                     \
+    X(SL_CONFIG_ERR_LIST, 9, "property list requested")
 
 typedef enum { SL_ERR_ENUM(SL_CONFIG_ERRORS) } sl_config_err_t;
 
@@ -78,8 +79,9 @@ sl_config_err_t sl_config_set(sl_config_t *cfg, const char *name, const char *va
 /*
  * Parses argv[1..argc) (argv[0] is the command name): --name VALUE, --name=VALUE, -c VALUE,
  * -cVALUE, BOOL flags without a value, -X ns.prop=value, -F path (remembered, see
- * sl_config_file_path()), -h/--help (returns SL_CONFIG_ERR_HELP). Any non-option argument
- * is an error. Nothing is loaded from the file here.
+ * sl_config_file_path()), -h/--help (returns SL_CONFIG_ERR_HELP), and, as in kcat, -X list
+ * (or -X cql.list, -X kafka.list: returns SL_CONFIG_ERR_LIST, see sl_config_list_ns()). Any
+ * non-option argument is an error. Nothing is loaded from the file here.
  */
 sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, char *errstr,
                                      size_t errstr_size);
@@ -100,6 +102,10 @@ sl_config_err_t sl_config_load_file(sl_config_t *cfg, char *errstr, size_t errst
 /* The whole sequence for a command: args, env (getenv), file. */
 sl_config_err_t sl_config_load_all(sl_config_t *cfg, int argc, char **argv, char *errstr,
                                    size_t errstr_size);
+
+/* After SL_CONFIG_ERR_LIST: the namespace whose properties were asked for ("cql" or
+ * "kafka"), or "" for both. NULL when no list was asked for. */
+const char *sl_config_list_ns(const sl_config_t *cfg);
 
 /* The path given with -F or SLUICE_CONFIG, or NULL; valid until sl_config_free(). */
 const char *sl_config_file_path(const sl_config_t *cfg);

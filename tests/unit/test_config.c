@@ -169,6 +169,29 @@ static void properties_by_namespace_and_precedence(void **state) {
     sl_config_free(cfg);
 }
 
+/* -X list, -X cql.list, -X kafka.list stop the parse like --help, naming what to list. */
+static void property_lists(void **state) {
+    (void)state;
+    static const struct {
+        const char *a, *b, *ns;
+    } cases[] = {{"-X", "list", ""}, {"-Xcql.list", NULL, "cql"}, {"-X", "kafka.list", "kafka"}};
+    char err[256];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sl_config_t *cfg = fresh();
+        char *argv[] = {"t", "-b", "h:1", (char *)cases[i].a, (char *)cases[i].b, NULL};
+        int argc = cases[i].b ? 5 : 4;
+        assert_int_equal(sl_config_parse_args(cfg, argc, argv, err, sizeof err),
+                         SL_CONFIG_ERR_LIST);
+        assert_string_equal(sl_config_list_ns(cfg), cases[i].ns);
+        sl_config_free(cfg);
+    }
+    sl_config_t *cfg = fresh();
+    char *argv[] = {"t", "-X", "kafka.list.x=1", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 3, argv, err, sizeof err), SL_CONFIG_ERR_OK);
+    assert_null(sl_config_list_ns(cfg));
+    sl_config_free(cfg);
+}
+
 static void errors(void **state) {
     (void)state;
     char err[256];
@@ -320,6 +343,7 @@ int main(void) {
         cmocka_unit_test(flag_forms),
         cmocka_unit_test(file_path_precedence),
         cmocka_unit_test(properties_by_namespace_and_precedence),
+        cmocka_unit_test(property_lists),
         cmocka_unit_test(errors),
         cmocka_unit_test(file_limits),
         cmocka_unit_test(secrets_never_rendered),

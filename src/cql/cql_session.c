@@ -83,7 +83,7 @@ struct sreq_s {
     cql_future_t *user;
     cql_future_t *inner;
     cql_buf_t frame; /* the encoded request, kept for retries */
-    int kind;
+    cql_req_kind_t kind;
     cql_prepared_t *prepared;
     bool idempotent;
     int attempts;
@@ -731,7 +731,7 @@ static bool sreq_send(sreq_t *r) {
     return false;
 }
 
-static cql_err_t submit(cql_session_t *s, const uint8_t *frame, size_t len, int kind,
+static cql_err_t submit(cql_session_t *s, const uint8_t *frame, size_t len, cql_req_kind_t kind,
                         cql_prepared_t *prepared, bool idempotent, int64_t timeout_ms,
                         const uint8_t *rk, size_t rk_len, cql_future_t **out) {
     *out = NULL;

@@ -2,7 +2,7 @@
  * sl_record — the flat user record that travels from the API through Kafka into
  * Cassandra, and the data-quality rules it must pass.
  *
- * A record is twelve text fields (see DESIGN.md, "The record"). It holds no memory of
+ * A record is twelve text fields (see docs/design.md, "The record"). It holds no memory of
  * its own: every field is a view (pointer + length) into storage owned by whoever
  * produced the record (the API body parser's scratch arena, or the caller's scratch
  * buffer given to sl_record_from_json()). Every field is NUL-terminated at ptr[len],

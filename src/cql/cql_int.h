@@ -270,10 +270,8 @@ cql_err_t cql_frame_skip_extras(uint8_t flags, cql_rd_t *r);
 void cql_val_null(cql_buf_t *b);
 void cql_val_unset(cql_buf_t *b);
 void cql_val_fixed(cql_buf_t *b, const void *p, size_t n);
-void cql_val_u8(cql_buf_t *b, uint8_t v);
-void cql_val_u16(cql_buf_t *b, uint16_t v);
-void cql_val_u32(cql_buf_t *b, uint32_t v);
-void cql_val_u64(cql_buf_t *b, uint64_t v);
+/* A width-byte (1, 2, 4 or 8) big-endian integer: tinyint .. bigint, boolean, float, double. */
+void cql_val_be(cql_buf_t *b, unsigned width, uint64_t v);
 void cql_val_varint64(cql_buf_t *b, int64_t v);
 void cql_val_decimal(cql_buf_t *b, int32_t scale, const uint8_t *u, size_t n);
 void cql_val_duration(cql_buf_t *b, const cql_duration_t *d);

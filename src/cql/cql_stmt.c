@@ -218,32 +218,32 @@ cql_err_t cql_stmt_bind_unset(cql_stmt_t *s, size_t i) {
     BIND(s, i, cql_val_unset(&s->vals));
 }
 cql_err_t cql_stmt_bind_bool(cql_stmt_t *s, size_t i, bool v) {
-    BIND(s, i, cql_val_u8(&s->vals, v ? 1 : 0));
+    BIND(s, i, cql_val_be(&s->vals, 1, v ? 1 : 0));
 }
 cql_err_t cql_stmt_bind_int8(cql_stmt_t *s, size_t i, int8_t v) {
-    BIND(s, i, cql_val_u8(&s->vals, (uint8_t)v));
+    BIND(s, i, cql_val_be(&s->vals, 1, (uint8_t)v));
 }
 cql_err_t cql_stmt_bind_int16(cql_stmt_t *s, size_t i, int16_t v) {
-    BIND(s, i, cql_val_u16(&s->vals, (uint16_t)v));
+    BIND(s, i, cql_val_be(&s->vals, 2, (uint16_t)v));
 }
 cql_err_t cql_stmt_bind_int32(cql_stmt_t *s, size_t i, int32_t v) {
-    BIND(s, i, cql_val_u32(&s->vals, (uint32_t)v));
+    BIND(s, i, cql_val_be(&s->vals, 4, (uint32_t)v));
 }
 cql_err_t cql_stmt_bind_uint32(cql_stmt_t *s, size_t i, uint32_t v) {
-    BIND(s, i, cql_val_u32(&s->vals, v));
+    BIND(s, i, cql_val_be(&s->vals, 4, v));
 }
 cql_err_t cql_stmt_bind_int64(cql_stmt_t *s, size_t i, int64_t v) {
-    BIND(s, i, cql_val_u64(&s->vals, (uint64_t)v));
+    BIND(s, i, cql_val_be(&s->vals, 8, (uint64_t)v));
 }
 cql_err_t cql_stmt_bind_float(cql_stmt_t *s, size_t i, float v) {
     uint32_t u;
     memcpy(&u, &v, 4);
-    BIND(s, i, cql_val_u32(&s->vals, u));
+    BIND(s, i, cql_val_be(&s->vals, 4, u));
 }
 cql_err_t cql_stmt_bind_double(cql_stmt_t *s, size_t i, double v) {
     uint64_t u;
     memcpy(&u, &v, 8);
-    BIND(s, i, cql_val_u64(&s->vals, u));
+    BIND(s, i, cql_val_be(&s->vals, 8, u));
 }
 cql_err_t cql_stmt_bind_text(cql_stmt_t *s, size_t i, const char *v) {
     if (!v)

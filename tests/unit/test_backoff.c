@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
 #include "cql_int.h"
 #include "sl_backoff.h"
 
@@ -194,15 +195,7 @@ static void retry_after_rejects_bad_dates(void **state) {
     }
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(ceiling_vectors),
-        cmocka_unit_test(draw_vectors),
-        cmocka_unit_test(jitter_within_and_across_range),
-        cmocka_unit_test(floor_and_max),
-        cmocka_unit_test(retry_after_delta_seconds),
-        cmocka_unit_test(retry_after_http_dates),
-        cmocka_unit_test(retry_after_rejects_bad_dates),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(ceiling_vectors), cmocka_unit_test(draw_vectors),
+          cmocka_unit_test(jitter_within_and_across_range), cmocka_unit_test(floor_and_max),
+          cmocka_unit_test(retry_after_delta_seconds), cmocka_unit_test(retry_after_http_dates),
+          cmocka_unit_test(retry_after_rejects_bad_dates))

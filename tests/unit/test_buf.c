@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
 #include "sl_buf.h"
 #include "sl_text.h"
 
@@ -123,13 +124,6 @@ static void text_counts_what_does_not_fit(void **state) {
     assert_string_equal(buf2, "head:body");
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(grows_and_terminates),
-        cmocka_unit_test(cap_is_hard),
-        cmocka_unit_test(reserve_then_write),
-        cmocka_unit_test(attach_and_detach),
-        cmocka_unit_test(text_counts_what_does_not_fit),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(grows_and_terminates), cmocka_unit_test(cap_is_hard),
+          cmocka_unit_test(reserve_then_write), cmocka_unit_test(attach_and_detach),
+          cmocka_unit_test(text_counts_what_does_not_fit))

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
 #include "sl_config.h"
 
 static const sl_config_opt_t opts[] = {
@@ -336,18 +337,8 @@ static void markdown_table(void **state) {
     assert_non_null(strstr(usage, "      --batch N "));
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(defaults),
-        cmocka_unit_test(precedence),
-        cmocka_unit_test(flag_forms),
-        cmocka_unit_test(file_path_precedence),
-        cmocka_unit_test(properties_by_namespace_and_precedence),
-        cmocka_unit_test(property_lists),
-        cmocka_unit_test(errors),
-        cmocka_unit_test(file_limits),
-        cmocka_unit_test(secrets_never_rendered),
-        cmocka_unit_test(markdown_table),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(defaults), cmocka_unit_test(precedence),
+          cmocka_unit_test(flag_forms), cmocka_unit_test(file_path_precedence),
+          cmocka_unit_test(properties_by_namespace_and_precedence),
+          cmocka_unit_test(property_lists), cmocka_unit_test(errors), cmocka_unit_test(file_limits),
+          cmocka_unit_test(secrets_never_rendered), cmocka_unit_test(markdown_table))

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
 #include "cql_int.h"
 
 static void defaults(void **state) {
@@ -178,12 +179,5 @@ static void reference_lists_every_property(void **state) {
     free(buf);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(defaults),
-        cmocka_unit_test(sets_every_type),
-        cmocka_unit_test(rejects),
-        cmocka_unit_test(reference_lists_every_property),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(defaults), cmocka_unit_test(sets_every_type),
+          cmocka_unit_test(rejects), cmocka_unit_test(reference_lists_every_property))

@@ -22,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
 #include "cql_int.h"
 #include "test_cql_util.h"
 
@@ -238,12 +239,6 @@ static int teardown(void **state) {
     return 0;
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tls_verified),
-        cmocka_unit_test(test_tls_wrong_host),
-        cmocka_unit_test(test_tls_unknown_ca),
-        cmocka_unit_test(test_tls_no_verify),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN(setup, teardown, cmocka_unit_test(test_tls_verified),
+          cmocka_unit_test(test_tls_wrong_host), cmocka_unit_test(test_tls_unknown_ca),
+          cmocka_unit_test(test_tls_no_verify))

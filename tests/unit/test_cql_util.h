@@ -3,6 +3,7 @@
 #ifndef TEST_CQL_UTIL_H
 #define TEST_CQL_UTIL_H
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,36 @@ static inline void tb_bytes(tb_t *t, const void *p, int32_t n) {
     if (n > 0)
         tb_raw(t, p, (size_t)n);
 }
+/* Appends values by a spec, one letter each (like Python's struct.pack, big-endian):
+ *   c  u8 (int)        h  u16 (int)         i  u32 (unsigned)
+ *   s  [string] (const char *)              b  [bytes] (const void *, int n; n < 0: null)
+ *   r  raw bytes (const void *, int n)
+ * e.g. tb_pack(&t, "ish", 0x1000, "message", 1) for an error code, its text and a short. */
+static inline void tb_pack(tb_t *t, const char *spec, ...) {
+    va_list ap;
+    va_start(ap, spec);
+    for (const char *c = spec; *c; c++) {
+        switch (*c) {
+        case 'c': tb_u8(t, (uint8_t)va_arg(ap, int)); break;
+        case 'h': tb_u16(t, (uint16_t)va_arg(ap, int)); break;
+        case 'i': tb_u32(t, va_arg(ap, unsigned)); break;
+        case 's': tb_str(t, va_arg(ap, const char *)); break;
+        case 'b': {
+            const void *p = va_arg(ap, const void *);
+            tb_bytes(t, p, (int32_t)va_arg(ap, int));
+            break;
+        }
+        case 'r': {
+            const void *p = va_arg(ap, const void *);
+            tb_raw(t, p, (size_t)va_arg(ap, int));
+            break;
+        }
+        default: abort(); /* a typo in a test's spec */
+        }
+    }
+    va_end(ap);
+}
+
 /* A malloc'd copy, as the decoders take ownership of bodies. */
 static inline uint8_t *tb_dup(const tb_t *t) {
     uint8_t *p = malloc(t->n ? t->n : 1);

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
 #include "cql_int.h"
 
 static void test_vint(void **state) {
@@ -298,16 +299,7 @@ static void test_murmur3_tokens(void **state) {
     assert_true(cql_murmur3_token("hello world, this is a key", 26) == 2715572237970438656LL);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_vint),
-        cmocka_unit_test(test_varint_bytes),
-        cmocka_unit_test(test_bind_every_type),
-        cmocka_unit_test(test_duration_roundtrip),
-        cmocka_unit_test(test_collections),
-        cmocka_unit_test(test_getters),
-        cmocka_unit_test(test_uuid_text),
-        cmocka_unit_test(test_murmur3_tokens),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_vint), cmocka_unit_test(test_varint_bytes),
+          cmocka_unit_test(test_bind_every_type), cmocka_unit_test(test_duration_roundtrip),
+          cmocka_unit_test(test_collections), cmocka_unit_test(test_getters),
+          cmocka_unit_test(test_uuid_text), cmocka_unit_test(test_murmur3_tokens))

@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
 #include "sl_hist.h"
 
 static void buckets_and_render(void **state) {
@@ -57,8 +58,4 @@ static void quantiles(void **state) {
     assert_true(sl_hist_quantile(&h, 0.999) > 10);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(buckets_and_render),
-                                       cmocka_unit_test(quantiles)};
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(buckets_and_render), cmocka_unit_test(quantiles))

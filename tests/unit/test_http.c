@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 #include <time.h>
 
+#include "test_main.h"
 #include "sl_http.h"
 
 /* ---------------------------------------------------------------- host:port */
@@ -394,18 +395,18 @@ static void stop_lets_requests_finish(void **state) {
     sl_http_server_free(g.srv);
 }
 
-int main(void) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(hostport_accepts),
-        cmocka_unit_test(hostport_rejects),
-        cmocka_unit_test(query_decodes),
-        cmocka_unit_test(query_rejects),
-        cmocka_unit_test(server_answers),
-        cmocka_unit_test(server_reports_bind_errors),
-        cmocka_unit_test(stop_lets_requests_finish),
-    };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    curl_global_cleanup();
-    return rc;
+static int curl_up(void **state) {
+    (void)state;
+    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
 }
+
+static int curl_down(void **state) {
+    (void)state;
+    curl_global_cleanup();
+    return 0;
+}
+
+TEST_MAIN(curl_up, curl_down, cmocka_unit_test(hostport_accepts),
+          cmocka_unit_test(hostport_rejects), cmocka_unit_test(query_decodes),
+          cmocka_unit_test(query_rejects), cmocka_unit_test(server_answers),
+          cmocka_unit_test(server_reports_bind_errors), cmocka_unit_test(stop_lets_requests_finish))

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 
+#include "test_main.h"
 #include "sl_http.h"
 #include "sl_ingest_fetch.h"
 #include "sl_record_json.h"
@@ -267,12 +268,6 @@ static void classification_table(void **state) {
     assert_int_equal(r, 0);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(good_page_with_a_reject),
-        cmocka_unit_test(failures_classified),
-        cmocka_unit_test(connection_refused),
-        cmocka_unit_test(classification_table),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN(setup, teardown, cmocka_unit_test(good_page_with_a_reject),
+          cmocka_unit_test(failures_classified), cmocka_unit_test(connection_refused),
+          cmocka_unit_test(classification_table))

@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
 #include "sl_ingest_plan.h"
 
 static void pages_cover_count_exactly(void **state) {
@@ -102,14 +103,6 @@ static void url_too_long(void **state) {
     assert_int_equal(sl_ingest_plan_url(NULL, 10, "http://h", 1, NULL, 1, NULL), -1);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(pages_cover_count_exactly),
-        cmocka_unit_test(exact_multiple_and_small_counts),
-        cmocka_unit_test(unbounded_never_ends),
-        cmocka_unit_test(pacing),
-        cmocka_unit_test(url_forms),
-        cmocka_unit_test(url_too_long),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(pages_cover_count_exactly),
+          cmocka_unit_test(exact_multiple_and_small_counts), cmocka_unit_test(unbounded_never_ends),
+          cmocka_unit_test(pacing), cmocka_unit_test(url_forms), cmocka_unit_test(url_too_long))

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
 #include "sl_ingest_raw.h"
 
 /* Checks that element i of body is exactly want[i]. */
@@ -72,13 +73,7 @@ static void failures(void **state) {
             fail_msg("accepted: %s", bad[i]);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(simple_and_spaced),
-        cmocka_unit_test(strings_with_brackets_and_escapes),
-        cmocka_unit_test(results_after_other_keys),
-        cmocka_unit_test(more_than_max),
-        cmocka_unit_test(failures),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(simple_and_spaced),
+          cmocka_unit_test(strings_with_brackets_and_escapes),
+          cmocka_unit_test(results_after_other_keys), cmocka_unit_test(more_than_max),
+          cmocka_unit_test(failures))

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
 #include "sl_ingest_stats.h"
 
 static sl_ingest_stats_t sample(void) {
@@ -151,11 +152,6 @@ static void outcome_labels(void **state) {
     assert_string_equal(sl_ingest_outcome_label(SL_INGEST_OUTCOME_COUNT), "unknown");
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(books_balance),   cmocka_unit_test(histogram_buckets),
-        cmocka_unit_test(prometheus_text), cmocka_unit_test(json_summary),
-        cmocka_unit_test(progress_line),   cmocka_unit_test(outcome_labels),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(books_balance), cmocka_unit_test(histogram_buckets),
+          cmocka_unit_test(prometheus_text), cmocka_unit_test(json_summary),
+          cmocka_unit_test(progress_line), cmocka_unit_test(outcome_labels))

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
 #include "sl_log.h"
 
 /* Runs sl_log with stderr redirected to a pipe and returns what was written. */
@@ -82,12 +83,5 @@ static void kafka_levels(void **state) {
         assert_int_equal(sl_log_level_from_kafka(cases[i].syslog, cases[i].fac), cases[i].want);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(parse_levels),
-        cmocka_unit_test(filters_below_level),
-        cmocka_unit_test(json_lines_escape),
-        cmocka_unit_test(kafka_levels),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(parse_levels), cmocka_unit_test(filters_below_level),
+          cmocka_unit_test(json_lines_escape), cmocka_unit_test(kafka_levels))

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <yajl/yajl_tree.h>
 
+#include "test_main.h"
 #include "sl_mockapi.h"
 #include "sl_mockapi_gen.h"
 #include "sl_mockapi_data.h"
@@ -531,13 +532,8 @@ static void word_lists_need_no_escaping(void **state) {
     assert_int_equal(sl_mockapi_data_nat_find("USA", 3), -1);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(same_seed_page_same_bytes),
-        cmocka_unit_test(uuids_unique_over_200_pages),
-        cmocka_unit_test(body_has_randomuser_shape),
-        cmocka_unit_test(query_rules_like_randomuser),
-        cmocka_unit_test(word_lists_need_no_escaping),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(same_seed_page_same_bytes),
+          cmocka_unit_test(uuids_unique_over_200_pages),
+          cmocka_unit_test(body_has_randomuser_shape),
+          cmocka_unit_test(query_rules_like_randomuser),
+          cmocka_unit_test(word_lists_need_no_escaping))

@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 #include <yajl/yajl_tree.h>
 
+#include "test_main.h"
 #include "sl_mockapi.h"
 #include "sl_mockapi_gen.h"
 
@@ -335,16 +336,18 @@ static void server_rejects_bad_conf(void **state) {
     assert_null(m);
 }
 
-int main(void) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(conf_check_rejects_bad_rates),
-        cmocka_unit_test(decisions_follow_rates),
-        cmocka_unit_test(broken_json_never_parses),
-        cmocka_unit_test(server_serves_predicted_faults),
-        cmocka_unit_test(server_rejects_bad_conf),
-    };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    curl_global_cleanup();
-    return rc;
+static int curl_up(void **state) {
+    (void)state;
+    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
 }
+
+static int curl_down(void **state) {
+    (void)state;
+    curl_global_cleanup();
+    return 0;
+}
+
+TEST_MAIN(curl_up, curl_down, cmocka_unit_test(conf_check_rejects_bad_rates),
+          cmocka_unit_test(decisions_follow_rates), cmocka_unit_test(broken_json_never_parses),
+          cmocka_unit_test(server_serves_predicted_faults),
+          cmocka_unit_test(server_rejects_bad_conf))

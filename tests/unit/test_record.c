@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
 #include "sl_record.h"
 
 static void field_table(void **state) {
@@ -269,12 +270,7 @@ static void validate_each_reason(void **state) {
     expect(&r, SL_REJECT_RECORD_TOO_LONG, SL_FIELD_NONE);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(field_table), cmocka_unit_test(reject_table),
-        cmocka_unit_test(utf8),        cmocka_unit_test(uuid),
-        cmocka_unit_test(uuid_bytes),  cmocka_unit_test(email),
-        cmocka_unit_test(iso8601),     cmocka_unit_test(validate_each_reason),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(field_table), cmocka_unit_test(reject_table),
+          cmocka_unit_test(utf8), cmocka_unit_test(uuid), cmocka_unit_test(uuid_bytes),
+          cmocka_unit_test(email), cmocka_unit_test(iso8601),
+          cmocka_unit_test(validate_each_reason))

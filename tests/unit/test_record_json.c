@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
 #include "sl_record_json.h"
 
 static const char *const jennie[12] = {"7a0eed16-9430-4d68-901f-c0d4c1c3bf00",
@@ -330,15 +331,7 @@ static void decode_limits(void **state) {
     expect(msg, SL_REJECT_RECORD_TOO_LONG, SL_FIELD_POST_CODE);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(encode_exact),
-        cmocka_unit_test(encode_escapes),
-        cmocka_unit_test(encode_size_contract),
-        cmocka_unit_test(round_trip),
-        cmocka_unit_test(decode_escapes_and_whitespace),
-        cmocka_unit_test(decode_rejects),
-        cmocka_unit_test(decode_limits),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(encode_exact), cmocka_unit_test(encode_escapes),
+          cmocka_unit_test(encode_size_contract), cmocka_unit_test(round_trip),
+          cmocka_unit_test(decode_escapes_and_whitespace), cmocka_unit_test(decode_rejects),
+          cmocka_unit_test(decode_limits))

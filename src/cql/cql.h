@@ -521,7 +521,10 @@ typedef struct cql_session_s cql_session_t;
  * with cql_session_free(). */
 cql_err_t cql_session_new(cql_conf_t *conf, cql_session_t **out, char *errstr, size_t errstr_size);
 void cql_session_free(cql_session_t *s);
-/* Blocks until one host is ready (CQL_OK) or timeout_ms; the last error otherwise. */
+/* Blocks until one host is ready (CQL_OK) or timeout_ms; the last error otherwise. Returns
+ * early, with that error, once every host has refused with an error that is not retriable
+ * (CQL_ERR_AUTH, a server's bad credentials, TLS verification): another attempt would
+ * fail the same way. The session keeps reconnecting in the background either way. */
 cql_err_t cql_session_connect_wait(cql_session_t *s, int64_t timeout_ms, char *errstr,
                                    size_t errstr_size);
 /* One fd for the whole session (readable when any of its sockets needs work). */

@@ -41,6 +41,7 @@ struct host_s {
     int64_t next_attempt;
     cql_backoff_t backoff; /* reconnect_base_ms doubling to reconnect_max_ms, jittered */
     unsigned failures;     /* connection attempts failed in a row */
+    cql_err_t last_err;    /* of the last attempt: CQL_OK once up, PENDING before any */
     int64_t *tokens;
     size_t n_tokens;
 };
@@ -140,6 +141,7 @@ static host_t *host_add(cql_session_t *s, const char *addr, int port) {
     }
     snprintf(h->addr, sizeof h->addr, "%s", addr);
     h->port = port;
+    h->last_err = CQL_ERR_PENDING;
     cql_backoff_init(&h->backoff, (uint64_t)s->conf->reconnect_base_ms,
                      (uint64_t)s->conf->reconnect_max_ms, (uint64_t)cql_now_ms() ^ (uintptr_t)h);
     h->seen = true;
@@ -211,7 +213,7 @@ static void host_connect(cql_session_t *s, host_t *h, int64_t now) {
             return;
         if (cql_conn_new(conf, h->addr, h->port, &sc->conn, err, sizeof err) != CQL_OK) {
             snprintf(s->last_msg, sizeof s->last_msg, "%s:%d: %s", h->addr, h->port, err);
-            s->last_err = CQL_ERR_CONNECT;
+            s->last_err = h->last_err = CQL_ERR_CONNECT;
             host_failed(h, now);
             return;
         }
@@ -232,6 +234,7 @@ static void sconn_check(cql_session_t *s, sconn_t *sc, int64_t now) {
             cql_log(s->conf, CQL_LOG_INFO, "host %s:%d is up", h->addr, h->port);
         h->up = true;
         h->failures = 0;
+        h->last_err = CQL_OK;
         if (!s->control) {
             s->control = sc;
             s->need_discovery = true;
@@ -243,7 +246,7 @@ static void sconn_check(cql_session_t *s, sconn_t *sc, int64_t now) {
         sconn_watch(s, sc);
         return;
     }
-    s->last_err = st;
+    s->last_err = h->last_err = st;
     snprintf(s->last_msg, sizeof s->last_msg, "%s:%d: %s", h->addr, h->port, msg);
     sconn_drop(s, sc);
     bool any = false;
@@ -1054,6 +1057,17 @@ cql_err_t cql_session_poll(cql_session_t *s, int64_t timeout_ms) {
     return session_wait(s, t < 0 ? -1 : (int)(t > INT32_MAX ? INT32_MAX : t));
 }
 
+/* Every host's last attempt failed in a way another attempt will not mend (credentials,
+ * TLS verification, a protocol the server does not speak): waiting on is pointless. */
+static bool all_hosts_refused(const cql_session_t *s) {
+    for (size_t i = 0; i < s->n_hosts; i++) {
+        cql_err_t e = s->hosts[i]->last_err;
+        if (e == CQL_OK || e == CQL_ERR_PENDING || cql_err_is_retriable(e))
+            return false;
+    }
+    return s->n_hosts > 0;
+}
+
 cql_err_t cql_session_connect_wait(cql_session_t *s, int64_t timeout_ms, char *errstr,
                                    size_t errstr_size) {
     int64_t deadline = cql_now_ms() + timeout_ms;
@@ -1061,7 +1075,7 @@ cql_err_t cql_session_connect_wait(cql_session_t *s, int64_t timeout_ms, char *e
         if (cql_session_hosts_up(s) > 0 && !s->discovering && !s->need_discovery)
             return CQL_OK;
         int64_t left = deadline - cql_now_ms();
-        if (left <= 0)
+        if (left <= 0 || all_hosts_refused(s))
             break;
         cql_session_poll(s, left < 50 ? left : 50);
     }

@@ -1,6 +1,6 @@
 /* Integration: 10,000 rows written through pipelined prepared INSERTs (with the
  * session's backpressure), then read back page by page with paging state; every row is
- * seen exactly once. Also a logged and an unlogged BATCH. */
+ * seen exactly once with its value. Also a logged and an unlogged BATCH. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "test_main.h"
 #include "test_cql_it.h"
 
 #define KS "sluice_test_cql_paging"
@@ -19,19 +20,52 @@ static cql_session_t *sess;
 
 static int setup(void **state) {
     (void)state;
-    sess = it_session(NULL);
-    if (!sess || it_keyspace(sess, KS) ||
-        it_exec(sess, "CREATE TABLE " KS ".rows (id int PRIMARY KEY, v text)"))
-        return -1;
-    return 0;
+    static const char *const ddl[] = {
+        "CREATE TABLE IF NOT EXISTS " KS ".rows (id int PRIMARY KEY, v text)", NULL};
+    sess = it_setup(it_conf(NULL), KS, ddl);
+    return sess ? 0 : -1;
 }
 
 static int teardown(void **state) {
     (void)state;
-    if (sess)
-        it_exec(sess, "DROP KEYSPACE IF EXISTS " KS);
-    cql_session_free(sess);
+    it_done(sess, KS);
     return 0;
+}
+
+static void bind_row(cql_stmt_t *st, int i, void *ctx) {
+    (void)ctx;
+    char v[32];
+    snprintf(v, sizeof v, "row-%d", i);
+    cql_stmt_bind_int32(st, 0, i);
+    cql_stmt_bind_text(st, 1, v);
+}
+
+typedef struct {
+    uint8_t seen[N_ROWS];
+    size_t total;
+    int64_t sum;
+} scan_t;
+
+/* Each row once, with the value its id was written with. */
+static void check_row(const cql_result_t *r, void *ctx) {
+    scan_t *sc = ctx;
+    cql_value_t cv;
+    int32_t id;
+    cql_result_column(r, 0, &cv);
+    assert_int_equal(cql_value_get_int32(&cv, &id), CQL_OK);
+    assert_true(id >= 0 && id < N_ROWS);
+    assert_int_equal(sc->seen[id], 0);
+    sc->seen[id] = 1;
+    const uint8_t *t;
+    size_t n;
+    char v[32];
+    cql_result_column(r, 1, &cv);
+    assert_int_equal(cql_value_get_bytes(&cv, &t, &n), CQL_OK);
+    snprintf(v, sizeof v, "row-%d", id);
+    assert_int_equal(n, strlen(v));
+    assert_memory_equal(t, v, n);
+    sc->total++;
+    sc->sum += id;
 }
 
 static void test_paging_10000(void **state) {
@@ -40,65 +74,36 @@ static void test_paging_10000(void **state) {
     assert_non_null(p);
     cql_stmt_t *ins = cql_stmt_new_prepared(p);
     cql_prepared_free(p);
-    it_window_t w = {.n = 0};
-    char v[32];
-    for (int i = 0; i < N_ROWS; i++) {
-        cql_stmt_reset(ins);
-        cql_stmt_bind_int32(ins, 0, i);
-        snprintf(v, sizeof v, "row-%d", i);
-        cql_stmt_bind_text(ins, 1, v);
-        it_window_submit(sess, &w, ins);
-    }
-    it_window_drain(sess, &w, 0);
+    assert_int_equal(it_write_rows(sess, ins, 0, N_ROWS, bind_row, NULL), 0);
     cql_stmt_free(ins);
-    assert_int_equal(w.failed, 0);
 
-    static uint8_t seen[N_ROWS];
-    memset(seen, 0, sizeof seen);
+    static scan_t sc;
+    memset(&sc, 0, sizeof sc);
     cql_stmt_t *sel = cql_stmt_new("SELECT id, v FROM " KS ".rows", 0);
-    cql_stmt_set_page_size(sel, PAGE);
-    size_t total = 0, pages = 0;
-    int64_t sum = 0;
-    for (;;) {
-        cql_result_t *r;
-        assert_int_equal(it_run(sess, sel, &r), CQL_OK);
-        pages++;
-        assert_true(cql_result_row_count(r) <= PAGE);
-        cql_err_t err;
-        while (cql_result_next_row(r, &err)) {
-            cql_value_t cv;
-            int32_t id;
-            cql_result_column(r, 0, &cv);
-            assert_int_equal(cql_value_get_int32(&cv, &id), CQL_OK);
-            assert_true(id >= 0 && id < N_ROWS);
-            assert_int_equal(seen[id], 0);
-            seen[id] = 1;
-            const uint8_t *t;
-            size_t n;
-            cql_result_column(r, 1, &cv);
-            assert_int_equal(cql_value_get_bytes(&cv, &t, &n), CQL_OK);
-            snprintf(v, sizeof v, "row-%d", id);
-            assert_int_equal(n, strlen(v));
-            assert_memory_equal(t, v, n);
-            total++;
-            sum += id;
-        }
-        assert_int_equal(err, CQL_OK);
-        size_t ps_n;
-        const uint8_t *ps = cql_result_paging_state(r, &ps_n);
-        if (!ps) {
-            cql_result_free(r);
-            break;
-        }
-        assert_int_equal(cql_stmt_set_paging_state(sel, ps, ps_n), CQL_OK);
-        cql_result_free(r);
-        assert_true(pages <= N_ROWS / PAGE + 1);
-    }
+    long pages = it_scan(sess, sel, PAGE, check_row, &sc);
     cql_stmt_free(sel);
-    assert_int_equal(total, N_ROWS);
-    assert_true(sum == (int64_t)N_ROWS * (N_ROWS - 1) / 2);
-    assert_true(pages >= N_ROWS / PAGE);
-    fprintf(stderr, "paging: %zu rows in %zu pages\n", total, pages);
+    assert_int_equal(sc.total, N_ROWS);
+    assert_true(sc.sum == (int64_t)N_ROWS * (N_ROWS - 1) / 2);
+    assert_true(pages >= N_ROWS / PAGE && pages <= N_ROWS / PAGE + 1);
+    fprintf(stderr, "paging: %zu rows in %ld pages\n", sc.total, pages);
+}
+
+/* A batch of upserts as an application sends it: retried with backoff while the failure
+ * is retriable. */
+static cql_err_t run_batch(const cql_batch_t *b) {
+    sl_backoff_t bo;
+    sl_backoff_init(&bo, 100, 5000, 7);
+    int64_t start = sl_now_ms();
+    for (unsigned attempt = 0;; attempt++) {
+        cql_future_t *f;
+        cql_err_t e = cql_session_batch(sess, b, &f);
+        if (e == CQL_OK) {
+            e = cql_future_wait(f, IT_DEADLINE_MS);
+            cql_future_free(f);
+        }
+        if (e == CQL_OK || !it_backoff(sess, &bo, attempt, start, e))
+            return e;
+    }
 }
 
 static void test_batches(void **state) {
@@ -120,10 +125,8 @@ static void test_batches(void **state) {
         assert_int_equal(cql_batch_add(b, q), CQL_OK);
         cql_stmt_free(q);
         cql_batch_set_consistency(b, CQL_CONSISTENCY_ONE);
-        cql_future_t *f;
-        assert_int_equal(cql_session_batch(sess, b, &f), CQL_OK);
-        assert_int_equal(cql_future_wait(f, 30000), CQL_OK);
-        cql_future_free(f);
+        cql_batch_set_idempotent(b, true); /* fixed values: safe to repeat */
+        assert_int_equal(run_batch(b), CQL_OK);
         cql_batch_free(b);
     }
     cql_stmt_free(st);
@@ -144,10 +147,4 @@ static void test_batches(void **state) {
     cql_result_free(r);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_paging_10000),
-        cmocka_unit_test(test_batches),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN(setup, teardown, cmocka_unit_test(test_paging_10000), cmocka_unit_test(test_batches))

@@ -14,29 +14,14 @@
 
 #define KS "sluice_test_cql_types"
 
-static cql_session_t *sess;
-
-static int setup(void **state) {
-    (void)state;
-    static const char *const ddl[] = {
-        "CREATE TYPE IF NOT EXISTS " KS ".addr (street text, zip int)",
-        "CREATE TABLE IF NOT EXISTS " KS ".all_types (id int PRIMARY KEY, a ascii, t text, "
-        "vc varchar, u uuid, tu timeuuid, ti tinyint, si smallint, i int, bi bigint, vi varint, "
-        "f float, d double, dec decimal, b boolean, ts timestamp, dt date, tm time, "
-        "dur duration, bl blob, ip inet, ip6 inet, l list<int>, st set<text>, "
-        "m map<text, bigint>, tup tuple<int, text>, ud frozen<addr>)",
-        "CREATE TABLE IF NOT EXISTS " KS ".ctr (id int PRIMARY KEY, c counter)",
-        NULL,
-    };
-    sess = it_setup(it_conf(NULL), KS, ddl);
-    return sess ? 0 : -1;
-}
-
-static int teardown(void **state) {
-    (void)state;
-    it_done(sess, KS);
-    return 0;
-}
+IT_GROUP_FIXTURE(
+    KS, "CREATE TYPE IF NOT EXISTS " KS ".addr (street text, zip int)",
+    "CREATE TABLE IF NOT EXISTS " KS ".all_types (id int PRIMARY KEY, a ascii, t text, "
+    "vc varchar, u uuid, tu timeuuid, ti tinyint, si smallint, i int, bi bigint, vi varint, "
+    "f float, d double, dec decimal, b boolean, ts timestamp, dt date, tm time, "
+    "dur duration, bl blob, ip inet, ip6 inet, l list<int>, st set<text>, "
+    "m map<text, bigint>, tup tuple<int, text>, ud frozen<addr>)",
+    "CREATE TABLE IF NOT EXISTS " KS ".ctr (id int PRIMARY KEY, c counter)")
 
 static const char *cols = "id, a, t, vc, u, tu, ti, si, i, bi, vi, f, d, dec, b, ts, dt, tm, "
                           "dur, bl, ip, ip6, l, st, m, tup, ud";
@@ -105,14 +90,6 @@ static void bind_full(cql_stmt_t *s) {
     cql_coll_free(ud);
 }
 
-static void assert_text(const cql_value_t *v, const char *want) {
-    const uint8_t *p;
-    size_t n;
-    assert_int_equal(cql_value_get_bytes(v, &p, &n), CQL_OK);
-    assert_int_equal(n, strlen(want));
-    assert_memory_equal(p, want, n);
-}
-
 /* The prepared INSERT of every column, checked against the table's metadata. */
 static cql_stmt_t *insert_all(void) {
     char q[512];
@@ -147,7 +124,6 @@ static cql_result_t *select_row(int id) {
 static size_t check_scalars(const cql_result_t *r) {
     cql_value_t v;
     size_t k = 0;
-    int32_t i32;
     int64_t i64;
     int16_t i16;
     int8_t i8;
@@ -158,16 +134,15 @@ static size_t check_scalars(const cql_result_t *r) {
     uint8_t u[16];
     char us[37];
     cql_result_column(r, k++, &v);
-    assert_int_equal(cql_value_get_int32(&v, &i32), CQL_OK);
-    assert_int_equal(i32, 1);
+    assert_cql_int32(&v, 1);
     cql_result_column(r, k++, &v);
     assert_int_equal(cql_type_kind(v.type), CQL_TYPE_ASCII);
-    assert_text(&v, "plain ascii");
+    assert_cql_text(&v, "plain ascii");
     cql_result_column(r, k++, &v);
-    assert_text(&v, "h\xc3\xa9llo w\xc3\xb6rld \xe2\x82\xac");
+    assert_cql_text(&v, "h\xc3\xa9llo w\xc3\xb6rld \xe2\x82\xac");
     cql_result_column(r, k++, &v);
     assert_false(cql_value_is_null(&v));
-    assert_text(&v, "");
+    assert_cql_text(&v, "");
     cql_result_column(r, k++, &v);
     assert_int_equal(cql_value_get_uuid(&v, u), CQL_OK);
     cql_uuid_format(u, us);
@@ -184,11 +159,9 @@ static size_t check_scalars(const cql_result_t *r) {
     assert_int_equal(cql_value_get_int16(&v, &i16), CQL_OK);
     assert_int_equal(i16, 32767);
     cql_result_column(r, k++, &v);
-    assert_int_equal(cql_value_get_int32(&v, &i32), CQL_OK);
-    assert_int_equal(i32, INT32_MIN);
+    assert_cql_int32(&v, INT32_MIN);
     cql_result_column(r, k++, &v);
-    assert_int_equal(cql_value_get_int64(&v, &i64), CQL_OK);
-    assert_true(i64 == INT64_MAX);
+    assert_cql_int64(&v, INT64_MAX);
     cql_result_column(r, k++, &v);
     assert_int_equal(cql_value_get_varint64(&v, &i64), CQL_OK);
     assert_true(i64 == -1234567890123LL);
@@ -211,15 +184,13 @@ static size_t check_scalars(const cql_result_t *r) {
     assert_true(b);
     cql_result_column(r, k++, &v);
     assert_int_equal(cql_type_kind(v.type), CQL_TYPE_TIMESTAMP);
-    assert_int_equal(cql_value_get_int64(&v, &i64), CQL_OK);
-    assert_true(i64 == 1700000000123LL);
+    assert_cql_int64(&v, 1700000000123LL);
     cql_result_column(r, k++, &v);
     assert_int_equal(cql_value_get_uint32(&v, &u32), CQL_OK);
     assert_int_equal(u32, (1u << 31) + 19000);
     cql_result_column(r, k++, &v);
     assert_int_equal(cql_type_kind(v.type), CQL_TYPE_TIME);
-    assert_int_equal(cql_value_get_int64(&v, &i64), CQL_OK);
-    assert_true(i64 == 13LL * 3600 * 1000000000LL + 5);
+    assert_cql_int64(&v, 13LL * 3600 * 1000000000LL + 5);
     cql_result_column(r, k++, &v);
     cql_duration_t dur;
     assert_int_equal(cql_value_get_duration(&v, &dur), CQL_OK);
@@ -228,11 +199,7 @@ static size_t check_scalars(const cql_result_t *r) {
     assert_true(dur.nanos == -7000000001LL);
     cql_result_column(r, k++, &v);
     assert_int_equal(cql_type_kind(v.type), CQL_TYPE_BLOB);
-    const uint8_t *bp;
-    size_t bn;
-    assert_int_equal(cql_value_get_bytes(&v, &bp, &bn), CQL_OK);
-    assert_int_equal(bn, 3);
-    assert_memory_equal(bp, "\x00\xff\x10", 3);
+    assert_cql_bytes(&v, "\x00\xff\x10", 3);
     cql_inet_t in;
     cql_result_column(r, k++, &v);
     assert_int_equal(cql_value_get_inet(&v, &in), CQL_OK);
@@ -249,8 +216,6 @@ static size_t check_scalars(const cql_result_t *r) {
 /* Columns k .. 26 of the full row: list, set, map, tuple and UDT. */
 static size_t check_collections(const cql_result_t *r, size_t k) {
     cql_value_t v, e;
-    int32_t i32;
-    int64_t i64;
     cql_value_iter_t it;
     cql_result_column(r, k++, &v); /* list keeps order and duplicates */
     assert_int_equal(cql_value_iter_init(&it, &v), CQL_OK);
@@ -258,47 +223,42 @@ static size_t check_collections(const cql_result_t *r, size_t k) {
     int32_t want_l[] = {3, 1, 3};
     for (int j = 0; j < 3; j++) {
         assert_true(cql_value_iter_next(&it, &e, NULL));
-        assert_int_equal(cql_value_get_int32(&e, &i32), CQL_OK);
-        assert_int_equal(i32, want_l[j]);
+        assert_cql_int32(&e, want_l[j]);
     }
     cql_result_column(r, k++, &v); /* set */
     assert_int_equal(cql_value_iter_init(&it, &v), CQL_OK);
     assert_int_equal(cql_value_iter_count(&it), 2);
     assert_true(cql_value_iter_next(&it, &e, NULL));
-    assert_text(&e, "a");
+    assert_cql_text(&e, "a");
     assert_true(cql_value_iter_next(&it, &e, NULL));
-    assert_text(&e, "b");
+    assert_cql_text(&e, "b");
     cql_result_column(r, k++, &v); /* map, sorted by key */
     assert_int_equal(cql_value_iter_init(&it, &v), CQL_OK);
     assert_int_equal(cql_value_iter_count(&it), 4);
     assert_true(cql_value_iter_next(&it, &e, NULL));
-    assert_text(&e, "k1");
+    assert_cql_text(&e, "k1");
     assert_true(cql_value_iter_next(&it, &e, NULL));
-    assert_int_equal(cql_value_get_int64(&e, &i64), CQL_OK);
-    assert_true(i64 == -5);
+    assert_cql_int64(&e, -5);
     assert_true(cql_value_iter_next(&it, &e, NULL));
-    assert_text(&e, "k2");
+    assert_cql_text(&e, "k2");
     assert_true(cql_value_iter_next(&it, &e, NULL));
-    assert_int_equal(cql_value_get_int64(&e, &i64), CQL_OK);
-    assert_true(i64 == 6);
+    assert_cql_int64(&e, 6);
     cql_result_column(r, k++, &v); /* tuple */
     assert_int_equal(cql_type_kind(v.type), CQL_TYPE_TUPLE);
     assert_int_equal(cql_value_iter_init(&it, &v), CQL_OK);
     assert_true(cql_value_iter_next(&it, &e, NULL));
-    assert_int_equal(cql_value_get_int32(&e, &i32), CQL_OK);
-    assert_int_equal(i32, 42);
+    assert_cql_int32(&e, 42);
     assert_true(cql_value_iter_next(&it, &e, NULL));
-    assert_text(&e, "x");
+    assert_cql_text(&e, "x");
     cql_result_column(r, k++, &v); /* UDT */
     assert_int_equal(cql_type_kind(v.type), CQL_TYPE_UDT);
     assert_string_equal(cql_type_name(v.type, SIZE_MAX), "addr");
     assert_string_equal(cql_type_name(v.type, 1), "zip");
     assert_int_equal(cql_value_iter_init(&it, &v), CQL_OK);
     assert_true(cql_value_iter_next(&it, &e, NULL));
-    assert_text(&e, "Main St");
+    assert_cql_text(&e, "Main St");
     assert_true(cql_value_iter_next(&it, &e, NULL));
-    assert_int_equal(cql_value_get_int32(&e, &i32), CQL_OK);
-    assert_int_equal(i32, 12345);
+    assert_cql_int32(&e, 12345);
     return k;
 }
 
@@ -347,11 +307,9 @@ static void test_nulls_and_unset(void **state) {
     cql_result_free(r);
     r = select_row(3);
     cql_result_column(r, 2, &v);
-    assert_text(&v, "changed");
-    int64_t i64;
+    assert_cql_text(&v, "changed");
     cql_result_column(r, 9, &v);
-    assert_int_equal(cql_value_get_int64(&v, &i64), CQL_OK);
-    assert_true(i64 == INT64_MAX); /* untouched by the unset value */
+    assert_cql_int64(&v, INT64_MAX); /* untouched by the unset value */
     cql_result_free(r);
 }
 
@@ -390,11 +348,9 @@ static void test_counter_and_query_values(void **state) {
     cql_stmt_free(s);
     assert_true(cql_result_next_row(r, NULL));
     cql_value_t v;
-    int64_t c;
     cql_result_column(r, 0, &v);
     assert_int_equal(cql_type_kind(v.type), CQL_TYPE_COUNTER);
-    assert_int_equal(cql_value_get_int64(&v, &c), CQL_OK);
-    assert_true(c == -2);
+    assert_cql_int64(&v, -2);
     cql_result_free(r);
 
     /* a syntax error and an unknown table come back with the server's codes */

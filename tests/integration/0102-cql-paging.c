@@ -16,21 +16,7 @@
 #define N_ROWS 10000
 #define PAGE 1000
 
-static cql_session_t *sess;
-
-static int setup(void **state) {
-    (void)state;
-    static const char *const ddl[] = {
-        "CREATE TABLE IF NOT EXISTS " KS ".rows (id int PRIMARY KEY, v text)", NULL};
-    sess = it_setup(it_conf(NULL), KS, ddl);
-    return sess ? 0 : -1;
-}
-
-static int teardown(void **state) {
-    (void)state;
-    it_done(sess, KS);
-    return 0;
-}
+IT_GROUP_FIXTURE(KS, "CREATE TABLE IF NOT EXISTS " KS ".rows (id int PRIMARY KEY, v text)")
 
 static void bind_row(cql_stmt_t *st, int i, void *ctx) {
     (void)ctx;
@@ -140,10 +126,8 @@ static void test_batches(void **state) {
     cql_stmt_free(cnt);
     assert_true(cql_result_next_row(r, NULL));
     cql_value_t v;
-    int64_t n;
     cql_result_column(r, 0, &v);
-    assert_int_equal(cql_value_get_int64(&v, &n), CQL_OK);
-    assert_true(n == 18); /* 20 written, one deleted per batch */
+    assert_cql_int64(&v, 18); /* 20 written, one deleted per batch */
     cql_result_free(r);
 }
 

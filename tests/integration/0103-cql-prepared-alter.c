@@ -42,10 +42,8 @@ static void test_reprepare_after_alter(void **state) {
     assert_true(b >= 0);
     assert_true(cql_result_next_row(r, NULL));
     cql_value_t v;
-    int32_t x;
     cql_result_column(r, (size_t)b, &v);
-    assert_int_equal(cql_value_get_int32(&v, &x), CQL_OK);
-    assert_int_equal(x, 7);
+    assert_cql_int32(&v, 7);
     cql_result_free(r);
 
     /* executing again needs no further re-prepare */

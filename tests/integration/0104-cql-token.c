@@ -15,22 +15,8 @@
 #define KS "sluice_test_cql_token"
 #define N_KEYS 10000
 
-static cql_session_t *sess;
-
-static int setup(void **state) {
-    (void)state;
-    static const char *const ddl[] = {"CREATE TABLE IF NOT EXISTS " KS ".tk (k text PRIMARY KEY)",
-                                      "CREATE TABLE IF NOT EXISTS " KS ".uk (k uuid PRIMARY KEY)",
-                                      NULL};
-    sess = it_setup(it_conf(NULL), KS, ddl);
-    return sess ? 0 : -1;
-}
-
-static int teardown(void **state) {
-    (void)state;
-    it_done(sess, KS);
-    return 0;
-}
+IT_GROUP_FIXTURE(KS, "CREATE TABLE IF NOT EXISTS " KS ".tk (k text PRIMARY KEY)",
+                 "CREATE TABLE IF NOT EXISTS " KS ".uk (k uuid PRIMARY KEY)")
 
 /* Deterministic key i: a mix of ASCII and two-byte UTF-8 characters. */
 static size_t make_key(int i, char *out) {

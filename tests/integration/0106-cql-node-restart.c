@@ -57,12 +57,8 @@ static void check_kept(cql_session_t *s) {
     cql_stmt_free(st);
     assert_true(cql_result_next_row(r, NULL));
     cql_value_t v;
-    const uint8_t *p;
-    size_t n;
     cql_result_column(r, 0, &v);
-    assert_int_equal(cql_value_get_bytes(&v, &p, &n), CQL_OK);
-    assert_int_equal(n, 4);
-    assert_memory_equal(p, "kept", 4);
+    assert_cql_bytes(&v, "kept", 4);
     cql_result_free(r);
 }
 

@@ -184,10 +184,8 @@ static void test_pipeline_out_of_order(void **state) {
         cql_result_t *r = cql_future_result(f[i]);
         assert_true(cql_result_next_row(r, NULL));
         cql_value_t v;
-        int32_t x;
         cql_result_column(r, 0, &v);
-        assert_int_equal(cql_value_get_int32(&v, &x), CQL_OK);
-        assert_int_equal(x, i * 10);
+        assert_cql_int32(&v, i * 10);
         cql_future_free(f[i]);
     }
     assert_int_equal(cql_conn_inflight(c), 0);
@@ -537,12 +535,8 @@ static void test_split_and_coalesced_frames(void **state) {
     cql_result_t *r = cql_future_result(f[0]);
     assert_true(cql_result_next_row(r, NULL));
     cql_value_t v;
-    const uint8_t *p;
-    size_t n;
     cql_result_column(r, 0, &v);
-    assert_int_equal(cql_value_get_bytes(&v, &p, &n), CQL_OK);
-    assert_int_equal(n, 8);
-    assert_memory_equal(p, "dribbled", 8);
+    assert_cql_bytes(&v, "dribbled", 8);
     for (int i = 1; i < 3; i++) {
         assert_int_equal(cql_future_wait(f[i], 10000), CQL_OK);
         assert_null(cql_future_result(f[i]));

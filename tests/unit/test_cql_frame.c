@@ -403,26 +403,21 @@ static void test_result_rows(void **state) {
     assert_int_equal(cql_result_column(r, 0, &v), CQL_ERR_INVALID_ARG); /* no row yet */
     cql_err_t err;
     assert_true(cql_result_next_row(r, &err));
-    int32_t id;
     assert_int_equal(cql_result_column(r, 0, &v), CQL_OK);
-    assert_int_equal(cql_value_get_int32(&v, &id), CQL_OK);
-    assert_int_equal(id, 5);
+    assert_cql_int32(&v, 5);
     int64_t wrong;
     assert_int_equal(cql_value_get_int64(&v, &wrong), CQL_ERR_TYPE);
     const uint8_t *s;
     size_t n;
     cql_result_column(r, 1, &v);
-    assert_int_equal(cql_value_get_bytes(&v, &s, &n), CQL_OK);
-    assert_int_equal(n, 3);
-    assert_memory_equal(s, "ann", 3);
+    assert_cql_bytes(&v, "ann", 3);
     cql_result_column(r, 2, &v);
     cql_value_iter_t it;
     assert_int_equal(cql_value_iter_init(&it, &v), CQL_OK);
     assert_int_equal(cql_value_iter_count(&it), 2);
     cql_value_t e;
     assert_true(cql_value_iter_next(&it, &e, &err));
-    assert_int_equal(cql_value_get_int32(&e, &id), CQL_OK);
-    assert_int_equal(id, 10);
+    assert_cql_int32(&e, 10);
     assert_true(cql_value_iter_next(&it, &e, &err));
     assert_true(cql_value_is_null(&e));
     assert_false(cql_value_iter_next(&it, &e, &err));
@@ -431,8 +426,7 @@ static void test_result_rows(void **state) {
 
     assert_true(cql_result_next_row(r, &err));
     cql_result_column(r, 0, &v);
-    assert_int_equal(cql_value_get_int32(&v, &id), CQL_OK);
-    assert_int_equal(id, -2);
+    assert_cql_int32(&v, -2);
     cql_result_column(r, 1, &v);
     assert_true(cql_value_is_null(&v));
     assert_int_equal(cql_value_get_bytes(&v, &s, &n), CQL_ERR_NULL);

@@ -20,6 +20,7 @@
 #include "cql.h"
 #include "sl_backoff.h"
 #include "sl_time.h"
+#include "test_cql_util.h"
 
 /* How long a helper keeps retrying one retriable failure (and waits for a connection). */
 #define IT_DEADLINE_MS 180000
@@ -203,6 +204,23 @@ static inline void it_done(cql_session_t *s, const char *ks) {
         it_exec(s, q);
     cql_session_free(s);
 }
+
+/* A cmocka group fixture for a test file: a static session `sess` with a fresh keyspace ks
+ * and the DDL statements given (each repeatable), made by setup() and dropped by
+ * teardown(), for TEST_MAIN(setup, teardown, ...). */
+#define IT_GROUP_FIXTURE(ks, ...)                                                                  \
+    static cql_session_t *sess;                                                                    \
+    static int setup(void **state) {                                                               \
+        (void)state;                                                                               \
+        static const char *const ddl_[] = {__VA_ARGS__, NULL};                                     \
+        sess = it_setup(it_conf(NULL), ks, ddl_);                                                  \
+        return sess ? 0 : -1;                                                                      \
+    }                                                                                              \
+    static int teardown(void **state) {                                                            \
+        (void)state;                                                                               \
+        it_done(sess, ks);                                                                         \
+        return 0;                                                                                  \
+    }
 
 /* Binds row i of a table into st (after cql_stmt_reset). */
 typedef void (*it_bind_fn)(cql_stmt_t *st, int i, void *ctx);

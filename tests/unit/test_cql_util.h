@@ -1,5 +1,6 @@
-/* Helpers shared by the CQL unit tests: a byte builder independent of the library's
- * encoder, so decoder tests do not lean on the code they check. */
+/* Helpers shared by the CQL tests: a byte builder independent of the library's encoder,
+ * so decoder tests do not lean on the code they check, and assertions on decoded values.
+ * Include after <cmocka.h>. */
 #ifndef TEST_CQL_UTIL_H
 #define TEST_CQL_UTIL_H
 
@@ -7,6 +8,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "cql.h"
 
 typedef struct {
     uint8_t b[65536];
@@ -72,6 +75,31 @@ static inline uint8_t *tb_dup(const tb_t *t) {
     uint8_t *p = malloc(t->n ? t->n : 1);
     memcpy(p, t->b, t->n);
     return p;
+}
+
+/* v holds exactly the n bytes want (text, ascii, blob: the getter checks the type). */
+static inline void assert_cql_bytes(const cql_value_t *v, const void *want, size_t n) {
+    const uint8_t *p;
+    size_t len;
+    assert_int_equal(cql_value_get_bytes(v, &p, &len), CQL_OK);
+    assert_int_equal(len, n);
+    assert_memory_equal(p, want, n);
+}
+
+static inline void assert_cql_text(const cql_value_t *v, const char *want) {
+    assert_cql_bytes(v, want, strlen(want));
+}
+
+static inline void assert_cql_int32(const cql_value_t *v, int32_t want) {
+    int32_t x;
+    assert_int_equal(cql_value_get_int32(v, &x), CQL_OK);
+    assert_int_equal(x, want);
+}
+
+static inline void assert_cql_int64(const cql_value_t *v, int64_t want) {
+    int64_t x;
+    assert_int_equal(cql_value_get_int64(v, &x), CQL_OK);
+    assert_true(x == want);
 }
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "test_main.h"
 #include "cql_int.h"
+#include "test_cql_util.h"
 
 static void test_vint(void **state) {
     (void)state;
@@ -253,9 +254,7 @@ static void test_getters(void **state) {
 
     uint8_t ts[] = {0, 0, 1, 0x8b, 0xcf, 0xe5, 0x68, 0};
     cql_value_t tv = {&tt, ts, 8};
-    int64_t ms;
-    assert_int_equal(cql_value_get_int64(&tv, &ms), CQL_OK);
-    assert_true(ms == 0x18bcfe56800LL);
+    assert_cql_int64(&tv, 0x18bcfe56800LL);
     int32_t i32;
     assert_int_equal(cql_value_get_int32(&tv, &i32), CQL_ERR_TYPE);
     uint8_t day[] = {0x80, 0, 0, 1};

@@ -48,6 +48,7 @@ sl_buf_err_t sl_buf_reserve(sl_buf_t *b, size_t n) {
         return SL_BUF_ERR_NOMEM;
     b->data = p;
     b->cap = cap;
+    b->data[b->len] = '\0';
     return SL_BUF_OK;
 }
 

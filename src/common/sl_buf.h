@@ -3,8 +3,9 @@
  * with outside input (HTTP bodies, generated pages, record arenas), after curl's dynbuf:
  * appends double the allocation as needed but never beyond `max` bytes of content; an
  * append that would pass the cap fails with SL_BUF_ERR_TOOBIG and leaves the buffer as it
- * was, so a hostile peer cannot make sluice allocate without bound. After every append
- * the bytes are followed by a NUL (not counted in len), so text can be used as a string.
+ * was, so a hostile peer cannot make sluice allocate without bound. The functions here
+ * keep a NUL after the bytes (not counted in len) from the first reservation on, so text
+ * can be used as a string; a caller that writes into reserved room itself owns that.
  * Single-threaded; the struct is plain data that the caller owns (usually inside another
  * struct). The CQL library has its own (cql_buf_t): it depends on nothing of sluice.
  */

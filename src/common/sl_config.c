@@ -51,12 +51,10 @@ SL_ERR_DEFINE_STR(sl_config_err_str, sl_config_err_t, SL_CONFIG_ERRORS)
 static sl_config_err_t fail(char *errstr, size_t size, sl_config_err_t err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static sl_config_err_t fail(char *errstr, size_t size, sl_config_err_t err, const char *fmt, ...) {
-    if (errstr && size) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(errstr, size, fmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    sl_err_vformat(errstr, size, fmt, ap);
+    va_end(ap);
     return err;
 }
 
@@ -195,6 +193,18 @@ void sl_config_free(sl_config_t *cfg) {
     free(cfg);
 }
 
+/* Replaces *text (freed) with a copy of value set by src; on failure nothing changes. */
+static sl_config_err_t store(const sl_config_t *cfg, char **text, sl_config_src_t *text_src,
+                             const char *value, sl_config_src_t src, char *errstr, size_t size) {
+    char *copy = strdup(value);
+    if (!copy)
+        return fail(errstr, size, SL_CONFIG_ERR_NOMEM, "%s: out of memory", cfg->prog);
+    free(*text);
+    *text = copy;
+    *text_src = src;
+    return SL_CONFIG_ERR_OK;
+}
+
 static sl_config_err_t set_len(sl_config_t *cfg, const char *name, size_t name_len,
                                const char *value, sl_config_src_t src, char *errstr, size_t size) {
     long idx = find(cfg, name, name_len);
@@ -210,14 +220,10 @@ static sl_config_err_t set_len(sl_config_t *cfg, const char *name, size_t name_l
     value_t nv = *v;
     if (check_value(cfg, &cfg->opts[idx], value, &nv, errstr, size))
         return SL_CONFIG_ERR_BAD_VALUE;
-    char *copy = strdup(value);
-    if (!copy)
-        return fail(errstr, size, SL_CONFIG_ERR_NOMEM, "%s: out of memory", cfg->prog);
-    free(v->text);
-    *v = nv;
-    v->text = copy;
-    v->src = src;
-    return SL_CONFIG_ERR_OK;
+    sl_config_err_t err = store(cfg, &nv.text, &nv.src, value, src, errstr, size);
+    if (err == SL_CONFIG_ERR_OK)
+        *v = nv;
+    return err;
 }
 
 sl_config_err_t sl_config_set(sl_config_t *cfg, const char *name, const char *value,
@@ -246,13 +252,7 @@ static sl_config_err_t set_prop(sl_config_t *cfg, const char *ns_key, size_t key
             strlen(p->key) == klen && memcmp(p->key, key, klen) == 0) {
             if (src < p->src)
                 return SL_CONFIG_ERR_OK;
-            char *copy = strdup(value);
-            if (!copy)
-                return fail(errstr, size, SL_CONFIG_ERR_NOMEM, "%s: out of memory", cfg->prog);
-            free(p->value);
-            p->value = copy;
-            p->src = src;
-            return SL_CONFIG_ERR_OK;
+            return store(cfg, &p->value, &p->src, value, src, errstr, size);
         }
     }
     if (cfg->n_props == CONFIG_PROPS_MAX)
@@ -277,13 +277,7 @@ static sl_config_err_t set_file_path(sl_config_t *cfg, const char *path, sl_conf
                                      char *errstr, size_t size) {
     if (cfg->file_path && src < cfg->file_src)
         return SL_CONFIG_ERR_OK;
-    char *copy = strdup(path);
-    if (!copy)
-        return fail(errstr, size, SL_CONFIG_ERR_NOMEM, "%s: out of memory", cfg->prog);
-    free(cfg->file_path);
-    cfg->file_path = copy;
-    cfg->file_src = src;
-    return SL_CONFIG_ERR_OK;
+    return store(cfg, &cfg->file_path, &cfg->file_src, path, src, errstr, size);
 }
 
 static sl_config_err_t x_arg(sl_config_t *cfg, const char *arg, char *errstr, size_t size) {

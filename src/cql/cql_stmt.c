@@ -133,20 +133,26 @@ void cql_stmt_reset(cql_stmt_t *s) {
     cql_stmt_set_routing_key(s, NULL, 0);
 }
 
-void cql_stmt_set_consistency(cql_stmt_t *s, cql_consistency_t c) {
-    s->consistency = c;
-    s->consistency_set = true;
-}
-void cql_stmt_set_serial_consistency(cql_stmt_t *s, cql_consistency_t c) {
-    s->serial = c;
-    s->serial_set = true;
-}
+/* The options statements and batches share, each with a `<member>_set` flag saying that
+ * it was given: (setter name, member, type). One table for cql_stmt_set_* and
+ * cql_batch_set_*. */
+#define CQL_FLAGGED_OPTIONS(X)                                                                     \
+    X(consistency, consistency, cql_consistency_t)                                                 \
+    X(serial_consistency, serial, cql_consistency_t)                                               \
+    X(timestamp, timestamp, int64_t)
+
+#define CQL_FLAGGED_SETTER_(obj, name, member, type)                                               \
+    void cql_##obj##_set_##name(cql_##obj##_t *o, type v) {                                        \
+        o->member = v;                                                                             \
+        o->member##_set = true;                                                                    \
+    }
+#define CQL_STMT_SETTER_(name, member, type) CQL_FLAGGED_SETTER_(stmt, name, member, type)
+#define CQL_BATCH_SETTER_(name, member, type) CQL_FLAGGED_SETTER_(batch, name, member, type)
+CQL_FLAGGED_OPTIONS(CQL_STMT_SETTER_)
+CQL_FLAGGED_OPTIONS(CQL_BATCH_SETTER_)
+
 void cql_stmt_set_page_size(cql_stmt_t *s, int32_t rows) {
     s->page_size = rows;
-}
-void cql_stmt_set_timestamp(cql_stmt_t *s, int64_t micros) {
-    s->timestamp = micros;
-    s->timestamp_set = true;
 }
 void cql_stmt_set_idempotent(cql_stmt_t *s, bool idempotent) {
     s->idempotent = idempotent;
@@ -389,18 +395,6 @@ cql_err_t cql_batch_add(cql_batch_t *b, const cql_stmt_t *s) {
     return CQL_OK;
 }
 
-void cql_batch_set_consistency(cql_batch_t *b, cql_consistency_t c) {
-    b->consistency = c;
-    b->consistency_set = true;
-}
-void cql_batch_set_serial_consistency(cql_batch_t *b, cql_consistency_t c) {
-    b->serial = c;
-    b->serial_set = true;
-}
-void cql_batch_set_timestamp(cql_batch_t *b, int64_t micros) {
-    b->timestamp = micros;
-    b->timestamp_set = true;
-}
 void cql_batch_set_idempotent(cql_batch_t *b, bool idempotent) {
     b->idempotent = idempotent;
 }

@@ -127,17 +127,6 @@ sl_http_err_t sl_http_parse_hostport(const char *s, char *host, size_t host_size
     return SL_HTTP_OK;
 }
 
-static void set_err(char *errstr, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *errstr, size_t size, const char *fmt, ...) {
-    if (!errstr || size == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(errstr, size, fmt, ap);
-    va_end(ap);
-}
-
 sl_http_err_t sl_http_server_new(const sl_http_conf_t *conf, sl_http_server_t **out, char *errstr,
                                  size_t errstr_size) {
     *out = NULL;
@@ -151,7 +140,7 @@ sl_http_err_t sl_http_server_new(const sl_http_conf_t *conf, sl_http_server_t **
     sl_http_err_t err =
         sl_http_parse_hostport(listen, srv->host, sizeof srv->host, &srv->want_port);
     if (err) {
-        set_err(errstr, errstr_size, "listen address '%s': %s", listen, sl_http_err_str(err));
+        sl_err_format(errstr, errstr_size, "listen address '%s': %s", listen, sl_http_err_str(err));
         free(srv);
         return err;
     }
@@ -369,7 +358,7 @@ sl_http_err_t sl_http_server_start(sl_http_server_t *srv, char *errstr, size_t e
     hints.ai_flags = AI_PASSIVE;
     int gai = getaddrinfo(srv->host, NULL, &hints, &ai);
     if (gai != 0 || !ai) {
-        set_err(errstr, errstr_size, "cannot resolve '%s': %s", srv->host, gai_strerror(gai));
+        sl_err_format(errstr, errstr_size, "cannot resolve '%s': %s", srv->host, gai_strerror(gai));
         return SL_HTTP_ERR_ADDRESS;
     }
     /* AUTO: epoll or poll rather than select (no FD_SETSIZE limit); ITC: for quiesce */
@@ -404,8 +393,8 @@ sl_http_err_t sl_http_server_start(sl_http_server_t *srv, char *errstr, size_t e
     srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, access_handler, srv, MHD_OPTION_ARRAY,
                                    opts, MHD_OPTION_END);
     if (!srv->daemon) {
-        set_err(errstr, errstr_size, "cannot listen on %s:%u: %s", srv->host,
-                (unsigned)srv->want_port, errno ? strerror(errno) : "libmicrohttpd refused");
+        sl_err_format(errstr, errstr_size, "cannot listen on %s:%u: %s", srv->host,
+                      (unsigned)srv->want_port, errno ? strerror(errno) : "libmicrohttpd refused");
         return SL_HTTP_ERR_LISTEN;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "test_main.h"
+#include "test_util.h"
 #include "test_cql_it.h"
 
 #define KS "sluice_test_cql_alter"

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "test_main.h"
+#include "test_util.h"
 #include "test_cql_it.h"
 
 static const char *env_or(const char *name, const char *dflt) {

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "test_main.h"
+#include "test_util.h"
 #include "sl_api.h"
 
 #define MAX_USERS 64

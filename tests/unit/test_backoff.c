@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "test_main.h"
+#include "test_util.h"
 #include "cql_int.h"
 #include "sl_backoff.h"
 

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "test_main.h"
+#include "test_util.h"
 #include "sl_buf.h"
 #include "sl_text.h"
 
@@ -70,6 +70,7 @@ static void reserve_then_write(void **state) {
     sl_buf_init(&b, 4096);
     assert_int_equal(sl_buf_reserve(&b, 300), SL_BUF_OK);
     assert_true(b.cap >= 301);
+    assert_string_equal(b.data, ""); /* a string from the first reservation on */
     memcpy(b.data, "hello", 5);
     b.len += 5;
     assert_int_equal(sl_buf_append(&b, " world", 6), SL_BUF_OK);

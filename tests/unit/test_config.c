@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "test_main.h"
+#include "test_util.h"
 #include "sl_config.h"
 
 static const sl_config_opt_t opts[] = {
@@ -298,10 +298,8 @@ static void secrets_never_rendered(void **state) {
     assert_null(strstr(buf, "hunter2"));
     assert_null(strstr(buf, "bob"));
     assert_null(strstr(buf, "pw9"));
-    assert_non_null(strstr(buf, "sasl-password=*** (flag)\n"));
-    assert_non_null(strstr(buf, "kafka.sasl.username=*** (flag)\n"));
-    assert_non_null(strstr(buf, "kafka.linger.ms=5 (flag)\n"));
-    assert_non_null(strstr(buf, "batch=500 (default)\n"));
+    assert_contains(buf, "sasl-password=*** (flag)\n", "kafka.sasl.username=*** (flag)\n",
+                    "kafka.linger.ms=5 (flag)\n", "batch=500 (default)\n");
     /* Truncation behaves like snprintf. */
     char small[16];
     assert_int_equal(sl_config_describe(cfg, small, sizeof small), need);
@@ -316,13 +314,14 @@ static void markdown_table(void **state) {
     assert_non_null(buf);
     assert_int_equal(sl_config_markdown(opts, N_OPTS, buf, need + 1), need);
     assert_int_equal(strlen(buf), need);
-    assert_non_null(strstr(buf, "| option | environment | type | default | description |\n"
-                                "|---|---|---|---|---|\n"
-                                "| `-b`, `--brokers LIST` | `SLUICE_BROKERS` | text | "
-                                "`127.0.0.1:9092` | Kafka bootstrap brokers |\n"));
-    assert_non_null(strstr(buf, "| `--batch N` | `SLUICE_BATCH` | integer (1..5000) | `500` | "
-                                "users per request |\n"));
-    assert_non_null(strstr(buf, "| `--max-body BYTES` | `SLUICE_MAX_BODY` |"));
+    assert_contains(buf,
+                    "| option | environment | type | default | description |\n"
+                    "|---|---|---|---|---|\n"
+                    "| `-b`, `--brokers LIST` | `SLUICE_BROKERS` | text | "
+                    "`127.0.0.1:9092` | Kafka bootstrap brokers |\n",
+                    "| `--batch N` | `SLUICE_BATCH` | integer (1..5000) | `500` | "
+                    "users per request |\n",
+                    "| `--max-body BYTES` | `SLUICE_MAX_BODY` |");
     assert_non_null(strstr(buf, "users/s cap \\| 0 for none |")); /* pipe escaped */
     /* One header, one rule, one row per option, three fixed rows. */
     size_t lines = 0;
@@ -333,8 +332,7 @@ static void markdown_table(void **state) {
 
     char usage[2048];
     sl_config_usage(opts, N_OPTS, usage, sizeof usage);
-    assert_non_null(strstr(usage, "  -b, --brokers LIST"));
-    assert_non_null(strstr(usage, "      --batch N "));
+    assert_contains(usage, "  -b, --brokers LIST", "      --batch N ");
 }
 
 TEST_MAIN(NULL, NULL, cmocka_unit_test(defaults), cmocka_unit_test(precedence),

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "test_main.h"
+#include "test_util.h"
 #include "cql_int.h"
 
 static void defaults(void **state) {
@@ -165,10 +165,9 @@ static void reference_lists_every_property(void **state) {
     assert_int_equal(strlen(buf), need);
     assert_non_null(
         strstr(buf, "| property | type | default | description |\n|---|---|---|---|\n"));
-    assert_non_null(strstr(buf, "| `port` | integer (1..65535) | `9042` | "));
-    assert_non_null(strstr(buf, "| `tls.verify` | `none`, `peer`, `peer_host` | `peer_host` | "));
-    assert_non_null(strstr(buf, "| `token_aware` | boolean | `true` | "));
-    assert_non_null(strstr(buf, "| `username` | text |  | "));
+    assert_contains(buf, "| `port` | integer (1..65535) | `9042` | ",
+                    "| `tls.verify` | `none`, `peer`, `peer_host` | `peer_host` | ",
+                    "| `token_aware` | boolean | `true` | ", "| `username` | text |  | ");
     size_t rows = 0;
     for (const char *p = buf; (p = strstr(p, "\n| `")); p++)
         rows++;

@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "test_main.h"
+#include "test_util.h"
 #include "cql_int.h"
 #include "test_cql_util.h"
 
@@ -37,28 +37,17 @@ struct srv_s {
     int release_rd;
 };
 
-static int read_full(int fd, void *p, size_t n) {
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, (uint8_t *)p + got, n - got);
-        if (r <= 0)
-            return -1;
-        got += (size_t)r;
-    }
-    return 0;
-}
-
 /* Reads one request frame; returns the opcode or -1. */
 static int srv_read(int fd, int16_t *stream, tb_t *body) {
     uint8_t h[9];
-    if (read_full(fd, h, 9) != 0)
+    if (tu_read_full(fd, h, 9) != 0)
         return -1;
     assert_int_equal(h[0], 0x04);
     *stream = (int16_t)((h[2] << 8) | h[3]);
     uint32_t len = cql_rd_u32p(h + 5);
     assert_true(len < sizeof body->b);
     body->n = len;
-    if (read_full(fd, body->b, len) != 0)
+    if (tu_read_full(fd, body->b, len) != 0)
         return -1;
     return h[4];
 }
@@ -110,13 +99,7 @@ static void *srv_main(void *arg) {
 static srv_t *srv_start(script_fn script) {
     srv_t *s = calloc(1, sizeof *s);
     s->script = script;
-    s->lfd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    assert_int_equal(bind(s->lfd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(s->lfd, 4), 0);
-    socklen_t len = sizeof a;
-    getsockname(s->lfd, (struct sockaddr *)&a, &len);
-    s->port = ntohs(a.sin_port);
+    s->lfd = tu_listen(4, &s->port);
     int p[2];
     assert_int_equal(pipe(p), 0);
     s->release_rd = p[0];

@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "test_main.h"
+#include "test_util.h"
 #include "cql_int.h"
 #include "test_cql_util.h"
 
@@ -43,17 +43,6 @@ struct node_s {
 
 static const uint8_t V1[16] = {1, 1, 1, 1, 1, 1, 0x11, 1, 0x81, 1, 1, 1, 1, 1, 1, 1};
 static const uint8_t V2[16] = {2, 2, 2, 2, 2, 2, 0x12, 2, 0x82, 2, 2, 2, 2, 2, 2, 2};
-
-static int rd_full(int fd, void *p, size_t n) {
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, (uint8_t *)p + got, n - got);
-        if (r <= 0)
-            return -1;
-        got += (size_t)r;
-    }
-    return 0;
-}
 
 /* One write per frame: two small writes would meet Nagle and delayed ACKs. */
 static void send_frame(int fd, uint8_t op, int16_t stream, const tb_t *body) {
@@ -134,11 +123,11 @@ static void *serve_conn(void *arg) {
     tb_t *body = malloc(sizeof *body);
     for (;;) {
         uint8_t h[9];
-        if (rd_full(fd, h, 9) != 0)
+        if (tu_read_full(fd, h, 9) != 0)
             break;
         int16_t st = (int16_t)((h[2] << 8) | h[3]);
         uint32_t len = cql_rd_u32p(h + 5);
-        if (len > sizeof body->b || rd_full(fd, body->b, len) != 0)
+        if (len > sizeof body->b || tu_read_full(fd, body->b, len) != 0)
             break;
         body->n = len;
         tb_t t = {.n = 0};
@@ -202,13 +191,7 @@ static void node_init(node_t *n, const char *token) {
     memset(n, 0, sizeof *n);
     pthread_mutex_init(&n->mu, NULL);
     n->token = token;
-    n->lfd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    assert_int_equal(bind(n->lfd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(n->lfd, 8), 0);
-    socklen_t len = sizeof a;
-    getsockname(n->lfd, (struct sockaddr *)&a, &len);
-    n->port = ntohs(a.sin_port);
+    n->lfd = tu_listen(8, &n->port);
 }
 
 static void node_stop(node_t *n) {

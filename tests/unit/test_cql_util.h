@@ -4,10 +4,14 @@
 #ifndef TEST_CQL_UTIL_H
 #define TEST_CQL_UTIL_H
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "cql.h"
 
@@ -100,6 +104,30 @@ static inline void assert_cql_int64(const cql_value_t *v, int64_t want) {
     int64_t x;
     assert_int_equal(cql_value_get_int64(v, &x), CQL_OK);
     assert_true(x == want);
+}
+
+/* Reads exactly n bytes from fd (a fake server's socket); -1 on EOF or error. */
+static inline int tu_read_full(int fd, void *p, size_t n) {
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, (uint8_t *)p + got, n - got);
+        if (r <= 0)
+            return -1;
+        got += (size_t)r;
+    }
+    return 0;
+}
+
+/* A socket listening on 127.0.0.1 at a free port (written to *port), for a fake server. */
+static inline int tu_listen(int backlog, int *port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(fd, backlog), 0);
+    socklen_t len = sizeof a;
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    *port = ntohs(a.sin_port);
+    return fd;
 }
 
 #endif

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "test_main.h"
+#include "test_util.h"
 #include "cql_int.h"
 #include "test_cql_util.h"
 

@@ -14,7 +14,8 @@
 #include <stdatomic.h>
 #include <time.h>
 
-#include "test_main.h"
+#include "test_http_client.h"
+#include "test_util.h"
 #include "sl_http.h"
 
 /* ---------------------------------------------------------------- host:port */
@@ -106,69 +107,9 @@ static void query_rejects(void **state) {
 
 /* ---------------------------------------------------------------- server */
 
-typedef struct fetched_s {
-    long status;
-    CURLcode rc;
-    char body[8192];
-    size_t len;
-    char echo_len[32]; /* the X-Echo-Len header */
-    char ctype[64];
-} fetched_t;
-
-static size_t on_body(char *p, size_t size, size_t n, void *ud) {
-    fetched_t *f = ud;
-    size_t len = size * n;
-    if (len > sizeof f->body - 1 - f->len)
-        len = sizeof f->body - 1 - f->len;
-    memcpy(f->body + f->len, p, len);
-    f->len += len;
-    f->body[f->len] = '\0';
-    return size * n;
-}
-
-static size_t on_header(char *p, size_t size, size_t n, void *ud) {
-    fetched_t *f = ud;
-    size_t len = size * n;
-    if (len > 13 && strncasecmp(p, "X-Echo-Len: ", 12) == 0) {
-        size_t vl = len - 12;
-        while (vl && (p[12 + vl - 1] == '\r' || p[12 + vl - 1] == '\n'))
-            vl--;
-        if (vl < sizeof f->echo_len) {
-            memcpy(f->echo_len, p + 12, vl);
-            f->echo_len[vl] = '\0';
-        }
-    }
-    return len;
-}
-
-static fetched_t fetch(uint16_t port, const char *method, const char *target, const char *post) {
-    fetched_t f;
-    memset(&f, 0, sizeof f);
-    char url[512];
-    snprintf(url, sizeof url, "http://127.0.0.1:%u%s", (unsigned)port, target);
-    CURL *c = curl_easy_init();
-    assert_non_null(c);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &f);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &f);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
-    curl_easy_setopt(c, CURLOPT_PROXY, "");
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "sluice-test");
-    if (post)
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
-    if (strcmp(method, "HEAD") == 0)
-        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-    else if (!post && strcmp(method, "GET") != 0)
-        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    f.rc = curl_easy_perform(c);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &f.status);
-    const char *ct = NULL;
-    curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
-    snprintf(f.ctype, sizeof f.ctype, "%s", ct ? ct : "");
-    curl_easy_cleanup(c);
-    return f;
+/* A request to the server under test, keeping the X-Echo-Len header echo_handler sets. */
+static http_got_t fetch(uint16_t port, const char *method, const char *target, const char *post) {
+    return http_get(NULL, port, method, target, post, "X-Echo-Len");
 }
 
 static void echo_handler(const sl_http_request_t *req, sl_http_response_t *resp, void *opaque) {
@@ -258,17 +199,18 @@ static void server_answers(void **state) {
          "{\"status\":\"cassandra_down\",\"hosts_up\":0,\"lag\":[1,2]}\n", "application/json",
          NULL},
     };
-    fetched_t f;
+    http_got_t f;
     for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++) {
         f = fetch(port, answers[i].method, answers[i].target, answers[i].post);
         assert_int_equal(f.rc, CURLE_OK);
         assert_int_equal(f.status, answers[i].status);
         if (answers[i].body)
-            assert_string_equal(f.body, answers[i].body);
+            assert_string_equal(f.body.data, answers[i].body);
         if (answers[i].ctype)
             assert_string_equal(f.ctype, answers[i].ctype);
         if (answers[i].echo_len)
-            assert_string_equal(f.echo_len, answers[i].echo_len);
+            assert_string_equal(f.header, answers[i].echo_len);
+        sl_buf_free(&f.body);
     }
 
     char big[2048];
@@ -276,15 +218,18 @@ static void server_answers(void **state) {
     big[sizeof big - 1] = '\0';
     f = fetch(port, "POST", "/any", big); /* over max_body = 1024 */
     assert_int_equal(f.status, 413);
+    sl_buf_free(&f.body);
 
     f = fetch(port, "GET", "/big", NULL);
     assert_int_equal(f.rc, CURLE_OK);
-    assert_int_equal(f.len, 6000);
-    assert_memory_equal(f.body, "abcdefghijklmnopqrstuvwxyzabc", 29);
+    assert_int_equal(f.body.len, 6000);
+    assert_memory_equal(f.body.data, "abcdefghijklmnopqrstuvwxyzabc", 29);
+    sl_buf_free(&f.body);
     f = fetch(port, "GET", "/big?cut=1", NULL);
     assert_int_equal(f.rc, CURLE_PARTIAL_FILE);
     assert_int_equal(f.status, 200);
-    assert_int_equal(f.len, 1000);
+    assert_int_equal(f.body.len, 1000);
+    sl_buf_free(&f.body);
 
     /* /echo twice (GET, HEAD), /any once; the 404, 405, 400 and 413 never reach it */
     assert_int_equal(calls[0], 3);
@@ -294,6 +239,7 @@ static void server_answers(void **state) {
     assert_int_equal(sl_http_server_port(srv), 0);
     f = fetch(port, "GET", "/echo", NULL);
     assert_int_equal(f.rc, CURLE_COULDNT_CONNECT);
+    sl_buf_free(&f.body);
     sl_http_server_free(srv);
 }
 
@@ -324,7 +270,7 @@ static void server_reports_bind_errors(void **state) {
 typedef struct gate_s {
     atomic_int entered, release;
     uint16_t port;
-    fetched_t result;
+    http_got_t result;
     sl_http_server_t *srv;
 } gate_t;
 
@@ -380,8 +326,9 @@ static void stop_lets_requests_finish(void **state) {
     /* the server stops accepting while the slow request is still in its handler */
     int refused = 0;
     for (int i = 0; i < 2000 && !refused; i++) {
-        fetched_t f = fetch(g.port, "GET", "/other", NULL);
+        http_got_t f = fetch(g.port, "GET", "/other", NULL);
         refused = f.rc == CURLE_COULDNT_CONNECT;
+        sl_buf_free(&f.body);
         if (!refused)
             pause_ms(10);
     }
@@ -391,7 +338,8 @@ static void stop_lets_requests_finish(void **state) {
     pthread_join(stopper, NULL);
     assert_int_equal(g.result.rc, CURLE_OK);
     assert_int_equal(g.result.status, 200);
-    assert_string_equal(g.result.body, "finished");
+    assert_string_equal(g.result.body.data, "finished");
+    sl_buf_free(&g.result.body);
     sl_http_server_free(g.srv);
 }
 

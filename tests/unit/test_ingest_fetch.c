@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 
-#include "test_main.h"
+#include "test_util.h"
 #include "sl_http.h"
 #include "sl_ingest_fetch.h"
 #include "sl_record_json.h"

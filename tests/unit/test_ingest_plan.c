@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "test_main.h"
+#include "test_util.h"
 #include "sl_ingest_plan.h"
 
 static void pages_cover_count_exactly(void **state) {

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "test_main.h"
+#include "test_util.h"
 #include "sl_ingest_raw.h"
 
 /* Checks that element i of body is exactly want[i]. */

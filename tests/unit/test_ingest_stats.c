@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "test_main.h"
+#include "test_util.h"
 #include "sl_ingest_stats.h"
 
 static sl_ingest_stats_t sample(void) {
@@ -96,23 +96,24 @@ static void prometheus_text(void **state) {
     assert_non_null(buf);
     assert_int_equal(sl_ingest_stats_prometheus(&s, buf, need + 1), need);
     assert_int_equal(strlen(buf), need);
-    assert_non_null(strstr(buf, "# TYPE sluice_ingest_users_fetched_total counter\n"
-                                "sluice_ingest_users_fetched_total 1000\n"));
-    assert_non_null(strstr(buf, "\nsluice_ingest_records_produced_total 990\n"));
-    assert_non_null(strstr(buf, "sluice_ingest_records_rejected_total{reason=\"missing_name\"} 3\n"
-                                "sluice_ingest_records_rejected_total{reason=\"bad_email\"} 7\n"));
+    assert_contains(buf,
+                    "# TYPE sluice_ingest_users_fetched_total counter\n"
+                    "sluice_ingest_users_fetched_total 1000\n",
+                    "\nsluice_ingest_records_produced_total 990\n",
+                    "sluice_ingest_records_rejected_total{reason=\"missing_name\"} 3\n"
+                    "sluice_ingest_records_rejected_total{reason=\"bad_email\"} 7\n");
     assert_null(strstr(buf, "reason=\"bad_id\""));
-    assert_non_null(strstr(buf, "sluice_ingest_requests_total{outcome=\"ok\"} 2\n"));
-    assert_non_null(strstr(buf, "sluice_ingest_requests_total{outcome=\"throttled\"} 1\n"));
-    assert_non_null(strstr(buf, "sluice_ingest_requests_total{outcome=\"timeout\"} 0\n"));
-    assert_non_null(strstr(buf, "sluice_ingest_records_in_flight 0\n"));
-    assert_non_null(strstr(buf, "sluice_ingest_request_duration_seconds_bucket{le=\"0.01\"} 0\n"
-                                "sluice_ingest_request_duration_seconds_bucket{le=\"0.025\"} 1\n"));
-    assert_non_null(strstr(buf, "sluice_ingest_request_duration_seconds_bucket{le=\"0.5\"} 1\n"
-                                "sluice_ingest_request_duration_seconds_bucket{le=\"1\"} 2\n"));
-    assert_non_null(strstr(buf, "sluice_ingest_request_duration_seconds_bucket{le=\"+Inf\"} 2\n"
-                                "sluice_ingest_request_duration_seconds_sum 0.720000\n"
-                                "sluice_ingest_request_duration_seconds_count 2\n"));
+    assert_contains(buf, "sluice_ingest_requests_total{outcome=\"ok\"} 2\n",
+                    "sluice_ingest_requests_total{outcome=\"throttled\"} 1\n",
+                    "sluice_ingest_requests_total{outcome=\"timeout\"} 0\n",
+                    "sluice_ingest_records_in_flight 0\n",
+                    "sluice_ingest_request_duration_seconds_bucket{le=\"0.01\"} 0\n"
+                    "sluice_ingest_request_duration_seconds_bucket{le=\"0.025\"} 1\n",
+                    "sluice_ingest_request_duration_seconds_bucket{le=\"0.5\"} 1\n"
+                    "sluice_ingest_request_duration_seconds_bucket{le=\"1\"} 2\n",
+                    "sluice_ingest_request_duration_seconds_bucket{le=\"+Inf\"} 2\n"
+                    "sluice_ingest_request_duration_seconds_sum 0.720000\n"
+                    "sluice_ingest_request_duration_seconds_count 2\n");
     free(buf);
 }
 

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "test_main.h"
+#include "test_util.h"
 #include "sl_log.h"
 
 /* Runs sl_log with stderr redirected to a pipe and returns what was written. */

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 #include <yajl/yajl_tree.h>
 
-#include "test_main.h"
+#include "test_util.h"
 #include "sl_mockapi.h"
 #include "sl_mockapi_gen.h"
 #include "sl_mockapi_data.h"

@@ -14,7 +14,8 @@
 #include <curl/curl.h>
 #include <yajl/yajl_tree.h>
 
-#include "test_main.h"
+#include "test_http_client.h"
+#include "test_util.h"
 #include "sl_mockapi.h"
 #include "sl_mockapi_gen.h"
 
@@ -143,68 +144,6 @@ static void broken_json_never_parses(void **state) {
 
 /* ---------------------------------------------------------------- live server */
 
-typedef struct got_s {
-    long status;
-    CURLcode rc;
-    char *body;
-    size_t len, cap;
-    char retry_after[16];
-} got_t;
-
-static size_t on_body(char *p, size_t size, size_t n, void *ud) {
-    got_t *g = ud;
-    size_t len = size * n;
-    if (g->len + len + 1 > g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 65536;
-        while (cap < g->len + len + 1)
-            cap *= 2;
-        char *nb = realloc(g->body, cap);
-        if (!nb)
-            return 0;
-        g->body = nb;
-        g->cap = cap;
-    }
-    memcpy(g->body + g->len, p, len);
-    g->len += len;
-    g->body[g->len] = '\0';
-    return len;
-}
-
-static size_t on_header(char *p, size_t size, size_t n, void *ud) {
-    got_t *g = ud;
-    size_t len = size * n;
-    if (len > 13 && strncasecmp(p, "Retry-After: ", 13) == 0) {
-        size_t vl = len - 13;
-        while (vl && (p[13 + vl - 1] == '\r' || p[13 + vl - 1] == '\n'))
-            vl--;
-        if (vl < sizeof g->retry_after) {
-            memcpy(g->retry_after, p + 13, vl);
-            g->retry_after[vl] = '\0';
-        }
-    }
-    return len;
-}
-
-static got_t get(CURL *c, uint16_t port, const char *target) {
-    got_t g;
-    memset(&g, 0, sizeof g);
-    char url[256];
-    snprintf(url, sizeof url, "http://127.0.0.1:%u%s", (unsigned)port, target);
-    curl_easy_reset(c);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_PROXY, "");
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &g);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &g);
-    g.rc = curl_easy_perform(c);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &g.status);
-    if (!g.body)
-        g.body = calloc(1, 1);
-    return g;
-}
-
 static unsigned long long metric(const char *text, const char *name) {
     const char *p = text;
     size_t n = strlen(name);
@@ -251,64 +190,66 @@ static void server_serves_predicted_faults(void **state) {
         char *want;
         size_t want_len;
         assert_int_equal(sl_mockapi_gen_render(&r, &want, &want_len), SL_MOCKAPI_OK);
-        got_t g = get(c, port, target);
+        http_got_t g = http_get(c, port, "GET", target, NULL, "Retry-After");
         switch (d.outcome) {
         case SL_MOCKAPI_FAULT_OK:
             assert_int_equal(g.rc, CURLE_OK);
             assert_int_equal(g.status, 200);
-            assert_int_equal(g.len, want_len);
-            assert_memory_equal(g.body, want, want_len);
+            assert_int_equal(g.body.len, want_len);
+            assert_memory_equal(g.body.data, want, want_len);
             break;
         case SL_MOCKAPI_FAULT_FAIL: assert_int_equal(g.status, d.status); break;
         case SL_MOCKAPI_FAULT_THROTTLE:
             assert_int_equal(g.status, 429);
-            assert_string_equal(g.retry_after, "2");
+            assert_string_equal(g.header, "2");
             break;
         case SL_MOCKAPI_FAULT_TRUNCATE:
             assert_int_equal(g.rc, CURLE_PARTIAL_FILE);
-            assert_int_equal(g.len, (size_t)((double)want_len * d.cut_share));
-            assert_memory_equal(g.body, want, g.len);
+            assert_int_equal(g.body.len, (size_t)((double)want_len * d.cut_share));
+            assert_memory_equal(g.body.data, want, g.body.len);
             break;
         case SL_MOCKAPI_FAULT_MALFORMED:
             assert_int_equal(g.rc, CURLE_OK);
             assert_int_equal(g.status, 200);
             sl_mockapi_fault_break_json(want, want_len);
-            assert_int_equal(g.len, want_len);
-            assert_memory_equal(g.body, want, want_len);
+            assert_int_equal(g.body.len, want_len);
+            assert_memory_equal(g.body.data, want, want_len);
             break;
         case SL_MOCKAPI_FAULT_ERROR:
             assert_int_equal(g.status, d.status);
             assert_string_equal(
-                g.body,
+                g.body.data,
                 "{\"error\":\"Uh oh, something has gone wrong. Please tell us on GitHub\"}");
             break;
         default: fail();
         }
-        free(g.body);
+        sl_buf_free(&g.body);
         free(want);
     }
     for (int o = 0; o < SL_MOCKAPI_FAULT_OUTCOME_COUNT; o++)
         assert_true(tally[o] > 0); /* 300 requests exercise every outcome */
 
-    got_t g = get(c, port, "/api/?results=%zz"); /* rejected before the API: not counted */
+    http_got_t g = http_get(c, port, "GET", "/api/?results=%zz", NULL,
+                            "Retry-After"); /* rejected before the API: not counted */
     assert_int_equal(g.status, 400);
-    free(g.body);
-    g = get(c, port, "/healthz");
+    sl_buf_free(&g.body);
+    g = http_get(c, port, "GET", "/healthz", NULL, "Retry-After");
     assert_int_equal(g.status, 200);
-    assert_string_equal(g.body, "{\"status\":\"ok\"}\n");
-    free(g.body);
+    assert_string_equal(g.body.data, "{\"status\":\"ok\"}\n");
+    sl_buf_free(&g.body);
 
-    g = get(c, port, "/metrics");
+    g = http_get(c, port, "GET", "/metrics", NULL, "Retry-After");
     assert_int_equal(g.status, 200);
     char name[96];
     for (int o = 0; o < SL_MOCKAPI_FAULT_OUTCOME_COUNT; o++) {
         snprintf(name, sizeof name, "sluice_mockapi_requests_total{outcome=\"%s\"}",
                  sl_mockapi_fault_outcome_str((sl_mockapi_fault_outcome_t)o));
-        assert_int_equal(metric(g.body, name), tally[o]);
+        assert_int_equal(metric(g.body.data, name), tally[o]);
     }
-    assert_int_equal(metric(g.body, "sluice_mockapi_users_total"), 3 * tally[SL_MOCKAPI_FAULT_OK]);
-    assert_non_null(strstr(g.body, "# TYPE sluice_mockapi_requests_total counter\n"));
-    free(g.body);
+    assert_int_equal(metric(g.body.data, "sluice_mockapi_users_total"),
+                     3 * tally[SL_MOCKAPI_FAULT_OK]);
+    assert_non_null(strstr(g.body.data, "# TYPE sluice_mockapi_requests_total counter\n"));
+    sl_buf_free(&g.body);
 
     sl_mockapi_stats_t st;
     sl_mockapi_stats(m, &st);

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "test_main.h"
+#include "test_util.h"
 #include "sl_record.h"
 
 static void field_table(void **state) {

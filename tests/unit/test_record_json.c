@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "test_main.h"
+#include "test_util.h"
 #include "sl_record_json.h"
 
 static const char *const jennie[12] = {"7a0eed16-9430-4d68-901f-c0d4c1c3bf00",

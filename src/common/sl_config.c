@@ -297,6 +297,17 @@ static sl_config_err_t x_arg(sl_config_t *cfg, const char *arg, char *errstr, si
     return set_prop(cfg, arg, (size_t)(eq - arg), eq + 1, SL_CONFIG_SRC_FLAG, errstr, size);
 }
 
+/* The value of a flag: written with it (inline), else "true" for a BOOL, else the next
+ * argument (consumed); NULL when there is none. */
+static const char *flag_value(const sl_config_opt_t *opt, const char *inline_value, int argc,
+                              char **argv, int *i) {
+    if (inline_value)
+        return inline_value;
+    if (opt->type == SL_OPT_BOOL)
+        return "true";
+    return *i + 1 < argc ? argv[++*i] : NULL;
+}
+
 sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, char *errstr,
                                      size_t size) {
     for (int i = 1; i < argc; i++) {
@@ -324,15 +335,9 @@ sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, ch
             if (idx < 0)
                 return fail(errstr, size, SL_CONFIG_ERR_UNKNOWN, "%s: unknown option '%.200s'",
                             cfg->prog, a);
-            if (!value) {
-                if (cfg->opts[idx].type == SL_OPT_BOOL)
-                    value = "true";
-                else if (i + 1 < argc)
-                    value = argv[++i];
-                else
-                    return fail(errstr, size, SL_CONFIG_ERR_MISSING_VALUE, "%s: --%s needs a value",
-                                cfg->prog, cfg->opts[idx].name);
-            }
+            if (!(value = flag_value(&cfg->opts[idx], value, argc, argv, &i)))
+                return fail(errstr, size, SL_CONFIG_ERR_MISSING_VALUE, "%s: --%s needs a value",
+                            cfg->prog, cfg->opts[idx].name);
             if ((err = set_len(cfg, name, nlen, value, SL_CONFIG_SRC_FLAG, errstr, size)))
                 return err;
             continue;
@@ -356,15 +361,9 @@ sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, ch
         if (idx < 0)
             return fail(errstr, size, SL_CONFIG_ERR_UNKNOWN, "%s: unknown option '-%c'", cfg->prog,
                         c);
-        if (!value) {
-            if (cfg->opts[idx].type == SL_OPT_BOOL)
-                value = "true";
-            else if (i + 1 < argc)
-                value = argv[++i];
-            else
-                return fail(errstr, size, SL_CONFIG_ERR_MISSING_VALUE, "%s: -%c needs a value",
-                            cfg->prog, c);
-        }
+        if (!(value = flag_value(&cfg->opts[idx], value, argc, argv, &i)))
+            return fail(errstr, size, SL_CONFIG_ERR_MISSING_VALUE, "%s: -%c needs a value",
+                        cfg->prog, c);
         if ((err =
                  sl_config_set(cfg, cfg->opts[idx].name, value, SL_CONFIG_SRC_FLAG, errstr, size)))
             return err;

@@ -343,12 +343,9 @@ static void test_counter_and_query_values(void **state) {
     }
     cql_stmt_t *s = cql_stmt_new("SELECT c FROM " KS ".ctr WHERE id = ?", 1);
     cql_stmt_bind_int32(s, 0, id);
-    cql_result_t *r;
-    assert_int_equal(it_run(sess, s, &r), CQL_OK);
-    cql_stmt_free(s);
-    assert_true(cql_result_next_row(r, NULL));
     cql_value_t v;
-    cql_result_column(r, 0, &v);
+    cql_result_t *r = it_first(sess, s, &v);
+    cql_stmt_free(s);
     assert_int_equal(cql_type_kind(v.type), CQL_TYPE_COUNTER);
     assert_cql_int64(&v, -2);
     cql_result_free(r);

@@ -104,36 +104,48 @@ static inline cql_err_t it_run_once(cql_session_t *s, cql_stmt_t *st, cql_result
     return e;
 }
 
-/* Waits before retry number attempt (0 first) after a retriable err; false once
- * IT_DEADLINE_MS since start has passed (the caller then gives up with err). */
-static inline bool it_backoff(cql_session_t *s, sl_backoff_t *bo, unsigned attempt, int64_t start,
-                              cql_err_t err) {
-    if (!cql_err_is_retriable(err) || sl_now_ms() - start >= IT_DEADLINE_MS)
-        return false;
-    uint64_t ms = sl_backoff_next_ms(bo, attempt);
-    fprintf(stderr, "retry %u in %llu ms after %s\n", attempt + 1, (unsigned long long)ms,
-            cql_err_str(err));
-    it_pause(s, ms);
-    return true;
-}
+/* One try of an operation, for it_retry. */
+typedef cql_err_t (*it_attempt_fn)(cql_session_t *s, void *ctx);
 
-/* Runs an idempotent statement (it is marked so): retried with backoff after a
- * retriable failure until IT_DEADLINE_MS. Returns the last error. */
-static inline cql_err_t it_run(cql_session_t *s, cql_stmt_t *st, cql_result_t **out) {
-    cql_stmt_set_idempotent(st, true);
+/* Calls attempt until it succeeds, fails in a way that is not retriable, or IT_DEADLINE_MS
+ * has passed, backing off (jittered, 100 ms doubling to 5 s) between tries, each retry
+ * reported. Returns the last outcome. */
+static inline cql_err_t it_retry(cql_session_t *s, it_attempt_fn attempt, void *ctx) {
     sl_backoff_t bo;
     sl_backoff_init(&bo, 100, 5000, (uint64_t)sl_now_us());
     int64_t start = sl_now_ms();
-    cql_err_t e;
-    for (unsigned attempt = 0;; attempt++) {
-        e = it_run_once(s, st, out);
-        if (e == CQL_OK || !it_backoff(s, &bo, attempt, start, e))
+    for (unsigned n = 0;; n++) {
+        cql_err_t e = attempt(s, ctx);
+        if (e == CQL_OK || !cql_err_is_retriable(e) || sl_now_ms() - start >= IT_DEADLINE_MS)
             return e;
-        if (out) {
-            cql_result_free(*out);
-            *out = NULL;
-        }
+        uint64_t ms = sl_backoff_next_ms(&bo, n);
+        fprintf(stderr, "retry %u in %llu ms after %s\n", n + 1, (unsigned long long)ms,
+                cql_err_str(e));
+        it_pause(s, ms);
     }
+}
+
+typedef struct {
+    cql_stmt_t *st;
+    cql_result_t **out;
+} it_run_ctx_t;
+
+static inline cql_err_t it_run_attempt_(cql_session_t *s, void *ctx) {
+    it_run_ctx_t *c = ctx;
+    if (c->out) {
+        cql_result_free(*c->out); /* a previous try's, if it left one */
+        *c->out = NULL;
+    }
+    return it_run_once(s, c->st, c->out);
+}
+
+/* Runs an idempotent statement (it is marked so) with it_retry. */
+static inline cql_err_t it_run(cql_session_t *s, cql_stmt_t *st, cql_result_t **out) {
+    cql_stmt_set_idempotent(st, true);
+    if (out)
+        *out = NULL;
+    it_run_ctx_t c = {st, out};
+    return it_retry(s, it_run_attempt_, &c);
 }
 
 /* it_run on a statement without values (DDL must then be repeatable: IF [NOT] EXISTS). */
@@ -144,26 +156,40 @@ static inline cql_err_t it_exec(cql_session_t *s, const char *q) {
     return e;
 }
 
-/* Prepares q, retried like it_run; NULL (reported) on failure. */
+/* Runs st with it_run for a result of at least one row: returns it positioned on the first
+ * row, with column 0 in *v. Must be freed with cql_result_free(). */
+static inline cql_result_t *it_first(cql_session_t *s, cql_stmt_t *st, cql_value_t *v) {
+    cql_result_t *r;
+    assert_int_equal(it_run(s, st, &r), CQL_OK);
+    assert_true(cql_result_next_row(r, NULL));
+    assert_int_equal(cql_result_column(r, 0, v), CQL_OK);
+    return r;
+}
+
+typedef struct {
+    const char *q;
+    cql_prepared_t *p;
+} it_prepare_ctx_t;
+
+static inline cql_err_t it_prepare_attempt_(cql_session_t *s, void *ctx) {
+    it_prepare_ctx_t *c = ctx;
+    cql_future_t *f;
+    cql_err_t e = cql_session_prepare(s, c->q, &f);
+    if (e != CQL_OK)
+        return e;
+    e = cql_future_wait(f, IT_DEADLINE_MS);
+    if (e == CQL_OK)
+        c->p = cql_future_prepared(f);
+    else
+        fprintf(stderr, "prepare failed: %s\n", cql_future_error_message(f));
+    cql_future_free(f);
+    return e;
+}
+
+/* Prepares q with it_retry; NULL (reported) on failure. */
 static inline cql_prepared_t *it_prepare(cql_session_t *s, const char *q) {
-    sl_backoff_t bo;
-    sl_backoff_init(&bo, 100, 5000, (uint64_t)sl_now_us());
-    int64_t start = sl_now_ms();
-    for (unsigned attempt = 0;; attempt++) {
-        cql_future_t *f;
-        cql_err_t e = cql_session_prepare(s, q, &f);
-        if (e == CQL_OK) {
-            e = cql_future_wait(f, IT_DEADLINE_MS);
-            cql_prepared_t *p = e == CQL_OK ? cql_future_prepared(f) : NULL;
-            if (!p)
-                fprintf(stderr, "prepare failed: %s\n", cql_future_error_message(f));
-            cql_future_free(f);
-            if (p)
-                return p;
-        }
-        if (!it_backoff(s, &bo, attempt, start, e))
-            return NULL;
-    }
+    it_prepare_ctx_t c = {q, NULL};
+    return it_retry(s, it_prepare_attempt_, &c) == CQL_OK ? c.p : NULL;
 }
 
 /* Drops and creates keyspace ks (replication 1). */

@@ -343,18 +343,7 @@ static void stop_lets_requests_finish(void **state) {
     sl_http_server_free(g.srv);
 }
 
-static int curl_up(void **state) {
-    (void)state;
-    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
-}
-
-static int curl_down(void **state) {
-    (void)state;
-    curl_global_cleanup();
-    return 0;
-}
-
-TEST_MAIN(curl_up, curl_down, cmocka_unit_test(hostport_accepts),
+TEST_MAIN(http_client_up, http_client_down, cmocka_unit_test(hostport_accepts),
           cmocka_unit_test(hostport_rejects), cmocka_unit_test(query_decodes),
           cmocka_unit_test(query_rejects), cmocka_unit_test(server_answers),
           cmocka_unit_test(server_reports_bind_errors), cmocka_unit_test(stop_lets_requests_finish))

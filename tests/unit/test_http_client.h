@@ -1,7 +1,8 @@
 /* A libcurl client for the tests of sluice's HTTP servers (test_http, test_mockapi_fault):
  * one request, and the whole answer: transfer result, status, content type, the body (in
  * an sl_buf, NUL-terminated; release it with sl_buf_free) and one response header the
- * caller names. Include after <cmocka.h>; curl_global_init must have run. */
+ * caller names. Include after <cmocka.h>; run the tests with http_client_up and
+ * http_client_down as the group's setup and teardown. */
 #ifndef TEST_HTTP_CLIENT_H
 #define TEST_HTTP_CLIENT_H
 
@@ -40,6 +41,18 @@ static size_t http_got_header_(char *p, size_t size, size_t n, void *ud) {
         snprintf(g->header, sizeof g->header, "%.*s", (int)vl, v);
     }
     return len;
+}
+
+/* Group setup and teardown of a test program that uses this client. */
+static inline int http_client_up(void **state) {
+    (void)state;
+    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+
+static inline int http_client_down(void **state) {
+    (void)state;
+    curl_global_cleanup();
+    return 0;
 }
 
 /* method on http://127.0.0.1:port<target>, with post as the body of a POST (or NULL);

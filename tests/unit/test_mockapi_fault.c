@@ -277,18 +277,7 @@ static void server_rejects_bad_conf(void **state) {
     assert_null(m);
 }
 
-static int curl_up(void **state) {
-    (void)state;
-    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
-}
-
-static int curl_down(void **state) {
-    (void)state;
-    curl_global_cleanup();
-    return 0;
-}
-
-TEST_MAIN(curl_up, curl_down, cmocka_unit_test(conf_check_rejects_bad_rates),
+TEST_MAIN(http_client_up, http_client_down, cmocka_unit_test(conf_check_rejects_bad_rates),
           cmocka_unit_test(decisions_follow_rates), cmocka_unit_test(broken_json_never_parses),
           cmocka_unit_test(server_serves_predicted_faults),
           cmocka_unit_test(server_rejects_bad_conf))

@@ -410,29 +410,37 @@ static cql_err_t submit_scratch(cql_conn_t *c, size_t off, cql_req_kind_t kind, 
     return CQL_OK;
 }
 
-/* Statements default to the configured consistency. */
-static void encode_stmt(cql_conn_t *c, const cql_stmt_t *s, size_t *off) {
-    cql_stmt_t tmp = *s;
-    if (!s->consistency_set) {
-        tmp.consistency = c->conf->consistency;
-        tmp.consistency_set = true;
-    }
+/* Encodes statement s or batch b (the other NULL) into scratch, with the configured
+ * consistency where they set none. The frame's offset, or (size_t)-1 (out of memory). */
+static size_t encode_request(cql_conn_t *c, const cql_stmt_t *s, const cql_batch_t *b) {
     c->scratch.len = 0;
-    *off =
-        s->prepared ? cql_enc_execute(&c->scratch, 0, &tmp) : cql_enc_query(&c->scratch, 0, &tmp);
+    if (b) {
+        cql_batch_t tmp = *b;
+        tmp.consistency = b->consistency_set ? b->consistency : c->conf->consistency;
+        tmp.consistency_set = true;
+        return cql_enc_batch(&c->scratch, 0, &tmp);
+    }
+    cql_stmt_t tmp = *s;
+    tmp.consistency = s->consistency_set ? s->consistency : c->conf->consistency;
+    tmp.consistency_set = true;
+    return s->prepared ? cql_enc_execute(&c->scratch, 0, &tmp)
+                       : cql_enc_query(&c->scratch, 0, &tmp);
 }
 
 cql_err_t cql_conn_query(cql_conn_t *c, const cql_stmt_t *s, cql_future_t **out) {
-    size_t off;
-    encode_stmt(c, s, &off);
-    return submit_scratch(c, off, CQL_REQ_USER, s->prepared, s->timeout_ms, out);
+    return submit_scratch(c, encode_request(c, s, NULL), CQL_REQ_USER, s->prepared, s->timeout_ms,
+                          out);
 }
 
-cql_err_t cql_conn_encode_stmt(cql_conn_t *c, const cql_stmt_t *s, const uint8_t **frame,
-                               size_t *len) {
-    size_t off;
-    encode_stmt(c, s, &off);
-    if (off == (size_t)-1)
+cql_err_t cql_conn_batch(cql_conn_t *c, const cql_batch_t *b, cql_future_t **out) {
+    /* one prepared statement is enough to re-prepare the common single-table batch */
+    return submit_scratch(c, encode_request(c, NULL, b), CQL_REQ_USER,
+                          b->n_prepared == 1 ? b->prepared[0] : NULL, 0, out);
+}
+
+cql_err_t cql_conn_encode(cql_conn_t *c, const cql_stmt_t *s, const cql_batch_t *b,
+                          const uint8_t **frame, size_t *len) {
+    if (encode_request(c, s, b) == (size_t)-1)
         return CQL_ERR_NOMEM;
     *frame = c->scratch.data;
     *len = c->scratch.len;
@@ -443,34 +451,6 @@ cql_err_t cql_conn_prepare(cql_conn_t *c, const char *query, cql_future_t **out)
     c->scratch.len = 0;
     size_t off = cql_enc_prepare(&c->scratch, 0, query, strlen(query));
     return submit_scratch(c, off, CQL_REQ_PREPARE, NULL, 0, out);
-}
-
-static void encode_batch(cql_conn_t *c, const cql_batch_t *b, size_t *off) {
-    cql_batch_t tmp = *b;
-    if (!b->consistency_set) {
-        tmp.consistency = c->conf->consistency;
-        tmp.consistency_set = true;
-    }
-    c->scratch.len = 0;
-    *off = cql_enc_batch(&c->scratch, 0, &tmp);
-}
-
-cql_err_t cql_conn_batch(cql_conn_t *c, const cql_batch_t *b, cql_future_t **out) {
-    size_t off;
-    encode_batch(c, b, &off);
-    /* one prepared statement is enough to re-prepare the common single-table batch */
-    return submit_scratch(c, off, CQL_REQ_USER, b->n_prepared == 1 ? b->prepared[0] : NULL, 0, out);
-}
-
-cql_err_t cql_conn_encode_batch(cql_conn_t *c, const cql_batch_t *b, const uint8_t **frame,
-                                size_t *len) {
-    size_t off;
-    encode_batch(c, b, &off);
-    if (off == (size_t)-1)
-        return CQL_ERR_NOMEM;
-    *frame = c->scratch.data;
-    *len = c->scratch.len;
-    return CQL_OK;
 }
 
 cql_err_t cql_conn_options(cql_conn_t *c, cql_future_t **out) {

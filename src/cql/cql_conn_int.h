@@ -23,11 +23,10 @@ typedef enum {
 cql_err_t cql_conn_submit_encoded(cql_conn_t *c, const uint8_t *frame, size_t len,
                                   cql_req_kind_t kind, cql_prepared_t *prepared, int64_t timeout_ms,
                                   cql_future_t *f);
-/* Encodes into the connection's scratch buffer; *frame valid until the next call. */
-cql_err_t cql_conn_encode_stmt(cql_conn_t *c, const cql_stmt_t *s, const uint8_t **frame,
-                               size_t *len);
-cql_err_t cql_conn_encode_batch(cql_conn_t *c, const cql_batch_t *b, const uint8_t **frame,
-                                size_t *len);
+/* Encodes statement s or batch b (the other NULL) into the connection's scratch buffer;
+ * *frame is valid until the next call on c. */
+cql_err_t cql_conn_encode(cql_conn_t *c, const cql_stmt_t *s, const cql_batch_t *b,
+                          const uint8_t **frame, size_t *len);
 const char *cql_conn_host(const cql_conn_t *c);
 /* A connection over an already connected socket (tests and fuzzing: a socketpair). Takes
  * ownership of conf and fd; the handshake starts at the first step. */

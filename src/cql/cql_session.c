@@ -782,24 +782,23 @@ static cql_err_t submit(cql_session_t *s, const uint8_t *frame, size_t len, cql_
     return CQL_OK;
 }
 
-/* Any ready connection encodes: the scratch buffer is per connection. */
-static sconn_t *any_ready(cql_session_t *s) {
+/* Encodes statement st or batch b (the other NULL) on any ready connection (each has its
+ * own scratch buffer); the frame is valid until that connection encodes again. */
+static cql_err_t encode_on_any(cql_session_t *s, const cql_stmt_t *st, const cql_batch_t *b,
+                               const uint8_t **frame, size_t *len) {
     for (size_t i = 0; i < s->n_hosts; i++) {
         sconn_t *sc = host_pick_conn(s->hosts[i]);
         if (sc)
-            return sc;
+            return cql_conn_encode(sc->conn, st, b, frame, len);
     }
-    return NULL;
+    return CQL_ERR_NO_HOSTS;
 }
 
 cql_err_t cql_session_query(cql_session_t *s, const cql_stmt_t *st, cql_future_t **out) {
     *out = NULL;
-    sconn_t *sc = any_ready(s);
-    if (!sc)
-        return CQL_ERR_NO_HOSTS;
     const uint8_t *frame;
     size_t len;
-    cql_err_t err = cql_conn_encode_stmt(sc->conn, st, &frame, &len);
+    cql_err_t err = encode_on_any(s, st, NULL, &frame, &len);
     if (err)
         return err;
     cql_buf_t rk;
@@ -813,16 +812,12 @@ cql_err_t cql_session_query(cql_session_t *s, const cql_stmt_t *st, cql_future_t
 
 cql_err_t cql_session_batch(cql_session_t *s, const cql_batch_t *b, cql_future_t **out) {
     *out = NULL;
-    sconn_t *sc = any_ready(s);
-    if (!sc)
-        return CQL_ERR_NO_HOSTS;
     const uint8_t *frame;
     size_t len;
-    cql_err_t err = cql_conn_encode_batch(sc->conn, b, &frame, &len);
-    if (err)
-        return err;
-    return submit(s, frame, len, CQL_REQ_USER, b->n_prepared == 1 ? b->prepared[0] : NULL,
-                  b->idempotent, 0, b->routing_key, b->routing_key_size, out);
+    cql_err_t err = encode_on_any(s, NULL, b, &frame, &len);
+    return err ? err
+               : submit(s, frame, len, CQL_REQ_USER, b->n_prepared == 1 ? b->prepared[0] : NULL,
+                        b->idempotent, 0, b->routing_key, b->routing_key_size, out);
 }
 
 cql_err_t cql_session_prepare(cql_session_t *s, const char *query, cql_future_t **out) {

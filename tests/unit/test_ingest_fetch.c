@@ -220,52 +220,42 @@ static void connection_refused(void **state) {
 
 static void classification_table(void **state) {
     (void)state;
-    int r;
-    assert_int_equal(sl_ingest_fetch_classify(CURLE_OPERATION_TIMEDOUT, 0, 0, 0, 0, &r),
-                     SL_INGEST_OUTCOME_TIMEOUT);
-    assert_int_equal(r, 1);
-    assert_int_equal(sl_ingest_fetch_classify(CURLE_COULDNT_RESOLVE_HOST, 0, 0, 0, 0, &r),
-                     SL_INGEST_OUTCOME_CONNECT);
-    assert_int_equal(sl_ingest_fetch_classify(CURLE_RECV_ERROR, 0, 0, 0, 0, &r),
-                     SL_INGEST_OUTCOME_CONNECT);
-    assert_int_equal(sl_ingest_fetch_classify(CURLE_PARTIAL_FILE, 200, 0, 0, 0, &r),
-                     SL_INGEST_OUTCOME_TRUNCATED);
-    assert_int_equal(sl_ingest_fetch_classify(CURLE_FILESIZE_EXCEEDED, 200, 0, 0, 0, &r),
-                     SL_INGEST_OUTCOME_TOO_LARGE);
-    assert_int_equal(r, 0);
-    assert_int_equal(sl_ingest_fetch_classify(CURLE_UNSUPPORTED_PROTOCOL, 0, 0, 0, 0, &r),
-                     SL_INGEST_OUTCOME_OTHER);
-    assert_int_equal(r, 0);
-    assert_int_equal(sl_ingest_fetch_classify(CURLE_OK, 408, 0, 0, 0, &r),
-                     SL_INGEST_OUTCOME_TIMEOUT);
-    assert_int_equal(r, 1);
-    assert_int_equal(sl_ingest_fetch_classify(CURLE_OK, 500, 0, 0, 0, &r),
-                     SL_INGEST_OUTCOME_HTTP_5XX);
-    assert_int_equal(sl_ingest_fetch_classify(CURLE_OK, 429, 0, 0, 0, &r),
-                     SL_INGEST_OUTCOME_THROTTLED);
-    assert_int_equal(sl_ingest_fetch_classify(CURLE_OK, 403, 0, 0, 0, &r),
-                     SL_INGEST_OUTCOME_HTTP_4XX);
-    assert_int_equal(r, 0);
-    assert_int_equal(sl_ingest_fetch_classify(CURLE_OK, 200, 0, 0, SL_API_ERR_TRUNCATED, &r),
-                     SL_INGEST_OUTCOME_TRUNCATED);
-    assert_int_equal(sl_ingest_fetch_classify(CURLE_OK, 200, 0, 0, SL_API_ERR_NO_RESULTS, &r),
-                     SL_INGEST_OUTCOME_MALFORMED);
-    assert_int_equal(r, 1);
-    assert_int_equal(sl_ingest_fetch_classify(CURLE_OK, 200, 0, 0, SL_API_ERR_TOO_LARGE, &r),
-                     SL_INGEST_OUTCOME_TOO_LARGE);
-    assert_int_equal(r, 0);
-    assert_int_equal(sl_ingest_fetch_classify(CURLE_OK, 200, 0, 0, SL_API_ERR_OK, &r),
-                     SL_INGEST_OUTCOME_OK);
-    assert_int_equal(r, 0);
-    /* An abort by the write callback wins over curl's CURLE_WRITE_ERROR. */
-    assert_int_equal(
-        sl_ingest_fetch_classify(CURLE_WRITE_ERROR, 200, 1, SL_INGEST_OUTCOME_MALFORMED, 0, &r),
-        SL_INGEST_OUTCOME_MALFORMED);
-    assert_int_equal(r, 1);
-    assert_int_equal(
-        sl_ingest_fetch_classify(CURLE_WRITE_ERROR, 200, 1, SL_INGEST_OUTCOME_TOO_LARGE, 0, &r),
-        SL_INGEST_OUTCOME_TOO_LARGE);
-    assert_int_equal(r, 0);
+    /* curl's result, HTTP status, write-callback abort and its outcome, body verdict ->
+     * outcome, whether a retry may help */
+    static const struct {
+        CURLcode rc;
+        long status;
+        int aborted;
+        sl_ingest_outcome_t abort_outcome;
+        sl_api_err_t body;
+        sl_ingest_outcome_t want;
+        int retriable;
+    } cases[] = {
+        {CURLE_OPERATION_TIMEDOUT, 0, 0, 0, 0, SL_INGEST_OUTCOME_TIMEOUT, 1},
+        {CURLE_COULDNT_RESOLVE_HOST, 0, 0, 0, 0, SL_INGEST_OUTCOME_CONNECT, 1},
+        {CURLE_RECV_ERROR, 0, 0, 0, 0, SL_INGEST_OUTCOME_CONNECT, 1},
+        {CURLE_PARTIAL_FILE, 200, 0, 0, 0, SL_INGEST_OUTCOME_TRUNCATED, 1},
+        {CURLE_FILESIZE_EXCEEDED, 200, 0, 0, 0, SL_INGEST_OUTCOME_TOO_LARGE, 0},
+        {CURLE_UNSUPPORTED_PROTOCOL, 0, 0, 0, 0, SL_INGEST_OUTCOME_OTHER, 0},
+        {CURLE_OK, 408, 0, 0, 0, SL_INGEST_OUTCOME_TIMEOUT, 1},
+        {CURLE_OK, 500, 0, 0, 0, SL_INGEST_OUTCOME_HTTP_5XX, 1},
+        {CURLE_OK, 429, 0, 0, 0, SL_INGEST_OUTCOME_THROTTLED, 1},
+        {CURLE_OK, 403, 0, 0, 0, SL_INGEST_OUTCOME_HTTP_4XX, 0},
+        {CURLE_OK, 200, 0, 0, SL_API_ERR_TRUNCATED, SL_INGEST_OUTCOME_TRUNCATED, 1},
+        {CURLE_OK, 200, 0, 0, SL_API_ERR_NO_RESULTS, SL_INGEST_OUTCOME_MALFORMED, 1},
+        {CURLE_OK, 200, 0, 0, SL_API_ERR_TOO_LARGE, SL_INGEST_OUTCOME_TOO_LARGE, 0},
+        {CURLE_OK, 200, 0, 0, SL_API_ERR_OK, SL_INGEST_OUTCOME_OK, 0},
+        /* an abort by the write callback wins over curl's CURLE_WRITE_ERROR */
+        {CURLE_WRITE_ERROR, 200, 1, SL_INGEST_OUTCOME_MALFORMED, 0, SL_INGEST_OUTCOME_MALFORMED, 1},
+        {CURLE_WRITE_ERROR, 200, 1, SL_INGEST_OUTCOME_TOO_LARGE, 0, SL_INGEST_OUTCOME_TOO_LARGE, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int r = -1;
+        assert_int_equal(sl_ingest_fetch_classify(cases[i].rc, cases[i].status, cases[i].aborted,
+                                                  cases[i].abort_outcome, cases[i].body, &r),
+                         cases[i].want);
+        assert_int_equal(r, cases[i].retriable);
+    }
 }
 
 TEST_MAIN(setup, teardown, cmocka_unit_test(good_page_with_a_reject),

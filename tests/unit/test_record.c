@@ -13,6 +13,7 @@
 
 #include "test_util.h"
 #include "sl_record.h"
+#include "test_record_util.h"
 
 static void field_table(void **state) {
     (void)state;
@@ -173,30 +174,13 @@ static void iso8601(void **state) {
 
 /* A record that passes, to break one field at a time. */
 static void good(sl_record_t *r) {
-    static const char *const v[12] = {"7a0eed16-9430-4d68-901f-c0d4c1c3bf00",
-                                      "Jennie",
-                                      "Nichols",
-                                      "female",
-                                      "8929 Valwood Pkwy, Billings, Michigan, United States",
-                                      "63104",
-                                      "jennie.nichols@example.com",
-                                      "yellowpeacock117",
-                                      "1992-03-08T15:13:16.688Z",
-                                      "2007-07-09T05:51:59.390Z",
-                                      "(272) 790-0888",
-                                      "https://randomuser.me/api/portraits/med/women/75.jpg"};
-    for (int i = 0; i < 12; i++) {
-        r->field[i].ptr = v[i];
-        r->field[i].len = strlen(v[i]);
-    }
+    test_record_jennie(r);
 }
 
 static void set(sl_record_t *r, sl_field_t f, const char *s, size_t len) {
     r->field[f].ptr = s;
     r->field[f].len = len;
 }
-
-#define SET(r, f, lit) set(r, f, lit, sizeof(lit) - 1)
 
 static void expect(const sl_record_t *r, sl_reject_t want, sl_field_t want_field) {
     sl_field_t f = (sl_field_t)77;
@@ -211,36 +195,29 @@ static void validate_each_reason(void **state) {
     good(&r);
     expect(&r, SL_REJECT_NONE, SL_FIELD_NONE);
 
-    good(&r);
-    r.field[SL_FIELD_ID].ptr = NULL;
-    expect(&r, SL_REJECT_MISSING_ID, SL_FIELD_ID);
-    good(&r);
-    r.field[SL_FIELD_PICTURE].ptr = NULL;
-    expect(&r, SL_REJECT_MISSING_FIELD, SL_FIELD_PICTURE);
-    good(&r);
-    SET(&r, SL_FIELD_ID, "7a0eed16-9430-4d68-901f-c0d4c1c3bf0");
-    expect(&r, SL_REJECT_BAD_ID, SL_FIELD_ID);
-    good(&r);
-    SET(&r, SL_FIELD_FIRST_NAME, "");
-    expect(&r, SL_REJECT_MISSING_NAME, SL_FIELD_FIRST_NAME);
-    good(&r);
-    SET(&r, SL_FIELD_LAST_NAME, " \t ");
-    expect(&r, SL_REJECT_MISSING_NAME, SL_FIELD_LAST_NAME);
-    good(&r);
-    SET(&r, SL_FIELD_EMAIL, "jennie.nichols@example");
-    expect(&r, SL_REJECT_BAD_EMAIL, SL_FIELD_EMAIL);
-    good(&r);
-    SET(&r, SL_FIELD_DOB, "08/03/1992");
-    expect(&r, SL_REJECT_BAD_DOB, SL_FIELD_DOB);
-    good(&r);
-    SET(&r, SL_FIELD_REGISTERED_DATE, "2007-07-09T05:51:59.390");
-    expect(&r, SL_REJECT_BAD_REGISTERED, SL_FIELD_REGISTERED_DATE);
-    good(&r);
-    SET(&r, SL_FIELD_PHONE, "(272) \xff 790");
-    expect(&r, SL_REJECT_BAD_UTF8, SL_FIELD_PHONE);
-    good(&r);
-    SET(&r, SL_FIELD_GENDER, "fe\0male");
-    expect(&r, SL_REJECT_BAD_UTF8, SL_FIELD_GENDER);
+    /* one field broken at a time: (field, its value, NULL for absent), the reason */
+    static const struct {
+        sl_field_t field;
+        const char *value;
+        size_t len;
+        sl_reject_t want;
+    } broken[] = {
+        {SL_FIELD_ID, NULL, 0, SL_REJECT_MISSING_ID},
+        {SL_FIELD_PICTURE, NULL, 0, SL_REJECT_MISSING_FIELD},
+        {SL_FIELD_ID, "7a0eed16-9430-4d68-901f-c0d4c1c3bf0", 35, SL_REJECT_BAD_ID},
+        {SL_FIELD_FIRST_NAME, "", 0, SL_REJECT_MISSING_NAME},
+        {SL_FIELD_LAST_NAME, " \t ", 3, SL_REJECT_MISSING_NAME},
+        {SL_FIELD_EMAIL, "jennie.nichols@example", 22, SL_REJECT_BAD_EMAIL},
+        {SL_FIELD_DOB, "08/03/1992", 10, SL_REJECT_BAD_DOB},
+        {SL_FIELD_REGISTERED_DATE, "2007-07-09T05:51:59.390", 23, SL_REJECT_BAD_REGISTERED},
+        {SL_FIELD_PHONE, "(272) \xff 790", 10, SL_REJECT_BAD_UTF8},
+        {SL_FIELD_GENDER, "fe\0male", 7, SL_REJECT_BAD_UTF8},
+    };
+    for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+        good(&r);
+        set(&r, broken[i].field, broken[i].value, broken[i].len);
+        expect(&r, broken[i].want, broken[i].field);
+    }
 
     static char big[SL_RECORD_FIELD_MAX + 1];
     memset(big, 'a', sizeof big);

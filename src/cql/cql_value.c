@@ -284,6 +284,13 @@ static bool kind_in(const cql_value_t *v, uint64_t kinds) {
     return !v->type || ((unsigned)v->type->kind < 64 && (kinds & KIND(v->type->kind)));
 }
 
+/* The checks every getter starts with: the kind, then null. */
+static cql_err_t check_kind(const cql_value_t *v, uint64_t kinds) {
+    if (!kind_in(v, kinds))
+        return CQL_ERR_TYPE;
+    return v->size < 0 ? CQL_ERR_NULL : CQL_OK;
+}
+
 /* The one routine behind every fixed-size getter: checks the kind and the serialized size,
  * then stores the big-endian value in host order into out (size bytes; 16 bytes are
  * copied as they are). */
@@ -340,10 +347,9 @@ cql_err_t cql_value_get_uuid(const cql_value_t *v, uint8_t out[16]) {
 }
 
 cql_err_t cql_value_get_inet(const cql_value_t *v, cql_inet_t *out) {
-    if (!kind_in(v, KIND(CQL_TYPE_INET)))
-        return CQL_ERR_TYPE;
-    if (v->size < 0)
-        return CQL_ERR_NULL;
+    cql_err_t e = check_kind(v, KIND(CQL_TYPE_INET));
+    if (e != CQL_OK)
+        return e;
     if (v->size != 4 && v->size != 16)
         return CQL_ERR_PROTOCOL;
     memset(out, 0, sizeof *out);
@@ -353,10 +359,9 @@ cql_err_t cql_value_get_inet(const cql_value_t *v, cql_inet_t *out) {
 }
 
 cql_err_t cql_value_get_duration(const cql_value_t *v, cql_duration_t *out) {
-    if (!kind_in(v, KIND(CQL_TYPE_DURATION)))
-        return CQL_ERR_TYPE;
-    if (v->size < 0)
-        return CQL_ERR_NULL;
+    cql_err_t e = check_kind(v, KIND(CQL_TYPE_DURATION));
+    if (e != CQL_OK)
+        return e;
     const uint8_t *p = v->data;
     size_t left = (size_t)v->size;
     uint64_t u[3];
@@ -377,21 +382,20 @@ cql_err_t cql_value_get_duration(const cql_value_t *v, cql_duration_t *out) {
 }
 
 cql_err_t cql_value_get_bytes(const cql_value_t *v, const uint8_t **data, size_t *size) {
-    if (v->size < 0)
-        return CQL_ERR_NULL;
-    if (!kind_in(v, KIND(CQL_TYPE_ASCII) | KIND(CQL_TYPE_VARCHAR) | KIND(CQL_TYPE_BLOB) |
-                        KIND(CQL_TYPE_CUSTOM) | KIND(CQL_TYPE_VARINT)))
-        return CQL_ERR_TYPE;
+    cql_err_t e =
+        check_kind(v, KIND(CQL_TYPE_ASCII) | KIND(CQL_TYPE_VARCHAR) | KIND(CQL_TYPE_BLOB) |
+                          KIND(CQL_TYPE_CUSTOM) | KIND(CQL_TYPE_VARINT));
+    if (e != CQL_OK)
+        return e;
     *data = v->data;
     *size = (size_t)v->size;
     return CQL_OK;
 }
 
 cql_err_t cql_value_get_varint64(const cql_value_t *v, int64_t *out) {
-    if (!kind_in(v, KIND(CQL_TYPE_VARINT)))
-        return CQL_ERR_TYPE;
-    if (v->size < 0)
-        return CQL_ERR_NULL;
+    cql_err_t e = check_kind(v, KIND(CQL_TYPE_VARINT));
+    if (e != CQL_OK)
+        return e;
     if (v->size == 0 || v->size > 8)
         return v->size == 0 ? CQL_ERR_PROTOCOL : CQL_ERR_RANGE;
     uint64_t x = (v->data[0] & 0x80) ? UINT64_MAX : 0;
@@ -403,10 +407,9 @@ cql_err_t cql_value_get_varint64(const cql_value_t *v, int64_t *out) {
 
 cql_err_t cql_value_get_decimal(const cql_value_t *v, int32_t *scale, const uint8_t **unscaled,
                                 size_t *unscaled_size) {
-    if (!kind_in(v, KIND(CQL_TYPE_DECIMAL)))
-        return CQL_ERR_TYPE;
-    if (v->size < 0)
-        return CQL_ERR_NULL;
+    cql_err_t e = check_kind(v, KIND(CQL_TYPE_DECIMAL));
+    if (e != CQL_OK)
+        return e;
     if (v->size < 5)
         return CQL_ERR_PROTOCOL;
     *scale = (int32_t)cql_rd_u32p(v->data);

@@ -1,10 +1,12 @@
 # shellcheck shell=bash
 # The stack's Apache Cassandra 5.0 node, sourced by scripts/stack: settings,
-# start from the cassandra-all jars, the CQL readiness probe, and
-# `scripts/stack nodetool` (from the same jars).
+# start from the cassandra-all jars, the CQL readiness probe, and the tools
+# a Cassandra user reaches for, `scripts/stack nodetool` (from the same jars)
+# and `scripts/stack cqlsh` (PyPI's cqlsh in a venv the stack manages).
 
 register_component cassandra 20
 register_command nodetool cassandra_cmd_nodetool
+register_command cqlsh cassandra_cmd_cqlsh
 
 CASSANDRA_HOST=${SLUICE_CASSANDRA_HOST:-127.0.0.1}
 CQL_PORT=${SLUICE_CQL_PORT:-9042}
@@ -18,6 +20,9 @@ cassandra_usage_commands() {
   nodetool ARGS
                Cassandra's nodetool against this stack's node (needs JMX,
                see SLUICE_CASSANDRA_JMX_PORT), e.g. 'nodetool status'.
+  cqlsh [ARGS] the real cqlsh (PyPI, pinned, in a venv under the cache dir)
+               connected to this stack's node, e.g.
+               cqlsh -e "SELECT * FROM spark_streams.created_users LIMIT 3;"
 EOF
 }
 
@@ -169,4 +174,61 @@ cassandra_cmd_nodetool() {
 		"-Dlogback.configurationFile=$CONF_SRC/cassandra-tools-logback.xml" \
 		"-Duser.home=$dir" -cp "$CASSANDRA_LIBS/*" org.apache.cassandra.tools.NodeTool \
 		-h 127.0.0.1 -p "$CASSANDRA_JMX_PORT" "$@"
+}
+
+# A venv with the pinned requirements, once per requirements file (named
+# by its hash, like the jar cache); sets VENV. Built with the system
+# Python (SLUICE_PYTHON), which the cqlsh pin was checked against.
+ensure_venv() {
+	local name=$1 req=$2 key dir
+	key=$(sha256sum "$req" | cut -c1-12)
+	dir=$CACHE_DIR/$name-$key
+	VENV=$dir/venv
+	[[ -f $dir/complete ]] && return 0
+	mkdir -p "$dir"
+	(
+		flock 8
+		[[ -f $dir/complete ]] && exit 0
+		say "$name: installing into $dir from PyPI (first run only)" >&2
+		rm -rf "$dir/venv"
+		if ! { "$PYTHON" -m venv "$dir/venv" &&
+			"$dir/venv/bin/pip" install -q --disable-pip-version-check --no-input \
+				-r "$req"; } >"$dir/pip.log" 2>&1; then
+			tail -n 20 "$dir/pip.log" >&2
+			die "$name: could not install from PyPI (log: $dir/pip.log; needs python3-venv)"
+		fi
+		cp "$req" "$dir/requirements.txt"
+		touch "$dir/complete"
+	) 8>"$dir/.lock"
+}
+
+# The real cqlsh against the stack's node. Host and port come from a
+# cqlshrc the stack writes (a host and port given as arguments still win);
+# with password auth the user name goes there and the password into a
+# credentials file of mode 0600, never onto a command line. History stays
+# in the state directory.
+cassandra_cmd_cqlsh() {
+	local dir rc ep host port
+	validate_settings
+	ensure_venv cqlsh "$CONF_SRC/cqlsh-requirements.txt"
+	dir=$(comp_dir cassandra)/cqlsh
+	mkdir -p "$dir"
+	ep=$(actual_endpoint_of cassandra)
+	host=${ep%:*} port=${ep##*:}
+	rc=$dir/cqlshrc
+	(
+		umask 077
+		{
+			printf '[connection]\nhostname = %s\nport = %s\n' "$host" "$port"
+			if [[ $CASSANDRA_AUTH == password ]]; then
+				printf '\n[authentication]\nusername = %s\ncredentials = %s/credentials\n' \
+					"${SLUICE_CQL_USER:-cassandra}" "$dir"
+			fi
+		} >"$rc"
+		if [[ $CASSANDRA_AUTH == password ]]; then
+			printf '[PlainTextAuthProvider]\nusername = %s\npassword = %s\n' \
+				"${SLUICE_CQL_USER:-cassandra}" "${SLUICE_CQL_PASSWORD:-cassandra}" >"$dir/credentials"
+		fi
+	)
+	CQL_HISTORY=$dir/history exec "$VENV/bin/cqlsh" --cqlshrc="$rc" "$@"
 }

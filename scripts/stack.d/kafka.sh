@@ -4,14 +4,14 @@
 # that version, storage formatting, start, readiness, and Kafka's own
 # command-line tools from the same jars (`scripts/stack kafka TOOL ...`).
 #
-# The version is a setting, 3.x or 4.x. The two differ in their
+# Kafka 4.x is the default; 3.x stays selectable. The two differ in their
 # logging (4.x: log4j2, 3.x: log4j 1 through reload4j), so each major
 # version has its own pom template and logging configuration here.
 
 register_component kafka 10
 register_command kafka kafka_cmd_tool
 
-KAFKA_VERSION=${SLUICE_KAFKA_VERSION:-3.9.1}
+KAFKA_VERSION=${SLUICE_KAFKA_VERSION:-4.4.0}
 KAFKA_HOST=${SLUICE_KAFKA_HOST:-127.0.0.1}
 KAFKA_PORT=${SLUICE_KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${SLUICE_KAFKA_CONTROLLER_PORT:-9093}
@@ -33,7 +33,7 @@ EOF
 kafka_usage_env() {
 	cat <<'EOF'
   SLUICE_KAFKA_VERSION          Kafka release from Maven Central, 4.x or 3.x
-                                (3.9.1 is tested) [3.9.1]
+                                (3.9.1 is tested) [4.4.0]
   SLUICE_KAFKA_HOST             Kafka listener address [127.0.0.1]
   SLUICE_KAFKA_PORT             Kafka client port [9092]
   SLUICE_KAFKA_CONTROLLER_PORT  KRaft controller port [9093]

@@ -130,6 +130,17 @@ kafka_check_data_version() {
 	say "kafka: upgrading the data in $data from Kafka $was to $KAFKA_VERSION"
 }
 
+# True when the data directory was formatted to the end: meta.properties
+# and the marker the stack writes after a format that succeeded. Data
+# formatted before the marker existed (by 3.x) counts when 3.x's
+# bootstrap.checkpoint is there. (4.x writes no bootstrap.checkpoint: its
+# bootstrap records go to a snapshot in __cluster_metadata-0.)
+kafka_formatted() {
+	local dir=$1 data=$2
+	[[ -f $data/meta.properties ]] &&
+		[[ -f $dir/formatted || -f $data/bootstrap.checkpoint ]]
+}
+
 # A Kafka cluster id: 16 random bytes in URL-safe base64 without padding,
 # as kafka-storage random-uuid prints (which avoids a leading '-').
 new_cluster_id() {
@@ -157,9 +168,9 @@ kafka_start() {
 	# directory emptied by hand, leaves it half done: start it over. The
 	# quorum is static (controller.quorum.voters), which both 3.x and 4.x
 	# format without --standalone or --initial-controllers.
-	if [[ ! -f $data/meta.properties || ! -f $data/bootstrap.checkpoint ]]; then
+	if ! kafka_formatted "$dir" "$data"; then
 		say "kafka: formatting storage in $data (Kafka $KAFKA_VERSION)"
-		rm -rf "$data"
+		rm -rf "$data" "$dir/formatted"
 		mkdir -p "$data"
 		if ! "$JAVA" -Xmx256m "${sysprops[@]}" -cp "$KAFKA_LIBS/*" kafka.tools.StorageTool \
 			format -t "$(new_cluster_id)" -c "$conf/server.properties" \
@@ -167,6 +178,7 @@ kafka_start() {
 			tail -n 40 "$logs/format.log" >&2
 			die "kafka: formatting storage failed (log: $logs/format.log)"
 		fi
+		printf '%s\n' "$KAFKA_VERSION" >"$dir/formatted"
 	fi
 	printf '%s\n' "$KAFKA_VERSION" >"$dir/data-version"
 	printf '%s\n' "$KAFKA_VERSION" >"$dir/version"

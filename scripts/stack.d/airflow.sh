@@ -22,6 +22,9 @@ fi
 
 AIRFLOW_HOST=${SLUICE_AIRFLOW_HOST:-127.0.0.1}
 AIRFLOW_PORT=${SLUICE_AIRFLOW_PORT:-8080}
+# Airflow takes 1 to 3 minutes to start on two loaded cores: it gets at
+# least this long, whatever SLUICE_STACK_TIMEOUT says.
+AIRFLOW_START_TIMEOUT=${SLUICE_AIRFLOW_START_TIMEOUT:-420}
 # The API server first: the others talk to it (task execution API).
 readonly AIRFLOW_PROCS=(api-server scheduler dag-processor triggerer)
 readonly AIRFLOW_DAG=user_automation
@@ -31,6 +34,7 @@ airflow_usage_env() {
   SLUICE_STACK_AIRFLOW          1: a bare 'up' starts Airflow too [0]
   SLUICE_AIRFLOW_HOST           Airflow API server and UI address [127.0.0.1]
   SLUICE_AIRFLOW_PORT           Airflow API server and UI port [8080]
+  SLUICE_AIRFLOW_START_TIMEOUT  seconds 'up' waits at least for Airflow [420]
   SLUICE_BIN                    the sluice the DAG runs [<repo>/build/sluice]
   SLUICE_AIRFLOW_SCHEDULE       the DAG's schedule in the stack [none:
                                 runs only when triggered]
@@ -42,6 +46,8 @@ EOF2
 airflow_validate() {
 	check_ipv4 SLUICE_AIRFLOW_HOST "$AIRFLOW_HOST"
 	check_port_value SLUICE_AIRFLOW_PORT "$AIRFLOW_PORT"
+	[[ $AIRFLOW_START_TIMEOUT =~ ^[0-9]+$ ]] ||
+		usage_error "SLUICE_AIRFLOW_START_TIMEOUT must be a number of seconds, not '$AIRFLOW_START_TIMEOUT'"
 }
 
 airflow_preflight() {
@@ -50,7 +56,8 @@ airflow_preflight() {
 
 airflow_endpoint() { printf '%s:%s' "$AIRFLOW_HOST" "$AIRFLOW_PORT"; }
 airflow_ports() { printf '%s %s\n' "$AIRFLOW_HOST" "$AIRFLOW_PORT"; }
-airflow_start_first() { return 0; }
+# No start_first: started after the JVMs, its database migration runs
+# while they boot.
 
 airflow_pid_file() {
 	if [[ $1 == api-server ]]; then
@@ -125,14 +132,25 @@ airflow_pids() {
 	done
 }
 
+# The resident memory of all its processes, in MiB (shared pages counted
+# once per process, as `ps` counts them).
+airflow_rss_mib() {
+	local pid kib total=0
+	for pid in $(airflow_pids); do
+		kib=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null) || kib=0
+		total=$((total + ${kib:-0}))
+	done
+	printf '%s' $((total / 1024))
+}
+
 airflow_describe() {
 	local proc pid out=
 	for proc in "${AIRFLOW_PROCS[@]}"; do
 		pid=$(airflow_leader "$proc") || pid=down
 		out+="${out:+, }$proc $pid"
 	done
-	printf 'Airflow %s (%s), UI http://%s/dags/%s' "$(airflow_version)" "$out" \
-		"$(airflow_endpoint)" "$AIRFLOW_DAG"
+	printf 'Airflow %s (%s; RSS %s MiB), UI http://%s/dags/%s' "$(airflow_version)" "$out" \
+		"$(airflow_rss_mib)" "$(airflow_endpoint)" "$AIRFLOW_DAG"
 }
 
 airflow_version() {
@@ -141,6 +159,14 @@ airflow_version() {
 
 airflow_fetch() {
 	AIRFLOW_VENV=$("$REPO_ROOT/airflow/venv") || die "airflow: no virtualenv (airflow/venv failed)"
+}
+
+# The sluice the DAG runs: SLUICE_BIN (a path made absolute: tasks run
+# in a directory of their own), else the release build.
+airflow_sluice_bin() {
+	local bin=${SLUICE_BIN:-$REPO_ROOT/build/sluice}
+	[[ $bin == */* ]] && bin=$(realpath -m -- "$bin")
+	printf '%s' "$bin"
 }
 
 # The environment of every Airflow process: nothing of the caller's shell
@@ -169,7 +195,7 @@ airflow_process_env() {
 		"AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL=30"
 		# A loaded machine answers slowly; the default of 5 s failed tries.
 		"AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT=60"
-		"SLUICE_BIN=${SLUICE_BIN:-$REPO_ROOT/build/sluice}"
+		"SLUICE_BIN=$(airflow_sluice_bin)"
 		"SLUICE_BROKERS=$(actual_endpoint_of kafka)"
 		"SLUICE_AIRFLOW_SCHEDULE=${SLUICE_AIRFLOW_SCHEDULE:-none}"
 		"SLUICE_AIRFLOW_RETRIES=${SLUICE_AIRFLOW_RETRIES:-1}"
@@ -215,7 +241,7 @@ airflow_spawn() {
 				eval "exec $n>&-" 2>/dev/null || true
 			fi
 		done
-		cd "$dir"
+		cd "$dir" || exit 1
 		# shellcheck disable=SC2016 # expanded by the inner shell
 		exec setsid /usr/bin/env -i "${AIRFLOW_ENV[@]}" /bin/bash -c \
 			'printf "%s\n" "$$" >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' \
@@ -268,8 +294,8 @@ airflow_start() {
 	dir=$(comp_dir "$node")
 	mkdir -p "$dir/home" "$dir/logs"
 	airflow_process_env "$dir"
-	bin=${SLUICE_BIN:-$REPO_ROOT/build/sluice}
-	[[ -x $bin ]] || warn "airflow: no sluice at $bin: the DAG's runs fail until it is built (make build)"
+	bin=$(airflow_sluice_bin)
+	[[ -x $bin ]] || command -v "$bin" >/dev/null || warn "airflow: no sluice at $bin: the DAG's runs fail until it is built (make build)"
 	airflow_login "$dir"
 	# The schema, once per start (a no-op when it is current); the first
 	# run also writes airflow.cfg (mode 0600) with the secrets every
@@ -301,8 +327,12 @@ airflow_answers() {
 # not running (killed while the others ran on) is started again first, so
 # that `up` recovers from a kill -9 of any one of them.
 airflow_wait() {
-	local node=$1 pid=$2 deadline=$3 why=$4 proc dir
+	local node=$1 pid=$2 deadline=$3 why=$4 proc dir limit=$TIMEOUT
 	dir=$(comp_dir "$node")
+	if ((AIRFLOW_START_TIMEOUT > TIMEOUT)); then
+		deadline=$((deadline + (AIRFLOW_START_TIMEOUT - TIMEOUT) * 1000000))
+		limit=$AIRFLOW_START_TIMEOUT
+	fi
 	local -a left=()
 	for proc in "${AIRFLOW_PROCS[@]}"; do
 		airflow_leader "$proc" >/dev/null && continue
@@ -333,7 +363,7 @@ airflow_wait() {
 		if (($(now_us) >= deadline)); then
 			"$PYTHON" "$REPO_ROOT/airflow/rest" --url "http://$(airflow_endpoint)" \
 				--passwords "$dir/passwords.json" ready 2>"$why" || true
-			printf 'airflow: not ready on %s within %s s\n' "$(airflow_endpoint)" "$TIMEOUT" >>"$why"
+			printf 'airflow: not ready on %s within %s s\n' "$(airflow_endpoint)" "$limit" >>"$why"
 			return 1
 		fi
 		sleep 1

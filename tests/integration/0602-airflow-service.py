@@ -41,18 +41,10 @@ STACK = os.path.join(SRC, "scripts", "stack")
 LOCK = os.path.join(SRC, "tests", "requirements", "airflow.lock")
 CHROMIUM = os.environ.get("SLUICE_CHROMIUM", "/usr/lib/chromium/chromium")
 COUNT = 2000
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ingest_support import MockApi, check, fail, unique  # noqa: E402
 DAG = "user_automation"
 TASK = "stream_data_from_api"
-
-
-def fail(msg):
-    print("FAIL: " + msg, file=sys.stderr)
-    sys.exit(1)
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
 
 
 def use_venv():
@@ -102,8 +94,7 @@ def ensure_airflow():
     if st.returncode == 0:
         print("0602: using the running Airflow: " + st.stdout.splitlines()[0].split("  ")[-1])
         return False
-    env = dict(os.environ, SLUICE_BIN=BIN,
-               SLUICE_STACK_TIMEOUT=os.environ.get("SLUICE_AIRFLOW_START_TIMEOUT", "600"))
+    env = dict(os.environ, SLUICE_BIN=BIN)
     t0 = time.time()
     up = subprocess.run([STACK, "up", "airflow"], env=env, stdout=subprocess.PIPE,
                         stderr=subprocess.STDOUT, text=True)
@@ -111,17 +102,6 @@ def ensure_airflow():
         fail("scripts/stack up airflow: exit %d\n%s" % (up.returncode, redact(up.stdout)[-4000:]))
     print("0602: started Airflow in %.0f s" % (time.time() - t0))
     return True
-
-
-def start_mock():
-    proc = subprocess.Popen([BIN, "mock-api", "--listen", "127.0.0.1:0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    line = proc.stdout.readline()
-    m = re.match(r"mock-api listening on (\S+)", line)
-    if not m:
-        proc.kill()
-        fail("mock-api printed %r" % line)
-    return proc, m.group(1)
 
 
 def dead_port():
@@ -212,8 +192,9 @@ def main():
         client = rest.Client(timeout=60)
         why = client.not_ready()
         check(why is None, "Airflow is up but not ready: %s" % why)
-        mock, url = start_mock()
-        topic = "it_0602_%d_%d" % (os.getpid(), int(time.time()))
+        mock = MockApi()
+        url = mock.url
+        topic = unique("0602")
         r = subprocess.run([BIN, "schema", "--skip-cassandra", "-b", BROKERS, "-t", topic,
                             "--partitions", "3"], capture_output=True, text=True)
         check(r.returncode == 0, "sluice schema: %s" % r.stderr)
@@ -272,8 +253,7 @@ def main():
               "screenshot %s)" % (good, COUNT, topic, retries + 1, took, shot))
     finally:
         if mock:
-            mock.terminate()
-            mock.wait()
+            mock.stop()
         if started:
             subprocess.run([STACK, "down", "airflow"], stdout=subprocess.DEVNULL)
 

@@ -109,14 +109,14 @@ def report(d, count, rounds):
     if sweep:
         print("ceiling sweep (rows/s from first message to last ack; best used below):")
         print()
-        print("| window | conns/host | rows | rows/s | CPU µs/row | load |")
-        print("|---:|---:|---:|---:|---:|---:|")
+        print("| window | conns/host | rows | rows/s | CPU µs/row | starved s | full s | load |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
         for p in sweep:
             c = load(p)
             ps = load(p[:-4] + ".ps.json")
-            print("| %d | %d | %d | %.0f | %.2f | %.1f |" % (
+            print("| %d | %d | %d | %.0f | %.2f | %.2f | %.2f | %.1f |" % (
                 c["window"], c["conns"], c["rows"], c["rows"] / c["wall_s"],
-                ps["cpu_s"] * 1e6 / c["rows"], ps["load"][0]))
+                ps["cpu_s"] * 1e6 / c["rows"], c["starved_s"], c["full_s"], ps["load"][0]))
         print()
     print("| round | run | rows | rows/s | CPU µs/row | peak RSS MB | Kafka CPU µs/row "
           "| Cassandra CPU µs/row | busy cores | load |")
@@ -132,26 +132,35 @@ def report(d, count, rounds):
                 x["us_row"], x["rss_mb"], x["kafka_us"], x["cass_us"], x["busy"], x["load"]))
         med["ratio"].append(med["process"][-1]["rate"] / med["ceiling"][-1]["rate"])
     print()
-    print("end-to-end at half rate (message timestamp to Cassandra writetime, every row; "
-          "the processor's own histogram in brackets):")
+    print("end-to-end at half rate: every row, from its message timestamp to its Cassandra "
+          "writetime; [hist]: the processor's own end_to_end histogram; consumed: message "
+          "timestamp to consumed (the ceiling's):")
     print()
-    print("| round | rate users/s | rows | p50 ms | p90 ms | p99 ms | max ms | [p50 ms] "
-          "| [p99 ms] | load |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| round | run | users/s | rows | p50 ms | p90 ms | p99 ms | max ms | [hist p50] "
+          "| [hist p99] | consumed p50/p99 ms | load |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    med["e2e_ceiling"] = []
     for r in range(1, rounds + 1):
-        e = load(os.path.join(d, "r%d_e2e.json" % r))
-        s = summary(os.path.join(d, "r%d_e2e.out" % r))
-        ps = load(os.path.join(d, "r%d_e2e.ps.json" % r))
         rate = open(os.path.join(d, "r%d_e2e.rate" % r)).read().strip()
-        e["hist_p99"] = s["e2e_p99_s"] * 1e3
-        med["e2e"].append(e)
-        print("| %d | %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |" % (
-            r, rate, e["rows"], e["p50_ms"], e["p90_ms"], e["p99_ms"], e["max_ms"],
-            s["e2e_p50_s"] * 1e3, s["e2e_p99_s"] * 1e3, ps["load"][0]))
+        for name in ("e2e", "e2e_ceiling"):
+            e = load(os.path.join(d, "r%d_%s.json" % (r, name)))
+            ps = load(os.path.join(d, "r%d_%s.ps.json" % (r, name)))
+            med[name].append(e)
+            if name == "e2e":
+                s = summary(os.path.join(d, "r%d_e2e.out" % r))
+                hist = "%.1f | %.1f | -" % (s["e2e_p50_s"] * 1e3, s["e2e_p99_s"] * 1e3)
+            else:
+                c = load(os.path.join(d, "r%d_e2e_ceiling.out" % r))
+                hist = "- | - | %.0f / %.0f" % (c["fetch_p50_ms"], c["fetch_p99_ms"])
+            print("| %d | %s | %s | %d | %.1f | %.1f | %.1f | %.1f | %s | %.1f |" % (
+                r, "sluice process" if name == "e2e" else "ceiling", rate, e["rows"],
+                e["p50_ms"], e["p90_ms"], e["p99_ms"], e["max_ms"], hist, ps["load"][0]))
     print()
-    last = med["e2e"][-1]
-    print("histogram of round %d (ms, rows):" % rounds,
-          " ".join("≤%s:%d" % (b, n) for b, n in last["hist_ms"]))
+    for name in ("e2e", "e2e_ceiling"):
+        last = med[name][-1]
+        print("histogram, %s, round %d (ms: rows):" % (
+            "sluice process" if name == "e2e" else "ceiling", rounds),
+            " ".join("≤%s:%d" % (b, n) for b, n in last["hist_ms"]))
     print()
 
     def m(runs, k):
@@ -161,9 +170,9 @@ def report(d, count, rounds):
     print()
     print("| run | rows/s | CPU µs/row | peak RSS MB | e2e p50 ms | e2e p99 ms |")
     print("|---|---:|---:|---:|---:|---:|")
-    c, p, e = med["ceiling"], med["process"], med["e2e"]
-    print("| ceiling | %.0f | %.2f | %.1f | - | - |" % (
-        m(c, "rate"), m(c, "us_row"), m(c, "rss_mb")))
+    c, p, e, ec = med["ceiling"], med["process"], med["e2e"], med["e2e_ceiling"]
+    print("| ceiling | %.0f | %.2f | %.1f | %.1f | %.1f |" % (
+        m(c, "rate"), m(c, "us_row"), m(c, "rss_mb"), m(ec, "p50_ms"), m(ec, "p99_ms")))
     print("| sluice process | %.0f | %.2f | %.1f | %.1f | %.1f |" % (
         m(p, "rate"), m(p, "us_row"), m(p, "rss_mb"), m(e, "p50_ms"), m(e, "p99_ms")))
     print()

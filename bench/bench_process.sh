@@ -77,7 +77,8 @@ table() { "$BIN" schema --skip-kafka --cassandra "$CASSANDRA" --keyspace "$ks" -
 ceiling() { # NAME COUNT WINDOW CONNS
     table "$1"
     measure "$tmp/$1.ps.json" "$BENCH/bench_process_ceiling" "$BROKERS" "$topic" "$2" \
-        "$CASSANDRA" "$ks" "$1" "$3" "$4" >"$tmp/$1.out"
+        "$CASSANDRA" "$ks" "$1" "$3" "$4" >"$tmp/$1.out" 2>"$tmp/$1.err" ||
+        { cat "$tmp/$1.err" >&2; return 1; }
 }
 process() { # NAME TOPIC [ARGS...]: a processor in a fresh group into a fresh table
     local name=$1 t=$2
@@ -87,6 +88,35 @@ process() { # NAME TOPIC [ARGS...]: a processor in a fresh group into a fresh ta
         --cassandra "$CASSANDRA" --keyspace "$ks" --table "$name" --consistency one \
         --max-inflight "$INFLIGHT" --progress never --log-format json "${PARGS[@]}" "$@" \
         >"$tmp/$name.out" 2>"$tmp/$name.err"
+}
+
+# The half-rate run of round R: a fresh topic fed by a paced ingest while sluice process
+# (or the ceiling) drains it; then the latency of every row (bench_process.py e2e).
+half_rate() { # R KIND RATE
+    local r=$1 kind=$2 rate=$3 name=r$1_e2e t=${run}_e2e_$1
+    [ "$kind" = ceiling ] && name=r$1_e2e_ceiling t=${run}_e2e_$1_ceiling
+    "$BIN" schema -b "$BROKERS" -t "$t" --partitions 6 --skip-cassandra --log-level warn
+    if [ "$kind" = process ]; then
+        process "$name" "$t" --idle-exit 3 --log-level info &
+    else
+        table "$name"
+        measure "$tmp/$name.ps.json" "$BENCH/bench_process_ceiling" "$BROKERS" "$t" 0 \
+            "$CASSANDRA" "$ks" "$name" "$cw" "$cc" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+    fi
+    local p=$!
+    pids+=("$p")
+    # Feed it only once it reads the partitions: records produced before would wait for
+    # the group to form and count as latency.
+    for _ in $(seq 600); do
+        grep -q 'assigned 6 partition\|ceiling: ready' "$tmp/$name.err" 2>/dev/null && break
+        sleep 0.1
+    done
+    "$BIN" ingest --source "$url" -b "$BROKERS" -t "$t" --rate "$rate" \
+        --duration "$E2E_SECONDS" --batch 500 --concurrency 2 --progress never \
+        --log-level warn "${EARGS[@]}" >/dev/null
+    wait "$p"
+    /usr/bin/python3 "$here/bench_process.py" e2e "$BROKERS" "$t" "$CASSANDRA" "$ks" "$name" \
+        "$tmp/$name.json"
 }
 
 "$BIN" mock-api --listen 127.0.0.1:0 >"$tmp/mock.out" 2>/dev/null &
@@ -142,24 +172,10 @@ for l in open('$tmp/r${r}_process.out'):
         s = json.loads(l)['summary']; print(round(s['written'] / s['active_s']))")
     half=$((rate / 2))
     echo "$half" >"$tmp/r${r}_e2e.rate"
-    echo "round $r: end to end at $half users/s for ${E2E_SECONDS} s ..." >&2
-    e2e_topic=${run}_e2e_$r
-    "$BIN" schema -b "$BROKERS" -t "$e2e_topic" --partitions 6 --skip-cassandra --log-level warn
-    process "r${r}_e2e" "$e2e_topic" --idle-exit 3 --log-level info &
-    e2e=$!
-    pids+=("$e2e")
-    # Feed it only once it owns the partitions: records produced before would wait for the
-    # group to form and count as latency.
-    for _ in $(seq 600); do
-        grep -q 'assigned 6 partition' "$tmp/r${r}_e2e.err" 2>/dev/null && break
-        sleep 0.1
+    for what in process ceiling; do
+        echo "round $r: end to end, $what at $half users/s for ${E2E_SECONDS} s ..." >&2
+        half_rate "$r" "$what" "$half"
     done
-    "$BIN" ingest --source "$url" -b "$BROKERS" -t "$e2e_topic" --rate "$half" \
-        --duration "$E2E_SECONDS" --batch 500 --concurrency 2 --progress never \
-        --log-level warn "${EARGS[@]}" >/dev/null
-    wait "$e2e"
-    /usr/bin/python3 "$here/bench_process.py" e2e "$BROKERS" "$e2e_topic" "$CASSANDRA" "$ks" \
-        "r${r}_e2e" "$tmp/r${r}_e2e.json"
 done
 
 /usr/bin/python3 "$here/bench_process.py" report "$tmp" "$COUNT" "$ROUNDS"

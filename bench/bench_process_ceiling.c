@@ -18,14 +18,21 @@
  *
  * usage: bench_process_ceiling BROKERS TOPIC COUNT CASSANDRA KEYSPACE TABLE WINDOW CONNS
  *                              [KAFKA_PROP=VALUE ...]
+ *   COUNT 0: run until nothing arrived for BENCH_CEILING_IDLE_MS (3000) and all is written
+ *   (the half-rate run); KAFKA_PROP=VALUE pairs go to the consumer as they are;
+ *   BENCH_CEILING_NUDGE_MS: see run_t (an experiment, off by default).
  * prints one JSON line:
- *   {"rows": N, "wall_s": S, "cpu_s": C, "window": W, "conns": K, "retries": R}
+ *   {"rows": N, "wall_s": S, "cpu_s": C, "window": W, "conns": K, "retries": R,
+ *    "starved_s": waiting with free slots and an empty consumer queue,
+ *    "full_s": waiting with every slot in flight, "nudges": N,
+ *    "fetch_p50_ms", "fetch_p99_ms": message timestamp to consumed, wall clock}
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +46,7 @@
 #include "sl_time.h"
 
 #define CONSUME_BATCH 1024
+#define DELAY_BUCKETS 60001
 
 typedef struct ceiling_s ceiling_t;
 
@@ -58,6 +66,11 @@ struct ceiling_s {
     uint64_t acked;
     uint64_t retries;
     int64_t last_ack_us;
+    int64_t starved_us; /* waiting with free slots and nothing consumed */
+    int64_t full_us;    /* waiting with every slot in flight */
+    /* message timestamp to consumed, wall clock, 1 ms buckets (the last: beyond) */
+    uint64_t fetch_ms[DELAY_BUCKETS];
+    uint64_t fetched;
 };
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -78,11 +91,20 @@ static double cpu_s(void) {
            (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
-/* The end of the JSON string whose opening quote is at p[-1]: the closing quote. */
+/* The end of the JSON string whose opening quote is at p[-1]: the closing quote, the
+ * first one not escaped by an odd run of backslashes. */
 static const char *string_end(const char *p, const char *end) {
-    while (p < end && *p != '"')
-        p += *p == '\\' ? 2 : 1;
-    return p < end ? p : NULL;
+    for (const char *q = p; q < end; q++) {
+        q = memchr(q, '"', (size_t)(end - q));
+        if (!q)
+            return NULL;
+        size_t bs = 0;
+        while (q - bs > p && q[-1 - (ptrdiff_t)bs] == '\\')
+            bs++;
+        if (bs % 2 == 0)
+            return q;
+    }
+    return NULL;
 }
 
 /* Binds the twelve values of one message in field order; -1 if it lacks the wire form. */
@@ -248,6 +270,118 @@ static void wait_and_step(ceiling_t *c, int pipe_fd, int timeout_ms) {
     cql_session_step(c->session);
 }
 
+static double delay_quantile(const ceiling_t *c, double q) {
+    uint64_t want = (uint64_t)(q * (double)c->fetched + 0.5), seen = 0;
+    for (size_t i = 0; i < DELAY_BUCKETS; i++)
+        if ((seen += c->fetch_ms[i]) >= want && want)
+            return (double)i;
+    return 0;
+}
+
+/* Takes one consumed message into a free slot and sends it. */
+static void take(ceiling_t *c, rd_kafka_message_t *m) {
+    int64_t ts = rd_kafka_message_timestamp(m, NULL);
+    if (ts > 0) {
+        int64_t d = sl_wall_ms() - ts;
+        c->fetch_ms[d < 0 ? 0 : d < DELAY_BUCKETS - 1 ? d : DELAY_BUCKETS - 1]++;
+        c->fetched++;
+    }
+    slot_t *s = c->free_list;
+    c->free_list = s->next;
+    c->n_free--;
+    s->msg = m;
+    if (send_slot(c, s) != 0) {
+        s->next = c->retry;
+        c->retry = s;
+    }
+}
+
+static void send_retries(ceiling_t *c) {
+    while (c->retry) { /* failed writes first, in any order: they are upserts */
+        slot_t *s = c->retry;
+        c->retry = s->next;
+        if (send_slot(c, s) != 0) {
+            s->next = c->retry;
+            c->retry = s;
+            return;
+        }
+    }
+}
+
+typedef struct {
+    rd_kafka_t *rk;
+    rd_kafka_queue_t *q;
+    const char *topic;
+    int pipe_fd;
+    uint64_t count;  /* 0: until idle */
+    int64_t idle_ms; /* with count 0: stop when nothing came for this long */
+    /* An experiment, off (0) by default: every nudge_ms at most while the consumer queue
+     * runs low, ask the partition leader for its watermarks. The request wakes the broker
+     * thread, which then re-checks whether the partitions may be fetched again
+     * (librdkafka 2.0 re-checks a partition that went over queued.max.messages.kbytes
+     * only on its one-second idle wakeup otherwise). */
+    int64_t nudge_ms;
+    uint64_t nudges, taken;
+    int64_t t0_us;
+    double cpu0;
+} run_t;
+
+static int done(const ceiling_t *c, const run_t *r, int64_t start_us) {
+    if (r->count)
+        return c->acked >= r->count;
+    if (!r->taken) /* nothing came at all: give up after a minute */
+        return sl_now_us() - start_us >= 60 * INT64_C(1000000);
+    return c->acked == r->taken && c->last_ack_us &&
+           sl_now_us() - c->last_ack_us >= r->idle_ms * 1000;
+}
+
+static void run(ceiling_t *c, run_t *r) {
+    rd_kafka_message_t *batch[CONSUME_BATCH];
+    int64_t last_nudge = 0, start_us = sl_now_us();
+    while (!done(c, r, start_us)) {
+        send_retries(c);
+        size_t want = c->n_free < CONSUME_BATCH ? c->n_free : CONSUME_BATCH;
+        if (r->count && want > r->count - r->taken)
+            want = (size_t)(r->count - r->taken);
+        ssize_t n = want ? rd_kafka_consume_batch_queue(r->q, 0, batch, want) : 0;
+        for (ssize_t i = 0; i < n; i++) {
+            if (batch[i]->err) {
+                if (batch[i]->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+                    fprintf(stderr, "bench_process_ceiling: consumer: %s\n",
+                            rd_kafka_message_errstr(batch[i]));
+                rd_kafka_message_destroy(batch[i]);
+                continue;
+            }
+            if (r->taken++ == 0) {
+                r->t0_us = sl_now_us();
+                r->cpu0 = cpu_s();
+            }
+            take(c, batch[i]);
+        }
+        int more = !r->count || r->taken < r->count;
+        if (r->nudge_ms > 0 && more && rd_kafka_queue_length(r->q) < CONSUME_BATCH &&
+            sl_now_ms() - last_nudge >= r->nudge_ms) {
+            int64_t lo, hi;
+            rd_kafka_query_watermark_offsets(r->rk, r->topic, 0, &lo, &hi, 1000);
+            last_nudge = sl_now_ms();
+            r->nudges++;
+        }
+        int64_t w0 = sl_now_us();
+        int full = c->n_free == 0, starved = !full && more && (size_t)n < want;
+        /* More may be queued when the batch came back full: look again at once. */
+        wait_and_step(c, r->pipe_fd, n > 0 && (size_t)n == want && c->n_free > 0 ? 0 : 10);
+        if (r->t0_us && full)
+            c->full_us += sl_now_us() - w0;
+        else if (r->t0_us && starved)
+            c->starved_us += sl_now_us() - w0;
+    }
+}
+
+static int64_t env_ms(const char *name, int64_t dflt) {
+    const char *v = getenv(name);
+    return v && *v ? atoll(v) : dflt;
+}
+
 int main(int argc, char **argv) {
     if (argc < 9) {
         fprintf(stderr,
@@ -256,88 +390,61 @@ int main(int argc, char **argv) {
                 argv[0]);
         return 2;
     }
-    uint64_t count = strtoull(argv[3], NULL, 10);
+    run_t r = {.topic = argv[2],
+               .count = strtoull(argv[3], NULL, 10),
+               .idle_ms = env_ms("BENCH_CEILING_IDLE_MS", 3000),
+               .nudge_ms = env_ms("BENCH_CEILING_NUDGE_MS", 0)};
     size_t window = strtoull(argv[7], NULL, 10);
     int conns = atoi(argv[8]);
-    if (count == 0 || window == 0 || conns < 1)
-        die("COUNT, WINDOW and CONNS must be positive");
+    if (window == 0 || conns < 1)
+        die("WINDOW and CONNS must be positive");
 
-    ceiling_t c = {0};
-    c.session = session(argv[4], window, conns);
-    c.stmt = prepare(c.session, argv[5], argv[6]);
-    c.slots = calloc(window, sizeof *c.slots);
-    if (!c.slots)
+    ceiling_t *c = calloc(1, sizeof *c);
+    if (!c)
+        die("out of memory");
+    c->session = session(argv[4], window, conns);
+    c->stmt = prepare(c->session, argv[5], argv[6]);
+    c->slots = calloc(window, sizeof *c->slots);
+    if (!c->slots)
         die("out of memory");
     for (size_t i = window; i-- > 0;) {
-        c.slots[i].c = &c;
-        c.slots[i].next = c.free_list;
-        c.free_list = &c.slots[i];
+        c->slots[i].c = c;
+        c->slots[i].next = c->free_list;
+        c->free_list = &c->slots[i];
     }
-    c.n_free = window;
+    c->n_free = window;
 
     int parts = 0, pipe_fds[2];
-    rd_kafka_t *rk = consumer(argv[1], argv[2], argc - 9, argv + 9, &parts);
-    rd_kafka_queue_t *q = rd_kafka_queue_get_consumer(rk);
+    r.rk = consumer(argv[1], argv[2], argc - 9, argv + 9, &parts);
+    r.q = rd_kafka_queue_get_consumer(r.rk);
     if (pipe(pipe_fds) != 0)
         die("pipe: %s", strerror(errno));
     for (int i = 0; i < 2; i++)
         fcntl(pipe_fds[i], F_SETFL, fcntl(pipe_fds[i], F_GETFL) | O_NONBLOCK);
-    rd_kafka_queue_io_event_enable(q, pipe_fds[1], "1", 1);
+    rd_kafka_queue_io_event_enable(r.q, pipe_fds[1], "1", 1);
+    r.pipe_fd = pipe_fds[0];
+    /* The broker answers: the fetch from the start of each partition is under way. */
+    int64_t lo, hi;
+    if (rd_kafka_query_watermark_offsets(r.rk, r.topic, 0, &lo, &hi, 10000) != 0)
+        die("no watermarks for %s", r.topic);
+    fprintf(stderr, "bench_process_ceiling: ready\n");
 
-    rd_kafka_message_t *batch[CONSUME_BATCH];
-    uint64_t taken = 0;
-    int64_t t0 = 0;
-    double c0 = 0;
-    while (c.acked < count) {
-        while (c.retry) { /* failed writes first, in any order: they are upserts */
-            slot_t *s = c.retry;
-            c.retry = s->next;
-            if (send_slot(&c, s) != 0) {
-                s->next = c.retry;
-                c.retry = s;
-                break;
-            }
-        }
-        size_t want = c.n_free < CONSUME_BATCH ? c.n_free : CONSUME_BATCH;
-        if (want > count - taken)
-            want = (size_t)(count - taken);
-        ssize_t n = want ? rd_kafka_consume_batch_queue(q, 0, batch, want) : 0;
-        for (ssize_t i = 0; i < n; i++) {
-            rd_kafka_message_t *m = batch[i];
-            if (m->err) {
-                if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
-                    fprintf(stderr, "bench_process_ceiling: consumer: %s\n",
-                            rd_kafka_message_errstr(m));
-                rd_kafka_message_destroy(m);
-                continue;
-            }
-            if (taken++ == 0) {
-                t0 = sl_now_us();
-                c0 = cpu_s();
-            }
-            slot_t *s = c.free_list;
-            c.free_list = s->next;
-            c.n_free--;
-            s->msg = m;
-            if (send_slot(&c, s) != 0) {
-                s->next = c.retry;
-                c.retry = s;
-            }
-        }
-        /* More may be queued when the batch came back full: look again at once. */
-        wait_and_step(&c, pipe_fds[0], n > 0 && (size_t)n == want && c.n_free > 0 ? 0 : 10);
-    }
-    double wall = (double)(c.last_ack_us - t0) / 1e6;
-    double cpu = cpu_s() - c0;
+    run(c, &r);
+
+    double wall = (double)(c->last_ack_us - r.t0_us) / 1e6;
+    double cpu = cpu_s() - r.cpu0;
     printf("{\"rows\": %" PRIu64 ", \"wall_s\": %.3f, \"cpu_s\": %.3f, \"window\": %zu, "
-           "\"conns\": %d, \"retries\": %" PRIu64 "}\n",
-           c.acked, wall, cpu, window, conns, c.retries);
-    rd_kafka_queue_destroy(q);
-    rd_kafka_consumer_close(rk);
-    rd_kafka_destroy(rk);
-    cql_stmt_free(c.stmt);
-    cql_session_free(c.session);
-    free(c.slots);
+           "\"conns\": %d, \"retries\": %" PRIu64 ", \"starved_s\": %.3f, \"full_s\": %.3f, "
+           "\"nudges\": %" PRIu64 ", \"fetch_p50_ms\": %.0f, \"fetch_p99_ms\": %.0f}\n",
+           c->acked, wall, cpu, window, conns, c->retries, (double)c->starved_us / 1e6,
+           (double)c->full_us / 1e6, r.nudges, delay_quantile(c, 0.5), delay_quantile(c, 0.99));
+    rd_kafka_queue_destroy(r.q);
+    rd_kafka_consumer_close(r.rk);
+    rd_kafka_destroy(r.rk);
+    cql_stmt_free(c->stmt);
+    cql_session_free(c->session);
+    free(c->slots);
+    free(c);
     close(pipe_fds[0]);
     close(pipe_fds[1]);
     return 0;

@@ -105,7 +105,8 @@ def run_row(d, rnd, name):
 
 def report(d, count, rounds):
     count, rounds = int(count), int(rounds)
-    sweep = sorted(glob.glob(os.path.join(d, "sweep_*.out")))
+    sweep = sorted(glob.glob(os.path.join(d, "sweep_*.out")),
+                   key=lambda p: (load(p)["window"], load(p)["conns"]))
     if sweep:
         print("ceiling sweep (rows/s from first message to last ack; best used below):")
         print()

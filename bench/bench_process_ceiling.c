@@ -18,9 +18,11 @@
  *
  * usage: bench_process_ceiling BROKERS TOPIC COUNT CASSANDRA KEYSPACE TABLE WINDOW CONNS
  *                              [KAFKA_PROP=VALUE ...]
+ *   CASSANDRA "none": Kafka alone, a message is done once consumed (what the consumer
+ *   can deliver with the given properties), at most BENCH_CEILING_RATE messages/s if set;
  *   COUNT 0: run until nothing arrived for BENCH_CEILING_IDLE_MS (3000) and all is written
  *   (the half-rate run); KAFKA_PROP=VALUE pairs go to the consumer as they are;
- *   BENCH_CEILING_NUDGE_MS: see run_t (an experiment, off by default).
+ *   BENCH_CEILING_NUDGE_MS, _LOW, _THREAD: see run_t (an experiment, off by default).
  * prints one JSON line:
  *   {"rows": N, "wall_s": S, "cpu_s": C, "window": W, "conns": K, "retries": R,
  *    "starved_s": waiting with free slots and an empty consumer queue,
@@ -31,6 +33,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -62,7 +65,7 @@ struct ceiling_s {
     slot_t *slots;
     slot_t *free_list;
     slot_t *retry;
-    size_t n_free;
+    size_t n_free, n_slots;
     uint64_t acked;
     uint64_t retries;
     int64_t last_ack_us;
@@ -257,17 +260,18 @@ static cql_stmt_t *prepare(cql_session_t *s, const char *keyspace, const char *t
 
 /* Waits for the consumer queue or the session, bounded by timeout_ms, and steps CQL. */
 static void wait_and_step(ceiling_t *c, int pipe_fd, int timeout_ms) {
-    int64_t t = cql_session_timeout_ms(c->session);
+    int64_t t = c->session ? cql_session_timeout_ms(c->session) : -1;
     if (t >= 0 && t < timeout_ms)
         timeout_ms = (int)t;
     struct pollfd fds[2] = {{.fd = pipe_fd, .events = POLLIN},
-                            {.fd = cql_session_fd(c->session), .events = POLLIN}};
+                            {.fd = c->session ? cql_session_fd(c->session) : -1, .events = POLLIN}};
     if (poll(fds, fds[1].fd >= 0 ? 2 : 1, timeout_ms) > 0 && fds[0].revents) {
         char buf[64];
         while (read(pipe_fd, buf, sizeof buf) > 0) {
         }
     }
-    cql_session_step(c->session);
+    if (c->session)
+        cql_session_step(c->session);
 }
 
 static double delay_quantile(const ceiling_t *c, double q) {
@@ -285,6 +289,12 @@ static void take(ceiling_t *c, rd_kafka_message_t *m) {
         int64_t d = sl_wall_ms() - ts;
         c->fetch_ms[d < 0 ? 0 : d < DELAY_BUCKETS - 1 ? d : DELAY_BUCKETS - 1]++;
         c->fetched++;
+    }
+    if (!c->session) { /* Kafka alone: consumed is done */
+        rd_kafka_message_destroy(m);
+        c->acked++;
+        c->last_ack_us = sl_now_us();
+        return;
     }
     slot_t *s = c->free_list;
     c->free_list = s->next;
@@ -321,10 +331,39 @@ typedef struct {
      * (librdkafka 2.0 re-checks a partition that went over queued.max.messages.kbytes
      * only on its one-second idle wakeup otherwise). */
     int64_t nudge_ms;
+    size_t nudge_low; /* when the queue holds fewer messages (BENCH_CEILING_NUDGE_LOW) */
+    /* BENCH_CEILING_NUDGE_THREAD=1: a thread sends the request, the loop goes on. */
+    int nudger, nudge_pending, stopping;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    /* With CASSANDRA "none": take at most this many messages per second (0: no cap), a
+     * stand-in for a writer of that speed that costs no CPU. */
+    int64_t rate;
+    double tokens;
+    int64_t last_us;
     uint64_t nudges, taken;
     int64_t t0_us;
     double cpu0;
 } run_t;
+
+static void *nudge_thread(void *opaque) {
+    run_t *r = opaque;
+    pthread_mutex_lock(&r->lock);
+    for (;;) {
+        while (!r->nudge_pending && !r->stopping)
+            pthread_cond_wait(&r->cond, &r->lock);
+        if (r->stopping)
+            break;
+        r->nudge_pending = 0;
+        pthread_mutex_unlock(&r->lock);
+        int64_t lo, hi;
+        rd_kafka_query_watermark_offsets(r->rk, r->topic, 0, &lo, &hi, 1000);
+        pthread_mutex_lock(&r->lock);
+    }
+    pthread_mutex_unlock(&r->lock);
+    return NULL;
+}
 
 static int done(const ceiling_t *c, const run_t *r, int64_t start_us) {
     if (r->count)
@@ -343,7 +382,18 @@ static void run(ceiling_t *c, run_t *r) {
         size_t want = c->n_free < CONSUME_BATCH ? c->n_free : CONSUME_BATCH;
         if (r->count && want > r->count - r->taken)
             want = (size_t)(r->count - r->taken);
+        if (r->rate > 0 && r->t0_us) { /* a token bucket as deep as the window */
+            int64_t now = sl_now_us();
+            r->tokens += (double)(now - r->last_us) * (double)r->rate / 1e6;
+            if (r->tokens > (double)c->n_slots)
+                r->tokens = (double)c->n_slots;
+            r->last_us = now;
+            if ((double)want > r->tokens)
+                want = r->tokens < 1 ? 0 : (size_t)r->tokens;
+        }
         ssize_t n = want ? rd_kafka_consume_batch_queue(r->q, 0, batch, want) : 0;
+        if (n > 0 && r->rate > 0)
+            r->tokens -= (double)n;
         for (ssize_t i = 0; i < n; i++) {
             if (batch[i]->err) {
                 if (batch[i]->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
@@ -353,16 +403,23 @@ static void run(ceiling_t *c, run_t *r) {
                 continue;
             }
             if (r->taken++ == 0) {
-                r->t0_us = sl_now_us();
+                r->t0_us = r->last_us = sl_now_us();
                 r->cpu0 = cpu_s();
             }
             take(c, batch[i]);
         }
         int more = !r->count || r->taken < r->count;
-        if (r->nudge_ms > 0 && more && rd_kafka_queue_length(r->q) < CONSUME_BATCH &&
+        if (r->nudge_ms > 0 && more && rd_kafka_queue_length(r->q) < r->nudge_low &&
             sl_now_ms() - last_nudge >= r->nudge_ms) {
-            int64_t lo, hi;
-            rd_kafka_query_watermark_offsets(r->rk, r->topic, 0, &lo, &hi, 1000);
+            if (r->nudger) {
+                pthread_mutex_lock(&r->lock);
+                r->nudge_pending = 1;
+                pthread_cond_signal(&r->cond);
+                pthread_mutex_unlock(&r->lock);
+            } else {
+                int64_t lo, hi;
+                rd_kafka_query_watermark_offsets(r->rk, r->topic, 0, &lo, &hi, 1000);
+            }
             last_nudge = sl_now_ms();
             r->nudges++;
         }
@@ -393,7 +450,10 @@ int main(int argc, char **argv) {
     run_t r = {.topic = argv[2],
                .count = strtoull(argv[3], NULL, 10),
                .idle_ms = env_ms("BENCH_CEILING_IDLE_MS", 3000),
-               .nudge_ms = env_ms("BENCH_CEILING_NUDGE_MS", 0)};
+               .nudge_ms = env_ms("BENCH_CEILING_NUDGE_MS", 0),
+               .nudge_low = (size_t)env_ms("BENCH_CEILING_NUDGE_LOW", CONSUME_BATCH),
+               .nudger = env_ms("BENCH_CEILING_NUDGE_THREAD", 0) != 0,
+               .rate = env_ms("BENCH_CEILING_RATE", 0)};
     size_t window = strtoull(argv[7], NULL, 10);
     int conns = atoi(argv[8]);
     if (window == 0 || conns < 1)
@@ -402,8 +462,10 @@ int main(int argc, char **argv) {
     ceiling_t *c = calloc(1, sizeof *c);
     if (!c)
         die("out of memory");
-    c->session = session(argv[4], window, conns);
-    c->stmt = prepare(c->session, argv[5], argv[6]);
+    if (strcmp(argv[4], "none") != 0) {
+        c->session = session(argv[4], window, conns);
+        c->stmt = prepare(c->session, argv[5], argv[6]);
+    }
     c->slots = calloc(window, sizeof *c->slots);
     if (!c->slots)
         die("out of memory");
@@ -412,7 +474,7 @@ int main(int argc, char **argv) {
         c->slots[i].next = c->free_list;
         c->free_list = &c->slots[i];
     }
-    c->n_free = window;
+    c->n_free = c->n_slots = window;
 
     int parts = 0, pipe_fds[2];
     r.rk = consumer(argv[1], argv[2], argc - 9, argv + 9, &parts);
@@ -429,7 +491,18 @@ int main(int argc, char **argv) {
         die("no watermarks for %s", r.topic);
     fprintf(stderr, "bench_process_ceiling: ready\n");
 
+    pthread_mutex_init(&r.lock, NULL);
+    pthread_cond_init(&r.cond, NULL);
+    if (r.nudger && pthread_create(&r.thread, NULL, nudge_thread, &r) != 0)
+        die("pthread_create failed");
     run(c, &r);
+    if (r.nudger) {
+        pthread_mutex_lock(&r.lock);
+        r.stopping = 1;
+        pthread_cond_signal(&r.cond);
+        pthread_mutex_unlock(&r.lock);
+        pthread_join(r.thread, NULL);
+    }
 
     double wall = (double)(c->last_ack_us - r.t0_us) / 1e6;
     double cpu = cpu_s() - r.cpu0;

@@ -135,7 +135,8 @@ def report(d, count, rounds):
     print()
     print("end-to-end at half rate: every row, from its message timestamp to its Cassandra "
           "writetime; [hist]: the processor's own end_to_end histogram; consumed: message "
-          "timestamp to consumed (the ceiling's):")
+          "timestamp to consumed, by the ceiling itself or, beside the processor, by a "
+          "Kafka-alone observer of the same records:")
     print()
     print("| round | run | users/s | rows | p50 ms | p90 ms | p99 ms | max ms | [hist p50] "
           "| [hist p99] | consumed p50/p99 ms | load |")
@@ -149,7 +150,9 @@ def report(d, count, rounds):
             med[name].append(e)
             if name == "e2e":
                 s = summary(os.path.join(d, "r%d_e2e.out" % r))
-                hist = "%.1f | %.1f | -" % (s["e2e_p50_s"] * 1e3, s["e2e_p99_s"] * 1e3)
+                o = load(os.path.join(d, "r%d_e2e.obs.out" % r))
+                hist = "%.1f | %.1f | %.0f / %.0f" % (s["e2e_p50_s"] * 1e3, s["e2e_p99_s"] * 1e3,
+                                                     o["fetch_p50_ms"], o["fetch_p99_ms"])
             else:
                 c = load(os.path.join(d, "r%d_e2e_ceiling.out" % r))
                 hist = "- | - | %.0f / %.0f" % (c["fetch_p50_ms"], c["fetch_p99_ms"])

@@ -94,28 +94,37 @@ process() { # NAME TOPIC [ARGS...]: a processor in a fresh group into a fresh ta
 # The half-rate run of round R: a fresh topic fed by a paced ingest while sluice process
 # (or the ceiling) drains it; then the latency of every row (bench_process.py e2e).
 half_rate() { # R KIND RATE
-    local r=$1 kind=$2 rate=$3 name=r$1_e2e t=${run}_e2e_$1
+    local r=$1 kind=$2 rate=$3 name=r$1_e2e t=${run}_e2e_$1 p obs=
     [ "$kind" = ceiling ] && name=r$1_e2e_ceiling t=${run}_e2e_$1_ceiling
     "$BIN" schema -b "$BROKERS" -t "$t" --partitions 6 --skip-cassandra --log-level warn
     if [ "$kind" = process ]; then
         process "$name" "$t" --idle-exit 3 --log-level info &
+        p=$!
+        # An observer on the same records: a Kafka-alone consumer (no writes) says how much
+        # of each record's latency is spent before any consumer has it.
+        BENCH_CEILING_IDLE_MS=3000 "$BENCH/bench_process_ceiling" "$BROKERS" "$t" 0 none - - \
+            1024 1 >"$tmp/$name.obs.out" 2>"$tmp/$name.obs.err" &
+        obs=$!
+        pids+=("$p" "$obs")
     else
         table "$name"
         measure "$tmp/$name.ps.json" "$BENCH/bench_process_ceiling" "$BROKERS" "$t" 0 \
             "$CASSANDRA" "$ks" "$name" "$cw" "$cc" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+        p=$!
+        pids+=("$p")
     fi
-    local p=$!
-    pids+=("$p")
     # Feed it only once it reads the partitions: records produced before would wait for
     # the group to form and count as latency.
     for _ in $(seq 600); do
-        grep -q 'assigned 6 partition\|ceiling: ready' "$tmp/$name.err" 2>/dev/null && break
+        grep -q 'assigned 6 partition\|ceiling: ready' "$tmp/$name.err" 2>/dev/null &&
+            { [ -z "$obs" ] || grep -q 'ceiling: ready' "$tmp/$name.obs.err"; } && break
         sleep 0.1
     done
     "$BIN" ingest --source "$url" -b "$BROKERS" -t "$t" --rate "$rate" \
         --duration "$E2E_SECONDS" --batch 500 --concurrency 2 --progress never \
         --log-level warn "${EARGS[@]}" >/dev/null
     wait "$p"
+    [ -z "$obs" ] || wait "$obs"
     /usr/bin/python3 "$here/bench_process.py" e2e "$BROKERS" "$t" "$CASSANDRA" "$ks" "$name" \
         "$tmp/$name.json"
 }

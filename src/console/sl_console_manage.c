@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sl_console_kafka.h"
 
@@ -92,6 +93,30 @@ static rd_kafka_AdminOptions_t *options(rd_kafka_t *rk, rd_kafka_admin_op_t op, 
     return o;
 }
 
+/* The topic's partition count in fresh metadata: -1 when it is not there, -2 when the
+ * cluster did not answer. */
+static int partition_count(rd_kafka_t *rk, const char *name, int timeout_ms) {
+    const struct rd_kafka_metadata *md = NULL;
+    if (rd_kafka_metadata(rk, 1, NULL, &md, timeout_ms))
+        return -2;
+    int n = -1;
+    for (int i = 0; i < md->topic_cnt; i++)
+        if (strcmp(md->topics[i].topic, name) == 0 && !md->topics[i].err)
+            n = md->topics[i].partition_cnt;
+    rd_kafka_metadata_destroy(md);
+    return n;
+}
+
+/* A change reaches the metadata a little after the admin call answers: waits (bounded)
+ * until the topic has want partitions (-1: until it is gone), so the next view shows it. */
+static void settle(rd_kafka_t *rk, const char *name, int want, int timeout_ms) {
+    for (int waited = 0; waited < timeout_ms; waited += 100) {
+        if (partition_count(rk, name, timeout_ms) == want)
+            return;
+        nanosleep(&(struct timespec){.tv_nsec = 100 * 1000 * 1000}, NULL);
+    }
+}
+
 int sl_console_manage_create_topic(rd_kafka_t *rk, const char *name, int partitions,
                                    int replication, const char *retention_ms, int timeout_ms,
                                    int *http_status, char *errstr, size_t errstr_size) {
@@ -108,6 +133,8 @@ int sl_console_manage_create_topic(rd_kafka_t *rk, const char *name, int partiti
     rd_kafka_AdminOptions_t *o = options(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS, timeout_ms);
     rd_kafka_CreateTopics(rk, &nt, 1, o, q);
     int rc = topic_result(q, timeout_ms, "create topic", name, http_status, errstr, errstr_size);
+    if (rc == 0)
+        settle(rk, name, partitions, timeout_ms);
     rd_kafka_AdminOptions_destroy(o);
     rd_kafka_NewTopic_destroy(nt);
     rd_kafka_queue_destroy(q);
@@ -125,6 +152,8 @@ int sl_console_manage_add_partitions(rd_kafka_t *rk, const char *name, int total
     rd_kafka_CreatePartitions(rk, &np, 1, o, q);
     int rc =
         topic_result(q, timeout_ms, "add partitions to", name, http_status, errstr, errstr_size);
+    if (rc == 0)
+        settle(rk, name, total, timeout_ms);
     rd_kafka_AdminOptions_destroy(o);
     rd_kafka_NewPartitions_destroy(np);
     rd_kafka_queue_destroy(q);
@@ -140,6 +169,8 @@ int sl_console_manage_delete_topic(rd_kafka_t *rk, const char *name, int timeout
     rd_kafka_AdminOptions_t *o = options(rk, RD_KAFKA_ADMIN_OP_DELETETOPICS, timeout_ms);
     rd_kafka_DeleteTopics(rk, &dt, 1, o, q);
     int rc = topic_result(q, timeout_ms, "delete topic", name, http_status, errstr, errstr_size);
+    if (rc == 0)
+        settle(rk, name, -1, timeout_ms);
     rd_kafka_AdminOptions_destroy(o);
     rd_kafka_DeleteTopic_destroy(dt);
     rd_kafka_queue_destroy(q);

@@ -16,7 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     sl_console_json_t j;
-    sl_console_json_init(&j, 64 + size * 6);
+    /* at most 6 output bytes per input byte, written twice */
+    sl_console_json_init(&j, 64 + size * 12);
     sl_console_json_arr(&j);
     sl_console_json_strn(&j, (const char *)data, size);
     sl_console_json_strn_capped(&j, (const char *)data, size, size / 2);

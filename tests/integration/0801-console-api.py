@@ -351,6 +351,7 @@ def main():
         for p in procs:
             p.stop()
         mock.stop()
+        cs.drop([topic, topic + ".dlq"], keyspace)
 
 
 if __name__ == "__main__":

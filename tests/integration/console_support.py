@@ -299,3 +299,22 @@ class Ingest:
 
 def launch_browser(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+def drop(topics=(), keyspace=None):
+    """Deletes what a test made: topics (and their .dlq if asked) and a keyspace."""
+    topics = [t for t in topics if t]
+    if topics:
+        adm = admin()
+        for f in adm.delete_topics(topics, operation_timeout=30).values():
+            try:
+                f.result(timeout=60)
+            except Exception:  # noqa: BLE001 - already gone, or the test failed before
+                pass
+    if keyspace:
+        from process_support import Cassandra
+        c = Cassandra()
+        try:
+            c.drop(keyspace)
+        finally:
+            c.close()

@@ -344,6 +344,7 @@ async function renderMessages() {
   const params = new URLSearchParams(location.hash.split("?")[1] || "");
   const topic = state.arg || params.get("topic") || (state.session && state.session.topic) || "";
   const topics = await api("/api/topics");
+  freshness(topics);
   const f = {
     topic: el("select", { name: "topic", id: "msg-topic" }, topics.topics.map(t =>
       el("option", { value: t.name, selected: t.name === topic }, t.name))),
@@ -410,6 +411,7 @@ async function renderDlq() {
 }
 
 async function renderSchemas() {
+  freshness(await api("/api/session").then(() => null).catch(() => null));
   const d = await api("/api/schemas");
   if (!d.available) {
     view(el("h2", null, "Schemas"), el("p", { class: "muted", id: "schemas-unavailable" },
@@ -512,6 +514,7 @@ async function renderManage() {
     return;
   }
   const [t, g] = await Promise.all([api("/api/topics"), api("/api/groups")]);
+  freshness(t);
   const topicOptions = () => t.topics.map(x => el("option", { value: x.name }, x.name));
   const create = el("form", { class: "inline", id: "create-topic" },
     el("label", null, "name", el("input", { name: "name", required: true })),

@@ -411,7 +411,6 @@ async function renderDlq() {
 }
 
 async function renderSchemas() {
-  freshness(await api("/api/session").then(() => null).catch(() => null));
   const d = await api("/api/schemas");
   if (!d.available) {
     view(el("h2", null, "Schemas"), el("p", { class: "muted", id: "schemas-unavailable" },

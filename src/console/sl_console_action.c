@@ -20,12 +20,17 @@ typedef struct {
     const sl_http_request_t *req;
 } form_t;
 
-static int form_open(form_t *f, const sl_http_request_t *req) {
+/* Parses the form; on a malformed body answers 400 and returns -1. */
+static int form_open(form_t *f, const sl_http_request_t *req, sl_http_response_t *resp) {
     size_t len = 0;
     const char *body = sl_http_request_body(req, &len);
     f->req = req;
     f->body = NULL;
-    return len ? (sl_http_query_parse(body, len, &f->body) == SL_HTTP_OK ? 0 : -1) : 0;
+    if (len && sl_http_query_parse(body, len, &f->body) != SL_HTTP_OK) {
+        sl_console_api_error(resp, 400, "malformed form body");
+        return -1;
+    }
+    return 0;
 }
 
 static const char *form_get(const form_t *f, const char *key) {
@@ -71,13 +76,41 @@ static void done_json(sl_http_response_t *resp, const char *what) {
     sl_console_api_send(resp, 200, &j);
 }
 
+/* One topic action: what to do and with what. */
+typedef struct {
+    sl_console_action_t kind;
+    const char *topic, *retention;
+    int partitions, replication; /* create: partitions and replication; add: the new total */
+} topic_op_t;
+
+/* Runs op under the action lock, logs and counts it, answers. */
+static void run_topic_op(sl_console_t *c, const sl_http_request_t *req, sl_http_response_t *resp,
+                         const char *who, const char *what, const topic_op_t *op) {
+    if (lock_action(c, resp))
+        return;
+    int status = 500, rc, t = c->conf.kafka_timeout_ms;
+    char err[512];
+    if (op->kind == SL_CONSOLE_A_CREATE_TOPIC)
+        rc = sl_console_manage_create_topic(c->rk, op->topic, op->partitions, op->replication,
+                                            op->retention, t, &status, err, sizeof err);
+    else if (op->kind == SL_CONSOLE_A_ADD_PARTITIONS)
+        rc = sl_console_manage_add_partitions(c->rk, op->topic, op->partitions, t, &status, err,
+                                              sizeof err);
+    else
+        rc = sl_console_manage_delete_topic(c->rk, op->topic, t, &status, err, sizeof err);
+    pthread_mutex_unlock(&c->manage_lock);
+    finish(c, op->kind, req, who, what, rc == 0, err);
+    if (rc)
+        sl_console_api_error(resp, status, err);
+    else
+        done_json(resp, what);
+}
+
 void sl_console_action_create_topic(sl_console_t *c, const sl_http_request_t *req,
                                     sl_http_response_t *resp, const char *who) {
     form_t f;
-    if (form_open(&f, req)) {
-        sl_console_api_error(resp, 400, "malformed form body");
+    if (form_open(&f, req, resp))
         return;
-    }
     const char *name = form_get(&f, "name");
     const char *ret = form_get(&f, "retention_ms");
     int64_t parts = 0, rf = 0, ret_ms = 0;
@@ -97,32 +130,18 @@ void sl_console_action_create_topic(sl_console_t *c, const sl_http_request_t *re
     snprintf(what, sizeof what,
              "create topic %s (partitions %" PRId64 ", replication %" PRId64 ", retention.ms %s)",
              name, parts, rf, ret && *ret ? retention : "default");
-    if (lock_action(c, resp)) {
-        form_close(&f);
-        return;
-    }
-    int status = 500;
-    char err[512];
-    int rc = sl_console_manage_create_topic(c->rk, name, (int)parts, (int)rf,
-                                            ret && *ret ? retention : NULL,
-                                            c->conf.kafka_timeout_ms, &status, err, sizeof err);
-    pthread_mutex_unlock(&c->manage_lock);
-    finish(c, SL_CONSOLE_A_CREATE_TOPIC, req, who, what, rc == 0, err);
+    topic_op_t op = {SL_CONSOLE_A_CREATE_TOPIC, name, ret && *ret ? retention : NULL, (int)parts,
+                     (int)rf};
+    run_topic_op(c, req, resp, who, what, &op);
     form_close(&f);
-    if (rc)
-        sl_console_api_error(resp, status, err);
-    else
-        done_json(resp, what);
 }
 
 void sl_console_action_add_partitions(sl_console_t *c, const char *topic,
                                       const sl_http_request_t *req, sl_http_response_t *resp,
                                       const char *who) {
     form_t f;
-    if (form_open(&f, req)) {
-        sl_console_api_error(resp, 400, "malformed form body");
+    if (form_open(&f, req, resp))
         return;
-    }
     int64_t total = 0;
     if (!sl_console_param_topic_ok(topic) ||
         sl_console_param_i64(form_get(&f, "count"), 1, 10000, &total)) {
@@ -133,28 +152,16 @@ void sl_console_action_add_partitions(sl_console_t *c, const char *topic,
     form_close(&f);
     char what[400];
     snprintf(what, sizeof what, "add partitions to %s (total %" PRId64 ")", topic, total);
-    if (lock_action(c, resp))
-        return;
-    int status = 500;
-    char err[512];
-    int rc = sl_console_manage_add_partitions(c->rk, topic, (int)total, c->conf.kafka_timeout_ms,
-                                              &status, err, sizeof err);
-    pthread_mutex_unlock(&c->manage_lock);
-    finish(c, SL_CONSOLE_A_ADD_PARTITIONS, req, who, what, rc == 0, err);
-    if (rc)
-        sl_console_api_error(resp, status, err);
-    else
-        done_json(resp, what);
+    topic_op_t op = {SL_CONSOLE_A_ADD_PARTITIONS, topic, NULL, (int)total, 0};
+    run_topic_op(c, req, resp, who, what, &op);
 }
 
 void sl_console_action_delete_topic(sl_console_t *c, const char *topic,
                                     const sl_http_request_t *req, sl_http_response_t *resp,
                                     const char *who) {
     form_t f;
-    if (form_open(&f, req)) {
-        sl_console_api_error(resp, 400, "malformed form body");
+    if (form_open(&f, req, resp))
         return;
-    }
     const char *confirm = form_get(&f, "confirm");
     int same = confirm && strcmp(confirm, topic) == 0;
     form_close(&f);
@@ -164,18 +171,8 @@ void sl_console_action_delete_topic(sl_console_t *c, const char *topic,
     }
     char what[400];
     snprintf(what, sizeof what, "delete topic %s", topic);
-    if (lock_action(c, resp))
-        return;
-    int status = 500;
-    char err[512];
-    int rc = sl_console_manage_delete_topic(c->rk, topic, c->conf.kafka_timeout_ms, &status, err,
-                                            sizeof err);
-    pthread_mutex_unlock(&c->manage_lock);
-    finish(c, SL_CONSOLE_A_DELETE_TOPIC, req, who, what, rc == 0, err);
-    if (rc)
-        sl_console_api_error(resp, status, err);
-    else
-        done_json(resp, what);
+    topic_op_t op = {SL_CONSOLE_A_DELETE_TOPIC, topic, NULL, 0, 0};
+    run_topic_op(c, req, resp, who, what, &op);
 }
 
 /* Reads the reset's fields; 0, or -1 with a 400 answer sent. */
@@ -208,10 +205,8 @@ bad:
 void sl_console_action_reset(sl_console_t *c, const char *group, const sl_http_request_t *req,
                              sl_http_response_t *resp, const char *who) {
     form_t f;
-    if (form_open(&f, req)) {
-        sl_console_api_error(resp, 400, "malformed form body");
+    if (form_open(&f, req, resp))
         return;
-    }
     sl_console_reset_t r = {.group = group};
     if (!sl_console_param_group_ok(group)) {
         form_close(&f);

@@ -249,66 +249,18 @@ static void take_message(page_t *pg, part_t *pt, const rd_kafka_message_t *m) {
 /* Partitions asked for with their watermarks; -1 and *status on failure. */
 static int read_partitions(rd_kafka_t *rk, const sl_console_browse_req_t *req, part_t *parts,
                            int *n, int timeout_ms, int *status, char *errstr, size_t errstr_size) {
-    rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, req->topic, NULL);
-    const struct rd_kafka_metadata *md = NULL;
-    rd_kafka_resp_err_t err =
-        rkt ? rd_kafka_metadata(rk, 0, rkt, &md, timeout_ms) : RD_KAFKA_RESP_ERR__INVALID_ARG;
-    if (rkt)
-        rd_kafka_topic_destroy(rkt);
-    if (err) {
-        *status = err == RD_KAFKA_RESP_ERR__TIMED_OUT ? 504 : 500;
-        snprintf(errstr, errstr_size, "metadata of %s: %s", req->topic, rd_kafka_err2str(err));
+    int64_t *lo, *hi;
+    rd_kafka_topic_partition_list_t *list = sl_console_kafka_topic_offsets(
+        rk, req->topic, req->partition, timeout_ms, &lo, &hi, status, errstr, errstr_size);
+    if (!list)
         return -1;
-    }
-    int rc = 0;
     *n = 0;
-    if (md->topic_cnt != 1 || md->topics[0].err) {
-        *status = 404;
-        snprintf(errstr, errstr_size, "topic %s: %s", req->topic,
-                 md->topic_cnt ? rd_kafka_err2str(md->topics[0].err) : "not found");
-        rc = -1;
-    } else {
-        for (int p = 0; p < md->topics[0].partition_cnt && *n < MAX_PARTITIONS; p++) {
-            int32_t id = md->topics[0].partitions[p].id;
-            if (req->partition < 0 || id == req->partition)
-                parts[(*n)++] = (part_t){.id = id, .low = -1, .high = -1};
-        }
-        if (*n == 0) {
-            *status = 404;
-            snprintf(errstr, errstr_size, "topic %s has no partition %d", req->topic,
-                     (int)req->partition);
-            rc = -1;
-        }
-    }
-    rd_kafka_metadata_destroy(md);
-    if (rc)
-        return rc;
-    rd_kafka_topic_partition_list_t *list = rd_kafka_topic_partition_list_new(*n);
-    int64_t *lo = calloc((size_t)*n, sizeof *lo), *hi = calloc((size_t)*n, sizeof *hi);
-    if (!list || !lo || !hi) {
-        *status = 500;
-        snprintf(errstr, errstr_size, "out of memory");
-        rc = -1;
-    } else {
-        for (int i = 0; i < *n; i++)
-            rd_kafka_topic_partition_list_add(list, req->topic, parts[i].id);
-        err = sl_console_kafka_watermarks(rk, list, lo, hi, timeout_ms);
-        for (int i = 0; i < *n; i++) {
-            parts[i].low = lo[i];
-            parts[i].high = hi[i];
-        }
-        if (err) {
-            *status = err == RD_KAFKA_RESP_ERR__TIMED_OUT ? 504 : 500;
-            snprintf(errstr, errstr_size, "watermarks of %s: %s", req->topic,
-                     rd_kafka_err2str(err));
-            rc = -1;
-        }
-    }
+    for (int i = 0; i < list->cnt && *n < MAX_PARTITIONS; i++)
+        parts[(*n)++] = (part_t){.id = list->elems[i].partition, .low = lo[i], .high = hi[i]};
     free(lo);
     free(hi);
-    if (list)
-        rd_kafka_topic_partition_list_destroy(list);
-    return rc;
+    rd_kafka_topic_partition_list_destroy(list);
+    return 0;
 }
 
 /* Start offsets per mode; partitions with nothing to read are marked done. */
@@ -455,30 +407,6 @@ static void render_page(sl_console_json_t *j, const page_t *pg, const part_t *pa
     sl_console_json_obj_end(j);
 }
 
-static rd_kafka_t *browse_consumer(const char *brokers, const char *const *props,
-                                   const sl_console_kafka_log_t *log, char *errstr,
-                                   size_t errstr_size) {
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    rd_kafka_t *rk = NULL;
-    if (sl_console_kafka_conf(conf, brokers, props, "sluice-console-browse", log, errstr,
-                              errstr_size) ||
-        /* librdkafka 2.0 assigns only with a group.id; nothing joins it or commits */
-        rd_kafka_conf_set(conf, "group.id", "sluice-console-browse", errstr, errstr_size) ||
-        rd_kafka_conf_set(conf, "enable.auto.commit", "false", errstr, errstr_size) ||
-        rd_kafka_conf_set(conf, "enable.auto.offset.store", "false", errstr, errstr_size) ||
-        rd_kafka_conf_set(conf, "enable.partition.eof", "true", errstr, errstr_size) ||
-        rd_kafka_conf_set(conf, "isolation.level", "read_uncommitted", errstr, errstr_size) ||
-        rd_kafka_conf_set(conf, "queued.max.messages.kbytes", "4096", errstr, errstr_size) ||
-        rd_kafka_conf_set(conf, "fetch.max.bytes", "4194304", errstr, errstr_size) ||
-        rd_kafka_conf_set(conf, "receive.message.max.bytes", "4195328", errstr, errstr_size) ||
-        !(rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, errstr_size))) {
-        rd_kafka_conf_destroy(conf);
-        return NULL;
-    }
-    rd_kafka_poll_set_consumer(rk);
-    return rk;
-}
-
 int sl_console_browse(const char *brokers, const char *const *props,
                       const sl_console_kafka_log_t *log, const sl_console_browse_req_t *req,
                       sl_console_json_t *j, int *http_status, char *errstr, size_t errstr_size) {
@@ -489,7 +417,8 @@ int sl_console_browse(const char *brokers, const char *const *props,
         snprintf(errstr, errstr_size, "limit must be at least 1");
         return -1;
     }
-    rd_kafka_t *rk = browse_consumer(brokers, props, log, errstr, errstr_size);
+    rd_kafka_t *rk =
+        sl_console_kafka_reader(brokers, props, "sluice-console-browse", log, errstr, errstr_size);
     if (!rk)
         return -1;
     part_t *parts = calloc(MAX_PARTITIONS, sizeof *parts);

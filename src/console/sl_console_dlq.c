@@ -61,23 +61,11 @@ sl_console_dlq_t *sl_console_dlq_new(const char *brokers, const char *const *pro
         return NULL;
     }
     snprintf(d->suffix, sizeof d->suffix, "%s", suffix);
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    if (sl_console_kafka_conf(conf, brokers, props, "sluice-console-dlq", log, errstr,
-                              errstr_size) ||
-        /* librdkafka 2.0 assigns only with a group.id; nothing joins it or commits */
-        rd_kafka_conf_set(conf, "group.id", "sluice-console-dlq", errstr, errstr_size) ||
-        rd_kafka_conf_set(conf, "enable.auto.commit", "false", errstr, errstr_size) ||
-        rd_kafka_conf_set(conf, "enable.auto.offset.store", "false", errstr, errstr_size) ||
-        rd_kafka_conf_set(conf, "enable.partition.eof", "true", errstr, errstr_size) ||
-        rd_kafka_conf_set(conf, "queued.max.messages.kbytes", "4096", errstr, errstr_size) ||
-        rd_kafka_conf_set(conf, "fetch.max.bytes", "4194304", errstr, errstr_size) ||
-        rd_kafka_conf_set(conf, "receive.message.max.bytes", "4195328", errstr, errstr_size) ||
-        !(d->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, errstr_size))) {
-        rd_kafka_conf_destroy(conf);
+    d->rk = sl_console_kafka_reader(brokers, props, "sluice-console-dlq", log, errstr, errstr_size);
+    if (!d->rk) {
         free(d);
         return NULL;
     }
-    rd_kafka_poll_set_consumer(d->rk);
     return d;
 }
 

@@ -429,3 +429,85 @@ int sl_console_kafka_group_state(rd_kafka_t *rk, const char *group, int timeout_
     rd_kafka_queue_destroy(q);
     return rc;
 }
+
+rd_kafka_t *sl_console_kafka_reader(const char *brokers, const char *const *props, const char *name,
+                                    const sl_console_kafka_log_t *log, char *errstr,
+                                    size_t errstr_size) {
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_t *rk = NULL;
+    if (sl_console_kafka_conf(conf, brokers, props, name, log, errstr, errstr_size) ||
+        rd_kafka_conf_set(conf, "group.id", name, errstr, errstr_size) ||
+        rd_kafka_conf_set(conf, "enable.auto.commit", "false", errstr, errstr_size) ||
+        rd_kafka_conf_set(conf, "enable.auto.offset.store", "false", errstr, errstr_size) ||
+        rd_kafka_conf_set(conf, "enable.partition.eof", "true", errstr, errstr_size) ||
+        rd_kafka_conf_set(conf, "isolation.level", "read_uncommitted", errstr, errstr_size) ||
+        rd_kafka_conf_set(conf, "queued.max.messages.kbytes", "4096", errstr, errstr_size) ||
+        rd_kafka_conf_set(conf, "fetch.max.bytes", "4194304", errstr, errstr_size) ||
+        rd_kafka_conf_set(conf, "receive.message.max.bytes", "4195328", errstr, errstr_size) ||
+        !(rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, errstr_size))) {
+        rd_kafka_conf_destroy(conf);
+        return NULL;
+    }
+    rd_kafka_poll_set_consumer(rk);
+    return rk;
+}
+
+static int http_status_of(rd_kafka_resp_err_t err) {
+    return err == RD_KAFKA_RESP_ERR__TIMED_OUT || err == RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT ? 504
+                                                                                             : 502;
+}
+
+rd_kafka_topic_partition_list_t *sl_console_kafka_topic_offsets(rd_kafka_t *rk, const char *topic,
+                                                                int32_t partition, int timeout_ms,
+                                                                int64_t **low, int64_t **high,
+                                                                int *http_status, char *errstr,
+                                                                size_t errstr_size) {
+    *low = *high = NULL;
+    rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
+    const struct rd_kafka_metadata *md = NULL;
+    rd_kafka_resp_err_t err =
+        rkt ? rd_kafka_metadata(rk, 0, rkt, &md, timeout_ms) : RD_KAFKA_RESP_ERR__INVALID_ARG;
+    if (rkt)
+        rd_kafka_topic_destroy(rkt);
+    if (err) {
+        *http_status = http_status_of(err);
+        snprintf(errstr, errstr_size, "metadata of %s: %s", topic, rd_kafka_err2str(err));
+        return NULL;
+    }
+    rd_kafka_topic_partition_list_t *list = NULL;
+    *http_status = 404;
+    if (md->topic_cnt != 1 || md->topics[0].err) {
+        snprintf(errstr, errstr_size, "topic %s: %s", topic,
+                 md->topic_cnt ? rd_kafka_err2str(md->topics[0].err) : "not found");
+    } else {
+        list = rd_kafka_topic_partition_list_new(md->topics[0].partition_cnt);
+        for (int p = 0; list && p < md->topics[0].partition_cnt; p++)
+            if (partition < 0 || md->topics[0].partitions[p].id == partition)
+                rd_kafka_topic_partition_list_add(list, topic, md->topics[0].partitions[p].id);
+        if (list && list->cnt == 0) {
+            snprintf(errstr, errstr_size, "topic %s has no partition %d", topic, (int)partition);
+            rd_kafka_topic_partition_list_destroy(list);
+            list = NULL;
+        }
+    }
+    rd_kafka_metadata_destroy(md);
+    if (!list)
+        return NULL;
+    rd_kafka_topic_partition_list_sort(list, NULL, NULL);
+    *low = calloc((size_t)list->cnt, sizeof **low);
+    *high = calloc((size_t)list->cnt, sizeof **high);
+    if (!*low || !*high)
+        err = RD_KAFKA_RESP_ERR__FAIL;
+    else
+        err = sl_console_kafka_watermarks(rk, list, *low, *high, timeout_ms);
+    if (err) {
+        *http_status = http_status_of(err);
+        snprintf(errstr, errstr_size, "watermarks of %s: %s", topic, rd_kafka_err2str(err));
+        free(*low);
+        free(*high);
+        *low = *high = NULL;
+        rd_kafka_topic_partition_list_destroy(list);
+        return NULL;
+    }
+    return list;
+}

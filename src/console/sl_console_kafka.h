@@ -60,6 +60,24 @@ rd_kafka_resp_err_t sl_console_kafka_watermarks(rd_kafka_t *rk,
                                                 rd_kafka_topic_partition_list_t *list, int64_t *low,
                                                 int64_t *high, int timeout_ms);
 
+/* A consumer for reading assigned partitions from given offsets: a group.id named name
+ * (librdkafka 2.0 assigns only with one) that never joins, commits or stores offsets,
+ * partition-EOF events on, fetch buffers capped at 4 MiB. Must be destroyed with
+ * rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE). NULL with errstr. */
+rd_kafka_t *sl_console_kafka_reader(const char *brokers, const char *const *props, const char *name,
+                                    const sl_console_kafka_log_t *log, char *errstr,
+                                    size_t errstr_size);
+
+/* The partitions of topic (every one, or only partition when >= 0) as a list sorted by
+ * partition, with their watermarks in *low and *high (malloc'ed, list->cnt entries, freed by
+ * the caller; -1 where unknown). The list must be destroyed by the caller. NULL on failure
+ * with errstr and *http_status: 404 no such topic or partition, 504 no answer, 502 else. */
+rd_kafka_topic_partition_list_t *sl_console_kafka_topic_offsets(rd_kafka_t *rk, const char *topic,
+                                                                int32_t partition, int timeout_ms,
+                                                                int64_t **low, int64_t **high,
+                                                                int *http_status, char *errstr,
+                                                                size_t errstr_size);
+
 /* The consumer group's state and member count through DescribeConsumerGroups. 0, or -1
  * with errstr filled. state is written NUL-terminated. */
 int sl_console_kafka_group_state(rd_kafka_t *rk, const char *group, int timeout_ms, char *state,

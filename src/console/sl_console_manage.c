@@ -187,51 +187,52 @@ int sl_console_manage_reset_mode(const char *s, sl_console_reset_mode_t *out) {
     return -1;
 }
 
-/* The partitions of the reset with watermarks; NULL and *http_status set on failure. */
-static rd_kafka_topic_partition_list_t *
-reset_partitions(rd_kafka_t *rk, const sl_console_reset_t *r, int timeout_ms, int64_t **low,
-                 int64_t **high, int *http_status, char *errstr, size_t size) {
-    rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, r->topic, NULL);
-    const struct rd_kafka_metadata *md = NULL;
-    rd_kafka_resp_err_t err =
-        rkt ? rd_kafka_metadata(rk, 0, rkt, &md, timeout_ms) : RD_KAFKA_RESP_ERR__INVALID_ARG;
-    if (rkt)
-        rd_kafka_topic_destroy(rkt);
-    if (err) {
-        fail(http_status, status_of(err), errstr, size, "metadata of %s: %s", r->topic,
-             rd_kafka_err2str(err));
-        return NULL;
-    }
-    rd_kafka_topic_partition_list_t *list = NULL;
-    if (md->topic_cnt != 1 || md->topics[0].err) {
-        fail(http_status, 404, errstr, size, "topic %s: %s", r->topic,
-             md->topic_cnt ? rd_kafka_err2str(md->topics[0].err) : "not found");
+/* Sends a one-group offsets request (list when alter is 0, alter otherwise) and waits for
+ * its answer: 0 with the group's partitions in *pl (may be NULL), or -1 with *http_status
+ * and errstr. The event holding them goes to *ev (the caller destroys it). */
+static int group_offsets(rd_kafka_t *rk, const char *group,
+                         const rd_kafka_topic_partition_list_t *list, int alter, int timeout_ms,
+                         rd_kafka_event_t **ev, const rd_kafka_topic_partition_list_t **pl,
+                         int *http_status, char *errstr, size_t size) {
+    const char *what = alter ? "alter offsets of" : "offsets of group";
+    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
+    rd_kafka_AdminOptions_t *o = options(rk,
+                                         alter ? RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS
+                                               : RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS,
+                                         timeout_ms);
+    if (alter) {
+        rd_kafka_AlterConsumerGroupOffsets_t *ao =
+            rd_kafka_AlterConsumerGroupOffsets_new(group, list);
+        rd_kafka_AlterConsumerGroupOffsets(rk, &ao, 1, o, q);
+        rd_kafka_AlterConsumerGroupOffsets_destroy(ao);
     } else {
-        list = rd_kafka_topic_partition_list_new(md->topics[0].partition_cnt);
-        for (int p = 0; list && p < md->topics[0].partition_cnt; p++)
-            if (r->partition < 0 || md->topics[0].partitions[p].id == r->partition)
-                rd_kafka_topic_partition_list_add(list, r->topic, md->topics[0].partitions[p].id);
-        if (list && list->cnt == 0) {
-            fail(http_status, 404, errstr, size, "topic %s has no partition %d", r->topic,
-                 (int)r->partition);
-            rd_kafka_topic_partition_list_destroy(list);
-            list = NULL;
-        }
+        rd_kafka_ListConsumerGroupOffsets_t *lo =
+            rd_kafka_ListConsumerGroupOffsets_new(group, list);
+        rd_kafka_ListConsumerGroupOffsets(rk, &lo, 1, o, q);
+        rd_kafka_ListConsumerGroupOffsets_destroy(lo);
     }
-    rd_kafka_metadata_destroy(md);
-    if (!list)
-        return NULL;
-    rd_kafka_topic_partition_list_sort(list, NULL, NULL);
-    *low = calloc((size_t)list->cnt, sizeof **low);
-    *high = calloc((size_t)list->cnt, sizeof **high);
-    if (!*low || !*high ||
-        (err = sl_console_kafka_watermarks(rk, list, *low, *high, timeout_ms)) != 0) {
-        fail(http_status, *low && *high ? status_of(err) : 500, errstr, size,
-             "watermarks of %s: %s", r->topic, *low && *high ? rd_kafka_err2str(err) : "no memory");
-        rd_kafka_topic_partition_list_destroy(list);
-        return NULL;
-    }
-    return list;
+    rd_kafka_AdminOptions_destroy(o);
+    *ev = sl_console_kafka_wait(q, timeout_ms + 1000);
+    rd_kafka_queue_destroy(q);
+    *pl = NULL;
+    if (!*ev || rd_kafka_event_error(*ev))
+        return fail(http_status, *ev ? status_of(rd_kafka_event_error(*ev)) : 504, errstr, size,
+                    "%s %s: %s", what, group,
+                    *ev ? rd_kafka_event_error_string(*ev) : "no answer in time");
+    size_t n = 0;
+    const rd_kafka_group_result_t **gr =
+        alter ? rd_kafka_AlterConsumerGroupOffsets_result_groups(
+                    rd_kafka_event_AlterConsumerGroupOffsets_result(*ev), &n)
+              : rd_kafka_ListConsumerGroupOffsets_result_groups(
+                    rd_kafka_event_ListConsumerGroupOffsets_result(*ev), &n);
+    const rd_kafka_error_t *ge = n == 1 ? rd_kafka_group_result_error(gr[0]) : NULL;
+    if (n != 1 || ge)
+        return fail(http_status, ge ? status_of(rd_kafka_error_code(ge)) : 502, errstr, size,
+                    "%s %s: %s: %s", what, group,
+                    ge ? rd_kafka_err2name(rd_kafka_error_code(ge)) : "",
+                    ge ? rd_kafka_error_string(ge) : "no group in the answer");
+    *pl = rd_kafka_group_result_partitions(gr[0]);
+    return 0;
 }
 
 /* The group's committed offsets for the partitions of list into current[] (-1: none). */
@@ -240,35 +241,17 @@ static int read_current(rd_kafka_t *rk, const char *group,
                         int timeout_ms, int *http_status, char *errstr, size_t size) {
     for (int i = 0; i < list->cnt; i++)
         current[i] = -1;
-    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
-    rd_kafka_ListConsumerGroupOffsets_t *lo = rd_kafka_ListConsumerGroupOffsets_new(group, list);
-    rd_kafka_AdminOptions_t *o =
-        options(rk, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, timeout_ms);
-    rd_kafka_ListConsumerGroupOffsets(rk, &lo, 1, o, q);
-    rd_kafka_AdminOptions_destroy(o);
-    rd_kafka_ListConsumerGroupOffsets_destroy(lo);
-    rd_kafka_event_t *ev = sl_console_kafka_wait(q, timeout_ms + 1000);
-    int rc = 0;
-    if (!ev || rd_kafka_event_error(ev)) {
-        rc = fail(http_status, ev ? status_of(rd_kafka_event_error(ev)) : 504, errstr, size,
-                  "offsets of group %s: %s", group,
-                  ev ? rd_kafka_event_error_string(ev) : "no answer in time");
-    } else {
-        size_t n = 0;
-        const rd_kafka_group_result_t **gr = rd_kafka_ListConsumerGroupOffsets_result_groups(
-            rd_kafka_event_ListConsumerGroupOffsets_result(ev), &n);
-        const rd_kafka_topic_partition_list_t *pl =
-            n == 1 ? rd_kafka_group_result_partitions(gr[0]) : NULL;
-        for (int i = 0; pl && i < pl->cnt; i++) {
-            const rd_kafka_topic_partition_t *e = &pl->elems[i];
-            for (int k = 0; k < list->cnt; k++)
-                if (list->elems[k].partition == e->partition && !e->err && e->offset >= 0)
-                    current[k] = e->offset;
-        }
+    rd_kafka_event_t *ev = NULL;
+    const rd_kafka_topic_partition_list_t *pl = NULL;
+    int rc = group_offsets(rk, group, list, 0, timeout_ms, &ev, &pl, http_status, errstr, size);
+    for (int i = 0; pl && i < pl->cnt; i++) {
+        const rd_kafka_topic_partition_t *e = &pl->elems[i];
+        for (int k = 0; k < list->cnt; k++)
+            if (list->elems[k].partition == e->partition && !e->err && e->offset >= 0)
+                current[k] = e->offset;
     }
     if (ev)
         rd_kafka_event_destroy(ev);
-    rd_kafka_queue_destroy(q);
     return rc;
 }
 
@@ -305,39 +288,16 @@ static int compute_targets(rd_kafka_t *rk, const sl_console_reset_t *r,
 
 static int alter(rd_kafka_t *rk, const char *group, const rd_kafka_topic_partition_list_t *list,
                  int timeout_ms, int *http_status, char *errstr, size_t size) {
-    rd_kafka_queue_t *q = rd_kafka_queue_new(rk);
-    rd_kafka_AlterConsumerGroupOffsets_t *ao = rd_kafka_AlterConsumerGroupOffsets_new(group, list);
-    rd_kafka_AdminOptions_t *o =
-        options(rk, RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, timeout_ms);
-    rd_kafka_AlterConsumerGroupOffsets(rk, &ao, 1, o, q);
-    rd_kafka_AdminOptions_destroy(o);
-    rd_kafka_AlterConsumerGroupOffsets_destroy(ao);
-    rd_kafka_event_t *ev = sl_console_kafka_wait(q, timeout_ms + 1000);
-    int rc = 0;
-    if (!ev || rd_kafka_event_error(ev)) {
-        rc = fail(http_status, ev ? status_of(rd_kafka_event_error(ev)) : 504, errstr, size,
-                  "alter offsets of %s: %s", group,
-                  ev ? rd_kafka_event_error_string(ev) : "no answer in time");
-    } else {
-        size_t n = 0;
-        const rd_kafka_group_result_t **gr = rd_kafka_AlterConsumerGroupOffsets_result_groups(
-            rd_kafka_event_AlterConsumerGroupOffsets_result(ev), &n);
-        const rd_kafka_error_t *ge = n == 1 ? rd_kafka_group_result_error(gr[0]) : NULL;
-        const rd_kafka_topic_partition_list_t *pl =
-            n == 1 ? rd_kafka_group_result_partitions(gr[0]) : NULL;
-        if (ge)
-            rc = fail(http_status, status_of(rd_kafka_error_code(ge)), errstr, size,
-                      "alter offsets of %s: %s: %s", group,
-                      rd_kafka_err2name(rd_kafka_error_code(ge)), rd_kafka_error_string(ge));
-        for (int i = 0; rc == 0 && pl && i < pl->cnt; i++)
-            if (pl->elems[i].err)
-                rc = fail(http_status, status_of(pl->elems[i].err), errstr, size,
-                          "alter offsets of %s on %s [%d]: %s", group, pl->elems[i].topic,
-                          (int)pl->elems[i].partition, rd_kafka_err2name(pl->elems[i].err));
-    }
+    rd_kafka_event_t *ev = NULL;
+    const rd_kafka_topic_partition_list_t *pl = NULL;
+    int rc = group_offsets(rk, group, list, 1, timeout_ms, &ev, &pl, http_status, errstr, size);
+    for (int i = 0; rc == 0 && pl && i < pl->cnt; i++)
+        if (pl->elems[i].err)
+            rc = fail(http_status, status_of(pl->elems[i].err), errstr, size,
+                      "alter offsets of %s on %s [%d]: %s", group, pl->elems[i].topic,
+                      (int)pl->elems[i].partition, rd_kafka_err2name(pl->elems[i].err));
     if (ev)
         rd_kafka_event_destroy(ev);
-    rd_kafka_queue_destroy(q);
     return rc;
 }
 
@@ -392,8 +352,8 @@ int sl_console_manage_reset(rd_kafka_t *rk, const sl_console_reset_t *r, int tim
                     r->group, members, state);
     int64_t *low = NULL, *high = NULL, *current = NULL;
     int rc = -1;
-    rd_kafka_topic_partition_list_t *list =
-        reset_partitions(rk, r, timeout_ms, &low, &high, http_status, errstr, errstr_size);
+    rd_kafka_topic_partition_list_t *list = sl_console_kafka_topic_offsets(
+        rk, r->topic, r->partition, timeout_ms, &low, &high, http_status, errstr, errstr_size);
     if (!list)
         goto out;
     current = calloc((size_t)list->cnt, sizeof *current);

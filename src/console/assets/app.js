@@ -200,12 +200,20 @@ async function renderOverview() {
 }
 
 // Boxes of the pipeline picture: API → ingest → topic → process → table, DLQ below.
+// Cuts a label to what fits a box; the whole text is in the box's tooltip.
+function fit(text, n) {
+  const t = String(text);
+  return t.length > n ? t.slice(0, n - 1) + "…" : t;
+}
+
 function pipeBox(g, x, y, w, h, title, lines, health, key) {
   const box = svg("g", { data: { box: key, health } });
+  box.appendChild(svg("title", { text: [title].concat(lines).join("\n") }));
   box.appendChild(svg("rect", { x, y, width: w, height: h, class: health }));
-  box.appendChild(svg("text", { x: x + 10, y: y + 20, class: "title", text: title }));
+  const chars = Math.floor((w - 16) / 7);
+  box.appendChild(svg("text", { x: x + 10, y: y + 20, class: "title", text: fit(title, chars) }));
   lines.forEach((t, i) => box.appendChild(svg("text", {
-    x: x + 10, y: y + 40 + i * 16, class: "rate", text: t, data: { line: i } })));
+    x: x + 10, y: y + 40 + i * 16, class: "rate", text: fit(t, chars), data: { line: i } })));
   g.appendChild(box);
 }
 
@@ -239,10 +247,10 @@ async function renderPipeline() {
     : o.kafka.offline > 0 ? "down" : o.kafka.under_replicated > 0 ? "warn" : "ok";
   pipeBox(s, 10, 60, 170, 90, "HTTP API", ["fetched " + rate(r.fetched)], ingests.length ? h(ingests) : "unknown", "api");
   pipeBox(s, 230, 60, 180, 90, "ingest ×" + ingests.length, ["produced " + rate(r.produced), ingests.map(c => c.name).join(", ")], h(ingests), "ingest");
-  pipeBox(s, 460, 60, 190, 90, "topic " + p.topic, ["in " + rate(r.produced), fmt(p.messages) + " messages", "lag " + fmt(p.lag)], topicHealth, "topic");
+  pipeBox(s, 460, 60, 190, 110, "topic", ["in " + rate(r.produced), fmt(p.messages) + " messages", "lag " + fmt(p.lag), p.topic], topicHealth, "topic");
   pipeBox(s, 700, 60, 180, 90, "process ×" + procs.length, ["consumed " + rate(r.consumed), procs.map(c => c.name).join(", ")], h(procs), "process");
-  pipeBox(s, 920, 60, 170, 90, "table", [p.table, "written " + rate(r.written)], cassHealth, "table");
-  pipeBox(s, 580, 210, 220, 90, "dead letters", [p.dlq_topic, "in " + rate(r.dead_lettered), fmt(p.dlq_messages) + " messages"],
+  pipeBox(s, 920, 60, 170, 90, "table", ["written " + rate(r.written), p.table], cassHealth, "table");
+  pipeBox(s, 580, 210, 220, 90, "dead letters", ["in " + rate(r.dead_lettered), fmt(p.dlq_messages) + " messages", p.dlq_topic],
     p.dlq_messages > 0 ? "warn" : "ok", "dlq");
   arrow(s, 180, 105, 228, 105); arrow(s, 410, 105, 458, 105); arrow(s, 650, 105, 698, 105);
   arrow(s, 880, 105, 918, 105); arrow(s, 790, 150, 740, 208);

@@ -56,9 +56,10 @@ def poison_messages(n, template):
 
 def check_overview(con, topic, names):
     brokers, controller = cs.kcat_brokers()
-    o = con.fresh("/api/overview", lambda j: all(
+    # the CQL session connects in the background: the first snapshots may not have it yet
+    o = con.fresh("/api/overview", lambda j: j["cassandra"]["up"] > 0 and all(
         any(c["name"] == n and c["health_code"] for c in j["components"]) for n in names[:2]),
-        "components probed")
+        "components probed and Cassandra connected")
     got = sorted((b["id"], b["host"], b["port"]) for b in o["kafka"]["brokers"])
     check(got == brokers, "brokers %r != kcat %r" % (got, brokers))
     ctl = [b["id"] for b in o["kafka"]["brokers"] if b["controller"]]
@@ -188,6 +189,27 @@ def check_messages(con, topic, user_id):
     check(con.get(base.replace(topic, "no_such_topic_0801")).status == 404, "unknown topic is 404")
 
 
+def check_caps(con, big_topic):
+    """A value past the cap is cut (and says so), bytes that are not text come as hex, and a
+    Confluent-framed value shows its schema id."""
+    big = ("x" * 199999 + "y").encode()
+    binary = bytes([0xff, 0xfe]) + bytes(range(256))
+    framed = b"\x00\x00\x00\x00\x07" + b"\x02\x06abc"
+    cs.produce(big_topic, [(0, b"big", big, None), (0, b"bin", binary, None),
+                           (0, b"avro", framed, None)])
+    got = con.api("/api/topics/%s/messages?from=earliest&limit=3" % big_topic)["messages"]
+    check([m["key"] for m in got] == ["big", "bin", "avro"], "cap messages %r" % [m["key"] for m in got])
+    m = got[0]
+    check(m["value_truncated"] and m["value_bytes"] == len(big) and m["value"] == "x" * 16384,
+          "big value: truncated %r, bytes %r, shown %d" % (m["value_truncated"], m["value_bytes"], len(m["value"])))
+    m = got[1]
+    check(m["value_format"] == "hex" and m["value"] == binary.hex() and not m["value_truncated"],
+          "binary value %r" % {k: m[k] for k in ("value_format", "value_truncated")})
+    m = got[2]
+    check(m["value_format"] == "avro-hex" and m["schema_id"] == 7 and m["value"] == framed.hex()
+          and "registry" in m["decode_error"], "framed value %r" % m)
+
+
 def check_series(con):
     a = con.api("/api/series")
     check(a["columns"][0] == "t" and "produced" in a["columns"] and "lag" in a["columns"], "columns")
@@ -301,6 +323,7 @@ def step(what, t0=[0.0]):
 
 def main():
     topic, keyspace = schema("0801", partitions=PARTS)
+    big_topic = None
     mock = MockApi()
     procs, consoles = [], []
     try:
@@ -317,6 +340,10 @@ def main():
         wait_for(lambda: sum(v or 0 for v in cs.committed(g1, topic, PARTS).values())
                  == len(users) + len(poison), "g1 committed all", 120)
         cs.commit(g2, topic, {0: 10, 1: 20})
+        big_topic = cs.unique("0801big")
+        from confluent_kafka.admin import NewTopic
+        adm = cs.admin()
+        adm.create_topics([NewTopic(big_topic, 1, 1)])[big_topic].result(timeout=60)
         comps = ["--component", "proc=http://127.0.0.1:%d" % proc.port,
                  "--component", "api=" + mock.url.rsplit("/api/", 1)[0],
                  "--component", "dead=http://127.0.0.1:1", "-t", topic, "-k", keyspace]
@@ -333,6 +360,8 @@ def main():
         check_dlq(con, topic, reasons)
         step("messages")
         check_messages(con, topic, users[5]["id"])
+        step("caps")
+        check_caps(con, big_topic)
         step("series")
         check_series(con)
         step("security")
@@ -351,7 +380,7 @@ def main():
         for p in procs:
             p.stop()
         mock.stop()
-        cs.drop([topic, topic + ".dlq"], keyspace)
+        cs.drop([topic, topic + ".dlq", big_topic], keyspace)
 
 
 if __name__ == "__main__":

@@ -183,8 +183,10 @@ sl_console_err_t sl_console_new(const sl_console_conf_t *conf, sl_console_t **ou
                                  errstr, errstr_size);
     if (!c->rk)
         goto fail;
-    c->dlq = sl_console_dlq_new(c->brokers, c->conf.kafka_props, c->dlq_suffix, &c->klog, errstr,
-                                errstr_size);
+    char own[320];
+    snprintf(own, sizeof own, "%s%s", c->topic ? c->topic : "", c->dlq_suffix);
+    c->dlq = sl_console_dlq_new(c->brokers, c->conf.kafka_props, c->dlq_suffix,
+                                c->topic ? own : NULL, &c->klog, errstr, errstr_size);
     if (!c->dlq)
         goto fail;
     *out = c;

@@ -42,25 +42,27 @@ typedef struct {
     reason_t reasons[SL_CONSOLE_DLQ_MAX_REASONS + 1]; /* the last is "(other)" */
     size_t n_reasons;
     uint64_t counted;
-    int seen;
 } dtopic_t;
 
 struct sl_console_dlq_s {
     rd_kafka_t *rk;
     char suffix[64];
+    char pipeline[320]; /* the pipeline's dead-letter topic: always followed */
     dtopic_t topics[SL_CONSOLE_DLQ_MAX_TOPICS];
     size_t n_topics;
 };
 
 sl_console_dlq_t *sl_console_dlq_new(const char *brokers, const char *const *props,
-                                     const char *suffix, const sl_console_kafka_log_t *log,
-                                     char *errstr, size_t errstr_size) {
+                                     const char *suffix, const char *pipeline_dlq,
+                                     const sl_console_kafka_log_t *log, char *errstr,
+                                     size_t errstr_size) {
     sl_console_dlq_t *d = calloc(1, sizeof *d);
     if (!d) {
         snprintf(errstr, errstr_size, "out of memory");
         return NULL;
     }
     snprintf(d->suffix, sizeof d->suffix, "%s", suffix);
+    snprintf(d->pipeline, sizeof d->pipeline, "%s", pipeline_dlq ? pipeline_dlq : "");
     d->rk = sl_console_kafka_reader(brokers, props, "sluice-console-dlq", log, errstr, errstr_size);
     if (!d->rk) {
         free(d);
@@ -102,7 +104,6 @@ static int sync_topic(sl_console_dlq_t *d, const sl_console_topic_t *st) {
             return -1;
         d->n_topics++;
     }
-    t->seen = 1;
     int reset = 0;
     for (int p = 0; p < st->n_partitions && p < t->n_parts; p++)
         if (st->partitions[p].high >= 0 && st->partitions[p].high < t->next[p])
@@ -112,7 +113,6 @@ static int sync_topic(sl_console_dlq_t *d, const sl_console_topic_t *st) {
         t->name = NULL;
         topic_clear(t);
         t->name = name;
-        t->seen = 1;
     }
     if (st->n_partitions > t->n_parts) {
         int64_t *nn = realloc(t->next, (size_t)st->n_partitions * sizeof *nn);
@@ -209,22 +209,38 @@ static int caught_up(sl_console_dlq_t *d, const sl_console_snap_t *snap,
     return 1;
 }
 
+static void drop_topic(sl_console_dlq_t *d, size_t i) {
+    topic_clear(&d->topics[i]);
+    memmove(&d->topics[i], &d->topics[i + 1], (d->n_topics - i - 1) * sizeof d->topics[0]);
+    memset(&d->topics[--d->n_topics], 0, sizeof d->topics[0]);
+}
+
+/* Which dead-letter topics to follow: those followed already (while they exist), the
+ * pipeline's own (it takes the place of the newest other one when all places are taken),
+ * then new ones in name order while there is room. */
+static void choose_topics(sl_console_dlq_t *d, const sl_console_snap_t *snap) {
+    for (size_t i = 0; i < d->n_topics;) {
+        const sl_console_topic_t *st = sl_console_snap_topic(snap, d->topics[i].name);
+        if (st && !st->err && sync_topic(d, st) == 0)
+            i++;
+        else
+            drop_topic(d, i);
+    }
+    const sl_console_topic_t *own =
+        d->pipeline[0] ? sl_console_snap_topic(snap, d->pipeline) : NULL;
+    if (own && !own->err && !find_topic(d, own->name)) {
+        if (d->n_topics == SL_CONSOLE_DLQ_MAX_TOPICS)
+            drop_topic(d, d->n_topics - 1);
+        sync_topic(d, own);
+    }
+    for (size_t i = 0; i < snap->n_topics && d->n_topics < SL_CONSOLE_DLQ_MAX_TOPICS; i++)
+        if (snap->topics[i].dlq && !snap->topics[i].err && !find_topic(d, snap->topics[i].name))
+            sync_topic(d, &snap->topics[i]);
+}
+
 void sl_console_dlq_update(sl_console_dlq_t *d, const sl_console_snap_t *snap, int budget_ms,
                            size_t max_messages) {
-    for (size_t i = 0; i < d->n_topics; i++)
-        d->topics[i].seen = 0;
-    for (size_t i = 0; i < snap->n_topics; i++)
-        if (snap->topics[i].dlq && !snap->topics[i].err)
-            sync_topic(d, &snap->topics[i]);
-    for (size_t i = 0; i < d->n_topics;) {
-        if (d->topics[i].seen) {
-            i++;
-            continue;
-        }
-        topic_clear(&d->topics[i]);
-        memmove(&d->topics[i], &d->topics[i + 1], (d->n_topics - i - 1) * sizeof d->topics[0]);
-        memset(&d->topics[--d->n_topics], 0, sizeof d->topics[0]);
-    }
+    choose_topics(d, snap);
     rd_kafka_topic_partition_list_t *list = pending(d, snap);
     if (!list)
         return;
@@ -337,6 +353,13 @@ void sl_console_dlq_render(const sl_console_dlq_t *d, const sl_console_snap_t *s
         const sl_console_topic_t *st = sl_console_snap_topic(snap, d->topics[i].name);
         render_topic(j, &d->topics[i], st, d->suffix);
     }
+    sl_console_json_arr_end(j);
+    /* more dead-letter topics than places: say which are not counted */
+    sl_console_json_key(j, "not_followed");
+    sl_console_json_arr(j);
+    for (size_t i = 0; d && i < snap->n_topics; i++)
+        if (snap->topics[i].dlq && !find_topic((sl_console_dlq_t *)d, snap->topics[i].name))
+            sl_console_json_str(j, snap->topics[i].name);
     sl_console_json_arr_end(j);
     sl_console_json_obj_end(j);
 }

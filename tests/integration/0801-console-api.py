@@ -134,7 +134,7 @@ def check_topics_and_groups(con, topic, g1, g2):
     check(b["lag"] == expected_lag(wm, c2), "g2 total lag %r" % b["lag"])
 
 
-def check_dlq(con, topic, reasons):
+def check_dlq(con, topic, reasons, extra):
     dlq = topic + ".dlq"
     want = {}
     for r in reasons:
@@ -150,6 +150,11 @@ def check_dlq(con, topic, reasons):
         ts = [t for t in j["view"]["topics"] if t["topic"] == dlq]
         return ts[0] if ts and {r["reason"]: r["count"] for r in ts[0]["reasons"]} == by_kcat else None
     t = wait_for(lambda: view_counts(con.api("/api/dlq")), "dead-letter view counts", 120)
+    view = con.api("/api/dlq")["view"]
+    followed = {x["topic"] for x in view["topics"]}
+    check(len(followed) == 32 and set(view["not_followed"]) | followed >= set(extra) | {dlq}
+          and dlq not in view["not_followed"], "followed %d, not followed %d"
+          % (len(followed), len(view["not_followed"])))
     check(t["source_topic"] == topic and t["counted"] == len(msgs) and t["messages"] == len(msgs),
           "dlq topic %r" % {k: t[k] for k in ("source_topic", "counted", "messages")})
     source = {(m["partition"], m["offset"]): m for m in cs.kcat_read(topic)}
@@ -323,7 +328,7 @@ def step(what, t0=[0.0]):
 
 def main():
     topic, keyspace = schema("0801", partitions=PARTS)
-    big_topic = None
+    big_topic, extra = None, []
     mock = MockApi()
     procs, consoles = [], []
     try:
@@ -343,7 +348,11 @@ def main():
         big_topic = cs.unique("0801big")
         from confluent_kafka.admin import NewTopic
         adm = cs.admin()
-        adm.create_topics([NewTopic(big_topic, 1, 1)])[big_topic].result(timeout=60)
+        # more dead-letter topics than the console follows: its own must still be counted
+        extra = ["%s_%02d.dlq" % (cs.unique("0801x"), i) for i in range(34)]
+        for f in adm.create_topics([NewTopic(big_topic, 1, 1)] +
+                                   [NewTopic(t, 1, 1) for t in extra]).values():
+            f.result(timeout=60)
         comps = ["--component", "proc=http://127.0.0.1:%d" % proc.port,
                  "--component", "api=" + mock.url.rsplit("/api/", 1)[0],
                  "--component", "dead=http://127.0.0.1:1", "-t", topic, "-k", keyspace]
@@ -357,7 +366,7 @@ def main():
         step("topics_and_groups")
         check_topics_and_groups(con, topic, g1, g2)
         step("dlq")
-        check_dlq(con, topic, reasons)
+        check_dlq(con, topic, reasons, extra)
         step("messages")
         check_messages(con, topic, users[5]["id"])
         step("caps")
@@ -380,7 +389,7 @@ def main():
         for p in procs:
             p.stop()
         mock.stop()
-        cs.drop([topic, topic + ".dlq", big_topic], keyspace)
+        cs.drop([topic, topic + ".dlq", big_topic] + extra, keyspace)
 
 
 if __name__ == "__main__":

@@ -413,9 +413,12 @@ async function renderDlq() {
           el("pre", { data: { col: "value" } }, s.value),
           s.value_bytes > s.value.length ? el("div", { class: "trunc" }, "first bytes of " + fmt(s.value_bytes)) : null))))),
     { class: "reasons" })));
+  const notFollowed = (d.view && d.view.not_followed) || [];
   view(el("h2", null, "Dead letters"),
     el("p", { class: "muted" }, "Topics ending in " + d.suffix + ", counted by their reason header since the console started reading them."),
-    cards.length ? cards : el("p", { class: "muted" }, "No dead-letter topics."));
+    cards.length ? cards : el("p", { class: "muted" }, "No dead-letter topics."),
+    notFollowed.length ? el("p", { class: "muted", id: "dlq-not-followed" },
+      "Not counted (more dead-letter topics than the console follows): " + notFollowed.join(", ")) : null);
 }
 
 async function renderSchemas() {

@@ -267,20 +267,22 @@ static void put_pattern(out_t *o, rng_t *r, const char *fmt, int male) {
         for (uint32_t k = draw_below(&d, alternatives); k; f++)
             k -= *f == '|';
     }
+    char *w = o->p + o->len; /* a local cursor: stores through o->p could alias o->len */
     for (; *f && *f != '|'; f++) {
         switch (*f) {
-        case '#': o->p[o->len++] = (char)('0' + draw_below(&d, 10)); break;
-        case '@': o->p[o->len++] = (char)('A' + draw_below(&d, 26)); break;
-        case '%': o->p[o->len++] = (char)('0' + 2 * draw_below(&d, 5) + (male ? 1 : 0)); break;
+        case '#': *w++ = (char)('0' + draw_below(&d, 10)); break;
+        case '@': *w++ = (char)('A' + draw_below(&d, 26)); break;
+        case '%': *w++ = (char)('0' + 2 * draw_below(&d, 5) + (male ? 1 : 0)); break;
         case '[': {
             const char *set = f + 1, *end = strchr(set, ']');
-            o->p[o->len++] = set[draw_below(&d, (uint32_t)(end - set))];
+            *w++ = set[draw_below(&d, (uint32_t)(end - set))];
             f = end;
             break;
         }
-        default: o->p[o->len++] = *f; break;
+        default: *w++ = *f; break;
         }
     }
+    o->len = (size_t)(w - o->p);
 }
 
 /* E-mail local part: the Latin form of a name, lower case, without spaces (as the real

@@ -12,7 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd_schema.h"
 #include "cmd_util.h"
 #include "commands.h"
 #include "sl_http.h"
@@ -271,6 +270,11 @@ static void print_summary(const sl_processor_stats_t *st, const sl_writer_stats_
     fflush(stdout);
 }
 
+static void schema_log(void *opaque, sl_log_level_t level, const char *msg) {
+    (void)opaque;
+    sl_log(level, "schema", "%s", msg);
+}
+
 /* Connects, retrying with a growing pause until it works, the deadline passes or a signal. */
 static int connect_cassandra(cql_session_t *s, const char *hosts, double give_up_s) {
     double start = now_s();
@@ -393,15 +397,28 @@ int cmd_process(int argc, char **argv) {
         rc = g_stop ? SL_EXIT_OK : SL_EXIT_FAIL;
         goto out;
     }
-    int timeout_ms = 60000;
     if (sl_config_bool(cfg, "create-schema")) {
-        if (schema_ensure_topics(
-                sl_config_str(cfg, "brokers"), topic, dlq, (int)sl_config_int(cfg, "partitions"),
-                (int)sl_config_int(cfg, "replication"), kafka, timeout_ms, err, sizeof err) != 0 ||
-            schema_ensure_cassandra(session, keyspace, table,
-                                    sl_config_str(cfg, "keyspace-replication"), timeout_ms, err,
-                                    sizeof err) != 0) {
+        sl_schema_topics_conf_t tc = {.brokers = sl_config_str(cfg, "brokers"),
+                                      .kafka_props = kafka->kv,
+                                      .n_kafka_props = kafka->n,
+                                      .topic = topic,
+                                      .dlq_topic = dlq,
+                                      .partitions = (int)sl_config_int(cfg, "partitions"),
+                                      .replication = (int)sl_config_int(cfg, "replication"),
+                                      .timeout_ms = 60000,
+                                      .kafka_log = cmd_kafka_log,
+                                      .log = schema_log};
+        sl_schema_table_conf_t kc = {.keyspace = keyspace,
+                                     .table = table,
+                                     .replication = sl_config_str(cfg, "keyspace-replication"),
+                                     .timeout_ms = 60000,
+                                     .log = schema_log};
+        sl_schema_err_t serr = sl_schema_topics_setup(&tc, NULL, err, sizeof err);
+        if (serr == SL_SCHEMA_ERR_OK)
+            serr = sl_schema_table_ensure(session, &kc, NULL, err, sizeof err);
+        if (serr != SL_SCHEMA_ERR_OK) {
             sl_log(SL_LOG_ERROR, "process", "schema: %s", err);
+            rc = serr == SL_SCHEMA_ERR_CONFIG ? SL_EXIT_USAGE : SL_EXIT_FAIL;
             goto out;
         }
     }

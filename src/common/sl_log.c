@@ -98,3 +98,14 @@ void sl_log(sl_log_level_t level, const char *component, const char *fmt, ...) {
     sl_logv(level, component, fmt, ap);
     va_end(ap);
 }
+
+void sl_log_to_cb(sl_log_cb_t cb, void *opaque, sl_log_level_t level, const char *fmt, ...) {
+    if (!cb)
+        return;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    cb(opaque, level, msg);
+}

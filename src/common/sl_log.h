@@ -37,4 +37,12 @@ void sl_log(sl_log_level_t level, const char *component, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void sl_logv(sl_log_level_t level, const char *component, const char *fmt, va_list ap);
 
+/* The log callback a library takes instead of calling sl_log: one line of text (no trailing
+ * newline), valid for the call only. The command decides where it goes. */
+typedef void (*sl_log_cb_t)(void *opaque, sl_log_level_t level, const char *msg);
+
+/* Formats one line and hands it to cb; does nothing when cb is NULL. For libraries. */
+void sl_log_to_cb(sl_log_cb_t cb, void *opaque, sl_log_level_t level, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 #endif

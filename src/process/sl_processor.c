@@ -220,10 +220,10 @@ static int hold(part_t *pt, rd_kafka_message_t *m) {
 static int try_take(sl_processor_t *p, part_t *pt, rd_kafka_message_t *m) {
     if (sl_writer_room(p->writer) == 0 || p->dlq_in_flight >= DLQ_MAX_IN_FLIGHT)
         return 1;
-    sl_wm_result_t r = sl_watermark_track(pt->wm, m->offset);
-    if (r == SL_WM_FULL)
+    sl_watermark_result_t r = sl_watermark_track(pt->wm, m->offset);
+    if (r == SL_WATERMARK_FULL)
         return 1;
-    if (r == SL_WM_BACKWARDS) {
+    if (r == SL_WATERMARK_BACKWARDS) {
         /* A rewind (seek or offset reset): forget the old run and start over here. */
         sl_log(SL_LOG_WARN, "process", "partition %" PRId32 " went back to offset %" PRId64,
                m->partition, m->offset);

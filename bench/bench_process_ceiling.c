@@ -123,9 +123,10 @@ int main(int argc, char **argv) {
                            .max_inflight = inflight,
                            .retry_base_ms = 100,
                            .retry_max_ms = 5000,
-                           .prepare_timeout_ms = 30000};
-    sl_writer_t *w = sl_writer_new(s, &wc, on_done, NULL, err, sizeof err);
-    if (!w) {
+                           .prepare_timeout_ms = 30000,
+                           .done = on_done};
+    sl_writer_t *w = NULL;
+    if (sl_writer_new(s, &wc, &w, err, sizeof err) != SL_WRITER_ERR_OK) {
         fprintf(stderr, "%s\n", err);
         return 1;
     }
@@ -134,7 +135,7 @@ int main(int argc, char **argv) {
     size_t next = 0;
     while (done_count < rows.n) {
         while (next < rows.n && sl_writer_room(w) > 0) {
-            if (sl_writer_submit(w, &rows.recs[next], next, 0) != 0)
+            if (sl_writer_submit(w, &rows.recs[next], next, 0) != SL_WRITER_ERR_OK)
                 break;
             next++;
         }

@@ -8,8 +8,8 @@
 
 const char *sl_schema_err_str(sl_schema_err_t err) {
     switch (err) {
-#define SL_SCHEMA_ERR_CASE_(sym, code, text)                                                       \
-    case SL_SCHEMA_ERR_##sym: return text;
+#define SL_SCHEMA_ERR_CASE_(name, code, text)                                                      \
+    case name: return text;
         SL_SCHEMA_ERRORS(SL_SCHEMA_ERR_CASE_)
 #undef SL_SCHEMA_ERR_CASE_
     }

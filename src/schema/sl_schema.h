@@ -22,14 +22,15 @@
 /* The error list of this library: name, code, text. None of them is retried here: the
  * caller decides (a command exits, 2 for CONFIG, 1 for the others). */
 #define SL_SCHEMA_ERRORS(X)                                                                        \
-    X(OK, 0, "success")                                                                            \
-    X(CONFIG, 1, "invalid configuration: a librdkafka property, a name or a replication map")      \
-    X(KAFKA, 2, "Kafka did not create or did not show a topic")                                    \
-    X(CASSANDRA, 3, "Cassandra refused or did not answer a schema statement")                      \
-    X(NOMEM, 4, "out of memory")
+    X(SL_SCHEMA_ERR_OK, 0, "success")                                                              \
+    X(SL_SCHEMA_ERR_CONFIG, 1,                                                                     \
+      "invalid configuration: a librdkafka property, a name or a replication map")                 \
+    X(SL_SCHEMA_ERR_KAFKA, 2, "Kafka did not create or did not show a topic")                      \
+    X(SL_SCHEMA_ERR_CASSANDRA, 3, "Cassandra refused or did not answer a schema statement")        \
+    X(SL_SCHEMA_ERR_NOMEM, 4, "out of memory")
 
 typedef enum {
-#define SL_SCHEMA_ERR_ENUM_(sym, code, text) SL_SCHEMA_ERR_##sym = code,
+#define SL_SCHEMA_ERR_ENUM_(name, code, text) name = code,
     SL_SCHEMA_ERRORS(SL_SCHEMA_ERR_ENUM_)
 #undef SL_SCHEMA_ERR_ENUM_
 } sl_schema_err_t;

@@ -2,8 +2,6 @@
  * loopback, one thread per connection): discovery through system.peers_v2, round
  * robin, token-aware routing on the ring the nodes report, retries on the other node
  * only for idempotent statements, and the schema agreement wait after DDL. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -12,243 +10,87 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "cql_int.h"
-#include "test_cql_util.h"
+#include "test_cql_fake.h"
 
 #define MAX_KEYS 512
 
-typedef struct node_s node_t;
-struct node_s {
-    int lfd, port;
-    pthread_t th;
-    const char *token;
-    node_t *peer;
-    pthread_mutex_t mu;
+/* A fake node (test_cql_fake.h) and what this test has it see and do. */
+typedef struct {
+    fake_node_t fake; /* first: the handler's node is this struct */
     /* what the node saw */
     int rr, fails, agreement_polls;
     int keys[MAX_KEYS];
     int n_keys;
     /* behaviour */
     int disagree_polls; /* report a different peer schema this many times */
-    volatile int stop;
-};
+} node_t;
 
-static const uint8_t V1[16] = {1, 1, 1, 1, 1, 1, 0x11, 1, 0x81, 1, 1, 1, 1, 1, 1, 1};
 static const uint8_t V2[16] = {2, 2, 2, 2, 2, 2, 0x12, 2, 0x82, 2, 2, 2, 2, 2, 2, 2};
 
-static int rd_full(int fd, void *p, size_t n) {
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, (uint8_t *)p + got, n - got);
-        if (r <= 0)
-            return -1;
-        got += (size_t)r;
-    }
-    return 0;
-}
-
-/* One write per frame: two small writes would meet Nagle and delayed ACKs. */
-static void send_frame(int fd, uint8_t op, int16_t stream, const tb_t *body) {
-    static _Thread_local uint8_t out[9 + sizeof body->b];
-    uint8_t h[9] = {0x84, 0, (uint8_t)((uint16_t)stream >> 8), (uint8_t)stream, op};
-    cql_wr_u32(h + 5, (uint32_t)body->n);
-    memcpy(out, h, 9);
-    memcpy(out + 9, body->b, body->n);
-    if (write(fd, out, 9 + body->n) != (ssize_t)(9 + body->n))
-        return;
-}
-
-static void rows_header(tb_t *t, int ncols) {
-    tb_u32(t, CQL_RESULT_ROWS);
-    tb_u32(t, CQL_META_GLOBAL_TABLES);
-    tb_u32(t, (uint32_t)ncols);
-    tb_str(t, "system");
-    tb_str(t, "t");
-}
-
-static void tokens_value(tb_t *t, const char *tok) {
-    tb_u32(t, (uint32_t)(4 + 4 + strlen(tok)));
-    tb_u32(t, 1);
-    tb_bytes(t, tok, (int32_t)strlen(tok));
-}
-
-static void reply_query(node_t *n, int fd, int16_t st, const char *q, size_t qlen) {
-    tb_t t = {.n = 0};
-    char query[512];
-    snprintf(query, sizeof query, "%.*s", (int)qlen, q);
-    if (strstr(query, "tokens") && strstr(query, "system.local")) {
-        rows_header(&t, 3);
-        tb_str(&t, "key");
-        tb_u16(&t, CQL_TYPE_VARCHAR);
-        tb_str(&t, "tokens");
-        tb_u16(&t, CQL_TYPE_SET);
-        tb_u16(&t, CQL_TYPE_VARCHAR);
-        tb_str(&t, "schema_version");
-        tb_u16(&t, CQL_TYPE_UUID);
-        tb_u32(&t, 1);
-        tb_bytes(&t, "local", 5);
-        tokens_value(&t, n->token);
-        tb_bytes(&t, V1, 16);
-    } else if (strstr(query, "tokens") && strstr(query, "system.peers_v2")) {
-        rows_header(&t, 4);
-        tb_str(&t, "native_address");
-        tb_u16(&t, CQL_TYPE_INET);
-        tb_str(&t, "native_port");
-        tb_u16(&t, CQL_TYPE_INT);
-        tb_str(&t, "tokens");
-        tb_u16(&t, CQL_TYPE_SET);
-        tb_u16(&t, CQL_TYPE_VARCHAR);
-        tb_str(&t, "schema_version");
-        tb_u16(&t, CQL_TYPE_UUID);
-        tb_u32(&t, 1);
-        tb_bytes(&t, "\x7f\x00\x00\x01", 4);
-        tb_u32(&t, 4);
-        tb_u32(&t, (uint32_t)n->peer->port);
-        tokens_value(&t, n->peer->token);
-        tb_bytes(&t, V1, 16);
-    } else if (strstr(query, "schema_version FROM system.")) {
+static int reply_query(node_t *n, const char *query, tb_t *t) {
+    pthread_mutex_t *mu = &n->fake.mu;
+    if (strstr(query, "schema_version FROM system.")) {
         bool peers = strstr(query, "peers") != NULL;
-        pthread_mutex_lock(&n->mu);
+        pthread_mutex_lock(mu);
         if (peers)
             n->agreement_polls++;
         bool differ = peers && n->disagree_polls > 0;
         if (differ && n->disagree_polls < 1000)
             n->disagree_polls--;
-        pthread_mutex_unlock(&n->mu);
-        rows_header(&t, 1);
-        tb_str(&t, "schema_version");
-        tb_u16(&t, CQL_TYPE_UUID);
-        tb_u32(&t, 1);
-        tb_bytes(&t, differ ? V2 : V1, 16);
+        pthread_mutex_unlock(mu);
+        fake_rows_header(t, 1);
+        tb_str(t, "schema_version");
+        tb_u16(t, CQL_TYPE_UUID);
+        tb_u32(t, 1);
+        tb_bytes(t, differ ? V2 : FAKE_SCHEMA_V1, 16);
     } else if (strstr(query, "CREATE TABLE")) {
-        tb_u32(&t, CQL_RESULT_SCHEMA_CHANGE);
-        tb_str(&t, "CREATED");
-        tb_str(&t, "TABLE");
-        tb_str(&t, "ks");
-        tb_str(&t, "x");
-    } else if (strstr(query, "FAIL") && n->token[0] == '0') {
+        tb_u32(t, CQL_RESULT_SCHEMA_CHANGE);
+        tb_str(t, "CREATED");
+        tb_str(t, "TABLE");
+        tb_str(t, "ks");
+        tb_str(t, "x");
+    } else if (strstr(query, "FAIL") && n->fake.token[0] == '0') {
         /* only the node owning token 0 fails: the other one would succeed */
-        pthread_mutex_lock(&n->mu);
+        pthread_mutex_lock(mu);
         n->fails++;
-        pthread_mutex_unlock(&n->mu);
-        tb_u32(&t, 0x1100);
-        tb_str(&t, "Operation timed out");
-        tb_u16(&t, CQL_CONSISTENCY_ONE);
-        tb_u32(&t, 0);
-        tb_u32(&t, 1);
-        tb_str(&t, "SIMPLE");
-        send_frame(fd, CQL_OP_ERROR, st, &t);
-        return;
+        pthread_mutex_unlock(mu);
+        fake_error(t, 0x1100, "Operation timed out");
+        return CQL_OP_ERROR;
     } else {
-        pthread_mutex_lock(&n->mu);
+        pthread_mutex_lock(mu);
         n->rr++;
-        pthread_mutex_unlock(&n->mu);
-        tb_u32(&t, CQL_RESULT_VOID);
+        pthread_mutex_unlock(mu);
+        tb_u32(t, CQL_RESULT_VOID);
     }
-    send_frame(fd, CQL_OP_RESULT, st, &t);
+    return CQL_OP_RESULT;
 }
 
-typedef struct {
-    node_t *n;
-    int fd;
-} conn_arg_t;
-
-static void *serve_conn(void *arg) {
-    conn_arg_t *a = arg;
-    node_t *n = a->n;
-    int fd = a->fd;
-    free(a);
-    tb_t *body = malloc(sizeof *body);
-    for (;;) {
-        uint8_t h[9];
-        if (rd_full(fd, h, 9) != 0)
-            break;
-        int16_t st = (int16_t)((h[2] << 8) | h[3]);
-        uint32_t len = cql_rd_u32p(h + 5);
-        if (len > sizeof body->b || rd_full(fd, body->b, len) != 0)
-            break;
-        body->n = len;
-        tb_t t = {.n = 0};
-        switch (h[4]) {
-        case CQL_OP_STARTUP:
-        case CQL_OP_REGISTER: send_frame(fd, CQL_OP_READY, st, &t); break;
-        case CQL_OP_QUERY:
-            reply_query(n, fd, st, (const char *)body->b + 4, cql_rd_u32p(body->b));
-            break;
-        case CQL_OP_PREPARE:
-            tb_u32(&t, CQL_RESULT_PREPARED);
-            tb_u16(&t, 2);
-            tb_raw(&t, "p1", 2);
-            tb_u32(&t, CQL_META_GLOBAL_TABLES);
-            tb_u32(&t, 1);
-            tb_u32(&t, 1);
-            tb_u16(&t, 0);
-            tb_str(&t, "ks");
-            tb_str(&t, "t");
-            tb_str(&t, "k");
-            tb_u16(&t, CQL_TYPE_INT);
-            tb_u32(&t, CQL_META_NO_METADATA);
-            tb_u32(&t, 0);
-            send_frame(fd, CQL_OP_RESULT, st, &t);
-            break;
-        case CQL_OP_EXECUTE:
-            pthread_mutex_lock(&n->mu);
-            if (n->n_keys < MAX_KEYS)
-                n->keys[n->n_keys++] = (int32_t)cql_rd_u32p(body->b + body->n - 4);
-            pthread_mutex_unlock(&n->mu);
-            tb_u32(&t, CQL_RESULT_VOID);
-            send_frame(fd, CQL_OP_RESULT, st, &t);
-            break;
-        default: break;
-        }
+static int handle(fake_node_t *f, uint8_t op, const uint8_t *body, size_t len, tb_t *t) {
+    node_t *n = (node_t *)f;
+    char query[512];
+    switch (op) {
+    case CQL_OP_QUERY:
+        fake_query_text(body, len, query, sizeof query);
+        return reply_query(n, query, t);
+    case CQL_OP_PREPARE: {
+        static const char *const names[] = {"k"};
+        static const uint16_t types[] = {CQL_TYPE_INT};
+        fake_prepared(t, "p1", 1, names, types);
+        return CQL_OP_RESULT;
     }
-    free(body);
-    close(fd);
-    return NULL;
-}
-
-static void *accept_loop(void *arg) {
-    node_t *n = arg;
-    for (;;) {
-        int fd = accept(n->lfd, NULL, NULL);
-        if (fd < 0 || n->stop) {
-            if (fd >= 0)
-                close(fd);
-            break;
-        }
-        conn_arg_t *a = malloc(sizeof *a);
-        a->n = n;
-        a->fd = fd;
-        pthread_t th;
-        pthread_create(&th, NULL, serve_conn, a);
-        pthread_detach(th);
+    case CQL_OP_EXECUTE:
+        pthread_mutex_lock(&f->mu);
+        if (n->n_keys < MAX_KEYS)
+            n->keys[n->n_keys++] = (int32_t)cql_rd_u32p(body + len - 4);
+        pthread_mutex_unlock(&f->mu);
+        tb_u32(t, CQL_RESULT_VOID);
+        return CQL_OP_RESULT;
+    default: return FAKE_REPLY_NONE;
     }
-    return NULL;
-}
-
-static void node_init(node_t *n, const char *token) {
-    memset(n, 0, sizeof *n);
-    pthread_mutex_init(&n->mu, NULL);
-    n->token = token;
-    n->lfd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    assert_int_equal(bind(n->lfd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(n->lfd, 8), 0);
-    socklen_t len = sizeof a;
-    getsockname(n->lfd, (struct sockaddr *)&a, &len);
-    n->port = ntohs(a.sin_port);
-}
-
-static void node_stop(node_t *n) {
-    n->stop = 1;
-    shutdown(n->lfd, SHUT_RDWR);
-    pthread_join(n->th, NULL);
-    close(n->lfd);
 }
 
 static node_t A, B;
@@ -259,15 +101,16 @@ static cql_session_t *sess;
 
 static int setup(void **state) {
     (void)state;
-    node_init(&A, "0");
-    node_init(&B, "4611686018427387904");
-    A.peer = &B;
-    B.peer = &A;
-    pthread_create(&A.th, NULL, accept_loop, &A);
-    pthread_create(&B.th, NULL, accept_loop, &B);
+    if (fake_node_init(&A.fake, "0", handle, NULL) != 0 ||
+        fake_node_init(&B.fake, "4611686018427387904", handle, NULL) != 0)
+        return -1;
+    A.fake.peer = &B.fake;
+    B.fake.peer = &A.fake;
+    fake_node_start(&A.fake);
+    fake_node_start(&B.fake);
     cql_conf_t *conf = cql_conf_new();
     char cp[64];
-    snprintf(cp, sizeof cp, "127.0.0.1:%d", A.port);
+    fake_node_address(&A.fake, cp, sizeof cp);
     cql_conf_set(conf, "contact_points", cp, NULL, 0);
     cql_conf_set(conf, "schema_agreement_timeout_ms", "5000", NULL, 0);
     char err[256];
@@ -283,8 +126,8 @@ static int setup(void **state) {
 static int teardown(void **state) {
     (void)state;
     cql_session_free(sess);
-    node_stop(&A);
-    node_stop(&B);
+    fake_node_stop(&A.fake);
+    fake_node_stop(&B.fake);
     return 0;
 }
 

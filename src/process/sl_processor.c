@@ -888,14 +888,15 @@ sl_processor_err_t sl_processor_start(sl_processor_t *p, char *errstr, size_t er
     return SL_PROCESSOR_ERR_OK;
 }
 
-/* Steps until no partition has work in flight, or the drain timeout. */
+/* Steps until no partition has work in flight, or the drain timeout. Dead letters Kafka
+ * refused never complete, so they are not waited for; nothing is once the writer is fatal. */
 static int drain_all(sl_processor_t *p) {
     int64_t deadline = sl_now_ms() + p->conf.drain_timeout_ms;
     for (;;) {
         size_t left = in_flight_of(p, 0);
-        if (left == 0)
-            return 0;
-        if (sl_now_ms() >= deadline || p->fatal[0]) {
+        if (left <= p->stats.dlq_failed)
+            return left == 0 ? 0 : -1;
+        if (sl_now_ms() >= deadline || sl_writer_fatal(p->writer)) {
             LOG(p, SL_LOG_WARN,
                 "%zu message(s) still in flight after %d ms; they stay uncommitted and will "
                 "be read again",
@@ -910,7 +911,7 @@ sl_processor_err_t sl_processor_finish(sl_processor_t *p, char *errstr, size_t e
     /* Take nothing new, finish what is in flight, commit it, leave the group. */
     int drained = drain_all(p);
     int64_t flush_deadline = sl_now_ms() + p->conf.drain_timeout_ms;
-    while (p->dlq_in_flight > 0 && !p->fatal[0] && sl_now_ms() < flush_deadline)
+    while (p->dlq_in_flight > 0 && sl_now_ms() < flush_deadline)
         rd_kafka_flush(p->dlq, 100);
     commit(p, 1, NULL);
     finish_revoke(p, 1);
@@ -1128,17 +1129,19 @@ size_t sl_processor_in_flight(const sl_processor_t *p) {
 void sl_processor_free(sl_processor_t *p) {
     if (!p)
         return;
-    for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
-        drop_held(&p->parts[i]);
-        free(p->parts[i].held);
-        sl_watermark_free(p->parts[i].wm);
-    }
+    /* rd_kafka_destroy() closes a consumer that was not closed: its revoke must not wait. */
+    p->closing = 1;
     if (p->lookups)
         rd_kafka_queue_destroy(p->lookups);
     if (p->cq)
         rd_kafka_queue_destroy(p->cq);
     if (p->consumer)
-        rd_kafka_destroy(p->consumer);
+        rd_kafka_destroy(p->consumer); /* may call on_rebalance: the partitions go after */
+    for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
+        drop_held(&p->parts[i]);
+        free(p->parts[i].held);
+        sl_watermark_free(p->parts[i].wm);
+    }
     if (p->dlq) {
         rd_kafka_flush(p->dlq, 1000);
         rd_kafka_destroy(p->dlq);

@@ -46,7 +46,7 @@ struct fake_node_s {
     fake_handler_t handler;
     void *opaque; /* the test's */
     pthread_mutex_t mu;
-    int hold; /* replies to EXECUTE wait while set; under mu */
+    int hold;  /* replies to EXECUTE wait while set; under mu */
     int held;  /* how many wait now; under mu */
     int conns; /* connection threads alive; under mu */
     /* While set, every connection is closed at once, new ones too: a node that is down. */
@@ -235,8 +235,8 @@ static inline int fake_answer(fake_node_t *n, int fd, uint8_t op, int16_t st, co
     char query[1024];
     if (op == CQL_OP_STARTUP || op == CQL_OP_REGISTER) {
         reply_op = CQL_OP_READY;
-    } else if (op == CQL_OP_QUERY &&
-               (fake_query_text(body->b, body->n, query, sizeof query), fake_topology(n, query, t))) {
+    } else if (op == CQL_OP_QUERY && (fake_query_text(body->b, body->n, query, sizeof query),
+                                      fake_topology(n, query, t))) {
         reply_op = CQL_OP_RESULT;
     } else if (n->handler) {
         reply_op = n->handler(n, op, body->b, body->n, t);

@@ -16,104 +16,7 @@
 
 #include "sl_time.h"
 #include "sl_writer.h"
-#include "test_cql_fake.h"
-
-#define MAX_ROWS 2048
-
-/* What the fake node stored (an EXECUTE answered without error) and how it misbehaves. */
-typedef struct {
-    fake_node_t fake;
-    int n_rows;
-    struct {
-        uint8_t id[16];
-        char first_name[64];
-    } rows[MAX_ROWS];
-    int prepare_params;  /* bind markers in the PREPARE answer */
-    uint32_t fail_code;  /* while non-zero, EXECUTEs of fail_id (all if fail_any) fail so */
-    int fail_any;
-    uint8_t fail_id[16];
-    int failed; /* EXECUTEs answered with fail_code */
-} srv_t;
-
-static srv_t srv;
-
-static int on_request(fake_node_t *f, uint8_t op, const uint8_t *body, size_t len, tb_t *t) {
-    srv_t *s = (srv_t *)f;
-    if (op == CQL_OP_PREPARE) {
-        static const char *names[SL_FIELD_COUNT];
-        static uint16_t types[SL_FIELD_COUNT];
-        for (int i = 0; i < SL_FIELD_COUNT; i++) {
-            names[i] = sl_field_name((sl_field_t)i);
-            types[i] = i == 0 ? CQL_TYPE_UUID : CQL_TYPE_VARCHAR;
-        }
-        fake_prepared(t, "ins", s->prepare_params, names, types);
-        return CQL_OP_RESULT;
-    }
-    if (op != CQL_OP_EXECUTE)
-        return FAKE_REPLY_NONE;
-    const uint8_t *vals[SL_FIELD_COUNT];
-    int32_t lens[SL_FIELD_COUNT];
-    if (fake_execute_values(body, len, vals, lens, SL_FIELD_COUNT) != SL_FIELD_COUNT ||
-        lens[0] != 16)
-        return FAKE_REPLY_CLOSE;
-    pthread_mutex_lock(&f->mu);
-    int fail = s->fail_code && (s->fail_any || memcmp(vals[0], s->fail_id, 16) == 0);
-    if (fail) {
-        s->failed++;
-        fake_error(t, s->fail_code, s->fail_code == 0x2200 ? "unconfigured table created_users"
-                                                           : "injected by the test");
-    } else if (s->n_rows < MAX_ROWS) {
-        memcpy(s->rows[s->n_rows].id, vals[0], 16);
-        snprintf(s->rows[s->n_rows].first_name, sizeof s->rows[0].first_name, "%.*s",
-                 lens[1] > 0 ? (int)lens[1] : 0, (const char *)vals[1]);
-        s->n_rows++;
-        tb_u32(t, CQL_RESULT_VOID);
-    }
-    pthread_mutex_unlock(&f->mu);
-    return fail ? CQL_OP_ERROR : CQL_OP_RESULT;
-}
-
-/* ---- records ------------------------------------------------------------------------ */
-
-typedef struct {
-    char id[40];
-    char first_name[32];
-    sl_record_t rec;
-} row_t;
-
-static const char *const base_fields[SL_FIELD_COUNT] = {
-    "", "", "Nichols", "female", "8929 Valwood Pkwy, Billings", "63104",
-    "jennie.nichols@example.com", "yellowpeacock117", "1992-03-08T15:13:16.688Z",
-    "2007-07-09T05:51:59.390Z", "(272) 790-0888", "https://randomuser.me/api/portraits/75.jpg"};
-
-static void make_row(row_t *r, int i) {
-    snprintf(r->id, sizeof r->id, "00000000-0000-4000-8000-%012d", i);
-    snprintf(r->first_name, sizeof r->first_name, "user-%d", i);
-    for (int f = 0; f < SL_FIELD_COUNT; f++) {
-        const char *v = f == SL_FIELD_ID ? r->id : f == SL_FIELD_FIRST_NAME ? r->first_name
-                                                                            : base_fields[f];
-        r->rec.field[f].ptr = v;
-        r->rec.field[f].len = strlen(v);
-    }
-}
-
-static void id_bytes(int i, uint8_t out[16]) {
-    row_t r;
-    make_row(&r, i);
-    assert_int_equal(cql_uuid_parse(r.id, out), 0);
-}
-
-/* How many times the fake stored row i. */
-static int stored(int i) {
-    uint8_t id[16];
-    id_bytes(i, id);
-    int n = 0;
-    pthread_mutex_lock(&srv.fake.mu);
-    for (int k = 0; k < srv.n_rows; k++)
-        n += memcmp(srv.rows[k].id, id, 16) == 0;
-    pthread_mutex_unlock(&srv.fake.mu);
-    return n;
-}
+#include "test_fake_table.h"
 
 /* ---- the writer under test ---------------------------------------------------------- */
 
@@ -153,25 +56,14 @@ static sl_writer_conf_t writer_conf(size_t slots) {
 }
 
 static int start(size_t slots) {
-    memset(&srv, 0, sizeof srv);
     memset(done_count, 0, sizeof done_count);
     done_total = error_lines = 0;
     last_error[0] = '\0';
-    if (fake_node_init(&srv.fake, "0", on_request, NULL) != 0)
-        return -1;
-    srv.prepare_params = SL_FIELD_COUNT;
-    fake_node_start(&srv.fake);
-    cql_conf_t *conf = cql_conf_new();
-    char cp[64], err[256];
-    fake_node_address(&srv.fake, cp, sizeof cp);
-    cql_conf_set(conf, "contact_points", cp, NULL, 0);
-    cql_conf_set(conf, "reconnect_base_ms", "20", NULL, 0);
-    cql_conf_set(conf, "reconnect_max_ms", "100", NULL, 0);
-    if (cql_session_new(conf, &sess, err, sizeof err) != CQL_OK ||
-        cql_session_connect_wait(sess, 10000, err, sizeof err) != CQL_OK)
+    if (fake_table_start() != 0 || !(sess = fake_table_session()))
         return -1;
     if (slots == 0)
         return 0;
+    char err[256];
     sl_writer_conf_t wc = writer_conf(slots);
     return sl_writer_new(sess, &wc, &w, err, sizeof err) == SL_WRITER_ERR_OK ? 0 : -1;
 }
@@ -230,7 +122,8 @@ static void run_rows(int from, int to, int (*until)(void)) {
     }
     if (next < to || !until()) {
         const sl_writer_stats_t *st = sl_writer_stats(w);
-        fprintf(stderr, "not reached: done %d, in flight %zu, backing off %zu, retries %llu, errors",
+        fprintf(stderr,
+                "not reached: done %d, in flight %zu, backing off %zu, retries %llu, errors",
                 done_total, sl_writer_in_flight(w), sl_writer_backing_off(w),
                 (unsigned long long)st->retries);
         for (int k = SL_WRITER_ERR_TIMEOUT; k <= SL_WRITER_ERR_OTHER; k++)

@@ -1,9 +1,11 @@
 /*
- * sluice process: argv, environment and file into a processor configuration; connect to
- * Cassandra (waiting for it as long as it takes, unless stopped); optionally create the
- * schema; serve /metrics and /healthz; run; print the summary.
+ * sluice process: argv, environment and file into a processor configuration (parse_args);
+ * then connect to Cassandra (retrying with backoff until --connect-timeout, or a signal),
+ * optionally create the schema, serve /metrics and /healthz, run the processor and print
+ * the summary (run_processor). The processor and the schema module report through log
+ * callbacks; this file routes them to sl_log.
  * 0: stopped with everything consumed stored or dead-lettered and committed; 1: not;
- * 2: usage or configuration error.
+ * 2: usage or configuration error (a librdkafka property included).
  */
 #include <inttypes.h>
 #include <pthread.h>

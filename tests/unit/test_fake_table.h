@@ -23,8 +23,8 @@ typedef struct {
         uint8_t id[16];
         char first_name[64];
     } rows[MAX_ROWS];
-    int prepare_params;  /* bind markers in the PREPARE answer */
-    uint32_t fail_code;  /* while non-zero, EXECUTEs of fail_id (all if fail_any) fail so */
+    int prepare_params; /* bind markers in the PREPARE answer */
+    uint32_t fail_code; /* while non-zero, EXECUTEs of fail_id (all if fail_any) fail so */
     int fail_any;
     uint8_t fail_id[16];
     int failed; /* EXECUTEs answered with fail_code */
@@ -32,7 +32,8 @@ typedef struct {
 
 static srv_t srv;
 
-static inline int fake_table_request(fake_node_t *f, uint8_t op, const uint8_t *body, size_t len, tb_t *t) {
+static inline int fake_table_request(fake_node_t *f, uint8_t op, const uint8_t *body, size_t len,
+                                     tb_t *t) {
     srv_t *s = (srv_t *)f;
     if (op == CQL_OP_PREPARE) {
         static const char *names[SL_FIELD_COUNT];
@@ -55,8 +56,9 @@ static inline int fake_table_request(fake_node_t *f, uint8_t op, const uint8_t *
     int fail = s->fail_code && (s->fail_any || memcmp(vals[0], s->fail_id, 16) == 0);
     if (fail) {
         s->failed++;
-        fake_error(t, s->fail_code, s->fail_code == 0x2200 ? "unconfigured table created_users"
-                                                           : "injected by the test");
+        fake_error(t, s->fail_code,
+                   s->fail_code == 0x2200 ? "unconfigured table created_users"
+                                          : "injected by the test");
     } else if (s->n_rows < MAX_ROWS) {
         memcpy(s->rows[s->n_rows].id, vals[0], 16);
         snprintf(s->rows[s->n_rows].first_name, sizeof s->rows[0].first_name, "%.*s",
@@ -77,16 +79,26 @@ typedef struct {
 } row_t;
 
 static const char *const base_fields[SL_FIELD_COUNT] = {
-    "", "", "Nichols", "female", "8929 Valwood Pkwy, Billings", "63104",
-    "jennie.nichols@example.com", "yellowpeacock117", "1992-03-08T15:13:16.688Z",
-    "2007-07-09T05:51:59.390Z", "(272) 790-0888", "https://randomuser.me/api/portraits/75.jpg"};
+    "",
+    "",
+    "Nichols",
+    "female",
+    "8929 Valwood Pkwy, Billings",
+    "63104",
+    "jennie.nichols@example.com",
+    "yellowpeacock117",
+    "1992-03-08T15:13:16.688Z",
+    "2007-07-09T05:51:59.390Z",
+    "(272) 790-0888",
+    "https://randomuser.me/api/portraits/75.jpg"};
 
 static inline void make_row(row_t *r, int i) {
     snprintf(r->id, sizeof r->id, "00000000-0000-4000-8000-%012d", i);
     snprintf(r->first_name, sizeof r->first_name, "user-%d", i);
     for (int f = 0; f < SL_FIELD_COUNT; f++) {
-        const char *v = f == SL_FIELD_ID ? r->id : f == SL_FIELD_FIRST_NAME ? r->first_name
-                                                                            : base_fields[f];
+        const char *v = f == SL_FIELD_ID           ? r->id
+                        : f == SL_FIELD_FIRST_NAME ? r->first_name
+                                                   : base_fields[f];
         r->rec.field[f].ptr = v;
         r->rec.field[f].len = strlen(v);
     }

@@ -80,7 +80,8 @@ static int setup(void **state) {
     if (!mc)
         return -1;
     snprintf(brokers, sizeof brokers, "%s", rd_kafka_mock_cluster_bootstraps(mc));
-    if (rd_kafka_mock_topic_create(mc, TOPIC, PARTS, 1) || rd_kafka_mock_topic_create(mc, DLQ, 1, 1))
+    if (rd_kafka_mock_topic_create(mc, TOPIC, PARTS, 1) ||
+        rd_kafka_mock_topic_create(mc, DLQ, 1, 1))
         return -1;
     if (fake_table_start() != 0)
         return -1;
@@ -120,11 +121,10 @@ static void produce(int from, int to, int (*poison)(int)) {
             value = "this is { not json";
             n = strlen(value);
         }
-        assert_int_equal(rd_kafka_producev(p, RD_KAFKA_V_TOPIC(TOPIC),
-                                           RD_KAFKA_V_PARTITION(i % PARTS),
-                                           RD_KAFKA_V_KEY(r.id, strlen(r.id)),
-                                           RD_KAFKA_V_VALUE((void *)value, n),
-                                           RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
+        assert_int_equal(rd_kafka_producev(
+                             p, RD_KAFKA_V_TOPIC(TOPIC), RD_KAFKA_V_PARTITION(i % PARTS),
+                             RD_KAFKA_V_KEY(r.id, strlen(r.id)), RD_KAFKA_V_VALUE((void *)value, n),
+                             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
                          RD_KAFKA_RESP_ERR_NO_ERROR);
     }
     assert_int_equal(rd_kafka_flush(p, 30000), RD_KAFKA_RESP_ERR_NO_ERROR);
@@ -217,9 +217,14 @@ static int read_dlq(dead_t *out, int max) {
 
 /* ---- the processors under test ---------------------------------------------------- */
 
-static const char *const kafka_props[] = {
-    "session.timeout.ms", "6000", "heartbeat.interval.ms", "300", "fetch.wait.max.ms", "50",
-    "topic.metadata.refresh.interval.ms", "1000"};
+static const char *const kafka_props[] = {"session.timeout.ms",
+                                          "6000",
+                                          "heartbeat.interval.ms",
+                                          "300",
+                                          "fetch.wait.max.ms",
+                                          "50",
+                                          "topic.metadata.refresh.interval.ms",
+                                          "1000"};
 
 static sl_processor_conf_t conf_with(size_t slots, int which) {
     return (sl_processor_conf_t){.brokers = brokers,
@@ -369,10 +374,9 @@ static int thirty_done_after_failures(void) {
 static void commit_failure(void **state) {
     (void)state;
     produce(0, 30, NULL);
-    rd_kafka_mock_push_request_errors(mc, API_OFFSET_COMMIT, 3,
-                                      RD_KAFKA_RESP_ERR_OFFSET_METADATA_TOO_LARGE,
-                                      RD_KAFKA_RESP_ERR_OFFSET_METADATA_TOO_LARGE,
-                                      RD_KAFKA_RESP_ERR_OFFSET_METADATA_TOO_LARGE);
+    rd_kafka_mock_push_request_errors(
+        mc, API_OFFSET_COMMIT, 3, RD_KAFKA_RESP_ERR_OFFSET_METADATA_TOO_LARGE,
+        RD_KAFKA_RESP_ERR_OFFSET_METADATA_TOO_LARGE, RD_KAFKA_RESP_ERR_OFFSET_METADATA_TOO_LARGE);
     sl_processor_conf_t pc = conf_with(64, 0);
     start_proc(0, &pc);
     poll_until(thirty_done_after_failures, "30 rows, refused commits sent again");
@@ -394,7 +398,8 @@ static int transient_done(void) {
 static void dead_letter_retried(void **state) {
     (void)state;
     produce(0, 30, poison_15);
-    rd_kafka_mock_push_request_errors(mc, API_PRODUCE, 2, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
+    rd_kafka_mock_push_request_errors(mc, API_PRODUCE, 2,
+                                      RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
                                       RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT);
     sl_processor_conf_t pc = conf_with(64, 0);
     start_proc(0, &pc);
@@ -424,8 +429,7 @@ static void dead_letter_refused(void **state) {
     start_proc(0, &pc);
     poll_until(stopped, "the processor to stop on the refused dead letter");
     char err[512];
-    assert_int_equal(sl_processor_finish(procs[0], err, sizeof err),
-                     SL_PROCESSOR_ERR_DEAD_LETTER);
+    assert_int_equal(sl_processor_finish(procs[0], err, sizeof err), SL_PROCESSOR_ERR_DEAD_LETTER);
     assert_non_null(strstr(err, "offset 5"));
     assert_int_equal(st(0)->dlq_failed, 1);
     assert_int_equal(st(0)->dead_lettered, 0);
@@ -471,9 +475,10 @@ static int all_ninety(void) {
  * the revoked partitions until their writes are acknowledged, commits them, and only then
  * gives them up. Returns the rows stored twice. */
 static int rebalance_mid_write(const char *strategy, int commit_accepted) {
-    const char *props[] = {kafka_props[0], kafka_props[1], kafka_props[2], kafka_props[3],
-                           kafka_props[4], kafka_props[5], kafka_props[6], kafka_props[7],
-                           "partition.assignment.strategy", strategy};
+    const char *props[] = {kafka_props[0], kafka_props[1], kafka_props[2],
+                           kafka_props[3], kafka_props[4], kafka_props[5],
+                           kafka_props[6], kafka_props[7], "partition.assignment.strategy",
+                           strategy};
     fake_node_hold(&srv.fake, 1);
     produce(0, 60, NULL);
     sl_processor_conf_t pa = conf_with(64, 0), pb = conf_with(64, 1);

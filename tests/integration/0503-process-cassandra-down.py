@@ -1,11 +1,14 @@
 """0503 process cassandra-down: Cassandra stopped for 20 s mid-run and started again ->
 the same exact table; the processor never exited.
 
-Uses scripts/stack to stop and start the Cassandra node of the test stack. While it is
-down the processor must stay up, retry (the retry counter grows) and not commit past
+Uses scripts/stack to stop and start the Cassandra node of the test stack. The processor
+is frozen (SIGSTOP) while Cassandra stops, so that it surely has work left when the node
+is gone however fast either side runs; it is thawed once the node is down. While the node
+is down the processor must stay up, retry (the retry counter grows) and not commit past
 what was stored; once it is back, everything is written.
 """
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -35,7 +38,11 @@ def main():
                   "-X", "cql.request_timeout_ms=2000", "-X", "cql.reconnect_max_ms=2000")
     try:
         p.wait_metric("sluice_process_rows_written_total", 5000)
-        stack("stop", "cassandra")
+        os.kill(p.proc.pid, signal.SIGSTOP)
+        try:
+            stack("stop", "cassandra")
+        finally:
+            os.kill(p.proc.pid, signal.SIGCONT)
         down_at = time.time()
         while time.time() - down_at < 20:
             if p.proc.poll() is not None:

@@ -418,6 +418,10 @@ static int parse_args(int argc, char **argv, process_args_t *a) {
     a->progress =
         strcmp(progress, "always") == 0 || (strcmp(progress, "auto") == 0 && isatty(STDERR_FILENO));
     a->json = sl_config_str(cfg, "log-format")[0] == 'j';
+    if (sl_processor_check_conf(pc, err, sizeof err) != SL_PROCESSOR_ERR_OK) {
+        fprintf(stderr, "sluice process: %s\n", err);
+        return SL_EXIT_USAGE;
+    }
     return -1;
 }
 

@@ -989,20 +989,49 @@ static int make_pipe(int fds[2]) {
     return 0;
 }
 
+/* The consumer's configuration: ours, then the user's properties (which may override
+ * ours). NULL with errstr filled when librdkafka refuses one. */
+static rd_kafka_conf_t *consumer_conf(const sl_processor_conf_t *c, char *errstr, size_t n) {
+    rd_kafka_conf_t *cc = base_conf(c, errstr, n);
+    if (cc && (set(cc, "group.id", c->group, errstr, n) ||
+               set(cc, "enable.auto.commit", "false", errstr, n) ||
+               set(cc, "enable.auto.offset.store", "false", errstr, n) ||
+               set(cc, "auto.offset.reset", "earliest", errstr, n) ||
+               set(cc, "queued.max.messages.kbytes", "8192", errstr, n) ||
+               set_user_props(c, cc, errstr, n))) {
+        rd_kafka_conf_destroy(cc);
+        return NULL;
+    }
+    return cc;
+}
+
+/* The dead-letter producer's: idempotent, acks=all, no message timeout, 8 MB messages. */
+static rd_kafka_conf_t *producer_conf(const sl_processor_conf_t *c, char *errstr, size_t n) {
+    rd_kafka_conf_t *pc = base_conf(c, errstr, n);
+    if (pc && (set(pc, "enable.idempotence", "true", errstr, n) ||
+               set(pc, "acks", "all", errstr, n) || set(pc, "message.timeout.ms", "0", errstr, n) ||
+               set(pc, "message.max.bytes", "8388608", errstr, n))) {
+        rd_kafka_conf_destroy(pc);
+        return NULL;
+    }
+    return pc;
+}
+
+sl_processor_err_t sl_processor_check_conf(const sl_processor_conf_t *conf, char *errstr,
+                                           size_t errstr_size) {
+    rd_kafka_conf_t *cc = consumer_conf(conf, errstr, errstr_size);
+    rd_kafka_conf_t *pc = cc ? producer_conf(conf, errstr, errstr_size) : NULL;
+    if (cc)
+        rd_kafka_conf_destroy(cc);
+    if (pc)
+        rd_kafka_conf_destroy(pc);
+    return pc ? SL_PROCESSOR_ERR_OK : SL_PROCESSOR_ERR_CONFIG;
+}
+
 static sl_processor_err_t new_consumer(sl_processor_t *p, char *errstr, size_t n) {
-    rd_kafka_conf_t *cc = base_conf(&p->conf, errstr, n);
+    rd_kafka_conf_t *cc = consumer_conf(&p->conf, errstr, n);
     if (!cc)
         return SL_PROCESSOR_ERR_CONFIG;
-    /* -X may override the defaults here: the user's properties are applied once more. */
-    if (set(cc, "group.id", p->conf.group, errstr, n) ||
-        set(cc, "enable.auto.commit", "false", errstr, n) ||
-        set(cc, "enable.auto.offset.store", "false", errstr, n) ||
-        set(cc, "auto.offset.reset", "earliest", errstr, n) ||
-        set(cc, "queued.max.messages.kbytes", "8192", errstr, n) ||
-        set_user_props(&p->conf, cc, errstr, n)) {
-        rd_kafka_conf_destroy(cc);
-        return SL_PROCESSOR_ERR_CONFIG;
-    }
     rd_kafka_conf_set_opaque(cc, p);
     rd_kafka_conf_set_rebalance_cb(cc, on_rebalance);
     rd_kafka_conf_set_offset_commit_cb(cc, on_commit);
@@ -1018,15 +1047,9 @@ static sl_processor_err_t new_consumer(sl_processor_t *p, char *errstr, size_t n
 }
 
 static sl_processor_err_t new_producer(sl_processor_t *p, char *errstr, size_t n) {
-    rd_kafka_conf_t *pc = base_conf(&p->conf, errstr, n);
+    rd_kafka_conf_t *pc = producer_conf(&p->conf, errstr, n);
     if (!pc)
         return SL_PROCESSOR_ERR_CONFIG;
-    if (set(pc, "enable.idempotence", "true", errstr, n) || set(pc, "acks", "all", errstr, n) ||
-        set(pc, "message.timeout.ms", "0", errstr, n) ||
-        set(pc, "message.max.bytes", "8388608", errstr, n)) {
-        rd_kafka_conf_destroy(pc);
-        return SL_PROCESSOR_ERR_CONFIG;
-    }
     rd_kafka_conf_set_opaque(pc, p);
     rd_kafka_conf_set_dr_msg_cb(pc, on_dlq_delivery);
     p->dlq = rd_kafka_new(RD_KAFKA_PRODUCER, pc, errstr, n);

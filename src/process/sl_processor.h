@@ -148,6 +148,12 @@ typedef struct sl_processor_s sl_processor_t;
 sl_processor_err_t sl_processor_new(const sl_processor_conf_t *conf, cql_session_t *session,
                                     sl_processor_t **out, char *errstr, size_t errstr_size);
 
+/* Checks conf's librdkafka properties (the user's and the processor's own) without
+ * creating anything or connecting: CONFIG with librdkafka's words in errstr when one is
+ * refused, else OK. For a command to report a usage error before it starts. */
+sl_processor_err_t sl_processor_check_conf(const sl_processor_conf_t *conf, char *errstr,
+                                           size_t errstr_size);
+
 /* Runs until *conf->stop, max_messages or idle_exit_ms, or a fatal error, then stops as
  * sl_processor_finish() does. tick, when not NULL, is called about every 250 ms with the
  * live statistics (progress lines, metrics), and once more at the end. Returns what

@@ -36,28 +36,17 @@ struct srv_s {
     int release_rd;
 };
 
-static int read_full(int fd, void *p, size_t n) {
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, (uint8_t *)p + got, n - got);
-        if (r <= 0)
-            return -1;
-        got += (size_t)r;
-    }
-    return 0;
-}
-
 /* Reads one request frame; returns the opcode or -1. */
 static int srv_read(int fd, int16_t *stream, tb_t *body) {
     uint8_t h[9];
-    if (read_full(fd, h, 9) != 0)
+    if (tb_read_full(fd, h, 9) != 0)
         return -1;
     assert_int_equal(h[0], 0x04);
     *stream = (int16_t)((h[2] << 8) | h[3]);
     uint32_t len = cql_rd_u32p(h + 5);
     assert_true(len < sizeof body->b);
     body->n = len;
-    if (read_full(fd, body->b, len) != 0)
+    if (tb_read_full(fd, body->b, len) != 0)
         return -1;
     return h[4];
 }

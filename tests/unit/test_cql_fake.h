@@ -1,12 +1,13 @@
 /* A fake Cassandra node for unit tests (test_cql_session, test_writer, test_processor): a
  * loopback listener speaking native protocol v4, one thread per connection.
  *
- * It answers by itself what a session needs to connect: STARTUP and REGISTER (READY), and
- * the topology queries on system.local and system.peers_v2 (the node's token, and its peer
- * when two nodes make a ring). Every other request goes to the test's handler, which fills
- * the reply. While the node holds (fake_node_hold), replies to EXECUTE wait unsent, so
- * that writes stay in flight for as long as a test wants; fake_node_hold(n, 0) sends them.
- * Only what a test needs is implemented; it checks nothing about what clients send. */
+ * Every request goes to the test's handler first, which fills the reply or leaves it to
+ * the node: the node answers by itself what a session needs to connect, STARTUP and
+ * REGISTER (READY) and the topology queries on system.local and system.peers_v2 (the node's
+ * token, and its peer when two nodes make a ring). While the node holds (fake_node_hold), replies
+ * to EXECUTE wait unsent, so that writes stay in flight for as long as a test wants;
+ * fake_node_hold(n, 0) sends them. Only what a test needs is implemented; it checks nothing about
+ * what clients send. */
 #ifndef TEST_CQL_FAKE_H
 #define TEST_CQL_FAKE_H
 
@@ -28,12 +29,13 @@ typedef struct fake_node_s fake_node_t;
 
 /* What the handler wants done with a request. */
 enum {
-    FAKE_REPLY_NONE = -1, /* send nothing */
-    FAKE_REPLY_CLOSE = -2 /* close the connection, as a crashing node would */
+    FAKE_REPLY_NONE = -1,   /* send nothing */
+    FAKE_REPLY_CLOSE = -2,  /* close the connection, as a crashing node would */
+    FAKE_REPLY_DEFAULT = -3 /* the node's own answer: READY, the topology rows, else nothing */
 };
 
-/* A request the node does not answer by itself: op and the frame body (len bytes). Fills
- * reply and returns the opcode to send (CQL_OP_RESULT, CQL_OP_ERROR), or FAKE_REPLY_*.
+/* Sees every request first: op and the frame body (len bytes). Fills reply and returns the
+ * opcode to send (CQL_OP_RESULT, CQL_OP_ERROR, CQL_OP_AUTHENTICATE...), or FAKE_REPLY_*.
  * Called on the connection's thread; the node's mutex is not held. */
 typedef int (*fake_handler_t)(fake_node_t *n, uint8_t op, const uint8_t *body, size_t len,
                               tb_t *reply);
@@ -53,17 +55,6 @@ struct fake_node_s {
     volatile int down;
     volatile int stop;
 };
-
-static inline int fake_rd_full(int fd, void *p, size_t n) {
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, (uint8_t *)p + got, n - got);
-        if (r <= 0)
-            return -1;
-        got += (size_t)r;
-    }
-    return 0;
-}
 
 /* One write per frame: two small writes would meet Nagle and delayed ACKs. */
 static inline void fake_send_frame(int fd, uint8_t op, int16_t stream, const tb_t *body) {
@@ -296,11 +287,11 @@ static inline void *fake_serve_conn(void *arg) {
         if (r <= 0)
             continue;
         uint8_t h[9];
-        if (fake_rd_full(fd, h, 9) != 0)
+        if (tb_read_full(fd, h, 9) != 0)
             break;
         int16_t st = (int16_t)((h[2] << 8) | h[3]);
         uint32_t len = cql_rd_u32p(h + 5);
-        if (len > sizeof body->b || fake_rd_full(fd, body->b, len) != 0)
+        if (len > sizeof body->b || tb_read_full(fd, body->b, len) != 0)
             break;
         body->n = len;
         if (fake_answer(n, fd, h[4], st, body, &pending, &n_pending) != 0)

@@ -1,11 +1,13 @@
 /* Helpers shared by the CQL unit tests: a byte builder independent of the library's
- * encoder, so decoder tests do not lean on the code they check. */
+ * encoder, so decoder tests do not lean on the code they check, and a full read for the
+ * fake servers. */
 #ifndef TEST_CQL_UTIL_H
 #define TEST_CQL_UTIL_H
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct {
     uint8_t b[65536];
@@ -36,6 +38,18 @@ static inline void tb_bytes(tb_t *t, const void *p, int32_t n) {
     if (n > 0)
         tb_raw(t, p, (size_t)n);
 }
+/* Reads exactly n bytes from fd (a fake server's socket); -1 on EOF or error. */
+static inline int tb_read_full(int fd, void *p, size_t n) {
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, (uint8_t *)p + got, n - got);
+        if (r <= 0)
+            return -1;
+        got += (size_t)r;
+    }
+    return 0;
+}
+
 /* A malloc'd copy, as the decoders take ownership of bodies. */
 static inline uint8_t *tb_dup(const tb_t *t) {
     uint8_t *p = malloc(t->n ? t->n : 1);

@@ -233,15 +233,15 @@ static sl_processor_conf_t conf_with(size_t slots, int which) {
                                  .dlq_topic = DLQ,
                                  .kafka_props = kafka_props,
                                  .n_kafka_props = 4,
-                                 .keyspace = "ks",
-                                 .table = "created_users",
-                                 .consistency = CQL_CONSISTENCY_ONE,
                                  .max_inflight = slots,
                                  .commit_interval_ms = 100,
                                  .drain_timeout_ms = 30000,
                                  .pause_after_ms = 200,
                                  .retry_base_ms = 1,
                                  .retry_max_ms = 20,
+                                 .keyspace = "ks",
+                                 .table = "created_users",
+                                 .consistency = CQL_CONSISTENCY_ONE,
                                  .log = on_log,
                                  .log_opaque = (void *)(intptr_t)which,
                                  .kafka_log = quiet_kafka_log};
@@ -257,6 +257,12 @@ static sl_processor_t *start_proc(int which, const sl_processor_conf_t *pc) {
     assert_int_equal(sl_processor_start(procs[which], err, sizeof err), SL_PROCESSOR_ERR_OK);
     running[which] = 1;
     return procs[which];
+}
+
+/* The one member most tests run: slots writer slots, the defaults above. */
+static void start_one(size_t slots) {
+    sl_processor_conf_t pc = conf_with(slots, 0);
+    start_proc(0, &pc);
 }
 
 static const sl_processor_stats_t *st(int which) {
@@ -304,8 +310,7 @@ static int exact_done(void) {
 static void exact(void **state) {
     (void)state;
     produce(0, 300, poison_every_100th);
-    sl_processor_conf_t pc = conf_with(64, 0);
-    start_proc(0, &pc);
+    start_one(64);
     poll_until(exact_done, "297 rows, 3 dead letters, 100 committed per partition");
     assert_int_equal(finish(0), SL_PROCESSOR_ERR_OK);
     assert_committed(100, 100, 100);
@@ -348,8 +353,7 @@ static void writer_full(void **state) {
     (void)state;
     fake_node_hold(&srv.fake, 1);
     produce(0, 60, NULL);
-    sl_processor_conf_t pc = conf_with(4, 0);
-    start_proc(0, &pc);
+    start_one(4);
     poll_until(stuck_and_paused, "4 writes waiting and every partition paused");
     assert_int_equal(st(0)->consumed, 4); /* nothing taken beyond the slots */
     assert_int_equal(sl_processor_in_flight(procs[0]), 4);
@@ -377,8 +381,7 @@ static void commit_failure(void **state) {
     rd_kafka_mock_push_request_errors(
         mc, API_OFFSET_COMMIT, 3, RD_KAFKA_RESP_ERR_OFFSET_METADATA_TOO_LARGE,
         RD_KAFKA_RESP_ERR_OFFSET_METADATA_TOO_LARGE, RD_KAFKA_RESP_ERR_OFFSET_METADATA_TOO_LARGE);
-    sl_processor_conf_t pc = conf_with(64, 0);
-    start_proc(0, &pc);
+    start_one(64);
     poll_until(thirty_done_after_failures, "30 rows, refused commits sent again");
     assert_int_equal(finish(0), SL_PROCESSOR_ERR_OK);
     assert_committed(10, 10, 10);
@@ -401,8 +404,7 @@ static void dead_letter_retried(void **state) {
     rd_kafka_mock_push_request_errors(mc, API_PRODUCE, 2,
                                       RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
                                       RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT);
-    sl_processor_conf_t pc = conf_with(64, 0);
-    start_proc(0, &pc);
+    start_one(64);
     poll_until(transient_done, "29 rows and the dead letter delivered after retries");
     assert_int_equal(finish(0), SL_PROCESSOR_ERR_OK);
     assert_int_equal(st(0)->dlq_failed, 0);
@@ -425,8 +427,7 @@ static void dead_letter_refused(void **state) {
     produce(0, 30, poison_15);
     rd_kafka_mock_push_request_errors(mc, API_PRODUCE, 1,
                                       RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
-    sl_processor_conf_t pc = conf_with(64, 0);
-    start_proc(0, &pc);
+    start_one(64);
     poll_until(stopped, "the processor to stop on the refused dead letter");
     char err[512];
     assert_int_equal(sl_processor_finish(procs[0], err, sizeof err), SL_PROCESSOR_ERR_DEAD_LETTER);
@@ -551,8 +552,7 @@ static int back_and_done(void) {
 static void lost_assignment(void **state) {
     (void)state;
     produce(0, 30, NULL);
-    sl_processor_conf_t pc = conf_with(64, 0);
-    start_proc(0, &pc);
+    start_one(64);
     poll_until(first_thirty, "the first 30 rows committed");
     fake_node_hold(&srv.fake, 1);
     produce(30, 60, NULL);
@@ -573,16 +573,18 @@ static void lost_assignment(void **state) {
     assert_int_equal(st(0)->rebalance_errors, 0);
 }
 
+#define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(exact, setup, teardown),
-        cmocka_unit_test_setup_teardown(writer_full, setup, teardown),
-        cmocka_unit_test_setup_teardown(commit_failure, setup, teardown),
-        cmocka_unit_test_setup_teardown(dead_letter_retried, setup, teardown),
-        cmocka_unit_test_setup_teardown(dead_letter_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(rebalance_mid_write_cooperative, setup, teardown),
-        cmocka_unit_test_setup_teardown(rebalance_mid_write_eager, setup, teardown),
-        cmocka_unit_test_setup_teardown(lost_assignment, setup, teardown),
+        TEST(exact),
+        TEST(writer_full),
+        TEST(commit_failure),
+        TEST(dead_letter_retried),
+        TEST(dead_letter_refused),
+        TEST(rebalance_mid_write_cooperative),
+        TEST(rebalance_mid_write_eager),
+        TEST(lost_assignment),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

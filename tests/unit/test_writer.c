@@ -44,15 +44,15 @@ static void on_log(void *opaque, sl_log_level_t level, const char *msg) {
 }
 
 static sl_writer_conf_t writer_conf(size_t slots) {
-    return (sl_writer_conf_t){.keyspace = "ks",
-                              .table = "created_users",
-                              .consistency = CQL_CONSISTENCY_ONE,
+    return (sl_writer_conf_t){.done = on_done,
+                              .log = on_log,
                               .max_inflight = slots,
                               .retry_base_ms = 1,
                               .retry_max_ms = 20,
                               .prepare_timeout_ms = 10000,
-                              .done = on_done,
-                              .log = on_log};
+                              .keyspace = "ks",
+                              .table = "created_users",
+                              .consistency = CQL_CONSISTENCY_ONE};
 }
 
 static int start(size_t slots) {

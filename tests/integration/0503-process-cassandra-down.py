@@ -27,6 +27,20 @@ def stack(*args):
     check(p.returncode == 0, "stack %s: %s%s" % (" ".join(args), p.stdout, p.stderr))
 
 
+def start_cassandra():
+    """Starts the node and waits until it answers CQL. A loaded machine may take longer than
+    one wait of scripts/stack: `up` then waits again for a node that is starting (it does
+    nothing more to one that runs)."""
+    p = subprocess.run([STACK, "start", "cassandra"], capture_output=True, text=True, timeout=300)
+    for _ in range(2):
+        if p.returncode == 0:
+            return
+        print("Cassandra not answering yet: %s" % p.stderr.strip().splitlines()[:1])
+        p = subprocess.run([STACK, "up", "cassandra"], capture_output=True, text=True,
+                           timeout=300)
+    check(p.returncode == 0, "stack up cassandra: %s%s" % (p.stdout, p.stderr))
+
+
 def main():
     topic, ks = schema("0503")
     mock = MockApi()
@@ -53,7 +67,7 @@ def main():
         check(m.get("sluice_process_writes_in_flight", 0) > 0 or
               m.get("sluice_process_write_retries_total", 0) > 0,
               "no write was retried or pending while Cassandra was down: %r" % m)
-        stack("start", "cassandra")
+        start_cassandra()
         rc, summary = p.wait_exit(timeout=900)
         check(rc == 0, "process exit %d; log:\n%s" % (rc, p.log_tail()))
         s = summary["summary"]

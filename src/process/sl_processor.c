@@ -42,6 +42,10 @@
 #define TICK_MS 250
 #define LOOKUP_RETRY_MS 1000
 #define LOOKUP_TIMEOUT_MS 10000
+/* How long drained revoked partitions wait for the broker to confirm their commit. Kafka
+ * refuses commits while the members sync, which takes moments; waiting longer would keep
+ * this member from rejoining a rebalance that started meanwhile. */
+#define REVOKE_CONFIRM_MS 3000
 
 typedef enum {
     PART_FREE = 0, /* not ours */
@@ -84,6 +88,7 @@ struct sl_processor_s {
         int pending; /* revoked partitions wait for their drain */
         int cooperative;
         int64_t deadline_ms;
+        int64_t drained_ms; /* when their work was done, 0 before */
     } revoke;
     int lookup_in_flight;
     int64_t lookup_after_ms; /* no new lookup before this (after a failure) */
@@ -414,8 +419,11 @@ static void commit_result(sl_processor_t *p, rd_kafka_resp_err_t err,
             /* Send it again with the next commit. */
             pt->commit_sent = p->stats.committed[tp->partition];
             failed = 1;
-            LOG(p, SL_LOG_WARN, "commit of partition %" PRId32 " offset %" PRId64 " failed: %s",
-                tp->partition, tp->offset, rd_kafka_err2str(err ? err : tp->err));
+            rd_kafka_resp_err_t why = err ? err : tp->err;
+            /* Refused while the group syncs: expected in a rebalance, and sent again. */
+            LOG(p, why == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS ? SL_LOG_INFO : SL_LOG_WARN,
+                "commit of partition %" PRId32 " offset %" PRId64 " failed: %s", tp->partition,
+                tp->offset, rd_kafka_err2str(why));
         } else if (tp->offset >= 0) {
             p->stats.committed[tp->partition] = tp->offset;
         }
@@ -619,8 +627,10 @@ static void begin_revoke(sl_processor_t *p, const rd_kafka_topic_partition_list_
         unassign(p, parts, coop);
         return;
     }
-    if (!p->revoke.pending)
+    if (!p->revoke.pending) {
         p->revoke.deadline_ms = sl_now_ms() + p->conf.drain_timeout_ms;
+        p->revoke.drained_ms = 0;
+    }
     p->revoke.pending = 1;
     p->revoke.cooperative = coop;
 }
@@ -696,26 +706,52 @@ static size_t in_flight_of(const sl_processor_t *p, int revoking_only) {
     return n;
 }
 
-/* The loop's half of a revoke: once the revoked partitions' work is done (or the drain
- * timed out), commit them, forget them and unassign. */
+/* Whether the broker confirmed, for every revoking partition, the commit of all that is
+ * done there. */
+static int revoke_committed(const sl_processor_t *p) {
+    for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
+        const part_t *pt = &p->parts[i];
+        if (pt->state != PART_REVOKING || !pt->wm)
+            continue;
+        int64_t off = sl_watermark_commit_offset(pt->wm);
+        if (off >= 0 && p->stats.committed[i] < off)
+            return 0;
+    }
+    return 1;
+}
+
+/* The loop's half of a revoke: once the revoked partitions' work is done, commit it and
+ * wait for the broker to confirm (a refused commit goes out again: Kafka refuses commits
+ * until every member has synced; REVOKE_CONFIRM_MS at most), then forget the partitions
+ * and unassign. At the drain deadline (or when stopping, or fatal) it unassigns whatever
+ * the state: what is not committed is read again by the next owner. */
 static void finish_revoke(sl_processor_t *p, int force) {
     if (!p->revoke.pending)
         return;
+    int64_t now = sl_now_ms();
+    int late = force || now >= p->revoke.deadline_ms || p->fatal[0];
     size_t left = in_flight_of(p, 1);
-    if (left > 0 && !force && sl_now_ms() < p->revoke.deadline_ms && !p->fatal[0])
+    if (left > 0 && !late)
         return;
-    if (left > 0)
-        LOG(p, SL_LOG_WARN,
-            "%zu message(s) of revoked partitions still in flight after %d ms; they stay "
-            "uncommitted and will be read again",
-            left, p->conf.drain_timeout_ms);
+    if (!p->revoke.drained_ms)
+        p->revoke.drained_ms = now;
+    late = late || now - p->revoke.drained_ms >= REVOKE_CONFIRM_MS;
     rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(8);
     for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
         if (p->parts[i].state == PART_REVOKING)
             rd_kafka_topic_partition_list_add(l, p->conf.topic, i);
     }
-    /* librdkafka finishes an unassign only after the commits before it completed. */
-    commit(p, 0, l);
+    commit(p, 0, l); /* what is done and not sent yet, or refused */
+    int confirmed = revoke_committed(p);
+    if (!confirmed && !late) {
+        rd_kafka_topic_partition_list_destroy(l);
+        return;
+    }
+    if (left > 0 || !confirmed)
+        LOG(p, SL_LOG_WARN,
+            "revoked partitions given up with %zu message(s) in flight and their commit %s; "
+            "what is not committed will be read again",
+            left, confirmed ? "confirmed" : "not confirmed");
     for (int i = 0; i < l->cnt; i++)
         release(p, &p->parts[l->elems[i].partition]);
     p->revoke.pending = 0;

@@ -139,6 +139,9 @@ static inline cql_session_t *fake_table_session(void) {
     cql_conf_set(conf, "contact_points", cp, NULL, 0);
     cql_conf_set(conf, "reconnect_base_ms", "20", NULL, 0);
     cql_conf_set(conf, "reconnect_max_ms", "100", NULL, 0);
+    /* Writes may wait at the node for as long as a test holds them (a rebalance takes a
+     * while): fewer client-side timeouts and retries, though a test must not count on none. */
+    cql_conf_set(conf, "request_timeout_ms", "120000", NULL, 0);
     if (cql_session_new(conf, &s, err, sizeof err) != CQL_OK ||
         cql_session_connect_wait(s, 10000, err, sizeof err) != CQL_OK) {
         fprintf(stderr, "fake table session: %s\n", err);

@@ -237,7 +237,7 @@ static void render_metrics(const sl_http_request_t *req, sl_http_response_t *res
         sl_http_response_status(resp, 500);
         return;
     }
-    sl_http_response_content_type(resp, "text/plain; version=0.0.4");
+    sl_http_response_content_type(resp, SL_HTTP_CONTENT_PROMETHEUS);
     render_counters(resp, st, &ws, in_flight, hosts_up);
     sl_http_response_printf(resp, "# HELP sluice_process_lag_messages Messages behind the end "
                                   "of each assigned partition (from the last commit).\n"
@@ -264,12 +264,8 @@ static void render_health(const sl_http_request_t *req, sl_http_response_t *resp
     int up = sh->cassandra_hosts_up;
     int assigned = sh->st.assigned;
     pthread_mutex_unlock(&sh->lock);
-    sl_http_response_content_type(resp, "application/json");
-    sl_http_response_status(resp, up > 0 ? 200 : 503);
-    sl_http_response_printf(resp,
-                            "{\"status\":\"%s\",\"cassandra_hosts_up\":%d,"
-                            "\"partitions_assigned\":%d}\n",
-                            up > 0 ? "ok" : "cassandra_down", up, assigned);
+    sl_http_response_health(resp, up > 0, up > 0 ? "ok" : "cassandra_down",
+                            ",\"cassandra_hosts_up\":%d,\"partitions_assigned\":%d", up, assigned);
 }
 
 static void print_summary(const sl_processor_stats_t *st, const sl_writer_stats_t *ws,
@@ -432,14 +428,10 @@ static int start_http(const sl_config_t *cfg, shared_t *sh, sl_http_server_t **o
     if (!listen || !*listen)
         return -1;
     char err[512] = "";
-    sl_http_conf_t hc = {.listen = listen, .threads = 1};
-    sl_http_server_t *http = NULL;
-    if (sl_http_server_new(&hc, &http, err, sizeof err) != SL_HTTP_OK ||
-        sl_http_server_route(http, "GET", "/metrics", render_metrics, sh) != SL_HTTP_OK ||
-        sl_http_server_route(http, "GET", "/healthz", render_health, sh) != SL_HTTP_OK ||
-        sl_http_server_start(http, err, sizeof err) != SL_HTTP_OK) {
+    sl_http_server_t *http =
+        cmd_http_serve(listen, render_metrics, render_health, sh, err, sizeof err);
+    if (!http) {
         fprintf(stderr, "sluice process: --http %s: %s\n", listen, err);
-        sl_http_server_free(http);
         return SL_EXIT_USAGE;
     }
     sl_log(SL_LOG_INFO, "process", "metrics on http://%s:%u/metrics", sl_http_server_host(http),

@@ -49,7 +49,9 @@ sl_http_err_t sl_http_server_new(const sl_http_conf_t *conf, sl_http_server_t **
                                  size_t errstr_size);
 
 /* Registers handler for exact path match (no query), for every method when method is NULL,
- * or for that method only (others get 405). path and method are copied. Only before
+ * or for that method only (others get 405). A path ending in "*" (e.g. "/api/topics/" followed by a
+ * star) matches every path that starts with what precedes the "*"; exact routes are tried first,
+ * then prefix routes in the order registered. path and method are copied. Only before
  * sl_http_server_start(); at most 32 routes. Unrouted paths get 404. */
 sl_http_err_t sl_http_server_route(sl_http_server_t *srv, const char *method, const char *path,
                                    sl_http_handler_fn handler, void *opaque);
@@ -83,6 +85,9 @@ const char *sl_http_request_arg(const sl_http_request_t *req, const char *key);
 const char *sl_http_request_header(const sl_http_request_t *req, const char *name);
 /* The request body (may be empty, never NULL); *len receives its size. */
 const char *sl_http_request_body(const sl_http_request_t *req, size_t *len);
+/* The client's address as text ("127.0.0.1", "::1") into buf (always NUL-terminated when
+ * size > 0); "unknown" when the server cannot tell. */
+void sl_http_request_peer(const sl_http_request_t *req, char *buf, size_t size);
 
 /* --- response (filled by the handler) --- */
 
@@ -98,8 +103,20 @@ sl_http_err_t sl_http_response_append(sl_http_response_t *resp, const void *data
 sl_http_err_t sl_http_response_printf(sl_http_response_t *resp, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Replaces the body with data[0..len): takes ownership of data, which must come from
- * malloc() (it is released with free()). Avoids a copy for large bodies. */
+ * malloc() and have a NUL at data[len] (it is released with free()). Avoids a copy for
+ * large bodies. */
 void sl_http_response_set_body(sl_http_response_t *resp, char *data, size_t len);
+/* The content type of a Prometheus text-format page (/metrics). */
+#define SL_HTTP_CONTENT_PROMETHEUS "text/plain; version=0.0.4; charset=utf-8"
+
+/* Answers a health check (/healthz) the way every sluice endpoint does: status 200 when
+ * healthy, else 503, and the JSON object {"status":"<status>"<members>}. members_fmt
+ * (printf-formatted, NULL for none) writes further members, each starting with ','; the
+ * values must already be JSON. status is a fixed word ("ok", "running"), not escaped. */
+sl_http_err_t sl_http_response_health(sl_http_response_t *resp, int healthy, const char *status,
+                                      const char *members_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Sends only the first n bytes of the body while announcing its full Content-Length, then
  * closes the connection: the client sees a body cut mid-way (a fault to test clients). */
 void sl_http_response_truncate_at(sl_http_response_t *resp, size_t n);

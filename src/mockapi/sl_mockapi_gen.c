@@ -6,7 +6,7 @@
  * only the caller's seed string is escaped.
  */
 #include "sl_mix.h"
-#include "sl_mockapi.h"
+#include "sl_mockapi_gen.h"
 #include "sl_mockapi_data.h"
 
 #include <strings.h>
@@ -16,8 +16,12 @@
 
 #include <openssl/evp.h>
 
+#include "sl_buf.h"
+
 /* Largest single user object we can write, with margin: checked once per user. */
 #define USER_MAX_BYTES 3072
+/* The largest page: every user at its largest, and the info block. */
+#define RENDER_MAX ((size_t)SL_MOCKAPI_GEN_MAX_RESULTS * USER_MAX_BYTES + 4096)
 
 typedef struct rng_s {
     uint64_t s;
@@ -37,7 +41,7 @@ static int64_t rng_range(rng_t *r, int64_t lo, int64_t hi) {
     return lo + (int64_t)(rng_next(r) % (uint64_t)(hi - lo + 1));
 }
 
-uint64_t sl_mockgen_seed_hash(const char *seed) {
+uint64_t sl_mockapi_gen_seed_hash(const char *seed) {
     uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a, then mixed */
     for (const unsigned char *p = (const unsigned char *)seed; *p; p++) {
         h ^= *p;
@@ -46,7 +50,7 @@ uint64_t sl_mockgen_seed_hash(const char *seed) {
     return sl_mix64(h);
 }
 
-void sl_mockgen_uuid(uint64_t seed_hash, uint32_t page, uint32_t index, char out[37]) {
+void sl_mockapi_gen_uuid(uint64_t seed_hash, uint32_t page, uint32_t index, char out[37]) {
     /* x is a bijection of (page, index) for a fixed seed: xor with a constant, then the
      * splitmix finalizer, whose steps are each invertible. All 64 bits of x go into the UUID
      * around the version and variant bits, so two users of one seed never share a UUID. */
@@ -106,11 +110,11 @@ static uint32_t parse_fields(const char *list) {
             end--;
         size_t n = (size_t)(end - start);
         static const char *const names[] = {
-#define SL_MOCKGEN_FIELD_NAME_(name, text) text,
-            SL_MOCKGEN_FIELDS(SL_MOCKGEN_FIELD_NAME_)
-#undef SL_MOCKGEN_FIELD_NAME_
+#define SL_MOCKAPI_GEN_FIELD_NAME_(name, text) text,
+            SL_MOCKAPI_GEN_FIELDS(SL_MOCKAPI_GEN_FIELD_NAME_)
+#undef SL_MOCKAPI_GEN_FIELD_NAME_
         };
-        for (unsigned i = 0; i < SL_MOCKGEN_FIELD_COUNT; i++) {
+        for (unsigned i = 0; i < SL_MOCKAPI_GEN_FIELD_COUNT; i++) {
             if (strlen(names[i]) == n && strncasecmp(names[i], start, n) == 0)
                 mask |= 1u << i;
         }
@@ -118,13 +122,13 @@ static uint32_t parse_fields(const char *list) {
     return mask;
 }
 
-void sl_mockgen_req_from_args(sl_mockgen_req_t *req, const sl_mockgen_args_t *args,
-                              uint64_t random_seed, int now_year) {
+void sl_mockapi_gen_req_from_args(sl_mockapi_gen_req_t *req, const sl_mockapi_gen_args_t *args,
+                                  uint64_t random_seed, int now_year) {
     memset(req, 0, sizeof *req);
     long results = parse_small_uint(args->results);
-    req->results = (results >= 1 && results <= SL_MOCKGEN_MAX_RESULTS) ? (uint32_t)results : 1;
+    req->results = (results >= 1 && results <= SL_MOCKAPI_GEN_MAX_RESULTS) ? (uint32_t)results : 1;
     long page = parse_small_uint(args->page);
-    req->page = (page >= 1 && page <= SL_MOCKGEN_MAX_PAGE) ? (uint32_t)page : 1;
+    req->page = (page >= 1 && page <= SL_MOCKAPI_GEN_MAX_PAGE) ? (uint32_t)page : 1;
     int seeded = args->seed && args->seed[0];
     if (args->gender && !seeded)
         req->gender = strcmp(args->gender, "male") == 0     ? 1
@@ -132,8 +136,8 @@ void sl_mockgen_req_from_args(sl_mockgen_req_t *req, const sl_mockgen_args_t *ar
                                                             : 0;
     if (seeded) {
         size_t n = strlen(args->seed);
-        if (n > SL_MOCKGEN_SEED_MAX)
-            n = SL_MOCKGEN_SEED_MAX;
+        if (n > SL_MOCKAPI_GEN_SEED_MAX)
+            n = SL_MOCKAPI_GEN_SEED_MAX;
         memcpy(req->seed, args->seed, n);
         req->seed[n] = '\0';
     } else {
@@ -142,7 +146,7 @@ void sl_mockgen_req_from_args(sl_mockgen_req_t *req, const sl_mockgen_args_t *ar
             req->seed[i] = hex[(random_seed >> (60 - 4 * i)) & 15];
         req->seed[16] = '\0';
     }
-    uint32_t all = (uint32_t)((1ull << sl_mock_nat_count) - 1);
+    uint32_t all = (uint32_t)((1ull << sl_mockapi_data_nat_count) - 1);
     req->nat_mask = all;
     if (args->nat && args->nat[0]) {
         uint32_t mask = 0;
@@ -154,7 +158,7 @@ void sl_mockgen_req_from_args(sl_mockgen_req_t *req, const sl_mockgen_args_t *ar
                 p++;
             size_t n = (size_t)(p - start);
             if (n > 0) {
-                int i = sl_mock_nat_find(start, n);
+                int i = sl_mockapi_data_nat_find(start, n);
                 if (i < 0)
                     bad = 1;
                 else
@@ -166,7 +170,7 @@ void sl_mockgen_req_from_args(sl_mockgen_req_t *req, const sl_mockgen_args_t *ar
         if (!bad && mask)
             req->nat_mask = mask;
     }
-    req->fields = SL_MOCKGEN_ALL_FIELDS;
+    req->fields = SL_MOCKAPI_GEN_ALL_FIELDS;
     if (args->inc && args->inc[0])
         req->fields = parse_fields(args->inc);
     if (args->exc && args->exc[0])
@@ -175,35 +179,19 @@ void sl_mockgen_req_from_args(sl_mockgen_req_t *req, const sl_mockgen_args_t *ar
     req->now_year = now_year;
 }
 
-/* ---- output buffer: capacity is checked per user, writes inside are unchecked ---- */
+/* ---- output: capacity is reserved per user, writes inside it are unchecked ---- */
 
-typedef struct out_s {
-    char *p;
-    size_t len, cap;
-} out_t;
+typedef sl_buf_t out_t;
 
-static int out_reserve(out_t *o, size_t extra) {
-    if (o->cap - o->len >= extra)
-        return 0;
-    size_t cap = o->cap ? o->cap : 4096;
-    while (cap - o->len < extra)
-        cap *= 2;
-    char *np = realloc(o->p, cap);
-    if (!np)
-        return -1;
-    o->p = np;
-    o->cap = cap;
-    return 0;
-}
-
-#define PUTS(o, lit) (memcpy((o)->p + (o)->len, lit, sizeof(lit) - 1), (o)->len += sizeof(lit) - 1)
+#define PUTS(o, lit)                                                                               \
+    (memcpy((o)->data + (o)->len, lit, sizeof(lit) - 1), (o)->len += sizeof(lit) - 1)
 
 static void put(out_t *o, const char *s, size_t n) {
-    memcpy(o->p + o->len, s, n);
+    memcpy(o->data + o->len, s, n);
     o->len += n;
 }
 
-static void put_word(out_t *o, const sl_mock_word_t *w) {
+static void put_word(out_t *o, const sl_mockapi_data_word_t *w) {
     put(o, w->s, w->len);
 }
 
@@ -215,12 +203,12 @@ static void put_uint(out_t *o, uint64_t v) {
         v /= 10;
     } while (v);
     while (n)
-        o->p[o->len++] = tmp[--n];
+        o->data[o->len++] = tmp[--n];
 }
 
 static void put_int(out_t *o, int64_t v) {
     if (v < 0) {
-        o->p[o->len++] = '-';
+        o->data[o->len++] = '-';
         put_uint(o, (uint64_t)(-v));
     } else {
         put_uint(o, (uint64_t)v);
@@ -229,31 +217,71 @@ static void put_int(out_t *o, int64_t v) {
 
 static void put_pad(out_t *o, unsigned v, int width) {
     for (int i = width - 1; i >= 0; i--) {
-        o->p[o->len + (size_t)i] = (char)('0' + v % 10);
+        o->data[o->len + (size_t)i] = (char)('0' + v % 10);
         v /= 10;
     }
     o->len += (size_t)width;
 }
 
-static void put_pattern(out_t *o, rng_t *r, const char *fmt) {
-    for (const char *f = fmt; *f; f++) {
-        if (*f == '#')
-            o->p[o->len++] = (char)('0' + rng_below(r, 10));
-        else if (*f == 'A')
-            o->p[o->len++] = (char)('A' + rng_below(r, 26));
-        else
-            o->p[o->len++] = *f;
+/* Small uniform draws for patterns: several from one 64-bit value, by taking the leading
+ * base-n digit of a 32-bit fraction each time (patterns are mostly digits; one generator
+ * step per character was a measurable share of the time). Good to well below 2^-20. */
+typedef struct draws_s {
+    rng_t *r;
+    uint32_t frac;
+    int left;
+} draws_t;
+
+static uint32_t draw_below(draws_t *d, uint32_t n) {
+    if (d->left == 0) {
+        d->frac = (uint32_t)(rng_next(d->r) >> 32);
+        d->left = 5;
     }
+    d->left--;
+    uint64_t t = (uint64_t)d->frac * n;
+    d->frac = (uint32_t)t;
+    return (uint32_t)(t >> 32);
 }
 
-/* E-mail local part: lower-case ASCII letters, digits and '-' of the Latin form. */
-static void put_mailpart(out_t *o, const sl_mock_word_t *w) {
+/* Writes one of fmt's '|'-separated alternatives, picked uniformly (the pattern characters
+ * are described in sl_mockapi_data.h); male decides the parity of a '%' digit. */
+static void put_pattern(out_t *o, rng_t *r, const char *fmt, int male) {
+    draws_t d = {r, 0, 0};
+    const char *f = fmt;
+    if (strchr(fmt, '|')) {
+        uint32_t alternatives = 1;
+        for (const char *p = fmt; *p; p++)
+            alternatives += *p == '|';
+        for (uint32_t k = draw_below(&d, alternatives); k; f++)
+            k -= *f == '|';
+    }
+    char *w = o->data + o->len; /* a local cursor: stores through o->data could alias o->len */
+    for (; *f && *f != '|'; f++) {
+        switch (*f) {
+        case '#': *w++ = (char)('0' + draw_below(&d, 10)); break;
+        case '@': *w++ = (char)('A' + draw_below(&d, 26)); break;
+        case '%': *w++ = (char)('0' + 2 * draw_below(&d, 5) + (male ? 1 : 0)); break;
+        case '[': {
+            const char *set = f + 1, *end = strchr(set, ']');
+            *w++ = set[draw_below(&d, (uint32_t)(end - set))];
+            f = end;
+            break;
+        }
+        default: *w++ = *f; break;
+        }
+    }
+    o->len = (size_t)(w - o->data);
+}
+
+/* E-mail local part: the Latin form of a name, lower case, without spaces (as the real
+ * generator does after transliterating; apostrophes stay). */
+static void put_mailpart(out_t *o, const sl_mockapi_data_word_t *w) {
     for (uint8_t i = 0; i < w->alen; i++) {
         unsigned char c = (unsigned char)w->ascii[i];
         if (c >= 'A' && c <= 'Z')
-            o->p[o->len++] = (char)(c + 32);
-        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')
-            o->p[o->len++] = (char)c;
+            o->data[o->len++] = (char)(c + 32);
+        else if (c != ' ')
+            o->data[o->len++] = (char)c;
     }
 }
 
@@ -263,19 +291,19 @@ static void put_escaped(out_t *o, const char *s) {
     static const char hex[] = "0123456789abcdef";
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == '"' || *p == '\\') {
-            o->p[o->len++] = '\\';
-            o->p[o->len++] = (char)*p;
+            o->data[o->len++] = '\\';
+            o->data[o->len++] = (char)*p;
         } else if (*p < 0x20 || *p >= 0x7f) {
             PUTS(o, "\\u00");
-            o->p[o->len++] = hex[*p >> 4];
-            o->p[o->len++] = hex[*p & 15];
+            o->data[o->len++] = hex[*p >> 4];
+            o->data[o->len++] = hex[*p & 15];
         } else {
-            o->p[o->len++] = (char)*p;
+            o->data[o->len++] = (char)*p;
         }
     }
 }
 
-static const sl_mock_word_t *pick(rng_t *r, const sl_mock_list_t *l) {
+static const sl_mockapi_data_word_t *pick(rng_t *r, const sl_mockapi_data_list_t *l) {
     return &l->w[rng_below(r, l->n)];
 }
 
@@ -292,44 +320,49 @@ static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d) {
     *y = (int)(yoe + (unsigned)era * 400) + (*m <= 2);
 }
 
+/* Civil date (UTC) of a time in ms since the epoch, and the ms into that day. */
+static int64_t civil_from_ms(int64_t ms, int *y, unsigned *m, unsigned *d) {
+    int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+    civil_from_days(days, y, m, d);
+    return ms - days * 86400000;
+}
+
 /* Writes "date":"YYYY-MM-DDTHH:MM:SS.mmmZ","age":N for a time in ms since the epoch. */
 static void put_date_age(out_t *o, int64_t ms, int now_year) {
-    int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
-    int64_t rem = ms - days * 86400000;
     int y;
     unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
+    int64_t rem = civil_from_ms(ms, &y, &m, &d);
     PUTS(o, "{\"date\":\"");
     put_pad(o, (unsigned)y, 4);
-    o->p[o->len++] = '-';
+    o->data[o->len++] = '-';
     put_pad(o, m, 2);
-    o->p[o->len++] = '-';
+    o->data[o->len++] = '-';
     put_pad(o, d, 2);
-    o->p[o->len++] = 'T';
+    o->data[o->len++] = 'T';
     put_pad(o, (unsigned)(rem / 3600000), 2);
-    o->p[o->len++] = ':';
+    o->data[o->len++] = ':';
     put_pad(o, (unsigned)(rem / 60000 % 60), 2);
-    o->p[o->len++] = ':';
+    o->data[o->len++] = ':';
     put_pad(o, (unsigned)(rem / 1000 % 60), 2);
-    o->p[o->len++] = '.';
+    o->data[o->len++] = '.';
     put_pad(o, (unsigned)(rem % 1000), 3);
     PUTS(o, "Z\",\"age\":");
     put_int(o, now_year - y);
-    o->p[o->len++] = '}';
+    o->data[o->len++] = '}';
 }
 
 /* A coordinate with four decimals as a JSON string, in [-limit, limit]. */
 static void put_coord(out_t *o, rng_t *r, int limit) {
     int64_t v = rng_range(r, -(int64_t)limit * 10000, (int64_t)limit * 10000);
-    o->p[o->len++] = '"';
+    o->data[o->len++] = '"';
     if (v < 0) {
-        o->p[o->len++] = '-';
+        o->data[o->len++] = '-';
         v = -v;
     }
     put_uint(o, (uint64_t)(v / 10000));
-    o->p[o->len++] = '.';
+    o->data[o->len++] = '.';
     put_pad(o, (unsigned)(v % 10000), 4);
-    o->p[o->len++] = '"';
+    o->data[o->len++] = '"';
 }
 
 /* ---- password digests ---- */
@@ -354,38 +387,179 @@ static void put_digest(out_t *o, EVP_MD_CTX *ctx, const EVP_MD *md, const char *
         EVP_DigestUpdate(ctx, data, len) != 1 || EVP_DigestFinal_ex(ctx, dig, &n) != 1)
         n = 0; /* cannot happen with the default provider; leave the string empty */
     for (unsigned i = 0; i < n; i++) {
-        o->p[o->len++] = hex[dig[i] >> 4];
-        o->p[o->len++] = hex[dig[i] & 15];
+        o->data[o->len++] = hex[dig[i] >> 4];
+        o->data[o->len++] = hex[dig[i] & 15];
     }
+}
+
+/* ---- national ids (id.value) ---- */
+
+static void put_digits(out_t *o, rng_t *r, int n) {
+    for (int i = 0; i < n; i++)
+        o->data[o->len++] = (char)('0' + rng_below(r, 10));
+}
+
+/* US: the area is never 000, 666 or 9xx, the group never 00, the serial never 0000, and
+ * two numbers once printed on sample cards are left out. */
+static void put_ssn(out_t *o, rng_t *r) {
+    unsigned area, group, serial;
+    do {
+        area = (unsigned)rng_range(r, 1, 899);
+        group = (unsigned)rng_range(r, 1, 99);
+        serial = (unsigned)rng_range(r, 1, 9999);
+    } while (area == 666 || (area == 219 && group == 9 && serial == 9999) ||
+             (area == 78 && group == 5 && serial == 1120));
+    put_pad(o, area, 3);
+    o->data[o->len++] = '-';
+    put_pad(o, group, 2);
+    o->data[o->len++] = '-';
+    put_pad(o, serial, 4);
+}
+
+/* CA: 9 digits whose Luhn sum (weights 1,2,1,2,... with the digits of each product added)
+ * is a multiple of 10; the last digit is chosen to make it so. */
+static void put_sin(out_t *o, rng_t *r) {
+    unsigned sum = 0;
+    for (int i = 0; i < 8; i++) {
+        unsigned dgt = rng_below(r, 10), v = dgt * (i % 2 ? 2u : 1u);
+        sum += v / 10 + v % 10;
+        o->data[o->len++] = (char)('0' + dgt);
+    }
+    o->data[o->len++] = (char)('0' + (10 - sum % 10) % 10);
+}
+
+/* Norwegian mod-11 check digit of the first n digits under weights w; 10 is not a digit. */
+static unsigned fn_check(const char *digits, const unsigned char *w, int n) {
+    unsigned sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += w[i] * (unsigned)(digits[i] - '0');
+    return sum % 11 == 0 ? 0 : 11 - sum % 11;
+}
+
+/* NO: DDMMYY, an individual number (000-499 born in the 1900s, 500-999 from 2000; odd for
+ * men, even for women) and two check digits. Like the real generator, draws again while a
+ * check digit would be 10 or the second one 0. */
+static void put_fn(out_t *o, rng_t *r, int y, unsigned m, unsigned d, int male) {
+    static const unsigned char w1[9] = {3, 7, 6, 1, 8, 9, 4, 5, 2};
+    static const unsigned char w2[10] = {5, 4, 3, 2, 7, 6, 5, 4, 3, 2};
+    unsigned yy = (unsigned)(y % 100);
+    char fn[11] = {(char)('0' + d / 10), (char)('0' + d % 10),  (char)('0' + m / 10),
+                   (char)('0' + m % 10), (char)('0' + yy / 10), (char)('0' + yy % 10)};
+    for (int tries = 0;; tries++) {
+        int no = y >= 2000 ? 999 - (int)rng_range(r, 0, 499) : 499 - (int)rng_range(r, 0, 499);
+        if ((no % 2 == 1) != male)
+            no--;
+        if (no < 0 && tries < 64)
+            continue;
+        if (no < 0)
+            no = male ? 1 : 0;
+        fn[6] = (char)('0' + no / 100);
+        fn[7] = (char)('0' + no / 10 % 10);
+        fn[8] = (char)('0' + no % 10);
+        unsigned k1 = fn_check(fn, w1, 9);
+        fn[9] = (char)('0' + k1 % 10);
+        unsigned k2 = fn_check(fn, w2, 10);
+        if ((k1 == 10 || k2 == 10 || k2 == 0) && tries < 64)
+            continue;
+        put(o, fn, 10);
+        o->data[o->len++] = (char)('0' + k2 % 10);
+        return;
+    }
+}
+
+/* FR: sex (1 man, 2 woman), year - 1900, the month counted from 00, 8 digits, a space and
+ * the key 97 - (that number mod 97) on two digits. */
+static void put_insee(out_t *o, rng_t *r, int y, unsigned m, int male) {
+    unsigned yy = (unsigned)(y - 1900);
+    uint64_t serial = (uint64_t)rng_range(r, 0, 99999999);
+    uint64_t n = male ? 1 : 2;
+    n = n * (yy >= 100 ? 1000 : 100) + yy;
+    n = (n * 100 + (m - 1)) * 100000000ULL + serial;
+    put_uint(o, n); /* leads with the sex digit, so no zero is lost */
+    o->data[o->len++] = ' ';
+    put_pad(o, (unsigned)(97 - n % 97), 2);
+}
+
+/* DE: a pension insurance area, DDMM and year - 1900, the first letter of the last name,
+ * and a serial of two digits (00-49 men, 50-99 women) and one more digit. */
+static void put_svnr(out_t *o, rng_t *r, int y, unsigned m, unsigned d, int male,
+                     const sl_mockapi_data_word_t *last) {
+    put_pad(o, sl_mockapi_data_svnr_areas[rng_below(r, (uint32_t)sl_mockapi_data_svnr_area_count)],
+            2);
+    o->data[o->len++] = ' ';
+    put_pad(o, d, 2);
+    put_pad(o, m, 2);
+    put_uint(o, (uint64_t)(y - 1900));
+    o->data[o->len++] = ' ';
+    unsigned char c = (unsigned char)last->s[0];
+    size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; /* one UTF-8 character */
+    put(o, last->s, n < last->len ? n : last->len);
+    o->data[o->len++] = ' ';
+    put_pad(o, (unsigned)(male ? rng_range(r, 0, 49) : rng_range(r, 50, 99)), 2);
+    put_digits(o, r, 1);
+}
+
+/* Writes {"name":...,"value":...} for a user born at dob_ms. */
+static void put_id(out_t *o, rng_t *r, const sl_mockapi_data_nat_t *nat, int male, int64_t dob_ms,
+                   const sl_mockapi_data_word_t *last) {
+    PUTS(o, "{\"name\":\"");
+    put(o, nat->id_name, strlen(nat->id_name));
+    PUTS(o, "\",\"value\":");
+    if (nat->id_kind == SL_MOCKAPI_DATA_ID_NULL) {
+        PUTS(o, "null}");
+        return;
+    }
+    int y;
+    unsigned m, d;
+    civil_from_ms(dob_ms, &y, &m, &d);
+    o->data[o->len++] = '"';
+    switch (nat->id_kind) {
+    case SL_MOCKAPI_DATA_ID_SSN: put_ssn(o, r); break;
+    case SL_MOCKAPI_DATA_ID_SIN: put_sin(o, r); break;
+    case SL_MOCKAPI_DATA_ID_CPR:
+        put_pad(o, d, 2);
+        put_pad(o, m, 2);
+        put_uint(o, (uint64_t)(y - 1900));
+        o->data[o->len++] = '-';
+        put_digits(o, r, 4);
+        break;
+    case SL_MOCKAPI_DATA_ID_SVNR: put_svnr(o, r, y, m, d, male, last); break;
+    case SL_MOCKAPI_DATA_ID_INSEE: put_insee(o, r, y, m, male); break;
+    case SL_MOCKAPI_DATA_ID_FN: put_fn(o, r, y, m, d, male); break;
+    case SL_MOCKAPI_DATA_ID_PATTERN:
+    case SL_MOCKAPI_DATA_ID_NULL:
+    default: put_pattern(o, r, nat->id_fmt, male); break;
+    }
+    PUTS(o, "\"}");
 }
 
 /* ---- one user ---- */
 
-#define FIELD(bit) (fields & (1u << SL_MOCKGEN_FBIT_##bit))
+#define FIELD(bit) (fields & (1u << SL_MOCKAPI_GEN_FBIT_##bit))
 
 static void put_key(out_t *o, int *first, const char *key, size_t klen) {
     if (!*first)
-        o->p[o->len++] = ',';
+        o->data[o->len++] = ',';
     *first = 0;
-    o->p[o->len++] = '"';
+    o->data[o->len++] = '"';
     put(o, key, klen);
     PUTS(o, "\":");
 }
 #define KEY(o, first, lit) put_key(o, first, lit, sizeof(lit) - 1)
 
-static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, uint64_t seed_hash,
-                     const uint8_t *nats, uint32_t n_nats, uint32_t index) {
+static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockapi_gen_req_t *req,
+                     uint64_t seed_hash, const uint8_t *nats, uint32_t n_nats, uint32_t index) {
     rng_t r = {sl_mix64(seed_hash ^
                         sl_mix64(((uint64_t)req->page << 32 | index) + 0x632be59bd9b4e019ULL))};
     uint32_t fields = req->fields;
-    const sl_mock_nat_t *nat = &sl_mock_nats[nats[rng_below(&r, n_nats)]];
+    const sl_mockapi_data_nat_t *nat = &sl_mockapi_data_nats[nats[rng_below(&r, n_nats)]];
     int male = rng_below(&r, 2) == 0; /* drawn even when forced: the stream stays aligned */
     if (req->gender)
         male = req->gender == 1;
-    const sl_mock_word_t *first = pick(&r, male ? &nat->male : &nat->female);
-    const sl_mock_word_t *last = pick(&r, &nat->last);
+    const sl_mockapi_data_word_t *first = pick(&r, male ? &nat->male : &nat->female);
+    const sl_mockapi_data_word_t *last = pick(&r, &nat->last);
     int f = 1;
-    o->p[o->len++] = '{';
+    o->data[o->len++] = '{';
     if (FIELD(GENDER)) {
         KEY(o, &f, "gender");
         if (male)
@@ -396,14 +570,10 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
     if (FIELD(NAME)) {
         KEY(o, &f, "name");
         PUTS(o, "{\"title\":\"");
-        if (male) {
-            PUTS(o, "Mr");
-        } else {
-            /* Madame and Mademoiselle only where French is spoken */
-            int french = nat->code[0] == 'F' || (nat->code[0] == 'C' && nat->code[1] == 'H');
-            uint32_t n = french ? sl_mock_female_titles.n : 3;
-            put_word(o, &sl_mock_female_titles.w[rng_below(&r, n)]);
-        }
+        if (male)
+            put(o, nat->male_title, strlen(nat->male_title));
+        else
+            put_word(o, pick(&r, nat->female_titles));
         PUTS(o, "\",\"first\":\"");
         put_word(o, first);
         PUTS(o, "\",\"last\":\"");
@@ -423,12 +593,10 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
         PUTS(o, "\",\"country\":\"");
         put(o, nat->country, strlen(nat->country));
         PUTS(o, "\",\"postcode\":");
-        int as_string = nat->postcode_kind == SL_MOCK_POSTCODE_STRING ||
-                        (nat->postcode_kind == SL_MOCK_POSTCODE_MIXED && rng_below(&r, 2));
-        if (as_string) {
-            o->p[o->len++] = '"';
-            put_pattern(o, &r, nat->postcode_fmt);
-            o->p[o->len++] = '"';
+        if (nat->postcode_kind == SL_MOCKAPI_DATA_POSTCODE_STRING) {
+            o->data[o->len++] = '"';
+            put_pattern(o, &r, nat->postcode_fmt, male);
+            o->data[o->len++] = '"';
         } else {
             put_uint(o, (uint64_t)rng_range(&r, nat->pc_lo, nat->pc_hi));
         }
@@ -436,8 +604,8 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
         put_coord(o, &r, 90);
         PUTS(o, ",\"longitude\":");
         put_coord(o, &r, 180);
-        const sl_mock_tz_t *tz =
-            &sl_mock_timezones[rng_below(&r, (uint32_t)sl_mock_timezone_count)];
+        const sl_mockapi_data_tz_t *tz =
+            &sl_mockapi_data_timezones[rng_below(&r, (uint32_t)sl_mockapi_data_timezone_count)];
         PUTS(o, "},\"timezone\":{\"offset\":\"");
         put(o, tz->offset, strlen(tz->offset));
         PUTS(o, "\",\"description\":\"");
@@ -446,23 +614,23 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
     }
     if (FIELD(EMAIL)) {
         KEY(o, &f, "email");
-        o->p[o->len++] = '"';
+        o->data[o->len++] = '"';
         put_mailpart(o, first);
-        o->p[o->len++] = '.';
+        o->data[o->len++] = '.';
         put_mailpart(o, last);
         PUTS(o, "@example.com\"");
     }
     if (FIELD(LOGIN)) {
         KEY(o, &f, "login");
         char uuid[37];
-        sl_mockgen_uuid(seed_hash, req->page, index, uuid);
+        sl_mockapi_gen_uuid(seed_hash, req->page, index, uuid);
         PUTS(o, "{\"uuid\":\"");
         put(o, uuid, 36);
         PUTS(o, "\",\"username\":\"");
-        put_word(o, pick(&r, &sl_mock_user_adjectives));
-        put_word(o, pick(&r, &sl_mock_user_nouns));
+        put_word(o, pick(&r, &sl_mockapi_data_user_adjectives));
+        put_word(o, pick(&r, &sl_mockapi_data_user_nouns));
         put_uint(o, (uint64_t)rng_range(&r, 100, 999));
-        const sl_mock_word_t *pw = pick(&r, &sl_mock_passwords);
+        const sl_mockapi_data_word_t *pw = pick(&r, &sl_mockapi_data_passwords);
         PUTS(o, "\",\"password\":\"");
         put_word(o, pw);
         char salted[128];
@@ -482,9 +650,11 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
         put_digest(o, mdctx, md_sha256, salted, slen);
         PUTS(o, "\"}");
     }
-    /* 1944-01-01 .. 2003-12-31 and 2002-01-01 .. 2022-12-31, in ms */
-    int64_t dob = rng_range(&r, -820454400000LL, 1072915199999LL);
-    int64_t reg = rng_range(&r, 1009843200000LL, 1672531199999LL);
+    /* The real generator's ranges, in ms: dob from -8e11 (1944-08-25) to 21 years of 365
+     * days before its fixed "now" of 2022-05-23T22:16:29Z (so to 2001-05-28), registered
+     * from 2002-03-21T05:27:41Z to that fixed time. */
+    int64_t dob = rng_range(&r, -800000000000LL, 991088189000LL);
+    int64_t reg = rng_range(&r, 1016688461000LL, 1653344189000LL);
     if (FIELD(DOB)) {
         KEY(o, &f, "dob");
         put_date_age(o, dob, req->now_year);
@@ -495,29 +665,19 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
     }
     if (FIELD(PHONE)) {
         KEY(o, &f, "phone");
-        o->p[o->len++] = '"';
-        put_pattern(o, &r, nat->phone_fmt);
-        o->p[o->len++] = '"';
+        o->data[o->len++] = '"';
+        put_pattern(o, &r, nat->phone_fmt, male);
+        o->data[o->len++] = '"';
     }
     if (FIELD(CELL)) {
         KEY(o, &f, "cell");
-        o->p[o->len++] = '"';
-        put_pattern(o, &r, nat->cell_fmt);
-        o->p[o->len++] = '"';
+        o->data[o->len++] = '"';
+        put_pattern(o, &r, nat->cell_fmt, male);
+        o->data[o->len++] = '"';
     }
     if (FIELD(ID)) {
         KEY(o, &f, "id");
-        PUTS(o, "{\"name\":\"");
-        put(o, nat->id_name, strlen(nat->id_name));
-        PUTS(o, "\",\"value\":");
-        if (!nat->id_fmt || rng_below(&r, 100) < nat->id_null_pct) {
-            PUTS(o, "null");
-        } else {
-            o->p[o->len++] = '"';
-            put_pattern(o, &r, nat->id_fmt);
-            o->p[o->len++] = '"';
-        }
-        o->p[o->len++] = '}';
+        put_id(o, &r, nat, male, dob, last);
     }
     if (FIELD(PICTURE)) {
         KEY(o, &f, "picture");
@@ -540,56 +700,57 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
     }
     if (FIELD(NAT)) {
         KEY(o, &f, "nat");
-        o->p[o->len++] = '"';
+        o->data[o->len++] = '"';
         put(o, nat->code, 2);
-        o->p[o->len++] = '"';
+        o->data[o->len++] = '"';
     }
-    o->p[o->len++] = '}';
+    o->data[o->len++] = '}';
 }
 
-sl_mockapi_err_t sl_mockgen_render(const sl_mockgen_req_t *req, char **body, size_t *len) {
+sl_mockapi_err_t sl_mockapi_gen_render(const sl_mockapi_gen_req_t *req, char **body, size_t *len) {
     *body = NULL;
     *len = 0;
     pthread_once(&md_once, md_init);
     uint8_t nats[32];
     uint32_t n_nats = 0;
-    for (size_t i = 0; i < sl_mock_nat_count; i++) {
+    for (size_t i = 0; i < sl_mockapi_data_nat_count; i++) {
         if (req->nat_mask & (1u << i))
             nats[n_nats++] = (uint8_t)i;
     }
-    if (n_nats == 0 || req->results < 1 || req->results > SL_MOCKGEN_MAX_RESULTS || req->page < 1 ||
-        req->page > SL_MOCKGEN_MAX_PAGE)
+    if (n_nats == 0 || req->results < 1 || req->results > SL_MOCKAPI_GEN_MAX_RESULTS ||
+        req->page < 1 || req->page > SL_MOCKAPI_GEN_MAX_PAGE)
         return SL_MOCKAPI_ERR_INVALID;
-    uint64_t seed_hash = sl_mockgen_seed_hash(req->seed);
-    out_t o = {NULL, 0, 0};
+    uint64_t seed_hash = sl_mockapi_gen_seed_hash(req->seed);
+    out_t o;
+    sl_buf_init(&o, RENDER_MAX);
     EVP_MD_CTX *mdctx = NULL;
-    if (req->fields & (1u << SL_MOCKGEN_FBIT_LOGIN)) {
+    if (req->fields & (1u << SL_MOCKAPI_GEN_FBIT_LOGIN)) {
         mdctx = EVP_MD_CTX_new();
         if (!mdctx)
             return SL_MOCKAPI_ERR_NOMEM;
     }
-    if (out_reserve(&o, (size_t)req->results * 1400 + 1024) != 0) {
+    if (sl_buf_reserve(&o, (size_t)req->results * 1400 + 1024) != SL_BUF_OK) {
         EVP_MD_CTX_free(mdctx);
         return SL_MOCKAPI_ERR_NOMEM;
     }
     PUTS(&o, "{\"results\":[");
     for (uint32_t i = 0; i < req->results; i++) {
-        if (out_reserve(&o, USER_MAX_BYTES) != 0) {
-            free(o.p);
+        if (sl_buf_reserve(&o, USER_MAX_BYTES) != SL_BUF_OK) {
+            sl_buf_free(&o);
             EVP_MD_CTX_free(mdctx);
             return SL_MOCKAPI_ERR_NOMEM;
         }
         if (i)
-            o.p[o.len++] = ',';
+            o.data[o.len++] = ',';
         put_user(&o, mdctx, req, seed_hash, nats, n_nats, i);
     }
     EVP_MD_CTX_free(mdctx);
     /* the seed may be up to 64 bytes, each escaped to at most 6 */
-    if (out_reserve(&o, 512) != 0) {
-        free(o.p);
+    if (sl_buf_reserve(&o, 512) != SL_BUF_OK) {
+        sl_buf_free(&o);
         return SL_MOCKAPI_ERR_NOMEM;
     }
-    o.p[o.len++] = ']';
+    o.data[o.len++] = ']';
     if (req->info) {
         PUTS(&o, ",\"info\":{\"seed\":\"");
         put_escaped(&o, req->seed);
@@ -599,9 +760,8 @@ sl_mockapi_err_t sl_mockgen_render(const sl_mockgen_req_t *req, char **body, siz
         put_uint(&o, req->page);
         PUTS(&o, ",\"version\":\"1.4\"}");
     }
-    o.p[o.len++] = '}';
-    o.p[o.len] = '\0';
-    *body = o.p;
-    *len = o.len;
+    o.data[o.len++] = '}';
+    o.data[o.len] = '\0';
+    *body = sl_buf_detach(&o, len);
     return SL_MOCKAPI_OK;
 }

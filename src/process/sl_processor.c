@@ -42,10 +42,6 @@
 #define TICK_MS 250
 #define LOOKUP_RETRY_MS 1000
 #define LOOKUP_TIMEOUT_MS 10000
-/* How long drained revoked partitions wait for the broker to confirm their commit. Kafka
- * refuses commits while the members sync, which takes moments; waiting longer would keep
- * this member from rejoining a rebalance that started meanwhile. */
-#define REVOKE_CONFIRM_MS 3000
 
 typedef enum {
     PART_FREE = 0, /* not ours */
@@ -88,7 +84,6 @@ struct sl_processor_s {
         int pending; /* revoked partitions wait for their drain */
         int cooperative;
         int64_t deadline_ms;
-        int64_t drained_ms; /* when their work was done, 0 before */
     } revoke;
     int lookup_in_flight;
     int64_t lookup_after_ms; /* no new lookup before this (after a failure) */
@@ -98,15 +93,7 @@ struct sl_processor_s {
     sl_processor_stats_t stats;
 };
 
-const char *sl_processor_err_str(sl_processor_err_t err) {
-    switch (err) {
-#define SL_PROCESSOR_ERR_CASE_(name, code, text)                                                   \
-    case name: return text;
-        SL_PROCESSOR_ERRORS(SL_PROCESSOR_ERR_CASE_)
-#undef SL_PROCESSOR_ERR_CASE_
-    }
-    return "unknown error";
-}
+SL_ERR_DEFINE_STR(sl_processor_err_str, sl_processor_err_t, SL_PROCESSOR_ERRORS)
 
 sl_reject_t sl_processor_decode_json(void *opaque, const void *payload, size_t len,
                                      sl_record_t *rec, char *scratch, size_t scratch_size,
@@ -627,10 +614,8 @@ static void begin_revoke(sl_processor_t *p, const rd_kafka_topic_partition_list_
         unassign(p, parts, coop);
         return;
     }
-    if (!p->revoke.pending) {
+    if (!p->revoke.pending)
         p->revoke.deadline_ms = sl_now_ms() + p->conf.drain_timeout_ms;
-        p->revoke.drained_ms = 0;
-    }
     p->revoke.pending = 1;
     p->revoke.cooperative = coop;
 }
@@ -722,8 +707,9 @@ static int revoke_committed(const sl_processor_t *p) {
 
 /* The loop's half of a revoke: once the revoked partitions' work is done, commit it and
  * wait for the broker to confirm (a refused commit goes out again: Kafka refuses commits
- * until every member has synced; REVOKE_CONFIRM_MS at most), then forget the partitions
- * and unassign. At the drain deadline (or when stopping, or fatal) it unassigns whatever
+ * until every member has synced), then forget the partitions and unassign. Kafka waits
+ * for a member's rejoin up to the rebalance timeout (max.poll.interval.ms), far beyond
+ * --drain-timeout. At the drain deadline (or when stopping, or fatal) it unassigns whatever
  * the state: what is not committed is read again by the next owner. */
 static void finish_revoke(sl_processor_t *p, int force) {
     if (!p->revoke.pending)
@@ -733,9 +719,6 @@ static void finish_revoke(sl_processor_t *p, int force) {
     size_t left = in_flight_of(p, 1);
     if (left > 0 && !late)
         return;
-    if (!p->revoke.drained_ms)
-        p->revoke.drained_ms = now;
-    late = late || now - p->revoke.drained_ms >= REVOKE_CONFIRM_MS;
     rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(8);
     for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
         if (p->parts[i].state == PART_REVOKING)

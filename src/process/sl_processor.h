@@ -35,6 +35,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "sl_err.h"
 #include "cql.h"
 #include "sl_hist.h"
 #include "sl_log.h"
@@ -53,11 +54,7 @@
     X(SL_PROCESSOR_ERR_LIMIT, 6, "a partition id at or above SL_PROCESSOR_MAX_PARTITIONS")         \
     X(SL_PROCESSOR_ERR_NOMEM, 7, "out of memory")
 
-typedef enum {
-#define SL_PROCESSOR_ERR_ENUM_(name, code, text) name = code,
-    SL_PROCESSOR_ERRORS(SL_PROCESSOR_ERR_ENUM_)
-#undef SL_PROCESSOR_ERR_ENUM_
-} sl_processor_err_t;
+typedef enum { SL_ERR_ENUM(SL_PROCESSOR_ERRORS) } sl_processor_err_t;
 
 /* Static text of an error; never NULL. */
 const char *sl_processor_err_str(sl_processor_err_t err);

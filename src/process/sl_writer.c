@@ -14,15 +14,7 @@
 #include "sl_backoff.h"
 #include "sl_time.h"
 
-const char *sl_writer_err_str(sl_writer_err_t err) {
-    switch (err) {
-#define SL_WRITER_ERR_CASE_(name, code, text)                                                      \
-    case name: return text;
-        SL_WRITER_ERRORS(SL_WRITER_ERR_CASE_)
-#undef SL_WRITER_ERR_CASE_
-    }
-    return "unknown error";
-}
+SL_ERR_DEFINE_STR(sl_writer_err_str, sl_writer_err_t, SL_WRITER_ERRORS)
 
 const char *sl_writer_err_name(sl_writer_err_t err) {
     switch (err) {

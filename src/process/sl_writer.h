@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sl_err.h"
 #include "cql.h"
 #include "sl_hist.h"
 #include "sl_log.h"
@@ -45,11 +46,7 @@
     X(SL_WRITER_ERR_NOMEM, 8, "out of memory")                                                     \
     X(SL_WRITER_ERR_PREPARE, 9, "the INSERT could not be prepared")
 
-typedef enum {
-#define SL_WRITER_ERR_ENUM_(name, code, text) name = code,
-    SL_WRITER_ERRORS(SL_WRITER_ERR_ENUM_)
-#undef SL_WRITER_ERR_ENUM_
-} sl_writer_err_t;
+typedef enum { SL_ERR_ENUM(SL_WRITER_ERRORS) } sl_writer_err_t;
 
 /* Size of sl_writer_stats_t.errors[]: indexes TIMEOUT..OTHER are used. */
 #define SL_WRITER_ATTEMPT_KINDS (SL_WRITER_ERR_OTHER + 1)

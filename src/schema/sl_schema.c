@@ -6,15 +6,7 @@
 
 #include <ctype.h>
 
-const char *sl_schema_err_str(sl_schema_err_t err) {
-    switch (err) {
-#define SL_SCHEMA_ERR_CASE_(name, code, text)                                                      \
-    case name: return text;
-        SL_SCHEMA_ERRORS(SL_SCHEMA_ERR_CASE_)
-#undef SL_SCHEMA_ERR_CASE_
-    }
-    return "unknown error";
-}
+SL_ERR_DEFINE_STR(sl_schema_err_str, sl_schema_err_t, SL_SCHEMA_ERRORS)
 
 int sl_schema_name_ok(const char *s) {
     size_t n = 0;

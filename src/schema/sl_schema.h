@@ -16,6 +16,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "sl_err.h"
 #include "cql.h"
 #include "sl_log.h"
 
@@ -29,11 +30,7 @@
     X(SL_SCHEMA_ERR_CASSANDRA, 3, "Cassandra refused or did not answer a schema statement")        \
     X(SL_SCHEMA_ERR_NOMEM, 4, "out of memory")
 
-typedef enum {
-#define SL_SCHEMA_ERR_ENUM_(name, code, text) name = code,
-    SL_SCHEMA_ERRORS(SL_SCHEMA_ERR_ENUM_)
-#undef SL_SCHEMA_ERR_ENUM_
-} sl_schema_err_t;
+typedef enum { SL_ERR_ENUM(SL_SCHEMA_ERRORS) } sl_schema_err_t;
 
 /* Static text of an error; never NULL. */
 const char *sl_schema_err_str(sl_schema_err_t err);

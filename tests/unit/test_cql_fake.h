@@ -222,15 +222,16 @@ typedef struct {
 static inline int fake_answer(fake_node_t *n, int fd, uint8_t op, int16_t st, const tb_t *body,
                               fake_pending_t **pending, size_t *n_pending) {
     tb_t *t = calloc(1, sizeof *t);
-    int reply_op = FAKE_REPLY_NONE;
     char query[1024];
-    if (op == CQL_OP_STARTUP || op == CQL_OP_REGISTER) {
+    int reply_op = n->handler ? n->handler(n, op, body->b, body->n, t) : FAKE_REPLY_DEFAULT;
+    if (reply_op != FAKE_REPLY_DEFAULT) {
+    } else if (op == CQL_OP_STARTUP || op == CQL_OP_REGISTER) {
         reply_op = CQL_OP_READY;
     } else if (op == CQL_OP_QUERY && (fake_query_text(body->b, body->n, query, sizeof query),
                                       fake_topology(n, query, t))) {
         reply_op = CQL_OP_RESULT;
-    } else if (n->handler) {
-        reply_op = n->handler(n, op, body->b, body->n, t);
+    } else {
+        reply_op = FAKE_REPLY_NONE;
     }
     if (reply_op == FAKE_REPLY_CLOSE) {
         free(t);
@@ -287,11 +288,11 @@ static inline void *fake_serve_conn(void *arg) {
         if (r <= 0)
             continue;
         uint8_t h[9];
-        if (tb_read_full(fd, h, 9) != 0)
+        if (tu_read_full(fd, h, 9) != 0)
             break;
         int16_t st = (int16_t)((h[2] << 8) | h[3]);
         uint32_t len = cql_rd_u32p(h + 5);
-        if (len > sizeof body->b || tb_read_full(fd, body->b, len) != 0)
+        if (len > sizeof body->b || tu_read_full(fd, body->b, len) != 0)
             break;
         body->n = len;
         if (fake_answer(n, fd, h[4], st, body, &pending, &n_pending) != 0)
@@ -340,14 +341,8 @@ static inline int fake_node_init(fake_node_t *n, const char *token, fake_handler
     n->token = token;
     n->handler = handler;
     n->opaque = opaque;
-    n->lfd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    if (n->lfd < 0 || bind(n->lfd, (struct sockaddr *)&a, sizeof a) != 0 || listen(n->lfd, 8) != 0)
-        return -1;
-    socklen_t len = sizeof a;
-    getsockname(n->lfd, (struct sockaddr *)&a, &len);
-    n->port = ntohs(a.sin_port);
-    return 0;
+    n->lfd = tu_listen(8, &n->port);
+    return n->lfd < 0 ? -1 : 0;
 }
 
 static inline void fake_node_start(fake_node_t *n) {

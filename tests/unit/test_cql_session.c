@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
 #include "cql_int.h"
 #include "test_cql_fake.h"
 
@@ -27,6 +28,8 @@ typedef struct {
     int n_keys;
     /* behaviour */
     int disagree_polls; /* report a different peer schema this many times */
+    int require_auth;   /* answer STARTUP with AUTHENTICATE */
+    int startups;       /* STARTUP requests seen */
 } node_t;
 
 static const uint8_t V2[16] = {2, 2, 2, 2, 2, 2, 0x12, 2, 0x82, 2, 2, 2, 2, 2, 2, 2};
@@ -73,6 +76,14 @@ static int handle(fake_node_t *f, uint8_t op, const uint8_t *body, size_t len, t
     node_t *n = (node_t *)f;
     char query[512];
     switch (op) {
+    case CQL_OP_STARTUP:
+        pthread_mutex_lock(&f->mu);
+        n->startups++;
+        pthread_mutex_unlock(&f->mu);
+        if (!n->require_auth)
+            return FAKE_REPLY_DEFAULT;
+        tb_pack(t, "s", "org.apache.cassandra.auth.PasswordAuthenticator");
+        return CQL_OP_AUTHENTICATE;
     case CQL_OP_QUERY:
         fake_query_text(body, len, query, sizeof query);
         return strstr(query, "tokens") ? FAKE_REPLY_DEFAULT : reply_query(n, query, t);
@@ -255,11 +266,34 @@ static void test_external_event_loop(void **state) {
     assert_int_equal(completed, 50);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_discovery),        cmocka_unit_test(test_round_robin),
-        cmocka_unit_test(test_token_aware),      cmocka_unit_test(test_idempotent_retry),
-        cmocka_unit_test(test_schema_agreement), cmocka_unit_test(test_external_event_loop),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
+/* A node that wants credentials the session does not have: connect_wait gives up on the
+ * first refusal instead of reconnecting until its deadline. */
+static void test_connect_refused(void **state) {
+    (void)state;
+    static node_t c;
+    assert_int_equal(fake_node_init(&c.fake, "0", handle, NULL), 0);
+    c.require_auth = 1;
+    fake_node_start(&c.fake);
+    cql_conf_t *conf = cql_conf_new();
+    char cp[64], err[256] = "";
+    fake_node_address(&c.fake, cp, sizeof cp);
+    cql_conf_set(conf, "contact_points", cp, NULL, 0);
+    cql_conf_set(conf, "reconnect_base_ms", "1", NULL, 0);
+    cql_conf_set(conf, "reconnect_max_ms", "1", NULL, 0);
+    cql_session_t *s;
+    assert_int_equal(cql_session_new(conf, &s, err, sizeof err), CQL_OK);
+    assert_int_equal(cql_session_connect_wait(s, 600000, err, sizeof err), CQL_ERR_AUTH);
+    assert_non_null(strstr(err, "PasswordAuthenticator"));
+    /* with reconnects 1 ms apart, waiting out the deadline would have meant thousands */
+    pthread_mutex_lock(&c.fake.mu);
+    int startups = c.startups;
+    pthread_mutex_unlock(&c.fake.mu);
+    assert_int_equal(startups, 1);
+    cql_session_free(s);
+    fake_node_stop(&c.fake);
 }
+
+TEST_MAIN(setup, teardown, cmocka_unit_test(test_discovery), cmocka_unit_test(test_connect_refused),
+          cmocka_unit_test(test_round_robin), cmocka_unit_test(test_token_aware),
+          cmocka_unit_test(test_idempotent_retry), cmocka_unit_test(test_schema_agreement),
+          cmocka_unit_test(test_external_event_loop))

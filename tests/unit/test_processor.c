@@ -220,7 +220,7 @@ static int read_dlq(dead_t *out, int max) {
 /* The mock's coordinator waits session.timeout.ms - 1 s for every member to rejoin: long
  * enough here that a loaded machine does not push a draining member out of the group. */
 static const char *const kafka_props[] = {"session.timeout.ms",
-                                          "15000",
+                                          "30000",
                                           "heartbeat.interval.ms",
                                           "300",
                                           "fetch.wait.max.ms",
@@ -501,6 +501,8 @@ static int rebalance_mid_write(const char *strategy, int commit_accepted) {
      * up on it well within the coordinator's wait for the member's rejoin. */
     if (!commit_accepted)
         pa.drain_timeout_ms = pb.drain_timeout_ms = 2000;
+    else /* a loaded machine may take long to sync; still within the coordinator's wait */
+        pa.drain_timeout_ms = pb.drain_timeout_ms = 20000;
     start_proc(0, &pa);
     new_proc(1, &pb); /* made now: joining must not wait for a session and a PREPARE */
     poll_until(all_sixty_waiting, "60 writes waiting at Cassandra");

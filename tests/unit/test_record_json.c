@@ -242,12 +242,11 @@ static void decode_rejects(void **state) {
     expect("42", SL_REJECT_NOT_OBJECT, SL_FIELD_NONE);
     expect("null", SL_REJECT_NOT_OBJECT, SL_FIELD_NONE);
 
-    /* wrong_type: a value that is not a string, known key or not */
+    /* wrong_type: a value of one of the 12 keys that is not a string */
     expect(variant("\"63104\"", "63104"), SL_REJECT_WRONG_TYPE, SL_FIELD_POST_CODE);
     expect(variant("\"Jennie\"", "{\"x\":\"Jennie\"}"), SL_REJECT_WRONG_TYPE, SL_FIELD_FIRST_NAME);
     expect(variant("\"female\"", "[\"female\"]"), SL_REJECT_WRONG_TYPE, SL_FIELD_GENDER);
     expect(variant("\"female\"", "null"), SL_REJECT_WRONG_TYPE, SL_FIELD_GENDER);
-    expect(variant("{", "{\"nat\":true,"), SL_REJECT_WRONG_TYPE, SL_FIELD_NONE);
 
     /* duplicate_key, missing_field, missing_id */
     expect(variant("\"phone\"", "\"email\":\"a@b.cd\",\"phone\""), SL_REJECT_DUPLICATE_KEY,
@@ -329,6 +328,97 @@ static void decode_limits(void **state) {
     expect(msg, SL_REJECT_RECORD_TOO_LONG, SL_FIELD_POST_CODE);
 }
 
+/* Keys the record does not know are ignored whatever their value (as Spark's from_json):
+ * every JSON type, first, between and after the known keys, nested deeply; the record is
+ * the same as without them. */
+static void unknown_keys_any_type(void **state) {
+    (void)state;
+    static const char *const values[] = {
+        "\"text\"",
+        "\"\\u00e9\\\"\"",
+        "0",
+        "-0",
+        "12",
+        "-1.5e+3",
+        "2E-7",
+        "6.02e23",
+        "true",
+        "false",
+        "null",
+        "{}",
+        "[]",
+        " [ ] ",
+        "{\"a\":{\"b\":[1,{\"c\":null}]}}",
+        "[1,\"x\",[true,false,null],{\"id\":42}]",
+        "{\"first_name\":{\"x\":1}}",
+        "{ \"k\" : [ 1 , 2 ] , \"l\" : { } }",
+    };
+    static char msg[4096];
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        /* first, between two known keys, last */
+        snprintf(msg, sizeof msg, "%s", variant("{", ""));
+        char tmp[8192];
+        assert_true(snprintf(tmp, sizeof tmp, "{\"extra\":%s,%s", values[i], msg) > 0);
+        expect(tmp, SL_REJECT_NONE, SL_FIELD_NONE);
+        char mid[256];
+        snprintf(mid, sizeof mid, "\"gender\":\"female\",\"nat\":%s,", values[i]);
+        expect(variant("\"gender\":\"female\",", mid), SL_REJECT_NONE, SL_FIELD_NONE);
+        char last[256];
+        snprintf(last, sizeof last, ",\"x_%zu\":%s}", i, values[i]);
+        snprintf(msg, sizeof msg, "%.*s%s", (int)strlen(jennie_json) - 1, jennie_json, last);
+        expect(msg, SL_REJECT_NONE, SL_FIELD_NONE);
+        sl_record_t r;
+        assert_int_equal(decode(msg, &r, NULL), SL_REJECT_NONE);
+        assert_fields(&r, jennie);
+    }
+    /* a known key must still hold a string, an unknown one beside it or not */
+    expect(variant("\"63104\"", "63104,\"zip\":63104"), SL_REJECT_WRONG_TYPE, SL_FIELD_POST_CODE);
+}
+
+/* Nesting as deep as the message cap allows, arrays and objects; malformed ignored values
+ * are not_json and invalid UTF-8 inside them bad_utf8. */
+static void unknown_keys_deep_and_malformed(void **state) {
+    (void)state;
+    static char msg[SL_RECORD_MSG_MAX + 64];
+    size_t head = strlen(jennie_json) - 1; /* without the closing brace */
+    for (int kind = 0; kind < 2; kind++) {
+        const char *open = kind ? "{\"a\":" : "[";
+        const char *close = kind ? "}" : "]";
+        size_t per = strlen(open) + strlen(close);
+        size_t depth = (SL_RECORD_MSG_MAX - head - 16) / per;
+        size_t n = 0;
+        memcpy(msg, jennie_json, head);
+        n = head;
+        n += (size_t)sprintf(msg + n, ",\"d\":");
+        for (size_t i = 0; i < depth; i++)
+            n += (size_t)sprintf(msg + n, "%s", open);
+        n += (size_t)sprintf(msg + n, "1");
+        for (size_t i = 0; i < depth; i++)
+            n += (size_t)sprintf(msg + n, "%s", close);
+        n += (size_t)sprintf(msg + n, "}");
+        assert_true(n <= SL_RECORD_MSG_MAX);
+        assert_true(depth > 10000);
+        expect(msg, SL_REJECT_NONE, SL_FIELD_NONE);
+        /* one closing bracket short: not JSON */
+        memmove(msg + n - 2, msg + n - 1, 2);
+        expect(msg, SL_REJECT_NOT_JSON, SL_FIELD_NONE);
+    }
+    static const char *const malformed[] = {
+        "tru",    "nul",  "falsey",  "01",         "1.",    "-", ".5", "1e",    "+1",
+        "[1,]",   "[,1]", "{\"a\"}", "{\"a\":1,}", "{a:1}", "[", "{",  "[1 2]", "{\"a\":1 \"b\":2}",
+        "\"open", "[}",   "{]",      "'x'",        "NaN",
+    };
+    for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++) {
+        char v[128];
+        snprintf(v, sizeof v, "\"nat\":%s,\"gender\":", malformed[i]);
+        expect(variant("\"gender\":", v), SL_REJECT_NOT_JSON, SL_FIELD_NONE);
+    }
+    expect(variant("\"gender\":", "\"nat\":[\"\xff\"],\"gender\":"), SL_REJECT_BAD_UTF8,
+           SL_FIELD_NONE);
+    expect(variant("\"gender\":", "\"nat\":{\"\xc3\":1},\"gender\":"), SL_REJECT_BAD_UTF8,
+           SL_FIELD_NONE);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(encode_exact),
@@ -338,6 +428,8 @@ int main(void) {
         cmocka_unit_test(decode_escapes_and_whitespace),
         cmocka_unit_test(decode_rejects),
         cmocka_unit_test(decode_limits),
+        cmocka_unit_test(unknown_keys_any_type),
+        cmocka_unit_test(unknown_keys_deep_and_malformed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <avro.h>
+#include <yajl/yajl_tree.h>
 
 #include "sl_record_json.h"
 
@@ -195,6 +196,8 @@ struct sl_avro_reader_s {
     size_t n_mapped;
     sl_field_t mapped[SL_FIELD_COUNT]; /* projection field i is record field mapped[i] */
     unsigned defaulted;                /* bit per record field that takes its default */
+    size_t n_wfields;
+    avro_schema_t *wfields; /* the writer's top-level field types, looked up once */
 };
 
 static avro_schema_t deref(avro_schema_t s) {
@@ -444,6 +447,139 @@ static int project(sl_avro_reader_t *rd, char *errstr, size_t errstr_size) {
     return ok;
 }
 
+/*
+ * A look at the writer schema's JSON before libavro parses it. libavro 1.11 leaks the
+ * first definition when a named type (record, enum, fixed) is defined twice, and its
+ * parser recurses as deep as the text nests; no registry accepts either, but the text
+ * comes from outside. So: nesting bounded, and each full name defined once.
+ */
+typedef struct {
+    char names[SL_AVRO_NODES_MAX][128];
+    size_t n;
+    char *errstr;
+    size_t errstr_size;
+} defs_t;
+
+static const char *member_str(yajl_val obj, const char *key) {
+    const char *path[] = {key, NULL};
+    yajl_val v = yajl_tree_get(obj, path, yajl_t_string);
+    return v ? YAJL_GET_STRING(v) : NULL;
+}
+
+static int define(defs_t *d, const char *ns, const char *name, char *out_ns, size_t out_size) {
+    char full[128];
+    const char *dot = strrchr(name, '.');
+    if (dot)
+        snprintf(full, sizeof full, "%s", name);
+    else if (ns && *ns)
+        snprintf(full, sizeof full, "%s.%s", ns, name);
+    else
+        snprintf(full, sizeof full, "%s", name);
+    for (size_t i = 0; i < d->n; i++) {
+        if (strcmp(d->names[i], full) == 0) {
+            set_err(d->errstr, d->errstr_size, "writer schema defines %s twice", full);
+            return 0;
+        }
+    }
+    if (d->n == SL_AVRO_NODES_MAX) {
+        set_err(d->errstr, d->errstr_size, "writer schema defines too many types");
+        return 0;
+    }
+    snprintf(d->names[d->n++], sizeof d->names[0], "%s", full);
+    /* the namespace names nested inside take by default */
+    const char *last = strrchr(full, '.');
+    snprintf(out_ns, out_size, "%.*s", last ? (int)(last - full) : 0, full);
+    return 1;
+}
+
+/* JSON levels a schema of SL_AVRO_DEPTH_MAX Avro levels may take (object, fields, field,
+ * type per level). */
+#define SL_AVRO_JSON_DEPTH_MAX (4 * SL_AVRO_DEPTH_MAX)
+
+/* Nesting of the text's arrays and objects, counted before any tree is built (yajl_tree
+ * frees recursively). */
+static int json_depth_ok(const char *s, size_t len) {
+    unsigned depth = 0;
+    int in_string = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '[' || c == '{') {
+            if (++depth > SL_AVRO_JSON_DEPTH_MAX)
+                return 0;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return 1;
+}
+
+static int defs_walk(defs_t *d, yajl_val v, const char *ns, unsigned depth) {
+    if (depth > SL_AVRO_JSON_DEPTH_MAX)
+        return 1; /* cannot happen after json_depth_ok() */
+    if (YAJL_IS_ARRAY(v)) {
+        for (size_t i = 0; i < YAJL_GET_ARRAY(v)->len; i++)
+            if (!defs_walk(d, YAJL_GET_ARRAY(v)->values[i], ns, depth + 1))
+                return 0;
+        return 1;
+    }
+    if (!YAJL_IS_OBJECT(v))
+        return 1;
+    char inner[128];
+    snprintf(inner, sizeof inner, "%s", ns);
+    const char *type = member_str(v, "type");
+    const char *name = member_str(v, "name");
+    if (type && name &&
+        (!strcmp(type, "record") || !strcmp(type, "error") || !strcmp(type, "enum") ||
+         !strcmp(type, "fixed"))) {
+        const char *own = member_str(v, "namespace");
+        if (!define(d, own ? own : ns, name, inner, sizeof inner))
+            return 0;
+    }
+    /* every member's value may hold type definitions: fields, items, values, type */
+    for (size_t i = 0; i < YAJL_GET_OBJECT(v)->len; i++)
+        if (!defs_walk(d, YAJL_GET_OBJECT(v)->values[i], inner, depth + 1))
+            return 0;
+    return 1;
+}
+
+static int schema_json_ok(const char *text, size_t len, char *errstr, size_t errstr_size) {
+    char *copy = malloc(len + 1);
+    defs_t *d = calloc(1, sizeof *d);
+    int ok = 0;
+    if (!copy || !d) {
+        set_err(errstr, errstr_size, "out of memory");
+        goto out;
+    }
+    if (!json_depth_ok(text, len)) {
+        set_err(errstr, errstr_size, "writer schema nests deeper than %d", SL_AVRO_JSON_DEPTH_MAX);
+        goto out;
+    }
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    char why[128] = "";
+    yajl_val root = yajl_tree_parse(copy, why, sizeof why);
+    if (!root) {
+        why[strcspn(why, "\n")] = '\0';
+        set_err(errstr, errstr_size, "writer schema is not JSON: %s", why);
+        goto out;
+    }
+    d->errstr = errstr;
+    d->errstr_size = errstr_size;
+    ok = defs_walk(d, root, "", 0);
+    yajl_tree_free(root);
+out:
+    free(copy);
+    free(d);
+    return ok;
+}
+
 sl_avro_reader_t *sl_avro_reader_new(const char *writer_schema, size_t len, sl_registry_err_t *err,
                                      char *errstr, size_t errstr_size) {
     sl_registry_err_t e = SL_REGISTRY_ERR_RESOLVE;
@@ -453,6 +589,10 @@ sl_avro_reader_t *sl_avro_reader_new(const char *writer_schema, size_t len, sl_r
         set_err(errstr, errstr_size, "out of memory");
         return NULL;
     }
+    if (!schema_json_ok(writer_schema, len, errstr, errstr_size)) {
+        e = SL_REGISTRY_ERR_SCHEMA_PARSE;
+        goto fail;
+    }
     if (avro_schema_from_json_length(writer_schema, len, &rd->writer) != 0) {
         rd->writer = NULL;
         e = SL_REGISTRY_ERR_SCHEMA_PARSE;
@@ -461,6 +601,15 @@ sl_avro_reader_t *sl_avro_reader_new(const char *writer_schema, size_t len, sl_r
     }
     if (!project(rd, errstr, errstr_size) || !bounded(rd->writer, errstr, errstr_size))
         goto fail;
+    rd->n_wfields = avro_schema_record_size(rd->writer);
+    rd->wfields = calloc(rd->n_wfields ? rd->n_wfields : 1, sizeof *rd->wfields);
+    if (!rd->wfields) {
+        e = SL_REGISTRY_ERR_NOMEM;
+        set_err(errstr, errstr_size, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < rd->n_wfields; i++)
+        rd->wfields[i] = avro_schema_record_field_get_by_index(rd->writer, (int)i);
     rd->resolver = avro_resolved_writer_new(rd->writer, rd->projection);
     if (!rd->resolver) {
         set_err(errstr, errstr_size, "%s", avro_strerror());
@@ -501,6 +650,7 @@ void sl_avro_reader_free(sl_avro_reader_t *rd) {
         avro_schema_decref(rd->projection);
     if (rd->writer)
         avro_schema_decref(rd->writer);
+    free(rd->wfields);
     free(rd);
 }
 
@@ -627,8 +777,10 @@ static int datum(in_t *in, avro_schema_t s, unsigned depth) {
 int sl_avro_reader_check(const sl_avro_reader_t *rd, const unsigned char *payload, size_t len,
                          char *errstr, size_t errstr_size) {
     in_t in = {payload, payload + len, errstr, errstr_size};
-    if (!datum(&in, rd->writer, 0))
-        return -1;
+    for (size_t i = 0; i < rd->n_wfields; i++) {
+        if (!datum(&in, rd->wfields[i], 1))
+            return -1;
+    }
     if (in.p != in.end) {
         set_err(errstr, errstr_size, "%zu bytes after the record", (size_t)(in.end - in.p));
         return -1;

@@ -446,6 +446,25 @@ static void unresolvable_writers(void **state) {
     expect_unresolvable("{\"type\":", SL_REGISTRY_ERR_SCHEMA_PARSE, "writer schema");
     expect_unresolvable("{\"type\":\"nonsense\"}", SL_REGISTRY_ERR_SCHEMA_PARSE, "");
     expect_unresolvable("syntax = \"proto3\"; message User {}", SL_REGISTRY_ERR_SCHEMA_PARSE, "");
+    /* a named type defined twice (libavro would leak the first), in any namespace form */
+    const char *twice[SL_FIELD_COUNT + 2];
+    for (int f = 0; f < SL_FIELD_COUNT; f++)
+        twice[f] = string_field(f);
+    twice[SL_FIELD_COUNT] =
+        "{\"name\":\"a\",\"type\":{\"type\":\"fixed\",\"name\":\"F\",\"size\":2}}";
+    twice[SL_FIELD_COUNT + 1] =
+        "{\"name\":\"b\",\"type\":{\"type\":\"enum\",\"name\":\"other.ns.F\",\"symbols\":[\"A\"]}}";
+    expect_unresolvable(writer("User", twice, SL_FIELD_COUNT + 2), SL_REGISTRY_ERR_SCHEMA_PARSE,
+                        "defines other.ns.F twice");
+    /* the same short name in two namespaces is two types */
+    twice[SL_FIELD_COUNT + 1] = "{\"name\":\"b\",\"type\":{\"type\":\"enum\",\"name\":\"F\","
+                                "\"namespace\":\"elsewhere\",\"symbols\":[\"A\"]}}";
+    sl_avro_reader_free(compile(writer("User", twice, SL_FIELD_COUNT + 2)));
+    /* text nested far deeper than any schema */
+    static char deep[20002];
+    memset(deep, '[', 10000);
+    memset(deep + 10000, ']', 10000);
+    expect_unresolvable(deep, SL_REGISTRY_ERR_SCHEMA_PARSE, "nests deeper");
 }
 
 static void unbounded_writers_refused(void **state) {

@@ -59,7 +59,7 @@ static const char schema_text[] =
     "  \"namespace\": \"" SL_AVRO_NAMESPACE "\",\n"
     "  \"doc\": \"One user of a randomuser-compatible API as sluice ingest flattens it: the "
     "value of a message on the users topic.\",\n"
-    "  \"fields\": [" SL_AVRO_FIELDS(SL_AVRO_FIELD_JSON_) "\n  ]\n}\n";
+    "  \"fields\": [" SL_AVRO_FIELDS(SL_AVRO_FIELD_JSON_) "\n  ]\n}";
 
 #define SL_AVRO_KEY_(sep, key, type, dflt, doc) key,
 static const char *const field_keys[] = {SL_AVRO_FIELDS(SL_AVRO_KEY_)};

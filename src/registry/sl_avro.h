@@ -31,7 +31,9 @@
 #include "sl_registry_err.h"
 #include "sl_wire.h"
 
-/* The record's Avro schema as JSON text (one field per line), NUL-terminated; static. */
+/* The record's Avro schema as JSON text (one field per line, no newline at the end: some
+ * clients strip it before registering, and a registry that compares texts would then give
+ * another id), NUL-terminated; static. */
 const char *sl_avro_schema(void);
 size_t sl_avro_schema_len(void);
 

@@ -178,6 +178,31 @@ static void schema_is_the_record(void **state) {
     sl_avro_reader_free(compile(sl_avro_schema()));
 }
 
+/* docs/schema-registry.md shows the schema exactly */
+static void schema_in_the_docs(void **state) {
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s", __FILE__);
+    char *slash = strrchr(path, '/');
+    assert_non_null(slash);
+    snprintf(slash, sizeof path - (size_t)(slash - path), "/../../docs/schema-registry.md");
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char doc[65536];
+    size_t n = fread(doc, 1, sizeof doc - 1, f);
+    fclose(f);
+    doc[n] = '\0';
+    const char *begin = strstr(doc, "<!-- BEGIN avro-schema -->\n```json\n");
+    const char *end = strstr(doc, "\n```\n<!-- END avro-schema -->");
+    assert_non_null(begin);
+    assert_non_null(end);
+    begin += strlen("<!-- BEGIN avro-schema -->\n```json\n");
+    if ((size_t)(end - begin) != sl_avro_schema_len() ||
+        memcmp(begin, sl_avro_schema(), sl_avro_schema_len()) != 0)
+        fail_msg("docs/schema-registry.md shows another schema than sl_avro_schema(); copy it "
+                 "from there");
+}
+
 /* ---- encoding ---- */
 
 static void encode_exact_bytes(void **state) {
@@ -701,6 +726,7 @@ static void validated_after_decoding(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(schema_is_the_record),
+        cmocka_unit_test(schema_in_the_docs),
         cmocka_unit_test(encode_exact_bytes),
         cmocka_unit_test(round_trip),
         cmocka_unit_test(reordered_fields),

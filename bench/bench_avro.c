@@ -23,6 +23,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <avro.h>
+
 #include "sl_api_body.h"
 #include "sl_avro.h"
 #include "sl_mockapi.h"
@@ -41,21 +43,14 @@ typedef struct {
     char *scratch[USERS];
     size_t n;
     sl_avro_encoder_t *enc;
+    avro_value_t evo_value; /* a datum of the evolved writer schema */
+    avro_writer_t evo_writer;
 } set_t;
 
 static double now_s(void) {
     struct timespec t;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t); /* CPU time: the machine may be busy */
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static void put_long(unsigned char *b, size_t *n, int64_t v) {
-    uint64_t z = ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
-    while (z & ~(uint64_t)0x7f) {
-        b[(*n)++] = (unsigned char)((z & 0x7f) | 0x80);
-        z >>= 7;
-    }
-    b[(*n)++] = (unsigned char)z;
 }
 
 static int keep(void *opaque, size_t index, const sl_record_t *rec, sl_reject_t reject,
@@ -75,21 +70,26 @@ static int keep(void *opaque, size_t index, const sl_record_t *rec, sl_reject_t 
         abort();
     s->avro[i] = malloc(s->avro_len[i]);
     memcpy(s->avro[i], a, s->avro_len[i]);
-    /* the evolved writer: fields reversed, then "nickname" (union, null) and "tags" (map) */
-    unsigned char *e = malloc(SL_AVRO_FRAMED_MAX + 64);
-    size_t n = 0;
-    for (int f = SL_FIELD_COUNT - 1; f >= 0; f--) {
-        put_long(e, &n, (int64_t)rec->field[f].len);
-        memcpy(e + n, rec->field[f].ptr, rec->field[f].len);
-        n += rec->field[f].len;
+    /* the evolved writer (fields reversed, then "nickname": null and "tags": {"ab": "c"}),
+     * written by libavro's generic writer */
+    avro_value_t v = s->evo_value, f, u, m, e;
+    for (int k = 0; k < SL_FIELD_COUNT; k++) {
+        if (avro_value_get_by_name(&v, sl_field_name((sl_field_t)k), &f, NULL) != 0 ||
+            avro_value_set_string_len(&f, rec->field[k].ptr, rec->field[k].len + 1) != 0)
+            abort();
     }
-    put_long(e, &n, 0); /* nickname: null */
-    put_long(e, &n, 1); /* tags: one entry */
-    put_long(e, &n, 2), memcpy(e + n, "ab", 2), n += 2;
-    put_long(e, &n, 1), memcpy(e + n, "c", 1), n += 1;
-    put_long(e, &n, 0);
-    s->evolved[i] = e;
-    s->evolved_len[i] = n;
+    if (avro_value_get_by_name(&v, "nickname", &u, NULL) || avro_value_set_branch(&u, 0, &e) ||
+        avro_value_set_null(&e) || avro_value_get_by_name(&v, "tags", &m, NULL) ||
+        avro_value_reset(&m) || avro_value_add(&m, "ab", &e, NULL, NULL) ||
+        avro_value_set_string(&e, "c"))
+        abort();
+    unsigned char buf2[SL_AVRO_FRAMED_MAX + 64];
+    avro_writer_memory_set_dest(s->evo_writer, (const char *)buf2, sizeof buf2);
+    if (avro_value_write(s->evo_writer, &v) != 0)
+        abort();
+    s->evolved_len[i] = (size_t)avro_writer_tell(s->evo_writer);
+    s->evolved[i] = malloc(s->evolved_len[i]);
+    memcpy(s->evolved[i], buf2, s->evolved_len[i]);
     s->scratch[i] = malloc(SL_RECORD_SCRATCH_SIZE);
     if (sl_record_from_json(s->json[i], s->json_len[i], &s->rec[i], s->scratch[i],
                             SL_RECORD_SCRATCH_SIZE, NULL) != SL_REJECT_NONE)
@@ -179,6 +179,19 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench_avro: %s\n", err);
         return 1;
     }
+    const char *evs = evolved_schema();
+    avro_schema_t evo_schema;
+    if (avro_schema_from_json_length(evs, strlen(evs), &evo_schema) != 0) {
+        fprintf(stderr, "bench_avro: evolved schema: %s\n", avro_strerror());
+        return 1;
+    }
+    avro_value_iface_t *evo_iface = avro_generic_class_from_schema(evo_schema);
+    static const char none[1];
+    s.evo_writer = avro_writer_memory(none, 0);
+    if (!evo_iface || avro_generic_value_new(evo_iface, &s.evo_value) != 0 || !s.evo_writer) {
+        fprintf(stderr, "bench_avro: %s\n", avro_strerror());
+        return 1;
+    }
     sl_mockgen_req_t req;
     sl_mockgen_args_t args = {.results = "5000", .seed = "bench"};
     sl_mockgen_req_from_args(&req, &args, 1, 2026);
@@ -193,7 +206,6 @@ int main(int argc, char **argv) {
     sl_registry_err_t e;
     sl_avro_reader_t *own =
         sl_avro_reader_new(sl_avro_schema(), sl_avro_schema_len(), &e, err, sizeof err);
-    const char *evs = evolved_schema();
     sl_avro_reader_t *evo = sl_avro_reader_new(evs, strlen(evs), &e, err, sizeof err);
     if (!own || !evo) {
         fprintf(stderr, "bench_avro: %s\n", err);
@@ -237,5 +249,9 @@ int main(int argc, char **argv) {
     sl_avro_reader_free(own);
     sl_avro_reader_free(evo);
     sl_avro_encoder_free(s.enc);
+    avro_value_decref(&s.evo_value);
+    avro_value_iface_decref(evo_iface);
+    avro_schema_decref(evo_schema);
+    avro_writer_free(s.evo_writer);
     return 0;
 }

@@ -9,7 +9,6 @@
  */
 #include "sl_avro.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,31 +79,19 @@ int sl_avro_field_has_default(sl_field_t field) {
     return (int)field >= 0 && (int)field < SL_FIELD_COUNT && field_defaults[field];
 }
 
-static void set_err(char *errstr, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errstr, size_t size, const char *fmt, ...) {
-    if (!errstr || size == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(errstr, size, fmt, ap);
-    va_end(ap);
-}
-
 /* The record's schema parsed; the caller owns the reference. Checks that the keys are the
  * record's, in its order (the table above is written by hand). */
 static avro_schema_t record_schema(char *errstr, size_t errstr_size) {
     for (int i = 0; i < SL_FIELD_COUNT; i++) {
         if (sl_field_lookup(field_keys[i], strlen(field_keys[i])) != (sl_field_t)i) {
-            set_err(errstr, errstr_size, "Avro field %d (%s) is not record field %d", i,
-                    field_keys[i], i);
+            sl_registry_err_set(errstr, errstr_size, "Avro field %d (%s) is not record field %d", i,
+                                field_keys[i], i);
             return NULL;
         }
     }
     avro_schema_t s;
     if (avro_schema_from_json_length(schema_text, sizeof schema_text - 1, &s) != 0) {
-        set_err(errstr, errstr_size, "the record's Avro schema: %s", avro_strerror());
+        sl_registry_err_set(errstr, errstr_size, "the record's Avro schema: %s", avro_strerror());
         return NULL;
     }
     return s;
@@ -125,7 +112,7 @@ struct sl_avro_encoder_s {
 sl_avro_encoder_t *sl_avro_encoder_new(int32_t schema_id, char *errstr, size_t errstr_size) {
     sl_avro_encoder_t *e = calloc(1, sizeof *e);
     if (!e) {
-        set_err(errstr, errstr_size, "out of memory");
+        sl_registry_err_set(errstr, errstr_size, "out of memory");
         return NULL;
     }
     e->id = schema_id;
@@ -146,7 +133,7 @@ sl_avro_encoder_t *sl_avro_encoder_new(int32_t schema_id, char *errstr, size_t e
         goto fail_avro;
     return e;
 fail_avro:
-    set_err(errstr, errstr_size, "Avro encoder: %s", avro_strerror());
+    sl_registry_err_set(errstr, errstr_size, "Avro encoder: %s", avro_strerror());
 fail:
     sl_avro_encoder_free(e);
     return NULL;
@@ -243,7 +230,7 @@ static int shape_children(shape_t *sh, avro_schema_t s, unsigned depth, uint32_t
     if (is_avro_union(s)) {
         size_t n = avro_schema_union_size(s);
         if (n == 0) {
-            set_err(sh->errstr, sh->errstr_size, "writer schema has an empty union");
+            sl_registry_err_set(sh->errstr, sh->errstr_size, "writer schema has an empty union");
             return -1;
         }
         for (size_t i = 0; i < n; i++) {
@@ -257,17 +244,18 @@ static int shape_children(shape_t *sh, avro_schema_t s, unsigned depth, uint32_t
         if (shape(sh, items, depth + 1, depth + 1, &m, &k) != 0)
             return -1;
         if (m == 0 && is_avro_array(s)) {
-            set_err(sh->errstr, sh->errstr_size,
-                    "writer schema has an array of %s, whose items take no bytes: its length "
-                    "cannot be bounded",
-                    avro_schema_type_name(deref(items)));
+            sl_registry_err_set(
+                sh->errstr, sh->errstr_size,
+                "writer schema has an array of %s, whose items take no bytes: its length "
+                "cannot be bounded",
+                avro_schema_type_name(deref(items)));
             return -1;
         }
         *nodes += k + 1; /* a map's key */
     }
     if (*nodes > SL_AVRO_NODES_MAX) {
-        set_err(sh->errstr, sh->errstr_size, "writer schema expands to more than %d types",
-                SL_AVRO_NODES_MAX);
+        sl_registry_err_set(sh->errstr, sh->errstr_size,
+                            "writer schema expands to more than %d types", SL_AVRO_NODES_MAX);
         return -1;
     }
     return 0;
@@ -290,13 +278,13 @@ static int shape_record(shape_t *sh, avro_schema_t s, unsigned depth, unsigned g
             *nodes = 1;
             return 0;
         }
-        set_err(sh->errstr, sh->errstr_size, "record %s contains itself: its data has no end",
-                avro_schema_name(s));
+        sl_registry_err_set(sh->errstr, sh->errstr_size,
+                            "record %s contains itself: its data has no end", avro_schema_name(s));
         return -1;
     }
     if (sh->n == SL_AVRO_NODES_MAX) {
-        set_err(sh->errstr, sh->errstr_size, "writer schema has more than %d records",
-                SL_AVRO_NODES_MAX);
+        sl_registry_err_set(sh->errstr, sh->errstr_size, "writer schema has more than %d records",
+                            SL_AVRO_NODES_MAX);
         return -1;
     }
     e = &sh->v[sh->n++];
@@ -314,8 +302,8 @@ static int shape_record(shape_t *sh, avro_schema_t s, unsigned depth, unsigned g
         sum += m;
         count += k;
         if (count > SL_AVRO_NODES_MAX) {
-            set_err(sh->errstr, sh->errstr_size, "writer schema expands to more than %d types",
-                    SL_AVRO_NODES_MAX);
+            sl_registry_err_set(sh->errstr, sh->errstr_size,
+                                "writer schema expands to more than %d types", SL_AVRO_NODES_MAX);
             return -1;
         }
     }
@@ -329,8 +317,8 @@ static int shape(shape_t *sh, avro_schema_t s, unsigned depth, unsigned guard, i
                  uint32_t *nodes) {
     s = deref(s);
     if (depth > SL_AVRO_DEPTH_MAX) {
-        set_err(sh->errstr, sh->errstr_size, "writer schema nests deeper than %d",
-                SL_AVRO_DEPTH_MAX);
+        sl_registry_err_set(sh->errstr, sh->errstr_size, "writer schema nests deeper than %d",
+                            SL_AVRO_DEPTH_MAX);
         return -1;
     }
     *nodes = 1;
@@ -350,7 +338,8 @@ static int shape(shape_t *sh, avro_schema_t s, unsigned depth, unsigned guard, i
     case AVRO_MAP: *min = 1; return shape_children(sh, s, depth, nodes);
     case AVRO_RECORD: return shape_record(sh, s, depth, guard, min, nodes);
     default:
-        set_err(sh->errstr, sh->errstr_size, "writer schema has a type libavro cannot read");
+        sl_registry_err_set(sh->errstr, sh->errstr_size,
+                            "writer schema has a type libavro cannot read");
         return -1;
     }
 }
@@ -359,7 +348,7 @@ static int shape(shape_t *sh, avro_schema_t s, unsigned depth, unsigned guard, i
 static int bounded(avro_schema_t s, char *errstr, size_t errstr_size) {
     shape_t *sh = calloc(1, sizeof *sh);
     if (!sh) {
-        set_err(errstr, errstr_size, "out of memory");
+        sl_registry_err_set(errstr, errstr_size, "out of memory");
         return 0;
     }
     sh->errstr = errstr;
@@ -397,13 +386,14 @@ static int readable_as_string(avro_schema_t s, const char **why) {
 static int project(sl_avro_reader_t *rd, char *errstr, size_t errstr_size) {
     avro_schema_t w = rd->writer;
     if (!is_avro_record(w)) {
-        set_err(errstr, errstr_size, "writer schema is a %s, not a record",
-                avro_schema_type_name(w));
+        sl_registry_err_set(errstr, errstr_size, "writer schema is a %s, not a record",
+                            avro_schema_type_name(w));
         return 0;
     }
     if (strcmp(avro_schema_name(w), SL_AVRO_NAME) != 0) {
-        set_err(errstr, errstr_size, "writer record is named %s, the record's is " SL_AVRO_NAME,
-                avro_schema_name(w));
+        sl_registry_err_set(errstr, errstr_size,
+                            "writer record is named %s, the record's is " SL_AVRO_NAME,
+                            avro_schema_name(w));
         return 0;
     }
     rd->projection = avro_schema_record(SL_AVRO_NAME, SL_AVRO_NAMESPACE);
@@ -411,7 +401,7 @@ static int project(sl_avro_reader_t *rd, char *errstr, size_t errstr_size) {
     if (!rd->projection || !str) {
         if (str)
             avro_schema_decref(str);
-        set_err(errstr, errstr_size, "out of memory");
+        sl_registry_err_set(errstr, errstr_size, "out of memory");
         return 0;
     }
     int ok = 1;
@@ -422,22 +412,24 @@ static int project(sl_avro_reader_t *rd, char *errstr, size_t errstr_size) {
                 rd->defaulted |= 1u << f;
                 continue;
             }
-            set_err(errstr, errstr_size,
-                    "writer schema has no field %s and the record's gives it no default",
-                    field_keys[f]);
+            sl_registry_err_set(
+                errstr, errstr_size,
+                "writer schema has no field %s and the record's gives it no default",
+                field_keys[f]);
             ok = 0;
             break;
         }
         const char *why = NULL;
         avro_schema_t wt = avro_schema_record_field_get_by_index(w, wi);
         if (!readable_as_string(wt, &why)) {
-            set_err(errstr, errstr_size, "writer field %s is %s; the record's is a string",
-                    field_keys[f], why ? why : avro_schema_type_name(deref(wt)));
+            sl_registry_err_set(errstr, errstr_size,
+                                "writer field %s is %s; the record's is a string", field_keys[f],
+                                why ? why : avro_schema_type_name(deref(wt)));
             ok = 0;
             break;
         }
         if (avro_schema_record_field_append(rd->projection, field_keys[f], str) != 0) {
-            set_err(errstr, errstr_size, "projection: %s", avro_strerror());
+            sl_registry_err_set(errstr, errstr_size, "projection: %s", avro_strerror());
             ok = 0;
             break;
         }
@@ -477,12 +469,12 @@ static int define(defs_t *d, const char *ns, const char *name, char *out_ns, siz
         snprintf(full, sizeof full, "%s", name);
     for (size_t i = 0; i < d->n; i++) {
         if (strcmp(d->names[i], full) == 0) {
-            set_err(d->errstr, d->errstr_size, "writer schema defines %s twice", full);
+            sl_registry_err_set(d->errstr, d->errstr_size, "writer schema defines %s twice", full);
             return 0;
         }
     }
     if (d->n == SL_AVRO_NODES_MAX) {
-        set_err(d->errstr, d->errstr_size, "writer schema defines too many types");
+        sl_registry_err_set(d->errstr, d->errstr_size, "writer schema defines too many types");
         return 0;
     }
     snprintf(d->names[d->n++], sizeof d->names[0], "%s", full);
@@ -554,11 +546,12 @@ static int schema_json_ok(const char *text, size_t len, char *errstr, size_t err
     defs_t *d = calloc(1, sizeof *d);
     int ok = 0;
     if (!copy || !d) {
-        set_err(errstr, errstr_size, "out of memory");
+        sl_registry_err_set(errstr, errstr_size, "out of memory");
         goto out;
     }
     if (!json_depth_ok(text, len)) {
-        set_err(errstr, errstr_size, "writer schema nests deeper than %d", SL_AVRO_JSON_DEPTH_MAX);
+        sl_registry_err_set(errstr, errstr_size, "writer schema nests deeper than %d",
+                            SL_AVRO_JSON_DEPTH_MAX);
         goto out;
     }
     memcpy(copy, text, len);
@@ -567,7 +560,7 @@ static int schema_json_ok(const char *text, size_t len, char *errstr, size_t err
     yajl_val root = yajl_tree_parse(copy, why, sizeof why);
     if (!root) {
         why[strcspn(why, "\n")] = '\0';
-        set_err(errstr, errstr_size, "writer schema is not JSON: %s", why);
+        sl_registry_err_set(errstr, errstr_size, "writer schema is not JSON: %s", why);
         goto out;
     }
     d->errstr = errstr;
@@ -586,7 +579,7 @@ sl_avro_reader_t *sl_avro_reader_new(const char *writer_schema, size_t len, sl_r
     sl_avro_reader_t *rd = calloc(1, sizeof *rd);
     if (!rd) {
         *err = SL_REGISTRY_ERR_NOMEM;
-        set_err(errstr, errstr_size, "out of memory");
+        sl_registry_err_set(errstr, errstr_size, "out of memory");
         return NULL;
     }
     if (!schema_json_ok(writer_schema, len, errstr, errstr_size)) {
@@ -596,7 +589,7 @@ sl_avro_reader_t *sl_avro_reader_new(const char *writer_schema, size_t len, sl_r
     if (avro_schema_from_json_length(writer_schema, len, &rd->writer) != 0) {
         rd->writer = NULL;
         e = SL_REGISTRY_ERR_SCHEMA_PARSE;
-        set_err(errstr, errstr_size, "writer schema: %s", avro_strerror());
+        sl_registry_err_set(errstr, errstr_size, "writer schema: %s", avro_strerror());
         goto fail;
     }
     if (!project(rd, errstr, errstr_size) || !bounded(rd->writer, errstr, errstr_size))
@@ -605,25 +598,25 @@ sl_avro_reader_t *sl_avro_reader_new(const char *writer_schema, size_t len, sl_r
     rd->wfields = calloc(rd->n_wfields ? rd->n_wfields : 1, sizeof *rd->wfields);
     if (!rd->wfields) {
         e = SL_REGISTRY_ERR_NOMEM;
-        set_err(errstr, errstr_size, "out of memory");
+        sl_registry_err_set(errstr, errstr_size, "out of memory");
         goto fail;
     }
     for (size_t i = 0; i < rd->n_wfields; i++)
         rd->wfields[i] = avro_schema_record_field_get_by_index(rd->writer, (int)i);
     rd->resolver = avro_resolved_writer_new(rd->writer, rd->projection);
     if (!rd->resolver) {
-        set_err(errstr, errstr_size, "%s", avro_strerror());
+        sl_registry_err_set(errstr, errstr_size, "%s", avro_strerror());
         goto fail;
     }
     rd->dest_iface = avro_generic_class_from_schema(rd->projection);
     e = SL_REGISTRY_ERR_NOMEM;
     if (!rd->dest_iface || avro_resolved_writer_new_value(rd->resolver, &rd->resolved) != 0) {
-        set_err(errstr, errstr_size, "libavro: %s", avro_strerror());
+        sl_registry_err_set(errstr, errstr_size, "libavro: %s", avro_strerror());
         goto fail;
     }
     rd->has_resolved = 1;
     if (avro_generic_value_new(rd->dest_iface, &rd->dest) != 0) {
-        set_err(errstr, errstr_size, "libavro: %s", avro_strerror());
+        sl_registry_err_set(errstr, errstr_size, "libavro: %s", avro_strerror());
         goto fail;
     }
     rd->has_dest = 1;
@@ -663,7 +656,7 @@ typedef struct {
 } in_t;
 
 static int bad(in_t *in, const char *what) {
-    set_err(in->errstr, in->errstr_size, "%s", what);
+    sl_registry_err_set(in->errstr, in->errstr_size, "%s", what);
     return 0;
 }
 
@@ -782,7 +775,8 @@ int sl_avro_reader_check(const sl_avro_reader_t *rd, const unsigned char *payloa
             return -1;
     }
     if (in.p != in.end) {
-        set_err(errstr, errstr_size, "%zu bytes after the record", (size_t)(in.end - in.p));
+        sl_registry_err_set(errstr, errstr_size, "%zu bytes after the record",
+                            (size_t)(in.end - in.p));
         return -1;
     }
     return 0;
@@ -798,20 +792,20 @@ sl_reject_t sl_avro_reader_decode(sl_avro_reader_t *rd, const unsigned char *pay
         *field = SL_FIELD_NONE;
     memset(out, 0, sizeof *out);
     if (len > SL_RECORD_MSG_MAX) {
-        set_err(errstr, errstr_size, "message of %zu bytes", len);
+        sl_registry_err_set(errstr, errstr_size, "message of %zu bytes", len);
         return SL_REJECT_TOO_LARGE;
     }
     if (sl_avro_reader_check(rd, payload, len, errstr, errstr_size) != 0)
         return SL_REJECT_BAD_AVRO;
     avro_reader_t r = avro_reader_memory((const char *)payload, (int64_t)len);
     if (!r) {
-        set_err(errstr, errstr_size, "out of memory");
+        sl_registry_err_set(errstr, errstr_size, "out of memory");
         return SL_REJECT_BAD_AVRO;
     }
     int rc = avro_value_read(r, &rd->resolved);
     avro_reader_free(r);
     if (rc != 0) {
-        set_err(errstr, errstr_size, "libavro: %s", avro_strerror());
+        sl_registry_err_set(errstr, errstr_size, "libavro: %s", avro_strerror());
         return SL_REJECT_BAD_AVRO;
     }
     size_t used = 0;
@@ -822,7 +816,7 @@ sl_reject_t sl_avro_reader_decode(sl_avro_reader_t *rd, const unsigned char *pay
         size_t size = 0;
         if (avro_value_get_by_index(&rd->dest, i, &v, NULL) != 0 ||
             avro_value_get_string(&v, &s, &size) != 0) {
-            set_err(errstr, errstr_size, "libavro: %s", avro_strerror());
+            sl_registry_err_set(errstr, errstr_size, "libavro: %s", avro_strerror());
             return SL_REJECT_BAD_AVRO;
         }
         size_t n = size > 0 ? size - 1 : 0; /* libavro's size counts the NUL */

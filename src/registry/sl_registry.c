@@ -65,18 +65,6 @@ static void logf_(sl_registry_t *r, sl_log_level_t level, const char *fmt, ...) 
     r->conf.log(r->conf.log_opaque, level, line);
 }
 
-static void set_err(char *errstr, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errstr, size_t size, const char *fmt, ...) {
-    if (!errstr || size == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(errstr, size, fmt, ap);
-    va_end(ap);
-}
-
 static char *dup_or_null(const char *s, int *failed) {
     if (!s)
         return NULL;
@@ -94,19 +82,20 @@ static int url_ok(const char *url, char *errstr, size_t errstr_size) {
     else if (strncmp(url, "https://", 8) == 0)
         rest = url + 8;
     else {
-        set_err(errstr, errstr_size, "registry URL must start with http:// or https://");
+        sl_registry_err_set(errstr, errstr_size,
+                            "registry URL must start with http:// or https://");
         return 0;
     }
     size_t authority = strcspn(rest, "/?#");
     if (authority == 0) {
-        set_err(errstr, errstr_size, "registry URL has no host");
+        sl_registry_err_set(errstr, errstr_size, "registry URL has no host");
         return 0;
     }
     if (memchr(rest, '@', authority)) {
         /* The text is not quoted back: it holds a secret. */
-        set_err(errstr, errstr_size,
-                "registry URL must not carry credentials; give them as the registry "
-                "username and password (environment or config file)");
+        sl_registry_err_set(errstr, errstr_size,
+                            "registry URL must not carry credentials; give them as the registry "
+                            "username and password (environment or config file)");
         return 0;
     }
     return 1;
@@ -114,14 +103,14 @@ static int url_ok(const char *url, char *errstr, size_t errstr_size) {
 
 sl_registry_t *sl_registry_new(const sl_registry_conf_t *conf, char *errstr, size_t errstr_size) {
     if (!conf || !conf->url || !*conf->url) {
-        set_err(errstr, errstr_size, "no registry URL");
+        sl_registry_err_set(errstr, errstr_size, "no registry URL");
         return NULL;
     }
     if (!url_ok(conf->url, errstr, errstr_size))
         return NULL;
     sl_registry_t *r = calloc(1, sizeof *r);
     if (!r) {
-        set_err(errstr, errstr_size, "out of memory");
+        sl_registry_err_set(errstr, errstr_size, "out of memory");
         return NULL;
     }
     r->conf = *conf;
@@ -150,7 +139,7 @@ sl_registry_t *sl_registry_new(const sl_registry_conf_t *conf, char *errstr, siz
     }
     r->headers = h;
     if (!r->headers) {
-        set_err(errstr, errstr_size, "out of memory");
+        sl_registry_err_set(errstr, errstr_size, "out of memory");
         sl_registry_free(r);
         return NULL;
     }
@@ -278,7 +267,8 @@ static sl_registry_err_t once(sl_registry_t *r, const req_t *q, sl_registry_repl
                               sl_registry_detail_t *d) {
     char url[4096];
     if ((size_t)snprintf(url, sizeof url, "%s%s", r->url, q->path) >= sizeof url) {
-        set_err(d->message, sizeof d->message, "%s %s: URL too long", q->method, q->path);
+        sl_registry_err_set(d->message, sizeof d->message, "%s %s: URL too long", q->method,
+                            q->path);
         return SL_REGISTRY_ERR_INVALID;
     }
     CURL *e = r->easy;
@@ -322,11 +312,12 @@ static sl_registry_err_t once(sl_registry_t *r, const req_t *q, sl_registry_repl
     if (c != CURLE_OK || r->over_cap) {
         sl_registry_err_t err = sl_registry_classify(c, r->over_cap, status, 0);
         if (err == SL_REGISTRY_ERR_TOO_BIG)
-            set_err(d->message, sizeof d->message, "%s %s: answer larger than %zu bytes", q->method,
-                    q->path, r->conf.max_body);
+            sl_registry_err_set(d->message, sizeof d->message,
+                                "%s %s: answer larger than %zu bytes", q->method, q->path,
+                                r->conf.max_body);
         else
-            set_err(d->message, sizeof d->message, "%s %s: %s", q->method, q->path,
-                    r->errbuf[0] ? r->errbuf : curl_easy_strerror(c));
+            sl_registry_err_set(d->message, sizeof d->message, "%s %s: %s", q->method, q->path,
+                                r->errbuf[0] ? r->errbuf : curl_easy_strerror(c));
         return err;
     }
     char perr[160] = "";
@@ -339,8 +330,8 @@ static sl_registry_err_t once(sl_registry_t *r, const req_t *q, sl_registry_repl
           (double)(sl_now_us() - t0) / 1000.0);
     if (err == SL_REGISTRY_OK) {
         if (perr_code != SL_REGISTRY_OK) {
-            set_err(d->message, sizeof d->message, "%s %s: HTTP %ld, answer: %s", q->method,
-                    q->path, status, perr);
+            sl_registry_err_set(d->message, sizeof d->message, "%s %s: HTTP %ld, answer: %s",
+                                q->method, q->path, status, perr);
             return perr_code;
         }
         d->message[0] = '\0';
@@ -354,11 +345,11 @@ static sl_registry_err_t once(sl_registry_t *r, const req_t *q, sl_registry_repl
     else
         sl_registry_reply_text(text, 200, r->body ? r->body : "", r->body_len);
     if (d->error_code)
-        set_err(d->message, sizeof d->message, "%s %s: HTTP %ld, error_code %ld: %s", q->method,
-                q->path, status, d->error_code, text);
+        sl_registry_err_set(d->message, sizeof d->message, "%s %s: HTTP %ld, error_code %ld: %s",
+                            q->method, q->path, status, d->error_code, text);
     else
-        set_err(d->message, sizeof d->message, "%s %s: HTTP %ld: %s", q->method, q->path, status,
-                text[0] ? text : "(no message)");
+        sl_registry_err_set(d->message, sizeof d->message, "%s %s: HTTP %ld: %s", q->method,
+                            q->path, status, text[0] ? text : "(no message)");
     return err;
 }
 
@@ -449,15 +440,15 @@ static int subject_path(sl_registry_t *r, char *path, size_t size, const char *p
 static sl_registry_err_t bad_args(sl_registry_detail_t *d, const char *what) {
     if (d) {
         memset(d, 0, sizeof *d);
-        set_err(d->message, sizeof d->message, "%s", what);
+        sl_registry_err_set(d->message, sizeof d->message, "%s", what);
     }
     return SL_REGISTRY_ERR_INVALID;
 }
 
 static sl_registry_err_t missing(sl_registry_detail_t *d, const req_t *q, const char *member) {
     if (d)
-        set_err(d->message, sizeof d->message, "%s %s: answer has no valid \"%s\"", q->method,
-                q->path, member);
+        sl_registry_err_set(d->message, sizeof d->message, "%s %s: answer has no valid \"%s\"",
+                            q->method, q->path, member);
     return SL_REGISTRY_ERR_BAD_RESPONSE;
 }
 
@@ -481,33 +472,16 @@ static sl_registry_err_t post_schema(sl_registry_t *r, req_t *q, const char *sch
 
 /* ---- endpoints --------------------------------------------------------------------- */
 
-sl_registry_err_t sl_registry_register(sl_registry_t *r, const char *subject, const char *schema,
-                                       size_t len, int32_t *id, sl_registry_detail_t *detail) {
+/* POST {"schema":…} to /subjects/{subject}{suffix} and read the id (and the version if
+ * asked) from the answer: register and lookup. */
+static sl_registry_err_t schema_to_subject(sl_registry_t *r, const char *subject,
+                                           const char *suffix, const char *schema, size_t len,
+                                           int32_t *id, int32_t *version,
+                                           sl_registry_detail_t *detail) {
     char path[1024];
     if (!subject || !schema || !id ||
-        subject_path(r, path, sizeof path, "/subjects/", subject, "/versions") != 0)
-        return bad_args(detail, "register: bad subject or schema");
-    req_t q = {.path = path};
-    sl_registry_reply_t rep;
-    memset(&rep, 0, sizeof rep);
-    sl_registry_err_t err = post_schema(r, &q, schema, len, &rep, detail);
-    if (err == SL_REGISTRY_OK) {
-        if (id_ok(&rep))
-            *id = (int32_t)rep.id;
-        else
-            err = missing(detail, &q, "id");
-    }
-    sl_registry_reply_clear(&rep);
-    return err;
-}
-
-sl_registry_err_t sl_registry_lookup(sl_registry_t *r, const char *subject, const char *schema,
-                                     size_t len, int32_t *id, int32_t *version,
-                                     sl_registry_detail_t *detail) {
-    char path[1024];
-    if (!subject || !schema || !id ||
-        subject_path(r, path, sizeof path, "/subjects/", subject, "") != 0)
-        return bad_args(detail, "lookup: bad subject or schema");
+        subject_path(r, path, sizeof path, "/subjects/", subject, suffix) != 0)
+        return bad_args(detail, "bad subject or schema");
     req_t q = {.path = path};
     sl_registry_reply_t rep;
     memset(&rep, 0, sizeof rep);
@@ -525,6 +499,17 @@ sl_registry_err_t sl_registry_lookup(sl_registry_t *r, const char *subject, cons
     }
     sl_registry_reply_clear(&rep);
     return err;
+}
+
+sl_registry_err_t sl_registry_register(sl_registry_t *r, const char *subject, const char *schema,
+                                       size_t len, int32_t *id, sl_registry_detail_t *detail) {
+    return schema_to_subject(r, subject, "/versions", schema, len, id, NULL, detail);
+}
+
+sl_registry_err_t sl_registry_lookup(sl_registry_t *r, const char *subject, const char *schema,
+                                     size_t len, int32_t *id, int32_t *version,
+                                     sl_registry_detail_t *detail) {
+    return schema_to_subject(r, subject, "", schema, len, id, version, detail);
 }
 
 sl_registry_err_t sl_registry_schema_by_id(sl_registry_t *r, int32_t id, char **schema, size_t *len,
@@ -573,8 +558,9 @@ sl_registry_err_t sl_registry_set_compatibility(sl_registry_t *r, const char *su
     if (err == SL_REGISTRY_OK && rep.compatibility[0] &&
         strcasecmp(rep.compatibility, level) != 0) {
         if (detail)
-            set_err(detail->message, sizeof detail->message,
-                    "PUT %s: the registry set \"%s\", not \"%s\"", path, rep.compatibility, level);
+            sl_registry_err_set(detail->message, sizeof detail->message,
+                                "PUT %s: the registry set \"%s\", not \"%s\"", path,
+                                rep.compatibility, level);
         err = SL_REGISTRY_ERR_BAD_RESPONSE;
     }
     sl_registry_reply_clear(&rep);

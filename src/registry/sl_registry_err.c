@@ -3,6 +3,9 @@
  */
 #include "sl_registry_err.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 const char *sl_registry_err_str(sl_registry_err_t err) {
     switch (err) {
 #define SL_REGISTRY_ERR_STR_(name, code, retriable, text)                                          \
@@ -36,4 +39,13 @@ sl_registry_err_t sl_registry_err_from_code(long error_code) {
     default: break;
     }
     return SL_REGISTRY_ERR_CLIENT;
+}
+
+void sl_registry_err_set(char *errstr, size_t size, const char *fmt, ...) {
+    if (!errstr || size == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(errstr, size, fmt, ap);
+    va_end(ap);
 }

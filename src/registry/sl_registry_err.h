@@ -11,6 +11,8 @@
 #ifndef SL_REGISTRY_ERR_H
 #define SL_REGISTRY_ERR_H
 
+#include <stddef.h>
+
 /* The error list of this library: name, code, retriable, text. */
 #define SL_REGISTRY_ERRORS(X)                                                                      \
     X(SL_REGISTRY_OK, 0, 0, "success")                                                             \
@@ -52,5 +54,10 @@ int sl_registry_err_is_retriable(sl_registry_err_t err);
 
 /* The enum for a Confluent error_code, or SL_REGISTRY_ERR_CLIENT for a code not listed. */
 sl_registry_err_t sl_registry_err_from_code(long error_code);
+
+/* printf into errstr (size bytes, cut to fit); a no-op when errstr is NULL or size 0. The
+ * module's one way of filling an errstr. */
+void sl_registry_err_set(char *errstr, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -149,14 +149,24 @@ static int on_null(void *ctx) {
     return 1;
 }
 
-static int on_boolean(void *ctx, int b) {
-    st_t *s = ctx;
+/* The start of a scalar's callback: 0 stops the parse, 1 means nothing more to do (the
+ * scalar is nested below the members), 2 that it is a member's value or an element of a
+ * top-level array (refused with array_error when given). */
+static int scalar(st_t *s, const char *array_error) {
     if (!value_begins(s, 0))
         return 0;
     if (s->depth != 1)
         return 1;
-    if (s->out->is_array)
-        return fail(s, SL_REGISTRY_ERR_BAD_RESPONSE, "array element is a boolean");
+    if (array_error && s->out->is_array)
+        return fail(s, SL_REGISTRY_ERR_BAD_RESPONSE, "array element is %s", array_error);
+    return 2;
+}
+
+static int on_boolean(void *ctx, int b) {
+    st_t *s = ctx;
+    int go = scalar(s, "a boolean");
+    if (go != 2)
+        return go;
     if (!member_type_ok(s, K_IS_COMPATIBLE, K_IS_COMPATIBLE, "a boolean"))
         return 0;
     if (s->key == K_IS_COMPATIBLE) {
@@ -168,10 +178,9 @@ static int on_boolean(void *ctx, int b) {
 
 static int on_integer(void *ctx, long long v) {
     st_t *s = ctx;
-    if (!value_begins(s, 0))
-        return 0;
-    if (s->depth != 1)
-        return 1;
+    int go = scalar(s, NULL);
+    if (go != 2)
+        return go;
     sl_registry_reply_t *o = s->out;
     if (o->is_array) {
         if (!grow_items(s, 0))
@@ -192,12 +201,9 @@ static int on_integer(void *ctx, long long v) {
 static int on_double(void *ctx, double d) {
     (void)d;
     st_t *s = ctx;
-    if (!value_begins(s, 0))
-        return 0;
-    if (s->depth != 1)
-        return 1;
-    if (s->out->is_array)
-        return fail(s, SL_REGISTRY_ERR_BAD_RESPONSE, "array element is not an integer");
+    int go = scalar(s, "not an integer");
+    if (go != 2)
+        return go;
     return member_type_ok(s, K_UNKNOWN, K_UNKNOWN, "a fraction");
 }
 

@@ -20,6 +20,7 @@
 
 #include "sl_avro.h"
 #include "sl_record_json.h"
+#include "test_avro_bytes.h"
 
 static const char *const ana[SL_FIELD_COUNT] = {
     "3f1c2b9a-0d4e-4c1b-8e7f-123456789abc",
@@ -50,32 +51,6 @@ static void assert_record(const sl_record_t *r, const char *const v[SL_FIELD_COU
         assert_memory_equal(r->field[i].ptr, v[i], r->field[i].len);
         assert_int_equal(r->field[i].ptr[r->field[i].len], '\0');
     }
-}
-
-/* ---- Avro binary, by hand ---- */
-
-typedef struct {
-    unsigned char b[SL_RECORD_MSG_MAX + 64];
-    size_t n;
-} bytes_t;
-
-static void put_long(bytes_t *o, int64_t v) {
-    uint64_t z = ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
-    while (z & ~(uint64_t)0x7f) {
-        o->b[o->n++] = (unsigned char)((z & 0x7f) | 0x80);
-        z >>= 7;
-    }
-    o->b[o->n++] = (unsigned char)z;
-}
-
-static void put_raw(bytes_t *o, const void *p, size_t n) {
-    memcpy(o->b + o->n, p, n);
-    o->n += n;
-}
-
-static void put_str(bytes_t *o, const char *s) {
-    put_long(o, (int64_t)strlen(s));
-    put_raw(o, s, strlen(s));
 }
 
 /* A writer record schema named name with the given field declarations (JSON objects). */
@@ -124,6 +99,20 @@ static sl_reject_t decode(sl_avro_reader_t *rd, const bytes_t *in, sl_record_t *
     static char scratch[SL_RECORD_SCRATCH_SIZE];
     return sl_avro_reader_decode(rd, in->b, in->n, out, scratch, sizeof scratch, field, why,
                                  why_size);
+}
+
+/* in decodes with the writer schema to the record want. */
+static void expect_record(const char *schema, const bytes_t *in,
+                          const char *const want[SL_FIELD_COUNT]) {
+    sl_avro_reader_t *rd = compile(schema);
+    sl_record_t r;
+    char why[256] = "";
+    sl_reject_t got = decode(rd, in, &r, NULL, why, sizeof why);
+    if (got != SL_REJECT_NONE)
+        fprintf(stderr, "decode: %s: %s\n", sl_reject_name(got), why);
+    assert_int_equal(got, SL_REJECT_NONE);
+    assert_record(&r, want);
+    sl_avro_reader_free(rd);
 }
 
 /* ---- the schema ---- */
@@ -290,12 +279,7 @@ static void reordered_fields(void **state) {
         decls[i] = string_field(f);
         put_str(&in, ana[f]);
     }
-    sl_avro_reader_t *rd = compile(writer("User", decls, SL_FIELD_COUNT));
-    sl_record_t r;
-    char why[256];
-    assert_int_equal(decode(rd, &in, &r, NULL, why, sizeof why), SL_REJECT_NONE);
-    assert_record(&r, ana);
-    sl_avro_reader_free(rd);
+    expect_record(writer("User", decls, SL_FIELD_COUNT), &in, ana);
 }
 
 /* Every Avro type as an extra writer field, between the record's fields, with a value. */
@@ -408,12 +392,7 @@ static void missing_fields_take_defaults(void **state) {
         decls[n++] = string_field(f);
         put_str(&in, ana[f]);
     }
-    sl_avro_reader_t *rd = compile(writer("User", decls, n));
-    sl_record_t r;
-    char why[256];
-    assert_int_equal(decode(rd, &in, &r, NULL, why, sizeof why), SL_REJECT_NONE);
-    assert_record(&r, want);
-    sl_avro_reader_free(rd);
+    expect_record(writer("User", decls, n), &in, want);
 }
 
 static void union_of_strings_resolves(void **state) {
@@ -428,12 +407,7 @@ static void union_of_strings_resolves(void **state) {
         }
         put_str(&in, ana[f]);
     }
-    sl_avro_reader_t *rd = compile(writer("User", decls, SL_FIELD_COUNT));
-    sl_record_t r;
-    char why[256];
-    assert_int_equal(decode(rd, &in, &r, NULL, why, sizeof why), SL_REJECT_NONE);
-    assert_record(&r, ana);
-    sl_avro_reader_free(rd);
+    expect_record(writer("User", decls, SL_FIELD_COUNT), &in, ana);
 }
 
 /* The record's fields with field f declared as decl instead. */

@@ -20,6 +20,7 @@
 #include "sl_avro.h"
 #include "sl_record_json.h"
 #include "sl_registry_decode.h"
+#include "test_avro_bytes.h"
 #include "test_registry_fake.h"
 
 static const char *const bo[SL_FIELD_COUNT] = {
@@ -70,29 +71,17 @@ static const char *evolved_schema(int kind) {
     return buf[kind];
 }
 
-static void put_long(unsigned char *b, size_t *n, int64_t v) {
-    uint64_t z = ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
-    while (z & ~(uint64_t)0x7f) {
-        b[(*n)++] = (unsigned char)((z & 0x7f) | 0x80);
-        z >>= 7;
-    }
-    b[(*n)++] = (unsigned char)z;
-}
-
 /* A message framed with id, in the evolved schema 0: fields reversed, then a nickname. */
 static size_t evolved_message(unsigned char *b, int32_t id) {
-    size_t n = 0;
-    sl_wire_header(id, b);
-    n = SL_WIRE_HEADER_SIZE;
-    for (int i = SL_FIELD_COUNT - 1; i >= 0; i--) {
-        put_long(b, &n, (int64_t)strlen(bo[i]));
-        memcpy(b + n, bo[i], strlen(bo[i]));
-        n += strlen(bo[i]);
-    }
-    put_long(b, &n, 1); /* union branch "string" */
-    put_long(b, &n, 3);
-    memcpy(b + n, "Bob", 3);
-    return n + 3;
+    bytes_t o = {.n = 0};
+    sl_wire_header(id, o.b);
+    o.n = SL_WIRE_HEADER_SIZE;
+    for (int i = SL_FIELD_COUNT - 1; i >= 0; i--)
+        put_str(&o, bo[i]);
+    put_long(&o, 1); /* union branch "string" */
+    put_str(&o, "Bob");
+    memcpy(b, o.b, o.n);
+    return o.n;
 }
 
 static size_t encoded(unsigned char *b, size_t cap, int32_t id, const char *const v[]) {
@@ -175,14 +164,35 @@ static void init_routes(fake_route_t *routes) {
                                     .body = "{\"error_code\":40101,\"message\":\"Unauthorized\"}"};
 }
 
+/* A scripted registry with the routes above, a client (one attempt) and a decoder. */
+typedef struct {
+    fake_route_t routes[R_COUNT];
+    fake_registry_t f;
+    sl_registry_t *reg;
+    sl_registry_decode_t *d;
+} fx_t;
+
+static void fx_start(fx_t *x, const sl_registry_decode_conf_t *conf, int down_failures) {
+    init_routes(x->routes);
+    x->routes[R_DOWN].fail_first = down_failures;
+    assert_int_equal(fake_start(&x->f, x->routes, R_COUNT), 0);
+    x->reg = client_for(x->f.base, 1);
+    x->d = sl_registry_decode_new(x->reg, conf, NULL, 0);
+    assert_non_null(x->d);
+}
+
+static void fx_stop(fx_t *x) {
+    sl_registry_decode_free(x->d);
+    sl_registry_free(x->reg);
+    fake_stop(&x->f);
+}
+
 static void json_and_avro_told_apart(void **state) {
     (void)state;
-    fake_route_t routes[R_COUNT];
-    init_routes(routes);
-    fake_registry_t f;
-    assert_int_equal(fake_start(&f, routes, R_COUNT), 0);
-    sl_registry_t *reg = client_for(f.base, 1);
-    sl_registry_decode_t *d = sl_registry_decode_new(reg, NULL, NULL, 0);
+    static fx_t x;
+    fx_start(&x, NULL, 2);
+    fake_route_t *routes = x.routes;
+    sl_registry_decode_t *d = x.d;
     assert_non_null(d);
 
     /* JSON: the same record */
@@ -227,19 +237,15 @@ static void json_and_avro_told_apart(void **state) {
     assert_int_equal(st.cache_hits, 49);
     assert_int_equal(st.cached, 2);
     assert_int_equal(st.fetch_errors, 0);
-    sl_registry_decode_free(d);
-    sl_registry_free(reg);
-    fake_stop(&f);
+    fx_stop(&x);
 }
 
 static void avro_rejects(void **state) {
     (void)state;
-    fake_route_t routes[R_COUNT];
-    init_routes(routes);
-    fake_registry_t f;
-    assert_int_equal(fake_start(&f, routes, R_COUNT), 0);
-    sl_registry_t *reg = client_for(f.base, 1);
-    sl_registry_decode_t *d = sl_registry_decode_new(reg, NULL, NULL, 0);
+    static fx_t x;
+    fx_start(&x, NULL, 2);
+    fake_route_t *routes = x.routes;
+    sl_registry_decode_t *d = x.d;
     unsigned char msg[SL_AVRO_FRAMED_MAX + 64];
     outcome_t o;
 
@@ -283,38 +289,30 @@ static void avro_rejects(void **state) {
     o = run(d, msg, ml);
     assert_int_equal(o.reject, SL_REJECT_BAD_EMAIL);
     assert_int_equal(o.field, SL_FIELD_EMAIL);
-    sl_registry_decode_free(d);
-    sl_registry_free(reg);
-    fake_stop(&f);
+    fx_stop(&x);
 }
 
 static void unknown_ids_asked_again_after_ttl(void **state) {
     (void)state;
-    fake_route_t routes[R_COUNT];
-    init_routes(routes);
-    fake_registry_t f;
-    assert_int_equal(fake_start(&f, routes, R_COUNT), 0);
-    sl_registry_t *reg = client_for(f.base, 1);
+    static fx_t x;
     sl_registry_decode_conf_t c = {.cache_max = 4, .unknown_ttl_ms = 0};
-    sl_registry_decode_t *d = sl_registry_decode_new(reg, &c, NULL, 0);
+    fx_start(&x, &c, 2);
+    fake_route_t *routes = x.routes;
+    sl_registry_decode_t *d = x.d;
     unsigned char msg[SL_AVRO_FRAMED_MAX];
     size_t ml = encoded(msg, sizeof msg, 9, bo);
     for (int i = 0; i < 3; i++)
         assert_int_equal(run(d, msg, ml).reject, SL_REJECT_UNKNOWN_SCHEMA);
     assert_int_equal(fake_hits(&routes[R_UNKNOWN]), 3);
-    sl_registry_decode_free(d);
-    sl_registry_free(reg);
-    fake_stop(&f);
+    fx_stop(&x);
 }
 
 static void registry_trouble_waits_or_stops(void **state) {
     (void)state;
-    fake_route_t routes[R_COUNT];
-    init_routes(routes);
-    fake_registry_t f;
-    assert_int_equal(fake_start(&f, routes, R_COUNT), 0);
-    sl_registry_t *reg = client_for(f.base, 1);
-    sl_registry_decode_t *d = sl_registry_decode_new(reg, NULL, NULL, 0);
+    static fx_t x;
+    fx_start(&x, NULL, 2);
+    sl_registry_decode_t *d = x.d;
+    sl_registry_t *reg;
     unsigned char msg[SL_AVRO_FRAMED_MAX];
     /* 503 twice: wait, wait (nothing cached, nothing rejected), then the record */
     size_t ml = encoded(msg, sizeof msg, 10, bo);
@@ -336,13 +334,13 @@ static void registry_trouble_waits_or_stops(void **state) {
     sl_registry_decode_stats(d, &st);
     assert_int_equal(st.fetch_errors, 3);
     sl_registry_decode_free(d);
-    sl_registry_free(reg);
+    sl_registry_free(x.reg);
     /* the registry gone: wait; cached ids still decode */
-    reg = client_for(f.base, 1);
+    reg = client_for(x.f.base, 1);
     d = sl_registry_decode_new(reg, NULL, NULL, 0);
     ml = encoded(msg, sizeof msg, 5, bo);
     assert_int_equal(run(d, msg, ml).res, SL_REGISTRY_DECODE_OK);
-    fake_stop(&f);
+    fake_stop(&x.f);
     assert_int_equal(run(d, msg, ml).res, SL_REGISTRY_DECODE_OK);
     ml = encoded(msg, sizeof msg, 6, bo);
     o = run(d, msg, ml);
@@ -367,14 +365,11 @@ static void no_registry_configured(void **state) {
 
 static void cache_evicts_least_recently_used(void **state) {
     (void)state;
-    fake_route_t routes[R_COUNT];
-    init_routes(routes);
-    routes[R_DOWN].fail_first = 0;
-    fake_registry_t f;
-    assert_int_equal(fake_start(&f, routes, R_COUNT), 0);
-    sl_registry_t *reg = client_for(f.base, 1);
+    static fx_t x;
     sl_registry_decode_conf_t c = {.cache_max = 2, .unknown_ttl_ms = 60000};
-    sl_registry_decode_t *d = sl_registry_decode_new(reg, &c, NULL, 0);
+    fx_start(&x, &c, 0);
+    fake_route_t *routes = x.routes;
+    sl_registry_decode_t *d = x.d;
     unsigned char m5[SL_AVRO_FRAMED_MAX], m6[SL_AVRO_FRAMED_MAX + 64], m10[SL_AVRO_FRAMED_MAX];
     size_t l5 = encoded(m5, sizeof m5, 5, bo), l6 = evolved_message(m6, 6),
            l10 = encoded(m10, sizeof m10, 10, bo);
@@ -390,9 +385,7 @@ static void cache_evicts_least_recently_used(void **state) {
     sl_registry_decode_stats(d, &st);
     assert_int_equal(st.evictions, 2);
     assert_int_equal(st.cached, 2);
-    sl_registry_decode_free(d);
-    sl_registry_free(reg);
-    fake_stop(&f);
+    fx_stop(&x);
 }
 
 int main(void) {

@@ -326,7 +326,7 @@ static sl_registry_err_t once(sl_registry_t *r, const req_t *q, sl_registry_repl
     if (perr_code == SL_REGISTRY_OK && reply->has_error_code)
         d->error_code = (long)reply->error_code;
     sl_registry_err_t err = sl_registry_classify(0, 0, status, d->error_code);
-    logf_(r, SL_LOG_DEBUG, "registry %s %s: HTTP %ld in %.1f ms", q->method, q->path, status,
+    logf_(r, SL_LOG_DEBUG, "%s %s: HTTP %ld in %.1f ms", q->method, q->path, status,
           (double)(sl_now_us() - t0) / 1000.0);
     if (err == SL_REGISTRY_OK) {
         if (perr_code != SL_REGISTRY_OK) {
@@ -388,7 +388,7 @@ static sl_registry_err_t call(sl_registry_t *r, const req_t *q, sl_registry_repl
                             ? sl_backoff_with_floor_ms(&r->backoff, attempt, r->retry_after_ms,
                                                        r->conf.retry_after_max_ms)
                             : sl_backoff_next_ms(&r->backoff, attempt);
-        logf_(r, SL_LOG_WARN, "registry: %s; try %u of %u in %llu ms", d->message, attempt + 2,
+        logf_(r, SL_LOG_WARN, "%s; try %u of %u in %llu ms", d->message, attempt + 2,
               r->conf.attempts, (unsigned long long)wait);
         if (wait_ms(r, wait) != 0)
             break;

@@ -1,17 +1,21 @@
 /*
  * sluice schema: the Kafka topics (main and dead-letter) and the Cassandra keyspace and
- * table, created idempotently. Also used by `sluice process --create-schema`.
+ * table, created idempotently, and with --registry the record's Avro schema registered
+ * under <topic>-value. Also used by `sluice process --create-schema`.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
 #include <librdkafka/rdkafka.h>
 
 #include "cmd_schema.h"
 #include "cmd_util.h"
 #include "commands.h"
+#include "sl_avro.h"
 #include "sl_log.h"
+#include "sl_registry.h"
 #include "sl_schema.h"
 #include "sl_topics.h"
 
@@ -30,6 +34,15 @@ static const sl_config_opt_t schema_opts[] = {
     {"timeout", 0, SL_OPT_NUM, "60", 0.1, 3600, "S", "how long to wait for each step"},
     {"skip-kafka", 0, SL_OPT_BOOL, "false", 0, -1, NULL, "leave the topics alone"},
     {"skip-cassandra", 0, SL_OPT_BOOL, "false", 0, -1, NULL, "leave keyspace and table alone"},
+    {"print-avro", 0, SL_OPT_BOOL, "false", 0, -1, NULL, "print the record's Avro schema and exit"},
+    {"registry", 0, SL_OPT_STR, "", 0, -1, "URL",
+     "schema registry (Confluent API base URL): register the Avro schema as TOPIC-value"},
+    {"registry-compatibility", 0, SL_OPT_STR, "BACKWARD", 0, -1, "LEVEL",
+     "compatibility level set on the subject"},
+    {"registry-username", 0, SL_OPT_STR, NULL, 0, -1, "USER",
+     "registry basic-auth user (environment or config file only)"},
+    {"registry-password", 0, SL_OPT_STR, NULL, 0, -1, "SECRET",
+     "registry basic-auth password (environment or config file only)"},
     CMD_OPTS_LOGGING,
 };
 #define N_SCHEMA_OPTS (sizeof schema_opts / sizeof schema_opts[0])
@@ -45,8 +58,13 @@ static void schema_usage(FILE *out) {
             "the record's fields as text). Adds record columns an existing table lacks, such\n"
             "as dob in a table made by the Spark tutorial stack. Safe to run again.\n"
             "Credentials and TLS: -X cql.username=… -X cql.password=… (or SLUICE_* env).\n"
+            "With --registry URL it also registers the record's Avro schema under the subject\n"
+            "TOPIC-value (the same schema again gets the same id), sets the subject's\n"
+            "compatibility and prints the id; registry credentials come from the environment\n"
+            "(SLUICE_REGISTRY_USERNAME, SLUICE_REGISTRY_PASSWORD) or the config file only.\n"
             "\n%s\n"
-            "Exit codes: 0 all in place, 1 something could not be created, 2 usage.\n",
+            "Exit codes: 0 all in place, 1 something could not be created (or the registry\n"
+            "refused the schema), 2 usage.\n",
             buf);
 }
 
@@ -107,12 +125,76 @@ int schema_ensure_cassandra(cql_session_t *session, const char *keyspace, const 
     return 0;
 }
 
+static void registry_log(void *opaque, sl_log_level_t level, const char *msg) {
+    (void)opaque;
+    sl_log(level, "registry", "%s", msg);
+}
+
+/* Registers the record's schema under <topic>-value and sets the subject's compatibility;
+ * prints the id on stdout. Returns an exit code. */
+static int schema_register(const sl_config_t *cfg, const char *topic, int timeout_ms) {
+    for (int i = 0; i < 2; i++) {
+        const char *name = i ? "registry-password" : "registry-username";
+        if (sl_config_source(cfg, name) == SL_SRC_FLAG) {
+            fprintf(stderr,
+                    "sluice schema: --%s is not taken on the command line; set SLUICE_%s or "
+                    "put it in the config file\n",
+                    name, i ? "REGISTRY_PASSWORD" : "REGISTRY_USERNAME");
+            return SL_EXIT_USAGE;
+        }
+    }
+    sl_registry_conf_t rc;
+    sl_registry_conf_defaults(&rc);
+    rc.url = sl_config_str(cfg, "registry");
+    rc.username = sl_config_str(cfg, "registry-username");
+    rc.password = sl_config_str(cfg, "registry-password");
+    rc.timeout_ms = timeout_ms < rc.timeout_ms ? timeout_ms : rc.timeout_ms;
+    rc.log = registry_log;
+    char err[512], subject[600];
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        sl_log(SL_LOG_ERROR, "schema", "libcurl could not start");
+        return SL_EXIT_FAIL;
+    }
+    sl_registry_t *reg = sl_registry_new(&rc, err, sizeof err);
+    if (!reg) {
+        fprintf(stderr, "sluice schema: --registry: %s\n", err);
+        curl_global_cleanup();
+        return SL_EXIT_USAGE;
+    }
+    snprintf(subject, sizeof subject, "%s-value", topic);
+    const char *level = sl_config_str(cfg, "registry-compatibility");
+    sl_registry_detail_t d;
+    int32_t id = -1;
+    int code = SL_EXIT_OK;
+    sl_registry_err_t e =
+        sl_registry_register(reg, subject, sl_avro_schema(), sl_avro_schema_len(), &id, &d);
+    if (e == SL_REGISTRY_OK)
+        e = sl_registry_set_compatibility(reg, subject, level, &d);
+    if (e != SL_REGISTRY_OK) {
+        sl_log(SL_LOG_ERROR, "schema", "registry %s: %s (%s)", sl_registry_url(reg), d.message,
+               sl_registry_err_str(e));
+        code = e == SL_REGISTRY_ERR_INVALID_COMPATIBILITY ? SL_EXIT_USAGE : SL_EXIT_FAIL;
+    } else {
+        sl_log(SL_LOG_INFO, "schema", "Avro schema registered as %s, id %d, compatibility %s",
+               subject, (int)id, level);
+        printf("%d\n", (int)id);
+    }
+    sl_registry_free(reg);
+    curl_global_cleanup();
+    return code;
+}
+
 int cmd_schema(int argc, char **argv) {
     int rc = SL_EXIT_OK;
     sl_config_t *cfg =
         cmd_load_config("sluice schema", schema_opts, N_SCHEMA_OPTS, argc, argv, schema_usage, &rc);
     if (!cfg)
         return rc;
+    if (sl_config_bool(cfg, "print-avro")) {
+        printf("%s\n", sl_avro_schema());
+        sl_config_free(cfg);
+        return SL_EXIT_OK;
+    }
     char err[1024] = "";
     char dlq[512];
     const char *topic = sl_config_str(cfg, "topic");
@@ -164,6 +246,9 @@ int cmd_schema(int argc, char **argv) {
         }
         cql_session_free(session);
     }
+    const char *registry = sl_config_str(cfg, "registry");
+    if (rc == SL_EXIT_OK && registry && *registry)
+        rc = schema_register(cfg, topic, timeout_ms);
     sl_config_free(cfg);
     return rc;
 }

@@ -15,9 +15,10 @@ build:
 deps:
 	scripts/deps
 
-# deps, an ASan+UBSan build, unit tests, a bounded fuzz run, the stack up, integration
-# tests, the stack down (also on failure).
-test: deps
+# The style check and the unit tests first (after the build packages, if missing), then
+# the other packages, a bounded fuzz run, the stack up, integration tests, the stack down
+# (also on failure). See scripts/run-tests.
+test:
 	scripts/run-tests
 
 test-unit:

@@ -25,9 +25,9 @@
 
 #include <avro.h>
 
-#include "sl_api_body.h"
+#include "sl_api.h"
 #include "sl_avro.h"
-#include "sl_mockapi.h"
+#include "sl_mockapi_gen.h"
 #include "sl_record_json.h"
 
 #define USERS 5000
@@ -192,12 +192,12 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench_avro: %s\n", avro_strerror());
         return 1;
     }
-    sl_mockgen_req_t req;
-    sl_mockgen_args_t args = {.results = "5000", .seed = "bench"};
-    sl_mockgen_req_from_args(&req, &args, 1, 2026);
+    sl_mockapi_gen_req_t req;
+    sl_mockapi_gen_args_t args = {.results = "5000", .seed = "bench"};
+    sl_mockapi_gen_req_from_args(&req, &args, 1, 2026);
     char *body;
     size_t blen;
-    if (sl_mockgen_render(&req, &body, &blen) != 0 ||
+    if (sl_mockapi_gen_render(&req, &body, &blen) != 0 ||
         sl_api_parse(body, blen, keep, &s, NULL, NULL, err, sizeof err) != SL_API_ERR_OK) {
         fprintf(stderr, "bench_avro: cannot make the records: %s\n", err);
         return 1;

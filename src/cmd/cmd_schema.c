@@ -135,7 +135,7 @@ static void registry_log(void *opaque, sl_log_level_t level, const char *msg) {
 static int schema_register(const sl_config_t *cfg, const char *topic, int timeout_ms) {
     for (int i = 0; i < 2; i++) {
         const char *name = i ? "registry-password" : "registry-username";
-        if (sl_config_source(cfg, name) == SL_SRC_FLAG) {
+        if (sl_config_source(cfg, name) == SL_CONFIG_SRC_FLAG) {
             fprintf(stderr,
                     "sluice schema: --%s is not taken on the command line; set SLUICE_%s or "
                     "put it in the config file\n",

@@ -84,14 +84,14 @@ int sl_avro_field_has_default(sl_field_t field) {
 static avro_schema_t record_schema(char *errstr, size_t errstr_size) {
     for (int i = 0; i < SL_FIELD_COUNT; i++) {
         if (sl_field_lookup(field_keys[i], strlen(field_keys[i])) != (sl_field_t)i) {
-            sl_registry_err_set(errstr, errstr_size, "Avro field %d (%s) is not record field %d", i,
-                                field_keys[i], i);
+            sl_err_format(errstr, errstr_size, "Avro field %d (%s) is not record field %d", i,
+                          field_keys[i], i);
             return NULL;
         }
     }
     avro_schema_t s;
     if (avro_schema_from_json_length(schema_text, sizeof schema_text - 1, &s) != 0) {
-        sl_registry_err_set(errstr, errstr_size, "the record's Avro schema: %s", avro_strerror());
+        sl_err_format(errstr, errstr_size, "the record's Avro schema: %s", avro_strerror());
         return NULL;
     }
     return s;
@@ -112,7 +112,7 @@ struct sl_avro_encoder_s {
 sl_avro_encoder_t *sl_avro_encoder_new(int32_t schema_id, char *errstr, size_t errstr_size) {
     sl_avro_encoder_t *e = calloc(1, sizeof *e);
     if (!e) {
-        sl_registry_err_set(errstr, errstr_size, "out of memory");
+        sl_err_format(errstr, errstr_size, "out of memory");
         return NULL;
     }
     e->id = schema_id;
@@ -133,7 +133,7 @@ sl_avro_encoder_t *sl_avro_encoder_new(int32_t schema_id, char *errstr, size_t e
         goto fail_avro;
     return e;
 fail_avro:
-    sl_registry_err_set(errstr, errstr_size, "Avro encoder: %s", avro_strerror());
+    sl_err_format(errstr, errstr_size, "Avro encoder: %s", avro_strerror());
 fail:
     sl_avro_encoder_free(e);
     return NULL;
@@ -158,7 +158,7 @@ sl_registry_err_t sl_avro_encoder_encode(sl_avro_encoder_t *e, const sl_record_t
     if (cap < SL_WIRE_HEADER_SIZE)
         return SL_REGISTRY_ERR_ENCODE;
     for (int i = 0; i < SL_FIELD_COUNT; i++) {
-        const sl_str_t *f = &rec->field[i];
+        const sl_record_str_t *f = &rec->field[i];
         /* libavro's string sizes count the NUL; the views are NUL-terminated (ptr[len]) */
         if (avro_value_set_string_len(&e->field[i], f->ptr ? f->ptr : "",
                                       f->ptr ? f->len + 1 : 1) != 0)
@@ -230,7 +230,7 @@ static int shape_children(shape_t *sh, avro_schema_t s, unsigned depth, uint32_t
     if (is_avro_union(s)) {
         size_t n = avro_schema_union_size(s);
         if (n == 0) {
-            sl_registry_err_set(sh->errstr, sh->errstr_size, "writer schema has an empty union");
+            sl_err_format(sh->errstr, sh->errstr_size, "writer schema has an empty union");
             return -1;
         }
         for (size_t i = 0; i < n; i++) {
@@ -244,18 +244,17 @@ static int shape_children(shape_t *sh, avro_schema_t s, unsigned depth, uint32_t
         if (shape(sh, items, depth + 1, depth + 1, &m, &k) != 0)
             return -1;
         if (m == 0 && is_avro_array(s)) {
-            sl_registry_err_set(
-                sh->errstr, sh->errstr_size,
-                "writer schema has an array of %s, whose items take no bytes: its length "
-                "cannot be bounded",
-                avro_schema_type_name(deref(items)));
+            sl_err_format(sh->errstr, sh->errstr_size,
+                          "writer schema has an array of %s, whose items take no bytes: its length "
+                          "cannot be bounded",
+                          avro_schema_type_name(deref(items)));
             return -1;
         }
         *nodes += k + 1; /* a map's key */
     }
     if (*nodes > SL_AVRO_NODES_MAX) {
-        sl_registry_err_set(sh->errstr, sh->errstr_size,
-                            "writer schema expands to more than %d types", SL_AVRO_NODES_MAX);
+        sl_err_format(sh->errstr, sh->errstr_size, "writer schema expands to more than %d types",
+                      SL_AVRO_NODES_MAX);
         return -1;
     }
     return 0;
@@ -278,13 +277,13 @@ static int shape_record(shape_t *sh, avro_schema_t s, unsigned depth, unsigned g
             *nodes = 1;
             return 0;
         }
-        sl_registry_err_set(sh->errstr, sh->errstr_size,
-                            "record %s contains itself: its data has no end", avro_schema_name(s));
+        sl_err_format(sh->errstr, sh->errstr_size, "record %s contains itself: its data has no end",
+                      avro_schema_name(s));
         return -1;
     }
     if (sh->n == SL_AVRO_NODES_MAX) {
-        sl_registry_err_set(sh->errstr, sh->errstr_size, "writer schema has more than %d records",
-                            SL_AVRO_NODES_MAX);
+        sl_err_format(sh->errstr, sh->errstr_size, "writer schema has more than %d records",
+                      SL_AVRO_NODES_MAX);
         return -1;
     }
     e = &sh->v[sh->n++];
@@ -302,8 +301,8 @@ static int shape_record(shape_t *sh, avro_schema_t s, unsigned depth, unsigned g
         sum += m;
         count += k;
         if (count > SL_AVRO_NODES_MAX) {
-            sl_registry_err_set(sh->errstr, sh->errstr_size,
-                                "writer schema expands to more than %d types", SL_AVRO_NODES_MAX);
+            sl_err_format(sh->errstr, sh->errstr_size,
+                          "writer schema expands to more than %d types", SL_AVRO_NODES_MAX);
             return -1;
         }
     }
@@ -317,8 +316,8 @@ static int shape(shape_t *sh, avro_schema_t s, unsigned depth, unsigned guard, i
                  uint32_t *nodes) {
     s = deref(s);
     if (depth > SL_AVRO_DEPTH_MAX) {
-        sl_registry_err_set(sh->errstr, sh->errstr_size, "writer schema nests deeper than %d",
-                            SL_AVRO_DEPTH_MAX);
+        sl_err_format(sh->errstr, sh->errstr_size, "writer schema nests deeper than %d",
+                      SL_AVRO_DEPTH_MAX);
         return -1;
     }
     *nodes = 1;
@@ -338,8 +337,7 @@ static int shape(shape_t *sh, avro_schema_t s, unsigned depth, unsigned guard, i
     case AVRO_MAP: *min = 1; return shape_children(sh, s, depth, nodes);
     case AVRO_RECORD: return shape_record(sh, s, depth, guard, min, nodes);
     default:
-        sl_registry_err_set(sh->errstr, sh->errstr_size,
-                            "writer schema has a type libavro cannot read");
+        sl_err_format(sh->errstr, sh->errstr_size, "writer schema has a type libavro cannot read");
         return -1;
     }
 }
@@ -348,7 +346,7 @@ static int shape(shape_t *sh, avro_schema_t s, unsigned depth, unsigned guard, i
 static int bounded(avro_schema_t s, char *errstr, size_t errstr_size) {
     shape_t *sh = calloc(1, sizeof *sh);
     if (!sh) {
-        sl_registry_err_set(errstr, errstr_size, "out of memory");
+        sl_err_format(errstr, errstr_size, "out of memory");
         return 0;
     }
     sh->errstr = errstr;
@@ -386,14 +384,14 @@ static int readable_as_string(avro_schema_t s, const char **why) {
 static int project(sl_avro_reader_t *rd, char *errstr, size_t errstr_size) {
     avro_schema_t w = rd->writer;
     if (!is_avro_record(w)) {
-        sl_registry_err_set(errstr, errstr_size, "writer schema is a %s, not a record",
-                            avro_schema_type_name(w));
+        sl_err_format(errstr, errstr_size, "writer schema is a %s, not a record",
+                      avro_schema_type_name(w));
         return 0;
     }
     if (strcmp(avro_schema_name(w), SL_AVRO_NAME) != 0) {
-        sl_registry_err_set(errstr, errstr_size,
-                            "writer record is named %s, the record's is " SL_AVRO_NAME,
-                            avro_schema_name(w));
+        sl_err_format(errstr, errstr_size,
+                      "writer record is named %s, the record's is " SL_AVRO_NAME,
+                      avro_schema_name(w));
         return 0;
     }
     rd->projection = avro_schema_record(SL_AVRO_NAME, SL_AVRO_NAMESPACE);
@@ -401,7 +399,7 @@ static int project(sl_avro_reader_t *rd, char *errstr, size_t errstr_size) {
     if (!rd->projection || !str) {
         if (str)
             avro_schema_decref(str);
-        sl_registry_err_set(errstr, errstr_size, "out of memory");
+        sl_err_format(errstr, errstr_size, "out of memory");
         return 0;
     }
     int ok = 1;
@@ -412,24 +410,22 @@ static int project(sl_avro_reader_t *rd, char *errstr, size_t errstr_size) {
                 rd->defaulted |= 1u << f;
                 continue;
             }
-            sl_registry_err_set(
-                errstr, errstr_size,
-                "writer schema has no field %s and the record's gives it no default",
-                field_keys[f]);
+            sl_err_format(errstr, errstr_size,
+                          "writer schema has no field %s and the record's gives it no default",
+                          field_keys[f]);
             ok = 0;
             break;
         }
         const char *why = NULL;
         avro_schema_t wt = avro_schema_record_field_get_by_index(w, wi);
         if (!readable_as_string(wt, &why)) {
-            sl_registry_err_set(errstr, errstr_size,
-                                "writer field %s is %s; the record's is a string", field_keys[f],
-                                why ? why : avro_schema_type_name(deref(wt)));
+            sl_err_format(errstr, errstr_size, "writer field %s is %s; the record's is a string",
+                          field_keys[f], why ? why : avro_schema_type_name(deref(wt)));
             ok = 0;
             break;
         }
         if (avro_schema_record_field_append(rd->projection, field_keys[f], str) != 0) {
-            sl_registry_err_set(errstr, errstr_size, "projection: %s", avro_strerror());
+            sl_err_format(errstr, errstr_size, "projection: %s", avro_strerror());
             ok = 0;
             break;
         }
@@ -469,12 +465,12 @@ static int define(defs_t *d, const char *ns, const char *name, char *out_ns, siz
         snprintf(full, sizeof full, "%s", name);
     for (size_t i = 0; i < d->n; i++) {
         if (strcmp(d->names[i], full) == 0) {
-            sl_registry_err_set(d->errstr, d->errstr_size, "writer schema defines %s twice", full);
+            sl_err_format(d->errstr, d->errstr_size, "writer schema defines %s twice", full);
             return 0;
         }
     }
     if (d->n == SL_AVRO_NODES_MAX) {
-        sl_registry_err_set(d->errstr, d->errstr_size, "writer schema defines too many types");
+        sl_err_format(d->errstr, d->errstr_size, "writer schema defines too many types");
         return 0;
     }
     snprintf(d->names[d->n++], sizeof d->names[0], "%s", full);
@@ -546,12 +542,12 @@ static int schema_json_ok(const char *text, size_t len, char *errstr, size_t err
     defs_t *d = calloc(1, sizeof *d);
     int ok = 0;
     if (!copy || !d) {
-        sl_registry_err_set(errstr, errstr_size, "out of memory");
+        sl_err_format(errstr, errstr_size, "out of memory");
         goto out;
     }
     if (!json_depth_ok(text, len)) {
-        sl_registry_err_set(errstr, errstr_size, "writer schema nests deeper than %d",
-                            SL_AVRO_JSON_DEPTH_MAX);
+        sl_err_format(errstr, errstr_size, "writer schema nests deeper than %d",
+                      SL_AVRO_JSON_DEPTH_MAX);
         goto out;
     }
     memcpy(copy, text, len);
@@ -560,7 +556,7 @@ static int schema_json_ok(const char *text, size_t len, char *errstr, size_t err
     yajl_val root = yajl_tree_parse(copy, why, sizeof why);
     if (!root) {
         why[strcspn(why, "\n")] = '\0';
-        sl_registry_err_set(errstr, errstr_size, "writer schema is not JSON: %s", why);
+        sl_err_format(errstr, errstr_size, "writer schema is not JSON: %s", why);
         goto out;
     }
     d->errstr = errstr;
@@ -579,7 +575,7 @@ sl_avro_reader_t *sl_avro_reader_new(const char *writer_schema, size_t len, sl_r
     sl_avro_reader_t *rd = calloc(1, sizeof *rd);
     if (!rd) {
         *err = SL_REGISTRY_ERR_NOMEM;
-        sl_registry_err_set(errstr, errstr_size, "out of memory");
+        sl_err_format(errstr, errstr_size, "out of memory");
         return NULL;
     }
     if (!schema_json_ok(writer_schema, len, errstr, errstr_size)) {
@@ -589,7 +585,7 @@ sl_avro_reader_t *sl_avro_reader_new(const char *writer_schema, size_t len, sl_r
     if (avro_schema_from_json_length(writer_schema, len, &rd->writer) != 0) {
         rd->writer = NULL;
         e = SL_REGISTRY_ERR_SCHEMA_PARSE;
-        sl_registry_err_set(errstr, errstr_size, "writer schema: %s", avro_strerror());
+        sl_err_format(errstr, errstr_size, "writer schema: %s", avro_strerror());
         goto fail;
     }
     if (!project(rd, errstr, errstr_size) || !bounded(rd->writer, errstr, errstr_size))
@@ -598,25 +594,25 @@ sl_avro_reader_t *sl_avro_reader_new(const char *writer_schema, size_t len, sl_r
     rd->wfields = calloc(rd->n_wfields ? rd->n_wfields : 1, sizeof *rd->wfields);
     if (!rd->wfields) {
         e = SL_REGISTRY_ERR_NOMEM;
-        sl_registry_err_set(errstr, errstr_size, "out of memory");
+        sl_err_format(errstr, errstr_size, "out of memory");
         goto fail;
     }
     for (size_t i = 0; i < rd->n_wfields; i++)
         rd->wfields[i] = avro_schema_record_field_get_by_index(rd->writer, (int)i);
     rd->resolver = avro_resolved_writer_new(rd->writer, rd->projection);
     if (!rd->resolver) {
-        sl_registry_err_set(errstr, errstr_size, "%s", avro_strerror());
+        sl_err_format(errstr, errstr_size, "%s", avro_strerror());
         goto fail;
     }
     rd->dest_iface = avro_generic_class_from_schema(rd->projection);
     e = SL_REGISTRY_ERR_NOMEM;
     if (!rd->dest_iface || avro_resolved_writer_new_value(rd->resolver, &rd->resolved) != 0) {
-        sl_registry_err_set(errstr, errstr_size, "libavro: %s", avro_strerror());
+        sl_err_format(errstr, errstr_size, "libavro: %s", avro_strerror());
         goto fail;
     }
     rd->has_resolved = 1;
     if (avro_generic_value_new(rd->dest_iface, &rd->dest) != 0) {
-        sl_registry_err_set(errstr, errstr_size, "libavro: %s", avro_strerror());
+        sl_err_format(errstr, errstr_size, "libavro: %s", avro_strerror());
         goto fail;
     }
     rd->has_dest = 1;
@@ -656,7 +652,7 @@ typedef struct {
 } in_t;
 
 static int bad(in_t *in, const char *what) {
-    sl_registry_err_set(in->errstr, in->errstr_size, "%s", what);
+    sl_err_format(in->errstr, in->errstr_size, "%s", what);
     return 0;
 }
 
@@ -775,8 +771,7 @@ int sl_avro_reader_check(const sl_avro_reader_t *rd, const unsigned char *payloa
             return -1;
     }
     if (in.p != in.end) {
-        sl_registry_err_set(errstr, errstr_size, "%zu bytes after the record",
-                            (size_t)(in.end - in.p));
+        sl_err_format(errstr, errstr_size, "%zu bytes after the record", (size_t)(in.end - in.p));
         return -1;
     }
     return 0;
@@ -791,21 +786,21 @@ sl_reject_t sl_avro_reader_decode(sl_avro_reader_t *rd, const unsigned char *pay
     if (field)
         *field = SL_FIELD_NONE;
     memset(out, 0, sizeof *out);
-    if (len > SL_RECORD_MSG_MAX) {
-        sl_registry_err_set(errstr, errstr_size, "message of %zu bytes", len);
+    if (len > SL_RECORD_JSON_MSG_MAX) {
+        sl_err_format(errstr, errstr_size, "message of %zu bytes", len);
         return SL_REJECT_TOO_LARGE;
     }
     if (sl_avro_reader_check(rd, payload, len, errstr, errstr_size) != 0)
         return SL_REJECT_BAD_AVRO;
     avro_reader_t r = avro_reader_memory((const char *)payload, (int64_t)len);
     if (!r) {
-        sl_registry_err_set(errstr, errstr_size, "out of memory");
+        sl_err_format(errstr, errstr_size, "out of memory");
         return SL_REJECT_BAD_AVRO;
     }
     int rc = avro_value_read(r, &rd->resolved);
     avro_reader_free(r);
     if (rc != 0) {
-        sl_registry_err_set(errstr, errstr_size, "libavro: %s", avro_strerror());
+        sl_err_format(errstr, errstr_size, "libavro: %s", avro_strerror());
         return SL_REJECT_BAD_AVRO;
     }
     size_t used = 0;
@@ -816,7 +811,7 @@ sl_reject_t sl_avro_reader_decode(sl_avro_reader_t *rd, const unsigned char *pay
         size_t size = 0;
         if (avro_value_get_by_index(&rd->dest, i, &v, NULL) != 0 ||
             avro_value_get_string(&v, &s, &size) != 0) {
-            sl_registry_err_set(errstr, errstr_size, "libavro: %s", avro_strerror());
+            sl_err_format(errstr, errstr_size, "libavro: %s", avro_strerror());
             return SL_REJECT_BAD_AVRO;
         }
         size_t n = size > 0 ? size - 1 : 0; /* libavro's size counts the NUL */

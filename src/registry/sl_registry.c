@@ -20,6 +20,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "sl_backoff.h"
+#include "sl_buf.h"
 #include "sl_time.h"
 
 /* The media type of the Confluent API; Apicurio and Karapace accept it too. */
@@ -31,9 +32,8 @@ struct sl_registry_s {
     CURL *easy;
     struct curl_slist *headers;
     sl_backoff_t backoff;
-    /* the answer being received */
-    char *body;
-    size_t body_len, body_cap;
+    /* the answer being received, capped at conf.max_body */
+    sl_buf_t body;
     int over_cap;
     int has_retry_after;
     uint64_t retry_after_ms;
@@ -82,20 +82,19 @@ static int url_ok(const char *url, char *errstr, size_t errstr_size) {
     else if (strncmp(url, "https://", 8) == 0)
         rest = url + 8;
     else {
-        sl_registry_err_set(errstr, errstr_size,
-                            "registry URL must start with http:// or https://");
+        sl_err_format(errstr, errstr_size, "registry URL must start with http:// or https://");
         return 0;
     }
     size_t authority = strcspn(rest, "/?#");
     if (authority == 0) {
-        sl_registry_err_set(errstr, errstr_size, "registry URL has no host");
+        sl_err_format(errstr, errstr_size, "registry URL has no host");
         return 0;
     }
     if (memchr(rest, '@', authority)) {
         /* The text is not quoted back: it holds a secret. */
-        sl_registry_err_set(errstr, errstr_size,
-                            "registry URL must not carry credentials; give them as the registry "
-                            "username and password (environment or config file)");
+        sl_err_format(errstr, errstr_size,
+                      "registry URL must not carry credentials; give them as the registry "
+                      "username and password (environment or config file)");
         return 0;
     }
     return 1;
@@ -103,17 +102,18 @@ static int url_ok(const char *url, char *errstr, size_t errstr_size) {
 
 sl_registry_t *sl_registry_new(const sl_registry_conf_t *conf, char *errstr, size_t errstr_size) {
     if (!conf || !conf->url || !*conf->url) {
-        sl_registry_err_set(errstr, errstr_size, "no registry URL");
+        sl_err_format(errstr, errstr_size, "no registry URL");
         return NULL;
     }
     if (!url_ok(conf->url, errstr, errstr_size))
         return NULL;
     sl_registry_t *r = calloc(1, sizeof *r);
     if (!r) {
-        sl_registry_err_set(errstr, errstr_size, "out of memory");
+        sl_err_format(errstr, errstr_size, "out of memory");
         return NULL;
     }
     r->conf = *conf;
+    sl_buf_init(&r->body, r->conf.max_body);
     if (r->conf.attempts == 0)
         r->conf.attempts = 1;
     int failed = 0;
@@ -139,7 +139,7 @@ sl_registry_t *sl_registry_new(const sl_registry_conf_t *conf, char *errstr, siz
     }
     r->headers = h;
     if (!r->headers) {
-        sl_registry_err_set(errstr, errstr_size, "out of memory");
+        sl_err_format(errstr, errstr_size, "out of memory");
         sl_registry_free(r);
         return NULL;
     }
@@ -162,7 +162,7 @@ void sl_registry_free(sl_registry_t *r) {
     free(r->url);
     free(r->username);
     free(r->password);
-    free(r->body);
+    sl_buf_free(&r->body);
     free(r);
 }
 
@@ -175,24 +175,10 @@ const char *sl_registry_url(const sl_registry_t *r) {
 static size_t on_body(char *data, size_t size, size_t nmemb, void *opaque) {
     sl_registry_t *r = opaque;
     size_t n = size * nmemb;
-    if (n > r->conf.max_body - r->body_len) {
+    sl_buf_err_t be = sl_buf_append(&r->body, data, n);
+    if (be == SL_BUF_ERR_TOOBIG)
         r->over_cap = 1;
-        return 0; /* curl fails the transfer with CURLE_WRITE_ERROR */
-    }
-    if (r->body_len + n + 1 > r->body_cap) {
-        size_t cap = r->body_cap ? r->body_cap : 4096;
-        while (cap < r->body_len + n + 1)
-            cap *= 2;
-        char *b = realloc(r->body, cap);
-        if (!b)
-            return 0;
-        r->body = b;
-        r->body_cap = cap;
-    }
-    memcpy(r->body + r->body_len, data, n);
-    r->body_len += n;
-    r->body[r->body_len] = '\0';
-    return n;
+    return be == SL_BUF_OK ? n : 0; /* else curl fails the transfer with CURLE_WRITE_ERROR */
 }
 
 static size_t on_header(char *data, size_t size, size_t nmemb, void *opaque) {
@@ -205,7 +191,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *opaque) {
         v[n - (sizeof name - 1)] = '\0';
         v[strcspn(v, "\r\n")] = '\0';
         uint64_t ms;
-        if (sl_retry_after_parse(v, time(NULL), &ms) == 0) {
+        if (sl_backoff_retry_after_parse(v, time(NULL), &ms) == 0) {
             r->has_retry_after = 1;
             r->retry_after_ms = ms;
         }
@@ -267,13 +253,12 @@ static sl_registry_err_t once(sl_registry_t *r, const req_t *q, sl_registry_repl
                               sl_registry_detail_t *d) {
     char url[4096];
     if ((size_t)snprintf(url, sizeof url, "%s%s", r->url, q->path) >= sizeof url) {
-        sl_registry_err_set(d->message, sizeof d->message, "%s %s: URL too long", q->method,
-                            q->path);
+        sl_err_format(d->message, sizeof d->message, "%s %s: URL too long", q->method, q->path);
         return SL_REGISTRY_ERR_INVALID;
     }
     CURL *e = r->easy;
     curl_easy_reset(e);
-    r->body_len = 0;
+    sl_buf_reset(&r->body);
     r->over_cap = 0;
     r->has_retry_after = 0;
     r->errbuf[0] = '\0';
@@ -312,17 +297,16 @@ static sl_registry_err_t once(sl_registry_t *r, const req_t *q, sl_registry_repl
     if (c != CURLE_OK || r->over_cap) {
         sl_registry_err_t err = sl_registry_classify(c, r->over_cap, status, 0);
         if (err == SL_REGISTRY_ERR_TOO_BIG)
-            sl_registry_err_set(d->message, sizeof d->message,
-                                "%s %s: answer larger than %zu bytes", q->method, q->path,
-                                r->conf.max_body);
+            sl_err_format(d->message, sizeof d->message, "%s %s: answer larger than %zu bytes",
+                          q->method, q->path, r->conf.max_body);
         else
-            sl_registry_err_set(d->message, sizeof d->message, "%s %s: %s", q->method, q->path,
-                                r->errbuf[0] ? r->errbuf : curl_easy_strerror(c));
+            sl_err_format(d->message, sizeof d->message, "%s %s: %s", q->method, q->path,
+                          r->errbuf[0] ? r->errbuf : curl_easy_strerror(c));
         return err;
     }
     char perr[160] = "";
     sl_registry_err_t perr_code = sl_registry_reply_parse(
-        r->body ? r->body : "", r->body_len, r->conf.max_body, reply, perr, sizeof perr);
+        r->body.data ? r->body.data : "", r->body.len, r->conf.max_body, reply, perr, sizeof perr);
     if (perr_code == SL_REGISTRY_OK && reply->has_error_code)
         d->error_code = (long)reply->error_code;
     sl_registry_err_t err = sl_registry_classify(0, 0, status, d->error_code);
@@ -330,8 +314,8 @@ static sl_registry_err_t once(sl_registry_t *r, const req_t *q, sl_registry_repl
           (double)(sl_now_us() - t0) / 1000.0);
     if (err == SL_REGISTRY_OK) {
         if (perr_code != SL_REGISTRY_OK) {
-            sl_registry_err_set(d->message, sizeof d->message, "%s %s: HTTP %ld, answer: %s",
-                                q->method, q->path, status, perr);
+            sl_err_format(d->message, sizeof d->message, "%s %s: HTTP %ld, answer: %s", q->method,
+                          q->path, status, perr);
             return perr_code;
         }
         d->message[0] = '\0';
@@ -343,13 +327,13 @@ static sl_registry_err_t once(sl_registry_t *r, const req_t *q, sl_registry_repl
     if (perr_code == SL_REGISTRY_OK && reply->message[0])
         snprintf(text, sizeof text, "%s", reply->message);
     else
-        sl_registry_reply_text(text, 200, r->body ? r->body : "", r->body_len);
+        sl_registry_reply_text(text, 200, r->body.data ? r->body.data : "", r->body.len);
     if (d->error_code)
-        sl_registry_err_set(d->message, sizeof d->message, "%s %s: HTTP %ld, error_code %ld: %s",
-                            q->method, q->path, status, d->error_code, text);
+        sl_err_format(d->message, sizeof d->message, "%s %s: HTTP %ld, error_code %ld: %s",
+                      q->method, q->path, status, d->error_code, text);
     else
-        sl_registry_err_set(d->message, sizeof d->message, "%s %s: HTTP %ld: %s", q->method,
-                            q->path, status, text[0] ? text : "(no message)");
+        sl_err_format(d->message, sizeof d->message, "%s %s: HTTP %ld: %s", q->method, q->path,
+                      status, text[0] ? text : "(no message)");
     return err;
 }
 
@@ -440,15 +424,15 @@ static int subject_path(sl_registry_t *r, char *path, size_t size, const char *p
 static sl_registry_err_t bad_args(sl_registry_detail_t *d, const char *what) {
     if (d) {
         memset(d, 0, sizeof *d);
-        sl_registry_err_set(d->message, sizeof d->message, "%s", what);
+        sl_err_format(d->message, sizeof d->message, "%s", what);
     }
     return SL_REGISTRY_ERR_INVALID;
 }
 
 static sl_registry_err_t missing(sl_registry_detail_t *d, const req_t *q, const char *member) {
     if (d)
-        sl_registry_err_set(d->message, sizeof d->message, "%s %s: answer has no valid \"%s\"",
-                            q->method, q->path, member);
+        sl_err_format(d->message, sizeof d->message, "%s %s: answer has no valid \"%s\"", q->method,
+                      q->path, member);
     return SL_REGISTRY_ERR_BAD_RESPONSE;
 }
 
@@ -558,9 +542,9 @@ sl_registry_err_t sl_registry_set_compatibility(sl_registry_t *r, const char *su
     if (err == SL_REGISTRY_OK && rep.compatibility[0] &&
         strcasecmp(rep.compatibility, level) != 0) {
         if (detail)
-            sl_registry_err_set(detail->message, sizeof detail->message,
-                                "PUT %s: the registry set \"%s\", not \"%s\"", path,
-                                rep.compatibility, level);
+            sl_err_format(detail->message, sizeof detail->message,
+                          "PUT %s: the registry set \"%s\", not \"%s\"", path, rep.compatibility,
+                          level);
         err = SL_REGISTRY_ERR_BAD_RESPONSE;
     }
     sl_registry_reply_clear(&rep);

@@ -55,7 +55,7 @@ sl_registry_decode_t *sl_registry_decode_new(sl_registry_t *registry,
                                              size_t errstr_size) {
     sl_registry_decode_t *d = calloc(1, sizeof *d);
     if (!d) {
-        sl_registry_err_set(errstr, errstr_size, "out of memory");
+        sl_err_format(errstr, errstr_size, "out of memory");
         return NULL;
     }
     d->registry = registry;
@@ -68,7 +68,7 @@ sl_registry_decode_t *sl_registry_decode_new(sl_registry_t *registry,
     d->entries = calloc(d->conf.cache_max, sizeof *d->entries);
     if (!d->entries) {
         free(d);
-        sl_registry_err_set(errstr, errstr_size, "out of memory");
+        sl_err_format(errstr, errstr_size, "out of memory");
         return NULL;
     }
     return d;
@@ -124,9 +124,9 @@ static entry_t *fetch(sl_registry_decode_t *d, int32_t id, sl_registry_decode_re
                       char *errstr, size_t errstr_size) {
     if (!d->registry) {
         *result = SL_REGISTRY_DECODE_FATAL;
-        sl_registry_err_set(errstr, errstr_size,
-                            "an Avro message (schema id %d) but no schema registry is configured",
-                            (int)id);
+        sl_err_format(errstr, errstr_size,
+                      "an Avro message (schema id %d) but no schema registry is configured",
+                      (int)id);
         return NULL;
     }
     char *text = NULL;
@@ -143,7 +143,7 @@ static entry_t *fetch(sl_registry_decode_t *d, int32_t id, sl_registry_decode_re
         if (!rd && cerr == SL_REGISTRY_ERR_NOMEM) {
             free(text);
             *result = SL_REGISTRY_DECODE_WAIT;
-            sl_registry_err_set(errstr, errstr_size, "schema id %d: %s", (int)id, why);
+            sl_err_format(errstr, errstr_size, "schema id %d: %s", (int)id, why);
             return NULL;
         }
         if (!rd)
@@ -151,17 +151,17 @@ static entry_t *fetch(sl_registry_decode_t *d, int32_t id, sl_registry_decode_re
         free(text);
     } else if (err == SL_REGISTRY_ERR_SCHEMA_NOT_FOUND) {
         kind = ENTRY_UNKNOWN;
-        sl_registry_err_set(why, sizeof why, "%s", detail.message);
+        sl_err_format(why, sizeof why, "%s", detail.message);
     } else if (err == SL_REGISTRY_ERR_TOO_BIG) {
         kind = ENTRY_INCOMPATIBLE; /* about this schema, not the registry */
-        sl_registry_err_set(why, sizeof why, "%s", detail.message);
+        sl_err_format(why, sizeof why, "%s", detail.message);
     } else {
         d->stats.fetch_errors++;
         *result = sl_registry_err_is_retriable(err) || err == SL_REGISTRY_ERR_NOMEM
                       ? SL_REGISTRY_DECODE_WAIT
                       : SL_REGISTRY_DECODE_FATAL;
-        sl_registry_err_set(errstr, errstr_size, "schema registry: %s (%s)", detail.message,
-                            sl_registry_err_str(err));
+        sl_err_format(errstr, errstr_size, "schema registry: %s (%s)", detail.message,
+                      sl_registry_err_str(err));
         return NULL;
     }
     entry_t *e = make_room(d);
@@ -169,7 +169,7 @@ static entry_t *fetch(sl_registry_decode_t *d, int32_t id, sl_registry_decode_re
     e->kind = kind;
     e->reader = rd;
     e->expires_ms = kind == ENTRY_UNKNOWN ? sl_now_ms() + d->conf.unknown_ttl_ms : 0;
-    sl_registry_err_set(e->why, sizeof e->why, "%s", why);
+    sl_err_format(e->why, sizeof e->why, "%s", why);
     d->last = (size_t)(e - d->entries);
     return e;
 }
@@ -188,11 +188,11 @@ static sl_registry_decode_result_t decode_avro(sl_registry_decode_t *d, const vo
     size_t plen;
     d->stats.avro++;
     if (sl_wire_parse(msg, len, &id, &payload, &plen) != 0) {
-        sl_registry_err_set(errstr, errstr_size, "%zu bytes: shorter than the 5-byte header", len);
+        sl_err_format(errstr, errstr_size, "%zu bytes: shorter than the 5-byte header", len);
         return reject(rj, SL_REJECT_BAD_AVRO);
     }
     if (id < 0) {
-        sl_registry_err_set(errstr, errstr_size, "schema id %d is negative", (int)id);
+        sl_err_format(errstr, errstr_size, "schema id %d is negative", (int)id);
         return reject(rj, SL_REJECT_UNKNOWN_SCHEMA);
     }
     entry_t *e = find(d, id);
@@ -213,10 +213,10 @@ static sl_registry_decode_result_t decode_avro(sl_registry_decode_t *d, const vo
     e->used = ++d->tick;
     switch (e->kind) {
     case ENTRY_UNKNOWN:
-        sl_registry_err_set(errstr, errstr_size, "schema id %d: %s", (int)id, e->why);
+        sl_err_format(errstr, errstr_size, "schema id %d: %s", (int)id, e->why);
         return reject(rj, SL_REJECT_UNKNOWN_SCHEMA);
     case ENTRY_INCOMPATIBLE:
-        sl_registry_err_set(errstr, errstr_size, "schema id %d: %s", (int)id, e->why);
+        sl_err_format(errstr, errstr_size, "schema id %d: %s", (int)id, e->why);
         return reject(rj, SL_REJECT_INCOMPATIBLE_SCHEMA);
     case ENTRY_READER: break;
     }
@@ -240,7 +240,7 @@ sl_registry_decode_result_t sl_registry_decode_message(sl_registry_decode_t *d, 
     if (!msg || len == 0) {
         d->stats.json++;
         memset(out, 0, sizeof *out);
-        sl_registry_err_set(errstr, errstr_size, "empty message value");
+        sl_err_format(errstr, errstr_size, "empty message value");
         res = reject(&r, SL_REJECT_NOT_JSON);
     } else if (sl_wire_is_framed(msg, len)) {
         res = decode_avro(d, msg, len, out, scratch, scratch_size, &r, &f, errstr, errstr_size);

@@ -13,38 +13,37 @@
 
 #include <stddef.h>
 
-/* The error list of this library: name, code, retriable, text. */
-#define SL_REGISTRY_ERRORS(X)                                                                      \
-    X(SL_REGISTRY_OK, 0, 0, "success")                                                             \
-    X(SL_REGISTRY_ERR_INVALID, 1, 0, "invalid argument")                                           \
-    X(SL_REGISTRY_ERR_NOMEM, 2, 0, "out of memory")                                                \
-    X(SL_REGISTRY_ERR_UNREACHABLE, 3, 1, "registry unreachable (connect, DNS or timeout)")         \
-    X(SL_REGISTRY_ERR_SERVER, 4, 1, "registry server error (5xx)")                                 \
-    X(SL_REGISTRY_ERR_RATE_LIMITED, 5, 1, "registry rate limit (429)")                             \
-    X(SL_REGISTRY_ERR_TOO_BIG, 6, 0, "registry response larger than the cap")                      \
-    X(SL_REGISTRY_ERR_BAD_RESPONSE, 7, 0, "registry response is not what the Confluent API sends") \
-    X(SL_REGISTRY_ERR_UNAUTHORIZED, 8, 0, "registry refused the credentials (401/403)")            \
-    X(SL_REGISTRY_ERR_NOT_FOUND, 9, 0,                                                             \
-      "404 without a Confluent error code (is the URL the API's base?)")                           \
-    X(SL_REGISTRY_ERR_CLIENT, 10, 0, "registry refused the request (4xx)")                         \
-    X(SL_REGISTRY_ERR_SCHEMA_PARSE, 11, 0, "schema is not valid Avro")                             \
-    X(SL_REGISTRY_ERR_RESOLVE, 12, 0, "writer schema cannot be resolved against the record's")     \
-    X(SL_REGISTRY_ERR_ENCODE, 13, 0, "record cannot be encoded")                                   \
-    X(SL_REGISTRY_ERR_TRANSPORT, 14, 0, "HTTP transfer failed (TLS, protocol or URL)")             \
-    X(SL_REGISTRY_ERR_INCOMPATIBLE, 409, 0, "schema is incompatible with the subject's rule")      \
-    X(SL_REGISTRY_ERR_SUBJECT_NOT_FOUND, 40401, 0, "subject not found")                            \
-    X(SL_REGISTRY_ERR_VERSION_NOT_FOUND, 40402, 0, "version not found")                            \
-    X(SL_REGISTRY_ERR_SCHEMA_NOT_FOUND, 40403, 0, "schema not found")                              \
-    X(SL_REGISTRY_ERR_CONFIG_NOT_FOUND, 40408, 0, "subject has no compatibility of its own")       \
-    X(SL_REGISTRY_ERR_INVALID_SCHEMA, 42201, 0, "registry says the schema is invalid")             \
-    X(SL_REGISTRY_ERR_INVALID_VERSION, 42202, 0, "invalid version")                                \
-    X(SL_REGISTRY_ERR_INVALID_COMPATIBILITY, 42203, 0, "invalid compatibility level")
+#include "sl_err.h"
 
-typedef enum {
-#define SL_REGISTRY_ERR_ENUM_(name, code, retriable, text) name = code,
-    SL_REGISTRY_ERRORS(SL_REGISTRY_ERR_ENUM_)
-#undef SL_REGISTRY_ERR_ENUM_
-} sl_registry_err_t;
+/* The error list of this library: name, code, text (sl_err.h). The retriable ones are
+ * named in sl_registry_err_is_retriable(). */
+#define SL_REGISTRY_ERRORS(X)                                                                      \
+    X(SL_REGISTRY_OK, 0, "success")                                                                \
+    X(SL_REGISTRY_ERR_INVALID, 1, "invalid argument")                                              \
+    X(SL_REGISTRY_ERR_NOMEM, 2, "out of memory")                                                   \
+    X(SL_REGISTRY_ERR_UNREACHABLE, 3, "registry unreachable (connect, DNS or timeout)")            \
+    X(SL_REGISTRY_ERR_SERVER, 4, "registry server error (5xx)")                                    \
+    X(SL_REGISTRY_ERR_RATE_LIMITED, 5, "registry rate limit (429)")                                \
+    X(SL_REGISTRY_ERR_TOO_BIG, 6, "registry response larger than the cap")                         \
+    X(SL_REGISTRY_ERR_BAD_RESPONSE, 7, "registry response is not what the Confluent API sends")    \
+    X(SL_REGISTRY_ERR_UNAUTHORIZED, 8, "registry refused the credentials (401/403)")               \
+    X(SL_REGISTRY_ERR_NOT_FOUND, 9,                                                                \
+      "404 without a Confluent error code (is the URL the API's base?)")                           \
+    X(SL_REGISTRY_ERR_CLIENT, 10, "registry refused the request (4xx)")                            \
+    X(SL_REGISTRY_ERR_SCHEMA_PARSE, 11, "schema is not valid Avro")                                \
+    X(SL_REGISTRY_ERR_RESOLVE, 12, "writer schema cannot be resolved against the record's")        \
+    X(SL_REGISTRY_ERR_ENCODE, 13, "record cannot be encoded")                                      \
+    X(SL_REGISTRY_ERR_TRANSPORT, 14, "HTTP transfer failed (TLS, protocol or URL)")                \
+    X(SL_REGISTRY_ERR_INCOMPATIBLE, 409, "schema is incompatible with the subject's rule")         \
+    X(SL_REGISTRY_ERR_SUBJECT_NOT_FOUND, 40401, "subject not found")                               \
+    X(SL_REGISTRY_ERR_VERSION_NOT_FOUND, 40402, "version not found")                               \
+    X(SL_REGISTRY_ERR_SCHEMA_NOT_FOUND, 40403, "schema not found")                                 \
+    X(SL_REGISTRY_ERR_CONFIG_NOT_FOUND, 40408, "subject has no compatibility of its own")          \
+    X(SL_REGISTRY_ERR_INVALID_SCHEMA, 42201, "registry says the schema is invalid")                \
+    X(SL_REGISTRY_ERR_INVALID_VERSION, 42202, "invalid version")                                   \
+    X(SL_REGISTRY_ERR_INVALID_COMPATIBILITY, 42203, "invalid compatibility level")
+
+typedef enum { SL_ERR_ENUM(SL_REGISTRY_ERRORS) } sl_registry_err_t;
 
 /* A static string describing err; never NULL ("unknown error" for a value not listed). */
 const char *sl_registry_err_str(sl_registry_err_t err);
@@ -54,10 +53,5 @@ int sl_registry_err_is_retriable(sl_registry_err_t err);
 
 /* The enum for a Confluent error_code, or SL_REGISTRY_ERR_CLIENT for a code not listed. */
 sl_registry_err_t sl_registry_err_from_code(long error_code);
-
-/* printf into errstr (size bytes, cut to fit); a no-op when errstr is NULL or size 0. The
- * module's one way of filling an errstr. */
-void sl_registry_err_set(char *errstr, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 #endif

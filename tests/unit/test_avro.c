@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <yajl/yajl_tree.h>
 
+#include "test_util.h"
 #include "sl_avro.h"
 #include "sl_record_json.h"
 #include "test_avro_bytes.h"
@@ -691,26 +692,16 @@ static void validated_after_decoding(void **state) {
     assert_int_not_equal(f, SL_FIELD_NONE);
     /* over the message cap */
     static bytes_t huge;
-    huge.n = SL_RECORD_MSG_MAX + 1;
+    huge.n = SL_RECORD_JSON_MSG_MAX + 1;
     assert_int_equal(decode(rd, &huge, &r, &f, why, sizeof why), SL_REJECT_TOO_LARGE);
     sl_avro_reader_free(rd);
     sl_avro_reader_free(NULL);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(schema_is_the_record),
-        cmocka_unit_test(schema_in_the_docs),
-        cmocka_unit_test(encode_exact_bytes),
-        cmocka_unit_test(round_trip),
-        cmocka_unit_test(reordered_fields),
-        cmocka_unit_test(extra_fields_of_every_type_ignored),
-        cmocka_unit_test(missing_fields_take_defaults),
-        cmocka_unit_test(union_of_strings_resolves),
-        cmocka_unit_test(unresolvable_writers),
-        cmocka_unit_test(unbounded_writers_refused),
-        cmocka_unit_test(bad_bytes),
-        cmocka_unit_test(validated_after_decoding),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(schema_is_the_record), cmocka_unit_test(schema_in_the_docs),
+          cmocka_unit_test(encode_exact_bytes), cmocka_unit_test(round_trip),
+          cmocka_unit_test(reordered_fields), cmocka_unit_test(extra_fields_of_every_type_ignored),
+          cmocka_unit_test(missing_fields_take_defaults),
+          cmocka_unit_test(union_of_strings_resolves), cmocka_unit_test(unresolvable_writers),
+          cmocka_unit_test(unbounded_writers_refused), cmocka_unit_test(bad_bytes),
+          cmocka_unit_test(validated_after_decoding))

@@ -12,7 +12,7 @@
 #include "sl_record_json.h"
 
 typedef struct {
-    unsigned char b[SL_RECORD_MSG_MAX + 256];
+    unsigned char b[SL_RECORD_JSON_MSG_MAX + 256];
     size_t n;
 } bytes_t;
 

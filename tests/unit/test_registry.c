@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "test_util.h"
 #include "sl_registry.h"
 #include "test_registry_fake.h"
 
@@ -59,6 +60,26 @@ static sl_registry_t *client(const char *base, const char *path, logbuf_t *log,
         fprintf(stderr, "sl_registry_new: %s\n", err);
     assert_non_null(r);
     return r;
+}
+
+/* A fake registry with the given routes and a client of it (URL base + path, conf changed
+ * by tweak if not NULL) that logs into log. */
+typedef struct {
+    fake_registry_t f;
+    logbuf_t log;
+    sl_registry_t *r;
+} fx_t;
+
+static void fx_open(fx_t *x, fake_route_t *routes, size_t n, const char *path,
+                    void (*tweak)(sl_registry_conf_t *)) {
+    memset(x, 0, sizeof *x);
+    assert_int_equal(fake_start(&x->f, routes, n), 0);
+    x->r = client(x->f.base, path, &x->log, tweak);
+}
+
+static void fx_close(fx_t *x) {
+    sl_registry_free(x->r);
+    fake_stop(&x->f);
 }
 
 /* ---- tables ---- */
@@ -137,7 +158,7 @@ static void refuses_bad_urls(void **state) {
     assert_null(sl_registry_new(&c, err, sizeof err));
     assert_null(strstr(err, "s3cr3t-pw"));
     assert_null(strstr(err, "alice"));
-    assert_non_null(strstr(err, "must not carry credentials"));
+    assert_contains(err, "must not carry credentials");
     /* an '@' after the authority is fine (a path or query may hold one) */
     c.url = "http://127.0.0.1:8081/a@b/";
     sl_registry_t *r = sl_registry_new(&c, err, sizeof err);
@@ -153,10 +174,9 @@ static void register_sends_schema_and_reads_id(void **state) {
     fake_route_t routes[] = {
         {.path = "/api/subjects/users created/x-value/versions", .body = "{\"id\":17}"},
     };
-    fake_registry_t f;
-    assert_int_equal(fake_start(&f, routes, 1), 0);
-    logbuf_t log = {0};
-    sl_registry_t *r = client(f.base, "/api/", &log, NULL);
+    fx_t x;
+    fx_open(&x, routes, 1, "/api/", NULL);
+    sl_registry_t *r = x.r;
     const char schema[] = "{\"type\":\"string\",\"doc\":\"a \\\"quoted\\\" word\\n\"}";
     int32_t id = -1;
     sl_registry_detail_t d;
@@ -174,9 +194,8 @@ static void register_sends_schema_and_reads_id(void **state) {
                         "{\"schema\":\"{\\\"type\\\":\\\"string\\\",\\\"doc\\\":\\\"a "
                         "\\\\\\\"quoted\\\\\\\" word\\\\n\\\"}\"}");
     assert_string_equal(routes[0].auth, "");
-    assert_true(log.lines >= 1); /* the request, at DEBUG */
-    sl_registry_free(r);
-    fake_stop(&f);
+    assert_true(x.log.lines >= 1); /* the request, at DEBUG */
+    fx_close(&x);
 }
 
 static void retries_5xx_then_succeeds(void **state) {
@@ -188,10 +207,9 @@ static void retries_5xx_then_succeeds(void **state) {
          .fail_status = 503,
          .fail_body = "{\"error_code\":50003,\"message\":\"Error while forwarding\"}"},
     };
-    fake_registry_t f;
-    assert_int_equal(fake_start(&f, routes, 1), 0);
-    logbuf_t log = {0};
-    sl_registry_t *r = client(f.base, "", &log, NULL);
+    fx_t x;
+    fx_open(&x, routes, 1, "", NULL);
+    sl_registry_t *r = x.r;
     char *s = NULL;
     size_t len = 0;
     sl_registry_detail_t d;
@@ -201,12 +219,9 @@ static void retries_5xx_then_succeeds(void **state) {
     free(s);
     assert_int_equal(d.attempts, 3);
     assert_int_equal(fake_hits(&routes[0]), 3);
-    assert_int_equal(log.warns, 2);
-    assert_non_null(strstr(log.all, "Error while forwarding"));
-    assert_non_null(strstr(log.all, "try 2 of 4"));
-    assert_non_null(strstr(log.all, "try 3 of 4"));
-    sl_registry_free(r);
-    fake_stop(&f);
+    assert_int_equal(x.log.warns, 2);
+    assert_contains(x.log.all, "Error while forwarding", "try 2 of 4", "try 3 of 4");
+    fx_close(&x);
 }
 
 static void two_attempts(sl_registry_conf_t *c) {
@@ -218,10 +233,9 @@ static void server_errors_exhaust_attempts(void **state) {
     fake_route_t routes[] = {
         {.path = "/schemas/ids/3", .fail_first = 100, .fail_status = 500, .fail_body = "oops"},
     };
-    fake_registry_t f;
-    assert_int_equal(fake_start(&f, routes, 1), 0);
-    logbuf_t log = {0};
-    sl_registry_t *r = client(f.base, "", &log, two_attempts);
+    fx_t x;
+    fx_open(&x, routes, 1, "", two_attempts);
+    sl_registry_t *r = x.r;
     char *s = NULL;
     size_t len;
     sl_registry_detail_t d;
@@ -233,8 +247,7 @@ static void server_errors_exhaust_attempts(void **state) {
     assert_int_equal(d.http_status, 500);
     assert_int_equal(fake_hits(&routes[0]), 2);
     assert_string_equal(d.message, "GET /schemas/ids/3: HTTP 500: oops");
-    sl_registry_free(r);
-    fake_stop(&f);
+    fx_close(&x);
 }
 
 static void retry_after_max(sl_registry_conf_t *c) {
@@ -250,10 +263,9 @@ static void rate_limit_honours_retry_after(void **state) {
          .fail_status = 429,
          .retry_after = "1"},
     };
-    fake_registry_t f;
-    assert_int_equal(fake_start(&f, routes, 1), 0);
-    logbuf_t log = {0};
-    sl_registry_t *r = client(f.base, "", &log, retry_after_max);
+    fx_t x;
+    fx_open(&x, routes, 1, "", retry_after_max);
+    sl_registry_t *r = x.r;
     sl_registry_list_t l;
     sl_registry_detail_t d;
     assert_int_equal(sl_registry_subjects(r, &l, &d), SL_REGISTRY_OK);
@@ -264,12 +276,11 @@ static void rate_limit_honours_retry_after(void **state) {
     sl_registry_list_free(&l);
     assert_int_equal(d.attempts, 2);
     /* the wait logged is the server's floor at least, never more than the cap */
-    const char *in = strstr(log.all, "try 2 of 4 in ");
+    const char *in = strstr(x.log.all, "try 2 of 4 in ");
     assert_non_null(in);
     long ms = strtol(in + strlen("try 2 of 4 in "), NULL, 10);
     assert_true(ms >= 1000 && ms <= 1500);
-    sl_registry_free(r);
-    fake_stop(&f);
+    fx_close(&x);
 }
 
 static void client_errors_keep_confluent_codes(void **state) {
@@ -290,10 +301,9 @@ static void client_errors_keep_confluent_codes(void **state) {
          .body = "{\"error_code\":40401,\"message\":\"Subject 'none-value' not found.\"}"},
         {.path = "/config/odd-value", .status = 400, .body = "Not able to deserialize data"},
     };
-    fake_registry_t f;
-    assert_int_equal(fake_start(&f, routes, 5), 0);
-    logbuf_t log = {0};
-    sl_registry_t *r = client(f.base, "", &log, NULL);
+    fx_t x;
+    fx_open(&x, routes, 5, "", NULL);
+    sl_registry_t *r = x.r;
     sl_registry_detail_t d;
     char *s = NULL;
     size_t len;
@@ -309,7 +319,7 @@ static void client_errors_keep_confluent_codes(void **state) {
                      SL_REGISTRY_ERR_INCOMPATIBLE);
     assert_int_equal(id, -1);
     assert_int_equal(d.error_code, 409);
-    assert_non_null(strstr(d.message, "incompatible with an earlier schema"));
+    assert_contains(d.message, "incompatible with an earlier schema");
     assert_int_equal(sl_registry_register(r, "bad-value", "{", 1, &id, &d),
                      SL_REGISTRY_ERR_INVALID_SCHEMA);
     assert_int_equal(d.error_code, 42201);
@@ -323,26 +333,23 @@ static void client_errors_keep_confluent_codes(void **state) {
     assert_int_equal(d.error_code, 0);
     assert_string_equal(d.message, "PUT /config/odd-value: HTTP 400: Not able to deserialize data");
     assert_string_equal(routes[4].last_body, "{\"compatibility\":\"BOGUS\"}");
-    assert_int_equal(log.warns, 0);
-    sl_registry_free(r);
-    fake_stop(&f);
+    assert_int_equal(x.log.warns, 0);
+    fx_close(&x);
 }
 
 static void wrong_base_url_is_a_plain_404(void **state) {
     (void)state;
     fake_route_t routes[] = {{.path = "/unused"}};
-    fake_registry_t f;
-    assert_int_equal(fake_start(&f, routes, 1), 0);
-    logbuf_t log = {0};
-    sl_registry_t *r = client(f.base, "", &log, NULL);
+    fx_t x;
+    fx_open(&x, routes, 1, "", NULL);
+    sl_registry_t *r = x.r;
     sl_registry_detail_t d;
     char *s = NULL;
     size_t len;
     assert_int_equal(sl_registry_schema_by_id(r, 1, &s, &len, &d), SL_REGISTRY_ERR_NOT_FOUND);
     assert_int_equal(d.http_status, 404);
     assert_int_equal(d.error_code, 0);
-    sl_registry_free(r);
-    fake_stop(&f);
+    fx_close(&x);
 }
 
 static void with_credentials(sl_registry_conf_t *c) {
@@ -358,10 +365,9 @@ static void basic_auth_sent_never_shown(void **state) {
          .status = 401,
          .body = "{\"error_code\":40101,\"message\":\"Unauthorized\"}"},
     };
-    fake_registry_t f;
-    assert_int_equal(fake_start(&f, routes, 2), 0);
-    logbuf_t log = {0};
-    sl_registry_t *r = client(f.base, "", &log, with_credentials);
+    fx_t x;
+    fx_open(&x, routes, 2, "", with_credentials);
+    sl_registry_t *r = x.r;
     sl_registry_detail_t d;
     char level[32];
     assert_int_equal(sl_registry_get_compatibility(r, NULL, level, sizeof level, &d),
@@ -374,13 +380,12 @@ static void basic_auth_sent_never_shown(void **state) {
                      SL_REGISTRY_ERR_UNAUTHORIZED);
     assert_int_equal(d.attempts, 1);
     assert_int_equal(d.error_code, 40101);
-    assert_non_null(strstr(d.message, "Unauthorized"));
+    assert_contains(d.message, "Unauthorized");
     assert_null(strstr(d.message, "pa55"));
     assert_null(strstr(d.message, "c3ZjLXNsdWljZTpwYTU1"));
-    assert_null(strstr(log.all, "pa55"));
-    assert_null(strstr(log.all, "c3ZjLXNsdWljZTpwYTU1"));
-    sl_registry_free(r);
-    fake_stop(&f);
+    assert_null(strstr(x.log.all, "pa55"));
+    assert_null(strstr(x.log.all, "c3ZjLXNsdWljZTpwYTU1"));
+    fx_close(&x);
 }
 
 static void small_cap(sl_registry_conf_t *c) {
@@ -393,10 +398,9 @@ static void answer_over_the_cap(void **state) {
         {.path = "/subjects", .body = "[\"a-very-long-subject-name-value\"", .repeat = 100},
         {.path = "/subjects/s/versions", .body = "[1,2,3]"},
     };
-    fake_registry_t f;
-    assert_int_equal(fake_start(&f, routes, 2), 0);
-    logbuf_t log = {0};
-    sl_registry_t *r = client(f.base, "", &log, small_cap);
+    fx_t x;
+    fx_open(&x, routes, 2, "", small_cap);
+    sl_registry_t *r = x.r;
     sl_registry_list_t l;
     sl_registry_detail_t d;
     sl_registry_err_t err = sl_registry_subjects(r, &l, &d);
@@ -411,8 +415,7 @@ static void answer_over_the_cap(void **state) {
     assert_null(l.strings);
     assert_int_equal(l.ints[2], 3);
     sl_registry_list_free(&l);
-    sl_registry_free(r);
-    fake_stop(&f);
+    fx_close(&x);
 }
 
 static void answers_that_are_not_the_api(void **state) {
@@ -425,19 +428,18 @@ static void answers_that_are_not_the_api(void **state) {
         {.path = "/subjects/b/versions", .body = "{\"id\":-4}"},
         {.path = "/subjects", .body = "[1,2]"},
     };
-    fake_registry_t f;
-    assert_int_equal(fake_start(&f, routes, 6), 0);
-    logbuf_t log = {0};
-    sl_registry_t *r = client(f.base, "", &log, NULL);
+    fx_t x;
+    fx_open(&x, routes, 6, "", NULL);
+    sl_registry_t *r = x.r;
     sl_registry_detail_t d;
     char *s = NULL;
     size_t len;
     assert_int_equal(sl_registry_schema_by_id(r, 1, &s, &len, &d), SL_REGISTRY_ERR_BAD_RESPONSE);
-    assert_non_null(strstr(d.message, "not JSON"));
+    assert_contains(d.message, "not JSON");
     assert_int_equal(sl_registry_schema_by_id(r, 2, &s, &len, &d), SL_REGISTRY_ERR_BAD_RESPONSE);
-    assert_non_null(strstr(d.message, "\"schema\" is a number"));
+    assert_contains(d.message, "\"schema\" is a number");
     assert_int_equal(sl_registry_schema_by_id(r, 3, &s, &len, &d), SL_REGISTRY_ERR_BAD_RESPONSE);
-    assert_non_null(strstr(d.message, "no valid \"schema\""));
+    assert_contains(d.message, "no valid \"schema\"");
     assert_null(s);
     sl_registry_list_t l;
     assert_int_equal(sl_registry_versions(r, "a", &l, &d), SL_REGISTRY_ERR_BAD_RESPONSE);
@@ -445,9 +447,8 @@ static void answers_that_are_not_the_api(void **state) {
     assert_int_equal(sl_registry_register(r, "b", "\"int\"", 5, &id, &d),
                      SL_REGISTRY_ERR_BAD_RESPONSE);
     assert_int_equal(sl_registry_subjects(r, &l, &d), SL_REGISTRY_ERR_BAD_RESPONSE);
-    assert_int_equal(log.warns, 0); /* none of it is retried */
-    sl_registry_free(r);
-    fake_stop(&f);
+    assert_int_equal(x.log.warns, 0); /* none of it is retried */
+    fx_close(&x);
 }
 
 /* A loopback port with nothing listening: bound, then closed. */
@@ -480,7 +481,7 @@ static void unreachable_is_retried_then_retriable(void **state) {
     assert_int_equal(d.attempts, 3);
     assert_int_equal(d.http_status, 0);
     assert_int_equal(log.warns, 2);
-    assert_non_null(strstr(d.message, "GET /schemas/ids/1: "));
+    assert_contains(d.message, "GET /schemas/ids/1: ");
     sl_registry_free(r);
 }
 
@@ -492,18 +493,16 @@ static void short_timeout(sl_registry_conf_t *c) {
 static void slow_answer_times_out(void **state) {
     (void)state;
     fake_route_t routes[] = {{.path = "/config", .delay_ms = 1500, .body = "{}"}};
-    fake_registry_t f;
-    assert_int_equal(fake_start(&f, routes, 1), 0);
-    logbuf_t log = {0};
-    sl_registry_t *r = client(f.base, "", &log, short_timeout);
+    fx_t x;
+    fx_open(&x, routes, 1, "", short_timeout);
+    sl_registry_t *r = x.r;
     sl_registry_detail_t d;
     char level[16];
     assert_int_equal(sl_registry_get_compatibility(r, NULL, level, sizeof level, &d),
                      SL_REGISTRY_ERR_UNREACHABLE);
     assert_non_null(strstr(d.message, "GET /config: ")); /* curl: "Operation timed out..." */
-    assert_non_null(strstr(d.message, "timed out"));
-    sl_registry_free(r);
-    fake_stop(&f);
+    assert_contains(d.message, "timed out");
+    fx_close(&x);
 }
 
 static volatile sig_atomic_t stop_now = 1;
@@ -517,18 +516,16 @@ static void with_stop(sl_registry_conf_t *c) {
 static void stop_flag_ends_the_wait(void **state) {
     (void)state;
     fake_route_t routes[] = {{.path = "/config", .fail_first = 10}};
-    fake_registry_t f;
-    assert_int_equal(fake_start(&f, routes, 1), 0);
-    logbuf_t log = {0};
-    sl_registry_t *r = client(f.base, "", &log, with_stop);
+    fx_t x;
+    fx_open(&x, routes, 1, "", with_stop);
+    sl_registry_t *r = x.r;
     sl_registry_detail_t d;
     char level[16];
     assert_int_equal(sl_registry_get_compatibility(r, NULL, level, sizeof level, &d),
                      SL_REGISTRY_ERR_SERVER);
     assert_int_equal(d.attempts, 1);
     assert_int_equal(fake_hits(&routes[0]), 1);
-    sl_registry_free(r);
-    fake_stop(&f);
+    fx_close(&x);
 }
 
 static void compatibility_calls(void **state) {
@@ -546,10 +543,9 @@ static void compatibility_calls(void **state) {
         {.path = "/subjects/u-value",
          .body = "{\"subject\":\"u-value\",\"id\":4,\"version\":2,\"schema\":\"\\\"int\\\"\"}"},
     };
-    fake_registry_t f;
-    assert_int_equal(fake_start(&f, routes, 6), 0);
-    logbuf_t log = {0};
-    sl_registry_t *r = client(f.base, "", &log, NULL);
+    fx_t x;
+    fx_open(&x, routes, 6, "", NULL);
+    sl_registry_t *r = x.r;
     sl_registry_detail_t d;
     assert_int_equal(sl_registry_set_compatibility(r, "u-value", "BACKWARD", &d), SL_REGISTRY_OK);
     assert_string_equal(routes[0].method, "PUT");
@@ -586,31 +582,19 @@ static void compatibility_calls(void **state) {
                      SL_REGISTRY_OK);
     assert_int_equal(id, 4);
     assert_int_equal(version, 2);
-    sl_registry_free(r);
-    fake_stop(&f);
+    fx_close(&x);
 }
 
-int main(void) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(error_table),
-        cmocka_unit_test(classify_outcomes),
-        cmocka_unit_test(refuses_bad_urls),
-        cmocka_unit_test(register_sends_schema_and_reads_id),
-        cmocka_unit_test(retries_5xx_then_succeeds),
-        cmocka_unit_test(server_errors_exhaust_attempts),
-        cmocka_unit_test(rate_limit_honours_retry_after),
-        cmocka_unit_test(client_errors_keep_confluent_codes),
-        cmocka_unit_test(wrong_base_url_is_a_plain_404),
-        cmocka_unit_test(basic_auth_sent_never_shown),
-        cmocka_unit_test(answer_over_the_cap),
-        cmocka_unit_test(answers_that_are_not_the_api),
-        cmocka_unit_test(unreachable_is_retried_then_retriable),
-        cmocka_unit_test(slow_answer_times_out),
-        cmocka_unit_test(stop_flag_ends_the_wait),
-        cmocka_unit_test(compatibility_calls),
-    };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    curl_global_cleanup();
-    return rc;
-}
+TEST_MAIN(fake_curl_setup, fake_curl_teardown, cmocka_unit_test(error_table),
+          cmocka_unit_test(classify_outcomes), cmocka_unit_test(refuses_bad_urls),
+          cmocka_unit_test(register_sends_schema_and_reads_id),
+          cmocka_unit_test(retries_5xx_then_succeeds),
+          cmocka_unit_test(server_errors_exhaust_attempts),
+          cmocka_unit_test(rate_limit_honours_retry_after),
+          cmocka_unit_test(client_errors_keep_confluent_codes),
+          cmocka_unit_test(wrong_base_url_is_a_plain_404),
+          cmocka_unit_test(basic_auth_sent_never_shown), cmocka_unit_test(answer_over_the_cap),
+          cmocka_unit_test(answers_that_are_not_the_api),
+          cmocka_unit_test(unreachable_is_retried_then_retriable),
+          cmocka_unit_test(slow_answer_times_out), cmocka_unit_test(stop_flag_ends_the_wait),
+          cmocka_unit_test(compatibility_calls))

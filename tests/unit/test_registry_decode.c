@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 #include <yajl/yajl_gen.h>
 
+#include "test_util.h"
 #include "sl_avro.h"
 #include "sl_record_json.h"
 #include "sl_registry_decode.h"
@@ -256,7 +257,7 @@ static void avro_rejects(void **state) {
         assert_int_equal(o.res, SL_REGISTRY_DECODE_REJECT);
         assert_int_equal(o.reject, SL_REJECT_UNKNOWN_SCHEMA);
         assert_int_equal(o.field, SL_FIELD_NONE);
-        assert_non_null(strstr(o.why, "Schema 9 not found"));
+        assert_contains(o.why, "Schema 9 not found");
     }
     assert_int_equal(fake_hits(&routes[R_UNKNOWN]), 1);
     /* a writer without a required field, and one that is not Avro: incompatible_schema,
@@ -265,7 +266,7 @@ static void avro_rejects(void **state) {
     for (int i = 0; i < 2; i++) {
         o = run(d, msg, ml);
         assert_int_equal(o.reject, SL_REJECT_INCOMPATIBLE_SCHEMA);
-        assert_non_null(strstr(o.why, "no field email"));
+        assert_contains(o.why, "no field email");
     }
     assert_int_equal(fake_hits(&routes[R_NO_EMAIL]), 1);
     ml = encoded(msg, sizeof msg, 8, bo);
@@ -278,7 +279,7 @@ static void avro_rejects(void **state) {
     assert_int_equal(o.reject, SL_REJECT_BAD_AVRO);
     o = run(d, "\0\0\0", 3);
     assert_int_equal(o.reject, SL_REJECT_BAD_AVRO);
-    assert_non_null(strstr(o.why, "header"));
+    assert_contains(o.why, "header");
     o = run(d, "\0\xff\xff\xff\xff\x02", 6);
     assert_int_equal(o.reject, SL_REJECT_UNKNOWN_SCHEMA);
     /* validation after Avro decoding */
@@ -320,7 +321,7 @@ static void registry_trouble_waits_or_stops(void **state) {
         outcome_t o = run(d, msg, ml);
         assert_int_equal(o.res, SL_REGISTRY_DECODE_WAIT);
         assert_int_equal(o.reject, SL_REJECT_NONE);
-        assert_non_null(strstr(o.why, "backend down"));
+        assert_contains(o.why, "backend down");
     }
     outcome_t o = run(d, msg, ml);
     assert_int_equal(o.res, SL_REGISTRY_DECODE_OK);
@@ -329,7 +330,7 @@ static void registry_trouble_waits_or_stops(void **state) {
     ml = encoded(msg, sizeof msg, 11, bo);
     o = run(d, msg, ml);
     assert_int_equal(o.res, SL_REGISTRY_DECODE_FATAL);
-    assert_non_null(strstr(o.why, "Unauthorized"));
+    assert_contains(o.why, "Unauthorized");
     sl_registry_decode_stats_t st;
     sl_registry_decode_stats(d, &st);
     assert_int_equal(st.fetch_errors, 3);
@@ -357,7 +358,7 @@ static void no_registry_configured(void **state) {
     size_t ml = encoded(msg, sizeof msg, 5, bo);
     outcome_t o = run(d, msg, ml);
     assert_int_equal(o.res, SL_REGISTRY_DECODE_FATAL);
-    assert_non_null(strstr(o.why, "no schema registry"));
+    assert_contains(o.why, "no schema registry");
     assert_string_equal(sl_registry_decode_result_name(o.res), "fatal");
     sl_registry_decode_free(d);
     sl_registry_decode_free(NULL);
@@ -388,17 +389,8 @@ static void cache_evicts_least_recently_used(void **state) {
     fx_stop(&x);
 }
 
-int main(void) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(json_and_avro_told_apart),
-        cmocka_unit_test(avro_rejects),
-        cmocka_unit_test(unknown_ids_asked_again_after_ttl),
-        cmocka_unit_test(registry_trouble_waits_or_stops),
-        cmocka_unit_test(no_registry_configured),
-        cmocka_unit_test(cache_evicts_least_recently_used),
-    };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    curl_global_cleanup();
-    return rc;
-}
+TEST_MAIN(fake_curl_setup, fake_curl_teardown, cmocka_unit_test(json_and_avro_told_apart),
+          cmocka_unit_test(avro_rejects), cmocka_unit_test(unknown_ids_asked_again_after_ttl),
+          cmocka_unit_test(registry_trouble_waits_or_stops),
+          cmocka_unit_test(no_registry_configured),
+          cmocka_unit_test(cache_evicts_least_recently_used))

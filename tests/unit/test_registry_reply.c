@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
 #include "sl_registry_reply.h"
 
 static sl_registry_err_t parse(const char *body, sl_registry_reply_t *r, char *why, size_t n) {
@@ -221,11 +222,6 @@ static void texts_are_safe_and_cut(void **state) {
     sl_registry_reply_clear(&r);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(members_of_each_answer),  cmocka_unit_test(lists),
-        cmocka_unit_test(unknown_members_ignored), cmocka_unit_test(refused),
-        cmocka_unit_test(texts_are_safe_and_cut),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(members_of_each_answer), cmocka_unit_test(lists),
+          cmocka_unit_test(unknown_members_ignored), cmocka_unit_test(refused),
+          cmocka_unit_test(texts_are_safe_and_cut))

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd_registry.h"
 #include "cmd_schema.h"
 #include "cmd_util.h"
 #include "commands.h"
@@ -47,6 +48,7 @@ static const sl_config_opt_t process_opts[] = {
     {"max-messages", 0, SL_OPT_INT, "0", 0, 1e15, "N", "stop after N messages (0: no limit)"},
     {"idle-exit", 0, SL_OPT_NUM, "0", 0, 86400, "S",
      "stop once caught up and idle for S seconds (0: run until a signal)"},
+    CMD_OPTS_REGISTRY("schema registry (Confluent API base URL): decode Avro values too"),
     CMD_OPTS_HTTP_PROGRESS,
     CMD_OPTS_LOGGING,
 };
@@ -382,8 +384,17 @@ int cmd_process(int argc, char **argv) {
 
     cql_session_t *session = NULL;
     sl_processor_t *proc = NULL;
+    sl_registry_t *reg = NULL;
+    sl_registry_decode_t *dec = NULL;
     const char *verdict = "failed";
     rc = SL_EXIT_FAIL;
+    int reg_rc = cmd_registry_configured(cfg)
+                     ? cmd_registry_decoder(cfg, "sluice process", &g_stop, &reg, &dec)
+                     : 0;
+    if (reg_rc != 0) {
+        rc = reg_rc;
+        goto out;
+    }
     if (cql_session_new(cc, &session, err, sizeof err) != CQL_OK) {
         sl_log(SL_LOG_ERROR, "process", "CQL session: %s", err);
         goto out;
@@ -422,6 +433,8 @@ int cmd_process(int argc, char **argv) {
         .max_messages = sl_config_int(cfg, "max-messages"),
         .idle_exit_ms = (int)(sl_config_num(cfg, "idle-exit") * 1000),
         .stop = &g_stop,
+        .decode = dec ? cmd_registry_decode : NULL,
+        .decode_opaque = dec,
     };
     proc = sl_processor_new(&pc, session, err, sizeof err);
     if (!proc) {
@@ -445,6 +458,8 @@ int cmd_process(int argc, char **argv) {
                   verdict, sl_config_str(cfg, "log-format")[0] == 'j');
 out:
     sl_processor_free(proc);
+    if (reg)
+        cmd_registry_decoder_free(reg, dec);
     sl_http_server_free(http);
     cql_session_free(session);
     pthread_mutex_destroy(&sh.lock);

@@ -10,6 +10,7 @@
 #include <curl/curl.h>
 #include <librdkafka/rdkafka.h>
 
+#include "cmd_registry.h"
 #include "cmd_schema.h"
 #include "cmd_util.h"
 #include "commands.h"
@@ -35,14 +36,9 @@ static const sl_config_opt_t schema_opts[] = {
     {"skip-kafka", 0, SL_OPT_BOOL, "false", 0, -1, NULL, "leave the topics alone"},
     {"skip-cassandra", 0, SL_OPT_BOOL, "false", 0, -1, NULL, "leave keyspace and table alone"},
     {"print-avro", 0, SL_OPT_BOOL, "false", 0, -1, NULL, "print the record's Avro schema and exit"},
-    {"registry", 0, SL_OPT_STR, "", 0, -1, "URL",
-     "schema registry (Confluent API base URL): register the Avro schema as TOPIC-value"},
-    {"registry-compatibility", 0, SL_OPT_STR, "BACKWARD", 0, -1, "LEVEL",
-     "compatibility level set on the subject"},
-    {"registry-username", 0, SL_OPT_STR, NULL, 0, -1, "USER",
-     "registry basic-auth user (environment or config file only)"},
-    {"registry-password", 0, SL_OPT_STR, NULL, 0, -1, "SECRET",
-     "registry basic-auth password (environment or config file only)"},
+    CMD_OPTS_REGISTRY("schema registry (Confluent API base URL): register the Avro schema as "
+                      "TOPIC-value"),
+    CMD_OPT_REGISTRY_COMPATIBILITY,
     CMD_OPTS_LOGGING,
 };
 #define N_SCHEMA_OPTS (sizeof schema_opts / sizeof schema_opts[0])
@@ -60,7 +56,8 @@ static void schema_usage(FILE *out) {
             "Credentials and TLS: -X cql.username=… -X cql.password=… (or SLUICE_* env).\n"
             "With --registry URL it also registers the record's Avro schema under the subject\n"
             "TOPIC-value (the same schema again gets the same id), sets the subject's\n"
-            "compatibility and prints the id; registry credentials come from the environment\n"
+            "compatibility (FULL unless --registry-compatibility says otherwise) and prints\n"
+            "the id; registry credentials come from the environment\n"
             "(SLUICE_REGISTRY_USERNAME, SLUICE_REGISTRY_PASSWORD) or the config file only.\n"
             "\n%s\n"
             "Exit codes: 0 all in place, 1 something could not be created (or the registry\n"
@@ -125,60 +122,21 @@ int schema_ensure_cassandra(cql_session_t *session, const char *keyspace, const 
     return 0;
 }
 
-static void registry_log(void *opaque, sl_log_level_t level, const char *msg) {
-    (void)opaque;
-    sl_log(level, "registry", "%s", msg);
-}
-
 /* Registers the record's schema under <topic>-value and sets the subject's compatibility;
  * prints the id on stdout. Returns an exit code. */
 static int schema_register(const sl_config_t *cfg, const char *topic, int timeout_ms) {
-    for (int i = 0; i < 2; i++) {
-        const char *name = i ? "registry-password" : "registry-username";
-        if (sl_config_source(cfg, name) == SL_CONFIG_SRC_FLAG) {
-            fprintf(stderr,
-                    "sluice schema: --%s is not taken on the command line; set SLUICE_%s or "
-                    "put it in the config file\n",
-                    name, i ? "REGISTRY_PASSWORD" : "REGISTRY_USERNAME");
-            return SL_EXIT_USAGE;
-        }
-    }
-    sl_registry_conf_t rc;
-    sl_registry_conf_defaults(&rc);
-    rc.url = sl_config_str(cfg, "registry");
-    rc.username = sl_config_str(cfg, "registry-username");
-    rc.password = sl_config_str(cfg, "registry-password");
-    rc.timeout_ms = timeout_ms < rc.timeout_ms ? timeout_ms : rc.timeout_ms;
-    rc.log = registry_log;
-    char err[512], subject[600];
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         sl_log(SL_LOG_ERROR, "schema", "libcurl could not start");
         return SL_EXIT_FAIL;
     }
-    sl_registry_t *reg = sl_registry_new(&rc, err, sizeof err);
-    if (!reg) {
-        fprintf(stderr, "sluice schema: --registry: %s\n", err);
-        curl_global_cleanup();
-        return SL_EXIT_USAGE;
-    }
-    snprintf(subject, sizeof subject, "%s-value", topic);
-    const char *level = sl_config_str(cfg, "registry-compatibility");
-    sl_registry_detail_t d;
+    sl_registry_t *reg = NULL;
     int32_t id = -1;
-    int code = SL_EXIT_OK;
-    sl_registry_err_t e =
-        sl_registry_register(reg, subject, sl_avro_schema(), sl_avro_schema_len(), &id, &d);
-    if (e == SL_REGISTRY_OK)
-        e = sl_registry_set_compatibility(reg, subject, level, &d);
-    if (e != SL_REGISTRY_OK) {
-        sl_log(SL_LOG_ERROR, "schema", "registry %s: %s (%s)", sl_registry_url(reg), d.message,
-               sl_registry_err_str(e));
-        code = e == SL_REGISTRY_ERR_INVALID_COMPATIBILITY ? SL_EXIT_USAGE : SL_EXIT_FAIL;
-    } else {
-        sl_log(SL_LOG_INFO, "schema", "Avro schema registered as %s, id %d, compatibility %s",
-               subject, (int)id, level);
+    int code = cmd_registry_open(cfg, "sluice schema", timeout_ms, 0, NULL, &reg);
+    if (code == 0)
+        code = cmd_registry_subject(reg, "schema", topic,
+                                    sl_config_str(cfg, "registry-compatibility"), 1, &id);
+    if (code == 0)
         printf("%d\n", (int)id);
-    }
     sl_registry_free(reg);
     curl_global_cleanup();
     return code;

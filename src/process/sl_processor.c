@@ -23,6 +23,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "sl_backoff.h"
 #include "sl_log.h"
 #include "sl_record_json.h"
 #include "sl_time.h"
@@ -45,6 +46,8 @@ typedef struct {
     int64_t last_committed;
     rd_kafka_message_t **held; /* consumed but not yet dispatched, in offset order */
     size_t n_held, cap_held, held_head;
+    int64_t decode_after_ms; /* the decode hook said WAIT: the next try not before */
+    unsigned decode_waits;   /* consecutive WAITs of the first held message */
 } part_t;
 
 struct sl_processor_s {
@@ -66,6 +69,10 @@ struct sl_processor_s {
     int pause_all;            /* blocked long enough that every partition is paused */
     char fatal[512];
     char scratch[SL_RECORD_SCRATCH_SIZE];
+    sl_record_t rec; /* the message being taken, decoded */
+    sl_reject_t rec_reject;
+    sl_field_t rec_field;
+    sl_backoff_t decode_backoff;
     sl_processor_stats_t stats;
 };
 
@@ -176,17 +183,56 @@ static void dead_letter(sl_processor_t *p, const rd_kafka_message_t *m, sl_rejec
     }
 }
 
-/* Decodes, validates and hands one tracked message on. Frees nothing. */
+/* Decodes and validates m into p->rec / p->rec_reject / p->rec_field. Returns 0, or 1 when
+ * the decode hook says to try again later (the partition waits; nothing is tracked). */
+static int decode(sl_processor_t *p, part_t *pt, const rd_kafka_message_t *m) {
+    p->rec_field = SL_FIELD_NONE;
+    if (!p->conf.decode) {
+        p->rec_reject = m->payload ? sl_record_from_json(m->payload, m->len, &p->rec, p->scratch,
+                                                         sizeof p->scratch, &p->rec_field)
+                                   : SL_REJECT_NOT_JSON;
+        return 0;
+    }
+    int64_t now = sl_now_ms();
+    if (now < pt->decode_after_ms)
+        return 1;
+    char why[512] = "";
+    p->rec_reject = SL_REJECT_NONE;
+    sl_processor_decode_t d = p->conf.decode(
+        p->conf.decode_opaque, m->payload, m->payload ? m->len : 0, &p->rec, p->scratch,
+        sizeof p->scratch, &p->rec_reject, &p->rec_field, why, sizeof why);
+    if (d == SL_PROCESSOR_DECODE_WAIT) {
+        uint64_t ms = sl_backoff_next_ms(&p->decode_backoff, pt->decode_waits++);
+        pt->decode_after_ms = now + (int64_t)ms;
+        p->stats.decode_waits++;
+        sl_log(SL_LOG_WARN, "process",
+               "partition %" PRId32 " offset %" PRId64 " waits %" PRIu64 " ms: %s", m->partition,
+               m->offset, ms, why);
+        return 1;
+    }
+    if (pt->decode_waits)
+        sl_log(SL_LOG_INFO, "process", "partition %" PRId32 " offset %" PRId64 " decoded again",
+               m->partition, m->offset);
+    pt->decode_waits = 0;
+    pt->decode_after_ms = 0;
+    if (d == SL_PROCESSOR_DECODE_FATAL) {
+        set_fatal(p, "partition %" PRId32 " offset %" PRId64 ": %s", m->partition, m->offset, why);
+        return 1;
+    }
+    if (d == SL_PROCESSOR_DECODE_OK)
+        p->rec_reject = SL_REJECT_NONE;
+    else if (p->rec_reject == SL_REJECT_NONE)
+        p->rec_reject = SL_REJECT_NOT_JSON; /* a hook that rejects without a reason */
+    return 0;
+}
+
+/* Hands one tracked message, decoded by decode(), on. Frees nothing. */
 static void dispatch(sl_processor_t *p, const rd_kafka_message_t *m) {
     if (p->stats.consumed++ == 0)
         p->stats.first_message_us = sl_now_us();
-    sl_record_t rec;
-    sl_field_t field = SL_FIELD_NONE;
-    sl_reject_t r = m->payload ? sl_record_from_json(m->payload, m->len, &rec, p->scratch,
-                                                     sizeof p->scratch, &field)
-                               : SL_REJECT_NOT_JSON;
-    if (r != SL_REJECT_NONE) {
-        dead_letter(p, m, r, field);
+    const sl_record_t rec = p->rec;
+    if (p->rec_reject != SL_REJECT_NONE) {
+        dead_letter(p, m, p->rec_reject, p->rec_field);
         return;
     }
     int64_t ts = rd_kafka_message_timestamp(m, NULL);
@@ -219,6 +265,8 @@ static int hold(part_t *pt, rd_kafka_message_t *m) {
  * returns 0 when it was taken (and destroyed), 1 when it must wait. */
 static int try_take(sl_processor_t *p, part_t *pt, rd_kafka_message_t *m) {
     if (sl_writer_room(p->writer) == 0 || p->dlq_in_flight >= DLQ_MAX_IN_FLIGHT)
+        return 1;
+    if (decode(p, pt, m) != 0)
         return 1;
     sl_wm_result_t r = sl_watermark_track(pt->wm, m->offset);
     if (r == SL_WM_FULL)
@@ -695,6 +743,12 @@ sl_processor_t *sl_processor_new(const sl_processor_conf_t *conf, cql_session_t 
         p->conf.retry_base_ms = 100;
     if (p->conf.retry_max_ms <= 0)
         p->conf.retry_max_ms = 10000;
+    if (p->conf.decode_retry_base_ms <= 0)
+        p->conf.decode_retry_base_ms = 200;
+    if (p->conf.decode_retry_max_ms <= 0)
+        p->conf.decode_retry_max_ms = 5000;
+    sl_backoff_init(&p->decode_backoff, (uint64_t)p->conf.decode_retry_base_ms,
+                    (uint64_t)p->conf.decode_retry_max_ms, (uint64_t)sl_wall_us());
     sl_hist_init_latency(&p->stats.e2e);
     for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
         p->parts[i].last_committed = -1;

@@ -3,7 +3,8 @@
  * messages into Cassandra rows, dead-letters what it cannot store, and commits offsets
  * only behind work that is done.
  *
- * For each message: decode and validate (sl_record_from_json); a good record goes to the
+ * For each message: decode and validate (sl_record_from_json, or the decode hook: JSON and
+ * Confluent-framed Avro through the schema registry); a good record goes to the
  * Cassandra writer, a bad one to the dead-letter topic with its original key and bytes
  * and headers naming the source topic, partition, offset and reason. Each partition has
  * a commit watermark (sl_watermark): the committed offset only ever covers a contiguous
@@ -34,6 +35,25 @@ typedef struct {
     const char *value;
 } sl_kv_t;
 
+/* What a decode hook (sl_processor_conf_t.decode) says about a message value: store the
+ * record, dead-letter it (*reject, *field), keep it and try again later (its partition
+ * waits, nothing after it is dispatched or committed), or stop with an error. */
+typedef enum {
+    SL_PROCESSOR_DECODE_OK = 0,
+    SL_PROCESSOR_DECODE_REJECT,
+    SL_PROCESSOR_DECODE_WAIT,
+    SL_PROCESSOR_DECODE_FATAL
+} sl_processor_decode_t;
+
+/* Decodes value[0..len) (NULL when len is 0) into *out, fields in scratch (scratch_size
+ * bytes) or static; errstr says why for REJECT, WAIT and FATAL. Called on the loop thread;
+ * may block for a bounded time. */
+typedef sl_processor_decode_t (*sl_processor_decode_fn)(void *opaque, const void *value, size_t len,
+                                                        sl_record_t *out, char *scratch,
+                                                        size_t scratch_size, sl_reject_t *reject,
+                                                        sl_field_t *field, char *errstr,
+                                                        size_t errstr_size);
+
 /* All strings are borrowed: they must outlive the processor. */
 typedef struct {
     const char *brokers;   /* bootstrap servers */
@@ -54,6 +74,12 @@ typedef struct {
     int64_t max_messages;        /* stop after this many consumed; 0: no limit (tests, bench) */
     int idle_exit_ms;            /* stop when caught up and idle this long; 0: never */
     volatile sig_atomic_t *stop; /* set by the command's signal handler */
+    /* Message values to records; NULL: the record's JSON (sl_record_from_json). After a
+     * WAIT the partition tries again after a backoff of decode_retry_base_ms doubling up
+     * to decode_retry_max_ms (defaults 200 and 5000). */
+    sl_processor_decode_fn decode;
+    void *decode_opaque;
+    int64_t decode_retry_base_ms, decode_retry_max_ms;
 } sl_processor_conf_t;
 
 #define SL_PROCESSOR_MAX_PARTITIONS 1024
@@ -69,6 +95,7 @@ typedef struct {
     uint64_t commit_failures;
     uint64_t rebalances;
     uint64_t paused_events;
+    uint64_t decode_waits;    /* decode hook said WAIT (a message kept for a later try) */
     int assigned;             /* partitions currently assigned */
     sl_hist_t e2e;            /* message timestamp to Cassandra ack, seconds */
     int64_t first_message_us; /* monotonic time of the first message taken, 0 before */

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # 0702 registry-schema-cli: `sluice schema --print-avro` prints the schema that
 # docs/schema-registry.md shows; `sluice schema --registry URL` registers it as
-# <topic>-value, prints the id, sets BACKWARD, and gives the same id when run again; a
-# subject whose latest schema the record's cannot follow under BACKWARD makes it exit 1
+# <topic>-value, prints the id, sets FULL (sluice's default; --registry-compatibility
+# another level), and gives the same id when run again; a subject whose latest schema the
+# record's cannot follow under BACKWARD makes it exit 1
 # with the registry's message; credentials on the command line are refused (exit 2) and
 # come from the environment instead, never shown. SLUICE_TEST_REGISTRY is the Confluent
 # API base of the stack's registry.
@@ -38,8 +39,14 @@ assert latest["id"] == int(sys.argv[3]), latest
 assert json.loads(latest["schema"]) == json.load(open(sys.argv[2])), "another schema"
 PY
 level=$(curl -sf "$REG/config/$topic-value")
-[[ "$level" == *'"BACKWARD"'* ]] || fail "compatibility of $topic-value: $level"
-echo "ok: registered as $topic-value, id $id1 twice, BACKWARD"
+[[ "$level" == *'"FULL"'* ]] || fail "compatibility of $topic-value: $level"
+echo "ok: registered as $topic-value, id $id1 twice, FULL"
+"$BIN" schema "${only[@]}" -t "$topic" --registry "$REG" --registry-compatibility BACKWARD \
+  >"$work/out6" || fail "--registry-compatibility BACKWARD: exit $?"
+[ "$(cat "$work/out6")" = "$id1" ] || fail "another id with BACKWARD: $(cat "$work/out6")"
+level=$(curl -sf "$REG/config/$topic-value")
+[[ "$level" == *'"BACKWARD"'* ]] || fail "compatibility after --registry-compatibility: $level"
+echo "ok: --registry-compatibility BACKWARD sets BACKWARD, same id"
 
 # a subject whose latest version has only an id: the record's schema adds required fields
 # without defaults, which BACKWARD refuses

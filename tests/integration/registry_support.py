@@ -14,6 +14,18 @@ AvroDeserializer) as the independent implementation that sluice's Avro must agre
         SCHEMA_FILE, then with an evolved writer (one extra field with a default, two fields
         swapped); writes lines "<writer: v1|evolved>\\t<hex>\\t<record JSON>" to OUT and
         prints the two schema ids.
+    VENV_PYTHON registry_support.py register URL SUBJECT SCHEMA_FILE v1|evolved
+        registers the schema in SCHEMA_FILE (or its evolved form) under SUBJECT with the
+        client's register_schema; prints the id.
+    VENV_PYTHON registry_support.py send TOPIC FILE
+        produces FILE's lines "<partition>\t<hex key>\t<hex value>" as they are (raw bytes)
+        to TOPIC with confluent-kafka's Producer (SLUICE_TEST_BROKERS) and waits for every
+        acknowledgement. Prints "sent N".
+    VENV_PYTHON registry_support.py read-topic URL TOPIC N OUT
+        consumes TOPIC from the start until N messages are read (or 120 s pass); writes one
+        JSON line per message to OUT: partition, offset, key, and for a value framed as
+        Confluent Avro (magic byte 0) its schema id and the record AvroDeserializer decoded;
+        for any other value the text. Prints "read N".
 """
 import fcntl
 import hashlib
@@ -56,6 +68,24 @@ def ensure_venv():
             with open(marker, "w") as m:
                 m.write(want + "\n")
     print(os.path.join(venv, "bin", "python"))
+
+
+def venv_python():
+    """For the tests run by the system python: the venv's python (made if needed)."""
+    p = subprocess.run([sys.executable, os.path.abspath(__file__), "ensure-venv"],
+                       capture_output=True, text=True, timeout=1800)
+    if p.returncode != 0:
+        fail("ensure-venv: %s" % p.stderr[-2000:])
+    return p.stdout.strip().splitlines()[-1]
+
+
+def run_venv(python, *args, timeout=600):
+    """Runs a command of this file in the venv; returns its stdout's last line."""
+    p = subprocess.run([python, os.path.abspath(__file__)] + [str(a) for a in args],
+                       capture_output=True, text=True, timeout=timeout)
+    if p.returncode != 0:
+        fail("registry_support %s: exit %d\n%s" % (args[0], p.returncode, p.stderr[-3000:]))
+    return p.stdout.strip().splitlines()[-1] if p.stdout.strip() else ""
 
 
 def client(url):
@@ -143,6 +173,74 @@ def produce(url, topic, schema_file, n, out):
     print("ids v1=%d evolved=%d" % (ids["v1"], ids["evolved"]))
 
 
+def register(url, subject, schema_file, which):
+    from confluent_kafka.schema_registry import Schema
+    text = open(schema_file).read()
+    if which == "evolved":
+        text = evolved(text)
+    print(client(url).register_schema(subject, Schema(text, "AVRO")))
+
+
+def brokers():
+    return os.environ.get("SLUICE_TEST_BROKERS", "127.0.0.1:9092")
+
+
+def send(topic, path):
+    from confluent_kafka import Producer
+    p = Producer({"bootstrap.servers": brokers(), "enable.idempotence": True, "linger.ms": 5})
+    errors, acked, n = [], [0], 0
+
+    def done(err, msg):
+        if err:
+            errors.append(str(err))
+        else:
+            acked[0] += 1
+
+    with open(path) as f:
+        for line in f:
+            part, key, value = line.rstrip("\n").split("\t")
+            p.produce(topic, value=bytes.fromhex(value), key=bytes.fromhex(key),
+                      partition=int(part), on_delivery=done)
+            n += 1
+            p.poll(0)
+    left = p.flush(120)
+    if errors or left or acked[0] != n:
+        fail("send: %d acknowledged of %d, %d left, errors %r" % (acked[0], n, left, errors[:3]))
+    print("sent %d" % n)
+
+
+def read_topic(url, topic, n, out):
+    import time
+    from confluent_kafka import Consumer, TopicPartition
+    from confluent_kafka.schema_registry.avro import AvroDeserializer
+    from confluent_kafka.serialization import MessageField, SerializationContext
+    des = AvroDeserializer(client(url))
+    ctx = SerializationContext(topic, MessageField.VALUE)
+    c = Consumer({"bootstrap.servers": brokers(), "group.id": "registry-support-%d" % os.getpid(),
+                  "enable.auto.commit": False, "auto.offset.reset": "earliest"})
+    meta = c.list_topics(topic, timeout=30).topics[topic]
+    c.assign([TopicPartition(topic, p, 0) for p in meta.partitions])
+    got, deadline = [], time.time() + 120
+    while len(got) < n and time.time() < deadline:
+        m = c.poll(1.0)
+        if m is None or m.error():
+            continue
+        v = m.value() or b""
+        row = {"partition": m.partition(), "offset": m.offset(),
+               "key": (m.key() or b"").decode("utf-8", "replace")}
+        if v[:1] == b"\0":
+            row["id"] = int.from_bytes(v[1:5], "big")
+            row["record"] = {k: as_text(x) for k, x in des(v, ctx).items()}
+        else:
+            row["text"] = v.decode("utf-8", "replace")
+        got.append(row)
+    c.close()
+    with open(out, "w") as o:
+        for row in got:
+            o.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print("read %d" % len(got))
+
+
 def main():
     if len(sys.argv) < 2:
         fail(__doc__)
@@ -153,6 +251,12 @@ def main():
         decode(*sys.argv[2:5])
     elif cmd == "produce" and len(sys.argv) == 7:
         produce(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6])
+    elif cmd == "register" and len(sys.argv) == 6:
+        register(*sys.argv[2:6])
+    elif cmd == "send" and len(sys.argv) == 4:
+        send(sys.argv[2], sys.argv[3])
+    elif cmd == "read-topic" and len(sys.argv) == 6:
+        read_topic(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
     else:
         fail("bad arguments: %r" % sys.argv[1:])
 

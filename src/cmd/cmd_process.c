@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd_registry.h"
 #include "cmd_util.h"
 #include "commands.h"
 #include "sl_backoff.h"
@@ -49,6 +50,7 @@ static const sl_config_opt_t process_opts[] = {
     {"max-messages", 0, SL_OPT_INT, "0", 0, 1e15, "N", "stop after N messages (0: no limit)"},
     {"idle-exit", 0, SL_OPT_NUM, "0", 0, 86400, "S",
      "stop once caught up and idle for S seconds (0: run until a signal)"},
+    CMD_OPTS_REGISTRY("schema registry (Confluent API base URL): decode Avro values too"),
     CMD_OPTS_HTTP_PROGRESS,
     CMD_OPTS_LOGGING,
 };
@@ -441,7 +443,7 @@ static int start_http(const sl_config_t *cfg, shared_t *sh, sl_http_server_t **o
 }
 
 /* Connects, optionally creates the schema, processes, prints the summary. */
-static int run_processor(process_args_t *a, shared_t *sh, cql_session_t *session) {
+static int run_connected(process_args_t *a, shared_t *sh, cql_session_t *session) {
     char err[1024] = "";
     if (connect_cassandra(session, a->hosts, sl_config_num(a->cfg, "connect-timeout")) != 0)
         return g_stop ? SL_EXIT_OK : SL_EXIT_FAIL; /* stopped before start, or unreachable */
@@ -469,6 +471,23 @@ static int run_processor(process_args_t *a, shared_t *sh, cql_session_t *session
                   now_s() - sh->started_s, perr == SL_PROCESSOR_ERR_OK ? "ok" : "failed", a->json);
     sl_processor_free(proc);
     return perr == SL_PROCESSOR_ERR_OK ? SL_EXIT_OK : SL_EXIT_FAIL;
+}
+
+/* run_connected() with the registry's decode step when --registry is given (JSON and
+ * Confluent-framed Avro), the JSON one otherwise. */
+static int run_processor(process_args_t *a, shared_t *sh, cql_session_t *session) {
+    if (!cmd_registry_configured(a->cfg))
+        return run_connected(a, sh, session);
+    sl_registry_t *reg = NULL;
+    sl_registry_decode_t *dec = NULL;
+    int rc = cmd_registry_decoder(a->cfg, "sluice process", &g_stop, &reg, &dec);
+    if (rc != 0)
+        return rc;
+    a->pc.decode = cmd_registry_decode;
+    a->pc.decode_opaque = dec;
+    rc = run_connected(a, sh, session);
+    cmd_registry_decoder_free(reg, dec);
+    return rc;
 }
 
 int cmd_process(int argc, char **argv) {

@@ -1,15 +1,21 @@
 /*
  * sluice schema: the Kafka topics (main and dead-letter) and the Cassandra keyspace and
  * table, created idempotently by the schema module (src/schema), which
- * `sluice process --create-schema` calls as well.
+ * `sluice process --create-schema` calls as well, and with --registry the record's Avro
+ * schema registered under <topic>-value.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
+
+#include "cmd_registry.h"
 #include "cmd_util.h"
 #include "commands.h"
+#include "sl_avro.h"
 #include "sl_log.h"
+#include "sl_registry.h"
 #include "sl_schema.h"
 
 static const sl_config_opt_t schema_opts[] = {
@@ -27,6 +33,10 @@ static const sl_config_opt_t schema_opts[] = {
     {"timeout", 0, SL_OPT_NUM, "60", 0.1, 3600, "S", "how long to wait for each step"},
     {"skip-kafka", 0, SL_OPT_BOOL, "false", 0, -1, NULL, "leave the topics alone"},
     {"skip-cassandra", 0, SL_OPT_BOOL, "false", 0, -1, NULL, "leave keyspace and table alone"},
+    {"print-avro", 0, SL_OPT_BOOL, "false", 0, -1, NULL, "print the record's Avro schema and exit"},
+    CMD_OPTS_REGISTRY("schema registry (Confluent API base URL): register the Avro schema as "
+                      "TOPIC-value"),
+    CMD_OPT_REGISTRY_COMPATIBILITY,
     CMD_OPTS_LOGGING,
 };
 #define N_SCHEMA_OPTS (sizeof schema_opts / sizeof schema_opts[0])
@@ -42,8 +52,14 @@ static void schema_usage(FILE *out) {
             "the record's fields as text). Adds record columns an existing table lacks, such\n"
             "as dob in a table made by the Spark tutorial stack. Safe to run again.\n"
             "Credentials and TLS: -X cql.username=… -X cql.password=… (or SLUICE_* env).\n"
+            "With --registry URL it also registers the record's Avro schema under the subject\n"
+            "TOPIC-value (the same schema again gets the same id), sets the subject's\n"
+            "compatibility (FULL unless --registry-compatibility says otherwise) and prints\n"
+            "the id; registry credentials come from the environment\n"
+            "(SLUICE_REGISTRY_USERNAME, SLUICE_REGISTRY_PASSWORD) or the config file only.\n"
             "\n%s\n"
-            "Exit codes: 0 all in place, 1 something could not be created, 2 usage.\n",
+            "Exit codes: 0 all in place, 1 something could not be created (or the registry\n"
+            "refused the schema), 2 usage.\n",
             buf);
 }
 
@@ -52,12 +68,37 @@ static void schema_log(void *opaque, sl_log_level_t level, const char *msg) {
     sl_log(level, "schema", "%s", msg);
 }
 
+/* Registers the record's schema under <topic>-value and sets the subject's compatibility;
+ * prints the id on stdout. Returns an exit code. */
+static int schema_register(const sl_config_t *cfg, const char *topic, int timeout_ms) {
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        sl_log(SL_LOG_ERROR, "schema", "libcurl could not start");
+        return SL_EXIT_FAIL;
+    }
+    sl_registry_t *reg = NULL;
+    int32_t id = -1;
+    int code = cmd_registry_open(cfg, "sluice schema", timeout_ms, 0, NULL, &reg);
+    if (code == 0)
+        code = cmd_registry_subject(reg, "schema", topic,
+                                    sl_config_str(cfg, "registry-compatibility"), 1, &id);
+    if (code == 0)
+        printf("%d\n", (int)id);
+    sl_registry_free(reg);
+    curl_global_cleanup();
+    return code;
+}
+
 int cmd_schema(int argc, char **argv) {
     int rc = SL_EXIT_OK;
     sl_config_t *cfg =
         cmd_load_config("sluice schema", schema_opts, N_SCHEMA_OPTS, argc, argv, schema_usage, &rc);
     if (!cfg)
         return rc;
+    if (sl_config_bool(cfg, "print-avro")) {
+        printf("%s\n", sl_avro_schema());
+        sl_config_free(cfg);
+        return SL_EXIT_OK;
+    }
     char err[1024] = "";
     char dlq[512];
     const char *topic = sl_config_str(cfg, "topic");
@@ -124,6 +165,9 @@ int cmd_schema(int argc, char **argv) {
         }
         cql_session_free(session);
     }
+    const char *registry = sl_config_str(cfg, "registry");
+    if (rc == SL_EXIT_OK && registry && *registry)
+        rc = schema_register(cfg, topic, timeout_ms);
     sl_config_free(cfg);
     return rc;
 }

@@ -153,7 +153,8 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
                                  .connect_timeout_ms = c->connect_timeout_ms,
                                  .timeout_ms = c->timeout_ms,
                                  .max_body = c->max_body,
-                                 .user_agent = "sluice-ingest/" SLUICE_VERSION};
+                                 .user_agent = "sluice-ingest/" SLUICE_VERSION,
+                                 .encoder = c->encoder};
     f = sl_ingest_fetch_new(&fc, errstr, errstr_size);
     if (!f) {
         rc = SL_INGEST_ERR_NOMEM;

@@ -24,6 +24,7 @@
 #include "sl_err.h"
 #include "sl_ingest_stats.h"
 #include "sl_log.h"
+#include "sl_record.h"
 
 #define SL_INGEST_ERRORS(X)                                                                        \
     X(SL_INGEST_ERR_OK, 0, "success: everything fetched was delivered")                            \
@@ -39,6 +40,16 @@ typedef enum { SL_ERR_ENUM(SL_INGEST_ERRORS) } sl_ingest_err_t;
 /* Static text of an error; never NULL. */
 const char *sl_ingest_err_str(sl_ingest_err_t err);
 
+/* How good records become message values when not as JSON (sl_record_to_json): the
+ * command sets it for --format avro. Called on the run's thread. */
+typedef struct sl_ingest_encoder_s {
+    /* Writes the value of rec (a record that passed validation) into buf (cap bytes) and
+     * returns its length, or 0 when it cannot (the page then fails as other_error). */
+    size_t (*encode)(void *opaque, const sl_record_t *rec, char *buf, size_t cap);
+    void *opaque;
+    size_t max; /* the longest value encode writes; buf has at least this much room */
+} sl_ingest_encoder_t;
+
 /* Everything a run needs. All strings are borrowed for the duration of sl_ingest_run(). */
 typedef struct sl_ingest_conf_s {
     const char *source;   /* API base URL */
@@ -52,6 +63,8 @@ typedef struct sl_ingest_conf_s {
     const char *brokers;
     const char *topic;
     const char *dlq_topic;          /* NULL: "<topic>.dlq" */
+    sl_ingest_encoder_t encoder;    /* encode NULL: values are the record's JSON; rejected
+                                       users are dead-lettered as JSON either way */
     const char *const *kafka_props; /* n_kafka_props (key, value) pairs for librdkafka */
     size_t n_kafka_props;
     long connect_timeout_ms;

@@ -45,7 +45,10 @@ static int on_user(void *opaque, size_t index, const sl_record_t *rec, sl_reject
     size_t klen = id->ptr ? id->len : 0;
     if (klen > SL_RECORD_FIELD_MAX)
         klen = SL_RECORD_FIELD_MAX;
-    if (sl_buf_reserve(&s->arena, klen + SL_RECORD_JSON_MAX) != SL_BUF_OK) {
+    const sl_ingest_encoder_t *enc = &s->owner->conf.encoder;
+    int encoded = enc->encode && reject == SL_REJECT_NONE;
+    size_t vmax = encoded && enc->max > SL_RECORD_JSON_MAX ? enc->max : SL_RECORD_JSON_MAX;
+    if (sl_buf_reserve(&s->arena, klen + vmax) != SL_BUF_OK) {
         s->aborted = 1;
         s->abort_outcome = SL_INGEST_OUTCOME_TOO_LARGE;
         snprintf(s->detail, sizeof s->detail, "records exceed the memory cap");
@@ -58,8 +61,17 @@ static int on_user(void *opaque, size_t index, const sl_record_t *rec, sl_reject
     if (klen)
         memcpy(a->data + a->len, id->ptr, klen);
     a->len += klen;
-    size_t vlen = sl_record_to_json(rec, a->data + a->len, SL_RECORD_JSON_MAX);
-    if (vlen >= SL_RECORD_JSON_MAX) {
+    size_t vlen;
+    if (encoded) {
+        vlen = enc->encode(enc->opaque, rec, a->data + a->len, vmax);
+        if (vlen == 0 || vlen > vmax) {
+            s->aborted = 1;
+            s->abort_outcome = SL_INGEST_OUTCOME_OTHER;
+            snprintf(s->detail, sizeof s->detail, "a record could not be encoded");
+            return 1;
+        }
+    } else if ((vlen = sl_record_to_json(rec, a->data + a->len, SL_RECORD_JSON_MAX)) >=
+               SL_RECORD_JSON_MAX) {
         /* Only a rejected record with oversized fields can get here: keep it cut. */
         vlen = SL_RECORD_JSON_MAX - 1;
     }

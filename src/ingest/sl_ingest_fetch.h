@@ -19,13 +19,14 @@
 
 #include "sl_api.h"
 #include "sl_buf.h"
+#include "sl_ingest.h"
 #include "sl_ingest_stats.h"
 #include "sl_record.h"
 
 /* One user of a fetched page, as offsets into the slot's arena. */
 typedef struct {
     uint32_t key_off, key_len; /* the id (empty if the user had none) */
-    uint32_t val_off, val_len; /* the record as JSON */
+    uint32_t val_off, val_len; /* the record as JSON, or as the encoder wrote it */
     uint32_t raw_off, raw_len; /* rejected users: the user object as sent, in the slot's
                                   body buffer; raw_len 0 if it could not be delimited */
     uint8_t reject;            /* sl_reject_t; SL_REJECT_NONE for good records */
@@ -89,12 +90,13 @@ typedef struct sl_ingest_fetch_slot_s {
 typedef struct sl_ingest_fetch_s sl_ingest_fetch_t;
 
 typedef struct sl_ingest_fetch_conf_s {
-    unsigned slots;          /* concurrency, >= 1 */
-    unsigned batch;          /* most users per page */
-    long connect_timeout_ms; /* TCP+TLS connect */
-    long timeout_ms;         /* whole transfer */
-    size_t max_body;         /* body cap; a larger body fails the request */
-    const char *user_agent;  /* copied */
+    unsigned slots;              /* concurrency, >= 1 */
+    unsigned batch;              /* most users per page */
+    long connect_timeout_ms;     /* TCP+TLS connect */
+    long timeout_ms;             /* whole transfer */
+    size_t max_body;             /* body cap; a larger body fails the request */
+    const char *user_agent;      /* copied */
+    sl_ingest_encoder_t encoder; /* for good records; encode NULL: JSON */
 } sl_ingest_fetch_conf_t;
 
 /* Creates the fetcher with conf->slots slots (curl_global_init must have run).

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sl_backoff.h"
 #include "sl_record_json.h"
 #include "sl_time.h"
 #include "sl_watermark.h"
@@ -59,6 +60,8 @@ typedef struct {
     int64_t commit_sent;       /* offset of the last commit request, -1 for none */
     rd_kafka_message_t **held; /* consumed but not yet dispatched, in offset order */
     size_t n_held, cap_held, held_head;
+    int64_t decode_after_ms; /* the decode hook said WAIT: the next try not before */
+    unsigned decode_waits;   /* consecutive WAITs of the first held message */
 } part_t;
 
 struct sl_processor_s {
@@ -90,16 +93,25 @@ struct sl_processor_s {
     sl_processor_err_t fatal_err;
     char fatal[512];
     char scratch[SL_RECORD_SCRATCH_SIZE];
+    sl_record_t rec; /* the message being taken, decoded */
+    sl_reject_t rec_reject;
+    sl_field_t rec_field;
+    sl_backoff_t decode_backoff;
     sl_processor_stats_t stats;
 };
 
 SL_ERR_DEFINE_STR(sl_processor_err_str, sl_processor_err_t, SL_PROCESSOR_ERRORS)
 
-sl_reject_t sl_processor_decode_json(void *opaque, const void *payload, size_t len,
-                                     sl_record_t *rec, char *scratch, size_t scratch_size,
-                                     sl_field_t *field) {
+sl_processor_decode_t sl_processor_decode_json(void *opaque, const void *value, size_t len,
+                                               sl_record_t *out, char *scratch, size_t scratch_size,
+                                               sl_reject_t *reject, sl_field_t *field, char *errstr,
+                                               size_t errstr_size) {
     (void)opaque;
-    return sl_record_from_json(payload, len, rec, scratch, scratch_size, field);
+    (void)errstr;
+    (void)errstr_size;
+    *reject = value ? sl_record_from_json(value, len, out, scratch, scratch_size, field)
+                    : SL_REJECT_NOT_JSON;
+    return *reject == SL_REJECT_NONE ? SL_PROCESSOR_DECODE_OK : SL_PROCESSOR_DECODE_REJECT;
 }
 
 static uint64_t make_cookie(sl_reject_t reason, int32_t partition, int64_t offset) {
@@ -233,18 +245,52 @@ static void dead_letter(sl_processor_t *p, const rd_kafka_message_t *m, sl_rejec
     }
 }
 
-/* The decode step, then the writer or the dead-letter topic. The message is tracked;
- * this frees nothing. */
+/* Decodes m into p->rec / p->rec_reject / p->rec_field. Returns 0, or 1 when the decode
+ * step says to try again later (the partition waits; nothing is tracked) or failed for
+ * good (fatal). */
+static int decode(sl_processor_t *p, part_t *pt, const rd_kafka_message_t *m) {
+    int64_t now = sl_now_ms();
+    if (now < pt->decode_after_ms)
+        return 1;
+    char why[512] = "";
+    p->rec_field = SL_FIELD_NONE;
+    p->rec_reject = SL_REJECT_NONE;
+    sl_processor_decode_t d = p->conf.decode(
+        p->conf.decode_opaque, m->payload, m->payload ? m->len : 0, &p->rec, p->scratch,
+        sizeof p->scratch, &p->rec_reject, &p->rec_field, why, sizeof why);
+    if (d == SL_PROCESSOR_DECODE_WAIT) {
+        uint64_t ms = sl_backoff_next_ms(&p->decode_backoff, pt->decode_waits++);
+        pt->decode_after_ms = now + (int64_t)ms;
+        p->stats.decode_waits++;
+        LOG(p, SL_LOG_WARN, "partition %" PRId32 " offset %" PRId64 " waits %" PRIu64 " ms: %s",
+            m->partition, m->offset, ms, why);
+        return 1;
+    }
+    if (pt->decode_waits)
+        LOG(p, SL_LOG_INFO, "partition %" PRId32 " offset %" PRId64 " decoded again", m->partition,
+            m->offset);
+    pt->decode_waits = 0;
+    pt->decode_after_ms = 0;
+    if (d == SL_PROCESSOR_DECODE_FATAL) {
+        set_fatal(p, SL_PROCESSOR_ERR_DECODE, "partition %" PRId32 " offset %" PRId64 ": %s",
+                  m->partition, m->offset, why);
+        return 1;
+    }
+    if (d == SL_PROCESSOR_DECODE_OK)
+        p->rec_reject = SL_REJECT_NONE;
+    else if (p->rec_reject == SL_REJECT_NONE)
+        p->rec_reject = SL_REJECT_NOT_JSON; /* a step that rejects without a reason */
+    return 0;
+}
+
+/* The message, decoded by decode() and tracked, to the writer or the dead-letter topic.
+ * Frees nothing. */
 static void dispatch(sl_processor_t *p, const rd_kafka_message_t *m) {
     if (p->stats.consumed++ == 0)
         p->stats.first_message_us = sl_now_us();
-    sl_record_t rec;
-    sl_field_t field = SL_FIELD_NONE;
-    sl_reject_t r = m->payload ? p->conf.decode(p->conf.decode_opaque, m->payload, m->len, &rec,
-                                                p->scratch, sizeof p->scratch, &field)
-                               : SL_REJECT_NOT_JSON;
-    if (r != SL_REJECT_NONE) {
-        dead_letter(p, m, r, field);
+    const sl_record_t rec = p->rec;
+    if (p->rec_reject != SL_REJECT_NONE) {
+        dead_letter(p, m, p->rec_reject, p->rec_field);
         return;
     }
     int64_t ts = rd_kafka_message_timestamp(m, NULL);
@@ -283,6 +329,8 @@ static int no_room(const sl_processor_t *p) {
  * returns 0 when it was taken (and destroyed), 1 when it must wait. */
 static int try_take(sl_processor_t *p, part_t *pt, rd_kafka_message_t *m) {
     if (no_room(p))
+        return 1;
+    if (decode(p, pt, m) != 0)
         return 1;
     sl_watermark_result_t r = sl_watermark_track(pt->wm, m->offset);
     if (r == SL_WATERMARK_FULL)
@@ -1096,6 +1144,10 @@ static void defaults(sl_processor_conf_t *c) {
         c->retry_max_ms = 10000;
     if (!c->decode)
         c->decode = sl_processor_decode_json;
+    if (c->decode_retry_base_ms <= 0)
+        c->decode_retry_base_ms = 200;
+    if (c->decode_retry_max_ms <= 0)
+        c->decode_retry_max_ms = 5000;
 }
 
 static sl_processor_err_t build(sl_processor_t *p, char *errstr, size_t n) {
@@ -1144,6 +1196,8 @@ sl_processor_err_t sl_processor_new(const sl_processor_conf_t *conf, cql_session
     defaults(&p->conf);
     p->session = session;
     p->consumer_pipe[0] = p->consumer_pipe[1] = p->dlq_pipe[0] = p->dlq_pipe[1] = -1;
+    sl_backoff_init(&p->decode_backoff, (uint64_t)p->conf.decode_retry_base_ms,
+                    (uint64_t)p->conf.decode_retry_max_ms, (uint64_t)sl_wall_us());
     sl_hist_init_latency(&p->stats.e2e);
     for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
         p->parts[i].commit_sent = -1;

@@ -3,7 +3,8 @@
  * messages into Cassandra rows, dead-letters what it cannot store, and commits offsets
  * only behind work that is done.
  *
- * For each message: decode and validate (the decode step, JSON by default); a good record
+ * For each message: decode and validate (the decode step: JSON by default; the command
+ * adds Confluent-framed Avro through the schema registry); a good record
  * goes to the Cassandra writer (sl_writer), a bad one to the dead-letter topic with its
  * original key and bytes and headers naming the source topic, partition, offset and
  * reason. Each partition has a commit watermark (sl_watermark): the committed offset only
@@ -52,28 +53,42 @@
     X(SL_PROCESSOR_ERR_DEAD_LETTER, 4, "a dead letter was refused for good")                       \
     X(SL_PROCESSOR_ERR_INCOMPLETE, 5, "stopped with consumed work neither stored nor committed")   \
     X(SL_PROCESSOR_ERR_LIMIT, 6, "a partition id at or above SL_PROCESSOR_MAX_PARTITIONS")         \
-    X(SL_PROCESSOR_ERR_NOMEM, 7, "out of memory")
+    X(SL_PROCESSOR_ERR_NOMEM, 7, "out of memory")                                                  \
+    X(SL_PROCESSOR_ERR_DECODE, 8, "the decode step failed for good (e.g. the registry refused)")
 
 typedef enum { SL_ERR_ENUM(SL_PROCESSOR_ERRORS) } sl_processor_err_t;
 
 /* Static text of an error; never NULL. */
 const char *sl_processor_err_str(sl_processor_err_t err);
 
+/* What the decode step says about a message value: store the record, dead-letter it
+ * (*reject, *field), keep it and try again later (its partition waits; nothing after it is
+ * dispatched or committed), or stop with an error. */
+typedef enum {
+    SL_PROCESSOR_DECODE_OK = 0,
+    SL_PROCESSOR_DECODE_REJECT,
+    SL_PROCESSOR_DECODE_WAIT,
+    SL_PROCESSOR_DECODE_FATAL
+} sl_processor_decode_t;
+
 /* The decode step: turns one message value into a record, or says why it cannot.
- * payload is the message value (len bytes, not NUL-terminated; never NULL). The record's
- * views may point into payload or into scratch (scratch_size bytes, at least
- * SL_RECORD_SCRATCH_SIZE); they are read before the next call. Returns SL_REJECT_NONE for
- * a valid record (it must pass sl_record_validate()), else the reason, and *field the field
- * at fault (SL_FIELD_NONE if none): the message is then dead-lettered with that reason.
- * Called on the loop's thread. */
-typedef sl_reject_t (*sl_processor_decode_cb)(void *opaque, const void *payload, size_t len,
-                                              sl_record_t *rec, char *scratch, size_t scratch_size,
-                                              sl_field_t *field);
+ * value is the message value (len bytes, not NUL-terminated; NULL when len is 0). The
+ * record's views may point into value or into scratch (scratch_size bytes, at least
+ * SL_RECORD_SCRATCH_SIZE); they are read before the next call. OK means a valid record (it
+ * must pass sl_record_validate()); REJECT sets *reject and *field (SL_FIELD_NONE if none)
+ * and the message is dead-lettered with that reason; errstr says why for REJECT, WAIT and
+ * FATAL. Called on the loop's thread; may block for a bounded time. */
+typedef sl_processor_decode_t (*sl_processor_decode_fn)(void *opaque, const void *value, size_t len,
+                                                        sl_record_t *out, char *scratch,
+                                                        size_t scratch_size, sl_reject_t *reject,
+                                                        sl_field_t *field, char *errstr,
+                                                        size_t errstr_size);
 
 /* The default decode step: the Kafka JSON of a record (sl_record_from_json). */
-sl_reject_t sl_processor_decode_json(void *opaque, const void *payload, size_t len,
-                                     sl_record_t *rec, char *scratch, size_t scratch_size,
-                                     sl_field_t *field);
+sl_processor_decode_t sl_processor_decode_json(void *opaque, const void *value, size_t len,
+                                               sl_record_t *out, char *scratch, size_t scratch_size,
+                                               sl_reject_t *reject, sl_field_t *field, char *errstr,
+                                               size_t errstr_size);
 
 /* All strings and arrays are borrowed: they must outlive the processor. Zero values take
  * the defaults in parentheses. */
@@ -98,8 +113,11 @@ typedef struct {
     int64_t max_messages;          /* stop after this many consumed; 0: no limit (tests, bench) */
     int idle_exit_ms;              /* stop when caught up and idle this long; 0: never */
     volatile sig_atomic_t *stop;   /* set by the command's signal handler; may be NULL */
-    sl_processor_decode_cb decode; /* NULL: sl_processor_decode_json */
+    sl_processor_decode_fn decode; /* NULL: sl_processor_decode_json */
     void *decode_opaque;
+    /* After a WAIT the partition tries again after a backoff from decode_retry_base_ms (200)
+     * doubling up to decode_retry_max_ms (5000). */
+    int64_t decode_retry_base_ms, decode_retry_max_ms;
     sl_log_cb_t log; /* the processor's and the writer's lines; may be NULL */
     void *log_opaque;
     /* librdkafka's own log lines (rd_kafka_conf_set_log_cb; any thread); NULL: its default. */
@@ -121,6 +139,7 @@ typedef struct {
     uint64_t rebalance_errors; /* failed assign/unassign calls and rebalance errors */
     uint64_t partitions_lost;  /* partitions whose assignment was lost (work dropped) */
     uint64_t paused_events;    /* pause requests sent */
+    uint64_t decode_waits;     /* the decode step said WAIT (a message kept for a later try) */
     int assigned;              /* partitions currently assigned */
     int revoking;              /* of those, revoked and draining before they are given up */
     int paused;                /* of those, paused now */

@@ -92,6 +92,10 @@ typedef struct {
  *   bad_utf8          a field is not valid UTF-8 or contains a NUL
  *   field_too_long    a field longer than SL_RECORD_FIELD_MAX
  *   record_too_long   all fields together longer than SL_RECORD_MAX
+ * From a Confluent-Avro message (the registry module's decoder):
+ *   unknown_schema      the registry answered 40403 for the message's schema id
+ *   bad_avro            the bytes do not decode with the writer schema
+ *   incompatible_schema the writer schema cannot be resolved against the record's
  */
 #define SL_REJECTS(X)                                                                              \
     X(NONE, 0, "none", "accepted")                                                                 \
@@ -109,7 +113,11 @@ typedef struct {
     X(BAD_REGISTERED, 12, "bad_registered", "registered_date is not an ISO-8601 date")             \
     X(BAD_UTF8, 13, "bad_utf8", "text is not valid UTF-8 or contains NUL")                         \
     X(FIELD_TOO_LONG, 14, "field_too_long", "a field is longer than the limit")                    \
-    X(RECORD_TOO_LONG, 15, "record_too_long", "the record is longer than the limit")
+    X(RECORD_TOO_LONG, 15, "record_too_long", "the record is longer than the limit")               \
+    X(UNKNOWN_SCHEMA, 16, "unknown_schema", "the registry has no schema with the message's id")    \
+    X(BAD_AVRO, 17, "bad_avro", "message bytes do not decode with their writer schema")            \
+    X(INCOMPATIBLE_SCHEMA, 18, "incompatible_schema",                                              \
+      "the writer schema cannot be resolved against the record's")
 
 typedef enum {
 #define SL_REJECT_ENUM_(sym, code, name, text) SL_REJECT_##sym = code,
@@ -117,7 +125,7 @@ typedef enum {
 #undef SL_REJECT_ENUM_
 } sl_reject_t;
 
-#define SL_REJECT_COUNT 16
+#define SL_REJECT_COUNT 19
 
 /* Human text ("email is not shaped like an address"); static, never NULL. */
 const char *sl_record_reject_str(sl_reject_t reason);

@@ -230,7 +230,123 @@ static sl_reject_t read_string(in_t *in, char *dst, size_t cap, size_t *len, int
     }
 }
 
-/* The fast path: the strict subset {"k":"v",...} with whitespace between tokens. */
+/* A JSON number at in->p, strictly by the grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+static int skip_number(in_t *in) {
+    const unsigned char *p = in->p, *end = in->end;
+    if (p < end && *p == '-')
+        p++;
+    if (p >= end || *p < '0' || *p > '9')
+        return 0;
+    if (*p == '0')
+        p++;
+    else
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    if (p < end && *p == '.') {
+        if (++p >= end || *p < '0' || *p > '9')
+            return 0;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < end && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= end || *p < '0' || *p > '9')
+            return 0;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    in->p = p;
+    return 1;
+}
+
+static int skip_literal(in_t *in, const char *word, size_t n) {
+    if ((size_t)(in->end - in->p) < n || memcmp(in->p, word, n) != 0)
+        return 0;
+    in->p += n;
+    return 1;
+}
+
+/* Deepest nesting an ignored value can have: one level takes at least one byte. */
+#define SKIP_DEPTH_MAX SL_RECORD_JSON_MSG_MAX
+
+/*
+ * Skips the value of a key the record does not know: any JSON value, nested to any depth
+ * the message size allows, checked as strictly as the rest (strings are validated, so an
+ * ignored value cannot smuggle invalid UTF-8 past). The open containers are a bit stack
+ * (1 = object), so depth costs no recursion. Returns SL_REJECT_NONE or the reject.
+ */
+static sl_reject_t skip_value(in_t *in) {
+    unsigned char stack[SKIP_DEPTH_MAX / 8];
+    size_t depth = 0;
+    for (;;) {
+        /* a value */
+        skip_ws(in);
+        if (in->p >= in->end)
+            return SL_REJECT_NOT_JSON;
+        unsigned char c = *in->p;
+        int opened = 0;
+        if (c == '"') {
+            size_t ignored;
+            sl_reject_t r = read_string(in, NULL, 0, &ignored, NULL);
+            if (r != SL_REJECT_NONE)
+                return r;
+        } else if (c == '{' || c == '[') {
+            if (depth == SKIP_DEPTH_MAX)
+                return SL_REJECT_TOO_LARGE;
+            if (c == '{')
+                stack[depth / 8] |= (unsigned char)(1u << (depth % 8));
+            else
+                stack[depth / 8] &= (unsigned char)~(1u << (depth % 8));
+            depth++;
+            in->p++;
+            opened = 1;
+        } else if (c == 't'   ? !skip_literal(in, "true", 4)
+                   : c == 'f' ? !skip_literal(in, "false", 5)
+                   : c == 'n' ? !skip_literal(in, "null", 4)
+                              : !skip_number(in)) {
+            return SL_REJECT_NOT_JSON;
+        }
+        /* after the value (or just inside a container): close, separate or begin */
+        for (;;) {
+            if (depth == 0)
+                return SL_REJECT_NONE;
+            int is_object = stack[(depth - 1) / 8] >> ((depth - 1) % 8) & 1;
+            skip_ws(in);
+            if (in->p >= in->end)
+                return SL_REJECT_NOT_JSON;
+            if (*in->p == (is_object ? '}' : ']')) {
+                in->p++;
+                depth--;
+                opened = 0;
+                continue;
+            }
+            if (!opened) {
+                if (*in->p != ',')
+                    return SL_REJECT_NOT_JSON;
+                in->p++;
+                skip_ws(in);
+            }
+            if (is_object) {
+                size_t ignored;
+                if (in->p >= in->end || *in->p != '"')
+                    return SL_REJECT_NOT_JSON;
+                sl_reject_t r = read_string(in, NULL, 0, &ignored, NULL);
+                if (r != SL_REJECT_NONE)
+                    return r;
+                skip_ws(in);
+                if (in->p >= in->end || *in->p != ':')
+                    return SL_REJECT_NOT_JSON;
+                in->p++;
+            }
+            break; /* a value follows */
+        }
+    }
+}
+
+/* The fast path: the strict subset {"k":"v",...} with whitespace between tokens; the
+ * values of unknown keys may be any JSON. */
 static sl_reject_t scan_object(in_t *in, sl_record_t *out, sl_field_t *field) {
     unsigned seen = 0;
     *field = SL_FIELD_NONE;
@@ -261,15 +377,15 @@ static sl_reject_t scan_object(in_t *in, sl_record_t *out, sl_field_t *field) {
             skip_ws(in);
             if (in->p >= in->end)
                 return SL_REJECT_NOT_JSON;
-            if (*in->p != '"') {
-                *field = f;
-                return SL_REJECT_WRONG_TYPE;
-            }
             if (f == SL_FIELD_NONE) {
-                size_t ignored;
-                r = read_string(in, NULL, 0, &ignored, NULL);
+                /* a key the record does not know: ignored whatever its value's type, as
+                 * Spark's from_json and Kafka Connect's JSON converter do */
+                r = skip_value(in);
                 if (r != SL_REJECT_NONE)
                     return r;
+            } else if (*in->p != '"') {
+                *field = f;
+                return SL_REJECT_WRONG_TYPE;
             } else {
                 if (seen & (1u << f)) {
                     *field = f;

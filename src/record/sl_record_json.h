@@ -12,9 +12,12 @@
  *   - one JSON object with optional whitespace around tokens, nothing after it,
  *     else not_json (malformed, truncated, trailing bytes) or not_object (valid JSON
  *     scalar or array at top level);
- *   - every value a string (nested objects/arrays, numbers, true/false/null: wrong_type);
+ *   - the value of each of the 12 keys a string (a nested object/array, a number,
+ *     true/false/null: wrong_type);
  *   - the same key twice: duplicate_key; one of the 12 keys absent: missing_field;
- *   - unknown keys are IGNORED (their value must still be a string), so that a newer
+ *   - unknown keys are IGNORED whatever the type of their value (string, number, bool,
+ *     null, object, array, nested as deep as the size cap allows; it must still be
+ *     well-formed JSON with valid UTF-8), as Spark's from_json does, so that a newer
  *     producer adding a field does not send everything to the dead-letter topic at an
  *     older processor;
  *   - escapes are decoded (\uXXXX including surrogate pairs; a lone surrogate or

@@ -35,10 +35,11 @@ static void field_table(void **state) {
 static void reject_table(void **state) {
     (void)state;
     static const char *const names[SL_REJECT_COUNT] = {
-        "none",           "missing_id",   "missing_field",  "wrong_type",
-        "duplicate_key",  "too_large",    "not_json",       "not_object",
-        "bad_id",         "missing_name", "bad_email",      "bad_dob",
-        "bad_registered", "bad_utf8",     "field_too_long", "record_too_long"};
+        "none",           "missing_id",   "missing_field",      "wrong_type",
+        "duplicate_key",  "too_large",    "not_json",           "not_object",
+        "bad_id",         "missing_name", "bad_email",          "bad_dob",
+        "bad_registered", "bad_utf8",     "field_too_long",     "record_too_long",
+        "unknown_schema", "bad_avro",     "incompatible_schema"};
     for (int i = 0; i < SL_REJECT_COUNT; i++) {
         assert_string_equal(sl_reject_name((sl_reject_t)i), names[i]);
         /* names are snake_case ASCII: they go into headers and metric labels */

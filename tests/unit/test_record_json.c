@@ -220,12 +220,12 @@ static const struct {
     {NULL, " \"text\" ", SL_REJECT_NOT_OBJECT, SL_FIELD_NONE},
     {NULL, "42", SL_REJECT_NOT_OBJECT, SL_FIELD_NONE},
     {NULL, "null", SL_REJECT_NOT_OBJECT, SL_FIELD_NONE},
-    /* wrong_type: a value that is not a string, known key or not */
+    /* wrong_type: a value of one of the 12 keys that is not a string (unknown keys are
+     * ignored whatever their type: unknown_keys_any_type) */
     {"\"63104\"", "63104", SL_REJECT_WRONG_TYPE, SL_FIELD_POST_CODE},
     {"\"Jennie\"", "{\"x\":\"Jennie\"}", SL_REJECT_WRONG_TYPE, SL_FIELD_FIRST_NAME},
     {"\"female\"", "[\"female\"]", SL_REJECT_WRONG_TYPE, SL_FIELD_GENDER},
     {"\"female\"", "null", SL_REJECT_WRONG_TYPE, SL_FIELD_GENDER},
-    {"{", "{\"nat\":true,", SL_REJECT_WRONG_TYPE, SL_FIELD_NONE},
     /* duplicate_key, missing_field, missing_id */
     {"\"phone\"", "\"email\":\"a@b.cd\",\"phone\"", SL_REJECT_DUPLICATE_KEY, SL_FIELD_EMAIL},
     {",\"phone\":\"(272) 790-0888\"", "", SL_REJECT_MISSING_FIELD, SL_FIELD_PHONE},
@@ -316,7 +316,99 @@ static void decode_limits(void **state) {
     expect(msg, SL_REJECT_RECORD_TOO_LONG, SL_FIELD_POST_CODE);
 }
 
+/* Keys the record does not know are ignored whatever their value (as Spark's from_json):
+ * every JSON type, first, between and after the known keys, nested deeply; the record is
+ * the same as without them. */
+static void unknown_keys_any_type(void **state) {
+    (void)state;
+    static const char *const values[] = {
+        "\"text\"",
+        "\"\\u00e9\\\"\"",
+        "0",
+        "-0",
+        "12",
+        "-1.5e+3",
+        "2E-7",
+        "6.02e23",
+        "true",
+        "false",
+        "null",
+        "{}",
+        "[]",
+        " [ ] ",
+        "{\"a\":{\"b\":[1,{\"c\":null}]}}",
+        "[1,\"x\",[true,false,null],{\"id\":42}]",
+        "{\"first_name\":{\"x\":1}}",
+        "{ \"k\" : [ 1 , 2 ] , \"l\" : { } }",
+    };
+    static char msg[4096];
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        /* first, between two known keys, last */
+        snprintf(msg, sizeof msg, "%s", variant("{", ""));
+        char tmp[8192];
+        assert_true(snprintf(tmp, sizeof tmp, "{\"extra\":%s,%s", values[i], msg) > 0);
+        expect(tmp, SL_REJECT_NONE, SL_FIELD_NONE);
+        char mid[256];
+        snprintf(mid, sizeof mid, "\"gender\":\"female\",\"nat\":%s,", values[i]);
+        expect(variant("\"gender\":\"female\",", mid), SL_REJECT_NONE, SL_FIELD_NONE);
+        char last[256];
+        snprintf(last, sizeof last, ",\"x_%zu\":%s}", i, values[i]);
+        snprintf(msg, sizeof msg, "%.*s%s", (int)strlen(jennie_json) - 1, jennie_json, last);
+        expect(msg, SL_REJECT_NONE, SL_FIELD_NONE);
+        sl_record_t r;
+        assert_int_equal(decode(msg, &r, NULL), SL_REJECT_NONE);
+        assert_fields(&r, test_jennie);
+    }
+    /* a known key must still hold a string, an unknown one beside it or not */
+    expect(variant("\"63104\"", "63104,\"zip\":63104"), SL_REJECT_WRONG_TYPE, SL_FIELD_POST_CODE);
+}
+
+/* Nesting as deep as the message cap allows, arrays and objects; malformed ignored values
+ * are not_json and invalid UTF-8 inside them bad_utf8. */
+static void unknown_keys_deep_and_malformed(void **state) {
+    (void)state;
+    static char msg[SL_RECORD_JSON_MSG_MAX + 64];
+    size_t head = strlen(jennie_json) - 1; /* without the closing brace */
+    for (int kind = 0; kind < 2; kind++) {
+        const char *open = kind ? "{\"a\":" : "[";
+        const char *close = kind ? "}" : "]";
+        size_t per = strlen(open) + strlen(close);
+        size_t depth = (SL_RECORD_JSON_MSG_MAX - head - 16) / per;
+        size_t n = 0;
+        memcpy(msg, jennie_json, head);
+        n = head;
+        n += (size_t)sprintf(msg + n, ",\"d\":");
+        for (size_t i = 0; i < depth; i++)
+            n += (size_t)sprintf(msg + n, "%s", open);
+        n += (size_t)sprintf(msg + n, "1");
+        for (size_t i = 0; i < depth; i++)
+            n += (size_t)sprintf(msg + n, "%s", close);
+        n += (size_t)sprintf(msg + n, "}");
+        assert_true(n <= SL_RECORD_JSON_MSG_MAX);
+        assert_true(depth > 10000);
+        expect(msg, SL_REJECT_NONE, SL_FIELD_NONE);
+        /* one closing bracket short: not JSON */
+        memmove(msg + n - 2, msg + n - 1, 2);
+        expect(msg, SL_REJECT_NOT_JSON, SL_FIELD_NONE);
+    }
+    static const char *const malformed[] = {
+        "tru",    "nul",  "falsey",  "01",         "1.",    "-", ".5", "1e",    "+1",
+        "[1,]",   "[,1]", "{\"a\"}", "{\"a\":1,}", "{a:1}", "[", "{",  "[1 2]", "{\"a\":1 \"b\":2}",
+        "\"open", "[}",   "{]",      "'x'",        "NaN",
+    };
+    for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++) {
+        char v[128];
+        snprintf(v, sizeof v, "\"nat\":%s,\"gender\":", malformed[i]);
+        expect(variant("\"gender\":", v), SL_REJECT_NOT_JSON, SL_FIELD_NONE);
+    }
+    expect(variant("\"gender\":", "\"nat\":[\"\xff\"],\"gender\":"), SL_REJECT_BAD_UTF8,
+           SL_FIELD_NONE);
+    expect(variant("\"gender\":", "\"nat\":{\"\xc3\":1},\"gender\":"), SL_REJECT_BAD_UTF8,
+           SL_FIELD_NONE);
+}
+
 TEST_MAIN(NULL, NULL, cmocka_unit_test(encode_exact), cmocka_unit_test(encode_escapes),
           cmocka_unit_test(encode_size_contract), cmocka_unit_test(round_trip),
           cmocka_unit_test(decode_escapes_and_whitespace), cmocka_unit_test(decode_rejects),
-          cmocka_unit_test(decode_limits))
+          cmocka_unit_test(decode_limits), cmocka_unit_test(unknown_keys_any_type),
+          cmocka_unit_test(unknown_keys_deep_and_malformed))

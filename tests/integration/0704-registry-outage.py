@@ -1,0 +1,182 @@
+"""0704 registry-outage: the schema registry stopped while `sluice process --registry` runs.
+
+The stack's registry (in-memory storage) is restarted first, so the ids it gives are the
+same after the restart in the middle of the test when the same schemas are registered in
+the same order. Then:
+
+  - `sluice schema --registry` registers the record's schema (id A), confluent-kafka's
+    AvroSerializer registers an evolved writer (id B, an extra field with a default) and
+    serializes records with both; `sluice ingest --format avro` fills a 3-partition topic;
+  - the processor stores those (it has fetched and cached id A);
+  - `scripts/stack stop registry`; records with id A go to partitions 1 and 2, records
+    with id B (not cached) to partition 0;
+  - the processor keeps storing the id-A records, and waits on partition 0: nothing is
+    dead-lettered, no row of an id-B record appears, partition 0's lag covers every id-B
+    message (nothing committed past them), and it says it waits;
+  - `scripts/stack up registry` (empty storage) while the processor is held (SIGSTOP, so
+    that it cannot ask for id B before it is back), `sluice schema` registers the record's
+    schema again and gets id A, the evolved writer again gets id B; the processor goes on
+    (SIGCONT);
+  - the table is exact, every column, and the dead-letter topic is empty.
+"""
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ingest_support import (MockApi, expected_users, page_urls, read_topic,  # noqa: E402
+                            run_ingest)
+from process_support import (Cassandra, Processor, assert_table_equals,  # noqa: E402
+                             check, fail, schema)
+import registry_support as rs  # noqa: E402
+
+REG = os.environ.get("SLUICE_TEST_REGISTRY", "http://127.0.0.1:8081/apis/ccompat/v7")
+BIN = os.environ.get("SLUICE_BIN", "build-asan-ubsan/sluice")
+SRC = os.environ.get("SLUICE_SOURCE_DIR",
+                     os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+N_INGEST, N_SERDE = 300, 30
+
+
+def stack(*args):
+    p = subprocess.run([os.path.join(SRC, "scripts", "stack")] + list(args),
+                       capture_output=True, text=True, timeout=900)
+    check(p.returncode == 0, "scripts/stack %s: exit %d\n%s" % (" ".join(args), p.returncode,
+                                                               (p.stdout + p.stderr)[-3000:]))
+
+
+def registry_answers():
+    try:
+        with urllib.request.urlopen(REG + "/subjects", timeout=5):
+            return True
+    except Exception:  # noqa: BLE001 - refused, reset, timed out
+        return False
+
+
+def register_record(topic):
+    p = subprocess.run([BIN, "schema", "--skip-kafka", "--skip-cassandra", "-t", topic,
+                        "--registry", REG], capture_output=True, text=True, timeout=300)
+    check(p.returncode == 0, "sluice schema --registry: exit %d\n%s" % (p.returncode,
+                                                                       p.stderr[-2000:]))
+    return int(p.stdout.strip())
+
+
+def lag(proc, topic, partition):
+    text = urllib.request.urlopen("http://127.0.0.1:%d/metrics" % proc.port, timeout=5).read()
+    m = re.search(r'sluice_process_lag_messages\{topic="%s",partition="%d"\} (\d+)'
+                  % (re.escape(topic), partition), text.decode())
+    return int(m.group(1)) if m else None
+
+
+def wait_for(what, cond, timeout=300):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = cond()
+        if v:
+            return v
+        time.sleep(0.3)
+    fail("%s: not within %d s" % (what, timeout))
+
+
+def main():
+    py = rs.venv_python()
+    stack("stop", "registry")
+    stack("up", "registry")
+    topic, keyspace = schema("reg_outage", partitions=3)
+    work = tempfile.mkdtemp(prefix="sluice-0704-")
+    mock = MockApi()
+    db = Cassandra()
+    proc = None
+    try:
+        id_a = register_record(topic)
+        schema_file = os.path.join(work, "schema.avsc")
+        with open(schema_file, "w") as f:
+            f.write(subprocess.run([BIN, "schema", "--print-avro"], capture_output=True,
+                                   text=True, check=True).stdout.rstrip("\n"))
+        serde = os.path.join(work, "serde.tsv")
+        ids = rs.run_venv(py, "produce", REG, topic, schema_file, N_SERDE, serde)
+        m = re.match(r"ids v1=(\d+) evolved=(\d+)", ids)
+        check(m and int(m.group(1)) == id_a, "serializer ids %r, record's %d" % (ids, id_a))
+        id_b = int(m.group(2))
+        rc, _, err = run_ingest("--source", mock.url, "-t", topic, "--count", str(N_INGEST),
+                                "--batch", "100", "--seed", "outage", "--format", "avro",
+                                "--registry", REG)
+        check(rc == 0, "ingest --format avro: exit %d\n%s" % (rc, err[-3000:]))
+        users = expected_users(page_urls(mock.url, N_INGEST, 100, "outage"))
+
+        proc = Processor(topic, keyspace, "--registry", REG)
+        proc.wait_metric("sluice_process_rows_written_total", N_INGEST)
+        print("ok: %d Avro records (id %d) stored with the registry up" % (N_INGEST, id_a))
+
+        stack("stop", "registry")
+        check(not registry_answers(), "the registry still answers after stop")
+        cached, waiting, lines = [], [], []
+        for line in open(serde):
+            writer, hexed, rec = line.rstrip("\n").split("\t")
+            rec = json.loads(rec)
+            if writer == "v1":
+                part = 1 + len(cached) % 2
+                cached.append(rec)
+            else:
+                part = 0
+                waiting.append(rec)
+            lines.append("%d\t%s\t%s" % (part, rec["id"].encode().hex(), hexed))
+        send_file = os.path.join(work, "send.tsv")
+        with open(send_file, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        check(rs.run_venv(py, "send", topic, send_file) == "sent %d" % len(lines), "send")
+
+        proc.wait_metric("sluice_process_rows_written_total", N_INGEST + len(cached))
+        wait_for("the processor says partition 0 waits",
+                 lambda: len(re.findall(r"partition 0 offset \d+ waits", proc.log_text())) >= 3)
+        wait_for("partition 0's lag covers the waiting messages",
+                 lambda: (lag(proc, topic, 0) or 0) >= len(waiting), timeout=60)
+        rows = db.rows(keyspace)
+        check(not any(r["id"] in rows for r in waiting), "a waiting record was stored")
+        check(len(rows) == N_INGEST + len(cached), "%d rows while waiting, want %d"
+              % (len(rows), N_INGEST + len(cached)))
+        check(read_topic(topic + ".dlq") == [], "dead letters while the registry was down")
+        m = proc.metrics()
+        check(m.get("sluice_process_messages_consumed_total", -1) == N_INGEST + len(cached),
+              "consumed %r while waiting" % m.get("sluice_process_messages_consumed_total"))
+        print("ok: registry down: %d cached-id records stored, %d with id %d wait on "
+              "partition 0, uncommitted, none dead-lettered" % (len(cached), len(waiting), id_b))
+
+        # back with empty storage: the processor held until the schemas are in again
+        proc.proc.send_signal(signal.SIGSTOP)
+        try:
+            stack("up", "registry")
+            again_a = register_record(topic)
+            again_b = int(rs.run_venv(py, "register", REG, topic + "-value", schema_file,
+                                      "evolved"))
+        finally:
+            proc.proc.send_signal(signal.SIGCONT)
+        check((again_a, again_b) == (id_a, id_b), "after the restart ids %d, %d; before %d, %d"
+              % (again_a, again_b, id_a, id_b))
+        proc.wait_metric("sluice_process_rows_written_total", N_INGEST + len(cached) +
+                         len(waiting))
+        rc, summary, _ = proc.stop()
+        proc = None
+        check(rc == 0, "processor exit %d" % rc)
+        assert_table_equals(db.rows(keyspace), users + cached + waiting)
+        check(read_topic(topic + ".dlq") == [], "dead letters after the restart")
+        print("ok: registry back (re-registered, ids %d and %d again): table exact, %d rows, "
+              "no dead letters" % (id_a, id_b, N_INGEST + len(cached) + len(waiting)))
+    finally:
+        if proc:
+            proc.proc.send_signal(signal.SIGCONT)
+            proc.kill()
+        if not registry_answers():
+            stack("up", "registry")
+        mock.stop()
+        db.drop(keyspace)
+        db.close()
+
+
+if __name__ == "__main__":
+    main()

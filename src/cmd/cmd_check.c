@@ -238,10 +238,7 @@ static void print_group_text(const check_t *c, const sl_console_group_t *g) {
             printf("    %s  lag=%lld\n", o->topic, (long long)lag);
             cur = o->topic;
         }
-        int64_t high = -1;
-        for (int p = 0; t && p < t->n_partitions; p++)
-            if (t->partitions[p].id == o->partition)
-                high = t->partitions[p].high;
+        int64_t high = sl_console_snap_high(t, o->partition);
         long long lag = o->committed >= 0 && high >= 0 ? (long long)(high - o->committed) : -1;
         printf("      partition %d  committed=%lld  high=%lld  lag=%lld\n", o->partition,
                (long long)o->committed, (long long)high, lag < 0 ? -1 : lag);
@@ -343,10 +340,7 @@ static void json_groups(sl_console_json_t *j, const check_t *c) {
             if (!topic_shown(c, o->topic))
                 continue;
             const sl_console_topic_t *t = sl_console_snap_topic(s, o->topic);
-            int64_t high = -1;
-            for (int p = 0; t && p < t->n_partitions; p++)
-                if (t->partitions[p].id == o->partition)
-                    high = t->partitions[p].high;
+            int64_t high = sl_console_snap_high(t, o->partition);
             sl_console_json_obj(j);
             sl_console_json_kstr(j, "topic", o->topic);
             sl_console_json_kint(j, "partition", o->partition);

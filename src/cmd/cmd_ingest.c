@@ -182,8 +182,9 @@ static void ingest_usage(FILE *out) {
             "may also come from the environment (SLUICE_<NAME>) or a config file (-F);\n"
             "flags win over the environment, the environment over the file.\n"
             "\n%s\n"
-            "Exit codes: 0 every fetched user acknowledged by Kafka, 1 not (or Kafka\n"
-            "unreachable), 2 usage or configuration error.\n",
+            "Exit codes: 0 every fetched user acknowledged by Kafka, 1 not, or --count not\n"
+            "reached (also when --duration ended the run first), or Kafka unreachable;\n"
+            "2 usage or configuration error.\n",
             buf);
 }
 

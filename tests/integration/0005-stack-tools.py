@@ -210,7 +210,7 @@ def test_cqlsh():
         check(bad.returncode != 0, "cqlsh on a missing table exited 0")
         print("ok: cqlsh: the %d rows python3-cassandra wrote, field by field" % len(want))
     finally:
-        session.execute("DROP KEYSPACE IF EXISTS %s" % ks)
+        session.execute("DROP KEYSPACE IF EXISTS %s" % ks, timeout=120)
         cluster.shutdown()
 
 

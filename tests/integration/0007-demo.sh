@@ -38,7 +38,8 @@ trap cleanup EXIT
 stack_brokers=$("$src/scripts/stack" env kafka | sed -n 's/^export SLUICE_BROKERS=//p')
 [ "$stack_brokers" = "${SLUICE_TEST_BROKERS:-127.0.0.1:9092}" ] ||
   fail "scripts/stack env says $stack_brokers, the stack under test is ${SLUICE_TEST_BROKERS:-127.0.0.1:9092}: run with its SLUICE_* settings"
-"$src/scripts/stack" status kafka | grep -qw up || fail "the stack of scripts/stack env is not up"
+stack_status=$("$src/scripts/stack" status kafka) || true
+grep -qw up <<<"$stack_status" || fail "the stack of scripts/stack env is not up: $stack_status"
 before=0
 for run in 1 2; do
   out=$work/demo$run.out

@@ -41,6 +41,17 @@ expect 1 "problem: Kafka at 127.0.0.1:1 did not answer within 1.0 s" check -b 12
 expect 2 "--connect-timeout is now --http-connect-timeout" ingest --connect-timeout 0
 expect 2 "http-connect-timeout must be in" ingest --connect-timeout=0
 expect 2 "--timeout is now --http-timeout" ingest --timeout 0
+# process and schema refuse a bad configuration with exit 2 before they connect to anything
+# (nothing listens on port 1: a command that tried would wait).
+nowhere=(-b 127.0.0.1:1 -c 127.0.0.1:1)
+expect 0 "usage: sluice process" process --help
+expect 2 "No such configuration property" process "${nowhere[@]}" -X kafka.no.such.property=1
+expect 2 "outside allowed range" process "${nowhere[@]}" -X kafka.session.timeout.ms=-5
+expect 2 "unknown consistency" process "${nowhere[@]}" --consistency sometimes
+expect 2 "plain identifiers" process "${nowhere[@]}" --keyspace "ks; DROP"
+expect 2 "No such configuration property" schema "${nowhere[@]}" --skip-cassandra \
+  -X kafka.no.such.property=1
+expect 2 "plain identifiers" schema "${nowhere[@]}" --table "t-1"
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"; exit 1
 fi

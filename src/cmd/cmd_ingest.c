@@ -170,19 +170,15 @@ static void print_summary(const sl_ingest_stats_t *st, sl_log_format_t fmt, cons
 }
 
 static void ingest_usage(FILE *out) {
-    char buf[8192];
-    sl_config_usage(ingest_opts, N_INGEST_OPTS, buf, sizeof buf);
-    fprintf(out,
-            "usage: sluice ingest [options]\n"
-            "\n"
-            "Fetches users from a randomuser-compatible HTTP API and produces one record per\n"
-            "user to Kafka (key = id); rejected users go to the dead-letter topic. Every option\n"
-            "may also come from the environment (SLUICE_<NAME>) or a config file (-F);\n"
-            "flags win over the environment, the environment over the file.\n"
-            "\n%s\n"
-            "Exit codes: 0 every fetched user acknowledged by Kafka, 1 not (or Kafka\n"
-            "unreachable), 2 usage or configuration error.\n",
-            buf);
+    cmd_usage(out, ingest_opts, N_INGEST_OPTS,
+              "usage: sluice ingest [options]\n"
+              "\n"
+              "Fetches users from a randomuser-compatible HTTP API and produces one record per\n"
+              "user to Kafka (key = id); rejected users go to the dead-letter topic. Every option\n"
+              "may also come from the environment (SLUICE_<NAME>) or a config file (-F);\n"
+              "flags win over the environment, the environment over the file.\n",
+              "Exit codes: 0 every fetched user acknowledged by Kafka, 1 not (or Kafka\n"
+              "unreachable), 2 usage or configuration error.\n");
 }
 
 int cmd_ingest(int argc, char **argv) {

@@ -35,19 +35,15 @@ static const sl_config_opt_t schema_opts[] = {
 #define N_SCHEMA_OPTS (sizeof schema_opts / sizeof schema_opts[0])
 
 static void schema_usage(FILE *out) {
-    char buf[8192];
-    sl_config_usage(schema_opts, N_SCHEMA_OPTS, buf, sizeof buf);
-    fprintf(out,
-            "usage: sluice schema [options]\n"
-            "\n"
-            "Creates what the pipeline writes to, when it is missing: the Kafka topic and its\n"
-            "dead-letter topic, the Cassandra keyspace and the table (id uuid PRIMARY KEY and\n"
-            "the record's fields as text). Adds record columns an existing table lacks, such\n"
-            "as dob in a table made by the Spark tutorial stack. Safe to run again.\n"
-            "Credentials and TLS: -X cql.username=… -X cql.password=… (or SLUICE_* env).\n"
-            "\n%s\n"
-            "Exit codes: 0 all in place, 1 something could not be created, 2 usage.\n",
-            buf);
+    cmd_usage(out, schema_opts, N_SCHEMA_OPTS,
+              "usage: sluice schema [options]\n"
+              "\n"
+              "Creates what the pipeline writes to, when it is missing: the Kafka topic and its\n"
+              "dead-letter topic, the Cassandra keyspace and the table (id uuid PRIMARY KEY and\n"
+              "the record's fields as text). Adds record columns an existing table lacks, such\n"
+              "as dob in a table made by the Spark tutorial stack. Safe to run again.\n"
+              "Credentials and TLS: -X cql.username=… -X cql.password=… (or SLUICE_* env).\n",
+              "Exit codes: 0 all in place, 1 something could not be created, 2 usage.\n");
 }
 
 int schema_ensure_topics(const char *brokers, const char *topic, const char *dlq_topic,

@@ -40,6 +40,13 @@ static int print_properties(const char *ns) {
     return 0;
 }
 
+void cmd_usage(FILE *out, const sl_config_opt_t *opts, size_t n, const char *head,
+               const char *tail) {
+    char buf[8192];
+    sl_config_usage(opts, n, buf, sizeof buf);
+    fprintf(out, "%s\n%s\n%s", head, buf, tail);
+}
+
 sl_config_t *cmd_load_config(const char *prog, const sl_config_opt_t *opts, size_t n, int argc,
                              char **argv, void (*usage)(FILE *), int *exit_code) {
     char err[512] = "";

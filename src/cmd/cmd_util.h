@@ -25,6 +25,11 @@
 sl_config_t *cmd_load_config(const char *prog, const sl_config_opt_t *opts, size_t n, int argc,
                              char **argv, void (*usage)(FILE *), int *exit_code);
 
+/* Writes a command's --help: head (the usage line and what the command does), the option
+ * table rendered by sl_config_usage(), then tail (the exit codes). */
+void cmd_usage(FILE *out, const sl_config_opt_t *opts, size_t n, const char *head,
+               const char *tail);
+
 /* Option-table rows every long-running command shares. */
 #define CMD_OPTS_HTTP_PROGRESS                                                                     \
     {"http", 0, SL_OPT_STR, "", 0, -1, "ADDR", "serve /metrics and /healthz on HOST:PORT"}, {      \

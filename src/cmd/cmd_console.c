@@ -251,14 +251,15 @@ int cmd_console(int argc, char **argv) {
     sl_console_component_conf_t comps[32];
     sl_console_conf_t conf;
     sl_console_conf_defaults(&conf);
-    cmd_props_t *kafka = calloc(1, sizeof *kafka);
+    cmd_props_t *kafka = cmd_props_new(cfg, "kafka", "sluice console");
     const char **props = calloc(2 * 256 + 2, sizeof *props);
     char *token = NULL;
     size_t token_len = 0;
     cql_session_t *session = NULL;
     rc = SL_EXIT_USAGE;
-    if (!kafka || !props || cmd_collect_props(cfg, "kafka", kafka) != 0) {
-        fprintf(stderr, "sluice console: too many -X kafka. properties\n");
+    if (!kafka || !props) {
+        if (kafka)
+            fprintf(stderr, "sluice console: out of memory\n");
         goto out;
     }
     for (size_t i = 0; i < 2 * kafka->n; i++)

@@ -196,10 +196,8 @@ int cmd_ingest(int argc, char **argv) {
         sl_config_free(cfg);
         return SL_EXIT_USAGE;
     }
-    cmd_props_t *props = calloc(1, sizeof *props);
-    if (!props || cmd_collect_props(cfg, "kafka", props) != 0) {
-        fprintf(stderr, "sluice ingest: too many -X kafka. properties\n");
-        free(props);
+    cmd_props_t *props = cmd_props_new(cfg, "kafka", "sluice ingest");
+    if (!props) {
         sl_config_free(cfg);
         return SL_EXIT_USAGE;
     }

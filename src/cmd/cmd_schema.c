@@ -125,10 +125,8 @@ int cmd_schema(int argc, char **argv) {
         return SL_EXIT_USAGE;
     }
 
-    cmd_props_t *kafka = calloc(1, sizeof *kafka);
-    if (!kafka || cmd_collect_props(cfg, "kafka", kafka) != 0) {
-        fprintf(stderr, "sluice schema: too many -X kafka. properties\n");
-        free(kafka);
+    cmd_props_t *kafka = cmd_props_new(cfg, "kafka", "sluice schema");
+    if (!kafka) {
         sl_config_free(cfg);
         return SL_EXIT_USAGE;
     }

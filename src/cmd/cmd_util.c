@@ -124,6 +124,16 @@ int cmd_collect_props(const sl_config_t *cfg, const char *ns, cmd_props_t *props
     return sl_config_props(cfg, ns, collect, props) ? -1 : 0;
 }
 
+cmd_props_t *cmd_props_new(const sl_config_t *cfg, const char *ns, const char *prog) {
+    cmd_props_t *props = calloc(1, sizeof *props);
+    if (!props || cmd_collect_props(cfg, ns, props) != 0) {
+        fprintf(stderr, "%s: too many -X %s. properties\n", prog, ns);
+        free(props);
+        return NULL;
+    }
+    return props;
+}
+
 /* The client's info lines (hosts found, schema events) are detail for an operator who asks
  * for it; warnings and errors pass through as they are. */
 static void cql_log(void *opaque, cql_log_level_t level, const char *msg) {

@@ -38,21 +38,20 @@ int sl_log_format_parse(const char *s, sl_log_format_t *out);
  * itself, and what is lost shows in delivery reports and counters. */
 sl_log_level_t sl_log_level_from_kafka(int syslog_level, const char *facility);
 
-/* How a sluice library reports: a callback the command gives it, which gets one line at a
- * level (msg is valid during the call) and usually hands it to sl_log(). */
-typedef void (*sl_log_fn)(void *opaque, sl_log_level_t level, const char *msg);
-
-/* Formats one line (cut at 2 KiB) and passes it to fn; nothing when fn is NULL. The way a
- * library calls its log callback: it does not write anything itself. */
-void sl_log_to(sl_log_fn fn, void *opaque, sl_log_level_t level, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-void sl_log_to_va(sl_log_fn fn, void *opaque, sl_log_level_t level, const char *fmt, va_list ap)
-    __attribute__((format(printf, 4, 0)));
-
 /* Writes one record. component is a short word such as "ingest" or "cql". */
 void sl_log(sl_log_level_t level, const char *component, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void sl_log_va(sl_log_level_t level, const char *component, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
+
+/* The log callback a library takes instead of calling sl_log: one line of text (no trailing
+ * newline), valid for the call only. The command decides where it goes. */
+typedef void (*sl_log_cb_t)(void *opaque, sl_log_level_t level, const char *msg);
+
+/* Formats one line and hands it to cb; does nothing when cb is NULL. For libraries. */
+void sl_log_to_cb(sl_log_cb_t cb, void *opaque, sl_log_level_t level, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void sl_log_to_cb_va(sl_log_cb_t cb, void *opaque, sl_log_level_t level, const char *fmt,
+                     va_list ap) __attribute__((format(printf, 4, 0)));
 
 #endif

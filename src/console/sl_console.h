@@ -38,7 +38,7 @@ typedef enum { SL_ERR_ENUM(SL_CONSOLE_ERRORS) } sl_console_err_t;
 const char *sl_console_err_str(sl_console_err_t err);
 
 /* The log callback (sl_log's levels); msg is valid during the call. */
-typedef sl_log_fn sl_console_log_fn;
+typedef sl_log_cb_t sl_console_log_fn;
 
 /* A subject of the schema registry as the schemas view shows it. */
 typedef struct sl_console_subject_s {

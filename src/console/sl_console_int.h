@@ -80,7 +80,7 @@ struct sl_console_s {
 
 /* Logs one line through the configured callback. */
 #define sl_console_logf(c, level, ...)                                                             \
-    sl_log_to((c)->conf.log, (c)->conf.log_opaque, (level), __VA_ARGS__)
+    sl_log_to_cb((c)->conf.log, (c)->conf.log_opaque, (level), __VA_ARGS__)
 
 /* The latest snapshot with a reference taken (NULL before the first), to be given back
  * with sl_console_release(). */

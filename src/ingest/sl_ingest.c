@@ -40,7 +40,7 @@ void sl_ingest_conf_defaults(sl_ingest_conf_t *c) {
     c->tick_ms = 250;
 }
 
-#define logf_(c, level, ...) sl_log_to((c)->log, (c)->opaque, (level), __VA_ARGS__)
+#define logf_(c, level, ...) sl_log_to_cb((c)->log, (c)->opaque, level, __VA_ARGS__)
 
 /* librdkafka's logs are routed to its main queue (log.queue), so they arrive here on the
  * run's thread during sl_ingest_producer_poll(). */

@@ -18,18 +18,15 @@ BROKERS=${SLUICE_TEST_BROKERS:-127.0.0.1:9092}
 CONFIGS=${BENCH_CONFIGS:-"1000:4 5000:2 5000:4 5000:8"}
 BASELINE_COUNT=${BASELINE_COUNT:-3000}
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/mockapi_url.sh
+. "$here/mockapi_url.sh"
 venv=${BENCH_VENV:-$here/../build/bench-venv}
 
 tmp=$(mktemp -d)
 "$BIN" mock-api --listen 127.0.0.1:0 >"$tmp/mock.out" 2>/dev/null &
 mock=$!
 trap 'kill $mock 2>/dev/null; wait $mock 2>/dev/null; rm -rf "$tmp"' EXIT
-for _ in $(seq 100); do
-    url=$(grep -o 'http://127.0.0.1:[0-9]*/api/' "$tmp/mock.out" || true)
-    [ -n "$url" ] && break
-    sleep 0.1
-done
-[ -n "$url" ] || { echo "mock-api did not start" >&2; exit 1; }
+url=$(mockapi_url "$tmp/mock.out")
 
 echo "| batch | concurrency | users | wall s | users/s | ingest CPU s | CPU µs/user | result |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---|"

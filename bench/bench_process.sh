@@ -34,6 +34,8 @@
 set -euo pipefail
 COUNT=${1:-200000}
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/mockapi_url.sh
+. "$here/mockapi_url.sh"
 BIN=${SLUICE_BIN:-build/sluice}
 BENCH=${BENCH_BIN_DIR:-build/bench}
 BROKERS=${SLUICE_TEST_BROKERS:-127.0.0.1:9092}
@@ -131,12 +133,7 @@ half_rate() { # R KIND RATE
 
 "$BIN" mock-api --listen 127.0.0.1:0 >"$tmp/mock.out" 2>/dev/null &
 pids+=($!)
-for _ in $(seq 100); do
-    url=$(grep -o 'http://127.0.0.1:[0-9]*/api/' "$tmp/mock.out" || true)
-    [ -n "$url" ] && break
-    sleep 0.1
-done
-[ -n "$url" ] || { echo "mock-api did not start" >&2; exit 1; }
+url=$(mockapi_url "$tmp/mock.out")
 
 topic=${BENCH_TOPIC:-${run}_in}
 "$BIN" schema -b "$BROKERS" -t "$topic" --cassandra "$CASSANDRA" --keyspace "$ks" \

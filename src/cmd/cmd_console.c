@@ -63,10 +63,8 @@ static const sl_config_opt_t console_opts[] = {
 static volatile sig_atomic_t g_stop;
 
 static void console_usage(FILE *out) {
-    char buf[8192];
-    sl_config_usage(console_opts, N_CONSOLE_OPTS, buf, sizeof buf);
-    fprintf(
-        out,
+    cmd_usage(
+        out, console_opts, N_CONSOLE_OPTS,
         "usage: sluice console [options]\n"
         "\n"
         "Serves a web console of the pipeline: brokers, topics with offsets and consumer\n"
@@ -85,16 +83,14 @@ static void console_usage(FILE *out) {
         "and the management actions are on. The token is never taken from the command\n"
         "line. Every option may also come from the environment (SLUICE_<NAME>) or a config\n"
         "file (-F); -X kafka.<name>=<value> and -X cql.<name>=<value> go to librdkafka\n"
-        "and the CQL client.\n"
-        "\n%s\n"
+        "and the CQL client.\n",
         "Exit codes: 0 stopped by SIGINT/SIGTERM, 1 could not start (Kafka client,\n"
-        "listener), 2 usage or configuration error.\n",
-        buf);
+        "listener), 2 usage or configuration error.\n");
 }
 
-static void console_log(void *opaque, int level, const char *msg) {
+static void console_log(void *opaque, sl_log_level_t level, const char *msg) {
     (void)opaque;
-    sl_log((sl_log_level_t)level, "console", "%s", msg);
+    sl_log(level, "console", "%s", msg);
 }
 
 /* argv with every "--component X" / "--component=X" merged into one "--component=A,B"
@@ -255,14 +251,15 @@ int cmd_console(int argc, char **argv) {
     sl_console_component_conf_t comps[32];
     sl_console_conf_t conf;
     sl_console_conf_defaults(&conf);
-    cmd_props_t *kafka = calloc(1, sizeof *kafka);
+    cmd_props_t *kafka = cmd_props_new(cfg, "kafka", "sluice console");
     const char **props = calloc(2 * 256 + 2, sizeof *props);
     char *token = NULL;
     size_t token_len = 0;
     cql_session_t *session = NULL;
     rc = SL_EXIT_USAGE;
-    if (!kafka || !props || cmd_collect_props(cfg, "kafka", kafka) != 0) {
-        fprintf(stderr, "sluice console: too many -X kafka. properties\n");
+    if (!kafka || !props) {
+        if (kafka)
+            fprintf(stderr, "sluice console: out of memory\n");
         goto out;
     }
     for (size_t i = 0; i < 2 * kafka->n; i++)

@@ -223,22 +223,18 @@ static int setup_format(const sl_config_t *cfg, sl_avro_encoder_t **enc) {
 }
 
 static void ingest_usage(FILE *out) {
-    char buf[8192];
-    sl_config_usage(ingest_opts, N_INGEST_OPTS, buf, sizeof buf);
-    fprintf(out,
-            "usage: sluice ingest [options]\n"
-            "\n"
-            "Fetches users from a randomuser-compatible HTTP API and produces one record per\n"
-            "user to Kafka (key = id); rejected users go to the dead-letter topic. Values are\n"
-            "the record's JSON, or with --format avro the Confluent wire format (0x00, the\n"
-            "4-byte schema id of TOPIC-value, Avro binary). Every option\n"
-            "may also come from the environment (SLUICE_<NAME>) or a config file (-F);\n"
-            "flags win over the environment, the environment over the file.\n"
-            "\n%s\n"
-            "Exit codes: 0 every fetched user acknowledged by Kafka, 1 not, or --count not\n"
-            "reached (also when --duration ended the run first), or Kafka unreachable;\n"
-            "2 usage or configuration error.\n",
-            buf);
+    cmd_usage(out, ingest_opts, N_INGEST_OPTS,
+              "usage: sluice ingest [options]\n"
+              "\n"
+              "Fetches users from a randomuser-compatible HTTP API and produces one record per\n"
+              "user to Kafka (key = id); rejected users go to the dead-letter topic. Values are\n"
+              "the record's JSON, or with --format avro the Confluent wire format (0x00, the\n"
+              "4-byte schema id of TOPIC-value, Avro binary). Every option\n"
+              "may also come from the environment (SLUICE_<NAME>) or a config file (-F);\n"
+              "flags win over the environment, the environment over the file.\n",
+              "Exit codes: 0 every fetched user acknowledged by Kafka, 1 not, or --count not\n"
+              "reached (also when --duration ended the run first), or Kafka unreachable;\n"
+              "2 usage or configuration error.\n");
 }
 
 /* The HTTP timeouts were --connect-timeout and --timeout, names that mean other things in
@@ -302,10 +298,8 @@ int cmd_ingest(int argc, char **argv) {
         sl_config_free(cfg);
         return SL_EXIT_USAGE;
     }
-    cmd_props_t *props = calloc(1, sizeof *props);
-    if (!props || cmd_collect_props(cfg, "kafka", props) != 0) {
-        fprintf(stderr, "sluice ingest: too many -X kafka. properties\n");
-        free(props);
+    cmd_props_t *props = cmd_props_new(cfg, "kafka", "sluice ingest");
+    if (!props) {
         sl_config_free(cfg);
         return SL_EXIT_USAGE;
     }

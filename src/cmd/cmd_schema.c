@@ -42,25 +42,21 @@ static const sl_config_opt_t schema_opts[] = {
 #define N_SCHEMA_OPTS (sizeof schema_opts / sizeof schema_opts[0])
 
 static void schema_usage(FILE *out) {
-    char buf[8192];
-    sl_config_usage(schema_opts, N_SCHEMA_OPTS, buf, sizeof buf);
-    fprintf(out,
-            "usage: sluice schema [options]\n"
-            "\n"
-            "Creates what the pipeline writes to, when it is missing: the Kafka topic and its\n"
-            "dead-letter topic, the Cassandra keyspace and the table (id uuid PRIMARY KEY and\n"
-            "the record's fields as text). Adds record columns an existing table lacks, such\n"
-            "as dob in a table made by the Spark tutorial stack. Safe to run again.\n"
-            "Credentials and TLS: -X cql.username=… -X cql.password=… (or SLUICE_* env).\n"
-            "With --registry URL it also registers the record's Avro schema under the subject\n"
-            "TOPIC-value (the same schema again gets the same id), sets the subject's\n"
-            "compatibility (FULL unless --registry-compatibility says otherwise) and prints\n"
-            "the id; registry credentials come from the environment\n"
-            "(SLUICE_REGISTRY_USERNAME, SLUICE_REGISTRY_PASSWORD) or the config file only.\n"
-            "\n%s\n"
-            "Exit codes: 0 all in place, 1 something could not be created (or the registry\n"
-            "refused the schema), 2 usage.\n",
-            buf);
+    cmd_usage(out, schema_opts, N_SCHEMA_OPTS,
+              "usage: sluice schema [options]\n"
+              "\n"
+              "Creates what the pipeline writes to, when it is missing: the Kafka topic and its\n"
+              "dead-letter topic, the Cassandra keyspace and the table (id uuid PRIMARY KEY and\n"
+              "the record's fields as text). Adds record columns an existing table lacks, such\n"
+              "as dob in a table made by the Spark tutorial stack. Safe to run again.\n"
+              "Credentials and TLS: -X cql.username=… -X cql.password=… (or SLUICE_* env).\n"
+              "With --registry URL it also registers the record's Avro schema under the subject\n"
+              "TOPIC-value (the same schema again gets the same id), sets the subject's\n"
+              "compatibility (FULL unless --registry-compatibility says otherwise) and prints\n"
+              "the id; registry credentials come from the environment\n"
+              "(SLUICE_REGISTRY_USERNAME, SLUICE_REGISTRY_PASSWORD) or the config file only.\n",
+              "Exit codes: 0 all in place, 1 something could not be created (or the registry\n"
+              "refused the schema), 2 usage.\n");
 }
 
 static void schema_log(void *opaque, sl_log_level_t level, const char *msg) {
@@ -115,10 +111,8 @@ int cmd_schema(int argc, char **argv) {
         return SL_EXIT_USAGE;
     }
 
-    cmd_props_t *kafka = calloc(1, sizeof *kafka);
-    if (!kafka || cmd_collect_props(cfg, "kafka", kafka) != 0) {
-        fprintf(stderr, "sluice schema: too many -X kafka. properties\n");
-        free(kafka);
+    cmd_props_t *kafka = cmd_props_new(cfg, "kafka", "sluice schema");
+    if (!kafka) {
         sl_config_free(cfg);
         return SL_EXIT_USAGE;
     }

@@ -40,6 +40,13 @@ static int print_properties(const char *ns) {
     return 0;
 }
 
+void cmd_usage(FILE *out, const sl_config_opt_t *opts, size_t n, const char *head,
+               const char *tail) {
+    char buf[8192];
+    sl_config_usage(opts, n, buf, sizeof buf);
+    fprintf(out, "%s\n%s\n%s", head, buf, tail);
+}
+
 sl_config_t *cmd_load_config(const char *prog, const sl_config_opt_t *opts, size_t n, int argc,
                              char **argv, void (*usage)(FILE *), int *exit_code) {
     char err[512] = "";
@@ -115,6 +122,16 @@ static int collect(const char *key, const char *value, void *opaque) {
 int cmd_collect_props(const sl_config_t *cfg, const char *ns, cmd_props_t *props) {
     props->n = 0;
     return sl_config_props(cfg, ns, collect, props) ? -1 : 0;
+}
+
+cmd_props_t *cmd_props_new(const sl_config_t *cfg, const char *ns, const char *prog) {
+    cmd_props_t *props = calloc(1, sizeof *props);
+    if (!props || cmd_collect_props(cfg, ns, props) != 0) {
+        fprintf(stderr, "%s: too many -X %s. properties\n", prog, ns);
+        free(props);
+        return NULL;
+    }
+    return props;
 }
 
 /* The client's info lines (hosts found, schema events) are detail for an operator who asks

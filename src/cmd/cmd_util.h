@@ -25,6 +25,11 @@
 sl_config_t *cmd_load_config(const char *prog, const sl_config_opt_t *opts, size_t n, int argc,
                              char **argv, void (*usage)(FILE *), int *exit_code);
 
+/* Writes a command's --help: head (the usage line and what the command does), the option
+ * table rendered by sl_config_usage(), then tail (the exit codes). */
+void cmd_usage(FILE *out, const sl_config_opt_t *opts, size_t n, const char *head,
+               const char *tail);
+
 /* Option-table rows every long-running command shares. */
 #define CMD_OPTS_HTTP_PROGRESS                                                                     \
     {"http", 0, SL_OPT_STR, "", 0, -1, "ADDR", "serve /metrics and /healthz on HOST:PORT"}, {      \
@@ -49,6 +54,10 @@ typedef struct {
 
 /* Fills props from the config; -1 when there are more than 256. */
 int cmd_collect_props(const sl_config_t *cfg, const char *ns, cmd_props_t *props);
+/* A new cmd_props_t filled from the config's -X <ns>.* properties, to be freed with free();
+ * NULL, with "<prog>: too many -X <ns>. properties" on stderr, when they do not fit (or
+ * out of memory): a usage error. */
+cmd_props_t *cmd_props_new(const sl_config_t *cfg, const char *ns, const char *prog);
 
 /* A CQL client configuration: contact points from `hosts` ("h1:9042,h2"), then every
  * -X cql.* property, then the library's log routed to sl_log. NULL with errstr filled on a

@@ -6,7 +6,6 @@
 #include "sl_console_int.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,15 +16,7 @@
 #include "sl_console_param.h"
 #include "sl_time.h"
 
-const char *sl_console_err_str(sl_console_err_t err) {
-    switch (err) {
-#define SL_CONSOLE_ERR_STR_(name, code, text)                                                      \
-    case name: return text;
-        SL_CONSOLE_ERRORS(SL_CONSOLE_ERR_STR_)
-#undef SL_CONSOLE_ERR_STR_
-    }
-    return "unknown error";
-}
+SL_ERR_DEFINE_STR(sl_console_err_str, sl_console_err_t, SL_CONSOLE_ERRORS)
 
 void sl_console_conf_defaults(sl_console_conf_t *conf) {
     memset(conf, 0, sizeof *conf);
@@ -46,17 +37,6 @@ void sl_console_conf_defaults(sl_console_conf_t *conf) {
     conf->max_topics = 2000;
     conf->max_groups = 1000;
     conf->max_partitions = 20000;
-}
-
-void sl_console_logf(sl_console_t *c, int level, const char *fmt, ...) {
-    if (!c->conf.log)
-        return;
-    char msg[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    c->conf.log(c->conf.log_opaque, level, msg);
 }
 
 static int dup_str(char **dst, const char *src) {

@@ -21,6 +21,8 @@
 #include <stdint.h>
 
 #include "cql.h"
+#include "sl_err.h"
+#include "sl_log.h"
 
 #define SL_CONSOLE_ERRORS(X)                                                                       \
     X(SL_CONSOLE_OK, 0, "success")                                                                 \
@@ -30,17 +32,13 @@
     X(SL_CONSOLE_ERR_LISTEN, 4, "cannot serve on the listen address")                              \
     X(SL_CONSOLE_ERR_THREAD, 5, "cannot start the sampler thread")
 
-typedef enum {
-#define SL_CONSOLE_ERR_ENUM_(name, code, text) name = code,
-    SL_CONSOLE_ERRORS(SL_CONSOLE_ERR_ENUM_)
-#undef SL_CONSOLE_ERR_ENUM_
-} sl_console_err_t;
+typedef enum { SL_ERR_ENUM(SL_CONSOLE_ERRORS) } sl_console_err_t;
 
 /* Static text for err; never NULL. */
 const char *sl_console_err_str(sl_console_err_t err);
 
-/* Log levels as sl_log's: 0 debug, 1 info, 2 warn, 3 error. msg is valid during the call. */
-typedef void (*sl_console_log_fn)(void *opaque, int level, const char *msg);
+/* The log callback (sl_log's levels); msg is valid during the call. */
+typedef sl_log_cb_t sl_console_log_fn;
 
 /* A subject of the schema registry as the schemas view shows it. */
 typedef struct sl_console_subject_s {

@@ -57,12 +57,13 @@ static void finish(sl_console_t *c, sl_console_action_t a, const sl_http_request
     sl_http_request_peer(req, peer, sizeof peer);
     if (ok) {
         atomic_fetch_add(&c->stats.actions_ok[a], 1);
-        sl_console_logf(c, 1, "action by %s from %s: %s: done", who, peer, what);
+        sl_console_logf(c, SL_LOG_INFO, "action by %s from %s: %s: done", who, peer, what);
         /* the next views should show the change */
         sl_console_refresh(c, c->conf.kafka_timeout_ms * 3 + 2000);
     } else {
         atomic_fetch_add(&c->stats.actions_failed[a], 1);
-        sl_console_logf(c, 2, "action by %s from %s: %s: failed: %s", who, peer, what, err);
+        sl_console_logf(c, SL_LOG_WARN, "action by %s from %s: %s: failed: %s", who, peer, what,
+                        err);
     }
 }
 

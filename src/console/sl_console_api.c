@@ -286,11 +286,11 @@ static void login(const sl_http_request_t *req, sl_http_response_t *resp, void *
         sl_http_response_status(resp, 303);
         sl_http_response_header(resp, "Set-Cookie", cookie);
         sl_http_response_header(resp, "Location", "/");
-        sl_console_logf(c, 1, "login: %s from %s", who, peer);
+        sl_console_logf(c, SL_LOG_INFO, "login: %s from %s", who, peer);
         return;
     }
     atomic_fetch_add(&c->stats.auth_failures, 1);
-    sl_console_logf(c, 2, "login refused (%s) from %s",
+    sl_console_logf(c, SL_LOG_WARN, "login refused (%s) from %s",
                     r == SL_CONSOLE_AUTH_LIMITED ? "too many failed logins" : "wrong token", peer);
     sl_console_page_login(resp, r == SL_CONSOLE_AUTH_LIMITED ? 429 : 401,
                           r == SL_CONSOLE_AUTH_LIMITED ? 2 : 1);

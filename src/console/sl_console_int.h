@@ -79,8 +79,8 @@ struct sl_console_s {
 };
 
 /* Logs one line through the configured callback. */
-void sl_console_logf(sl_console_t *c, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+#define sl_console_logf(c, level, ...)                                                             \
+    sl_log_to_cb((c)->conf.log, (c)->conf.log_opaque, (level), __VA_ARGS__)
 
 /* The latest snapshot with a reference taken (NULL before the first), to be given back
  * with sl_console_release(). */

@@ -14,11 +14,12 @@
 
 static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
     const sl_console_kafka_log_t *log = rd_kafka_opaque(rk);
-    if (!log || !log->fn)
-        return;
-    char msg[1024];
-    snprintf(msg, sizeof msg, "kafka %s: %s", fac, buf);
-    log->fn(log->opaque, level <= 3 ? 3 : level <= 4 ? 2 : 0, msg);
+    if (log)
+        sl_log_to_cb(log->fn, log->opaque,
+                     level <= 3   ? SL_LOG_ERROR
+                     : level <= 4 ? SL_LOG_WARN
+                                  : SL_LOG_DEBUG,
+                     "kafka %s: %s", fac, buf);
 }
 
 int sl_console_kafka_conf(rd_kafka_conf_t *conf, const char *brokers, const char *const *props,

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "sl_console_kafka.h"
+#include "sl_err.h"
 
 static int fail(int *http_status, int status, char *errstr, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
@@ -20,7 +21,7 @@ static int fail(int *http_status, int status, char *errstr, size_t size, const c
 static int fail(int *http_status, int status, char *errstr, size_t size, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(errstr, size, fmt, ap);
+    sl_err_vformat(errstr, size, fmt, ap);
     va_end(ap);
     *http_status = status;
     return -1;

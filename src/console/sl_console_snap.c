@@ -1,6 +1,7 @@
 /* Snapshot allocation and lookups; see sl_console_snap.h. */
 #include "sl_console_snap.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,13 +36,19 @@ void sl_console_snap_free(sl_console_snap_t *s) {
     free(s);
 }
 
-const sl_console_topic_t *sl_console_snap_topic(const sl_console_snap_t *s, const char *name) {
-    size_t lo = 0, hi = s->n_topics;
+/* The element of a sorted array (n of size bytes each at base) whose string key, a
+ * `const char *` member at key_offset, equals key; NULL if none. */
+static const void *find_sorted(const void *base, size_t n, size_t size, size_t key_offset,
+                               const char *key) {
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(s->topics[mid].name, name);
+        const char *elem = (const char *)base + mid * size;
+        const char *name;
+        memcpy(&name, elem + key_offset, sizeof name);
+        int c = strcmp(name, key);
         if (c == 0)
-            return &s->topics[mid];
+            return elem;
         if (c < 0)
             lo = mid + 1;
         else
@@ -50,19 +57,14 @@ const sl_console_topic_t *sl_console_snap_topic(const sl_console_snap_t *s, cons
     return NULL;
 }
 
+const sl_console_topic_t *sl_console_snap_topic(const sl_console_snap_t *s, const char *name) {
+    return find_sorted(s->topics, s->n_topics, sizeof *s->topics,
+                       offsetof(sl_console_topic_t, name), name);
+}
+
 const sl_console_group_t *sl_console_snap_group(const sl_console_snap_t *s, const char *id) {
-    size_t lo = 0, hi = s->n_groups;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(s->groups[mid].id, id);
-        if (c == 0)
-            return &s->groups[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    return find_sorted(s->groups, s->n_groups, sizeof *s->groups, offsetof(sl_console_group_t, id),
+                       id);
 }
 
 int64_t sl_console_snap_committed(const sl_console_group_t *g, const char *topic,

@@ -5,7 +5,6 @@
  */
 #include "sl_ingest.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -78,7 +78,7 @@ typedef struct sl_ingest_conf_s {
     volatile sig_atomic_t *stop; /* set by a signal handler (1: stop, 2: stop now); may be
                                     NULL */
     /* Log lines (may be NULL). Called on the run's thread. */
-    void (*log)(void *opaque, sl_log_level_t level, const char *msg);
+    sl_log_cb_t log;
     /* Called on the run's thread every tick_ms (and once at the end with final = 1),
      * with the counters so far (may be NULL). */
     void (*tick)(void *opaque, const sl_ingest_stats_t *stats, int final);

@@ -59,6 +59,16 @@ static int put_escaped(char *buf, size_t cap, int at, const char *s, int allow_c
     return at;
 }
 
+/* Appends "&name=" and value percent-encoded; returns the new length or -1 when out of
+ * room. */
+static int put_param(char *buf, size_t cap, int at, const char *name, const char *value,
+                     int allow_comma) {
+    int m = snprintf(buf + at, cap - (size_t)at, "&%s=", name);
+    if (m < 0 || (size_t)(at + m) >= cap)
+        return -1;
+    return put_escaped(buf, cap, at + m, value, allow_comma);
+}
+
 int sl_ingest_plan_url(char *buf, size_t cap, const char *source, unsigned results,
                        const char *seed, uint64_t page, const char *nat) {
     if (!buf || cap == 0 || !source)
@@ -72,24 +82,15 @@ int sl_ingest_plan_url(char *buf, size_t cap, const char *source, unsigned resul
     if (n < 0 || (size_t)n >= cap)
         return -1;
     if (seed && *seed) {
-        int m = snprintf(buf + n, cap - (size_t)n, "&seed=");
-        if (m < 0 || (size_t)(n + m) >= cap)
-            return -1;
-        n = put_escaped(buf, cap, n + m, seed, 0);
+        n = put_param(buf, cap, n, "seed", seed, 0);
         if (n < 0)
             return -1;
-        m = snprintf(buf + n, cap - (size_t)n, "&page=%llu", (unsigned long long)page);
+        int m = snprintf(buf + n, cap - (size_t)n, "&page=%llu", (unsigned long long)page);
         if (m < 0 || (size_t)(n + m) >= cap)
             return -1;
         n += m;
     }
-    if (nat && *nat) {
-        int m = snprintf(buf + n, cap - (size_t)n, "&nat=");
-        if (m < 0 || (size_t)(n + m) >= cap)
-            return -1;
-        n = put_escaped(buf, cap, n + m, nat, 1);
-        if (n < 0)
-            return -1;
-    }
+    if (nat && *nat)
+        n = put_param(buf, cap, n, "nat", nat, 1);
     return n;
 }

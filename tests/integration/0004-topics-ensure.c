@@ -29,6 +29,18 @@ static rd_kafka_t *admin_client(void) {
     return rk;
 }
 
+/* Ensures the main topic (6 partitions) and its dead-letter topic (1): both must then be
+ * there with those counts, and `existed` must say whether they were before the call. */
+static void ensure_both(rd_kafka_t *rk, sl_schema_topic_t specs[2], const char *what, int existed) {
+    char errstr[512];
+    if (sl_schema_topics_ensure(rk, specs, 2, 30000, errstr, sizeof errstr) != SL_SCHEMA_ERR_OK)
+        fail_msg("%s: %s", what, errstr);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(specs[i].existed, existed);
+    assert_int_equal(specs[0].partitions_now, 6);
+    assert_int_equal(specs[1].partitions_now, 1);
+}
+
 static void create_then_exists(void **state) {
     (void)state;
     char main_topic[96], dlq[112], errstr[512];
@@ -39,21 +51,11 @@ static void create_then_exists(void **state) {
 
     sl_schema_topic_t specs[2] = {{.name = main_topic, .partitions = 6, .replication = 1},
                                   {.name = dlq, .partitions = 1, .replication = 1}};
-    if (sl_schema_topics_ensure(rk, specs, 2, 30000, errstr, sizeof errstr) != SL_SCHEMA_ERR_OK)
-        fail_msg("first ensure: %s", errstr);
-    assert_int_equal(specs[0].existed, 0);
-    assert_int_equal(specs[1].existed, 0);
-    assert_int_equal(specs[0].partitions_now, 6);
-    assert_int_equal(specs[1].partitions_now, 1);
+    ensure_both(rk, specs, "first ensure", 0);
 
     /* Asking again, even for another partition count, leaves the topics as they are. */
     specs[0].partitions = 3;
-    if (sl_schema_topics_ensure(rk, specs, 2, 30000, errstr, sizeof errstr) != SL_SCHEMA_ERR_OK)
-        fail_msg("second ensure: %s", errstr);
-    assert_int_equal(specs[0].existed, 1);
-    assert_int_equal(specs[1].existed, 1);
-    assert_int_equal(specs[0].partitions_now, 6);
-    assert_int_equal(specs[1].partitions_now, 1);
+    ensure_both(rk, specs, "second ensure", 1);
 
     /* An impossible replication factor on one node is a clear failure. */
     char bad[112];

@@ -107,10 +107,7 @@ static cql_stmt_t *insert_all(void) {
 static cql_result_t *select_row(int id) {
     char q[512];
     snprintf(q, sizeof q, "SELECT %s FROM " KS ".all_types WHERE id = ?", cols);
-    cql_prepared_t *p = it_prepare(sess, q);
-    assert_non_null(p);
-    cql_stmt_t *s = cql_stmt_new_prepared(p);
-    cql_prepared_free(p);
+    cql_stmt_t *s = it_prepare_stmt(sess, q);
     cql_stmt_bind_int32(s, 0, id);
     cql_result_t *r;
     assert_int_equal(it_run(sess, s, &r), CQL_OK);

@@ -56,10 +56,7 @@ static void check_row(const cql_result_t *r, void *ctx) {
 
 static void test_paging_10000(void **state) {
     (void)state;
-    cql_prepared_t *p = it_prepare(sess, "INSERT INTO " KS ".rows (id, v) VALUES (?, ?)");
-    assert_non_null(p);
-    cql_stmt_t *ins = cql_stmt_new_prepared(p);
-    cql_prepared_free(p);
+    cql_stmt_t *ins = it_prepare_stmt(sess, "INSERT INTO " KS ".rows (id, v) VALUES (?, ?)");
     assert_int_equal(it_write_rows(sess, ins, 0, N_ROWS, bind_row, NULL), 0);
     cql_stmt_free(ins);
 
@@ -87,9 +84,7 @@ static cql_err_t batch_once(cql_session_t *s, void *ctx) {
 
 static void test_batches(void **state) {
     (void)state;
-    cql_prepared_t *p = it_prepare(sess, "INSERT INTO " KS ".rows (id, v) VALUES (?, ?)");
-    cql_stmt_t *st = cql_stmt_new_prepared(p);
-    cql_prepared_free(p);
+    cql_stmt_t *st = it_prepare_stmt(sess, "INSERT INTO " KS ".rows (id, v) VALUES (?, ?)");
     for (int type = CQL_BATCH_LOGGED; type <= CQL_BATCH_UNLOGGED; type++) {
         cql_batch_t *b = cql_batch_new((cql_batch_type_t)type);
         for (int i = 0; i < 10; i++) {

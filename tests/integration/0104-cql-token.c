@@ -95,10 +95,7 @@ static void check_token(const cql_result_t *r, void *ctx) {
 static void check_table(const char *table, bool text) {
     char q[256];
     snprintf(q, sizeof q, "INSERT INTO " KS ".%s (k) VALUES (?)", table);
-    cql_prepared_t *p = it_prepare(sess, q);
-    assert_non_null(p);
-    cql_stmt_t *ins = cql_stmt_new_prepared(p);
-    cql_prepared_free(p);
+    cql_stmt_t *ins = it_prepare_stmt(sess, q);
     assert_int_equal(it_write_rows(sess, ins, 0, N_KEYS, bind_key, &text), 0);
     cql_stmt_free(ins);
 

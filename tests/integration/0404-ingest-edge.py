@@ -119,6 +119,18 @@ def main():
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     base = "http://127.0.0.1:%d" % srv.server_address[1]
     common = ["--seed", "s", "--backoff-base", "0.01", "--backoff-max", "0.05"]
+
+    def completes(name, path, count, batch, requests_by, *args):
+        """An ingest of `count` users from path that must exit 0 with every one produced
+        and exactly these request outcomes; returns its stderr."""
+        rc, summary, err = run_ingest("--source", base + path, "-t", unique("0404_" + name),
+                                      "--count", str(count), "--batch", str(batch), *args,
+                                      *common)
+        check(rc == 0, "%s: exit %d: %s" % (name, rc, err[-2000:]))
+        s = summary["summary"]
+        check(s["requests_by"] == requests_by and s["produced"] == count, "%s: %r" % (name, s))
+        return err
+
     try:
         # dlq: 3 pages of 5 users, 2 bad per page.
         topic = unique("0404_dlq")
@@ -158,13 +170,7 @@ def main():
         print("ok dlq: 9 produced, 6 dead letters (original bytes) with reason/field/source headers")
 
         # Retry-After as an HTTP-date: the second attempt of a page never comes before it.
-        topic = unique("0404_ra")
-        rc, summary, err = run_ingest("--source", base + "/retryafter/", "-t", topic,
-                                      "--count", "6", "--batch", "3", *common)
-        check(rc == 0, "retryafter: exit %d: %s" % (rc, err[-2000:]))
-        s = summary["summary"]
-        check(s["requests_by"] == {"ok": 2, "throttled": 2} and s["produced"] == 6,
-              "retryafter: %r" % s)
+        completes("retryafter", "/retryafter/", 6, 3, {"ok": 2, "throttled": 2})
         for page in (1, 2):
             times = State.hits[("/retryafter/", page)]
             check(len(times) == 2, "retryafter: page %d hit %d times" % (page, len(times)))
@@ -174,13 +180,7 @@ def main():
         print("ok retryafter: retries waited for the HTTP-date")
 
         # API error object: logged with its message, retried, completes.
-        topic = unique("0404_api")
-        rc, summary, err = run_ingest("--source", base + "/apierror/", "-t", topic,
-                                      "--count", "4", "--batch", "2", *common)
-        check(rc == 0, "apierror: exit %d: %s" % (rc, err[-2000:]))
-        s = summary["summary"]
-        check(s["requests_by"] == {"ok": 2, "api_error": 2} and s["produced"] == 4,
-              "apierror: %r" % s)
+        err = completes("apierror", "/apierror/", 4, 2, {"ok": 2, "api_error": 2})
         check("API error: Uh oh, something has gone wrong (test 0404)" in err,
               "apierror: message not logged: %s" % err[-2000:])
         print("ok apierror: message logged, page retried")
@@ -200,13 +200,7 @@ def main():
         print("ok toolarge: failed request, exit 1, nothing produced")
 
         # A request over --timeout is a timeout, retried; the run completes.
-        topic = unique("0404_slow")
-        rc, summary, err = run_ingest("--source", base + "/slow/", "-t", topic, "--count", "4",
-                                      "--batch", "2", "--http-timeout", "0.5", *common)
-        check(rc == 0, "slow: exit %d: %s" % (rc, err[-2000:]))
-        s = summary["summary"]
-        check(s["requests_by"] == {"ok": 2, "timeout": 2} and s["produced"] == 4,
-              "slow: %r" % s)
+        completes("slow", "/slow/", 4, 2, {"ok": 2, "timeout": 2}, "--http-timeout", "0.5")
         print("ok slow: timeouts retried")
 
         # A 4xx other than 408/429 is not retried: the page fails, fetching stops, exit 1.

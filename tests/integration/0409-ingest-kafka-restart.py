@@ -13,16 +13,11 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common_support import stack  # noqa: E402
 from ingest_support import (BIN, BROKERS, MockApi, check, fail, read_topic,  # noqa: E402
                             unique)
 
 N = 60000
-STACK = os.path.join(os.environ.get("SLUICE_SOURCE_DIR", "."), "scripts", "stack")
-
-
-def stack(*args):
-    p = subprocess.run([STACK] + list(args), capture_output=True, text=True, timeout=300)
-    check(p.returncode == 0, "stack %s: %s%s" % (" ".join(args), p.stdout, p.stderr))
 
 
 def main():

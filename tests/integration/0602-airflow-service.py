@@ -20,8 +20,6 @@ tests/README.md. SLUICE_AIRFLOW_SCREENSHOT=FILE saves the DAG page there (the pi
 docs/airflow.md); without it the screenshot goes next to the binary.
 """
 
-import fcntl
-import hashlib
 import importlib.machinery
 import importlib.util
 import json
@@ -42,6 +40,7 @@ LOCK = os.path.join(SRC, "tests", "requirements", "airflow.lock")
 CHROMIUM = os.environ.get("SLUICE_CHROMIUM", "/usr/lib/chromium/chromium")
 COUNT = 2000
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common_support  # noqa: E402
 from ingest_support import MockApi, check, fail, unique  # noqa: E402
 DAG = "user_automation"
 TASK = "stream_data_from_api"
@@ -49,28 +48,10 @@ TASK = "stream_data_from_api"
 
 def use_venv():
     """Re-executes this test in a venv with the pinned Playwright (built once per lock)."""
-    python = os.environ.get("SLUICE_AIRFLOW_TEST_PYTHON", "/usr/bin/python3")
-    venv = os.environ.get("SLUICE_AIRFLOW_TEST_VENV",
-                          os.path.join(os.path.dirname(BIN), "airflow-test-venv"))
-    if os.path.realpath(sys.prefix) == os.path.realpath(venv):
-        return
-    with open(LOCK, "rb") as f:
-        want = hashlib.sha256(f.read() + sys.version.encode()).hexdigest()
-    marker = os.path.join(venv, ".sluice-lock-hash")
-    os.makedirs(os.path.dirname(venv), exist_ok=True)
-    with open(venv + ".lock", "w") as lk:
-        fcntl.flock(lk, fcntl.LOCK_EX)
-        have = open(marker).read().strip() if os.path.exists(marker) else ""
-        if have != want:
-            print("0602: installing %s into %s" % (LOCK, venv), file=sys.stderr)
-            subprocess.run(["rm", "-rf", venv], check=True)
-            subprocess.run([python, "-m", "venv", "--system-site-packages", venv], check=True)
-            subprocess.run([os.path.join(venv, "bin", "pip"), "install", "--quiet",
-                            "--disable-pip-version-check", "--no-deps", "-r", LOCK], check=True)
-            with open(marker, "w") as m:
-                m.write(want)
-    py = os.path.join(venv, "bin", "python")
-    os.execv(py, [py] + sys.argv)
+    common_support.use_venv(
+        LOCK, os.environ.get("SLUICE_AIRFLOW_TEST_VENV",
+                             os.path.join(os.path.dirname(BIN), "airflow-test-venv")),
+        os.environ.get("SLUICE_AIRFLOW_TEST_PYTHON", "/usr/bin/python3"), "0602")
 
 
 def load_rest():

@@ -9,12 +9,9 @@
 - launch_browser(): Debian's chromium driven by Playwright (no downloaded browser).
 Every wait polls a condition with a deadline.
 """
-import fcntl
-import hashlib
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import tempfile
@@ -24,7 +21,8 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ingest_support import BIN, BROKERS, check, fail, unique  # noqa: E402,F401
+import common_support  # noqa: E402
+from common_support import BIN, BROKERS, check, fail, stop_process, unique  # noqa: E402,F401
 
 SOURCE = os.environ.get("SLUICE_SOURCE_DIR",
                         os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
@@ -40,28 +38,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 
 def use_venv():
     """Makes sure this process runs in the console test venv (re-executing if needed)."""
-    python = os.environ.get("SLUICE_CONSOLE_PYTHON", "/usr/bin/python3")
-    venv = os.environ.get("SLUICE_CONSOLE_VENV",
-                          os.path.join(os.path.dirname(os.path.abspath(BIN)), "console-venv"))
-    if os.path.realpath(sys.prefix) == os.path.realpath(venv):
-        return
-    with open(LOCK, "rb") as f:
-        want = hashlib.sha256(f.read() + sys.version.encode()).hexdigest()
-    marker = os.path.join(venv, ".sluice-lock-hash")
-    os.makedirs(os.path.dirname(venv), exist_ok=True)
-    with open(venv + ".lock", "w") as lk:
-        fcntl.flock(lk, fcntl.LOCK_EX)
-        have = open(marker).read().strip() if os.path.exists(marker) else ""
-        if have != want:
-            print("console tests: installing %s into %s" % (LOCK, venv), file=sys.stderr)
-            subprocess.run(["rm", "-rf", venv], check=True)
-            subprocess.run([python, "-m", "venv", "--system-site-packages", venv], check=True)
-            subprocess.run([os.path.join(venv, "bin", "pip"), "install", "--quiet",
-                            "--disable-pip-version-check", "--no-deps", "-r", LOCK], check=True)
-            with open(marker, "w") as m:
-                m.write(want)
-    py = os.path.join(venv, "bin", "python")
-    os.execv(py, [py] + sys.argv)
+    common_support.use_venv(
+        LOCK, os.environ.get("SLUICE_CONSOLE_VENV",
+                             os.path.join(os.path.dirname(os.path.abspath(BIN)), "console-venv")),
+        os.environ.get("SLUICE_CONSOLE_PYTHON", "/usr/bin/python3"), "console tests")
 
 
 def wait_for(fn, what, timeout=120, interval=0.5):
@@ -162,13 +142,7 @@ class Console:
 
     def stop(self):
         """SIGTERM; the console must exit 0 and promptly (and, under ASan, without leaks)."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        if not stop_process(self.proc, 60):
             fail("console did not stop within 60 s of SIGTERM")
         check(self.proc.returncode == 0, "console exit %d; log tail:\n%s"
               % (self.proc.returncode, self.log_text()[-3000:]))
@@ -288,13 +262,7 @@ class Ingest:
             return f.read().decode("utf-8", "replace")
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.communicate()
+        stop_process(self.proc, 60)
 
 
 def launch_browser(playwright):

@@ -8,28 +8,13 @@ import json
 import os
 import re
 import select
-import signal
 import subprocess
 import sys
 import time
 import urllib.request
 
-BIN = os.environ.get("SLUICE_BIN", "build-asan-ubsan/sluice")
-BROKERS = os.environ.get("SLUICE_TEST_BROKERS", "127.0.0.1:9092")
-
-
-def fail(msg):
-    print("FAIL: " + msg, file=sys.stderr)
-    sys.exit(1)
-
-
-def check(cond, msg):
-    if not cond:
-        fail(msg)
-
-
-def unique(name):
-    return "it_%s_%d_%d" % (name, os.getpid(), int(time.time() * 1000) % 100000000)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common_support import BIN, BROKERS, check, fail, stop_process, unique  # noqa: E402,F401
 
 
 class MockApi:
@@ -55,13 +40,7 @@ class MockApi:
         fail("mock-api did not report its address (last line: %r)" % line)
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 20)
 
 
 def page_urls(source, count, batch, seed, nat=None):

@@ -272,13 +272,9 @@ static void file_limits(void **state) {
 static void secrets_never_rendered(void **state) {
     (void)state;
     char err[256];
-    assert_true(sl_config_is_secret("sasl-password"));
-    assert_true(sl_config_is_secret("ssl.key.password"));
-    assert_true(sl_config_is_secret("kafka.sasl.username"));
-    assert_true(sl_config_is_secret("sasl.mechanism"));
-    assert_true(sl_config_is_secret("oauth.client.SECRET"));
-    assert_false(sl_config_is_secret("brokers"));
-    assert_false(sl_config_is_secret("kafka.linger.ms"));
+    assert_true_for(sl_config_is_secret, "sasl-password", "ssl.key.password", "kafka.sasl.username",
+                    "sasl.mechanism", "oauth.client.SECRET");
+    assert_false_for(sl_config_is_secret, "brokers", "kafka.linger.ms");
 
     sl_config_t *cfg = fresh();
     char *argv[] = {"ingest",

@@ -21,67 +21,29 @@
 #include <curl/curl.h>
 
 #include "sl_console.h"
+#include "test_http_client.h"
+#include "test_util.h"
 
 #define TOKEN "unit-test-token-0123456789"
 
-typedef struct {
-    long status;
-    char *body, *headers;
-    size_t body_len, headers_len;
-} reply_t;
-
-static size_t grow(char **buf, size_t *len, const char *data, size_t n) {
-    char *nb = realloc(*buf, *len + n + 1);
-    assert_non_null(nb);
-    memcpy(nb + *len, data, n);
-    *len += n;
-    nb[*len] = '\0';
-    *buf = nb;
-    return n;
-}
-static size_t on_body(char *d, size_t s, size_t n, void *o) {
-    reply_t *r = o;
-    return grow(&r->body, &r->body_len, d, s * n);
-}
-static size_t on_header(char *d, size_t s, size_t n, void *o) {
-    reply_t *r = o;
-    return grow(&r->headers, &r->headers_len, d, s * n);
-}
-
-/* One request; extra is a NULL-terminated list of header lines. */
-static reply_t http(unsigned port, const char *method, const char *path, const char *const *extra,
-                    const char *body) {
-    reply_t r = {0};
-    char url[256];
-    snprintf(url, sizeof url, "http://127.0.0.1:%u%s", port, path);
-    CURL *e = curl_easy_init();
-    struct curl_slist *hs = NULL;
-    for (size_t i = 0; extra && extra[i]; i++)
-        hs = curl_slist_append(hs, extra[i]);
-    curl_easy_setopt(e, CURLOPT_URL, url);
-    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, hs);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, &r);
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, &r);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT, 20L);
-    if (body)
-        curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
-    assert_int_equal(curl_easy_perform(e), CURLE_OK);
-    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r.status);
-    curl_slist_free_all(hs);
-    curl_easy_cleanup(e);
-    if (!r.body)
-        grow(&r.body, &r.body_len, "", 0);
-    if (strstr(r.body, TOKEN) || (r.headers && strstr(r.headers, TOKEN)))
+/* One request; extra is a NULL-terminated list of header lines. The token must appear in
+ * no answer. */
+static http_got_t http(unsigned port, const char *method, const char *path,
+                       const char *const *extra, const char *body) {
+    http_got_t r = http_request(NULL, (uint16_t)port, method, path, extra, body, NULL, 1);
+    assert_int_equal(r.rc, CURLE_OK);
+    if (strstr(r.body.data, TOKEN) || strstr(r.headers.data, TOKEN))
         fail_msg("the token appears in the answer to %s %s", method, path);
     return r;
 }
 
-static void reply_free(reply_t *r) {
-    free(r->body);
-    free(r->headers);
+/* One request whose status is all that is checked. */
+static void expect_status(unsigned port, const char *method, const char *path,
+                          const char *const *extra, const char *body, long status) {
+    http_got_t r = http(port, method, path, extra, body);
+    if (r.status != status)
+        fail_msg("%s %s: status %ld, expected %ld", method, path, r.status, status);
+    http_got_free(&r);
 }
 
 static sl_console_t *start_with(const char *token, const char *brokers) {
@@ -110,11 +72,11 @@ static sl_console_t *start(const char *token) {
 
 static void wait_snapshot(unsigned port, const char *const *auth) {
     for (int i = 0; i < 200; i++) {
-        reply_t r = http(port, "GET", "/api/overview", auth, NULL);
+        http_got_t r = http(port, "GET", "/api/overview", auth, NULL);
         long st = r.status;
         if (st == 200)
-            assert_non_null(strstr(r.body, "\"kafka_ok\":false"));
-        reply_free(&r);
+            assert_non_null(strstr(r.body.data, "\"kafka_ok\":false"));
+        http_got_free(&r);
         if (st == 200)
             return;
         assert_int_equal(st, 503);
@@ -144,48 +106,40 @@ static void gate_with_token(void **state) {
                            "/metrics",
                            "/nothing-here"};
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
-        reply_t r = http(port, "GET", paths[i], NULL, NULL);
+        http_got_t r = http(port, "GET", paths[i], NULL, NULL);
         assert_int_equal(r.status, 401);
-        assert_non_null(strstr(r.headers, "WWW-Authenticate: Bearer"));
-        assert_non_null(strstr(r.headers, "Content-Security-Policy: default-src 'none'; "
-                                          "script-src 'self'"));
-        reply_free(&r);
-        r = http(port, "GET", paths[i], wrong, NULL);
-        assert_int_equal(r.status, 401);
-        reply_free(&r);
+        assert_non_null(strstr(r.headers.data, "WWW-Authenticate: Bearer"));
+        assert_non_null(strstr(r.headers.data, "Content-Security-Policy: default-src 'none'; "
+                                               "script-src 'self'"));
+        http_got_free(&r);
+        expect_status(port, "GET", paths[i], wrong, NULL, 401);
     }
-    reply_t r = http(port, "GET", "/", NULL, NULL);
-    assert_non_null(strstr(r.body, "<form method=\"post\" action=\"/login\">"));
-    reply_free(&r);
+    http_got_t r = http(port, "GET", "/", NULL, NULL);
+    assert_non_null(strstr(r.body.data, "<form method=\"post\" action=\"/login\">"));
+    http_got_free(&r);
     /* public: the health check, the stylesheet, the login form */
     r = http(port, "GET", "/healthz", NULL, NULL);
     assert_true(r.status == 200 || r.status == 503);
-    reply_free(&r);
+    http_got_free(&r);
     r = http(port, "GET", "/app.css", NULL, NULL);
     assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.headers, "Content-Type: text/css"));
-    reply_free(&r);
-    r = http(port, "GET", "/login", NULL, NULL);
-    assert_int_equal(r.status, 200);
-    reply_free(&r);
+    assert_non_null(strstr(r.headers.data, "Content-Type: text/css"));
+    http_got_free(&r);
+    expect_status(port, "GET", "/login", NULL, NULL, 200);
 
     wait_snapshot(port, bearer);
     r = http(port, "GET", "/api/session", bearer, NULL);
     assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.body, "\"auth\":true"));
-    assert_non_null(strstr(r.body, "\"read_only\":false"));
-    reply_free(&r);
-    r = http(port, "GET", "/nothing-here", bearer, NULL);
-    assert_int_equal(r.status, 404);
-    reply_free(&r);
-    r = http(port, "GET", "/api/nothing", bearer, NULL);
-    assert_int_equal(r.status, 404);
-    reply_free(&r);
+    assert_non_null(strstr(r.body.data, "\"auth\":true"));
+    assert_non_null(strstr(r.body.data, "\"read_only\":false"));
+    http_got_free(&r);
+    expect_status(port, "GET", "/nothing-here", bearer, NULL, 404);
+    expect_status(port, "GET", "/api/nothing", bearer, NULL, 404);
     r = http(port, "GET", "/metrics", bearer, NULL);
     assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.body, "sluice_console_auth_failures_total "));
-    assert_null(strstr(r.body, "sluice_console_auth_failures_total 0\n"));
-    reply_free(&r);
+    assert_non_null(strstr(r.body.data, "sluice_console_auth_failures_total "));
+    assert_null(strstr(r.body.data, "sluice_console_auth_failures_total 0\n"));
+    http_got_free(&r);
     sl_console_free(c);
 }
 
@@ -193,14 +147,14 @@ static void login_cookie_csrf(void **state) {
     (void)state;
     sl_console_t *c = start(TOKEN);
     unsigned port = sl_console_port(c);
-    reply_t r = http(port, "POST", "/login", NULL, "token=wrong&name=tester");
+    http_got_t r = http(port, "POST", "/login", NULL, "token=wrong&name=tester");
     assert_int_equal(r.status, 401);
-    assert_non_null(strstr(r.body, "That is not the token."));
-    assert_null(strstr(r.headers, "Set-Cookie"));
-    reply_free(&r);
+    assert_non_null(strstr(r.body.data, "That is not the token."));
+    assert_null(strstr(r.headers.data, "Set-Cookie"));
+    http_got_free(&r);
     r = http(port, "POST", "/login", NULL, "token=" TOKEN "&name=tester");
     assert_int_equal(r.status, 303);
-    char *sc = strstr(r.headers, "Set-Cookie: sluice_console=");
+    char *sc = strstr(r.headers.data, "Set-Cookie: sluice_console=");
     assert_non_null(sc);
     assert_non_null(strstr(sc, "HttpOnly"));
     assert_non_null(strstr(sc, "SameSite=Strict"));
@@ -208,57 +162,38 @@ static void login_cookie_csrf(void **state) {
     size_t n = strcspn(sc + 12, ";");
     memcpy(cookie + 8, sc + 12, n);
     cookie[8 + n] = '\0';
-    reply_free(&r);
+    http_got_free(&r);
     const char *with_cookie[] = {cookie, NULL};
     const char *with_csrf[] = {cookie, "X-Sluice-Console: 1", NULL};
     r = http(port, "GET", "/api/session", with_cookie, NULL);
     assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.body, "\"who\":\"tester (session)\""));
-    reply_free(&r);
+    assert_non_null(strstr(r.body.data, "\"who\":\"tester (session)\""));
+    http_got_free(&r);
     r = http(port, "GET", "/", with_cookie, NULL);
     assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.body, "<script src=\"/app.js\""));
-    reply_free(&r);
+    assert_non_null(strstr(r.body.data, "<script src=\"/app.js\""));
+    http_got_free(&r);
     /* a change with the cookie but without the header a cross-site form cannot send */
-    r = http(port, "POST", "/api/topics", with_cookie, "name=x&partitions=1&replication=1");
-    assert_int_equal(r.status, 403);
-    reply_free(&r);
+    expect_status(port, "POST", "/api/topics", with_cookie, "name=x&partitions=1&replication=1",
+                  403);
     /* with it, the arguments are checked before Kafka is asked */
     const char *bad[] = {"name=a%20b&partitions=1&replication=1",
                          "name=x&partitions=0&replication=1", "name=x&partitions=1",
                          "name=x&partitions=1&replication=1&retention_ms=z"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        r = http(port, "POST", "/api/topics", with_csrf, bad[i]);
-        assert_int_equal(r.status, 400);
-        reply_free(&r);
+        expect_status(port, "POST", "/api/topics", with_csrf, bad[i], 400);
     }
-    r = http(port, "DELETE", "/api/topics/victim", with_csrf, "confirm=other");
-    assert_int_equal(r.status, 400);
-    reply_free(&r);
-    r = http(port, "POST", "/api/groups/g/reset", with_csrf, "topic=t&to=sometime");
-    assert_int_equal(r.status, 400);
-    reply_free(&r);
-    r = http(port, "POST", "/api/groups/g/reset", with_csrf, "topic=t&to=offset&value=-3");
-    assert_int_equal(r.status, 400);
-    reply_free(&r);
-    r = http(port, "GET", "/api/topics/t/messages?limit=0", with_cookie, NULL);
-    assert_int_equal(r.status, 400);
-    reply_free(&r);
-    r = http(port, "GET", "/api/topics/t/messages?from=offset", with_cookie, NULL);
-    assert_int_equal(r.status, 400);
-    reply_free(&r);
-    r = http(port, "GET", "/api/topics/t/messages?timestamp=yesterday", with_cookie, NULL);
-    assert_int_equal(r.status, 400);
-    reply_free(&r);
-    r = http(port, "GET", "/api/series?since=x", with_cookie, NULL);
-    assert_int_equal(r.status, 400);
-    reply_free(&r);
-    r = http(port, "POST", "/logout", with_cookie, "");
-    assert_int_equal(r.status, 303);
-    reply_free(&r);
-    r = http(port, "GET", "/api/session", with_cookie, NULL);
-    assert_int_equal(r.status, 401);
-    reply_free(&r);
+    expect_status(port, "DELETE", "/api/topics/victim", with_csrf, "confirm=other", 400);
+    expect_status(port, "POST", "/api/groups/g/reset", with_csrf, "topic=t&to=sometime", 400);
+    expect_status(port, "POST", "/api/groups/g/reset", with_csrf, "topic=t&to=offset&value=-3",
+                  400);
+    expect_status(port, "GET", "/api/topics/t/messages?limit=0", with_cookie, NULL, 400);
+    expect_status(port, "GET", "/api/topics/t/messages?from=offset", with_cookie, NULL, 400);
+    expect_status(port, "GET", "/api/topics/t/messages?timestamp=yesterday", with_cookie, NULL,
+                  400);
+    expect_status(port, "GET", "/api/series?since=x", with_cookie, NULL, 400);
+    expect_status(port, "POST", "/logout", with_cookie, "", 303);
+    expect_status(port, "GET", "/api/session", with_cookie, NULL, 401);
     sl_console_free(c);
 }
 
@@ -266,33 +201,27 @@ static void read_only(void **state) {
     (void)state;
     sl_console_t *c = start(NULL);
     unsigned port = sl_console_port(c);
-    reply_t r = http(port, "GET", "/", NULL, NULL);
+    http_got_t r = http(port, "GET", "/", NULL, NULL);
     assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.headers, "Content-Type: text/html"));
-    assert_non_null(strstr(r.headers, "X-Content-Type-Options: nosniff"));
+    assert_non_null(strstr(r.headers.data, "Content-Type: text/html"));
+    assert_non_null(strstr(r.headers.data, "X-Content-Type-Options: nosniff"));
     /* every script tag loads a file: no inline script to allow */
-    for (const char *p = strstr(r.body, "<script"); p; p = strstr(p + 1, "<script"))
+    for (const char *p = strstr(r.body.data, "<script"); p; p = strstr(p + 1, "<script"))
         assert_true(strncmp(p, "<script src=\"/", 14) == 0);
-    reply_free(&r);
+    http_got_free(&r);
     r = http(port, "GET", "/app.js", NULL, NULL);
     assert_int_equal(r.status, 200);
-    assert_non_null(strstr(r.headers, "Content-Type: text/javascript"));
-    assert_null(strstr(r.body, "innerHTML"));
-    assert_null(strstr(r.body, "eval("));
-    reply_free(&r);
+    assert_non_null(strstr(r.headers.data, "Content-Type: text/javascript"));
+    assert_null(strstr(r.body.data, "innerHTML"));
+    assert_null(strstr(r.body.data, "eval("));
+    http_got_free(&r);
     r = http(port, "POST", "/api/topics", NULL, "name=x&partitions=1&replication=1");
     assert_int_equal(r.status, 403);
-    assert_non_null(strstr(r.body, "read-only"));
-    reply_free(&r);
-    r = http(port, "DELETE", "/api/topics/x", NULL, "confirm=x");
-    assert_int_equal(r.status, 403);
-    reply_free(&r);
-    r = http(port, "GET", "/login", NULL, NULL);
-    assert_int_equal(r.status, 303);
-    reply_free(&r);
-    r = http(port, "PUT", "/api/overview", NULL, NULL);
-    assert_int_equal(r.status, 405);
-    reply_free(&r);
+    assert_non_null(strstr(r.body.data, "read-only"));
+    http_got_free(&r);
+    expect_status(port, "DELETE", "/api/topics/x", NULL, "confirm=x", 403);
+    expect_status(port, "GET", "/login", NULL, NULL, 303);
+    expect_status(port, "PUT", "/api/overview", NULL, NULL, 405);
     sl_console_free(c);
 }
 
@@ -311,28 +240,19 @@ static void silent_broker(void **state) {
     sl_console_t *c = start_with(NULL, brokers);
     unsigned port = sl_console_port(c);
     wait_snapshot(port, NULL);
-    reply_t r = http(port, "GET", "/api/topics/t/messages", NULL, NULL);
+    http_got_t r = http(port, "GET", "/api/topics/t/messages", NULL, NULL);
     /* answered, bounded: a timeout or the transport failure librdkafka reports for it */
     if (r.status != 504 && r.status != 502)
-        fail_msg("browse on a silent broker: %ld %s", r.status, r.body);
-    reply_free(&r);
+        fail_msg("browse on a silent broker: %ld %s", r.status, r.body.data);
+    http_got_free(&r);
     r = http(port, "GET", "/healthz", NULL, NULL);
     assert_int_equal(r.status, 503);
-    assert_non_null(strstr(r.body, "kafka_unreachable"));
-    reply_free(&r);
+    assert_non_null(strstr(r.body.data, "kafka_unreachable"));
+    http_got_free(&r);
     sl_console_free(c);
     close(fd);
 }
 
-int main(void) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(gate_with_token),
-        cmocka_unit_test(login_cookie_csrf),
-        cmocka_unit_test(read_only),
-        cmocka_unit_test(silent_broker),
-    };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    curl_global_cleanup();
-    return rc;
-}
+TEST_MAIN(http_client_up, http_client_down, cmocka_unit_test(gate_with_token),
+          cmocka_unit_test(login_cookie_csrf), cmocka_unit_test(read_only),
+          cmocka_unit_test(silent_broker))

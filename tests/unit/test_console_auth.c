@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "sl_console_auth.h"
+#include "test_util.h"
 
 #define TOKEN "correct horse battery staple"
 
@@ -96,13 +97,6 @@ static void failed_logins_are_limited(void **state) {
     sl_console_auth_free(a);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(disabled),
-        cmocka_unit_test(bearer),
-        cmocka_unit_test(sessions),
-        cmocka_unit_test(full_table_drops_oldest),
-        cmocka_unit_test(failed_logins_are_limited),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(disabled), cmocka_unit_test(bearer),
+          cmocka_unit_test(sessions), cmocka_unit_test(full_table_drops_oldest),
+          cmocka_unit_test(failed_logins_are_limited))

@@ -12,6 +12,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "sl_console_json.h"
+#include "test_util.h"
 
 static char *render_str(const char *s, size_t n) {
     sl_console_json_t j;
@@ -121,12 +122,5 @@ static void caps(void **state) {
     free(out);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(markup_is_escaped),
-        cmocka_unit_test(controls_and_unicode),
-        cmocka_unit_test(structure),
-        cmocka_unit_test(caps),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(markup_is_escaped), cmocka_unit_test(controls_and_unicode),
+          cmocka_unit_test(structure), cmocka_unit_test(caps))

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "sl_console_param.h"
+#include "test_util.h"
 
 static void integers(void **state) {
     (void)state;
@@ -67,26 +68,16 @@ static void times(void **state) {
 
 static void names(void **state) {
     (void)state;
-    assert_true(sl_console_param_topic_ok("users_created.dlq"));
-    assert_true(sl_console_param_topic_ok("a-B_9"));
-    assert_false(sl_console_param_topic_ok(""));
-    assert_false(sl_console_param_topic_ok("."));
-    assert_false(sl_console_param_topic_ok(".."));
-    assert_false(sl_console_param_topic_ok("a b"));
-    assert_false(sl_console_param_topic_ok("<x>"));
-    assert_false(sl_console_param_topic_ok("a/b"));
+    assert_true_for(sl_console_param_topic_ok, "users_created.dlq", "a-B_9");
+    assert_false_for(sl_console_param_topic_ok, "", ".", "..", "a b", "<x>", "a/b");
     char long_name[260];
     memset(long_name, 'a', 250);
     long_name[250] = '\0';
     assert_false(sl_console_param_topic_ok(long_name));
     long_name[249] = '\0';
     assert_true(sl_console_param_topic_ok(long_name));
-    assert_true(sl_console_param_group_ok("sluice-process"));
-    assert_true(sl_console_param_group_ok("g/1:x"));
-    assert_false(sl_console_param_group_ok("a b"));
-    assert_false(sl_console_param_group_ok("a\"b"));
-    assert_false(sl_console_param_group_ok("caf\xc3\xa9"));
-    assert_false(sl_console_param_group_ok(""));
+    assert_true_for(sl_console_param_group_ok, "sluice-process", "g/1:x");
+    assert_false_for(sl_console_param_group_ok, "a b", "a\"b", "caf\xc3\xa9", "");
 }
 
 static void cookies(void **state) {
@@ -127,10 +118,5 @@ static void components(void **state) {
     assert_string_equal(p, "a?b??cd");
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(integers), cmocka_unit_test(times),      cmocka_unit_test(names),
-        cmocka_unit_test(cookies),  cmocka_unit_test(components),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(integers), cmocka_unit_test(times), cmocka_unit_test(names),
+          cmocka_unit_test(cookies), cmocka_unit_test(components))

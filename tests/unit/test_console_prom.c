@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "sl_console_prom.h"
+#include "test_util.h"
 
 typedef struct {
     int n;
@@ -96,10 +97,4 @@ static void malformed(void **state) {
     assert_int_equal(sl_console_prom_parse("", 0, collect, &s), 0);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(samples),
-        cmocka_unit_test(malformed),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(samples), cmocka_unit_test(malformed))

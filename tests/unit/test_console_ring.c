@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "sl_console_ring.h"
+#include "test_util.h"
 
 static void order_and_wrap(void **state) {
     (void)state;
@@ -52,10 +53,4 @@ static void one_slot(void **state) {
     sl_console_ring_free(r);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(order_and_wrap),
-        cmocka_unit_test(one_slot),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(order_and_wrap), cmocka_unit_test(one_slot))

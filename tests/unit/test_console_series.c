@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "sl_console_series.h"
+#include "test_util.h"
 
 static sl_console_topic_t *add_topic(sl_console_snap_t *s, const char *name, int dlq, int64_t h0,
                                      int64_t h1) {
@@ -107,10 +108,4 @@ static void lookups(void **state) {
     sl_console_snap_free(s);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(rates_lag_latency),
-        cmocka_unit_test(lookups),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(rates_lag_latency), cmocka_unit_test(lookups))

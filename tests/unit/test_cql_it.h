@@ -192,6 +192,17 @@ static inline cql_prepared_t *it_prepare(cql_session_t *s, const char *q) {
     return it_retry(s, it_prepare_attempt_, &c) == CQL_OK ? c.p : NULL;
 }
 
+/* A statement of q prepared with it_prepare, which must succeed. Must be freed with
+ * cql_stmt_free(). */
+static inline cql_stmt_t *it_prepare_stmt(cql_session_t *s, const char *q) {
+    cql_prepared_t *p = it_prepare(s, q);
+    assert_non_null(p);
+    cql_stmt_t *st = cql_stmt_new_prepared(p);
+    assert_non_null(st);
+    cql_prepared_free(p);
+    return st;
+}
+
 /* Drops and creates keyspace ks (replication 1). */
 static inline cql_err_t it_keyspace(cql_session_t *s, const char *ks) {
     char q[256];

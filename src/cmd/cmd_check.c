@@ -85,7 +85,7 @@ __attribute__((format(printf, 2, 3))) static void problem(check_t *c, const char
     va_end(ap);
 }
 
-static void kafka_log(void *opaque, int level, const char *msg) {
+static void kafka_log(void *opaque, sl_log_level_t level, const char *msg) {
     (void)opaque;
     (void)level;
     /* Connection refusals are the verdict's business; the details only on request. */

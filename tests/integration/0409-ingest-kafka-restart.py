@@ -31,7 +31,11 @@ def main():
         cmd = [BIN, "ingest", "-b", BROKERS, "--source", mock.url, "-t", topic, "--count",
                str(N), "--batch", "500", "--rate", "2000", "--seed", unique("seed"),
                "--log-format", "json", "--progress", "never",
-               "-X", "kafka.reconnect.backoff.max.ms=1000"]
+               "-X", "kafka.reconnect.backoff.max.ms=1000",
+               # The flush waits for the restarted broker: a restart took over 50 s at load
+               # average 50 to 120, longer than the default 30 s (then the run ends with
+               # records unacknowledged, exit 1, which is right, but not this test's case).
+               "--flush-timeout", "300"]
         log = tempfile.TemporaryFile(mode="w+")
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, text=True)
         deadline = time.time() + 60

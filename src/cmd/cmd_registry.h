@@ -24,15 +24,25 @@
 /* Option-table rows of a command that uses the registry; help is the --registry line. */
 #define CMD_OPTS_REGISTRY(help)                                                                    \
     {"registry", 0, SL_OPT_STR, "", 0, -1, "URL", help},                                           \
-        {"registry-username", 0, SL_OPT_STR, NULL, 0, -1, "USER",                                  \
+        {"registry-username",                                                                      \
+         0,                                                                                        \
+         SL_OPT_STR,                                                                               \
+         NULL,                                                                                     \
+         0,                                                                                        \
+         -1,                                                                                       \
+         "USER",                                                                                   \
          "registry basic-auth user (environment or config file only)"},                            \
-        {"registry-password", 0, SL_OPT_STR, NULL, 0, -1, "SECRET",                                \
-         "registry basic-auth password (environment or config file only)"}
+    {                                                                                              \
+        "registry-password", 0, SL_OPT_STR, NULL, 0, -1, "SECRET",                                 \
+            "registry basic-auth password (environment or config file only)"                       \
+    }
 
 /* The row of a command that may register the record's schema. */
 #define CMD_OPT_REGISTRY_COMPATIBILITY                                                             \
-    {"registry-compatibility", 0, SL_OPT_STR, CMD_REGISTRY_COMPATIBILITY, 0, -1, "LEVEL",          \
-     "compatibility level set on a subject sluice registers"}
+    {                                                                                              \
+        "registry-compatibility", 0, SL_OPT_STR, CMD_REGISTRY_COMPATIBILITY, 0, -1, "LEVEL",       \
+            "compatibility level set on a subject sluice registers"                                \
+    }
 
 /* 1 if the config names a registry. */
 int cmd_registry_configured(const sl_config_t *cfg);

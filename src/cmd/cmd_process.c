@@ -388,15 +388,13 @@ int cmd_process(int argc, char **argv) {
     sl_registry_decode_t *dec = NULL;
     const char *verdict = "failed";
     rc = SL_EXIT_FAIL;
-    int reg_rc = cmd_registry_configured(cfg)
-                     ? cmd_registry_decoder(cfg, "sluice process", &g_stop, &reg, &dec)
-                     : 0;
-    if (reg_rc != 0) {
-        rc = reg_rc;
-        goto out;
-    }
     if (cql_session_new(cc, &session, err, sizeof err) != CQL_OK) {
         sl_log(SL_LOG_ERROR, "process", "CQL session: %s", err);
+        goto out;
+    }
+    int reg_rc = cmd_registry_decoder(cfg, "sluice process", &g_stop, &reg, &dec);
+    if (reg_rc != 0) {
+        rc = reg_rc;
         goto out;
     }
     if (connect_cassandra(session, hosts, sl_config_num(cfg, "connect-timeout")) != 0) {

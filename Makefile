@@ -33,7 +33,8 @@ test-integration:
 	ctest --test-dir build-asan-ubsan -L integration --output-on-failure
 
 # The pipeline end to end on this machine; leaves the stack up (make demo-down stops it).
-# DURATION=seconds of ingest (30), SOURCE=URL of a randomuser-compatible API (local mock).
+# COUNT=users to ingest (200000) or DURATION=seconds of ingest, SOURCE=URL of a
+# randomuser-compatible API (local mock). Ports follow the stack (scripts/stack env).
 demo: deps
 	scripts/demo
 

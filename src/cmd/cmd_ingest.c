@@ -42,8 +42,10 @@ static const sl_config_opt_t ingest_opts[] = {
      "message values: json, or avro (Confluent wire format; needs --registry)"},
     CMD_OPTS_REGISTRY("schema registry (Confluent API base URL) for --format avro"),
     CMD_OPT_REGISTRY_COMPATIBILITY,
-    {"connect-timeout", 0, SL_OPT_NUM, "5", 0.001, 600, "S", "HTTP connect timeout"},
-    {"timeout", 0, SL_OPT_NUM, "60", 0.001, 3600, "S", "HTTP request timeout (whole transfer)"},
+    {"http-connect-timeout", 0, SL_OPT_NUM, "5", 0.001, 600, "S",
+     "HTTP connect timeout (was --connect-timeout)"},
+    {"http-timeout", 0, SL_OPT_NUM, "60", 0.001, 3600, "S",
+     "HTTP request timeout, whole transfer (was --timeout)"},
     {"max-body", 0, SL_OPT_INT, "64M", 1024, 4294967295.0, "BYTES",
      "response body cap (k, M, G suffixes); a larger body fails the request"},
     {"retries", 0, SL_OPT_INT, "8", 0, 1000, "N", "retries per page after the first attempt"},
@@ -233,18 +235,65 @@ static void ingest_usage(FILE *out) {
             "may also come from the environment (SLUICE_<NAME>) or a config file (-F);\n"
             "flags win over the environment, the environment over the file.\n"
             "\n%s\n"
-            "Exit codes: 0 every fetched user acknowledged by Kafka, 1 not (or Kafka\n"
-            "unreachable), 2 usage or configuration error.\n",
+            "Exit codes: 0 every fetched user acknowledged by Kafka, 1 not, or --count not\n"
+            "reached (also when --duration ended the run first), or Kafka unreachable;\n"
+            "2 usage or configuration error.\n",
             buf);
+}
+
+/* The HTTP timeouts were --connect-timeout and --timeout, names that mean other things in
+ * process (how long to wait for Cassandra, 0 = keep trying) and schema (each step). The old
+ * flags still work here, with a warning; the old environment names are left to the
+ * commands they belong to, so that one exported environment suits every command. */
+static const struct {
+    const char *old, *now, *old_env, *now_env, *owner;
+} renamed[] = {
+    {"connect-timeout", "http-connect-timeout", "SLUICE_CONNECT_TIMEOUT",
+     "SLUICE_HTTP_CONNECT_TIMEOUT", "process"},
+    {"timeout", "http-timeout", "SLUICE_TIMEOUT", "SLUICE_HTTP_TIMEOUT", "schema and check"},
+};
+#define N_RENAMED (sizeof renamed / sizeof renamed[0])
+
+/* argv with the renamed flags under their new names (a copy whose strings are argv's or
+ * static), or NULL when out of memory. */
+static char **rename_flags(int argc, char **argv) {
+    static char flag[N_RENAMED][80];
+    char **out = calloc((size_t)argc + 1, sizeof *out);
+    for (int i = 0; out && i < argc; i++) {
+        out[i] = argv[i];
+        for (size_t r = 0; i > 0 && r < N_RENAMED; r++) {
+            size_t n = strlen(renamed[r].old);
+            const char *a = argv[i];
+            if (strncmp(a, "--", 2) || strncmp(a + 2, renamed[r].old, n) ||
+                (a[2 + n] != '\0' && a[2 + n] != '='))
+                continue;
+            fprintf(stderr, "sluice ingest: --%s is now --%s (the old name will go)\n",
+                    renamed[r].old, renamed[r].now);
+            int len = snprintf(flag[r], sizeof flag[r], "--%s%s", renamed[r].now, a + 2 + n);
+            if (len > 0 && (size_t)len < sizeof flag[r])
+                out[i] = flag[r];
+        }
+    }
+    return out;
 }
 
 int cmd_ingest(int argc, char **argv) {
     char err[512] = "";
     int exit_code = SL_EXIT_OK;
-    sl_config_t *cfg = cmd_load_config("sluice ingest", ingest_opts, N_INGEST_OPTS, argc, argv,
+    char **args = rename_flags(argc, argv);
+    if (!args) {
+        fprintf(stderr, "sluice ingest: out of memory\n");
+        return SL_EXIT_FAIL;
+    }
+    sl_config_t *cfg = cmd_load_config("sluice ingest", ingest_opts, N_INGEST_OPTS, argc, args,
                                        ingest_usage, &exit_code);
+    free(args);
     if (!cfg)
         return exit_code;
+    for (size_t r = 0; r < N_RENAMED; r++)
+        if (getenv(renamed[r].old_env) && !getenv(renamed[r].now_env))
+            sl_log(SL_LOG_INFO, "ingest", "%s is %s's, not applied here: ingest's is %s",
+                   renamed[r].old_env, renamed[r].owner, renamed[r].now_env);
     sl_log_format_t fmt = SL_LOG_TEXT;
     sl_log_format_parse(sl_config_str(cfg, "log-format"), &fmt); /* checked by the loader */
     const char *progress = sl_config_str(cfg, "progress");
@@ -293,8 +342,8 @@ int cmd_ingest(int argc, char **argv) {
         c.encoder = (sl_ingest_encoder_t){avro_encode, avro, SL_AVRO_FRAMED_MAX};
     c.kafka_props = props->kv;
     c.n_kafka_props = props->n;
-    c.connect_timeout_ms = (long)(sl_config_num(cfg, "connect-timeout") * 1000);
-    c.timeout_ms = (long)(sl_config_num(cfg, "timeout") * 1000);
+    c.connect_timeout_ms = (long)(sl_config_num(cfg, "http-connect-timeout") * 1000);
+    c.timeout_ms = (long)(sl_config_num(cfg, "http-timeout") * 1000);
     c.max_body = (size_t)sl_config_int(cfg, "max-body");
     c.retries = (unsigned)sl_config_int(cfg, "retries");
     c.backoff_base_ms = (uint64_t)(sl_config_num(cfg, "backoff-base") * 1000);

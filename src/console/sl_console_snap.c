@@ -101,3 +101,10 @@ int64_t sl_console_snap_lag(const sl_console_group_t *g, const sl_console_topic_
         *partitions = n;
     return n ? lag : -1;
 }
+
+int64_t sl_console_snap_high(const sl_console_topic_t *t, int32_t partition) {
+    for (int p = 0; t && p < t->n_partitions; p++)
+        if (t->partitions[p].id == partition)
+            return t->partitions[p].high;
+    return -1;
+}

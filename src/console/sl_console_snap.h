@@ -169,6 +169,9 @@ const sl_console_group_t *sl_console_snap_group(const sl_console_snap_t *s, cons
 /* The committed offset of group g for topic/partition, -1 when none. */
 int64_t sl_console_snap_committed(const sl_console_group_t *g, const char *topic,
                                   int32_t partition);
+/* The high watermark of topic t's partition, -1 when t is NULL, the partition is not in
+ * it or its watermark is unknown. */
+int64_t sl_console_snap_high(const sl_console_topic_t *t, int32_t partition);
 /* Lag of group g on topic t: sum over partitions with a commit of high - committed (never
  * negative). *partitions gets how many partitions had a commit. -1 when none had. */
 int64_t sl_console_snap_lag(const sl_console_group_t *g, const sl_console_topic_t *t,

@@ -412,10 +412,7 @@ static int64_t render_group_topics(sl_console_json_t *j, const sl_console_snap_t
         sl_console_json_arr(j);
         for (; i < g->n_offsets && strcmp(g->offsets[i].topic, topic) == 0; i++) {
             const sl_console_committed_t *o = &g->offsets[i];
-            int64_t hw = -1;
-            for (int p = 0; t && p < t->n_partitions; p++)
-                if (t->partitions[p].id == o->partition)
-                    hw = t->partitions[p].high;
+            int64_t hw = sl_console_snap_high(t, o->partition);
             const sl_console_member_t *mb = owner(g, topic, o->partition);
             sl_console_json_obj(j);
             sl_console_json_kint(j, "partition", o->partition);

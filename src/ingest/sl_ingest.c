@@ -41,18 +41,7 @@ void sl_ingest_conf_defaults(sl_ingest_conf_t *c) {
     c->tick_ms = 250;
 }
 
-static void logf_(const sl_ingest_conf_t *c, sl_log_level_t level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void logf_(const sl_ingest_conf_t *c, sl_log_level_t level, const char *fmt, ...) {
-    if (!c->log)
-        return;
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    c->log(c->opaque, level, msg);
-}
+#define logf_(c, level, ...) sl_log_to_cb((c)->log, (c)->opaque, level, __VA_ARGS__)
 
 /* librdkafka's logs are routed to its main queue (log.queue), so they arrive here on the
  * run's thread during sl_ingest_producer_poll(). */
@@ -344,10 +333,12 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
                  (unsigned long long)st->pages_failed, last ? "; last Kafka error: " : "",
                  last ? last : "");
         rc = SL_INGEST_ERR_INCOMPLETE;
-    } else if (c->count && st->users_fetched < c->count && !(c->stop && *c->stop) &&
-               !(c->duration_s > 0)) {
-        snprintf(errstr, errstr_size, "fetched %llu of %llu users",
-                 (unsigned long long)st->users_fetched, (unsigned long long)c->count);
+    } else if (c->count && st->users_fetched < c->count && !(c->stop && *c->stop)) {
+        /* --count is what was asked for; a --duration that ends the run first leaves it
+         * incomplete (a signal does not: the operator asked for the stop). */
+        snprintf(errstr, errstr_size, "fetched %llu of %llu users%s",
+                 (unsigned long long)st->users_fetched, (unsigned long long)c->count,
+                 c->duration_s > 0 ? " before --duration ended the run" : "");
         rc = SL_INGEST_ERR_INCOMPLETE;
     }
 out:

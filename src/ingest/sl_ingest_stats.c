@@ -59,10 +59,10 @@ size_t sl_ingest_stats_prometheus(const sl_ingest_stats_t *s, char *buf, size_t 
     sl_text_printf(
         &o, "# HELP sluice_ingest_records_rejected_total Users routed to the dead-letter topic, "
             "by reason.\n# TYPE sluice_ingest_records_rejected_total counter\n");
+    /* Every reason from the start, 0 until it happens: rate() and alerts need the series. */
     for (int r = 1; r < SL_REJECT_COUNT; r++)
-        if (s->rejected_by[r])
-            sl_text_printf(&o, "sluice_ingest_records_rejected_total{reason=\"%s\"} %llu\n",
-                           sl_reject_name((sl_reject_t)r), (unsigned long long)s->rejected_by[r]);
+        sl_text_printf(&o, "sluice_ingest_records_rejected_total{reason=\"%s\"} %llu\n",
+                       sl_reject_name((sl_reject_t)r), (unsigned long long)s->rejected_by[r]);
     counter(&o, "sluice_ingest_dlq_produced_total",
             "Records acknowledged by Kafka on the dead-letter topic.", s->dlq_produced);
     counter(&o, "sluice_ingest_delivery_failed_total",

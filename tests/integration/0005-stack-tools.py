@@ -4,7 +4,8 @@
   an id; the same schema again gets the same id; the id fetches the schema back; an id the
   registry never gave is 404 with error_code 40403.
 - `scripts/stack env`: the exports it prints reach the running stack: kcat -L with
-  $SLUICE_BROKERS lists the broker at that address, `sluice check` finds it with no -b,
+  $SLUICE_BROKERS lists the broker at that address, `sluice check` finds it, Cassandra and the
+  registry with no address flags,
   the Python driver answers at $SLUICE_CASSANDRA, the registry at $SLUICE_REGISTRY; and
   they equal the addresses this test was given (SLUICE_TEST_*).
 - `scripts/stack cqlsh -e "SELECT ..."` prints exactly the rows python3-cassandra wrote.
@@ -139,12 +140,16 @@ def test_env():
     md = run(["kcat", "-b", env["SLUICE_BROKERS"], "-L", "-m", "30"], timeout=60).stdout
     check("broker 1 at %s" % env["SLUICE_BROKERS"] in md, "kcat -L via SLUICE_BROKERS:\n" + md)
 
-    # The binary reads the same name: `sluice check` with no -b finds the stack's broker.
-    child = {k: v for k, v in os.environ.items() if k != "SLUICE_BROKERS"}
-    child["SLUICE_BROKERS"] = env["SLUICE_BROKERS"]
-    out = run([BIN, "check"], env=child, timeout=120).stdout
-    check("%s  (answered)" % env["SLUICE_BROKERS"] in out,
-          "sluice check with SLUICE_BROKERS from env:\n" + out)
+    # The binary reads the same names: `sluice check` with no address flags finds the
+    # stack's broker, Cassandra and registry (a table every node has, so that it is healthy).
+    child = dict(os.environ)
+    child.update({k: v for k, v in env.items() if not k.startswith("SLUICE_TEST_")})
+    out = run([BIN, "check", "-k", "system_schema", "--table", "tables"], env=child,
+              timeout=120).stdout.splitlines()
+    for want in ("kafka %s" % env["SLUICE_BROKERS"], "  1  %s  (controller)" % env["SLUICE_BROKERS"],
+                 "cassandra %s: reachable, 1 of 1 hosts up" % env["SLUICE_CASSANDRA"],
+                 "registry %s: HTTP 200" % env["SLUICE_REGISTRY"], "result: healthy"):
+        check(want in out, "sluice check with the stack's env lacks %r:\n%s" % (want, "\n".join(out)))
 
     host, _, port = env["SLUICE_CASSANDRA"].rpartition(":")
     cluster = Cluster([host], port=int(port), connect_timeout=20)
@@ -205,7 +210,7 @@ def test_cqlsh():
         check(bad.returncode != 0, "cqlsh on a missing table exited 0")
         print("ok: cqlsh: the %d rows python3-cassandra wrote, field by field" % len(want))
     finally:
-        session.execute("DROP KEYSPACE IF EXISTS %s" % ks)
+        session.execute("DROP KEYSPACE IF EXISTS %s" % ks, timeout=120)
         cluster.shutdown()
 
 

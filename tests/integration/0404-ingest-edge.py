@@ -202,7 +202,7 @@ def main():
         # A request over --timeout is a timeout, retried; the run completes.
         topic = unique("0404_slow")
         rc, summary, err = run_ingest("--source", base + "/slow/", "-t", topic, "--count", "4",
-                                      "--batch", "2", "--timeout", "0.5", *common)
+                                      "--batch", "2", "--http-timeout", "0.5", *common)
         check(rc == 0, "slow: exit %d: %s" % (rc, err[-2000:]))
         s = summary["summary"]
         check(s["requests_by"] == {"ok": 2, "timeout": 2} and s["produced"] == 4,

@@ -1,6 +1,7 @@
 """0405 ingest signal: SIGINT / SIGTERM stop fetching, flush, report, exit 0 with the books
 balanced; the topic then holds exactly what the summary says was produced. --duration ends
-a run the same way.
+a run the same way; when --count was asked for too and --duration ends the run first, the
+run is incomplete: exit 1, the books still balanced.
 """
 import json
 import os
@@ -73,6 +74,24 @@ def main():
         check(len(msgs) == s["produced"], "duration: topic %d, produced %d"
               % (len(msgs), s["produced"]))
         print("ok duration: %d users" % s["produced"])
+
+        # --duration before --count: what was asked for was not fetched, so exit 1 with
+        # result "incomplete" (docs/ingest.md); the books still balance and the topic holds
+        # exactly what was acknowledged.
+        topic = unique("0405_duration_count")
+        rc, summary, err = run_ingest("--source", mock.url, "-t", topic, "--batch", "500",
+                                      "--count", "1000000000", "--duration", "1",
+                                      "--seed", unique("seed"))
+        s = summary["summary"]
+        check(rc == 1 and summary["result"] == "incomplete",
+              "duration before count: exit %d, result %r" % (rc, summary["result"]))
+        check("before --duration ended the run" in err, "no reason given: %s" % err[-2000:])
+        check(0 < s["users_fetched"] < 1000000000
+              and s["users_fetched"] == s["produced"] + s["rejected"], "books: %r" % s)
+        msgs = read_topic(topic, s["produced"])
+        check(len(msgs) == s["produced"], "duration before count: topic %d, produced %d"
+              % (len(msgs), s["produced"]))
+        print("ok duration before count: exit 1, %d users acknowledged" % s["produced"])
     finally:
         mock.stop()
 

@@ -1,6 +1,6 @@
 """0406 ingest metrics: --http ADDR serves /metrics in the Prometheus text format and
 /healthz while the ingest runs; the exposed counters agree with each other and, after the
-stop, with the summary.
+stop, with the summary; every reject reason is a series at 0 before anything is rejected.
 """
 import os
 import re
@@ -19,6 +19,13 @@ REQUIRED = ["sluice_ingest_users_fetched_total", "sluice_ingest_records_produced
             "sluice_ingest_request_duration_seconds_bucket",
             "sluice_ingest_request_duration_seconds_sum",
             "sluice_ingest_request_duration_seconds_count"]
+
+
+# The reject reasons, from the record's own table (src/record/sl_record.h), "none" aside.
+with open(os.path.join(os.environ.get("SLUICE_SOURCE_DIR", "."), "src/record/sl_record.h")) as f:
+    REASONS = [n for n in re.findall(r'^\s*X\([A-Z_0-9]+, \d+, "([a-z_0-9]+)"', f.read(), re.M)
+               if n != "none"]
+assert len(REASONS) >= 10, REASONS
 
 
 def scrape(url):
@@ -57,6 +64,12 @@ def main():
             time.sleep(0.2)
         for name in REQUIRED:
             check(name in text, "metric %s missing:\n%s" % (name, text))
+        # Every reject reason is a series from the start, at 0 while nothing was rejected
+        # (the mock serves only good users here), as docs/ingest.md says.
+        rejected = dict(re.findall(
+            r'^sluice_ingest_records_rejected_total\{reason="([a-z_0-9]+)"\} (\d+)$', text, re.M))
+        check(sorted(rejected) == sorted(REASONS) and set(rejected.values()) == {"0"},
+              "rejected_total series %r, want every one of %r at 0" % (rejected, REASONS))
         check(value(text, "sluice_ingest_records_produced_total") >= 300, "no progress:\n" + text)
         fetched = value(text, "sluice_ingest_users_fetched_total")
         produced = value(text, "sluice_ingest_records_produced_total")

@@ -25,15 +25,33 @@ expect 2 "usage: sluice <command>"
 expect 2 "unknown command 'nope'" nope
 expect 0 "usage: sluice check" check --help
 expect 2 "unexpected argument" check extra
-expect 2 "wants kafka.KEY=VALUE" check -X foo=bar
+expect 2 "must start with kafka. or cql." check -X foo=bar
 expect 2 "No such configuration property" check -X kafka.no.such.property=1
-expect 2 "--timeout wants" check --timeout -1
+expect 2 "timeout must be in 0.1..3600" check --timeout -1
+expect 2 "keyspace and table must be plain identifiers" check -k "a;b"
 # -X list: the CQL client's property table (as in docs/cql.md) and librdkafka's list.
 expect 0 '| `request_timeout_ms` | integer' process -X cql.list
 expect 0 "librdkafka properties" schema -X list
 expect 0 "Global configuration properties" ingest -X kafka.list
 # Nothing listens on port 1: a clear error within the timeout, exit 1.
-expect 1 "did not answer within 1 s" check -b 127.0.0.1:1 --timeout 1
+expect 1 "problem: Kafka at 127.0.0.1:1 did not answer within 1.0 s" check -b 127.0.0.1:1 \
+  --timeout 1 -c ""
+# ingest's HTTP timeouts are --http-connect-timeout and --http-timeout; the old flags still
+# work, with a warning (they mean other things in process and schema).
+expect 2 "--connect-timeout is now --http-connect-timeout" ingest --connect-timeout 0
+expect 2 "http-connect-timeout must be in" ingest --connect-timeout=0
+expect 2 "--timeout is now --http-timeout" ingest --timeout 0
+# process and schema refuse a bad configuration with exit 2 before they connect to anything
+# (nothing listens on port 1: a command that tried would wait).
+nowhere=(-b 127.0.0.1:1 -c 127.0.0.1:1)
+expect 0 "usage: sluice process" process --help
+expect 2 "No such configuration property" process "${nowhere[@]}" -X kafka.no.such.property=1
+expect 2 "outside allowed range" process "${nowhere[@]}" -X kafka.session.timeout.ms=-5
+expect 2 "unknown consistency" process "${nowhere[@]}" --consistency sometimes
+expect 2 "plain identifiers" process "${nowhere[@]}" --keyspace "ks; DROP"
+expect 2 "No such configuration property" schema "${nowhere[@]}" --skip-cassandra \
+  -X kafka.no.such.property=1
+expect 2 "plain identifiers" schema "${nowhere[@]}" --table "t-1"
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"; exit 1
 fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # docs-reference: the configuration references in docs/process.md are exactly what
-# `sluice process --config-reference` and `sluice schema --config-reference` print, and the
+# `sluice process --config-reference` and `sluice schema --config-reference` print (and
+# docs/check.md's what `sluice check --config-reference` prints), and the
 # CQL client's property table in docs/cql.md is what `sluice process -X cql.list` prints.
 set -u
 bin=${SLUICE_BIN:?}
@@ -28,5 +29,6 @@ check() {
 for cmd in process schema; do
   check "$cmd reference" docs/process.md "config-reference $cmd" "$cmd" --config-reference
 done
+check "check reference" docs/check.md "config-reference check" check --config-reference
 check "CQL client properties" docs/cql.md cql-properties process -X cql.list
 exit $status

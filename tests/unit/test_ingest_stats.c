@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,7 +103,14 @@ static void prometheus_text(void **state) {
                     "\nsluice_ingest_records_produced_total 990\n",
                     "sluice_ingest_records_rejected_total{reason=\"missing_name\"} 3\n"
                     "sluice_ingest_records_rejected_total{reason=\"bad_email\"} 7\n");
-    assert_null(strstr(buf, "reason=\"bad_id\""));
+    /* every reason is there from the start, at 0 until it happens */
+    assert_contains(buf, "sluice_ingest_records_rejected_total{reason=\"bad_id\"} 0\n");
+    for (int r = 1; r < SL_REJECT_COUNT; r++) {
+        char want[128];
+        snprintf(want, sizeof want, "sluice_ingest_records_rejected_total{reason=\"%s\"} ",
+                 sl_reject_name((sl_reject_t)r));
+        assert_contains(buf, want);
+    }
     assert_contains(buf, "sluice_ingest_requests_total{outcome=\"ok\"} 2\n",
                     "sluice_ingest_requests_total{outcome=\"throttled\"} 1\n",
                     "sluice_ingest_requests_total{outcome=\"timeout\"} 0\n",

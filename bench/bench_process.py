@@ -93,7 +93,7 @@ def run_row(d, rnd, name):
         c = load(os.path.join(d, "r%d_ceiling.out" % rnd))
         rows, active = c["rows"], c["wall_s"]
     else:
-        s = summary(os.path.join(d, "r%d_process.out" % rnd))
+        s = summary(os.path.join(d, "r%d_%s.out" % (rnd, name)))
         rows, active = s["written"], s["active_s"]
     w = ps["watch"]
     return {"rows": rows, "rate": rows / active, "us_row": ps["cpu_s"] * 1e6 / rows,
@@ -122,14 +122,15 @@ def report(d, count, rounds):
     print("| round | run | rows | rows/s | CPU µs/row | peak RSS MB | Kafka CPU µs/row "
           "| Cassandra CPU µs/row | busy cores | load |")
     print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    med = {"ceiling": [], "process": [], "ratio": [], "e2e": []}
+    med = {"ceiling": [], "process": [], "avro": [], "ratio": [], "e2e": []}
+    names = {"ceiling": "ceiling", "process": "sluice process", "avro": "sluice process, Avro"}
     for r in range(1, rounds + 1):
         order = load(os.path.join(d, "r%d_order.json" % r))
         for name in order:
             x = run_row(d, r, name)
             med[name].append(x)
             print("| %d | %s | %d | %.0f | %.2f | %.1f | %.2f | %.2f | %.2f | %.1f |" % (
-                r, "ceiling" if name == "ceiling" else "sluice process", x["rows"], x["rate"],
+                r, names[name], x["rows"], x["rate"],
                 x["us_row"], x["rss_mb"], x["kafka_us"], x["cass_us"], x["busy"], x["load"]))
         med["ratio"].append(med["process"][-1]["rate"] / med["ceiling"][-1]["rate"])
     print()
@@ -179,10 +180,27 @@ def report(d, count, rounds):
         m(c, "rate"), m(c, "us_row"), m(c, "rss_mb"), m(ec, "p50_ms"), m(ec, "p99_ms")))
     print("| sluice process | %.0f | %.2f | %.1f | %.1f | %.1f |" % (
         m(p, "rate"), m(p, "us_row"), m(p, "rss_mb"), m(e, "p50_ms"), m(e, "p99_ms")))
+    a = med["avro"]
+    if a:
+        print("| sluice process, Avro | %.0f | %.2f | %.1f | - | - |" % (
+            m(a, "rate"), m(a, "us_row"), m(a, "rss_mb")))
     print()
-    print("process rows_per_s=%.0f of_ceiling=%.2f p99_ms=%.0f rss_mb=%.0f us_per_row=%.1f" % (
+    avro = ""
+    if a:
+        sizes = dict(l.split() for l in open(os.path.join(d, "bytes.txt")))
+        t = sorted(sizes, key=lambda k: k.endswith("_avro"))
+        print("bytes per message (mean of the first 5000): JSON %s, Avro %s" % (
+            sizes[t[0]], sizes[t[1]]))
+        ba = os.path.join(d, "bench_avro.out")
+        if os.path.exists(ba):
+            print("bench_avro (decode cost per row, one core): %s" % open(ba).read().strip()
+                  .splitlines()[-1])
+        print()
+        avro = " avro_rows_per_s=%.0f avro_of_json=%.2f" % (
+            m(a, "rate"), statistics.median(x["rate"] / y["rate"] for x, y in zip(a, p)))
+    print("process rows_per_s=%.0f of_ceiling=%.2f p99_ms=%.0f rss_mb=%.0f us_per_row=%.1f%s" % (
         m(p, "rate"), statistics.median(med["ratio"]), m(e, "p99_ms"), m(p, "rss_mb"),
-        m(p, "us_row")))
+        m(p, "us_row"), avro))
     return 0
 
 

@@ -15,6 +15,8 @@
 #        CEILING (unset)          WINDOW:CONNS, skips the sweep
 #        E2E_SECONDS (15), E2E_INGEST_ARGS ("")   the half-rate run, more ingest arguments
 #        BENCH_TOPIC (unset)      drain this topic (holding COUNT records) instead of filling one
+#        BENCH_REGISTRY (SLUICE_TEST_REGISTRY, else http://127.0.0.1:8081/apis/ccompat/v7)
+#        BENCH_AVRO (1)           the Avro run, when the registry answers; 0: none
 #
 # 1. fills a fresh 6-partition topic with COUNT records (mock-api -> sluice ingest);
 # 2. the ceiling's sweep: bench_process_ceiling (librdkafka consumer -> CQL client, no
@@ -29,8 +31,13 @@
 # of the program, the broker's and Cassandra's CPU over its life, the machine's busy
 # cores and load. rows/s counts from the first message consumed to the last write
 # acknowledged. Kafka, Cassandra, mock-api and the program share the machine's cores.
+# The Avro run: the same records (same seed; with BENCH_TOPIC, other ones) filled into a
+# second topic by
+# `sluice ingest --format avro`, drained each round by `sluice process --registry` beside the
+# JSON run; the bytes per message of both topics and bench_avro's decode cost per row.
 # Prints the tables and, last, the medians:
-#   process rows_per_s=N of_ceiling=R p99_ms=N rss_mb=N us_per_row=N
+#   process rows_per_s=N of_ceiling=R p99_ms=N rss_mb=N us_per_row=N \
+#       [avro_rows_per_s=N avro_of_json=R]
 set -euo pipefail
 COUNT=${1:-200000}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -46,6 +53,7 @@ read -r -a PARGS <<<"${PROCESS_ARGS:-}"
 read -r -a EARGS <<<"${E2E_INGEST_ARGS:-}"
 E2E_SECONDS=${E2E_SECONDS:-15}
 SWEEP_COUNT=${CEILING_SWEEP_COUNT:-$((COUNT / 2 < 100000 ? COUNT / 2 : 100000))}
+REGISTRY=${BENCH_REGISTRY:-${SLUICE_TEST_REGISTRY:-http://127.0.0.1:8081/apis/ccompat/v7}}
 run=bench_process_$$
 ks=$run
 tmp=$(mktemp -d)
@@ -144,6 +152,24 @@ if [ -z "${BENCH_TOPIC:-}" ]; then
         --concurrency 4 --seed "$run" --progress never --log-level warn >/dev/null
 fi
 
+avro_topic=
+if [ "${BENCH_AVRO:-1}" = 1 ] && curl -sf --max-time 10 "$REGISTRY/subjects" >/dev/null; then
+    avro_topic=${run}_avro
+    "$BIN" schema -b "$BROKERS" -t "$avro_topic" --partitions 6 --skip-cassandra \
+        --registry "$REGISTRY" --log-level warn >/dev/null
+    echo "filling $avro_topic with the same $COUNT records in Avro ..." >&2
+    "$BIN" ingest --source "$url" -b "$BROKERS" -t "$avro_topic" --count "$COUNT" --batch 5000 \
+        --concurrency 4 --seed "$run" --progress never --log-level warn \
+        --format avro --registry "$REGISTRY" >/dev/null
+    for t in "$topic" "$avro_topic"; do
+        kcat -b "$BROKERS" -C -t "$t" -c 5000 -e -q -f '%S\n' |
+            awk -v t="$t" '{n++; s+=$1} END {printf "%s %.1f\n", t, s / n}'
+    done >"$tmp/bytes.txt"
+    [ -x "$BENCH/bench_avro" ] && "$BENCH/bench_avro" >"$tmp/bench_avro.out" 2>&1 || true
+else
+    echo "no Avro run: no registry at $REGISTRY (or BENCH_AVRO=0)" >&2
+fi
+
 if [ -n "${CEILING:-}" ]; then
     best=${CEILING/:/ }
 else
@@ -163,11 +189,19 @@ echo "ceiling: window $cw, $cc connection(s) per host" >&2
 
 for ((r = 1; r <= ROUNDS; r++)); do
     if ((r % 2)); then order=(ceiling process); else order=(process ceiling); fi
-    printf '["%s", "%s"]\n' "${order[@]}" >"$tmp/r${r}_order.json"
+    if [ -n "$avro_topic" ]; then
+        if ((r % 2)); then order+=(avro); else order=(avro "${order[@]}"); fi
+    fi
+    printf '%s\n' "${order[@]}" |
+        /usr/bin/python3 -c 'import json, sys; print(json.dumps(sys.stdin.read().split()))' \
+            >"$tmp/r${r}_order.json"
     for what in "${order[@]}"; do
         echo "round $r: $what ..." >&2
         if [ "$what" = ceiling ]; then
             ceiling "r${r}_ceiling" "$COUNT" "$cw" "$cc"
+        elif [ "$what" = avro ]; then
+            process "r${r}_avro" "$avro_topic" --idle-exit 2 --log-level warn \
+                --registry "$REGISTRY"
         else
             process "r${r}_process" "$topic" --idle-exit 2 --log-level warn
         fi

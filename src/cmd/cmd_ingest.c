@@ -193,7 +193,7 @@ static int setup_format(const sl_config_t *cfg, sl_avro_encoder_t **enc) {
     *enc = NULL;
     const char *format = sl_config_str(cfg, "format");
     if (strcmp(format, "json") == 0)
-        return 0;
+        return cmd_registry_check_argv(cfg, "sluice ingest");
     if (strcmp(format, "avro") != 0) {
         fprintf(stderr, "sluice ingest: --format takes json or avro\n");
         return SL_EXIT_USAGE;

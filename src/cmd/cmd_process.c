@@ -474,19 +474,19 @@ static int run_connected(process_args_t *a, shared_t *sh, cql_session_t *session
 }
 
 /* run_connected() with the registry's decode step when --registry is given (JSON and
- * Confluent-framed Avro), the JSON one otherwise. */
+ * Confluent-framed Avro), the JSON one otherwise (registry credentials on the command line
+ * are refused either way). */
 static int run_processor(process_args_t *a, shared_t *sh, cql_session_t *session) {
-    if (!cmd_registry_configured(a->cfg))
-        return run_connected(a, sh, session);
     sl_registry_t *reg = NULL;
     sl_registry_decode_t *dec = NULL;
     int rc = cmd_registry_decoder(a->cfg, "sluice process", &g_stop, &reg, &dec);
     if (rc != 0)
         return rc;
-    a->pc.decode = cmd_registry_decode;
+    a->pc.decode = dec ? cmd_registry_decode : NULL;
     a->pc.decode_opaque = dec;
     rc = run_connected(a, sh, session);
-    cmd_registry_decoder_free(reg, dec);
+    if (reg)
+        cmd_registry_decoder_free(reg, dec);
     return rc;
 }
 

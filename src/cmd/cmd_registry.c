@@ -23,9 +23,7 @@ int cmd_registry_configured(const sl_config_t *cfg) {
     return url && *url;
 }
 
-int cmd_registry_open(const sl_config_t *cfg, const char *prog, long timeout_ms, unsigned attempts,
-                      volatile sig_atomic_t *stop, sl_registry_t **out) {
-    *out = NULL;
+int cmd_registry_check_argv(const sl_config_t *cfg, const char *prog) {
     for (int i = 0; i < 2; i++) {
         const char *name = i ? "registry-password" : "registry-username";
         if (sl_config_source(cfg, name) == SL_CONFIG_SRC_FLAG) {
@@ -36,6 +34,15 @@ int cmd_registry_open(const sl_config_t *cfg, const char *prog, long timeout_ms,
             return SL_EXIT_USAGE;
         }
     }
+    return 0;
+}
+
+int cmd_registry_open(const sl_config_t *cfg, const char *prog, long timeout_ms, unsigned attempts,
+                      volatile sig_atomic_t *stop, sl_registry_t **out) {
+    *out = NULL;
+    int code = cmd_registry_check_argv(cfg, prog);
+    if (code != 0)
+        return code;
     sl_registry_conf_t rc;
     sl_registry_conf_defaults(&rc);
     rc.url = sl_config_str(cfg, "registry");
@@ -94,6 +101,8 @@ int cmd_registry_decoder(const sl_config_t *cfg, const char *prog, volatile sig_
                          sl_registry_t **reg, sl_registry_decode_t **dec) {
     *reg = NULL;
     *dec = NULL;
+    if (!cmd_registry_configured(cfg))
+        return cmd_registry_check_argv(cfg, prog);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fprintf(stderr, "%s: libcurl could not start\n", prog);
         return SL_EXIT_FAIL;

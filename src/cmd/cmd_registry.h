@@ -44,6 +44,10 @@
             "compatibility level set on a subject sluice registers"                                \
     }
 
+/* 0, or SL_EXIT_USAGE after printing why when a registry credential came from the command
+ * line (they belong in the environment or the config file, never in a process list). */
+int cmd_registry_check_argv(const sl_config_t *cfg, const char *prog);
+
 /* 1 if the config names a registry. */
 int cmd_registry_configured(const sl_config_t *cfg);
 
@@ -69,8 +73,9 @@ int cmd_registry_subject(sl_registry_t *reg, const char *who, const char *topic,
 /*
  * For `sluice process`: starts libcurl, opens the configured registry (one try per call
  * and a 5 s timeout: the processor waits and tries again itself) and a decoder over it.
- * Returns 0 with both set (release them with cmd_registry_decoder_free()), or an exit
- * code after printing why, with nothing left to release.
+ * Returns 0 with both set (release them with cmd_registry_decoder_free()) or both NULL
+ * when no registry is configured, or an exit code after printing why (credentials on the
+ * command line included), with nothing left to release.
  */
 int cmd_registry_decoder(const sl_config_t *cfg, const char *prog, volatile sig_atomic_t *stop,
                          sl_registry_t **reg, sl_registry_decode_t **dec);

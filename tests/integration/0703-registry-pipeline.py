@@ -1,6 +1,7 @@
 """0703 registry-pipeline: Avro through the whole pipeline, against the stack's registry,
 Kafka and Cassandra, with Confluent's own client on the other side.
 
+  - registry credentials on the command line are refused (exit 2) by ingest and process;
   - `sluice ingest --format avro` with a registry that does not answer exits 1 before it
     fetches anything (the mock API saw no request, the topic stays empty);
   - `sluice ingest --format avro` of mock-api users: every message on the topic is
@@ -104,6 +105,16 @@ def main():
     db = Cassandra()
     work = tempfile.mkdtemp(prefix="sluice-0703-")
     try:
+        # registry credentials on the command line are refused, whatever the format
+        for cmd in (["ingest", "--format", "avro", "--registry", REG],
+                    ["ingest", "--registry", REG], ["process", "--registry", REG]):
+            p = subprocess.run([BIN] + cmd + ["-t", topic, "--registry-password", "pw-0703"],
+                               capture_output=True, text=True, timeout=120)
+            check(p.returncode == 2 and "SLUICE_REGISTRY_PASSWORD" in p.stderr,
+                  "%s with --registry-password: exit %d\n%s" % (cmd, p.returncode, p.stderr))
+            check("pw-0703" not in p.stdout + p.stderr, "%s printed the password" % cmd)
+        print("ok: registry credentials on the command line refused (exit 2)")
+
         # a registry that does not answer: exit 1, nothing fetched or produced
         dead = "http://127.0.0.1:%d/apis/ccompat/v7" % closed_port()
         rc, summary, err = run_ingest("--source", mock.url, "-t", topic, "--count", "50",

@@ -1,8 +1,10 @@
 """0704 registry-outage: the schema registry stopped while `sluice process --registry` runs.
 
-The stack's registry (in-memory storage) is restarted first, so the ids it gives are the
-same after the restart in the middle of the test when the same schemas are registered in
-the same order. Then:
+The stack's registry (in-memory storage) is restarted first and ten throwaway schemas are
+registered, so that the record's id is past the few ids a fresh registry's start uses up;
+after the restart in the middle of the test, throwaway schemas are registered again until
+the registry's next id is the record's, so that the same schemas registered in the same
+order get the same ids as the messages on the topic carry. Then:
 
   - `sluice schema --registry` registers the record's schema (id A), confluent-kafka's
     AvroSerializer registers an evolved writer (id B, an extra field with a default) and
@@ -14,8 +16,9 @@ the same order. Then:
     dead-lettered, no row of an id-B record appears, partition 0's lag covers every id-B
     message (nothing committed past them), and it says it waits;
   - `scripts/stack up registry` (empty storage) while the processor is held (SIGSTOP, so
-    that it cannot ask for id B before it is back), `sluice schema` registers the record's
-    schema again and gets id A, the evolved writer again gets id B; the processor goes on
+    that it cannot ask for id B before it is back), throwaway schemas up to id A - 1,
+    `sluice schema` registers the record's schema again and gets id A, the evolved writer
+    again gets id B; the processor goes on
     (SIGCONT);
   - the table is exact, every column, and the dead-letter topic is empty.
 """
@@ -40,7 +43,7 @@ REG = os.environ.get("SLUICE_TEST_REGISTRY", "http://127.0.0.1:8081/apis/ccompat
 BIN = os.environ.get("SLUICE_BIN", "build-asan-ubsan/sluice")
 SRC = os.environ.get("SLUICE_SOURCE_DIR",
                      os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-N_INGEST, N_SERDE = 300, 30
+N_INGEST, N_SERDE, PAD = 300, 30, 10
 
 
 def stack(*args):
@@ -64,6 +67,29 @@ def register_record(topic):
     check(p.returncode == 0, "sluice schema --registry: exit %d\n%s" % (p.returncode,
                                                                        p.stderr[-2000:]))
     return int(p.stdout.strip())
+
+
+def register_pad(topic, i):
+    """Registers a throwaway schema (distinct for each i) under <topic>-pad-value; its id."""
+    body = json.dumps({"schema": json.dumps({"type": "record", "name": "Pad%d" % i,
+                                             "namespace": "sluice.test", "fields": []})})
+    req = urllib.request.Request(REG + "/subjects/%s-pad-value/versions" % topic,
+                                 data=body.encode(), method="POST",
+                                 headers={"Content-Type": "application/vnd.schemaregistry.v1+json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read())["id"]
+
+
+def pad_to(topic, next_id, start):
+    """Registers throwaway schemas until the registry's next id is next_id (ids are given
+    in sequence; the stack's readiness probe takes a varying few of them after a start)."""
+    i = start
+    while True:
+        got = register_pad(topic, i)
+        i += 1
+        if got == next_id - 1:
+            return i
+        check(got < next_id - 1, "the registry gave id %d, past %d" % (got, next_id - 1))
 
 
 def lag(proc, topic, partition):
@@ -93,6 +119,10 @@ def main():
     db = Cassandra()
     proc = None
     try:
+        # ids well above what a fresh registry's first few are, so that after the restart
+        # below the same ids can be reached again
+        first = register_pad(topic, 0)
+        pads = pad_to(topic, first + PAD, 1)
         id_a = register_record(topic)
         schema_file = os.path.join(work, "schema.avsc")
         with open(schema_file, "w") as f:
@@ -103,6 +133,7 @@ def main():
         m = re.match(r"ids v1=(\d+) evolved=(\d+)", ids)
         check(m and int(m.group(1)) == id_a, "serializer ids %r, record's %d" % (ids, id_a))
         id_b = int(m.group(2))
+        check(id_b == id_a + 1, "the evolved writer got id %d after %d" % (id_b, id_a))
         rc, _, err = run_ingest("--source", mock.url, "-t", topic, "--count", str(N_INGEST),
                                 "--batch", "100", "--seed", "outage", "--format", "avro",
                                 "--registry", REG)
@@ -151,6 +182,7 @@ def main():
         proc.proc.send_signal(signal.SIGSTOP)
         try:
             stack("up", "registry")
+            pad_to(topic, id_a, pads)
             again_a = register_record(topic)
             again_b = int(rs.run_venv(py, "register", REG, topic + "-value", schema_file,
                                       "evolved"))

@@ -598,6 +598,43 @@ static void lost_assignment(void **state) {
 
 #define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
+/* ---- stop conditions -------------------------------------------------------------- */
+
+/* A new group that starts at the end (auto.offset.reset=latest) finds nothing to read and
+ * stops once idle: the partitions' ends come from the fetcher, whatever the start. */
+static void idle_exit_latest(void **state) {
+    (void)state;
+    produce(0, 30, NULL); /* before the start position: never read */
+    const char *props[] = {kafka_props[0],      kafka_props[1], kafka_props[2], kafka_props[3],
+                           kafka_props[4],      kafka_props[5], kafka_props[6], kafka_props[7],
+                           "auto.offset.reset", "latest"};
+    sl_processor_conf_t pc = conf_with(16, 0);
+    pc.kafka_props = props;
+    pc.n_kafka_props = 5;
+    pc.idle_exit_ms = 300;
+    start_proc(0, &pc);
+    poll_until(stopped, "the idle member to stop");
+    assert_int_equal(st(0)->assigned, PARTS);
+    assert_int_equal(st(0)->consumed, 0);
+    assert_int_equal(finish(0), SL_PROCESSOR_ERR_OK);
+    assert_int_equal(fake_table_rows(), 0);
+}
+
+/* No broker answers: start gives up after start_timeout_ms with a Kafka error; the member
+ * never ran, so nothing can say it succeeded. */
+static void kafka_unreachable(void **state) {
+    (void)state;
+    sl_processor_conf_t pc = conf_with(16, 0);
+    pc.brokers = "127.0.0.1:1"; /* nothing listens on port 1 */
+    pc.start_timeout_ms = 1500;
+    new_proc(0, &pc);
+    char err[512] = "";
+    assert_int_equal(sl_processor_start(procs[0], err, sizeof err), SL_PROCESSOR_ERR_KAFKA);
+    assert_non_null(strstr(err, "did not answer within"));
+    assert_non_null(strstr(err, "127.0.0.1:1"));
+    assert_int_equal(st(0)->kafka_reached, 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         TEST(exact),
@@ -608,6 +645,8 @@ int main(void) {
         TEST(rebalance_mid_write_cooperative),
         TEST(rebalance_mid_write_eager),
         TEST(lost_assignment),
+        TEST(idle_exit_latest),
+        TEST(kafka_unreachable),
     };
     if (getenv("TEST_FILTER")) /* one test by name, when debugging */
         cmocka_set_test_filter(getenv("TEST_FILTER"));

@@ -11,6 +11,11 @@
  * each after a writer-wide wait that grows with every failed probe. So a hung or dead
  * Cassandra sees one retry per backoff step, not one per slot, and the slots waiting
  * behind the probe go again only when it succeeded.
+ *
+ * How many writes may be out at once is a window (additive increase, multiplicative
+ * decrease, as TCP does): every acknowledgement widens it by one up to max_inflight, every
+ * failed round halves it. A node that wakes up or is overloaded gets what it acknowledges,
+ * growing, instead of every slot at once.
  */
 #include "sl_writer.h"
 
@@ -70,6 +75,8 @@ struct sl_writer_s {
     int probing;        /* the probe is out */
     int64_t gate_ms;    /* while failing, no probe before this */
     int64_t last_ok_ms; /* last acknowledged write, or the writer's start */
+    size_t window;      /* writes out at most now, 1..max_inflight */
+    size_t n_sent;      /* slots whose attempt is out */
     char fatal[512];
     sl_writer_stats_t stats;
 };
@@ -137,6 +144,7 @@ sl_writer_err_t sl_writer_new(cql_session_t *session, const sl_writer_conf_t *co
                     (uint64_t)sl_now_us());
     sl_hist_init_latency(&w->stats.latency);
     w->last_ok_ms = sl_now_ms();
+    w->window = conf->max_inflight;
     w->slots = calloc(conf->max_inflight, sizeof *w->slots);
     if (!w->slots) {
         snprintf(errstr, errstr_size, "writer: out of memory for %zu slots", conf->max_inflight);
@@ -183,6 +191,7 @@ static void on_complete(cql_future_t *f, void *opaque) {
     (void)f;
     slot_t *s = opaque;
     s->state = SLOT_COMPLETED;
+    s->w->n_sent--;
     s->next = s->w->completed;
     s->w->completed = s;
 }
@@ -201,6 +210,7 @@ static cql_err_t send_slot(sl_writer_t *w, slot_t *s) {
         err = cql_session_query(w->session, w->stmt, &s->future);
     if (err == CQL_OK) {
         s->state = SLOT_SENT;
+        w->n_sent++;
         s->sent_us = sl_now_us();
         cql_future_set_callback(s->future, on_complete, s);
     }
@@ -248,6 +258,7 @@ static void attempt_failed(sl_writer_t *w, slot_t *s, cql_err_t err, const char 
          * were out already and fail meanwhile belong to the round under way. */
         if (w->streak == 0 || was_probe) {
             w->streak++;
+            w->window = w->window > 1 ? w->window / 2 : 1;
             w->gate_ms = now + (int64_t)sl_backoff_ceiling_ms(&w->backoff, w->streak - 1) / 2 +
                          (int64_t)sl_backoff_next_ms(&w->backoff, w->streak - 1) / 2;
         }
@@ -326,8 +337,11 @@ void sl_writer_step(sl_writer_t *w) {
         if (err == CQL_OK) {
             cql_future_free(s->future);
             w->last_ok_ms = sl_now_ms();
-            w->streak = 0; /* healthy again: everything waiting goes at its own time */
+            w->streak =
+                0; /* healthy again: what waits goes at its own time, as the window allows */
             w->probing = 0;
+            if (w->window < w->conf.max_inflight)
+                w->window++;
             uint64_t cookie = s->cookie;
             int64_t origin = s->origin_ms;
             release(w, s);
@@ -348,6 +362,8 @@ void sl_writer_step(sl_writer_t *w) {
         return; /* failing: one probe at a time, after the writer-wide wait */
     for (size_t i = 0; i < w->conf.max_inflight; i++) {
         slot_t *s = &w->slots[i];
+        if (w->streak == 0 && w->n_sent >= w->window)
+            break;
         if (s->state != SLOT_BACKOFF || s->retry_at_ms == INT64_MAX ||
             (s->retry_at_ms > now && w->streak == 0))
             continue;
@@ -365,7 +381,13 @@ void sl_writer_step(sl_writer_t *w) {
 }
 
 size_t sl_writer_room(const sl_writer_t *w) {
-    return w->fatal[0] || w->streak > 0 ? 0 : w->n_free;
+    if (w->fatal[0] || w->streak > 0 || w->n_sent + w->n_backoff >= w->window)
+        return 0;
+    size_t open = w->window - w->n_sent - w->n_backoff;
+    return open < w->n_free ? open : w->n_free;
+}
+size_t sl_writer_window(const sl_writer_t *w) {
+    return w->window;
 }
 int sl_writer_failing(const sl_writer_t *w) {
     return w->streak > 0;

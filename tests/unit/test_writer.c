@@ -325,8 +325,9 @@ static void call_errors(void **state) {
 }
 
 /* Every write fails while the node answers write timeouts: after the first round the
- * writer takes no new work and has one retry out at a time (the probe), not one per slot;
- * once the node recovers every row is stored once. (The session's own retries of an
+ * writer takes no new work and has one retry out at a time (the probe), not one per slot,
+ * and its window shrinks to one; once the node recovers every row is stored once and the
+ * window is back to every slot. (The session's own retries of an
  * idempotent write are not counted here: they are the session's, at most 3 a request.) */
 static void retries_share_one_budget(void **state) {
     (void)state;
@@ -356,6 +357,8 @@ static void retries_share_one_budget(void **state) {
     }
     assert_true(failed >= 30);
     assert_true(sl_writer_failing(w));
+    /* Every failed round halved the window; it widens by one per acknowledgement. */
+    assert_int_equal(sl_writer_window(w), 1);
     pthread_mutex_lock(&srv.fake.mu);
     srv.fail_code = 0;
     srv.fail_any = 0;
@@ -367,6 +370,7 @@ static void retries_share_one_budget(void **state) {
         assert_int_equal(stored(i), 1);
     }
     assert_false(sl_writer_failing(w));
+    assert_int_equal(sl_writer_window(w), 16);
     assert_int_equal(sl_writer_room(w), 16);
     assert_int_equal(sl_writer_oldest_ms(w), -1);
 }

@@ -4,7 +4,9 @@
  * optionally create the schema, serve /metrics and /healthz, run the processor and print
  * the summary (run_processor). The processor and the schema module report through log
  * callbacks; this file routes them to sl_log.
- * 0: stopped with everything consumed stored or dead-lettered and committed; 1: not;
+ * /healthz says "degraded" while the processor reports its writes stalled.
+ * 0: stopped with everything consumed stored or dead-lettered and committed; 1: not, or
+ * Kafka (--metadata-timeout) or Cassandra (--connect-timeout) not reached at start;
  * 2: usage or configuration error (a librdkafka property included).
  */
 #include <inttypes.h>
@@ -75,7 +77,9 @@ static void process_usage(FILE *out) {
             "properties as -X cql.<name>=<value> (cql.username, cql.password, cql.tls, ...).\n"
             "\n%s\n"
             "Exit codes: 0 stopped cleanly with everything consumed stored and committed,\n"
-            "1 something consumed was not stored (it stays uncommitted), 2 usage.\n",
+            "1 something consumed was not stored (it stays uncommitted), or Kafka or\n"
+            "Cassandra could not be reached at start (--metadata-timeout, --connect-timeout),\n"
+            "2 usage.\n",
             buf);
 }
 

@@ -4,7 +4,9 @@
  * optionally create the schema, serve /metrics and /healthz, run the processor and print
  * the summary (run_processor). The processor and the schema module report through log
  * callbacks; this file routes them to sl_log.
- * 0: stopped with everything consumed stored or dead-lettered and committed; 1: not;
+ * /healthz says "degraded" while the processor reports its writes stalled.
+ * 0: stopped with everything consumed stored or dead-lettered and committed; 1: not, or
+ * Kafka (--metadata-timeout) or Cassandra (--connect-timeout) not reached at start;
  * 2: usage or configuration error (a librdkafka property included).
  */
 #include <inttypes.h>
@@ -41,6 +43,10 @@ static const sl_config_opt_t process_opts[] = {
      "how long a rebalance or shutdown waits for in-flight writes"},
     {"connect-timeout", 0, SL_OPT_NUM, "0", 0, 86400, "S",
      "give up when Cassandra cannot be reached for this long at start (0: keep trying)"},
+    {"metadata-timeout", 0, SL_OPT_NUM, "30", 0, 86400, "S",
+     "give up (exit 1) when no Kafka broker answers for this long at start (0: keep trying)"},
+    {"stall-timeout", 0, SL_OPT_NUM, "10", 0.1, 3600, "S",
+     "writes pending and none acknowledged this long: stalled (/healthz 503 degraded)"},
     {"create-schema", 0, SL_OPT_BOOL, "false", 0, -1, NULL,
      "create topics, keyspace and table first (as `sluice schema`)"},
     {"partitions", 0, SL_OPT_INT, "6", 1, 10000, "N", "with --create-schema: topic partitions"},
@@ -73,7 +79,9 @@ static void process_usage(FILE *out) {
             "properties as -X cql.<name>=<value> (cql.username, cql.password, cql.tls, ...).\n"
             "\n%s\n"
             "Exit codes: 0 stopped cleanly with everything consumed stored and committed,\n"
-            "1 something consumed was not stored (it stays uncommitted), 2 usage.\n",
+            "1 something consumed was not stored (it stays uncommitted), or Kafka or\n"
+            "Cassandra could not be reached at start (--metadata-timeout, --connect-timeout),\n"
+            "2 usage.\n",
             buf);
 }
 
@@ -204,6 +212,17 @@ static void render_counters(sl_http_response_t *resp, const sl_processor_stats_t
            (uint64_t)st->assigned);
     metric(resp, "sluice_process_partitions_paused", "gauge",
            "Assigned partitions paused for backpressure or a revoke.", (uint64_t)st->paused);
+    metric(resp, "sluice_process_writes_stalled", "gauge",
+           "1 while writes are pending and none was acknowledged for --stall-timeout.",
+           (uint64_t)st->stalled);
+    metric(resp, "sluice_process_write_stalls_total", "counter", "Times the writes became stalled.",
+           st->stalls);
+    sl_http_response_printf(resp,
+                            "# HELP sluice_process_oldest_pending_write_seconds Age of the oldest "
+                            "Cassandra write not yet acknowledged (0: none).\n"
+                            "# TYPE sluice_process_oldest_pending_write_seconds gauge\n"
+                            "sluice_process_oldest_pending_write_seconds %.3f\n",
+                            (double)st->oldest_pending_ms / 1000.0);
     metric(resp, "sluice_process_cassandra_hosts_up", "gauge",
            "Cassandra hosts with a ready connection.", (uint64_t)(hosts_up > 0 ? hosts_up : 0));
     sl_http_response_printf(resp, "# HELP sluice_process_dead_lettered_total Messages acknowledged "
@@ -264,10 +283,25 @@ static void render_health(const sl_http_request_t *req, sl_http_response_t *resp
     shared_t *sh = opaque;
     pthread_mutex_lock(&sh->lock);
     int up = sh->cassandra_hosts_up;
-    int assigned = sh->st.assigned;
+    int assigned = sh->st.assigned, paused = sh->st.paused, stalled = sh->st.stalled;
+    double oldest = (double)sh->st.oldest_pending_ms / 1000.0;
     pthread_mutex_unlock(&sh->lock);
-    sl_http_response_health(resp, up > 0, up > 0 ? "ok" : "cassandra_down",
-                            ",\"cassandra_hosts_up\":%d,\"partitions_assigned\":%d", up, assigned);
+    /* Degraded: Cassandra takes writes but acknowledges none (hung, overloaded). */
+    const char *status = up <= 0 ? "cassandra_down" : stalled ? "degraded" : "ok";
+    sl_http_response_health(resp, up > 0 && !stalled, status,
+                            ",\"cassandra_hosts_up\":%d,\"partitions_assigned\":%d,"
+                            "\"partitions_paused\":%d,\"writes_stalled\":%s,"
+                            "\"oldest_pending_write_s\":%.1f",
+                            up, assigned, paused, stalled ? "true" : "false", oldest);
+}
+
+/* "12.3 ms", or "> 600 s" when the quantile is beyond the histogram's top bucket. */
+static const char *quantile_text(const sl_hist_t *h, double q, char *buf, size_t cap) {
+    if (sl_hist_quantile_beyond(h, q))
+        snprintf(buf, cap, "> %g s", h->bounds[h->n_bounds - 1]);
+    else
+        snprintf(buf, cap, "%.1f ms", sl_hist_quantile(h, q) * 1e3);
+    return buf;
 }
 
 static void print_summary(const sl_processor_stats_t *st, const sl_writer_stats_t *ws,
@@ -298,10 +332,11 @@ static void print_summary(const sl_processor_stats_t *st, const sl_writer_stats_
     printf("  commits            %" PRIu64 " (failed %" PRIu64 ")\n", st->commits,
            st->commit_failures);
     printf("  rebalances         %" PRIu64 "\n", st->rebalances);
-    printf("  cql write p50/p99  %.1f / %.1f ms\n", sl_hist_quantile(&ws->latency, 0.5) * 1e3,
-           sl_hist_quantile(&ws->latency, 0.99) * 1e3);
-    printf("  end-to-end p50/p99 %.1f / %.1f ms\n", sl_hist_quantile(&st->e2e, 0.5) * 1e3,
-           sl_hist_quantile(&st->e2e, 0.99) * 1e3);
+    char q50[32], q99[32];
+    printf("  cql write p50/p99  %s / %s\n", quantile_text(&ws->latency, 0.5, q50, sizeof q50),
+           quantile_text(&ws->latency, 0.99, q99, sizeof q99));
+    printf("  end-to-end p50/p99 %s / %s\n", quantile_text(&st->e2e, 0.5, q50, sizeof q50),
+           quantile_text(&st->e2e, 0.99, q99, sizeof q99));
     printf("  result             %s\n", verdict);
     fflush(stdout);
 }
@@ -410,6 +445,8 @@ static int parse_args(int argc, char **argv, process_args_t *a) {
     pc->drain_timeout_ms = (int)(sl_config_num(cfg, "drain-timeout") * 1000);
     pc->max_messages = sl_config_int(cfg, "max-messages");
     pc->idle_exit_ms = (int)(sl_config_num(cfg, "idle-exit") * 1000);
+    pc->start_timeout_ms = (int)(sl_config_num(cfg, "metadata-timeout") * 1000);
+    pc->stall_after_ms = (int)(sl_config_num(cfg, "stall-timeout") * 1000);
     pc->stop = &g_stop;
     pc->kafka_log = cmd_kafka_log;
     pc->log = on_log;
@@ -502,7 +539,7 @@ int cmd_process(int argc, char **argv) {
     cmd_catch_signals(&g_stop);
     shared_t sh = {.topic = a->pc.topic, .started_s = now_s(), .progress = a->progress};
     pthread_mutex_init(&sh.lock, NULL);
-    sl_hist_init_latency(&sh.st.e2e);
+    sl_processor_e2e_init(&sh.st.e2e);
     sl_hist_init_latency(&sh.ws.latency);
     sl_http_server_t *http = NULL;
     rc = start_http(a->cfg, &sh, &http);

@@ -44,6 +44,11 @@ double sl_hist_quantile(const sl_hist_t *h, double q) {
     return h->bounds[h->n_bounds - 1];
 }
 
+int sl_hist_quantile_beyond(const sl_hist_t *h, double q) {
+    uint64_t below = h->count - h->counts[h->n_bounds];
+    return h->count > 0 && (double)below < q * (double)h->count;
+}
+
 void sl_hist_text(const sl_hist_t *h, const char *name, const char *labels, sl_text_t *t) {
     const char *sep = labels && *labels ? "," : "";
     const char *lab = labels ? labels : "";

@@ -30,6 +30,9 @@ void sl_hist_observe(sl_hist_t *h, double seconds);
 /* Estimated q-quantile (0 < q < 1) in seconds by linear interpolation in its bucket;
  * 0 when empty. */
 double sl_hist_quantile(const sl_hist_t *h, double q);
+/* Whether the q-quantile lies beyond the top bound (in the +Inf bucket): then
+ * sl_hist_quantile() says only "more than the top bound". */
+int sl_hist_quantile_beyond(const sl_hist_t *h, double q);
 /* Appends the Prometheus lines of metric `name` with an optional label set (e.g.
  * `partition="3"`, or NULL) to out (cap bytes) at *len and advances *len; returns -1 (and
  * leaves *len) when it does not fit. */

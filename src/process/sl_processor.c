@@ -40,6 +40,9 @@
 #define COOKIE_PART_BITS 15
 #define CONSUME_BATCH 256
 #define DLQ_MAX_IN_FLIGHT 10000
+/* Bytes of dead letters (copied payloads and keys) in the producer at most; one larger
+ * than this still goes, alone. */
+#define DLQ_MAX_BYTES (16 << 20)
 #define TICK_MS 250
 #define LOOKUP_RETRY_MS 1000
 #define LOOKUP_TIMEOUT_MS 10000
@@ -56,8 +59,10 @@ typedef struct {
     /* The one pause state: what librdkafka was last told (a new assignment is resumed, so
      * 0 is true for it). Whether a partition should be paused is derived each turn. */
     int paused;
-    int want_committed;        /* the group's committed offset is still to be looked up */
-    int64_t commit_sent;       /* offset of the last commit request, -1 for none */
+    int want_committed;    /* the group's committed offset is still to be looked up */
+    int at_end;            /* the fetcher reported the partition's end and nothing came after it */
+    int64_t commit_sent;   /* offset of the last commit request, -1 for none */
+    int64_t first_tracked; /* the first offset taken since assigned or rewound, -1 */
     rd_kafka_message_t **held; /* consumed but not yet dispatched, in offset order */
     size_t n_held, cap_held, held_head;
     int64_t decode_after_ms; /* the decode hook said WAIT: the next try not before */
@@ -76,6 +81,7 @@ struct sl_processor_s {
     int consumer_pipe[2];
     int dlq_pipe[2];
     int64_t dlq_in_flight;
+    int64_t dlq_bytes; /* payload and key bytes of the dead letters in flight */
     int64_t last_commit_ms;
     int64_t last_activity_ms;
     int64_t last_refresh_ms;
@@ -83,6 +89,7 @@ struct sl_processor_s {
     int closing;              /* rd_kafka_consumer_close() is running */
     int more_queued;          /* the last batch was full: the consumer queue may hold more */
     int64_t blocked_since_ms; /* since when the writer (or DLQ) had no room, 0 if it has */
+    int64_t stalled_since_ms; /* since when writes are stalled, 0 if they are not */
     struct {
         int pending; /* revoked partitions wait for their drain */
         int cooperative;
@@ -190,6 +197,7 @@ static void on_dlq_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *o
     sl_processor_t *p = opaque;
     uint64_t cookie = (uint64_t)(uintptr_t)m->_private;
     p->dlq_in_flight--;
+    p->dlq_bytes -= (int64_t)(m->len + m->key_len);
     if (m->err) {
         /* The producer retries by itself without a message timeout, so an error here is
          * permanent (too large, not authorized). Not committing past it is all we can do. */
@@ -232,6 +240,7 @@ static void dead_letter(sl_processor_t *p, const rd_kafka_message_t *m, sl_rejec
             RD_KAFKA_V_END);
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
             p->dlq_in_flight++;
+            p->dlq_bytes += (int64_t)(m->len + m->key_len);
             return; /* the producer owns h now */
         }
         if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
@@ -322,7 +331,8 @@ static int hold(part_t *pt, rd_kafka_message_t *m) {
 }
 
 static int no_room(const sl_processor_t *p) {
-    return sl_writer_room(p->writer) == 0 || p->dlq_in_flight >= DLQ_MAX_IN_FLIGHT;
+    return sl_writer_room(p->writer) == 0 || p->dlq_in_flight >= DLQ_MAX_IN_FLIGHT ||
+           p->dlq_bytes >= DLQ_MAX_BYTES;
 }
 
 /* Tracks and dispatches a message if its partition's window and the writer have room;
@@ -335,7 +345,10 @@ static int try_take(sl_processor_t *p, part_t *pt, rd_kafka_message_t *m) {
     sl_watermark_result_t r = sl_watermark_track(pt->wm, m->offset);
     if (r == SL_WATERMARK_FULL)
         return 1;
+    if (pt->first_tracked < 0)
+        pt->first_tracked = m->offset;
     if (r == SL_WATERMARK_BACKWARDS) {
+        pt->first_tracked = m->offset;
         /* A rewind (seek or offset reset): forget the old run and start over here. */
         LOG(p, SL_LOG_WARN, "partition %" PRId32 " went back to offset %" PRId64, m->partition,
             m->offset);
@@ -348,6 +361,9 @@ static int try_take(sl_processor_t *p, part_t *pt, rd_kafka_message_t *m) {
 }
 
 static void handle_message(sl_processor_t *p, rd_kafka_message_t *m) {
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF && part_ok(m->partition) &&
+        p->parts[m->partition].state == PART_ACTIVE)
+        p->parts[m->partition].at_end = 1; /* whatever the start position: caught up */
     if (m->err) {
         if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
             p->stats.kafka_errors++;
@@ -369,6 +385,7 @@ static void handle_message(sl_processor_t *p, rd_kafka_message_t *m) {
         return;
     }
     p->stats.position[m->partition] = m->offset + 1;
+    pt->at_end = 0;
     p->last_activity_ms = sl_now_ms();
     if (pt->n_held > 0 || try_take(p, pt, m) != 0) {
         if (hold(pt, m) != 0) {
@@ -487,7 +504,9 @@ static void commit(sl_processor_t *p, int sync, const rd_kafka_topic_partition_l
         if (pt->state == PART_FREE || !pt->wm)
             continue;
         int64_t off = sl_watermark_commit_offset(pt->wm);
-        if (off < 0 || off <= pt->commit_sent)
+        /* Nothing done yet (off is where it started) is not worth a commit: during a
+         * rebalance a commit with an old generation costs the whole assignment. */
+        if (off < 0 || off <= pt->commit_sent || off <= pt->first_tracked)
             continue;
         if (!l)
             l = rd_kafka_topic_partition_list_new(8);
@@ -610,6 +629,7 @@ static void release(sl_processor_t *p, part_t *pt) {
     pt->state = PART_FREE;
     pt->paused = 0;
     pt->want_committed = 0;
+    pt->first_tracked = -1;
 }
 
 static void take_assignment(sl_processor_t *p, rd_kafka_topic_partition_list_t *parts) {
@@ -632,7 +652,9 @@ static void take_assignment(sl_processor_t *p, rd_kafka_topic_partition_list_t *
         }
         pt->state = PART_ACTIVE;
         pt->paused = 0;
+        pt->at_end = 0;
         pt->commit_sent = -1;
+        pt->first_tracked = -1;
         pt->want_committed = 1;
         p->stats.committed[id] = -1;
     }
@@ -747,7 +769,7 @@ static int revoke_committed(const sl_processor_t *p) {
         if (pt->state != PART_REVOKING || !pt->wm)
             continue;
         int64_t off = sl_watermark_commit_offset(pt->wm);
-        if (off >= 0 && p->stats.committed[i] < off)
+        if (off > pt->first_tracked && p->stats.committed[i] < off)
             return 0;
     }
     return 1;
@@ -835,8 +857,10 @@ static void refresh_lag(sl_processor_t *p) {
     }
 }
 
-/* Nothing held or in flight, no revoke pending, and every assigned partition's fetch
- * position has reached its high watermark as last reported by the broker. */
+/* Nothing held or in flight, no revoke pending, and every assigned partition at its end:
+ * the fetcher said so (a partition-EOF event, whatever the start position, e.g. a new
+ * group with auto.offset.reset=latest), or its fetch position has reached its high
+ * watermark as last reported by the broker. */
 static int caught_up(sl_processor_t *p) {
     if (p->dlq_in_flight != 0 || p->revoke.pending)
         return 0;
@@ -855,6 +879,8 @@ static int caught_up(sl_processor_t *p) {
     for (int i = 0; done && i < l->cnt; i++) {
         int64_t lo, hi;
         const rd_kafka_topic_partition_t *tp = &l->elems[i];
+        if (p->parts[tp->partition].at_end)
+            continue;
         /* No position until a message was returned: a member that finds nothing left
          * stands at the committed offset. */
         int64_t at = tp->offset >= 0 ? tp->offset : p->stats.committed[tp->partition];
@@ -889,6 +915,29 @@ static size_t consume(sl_processor_t *p, int blocked, int64_t now) {
         handle_message(p, batch[i]);
     p->more_queued = n > 0 && (size_t)n == want;
     return want;
+}
+
+/* Writes pending and none acknowledged for stall_after_ms (a hung or unreachable
+ * Cassandra): stalled, logged when it starts and when it ends. */
+static void watch_writes(sl_processor_t *p, int64_t now) {
+    int64_t oldest = sl_writer_oldest_ms(p->writer);
+    int64_t last_ok = sl_writer_last_ok_ms(p->writer);
+    p->stats.oldest_pending_ms = oldest >= 0 ? now - oldest : 0;
+    int64_t quiet = now - (oldest > last_ok ? oldest : last_ok);
+    int stalled = oldest >= 0 && quiet >= p->conf.stall_after_ms;
+    if (stalled && !p->stats.stalled) {
+        p->stats.stalls++;
+        p->stalled_since_ms = now;
+        LOG(p, SL_LOG_WARN,
+            "writes stalled: none acknowledged by Cassandra for %.1f s with %zu pending (%zu "
+            "backing off); %d partition(s) paused",
+            (double)quiet / 1000.0, sl_writer_in_flight(p->writer),
+            sl_writer_backing_off(p->writer), p->stats.paused);
+    } else if (!stalled && p->stats.stalled) {
+        LOG(p, SL_LOG_INFO, "writes acknowledged again after %.1f s stalled",
+            (double)(now - p->stalled_since_ms) / 1000.0);
+    }
+    p->stats.stalled = stalled;
 }
 
 /* Whether a stop condition holds: max_messages reached, or caught up and idle. */
@@ -937,12 +986,45 @@ int sl_processor_poll(sl_processor_t *p) {
     }
     if (now - p->last_refresh_ms >= TICK_MS) {
         refresh_lag(p);
+        watch_writes(p, now);
         p->last_refresh_ms = now;
     }
     return !p->fatal[0] && !should_stop(p, now);
 }
 
+/* Waits until a broker answers a metadata request: until start_timeout_ms (0: for ever) or
+ * the stop flag, logging the first failure and every tenth. */
+static sl_processor_err_t wait_for_kafka(sl_processor_t *p, char *errstr, size_t errstr_size) {
+    int64_t start = sl_now_ms();
+    for (unsigned attempt = 1;; attempt++) {
+        const struct rd_kafka_metadata *md = NULL;
+        rd_kafka_resp_err_t err = rd_kafka_metadata(p->consumer, 0, NULL, &md, 1000);
+        if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            rd_kafka_metadata_destroy(md);
+            p->stats.kafka_reached = 1;
+            return SL_PROCESSOR_ERR_OK;
+        }
+        double waited = (double)(sl_now_ms() - start) / 1000.0;
+        if (p->conf.stop && *p->conf.stop) {
+            snprintf(errstr, errstr_size, "stopped before Kafka at %s answered (%.0f s): %s",
+                     p->conf.brokers, waited, rd_kafka_err2str(err));
+            return SL_PROCESSOR_ERR_KAFKA;
+        }
+        if (p->conf.start_timeout_ms > 0 && waited * 1000 >= p->conf.start_timeout_ms) {
+            snprintf(errstr, errstr_size, "Kafka at %s did not answer within %.0f s: %s",
+                     p->conf.brokers, waited, rd_kafka_err2str(err));
+            return SL_PROCESSOR_ERR_KAFKA;
+        }
+        if (attempt % 10 == 1)
+            LOG(p, SL_LOG_WARN, "Kafka at %s does not answer after %.0f s (%s); still trying",
+                p->conf.brokers, waited, rd_kafka_err2str(err));
+    }
+}
+
 sl_processor_err_t sl_processor_start(sl_processor_t *p, char *errstr, size_t errstr_size) {
+    sl_processor_err_t kerr = wait_for_kafka(p, errstr, errstr_size);
+    if (kerr != SL_PROCESSOR_ERR_OK)
+        return kerr;
     rd_kafka_topic_partition_list_t *sub = rd_kafka_topic_partition_list_new(1);
     rd_kafka_topic_partition_list_add(sub, p->conf.topic, RD_KAFKA_PARTITION_UA);
     rd_kafka_resp_err_t err = rd_kafka_subscribe(p->consumer, sub);
@@ -1060,24 +1142,28 @@ static int make_pipe(int fds[2]) {
  * ours). NULL with errstr filled when librdkafka refuses one. */
 static rd_kafka_conf_t *consumer_conf(const sl_processor_conf_t *c, char *errstr, size_t n) {
     rd_kafka_conf_t *cc = base_conf(c, errstr, n);
-    if (cc && (set(cc, "group.id", c->group, errstr, n) ||
-               set(cc, "enable.auto.commit", "false", errstr, n) ||
-               set(cc, "enable.auto.offset.store", "false", errstr, n) ||
-               set(cc, "auto.offset.reset", "earliest", errstr, n) ||
-               set(cc, "queued.max.messages.kbytes", "8192", errstr, n) ||
-               set_user_props(c, cc, errstr, n))) {
+    if (cc &&
+        (set(cc, "group.id", c->group, errstr, n) ||
+         set(cc, "enable.auto.commit", "false", errstr, n) ||
+         set(cc, "enable.auto.offset.store", "false", errstr, n) ||
+         set(cc, "auto.offset.reset", "earliest", errstr, n) ||
+         set(cc, "queued.max.messages.kbytes", "8192", errstr, n) ||
+         set(cc, "fetch.max.bytes", "8388608", errstr, n) ||
+         set(cc, "enable.partition.eof", "true", errstr, n) || set_user_props(c, cc, errstr, n))) {
         rd_kafka_conf_destroy(cc);
         return NULL;
     }
     return cc;
 }
 
-/* The dead-letter producer's: idempotent, acks=all, no message timeout, 8 MB messages. */
+/* The dead-letter producer's: idempotent, acks=all, no message timeout, 8 MB messages, a
+ * 32 MB queue (the loop keeps at most DLQ_MAX_BYTES in it). */
 static rd_kafka_conf_t *producer_conf(const sl_processor_conf_t *c, char *errstr, size_t n) {
     rd_kafka_conf_t *pc = base_conf(c, errstr, n);
     if (pc && (set(pc, "enable.idempotence", "true", errstr, n) ||
                set(pc, "acks", "all", errstr, n) || set(pc, "message.timeout.ms", "0", errstr, n) ||
-               set(pc, "message.max.bytes", "8388608", errstr, n))) {
+               set(pc, "message.max.bytes", "8388608", errstr, n) ||
+               set(pc, "queue.buffering.max.kbytes", "32768", errstr, n))) {
         rd_kafka_conf_destroy(pc);
         return NULL;
     }
@@ -1142,6 +1228,8 @@ static void defaults(sl_processor_conf_t *c) {
         c->retry_base_ms = 100;
     if (c->retry_max_ms <= 0)
         c->retry_max_ms = 10000;
+    if (c->stall_after_ms <= 0)
+        c->stall_after_ms = 10000;
     if (!c->decode)
         c->decode = sl_processor_decode_json;
     if (c->decode_retry_base_ms <= 0)
@@ -1198,9 +1286,9 @@ sl_processor_err_t sl_processor_new(const sl_processor_conf_t *conf, cql_session
     p->consumer_pipe[0] = p->consumer_pipe[1] = p->dlq_pipe[0] = p->dlq_pipe[1] = -1;
     sl_backoff_init(&p->decode_backoff, (uint64_t)p->conf.decode_retry_base_ms,
                     (uint64_t)p->conf.decode_retry_max_ms, (uint64_t)sl_wall_us());
-    sl_hist_init_latency(&p->stats.e2e);
+    sl_processor_e2e_init(&p->stats.e2e);
     for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
-        p->parts[i].commit_sent = -1;
+        p->parts[i].commit_sent = p->parts[i].first_tracked = -1;
         p->stats.committed[i] = p->stats.high_watermark[i] = p->stats.position[i] = -1;
     }
     sl_processor_err_t err = build(p, errstr, errstr_size);
@@ -1210,6 +1298,13 @@ sl_processor_err_t sl_processor_new(const sl_processor_conf_t *conf, cql_session
     }
     *out = p;
     return SL_PROCESSOR_ERR_OK;
+}
+
+void sl_processor_e2e_init(sl_hist_t *h) {
+    /* Catching up on a backlog takes minutes: the latency buckets, then up to 10 min. */
+    static const double b[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+                               1,     2.5,    5,     10,   30,    60,   120, 300,  600};
+    sl_hist_init(h, b, sizeof b / sizeof b[0]);
 }
 
 const sl_processor_stats_t *sl_processor_stats(const sl_processor_t *p) {

@@ -103,15 +103,17 @@ typedef struct {
     const char *keyspace;
     const char *table;
     cql_consistency_t consistency;
-    size_t max_inflight;           /* writer slots (1024) */
-    size_t partition_window;       /* offsets in flight per partition (65536) */
-    int commit_interval_ms;        /* (1000) */
-    int drain_timeout_ms;          /* how long revoked partitions and a stop wait for work (8000) */
-    int pause_after_ms;            /* a writer full this long pauses every partition (5000) */
-    int64_t retry_base_ms;         /* writer backoff (100) */
-    int64_t retry_max_ms;          /* (10000) */
-    int64_t max_messages;          /* stop after this many consumed; 0: no limit (tests, bench) */
-    int idle_exit_ms;              /* stop when caught up and idle this long; 0: never */
+    size_t max_inflight;     /* writer slots (1024) */
+    size_t partition_window; /* offsets in flight per partition (65536) */
+    int commit_interval_ms;  /* (1000) */
+    int drain_timeout_ms;    /* how long revoked partitions and a stop wait for work (8000) */
+    int pause_after_ms;      /* a writer full this long pauses every partition (5000) */
+    int64_t retry_base_ms;   /* writer backoff (100) */
+    int64_t retry_max_ms;    /* (10000) */
+    int64_t max_messages;    /* stop after this many consumed; 0: no limit (tests, bench) */
+    int idle_exit_ms;        /* stop when caught up and idle this long; 0: never */
+    int stall_after_ms;      /* writes pending and none acknowledged this long: stalled (10000) */
+    int start_timeout_ms;    /* sl_processor_start() gives up on an unreachable Kafka; 0: never */
     volatile sig_atomic_t *stop;   /* set by the command's signal handler; may be NULL */
     sl_processor_decode_fn decode; /* NULL: sl_processor_decode_json */
     void *decode_opaque;
@@ -143,6 +145,10 @@ typedef struct {
     int assigned;              /* partitions currently assigned */
     int revoking;              /* of those, revoked and draining before they are given up */
     int paused;                /* of those, paused now */
+    int stalled;               /* writes pending, none acknowledged for stall_after_ms */
+    uint64_t stalls;           /* times it became stalled */
+    int64_t oldest_pending_ms; /* age of the oldest write not acknowledged, 0 for none */
+    int kafka_reached;         /* the brokers answered at least once */
     sl_hist_t e2e;             /* message timestamp to Cassandra ack, seconds */
     int64_t first_message_us;  /* monotonic time of the first message taken, 0 before */
     int64_t last_done_us;      /* monotonic time of the last completion (stored or DLQ) */
@@ -155,6 +161,9 @@ typedef struct {
 } sl_processor_stats_t;
 
 typedef struct sl_processor_s sl_processor_t;
+
+/* The buckets of sl_processor_stats_t.e2e (1 ms to 10 min), for a copy kept elsewhere. */
+void sl_processor_e2e_init(sl_hist_t *h);
 
 /* Creates the consumer, the dead-letter producer and the writer (preparing the INSERT on
  * session, which is borrowed and must outlive the processor). conf is copied (its strings

@@ -4,6 +4,18 @@
  * per slot. Futures complete inside the session's step; their callbacks only move the
  * slot to a completed list, and sl_writer_step() does the rest, so that no future is
  * freed from inside its own callback.
+ *
+ * Retries share one budget. A failed write backs off by its own growing, jittered wait;
+ * and once any write failed, the writer as a whole is failing until one succeeds again:
+ * it takes no new work (sl_writer_room() is 0) and sends one retry at a time, the probe,
+ * each after a writer-wide wait that grows with every failed probe. So a hung or dead
+ * Cassandra sees one retry per backoff step, not one per slot, and the slots waiting
+ * behind the probe go again only when it succeeded.
+ *
+ * How many writes may be out at once is a window (additive increase, multiplicative
+ * decrease, as TCP does): every acknowledgement widens it by one up to max_inflight, every
+ * failed round halves it. A node that wakes up or is overloaded gets what it acknowledges,
+ * growing, instead of every slot at once.
  */
 #include "sl_writer.h"
 
@@ -41,6 +53,8 @@ typedef struct slot_s {
     int64_t sent_us;
     int64_t retry_at_ms;
     unsigned failures; /* failed attempts of this write: the backoff's exponent */
+    int probe;         /* sent as the failing writer's one retry */
+    int64_t submitted_ms;
     uint8_t id[16];
     uint16_t len[SL_FIELD_COUNT];
     char text[SL_RECORD_MAX + SL_FIELD_COUNT]; /* the fields, NUL-separated */
@@ -57,6 +71,12 @@ struct sl_writer_s {
     size_t n_free;
     size_t n_backoff;
     sl_backoff_t backoff;
+    unsigned streak;    /* failed rounds since the last success; 0 when healthy */
+    int probing;        /* the probe is out */
+    int64_t gate_ms;    /* while failing, no probe before this */
+    int64_t last_ok_ms; /* last acknowledged write, or the writer's start */
+    size_t window;      /* writes out at most now, 1..max_inflight */
+    size_t n_sent;      /* slots whose attempt is out */
     char fatal[512];
     sl_writer_stats_t stats;
 };
@@ -123,6 +143,8 @@ sl_writer_err_t sl_writer_new(cql_session_t *session, const sl_writer_conf_t *co
                     (uint64_t)(conf->retry_max_ms > 0 ? conf->retry_max_ms : 1),
                     (uint64_t)sl_now_us());
     sl_hist_init_latency(&w->stats.latency);
+    w->last_ok_ms = sl_now_ms();
+    w->window = conf->max_inflight;
     w->slots = calloc(conf->max_inflight, sizeof *w->slots);
     if (!w->slots) {
         snprintf(errstr, errstr_size, "writer: out of memory for %zu slots", conf->max_inflight);
@@ -169,6 +191,7 @@ static void on_complete(cql_future_t *f, void *opaque) {
     (void)f;
     slot_t *s = opaque;
     s->state = SLOT_COMPLETED;
+    s->w->n_sent--;
     s->next = s->w->completed;
     s->w->completed = s;
 }
@@ -187,6 +210,7 @@ static cql_err_t send_slot(sl_writer_t *w, slot_t *s) {
         err = cql_session_query(w->session, w->stmt, &s->future);
     if (err == CQL_OK) {
         s->state = SLOT_SENT;
+        w->n_sent++;
         s->sent_us = sl_now_us();
         cql_future_set_callback(s->future, on_complete, s);
     }
@@ -219,15 +243,27 @@ static void set_fatal(sl_writer_t *w, const char *msg) {
 }
 
 /* A failed attempt, whether the submit or the answer failed: back off if the error may
- * pass (longer with every failure of this write), else the writer turns fatal. */
+ * pass (longer with every failure of this write, and the whole writer longer with every
+ * failed round), else the writer turns fatal. */
 static void attempt_failed(sl_writer_t *w, slot_t *s, cql_err_t err, const char *detail) {
     w->stats.errors[kind_of(err)]++;
+    int was_probe = s->probe;
+    s->probe = 0;
     if (err == CQL_ERR_BUSY || err == CQL_ERR_PENDING || cql_err_is_retriable(err)) {
-        uint64_t wait = sl_backoff_next_ms(&w->backoff, s->failures++);
+        int64_t now = sl_now_ms();
         s->state = SLOT_BACKOFF;
-        s->retry_at_ms = sl_now_ms() + (int64_t)wait;
+        s->retry_at_ms = now + (int64_t)sl_backoff_next_ms(&w->backoff, s->failures++);
         w->n_backoff++;
-        w->stats.retries++;
+        /* A new round when the writer was healthy or its probe failed; the writes that
+         * were out already and fail meanwhile belong to the round under way. */
+        if (w->streak == 0 || was_probe) {
+            w->streak++;
+            w->window = w->window > 1 ? w->window / 2 : 1;
+            w->gate_ms = now + (int64_t)sl_backoff_ceiling_ms(&w->backoff, w->streak - 1) / 2 +
+                         (int64_t)sl_backoff_next_ms(&w->backoff, w->streak - 1) / 2;
+        }
+        if (was_probe)
+            w->probing = 0;
         return;
     }
     char msg[sizeof w->fatal];
@@ -282,6 +318,8 @@ sl_writer_err_t sl_writer_submit(sl_writer_t *w, const sl_record_t *rec, uint64_
     s->cookie = cookie;
     s->origin_ms = origin_ms;
     s->failures = 0;
+    s->probe = 0;
+    s->submitted_ms = sl_now_ms();
     s->future = NULL;
     w->stats.submitted++;
     cql_err_t err = send_slot(w, s);
@@ -298,6 +336,12 @@ void sl_writer_step(sl_writer_t *w) {
         sl_hist_observe(&w->stats.latency, (double)(sl_now_us() - s->sent_us) / 1e6);
         if (err == CQL_OK) {
             cql_future_free(s->future);
+            w->last_ok_ms = sl_now_ms();
+            w->streak =
+                0; /* healthy again: what waits goes at its own time, as the window allows */
+            w->probing = 0;
+            if (w->window < w->conf.max_inflight)
+                w->window++;
             uint64_t cookie = s->cookie;
             int64_t origin = s->origin_ms;
             release(w, s);
@@ -314,19 +358,51 @@ void sl_writer_step(sl_writer_t *w) {
     if (w->n_backoff == 0)
         return;
     int64_t now = sl_now_ms();
+    if (w->streak > 0 && (w->probing || now < w->gate_ms))
+        return; /* failing: one probe at a time, after the writer-wide wait */
     for (size_t i = 0; i < w->conf.max_inflight; i++) {
         slot_t *s = &w->slots[i];
-        if (s->state != SLOT_BACKOFF || s->retry_at_ms > now)
+        if (w->streak == 0 && w->n_sent >= w->window)
+            break;
+        if (s->state != SLOT_BACKOFF || s->retry_at_ms == INT64_MAX ||
+            (s->retry_at_ms > now && w->streak == 0))
             continue;
+        int failing = w->streak > 0;
         w->n_backoff--;
+        w->stats.retries++;
+        s->probe = failing;
+        w->probing = failing;
         cql_err_t err = send_slot(w, s);
         if (err != CQL_OK)
             attempt_failed(w, s, err, NULL);
+        if (failing)
+            break;
     }
 }
 
 size_t sl_writer_room(const sl_writer_t *w) {
-    return w->fatal[0] ? 0 : w->n_free;
+    if (w->fatal[0] || w->streak > 0 || w->n_sent + w->n_backoff >= w->window)
+        return 0;
+    size_t open = w->window - w->n_sent - w->n_backoff;
+    return open < w->n_free ? open : w->n_free;
+}
+size_t sl_writer_window(const sl_writer_t *w) {
+    return w->window;
+}
+int sl_writer_failing(const sl_writer_t *w) {
+    return w->streak > 0;
+}
+int64_t sl_writer_last_ok_ms(const sl_writer_t *w) {
+    return w->last_ok_ms;
+}
+int64_t sl_writer_oldest_ms(const sl_writer_t *w) {
+    int64_t oldest = -1;
+    for (size_t i = 0; i < w->conf.max_inflight && w->n_free < w->conf.max_inflight; i++) {
+        const slot_t *s = &w->slots[i];
+        if (s->state != SLOT_FREE && (oldest < 0 || s->submitted_ms < oldest))
+            oldest = s->submitted_ms;
+    }
+    return oldest;
 }
 size_t sl_writer_in_flight(const sl_writer_t *w) {
     return w->conf.max_inflight - w->n_free;
@@ -336,9 +412,11 @@ size_t sl_writer_backing_off(const sl_writer_t *w) {
 }
 
 int64_t sl_writer_next_timer_ms(const sl_writer_t *w) {
-    if (w->n_backoff == 0)
+    if (w->n_backoff == 0 || (w->streak > 0 && w->probing))
         return -1;
     int64_t now = sl_now_ms(), best = -1;
+    if (w->streak > 0)
+        return w->gate_ms > now ? w->gate_ms - now : 0;
     for (size_t i = 0; i < w->conf.max_inflight; i++) {
         const slot_t *s = &w->slots[i];
         if (s->state != SLOT_BACKOFF || s->retry_at_ms == INT64_MAX)

@@ -106,12 +106,22 @@ sl_writer_err_t sl_writer_submit(sl_writer_t *w, const sl_record_t *rec, uint64_
  * Call after stepping the session. */
 void sl_writer_step(sl_writer_t *w);
 
-/* Free slots; 0 once the writer is fatal. */
+/* Records it takes now: free slots within the window (sl_writer_window()); 0 once the
+ * writer is fatal or failing. */
 size_t sl_writer_room(const sl_writer_t *w);
 /* Slots taken: sent, waiting for a retry, or parked by a fatal error. */
 size_t sl_writer_in_flight(const sl_writer_t *w);
 /* Writes waiting for their backoff to pass. */
 size_t sl_writer_backing_off(const sl_writer_t *w);
+/* Whether a write failed and none succeeded since: the writer takes no new work and
+ * retries one write at a time (see the file's paragraph in sl_writer.c). */
+int sl_writer_failing(const sl_writer_t *w);
+/* Writes allowed out at once now (1..max_inflight): sl_writer_room() stays within it. */
+size_t sl_writer_window(const sl_writer_t *w);
+/* sl_now_ms() of the last acknowledged write (of the writer's start before the first). */
+int64_t sl_writer_last_ok_ms(const sl_writer_t *w);
+/* sl_now_ms() when the oldest write not yet acknowledged was submitted; -1 for none. */
+int64_t sl_writer_oldest_ms(const sl_writer_t *w);
 /* Milliseconds until the next retry is due, -1 if none: an upper bound for a poll. */
 int64_t sl_writer_next_timer_ms(const sl_writer_t *w);
 /* NULL while healthy; the fatal error's text once a write failed for good (valid until

@@ -324,6 +324,57 @@ static void call_errors(void **state) {
     assert_string_equal(sl_writer_err_name(SL_WRITER_ERR_FULL), "");
 }
 
+/* Every write fails while the node answers write timeouts: after the first round the
+ * writer takes no new work and has one retry out at a time (the probe), not one per slot,
+ * and its window shrinks to one; once the node recovers every row is stored once and the
+ * window is back to every slot. (The session's own retries of an
+ * idempotent write are not counted here: they are the session's, at most 3 a request.) */
+static void retries_share_one_budget(void **state) {
+    (void)state;
+    pthread_mutex_lock(&srv.fake.mu);
+    srv.fail_code = 0x1100;
+    srv.fail_any = 1;
+    pthread_mutex_unlock(&srv.fake.mu);
+    row_t r;
+    for (int i = 0; i < 16; i++) {
+        make_row(&r, i);
+        assert_int_equal(sl_writer_submit(w, &r.rec, (uint64_t)i, (int64_t)i * 10),
+                         SL_WRITER_ERR_OK);
+    }
+    int64_t deadline = sl_now_ms() + 60000;
+    uint64_t failed = 0;
+    while (failed < 30 && sl_now_ms() < deadline) {
+        turn();
+        const sl_writer_stats_t *st = sl_writer_stats(w);
+        failed = st->errors[SL_WRITER_ERR_TIMEOUT];
+        /* Failures come back in order: past 16 every first attempt failed, and what is
+         * still out is the probe at most (the session may try it more than once). */
+        int64_t out = 16 + (int64_t)st->retries - (int64_t)failed;
+        if (failed > 16)
+            assert_true(out <= 1);
+        if (failed > 0)
+            assert_int_equal(sl_writer_room(w), 0);
+    }
+    assert_true(failed >= 30);
+    assert_true(sl_writer_failing(w));
+    /* Every failed round halved the window; it widens by one per acknowledgement. */
+    assert_int_equal(sl_writer_window(w), 1);
+    pthread_mutex_lock(&srv.fake.mu);
+    srv.fail_code = 0;
+    srv.fail_any = 0;
+    pthread_mutex_unlock(&srv.fake.mu);
+    want_total = 16;
+    run_rows(0, 0, all_done);
+    for (int i = 0; i < 16; i++) {
+        assert_int_equal(done_count[i], 1);
+        assert_int_equal(stored(i), 1);
+    }
+    assert_false(sl_writer_failing(w));
+    assert_int_equal(sl_writer_window(w), 16);
+    assert_int_equal(sl_writer_room(w), 16);
+    assert_int_equal(sl_writer_oldest_ms(w), -1);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(writes_exact, setup_16, teardown),
@@ -332,6 +383,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(retry_unavailable, setup_16, teardown),
         cmocka_unit_test_setup_teardown(retry_overloaded, setup_16, teardown),
         cmocka_unit_test_setup_teardown(node_down_and_back, setup_16, teardown),
+        cmocka_unit_test_setup_teardown(retries_share_one_budget, setup_16, teardown),
         cmocka_unit_test_setup_teardown(fatal_error, setup_4, teardown),
         cmocka_unit_test_setup_teardown(call_errors, setup_session, teardown),
     };

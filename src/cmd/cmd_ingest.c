@@ -55,8 +55,8 @@ static const sl_config_opt_t ingest_opts[] = {
      "longest wait a Retry-After header may impose"},
     {"flush-timeout", 0, SL_OPT_NUM, "30", 0, 3600, "S",
      "how long to wait for Kafka acknowledgements at the end"},
-    {"metadata-timeout", 0, SL_OPT_NUM, "10", 0.001, 600, "S",
-     "how long to wait for Kafka at start-up"},
+    {"metadata-timeout", 0, SL_OPT_NUM, "10", 0, 86400, "S",
+     "give up (exit 1) when no Kafka broker answers for this long at start (0: keep trying)"},
     CMD_OPTS_HTTP_PROGRESS,
     CMD_OPTS_LOGGING,
 };

@@ -135,9 +135,16 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
     }
     int topic_exists = 0;
     char kerr[256];
-    if (sl_ingest_producer_check(p, c->metadata_timeout_ms, &topic_exists, kerr, sizeof kerr)) {
+    /* metadata_timeout_ms 0: keep asking (10 s at a time) until Kafka answers or a stop. */
+    int wait_ms = c->metadata_timeout_ms > 0 ? c->metadata_timeout_ms : 10000;
+    while (sl_ingest_producer_check(p, wait_ms, &topic_exists, kerr, sizeof kerr)) {
+        if (c->metadata_timeout_ms == 0 && !(c->stop && *c->stop)) {
+            logf_(c, SL_LOG_WARN, "Kafka at %s not reached yet (%s); still trying", c->brokers,
+                  kerr);
+            continue;
+        }
         snprintf(errstr, errstr_size, "Kafka at %s did not answer within %d ms: %s", c->brokers,
-                 c->metadata_timeout_ms, kerr);
+                 wait_ms, kerr);
         rc = SL_INGEST_ERR_KAFKA_UNREACHABLE;
         goto out;
     }

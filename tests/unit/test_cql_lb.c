@@ -51,8 +51,8 @@ static void test_repl_parse(void **state) {
     assert_true(cql_lb_repl_parse(&v, &r));
     assert_int_equal(r.kind, CQL_LB_REPL_SIMPLE);
     assert_int_equal(r.rf, 3);
-    const char *nts[] = {"class", "org.apache.cassandra.locator.NetworkTopologyStrategy", "dc1",
-                         "2", "dc2", "1/0"};
+    const char *nts[] = {
+        "class", "org.apache.cassandra.locator.NetworkTopologyStrategy", "dc1", "2", "dc2", "1/0"};
     v = map_value(&t, 3, nts);
     assert_true(cql_lb_repl_parse(&v, &r));
     assert_int_equal(r.kind, CQL_LB_REPL_NTS);
@@ -162,8 +162,7 @@ static void send_frame(int fd, uint8_t op, int16_t stream, const tb_t *body) {
 }
 
 static void host_cols(tb_t *t, const node_t *n) {
-    tb_pack(t, "iib", (uint32_t)(4 + 4 + strlen(n->token)), 1, n->token,
-            (int)strlen(n->token));
+    tb_pack(t, "iib", (uint32_t)(4 + 4 + strlen(n->token)), 1, n->token, (int)strlen(n->token));
 }
 
 static void reply_query(node_t *n, int fd, int16_t st, const char *q) {

@@ -1,0 +1,176 @@
+"""Shared helpers of the cluster tests (07NN-cluster-*.py, ctest label `cluster`).
+
+They run against a multi-node stack (`SLUICE_STACK_NODES=3 scripts/stack up`) whose
+settings are in the environment (SLUICE_STACK_DIR, SLUICE_STACK_NODES,
+SLUICE_STACK_BASE_ADDRESS, the ports), and stop, kill and restart its nodes through
+scripts/stack. Builds on the integration tests' helpers (mock-api, ingest, processor,
+the table read back through python3-cassandra). Every wait polls with a deadline.
+"""
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# `scripts/stack env` lists every node; the helpers below take one contact point
+if "," in os.environ.get("SLUICE_TEST_CASSANDRA", ""):
+    os.environ["SLUICE_TEST_CASSANDRA"] = os.environ["SLUICE_TEST_CASSANDRA"].split(",")[0]
+sys.path.insert(0, os.path.join(HERE, "..", "integration"))
+from ingest_support import check, fail  # noqa: E402,F401
+
+SOURCE = os.environ.get("SLUICE_SOURCE_DIR", os.path.join(HERE, "..", ".."))
+STACK = os.path.join(SOURCE, "scripts", "stack")
+NODES = int(os.environ.get("SLUICE_STACK_NODES", "1"))
+SKIP = 77  # ctest SKIP_RETURN_CODE
+
+
+def need_cluster(min_nodes=3):
+    if NODES < min_nodes:
+        print("SKIP: needs a stack of %d nodes (SLUICE_STACK_NODES=%d)" % (min_nodes, NODES))
+        sys.exit(SKIP)
+
+
+def rows_env(default):
+    """How many rows a test moves: SLUICE_TEST_CLUSTER_ROWS overrides the default."""
+    return int(os.environ.get("SLUICE_TEST_CLUSTER_ROWS", default))
+
+
+def stack(*args, timeout=600):
+    p = subprocess.run([STACK] + list(args), capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout + p.stderr
+
+
+def status():
+    """{node: (state, address, pid)} from `scripts/stack status`."""
+    _, out = stack("status", "kafka", "cassandra")
+    nodes = {}
+    for line in out.splitlines():
+        m = re.match(r"^(kafka\d+|cassandra\d+)\s+(\w+)(?:\s+(\S+)\s+pid (\d+))?", line)
+        if m:
+            nodes[m.group(1)] = (m.group(2), m.group(3), int(m.group(4) or 0))
+    return nodes
+
+
+def kill_node(node):
+    """SIGKILL a node's JVM; returns its pid once the process is gone."""
+    state, _, pid = status()[node]
+    check(pid > 0, "%s is not running (%s)" % (node, state))
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.time() + 60
+    while os.path.exists("/proc/%d" % pid) and time.time() < deadline:
+        with open("/proc/%d/status" % pid) as f:
+            if "\nState:\tZ" in f.read():
+                break
+        time.sleep(0.1)
+    print("%s: SIGKILLed pid %d" % (node, pid))
+    return pid
+
+
+def start_node(node):
+    rc, out = stack("start", node, timeout=900)
+    check(rc == 0, "scripts/stack start %s failed:\n%s" % (node, out[-3000:]))
+    print("%s: restarted" % node)
+
+
+def cql_hosts():
+    """Addresses (host, port) of the Cassandra nodes, in node order."""
+    out = []
+    for n, (state, addr, _) in sorted(status().items()):
+        if n.startswith("cassandra") and addr:
+            host, _, port = addr.rpartition(":")
+            out.append((host, int(port)))
+    return out
+
+
+def contact_points():
+    return ",".join("%s:%d" % hp for hp in cql_hosts())
+
+
+def node_session(host, port):
+    """A python3-cassandra session that talks to this one node only (for its virtual
+    tables, which are node-local)."""
+    from cassandra.cluster import Cluster, ExecutionProfile, EXEC_PROFILE_DEFAULT
+    from cassandra.policies import WhiteListRoundRobinPolicy
+    prof = ExecutionProfile(load_balancing_policy=WhiteListRoundRobinPolicy([host]),
+                            request_timeout=60)
+    c = Cluster([host], port=port, execution_profiles={EXEC_PROFILE_DEFAULT: prof},
+                connect_timeout=30)
+    return c, c.connect()
+
+
+def coordinator_writes(keyspace, table="created_users"):
+    """{host: writes it coordinated for keyspace.table}, from each node's own
+    system_views.coordinator_write_latency (Cassandra's client-request metrics)."""
+    out = {}
+    for host, port in cql_hosts():
+        c, s = node_session(host, port)
+        try:
+            r = s.execute("SELECT count FROM system_views.coordinator_write_latency WHERE "
+                          "keyspace_name = %s AND table_name = %s", (keyspace, table)).one()
+            out["%s:%d" % (host, port)] = r.count if r else 0
+        finally:
+            c.shutdown()
+    return out
+
+
+def client_requests(metrics):
+    """{host:port: requests} from a processor's sluice_process_cassandra_requests_total."""
+    out = {}
+    for k, v in metrics.items():
+        m = re.match(r'sluice_process_cassandra_requests_total\{host="([^"]+)",dc="([^"]*)"\}',
+                     k)
+        if m:
+            out[m.group(1)] = int(v)
+    return out
+
+
+def wait_until(what, cond, timeout=300, every=0.5):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = cond()
+        if v:
+            return v
+        time.sleep(every)
+    fail("%s: not within %d s" % (what, timeout))
+
+
+def read_table(keyspace, consistency, table="created_users"):
+    """The whole table at a consistency level, as {id: {field: value}}."""
+    from cassandra import ConsistencyLevel
+    from cassandra.cluster import Cluster
+    from cassandra.query import SimpleStatement
+    from process_support import FIELDS
+    host, port = cql_hosts()[0]
+    c = Cluster([h for h, _ in cql_hosts()], port=port, connect_timeout=30)
+    try:
+        s = c.connect()
+        s.default_timeout = 120
+        q = SimpleStatement("SELECT %s FROM %s.%s" % (", ".join(FIELDS), keyspace, table),
+                            fetch_size=2000,
+                            consistency_level=getattr(ConsistencyLevel, consistency))
+        out = {}
+        for r in s.execute(q):
+            rec = {f: getattr(r, f) for f in FIELDS}
+            rec["id"] = str(rec["id"])
+            check(rec["id"] not in out, "id %s twice in the table" % rec["id"])
+            out[rec["id"]] = rec
+        return out
+    finally:
+        c.shutdown()
+
+
+class Progress:
+    """Watches a processor's rows_written and records the longest time it stood still."""
+
+    def __init__(self, proc):
+        self.proc, self.last, self.since, self.longest = proc, -1, time.time(), 0.0
+
+    def poll(self):
+        v = self.proc.metrics().get("sluice_process_rows_written_total")
+        now = time.time()
+        if v is not None and v != self.last:
+            self.last, self.since = v, now
+        self.longest = max(self.longest, now - self.since)
+        return v or 0

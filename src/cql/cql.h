@@ -550,7 +550,8 @@ typedef struct {
     int port;
     const char *datacenter; /* "" until discovery has read it */
     bool up;
-    uint64_t requests; /* requests sent to it as coordinator, retries included */
+    uint64_t requests; /* queries and batches sent to it as coordinator, retries included
+                          (not PREPARE) */
 } cql_host_info_t;
 /* Host i (0 <= i < cql_session_host_count()); false past the end. */
 bool cql_session_host_info(const cql_session_t *s, size_t i, cql_host_info_t *out);

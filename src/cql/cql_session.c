@@ -51,7 +51,7 @@ struct host_s {
     size_t n_tokens;
     char dc[CQL_LB_NAME_MAX]; /* data_center from system.local / peers; "" unknown */
     bool removed;             /* left the ring: freed by the next housekeeping */
-    uint64_t requests;        /* requests (and retries) sent to it */
+    uint64_t requests;        /* queries and batches (and retries) sent to it */
 };
 
 /* A keyspace's replication, from system_schema.keyspaces. */
@@ -876,7 +876,8 @@ static bool sreq_send(sreq_t *r) {
         }
         r->attempts++;
         r->last_host = sc->host;
-        sc->host->requests++;
+        if (r->kind == CQL_REQ_USER)
+            sc->host->requests++;
         cql_err_t err = cql_conn_submit_encoded(sc->conn, r->frame.data, r->frame.len, r->kind,
                                                 r->prepared, left, f);
         if (err == CQL_OK) {

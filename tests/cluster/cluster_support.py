@@ -95,9 +95,19 @@ def node_session(host, port):
     from cassandra.policies import WhiteListRoundRobinPolicy
     prof = ExecutionProfile(load_balancing_policy=WhiteListRoundRobinPolicy([host]),
                             request_timeout=60)
-    c = Cluster([host], port=port, execution_profiles={EXEC_PROFILE_DEFAULT: prof},
-                connect_timeout=30)
-    return c, c.connect()
+    from cassandra.cluster import NoHostAvailable
+    deadline = time.time() + 300
+    while True:
+        c = Cluster([host], port=port, execution_profiles={EXEC_PROFILE_DEFAULT: prof},
+                    connect_timeout=30, control_connection_timeout=30)
+        try:
+            return c, c.connect()
+        except NoHostAvailable as e:  # a loaded node can take a while to answer
+            c.shutdown()
+            if time.time() > deadline:
+                fail("%s:%d: no CQL session within 300 s: %s" % (host, port, e))
+            print("%s:%d: retrying the connection: %s" % (host, port, e))
+            time.sleep(2)
 
 
 def coordinator_writes(keyspace, table="created_users"):
@@ -174,3 +184,19 @@ class Progress:
             self.last, self.since = v, now
         self.longest = max(self.longest, now - self.since)
         return v or 0
+
+
+def cluster_schema(name, replication, partitions=6, topic_rf=3):
+    """A fresh topic (+ .dlq, topic_rf replicas) and keyspace with this replication for
+    one test; returns (topic, keyspace). Schema agreement across three loaded nodes can
+    take longer than the default 10 s."""
+    from ingest_support import BIN, BROKERS, unique
+    from process_support import CASSANDRA
+    topic, keyspace = unique(name), unique(name).lower()
+    p = subprocess.run([BIN, "schema", "-b", BROKERS, "-t", topic, "--partitions",
+                        str(partitions), "--replication", str(topic_rf), "--cassandra",
+                        CASSANDRA, "--keyspace", keyspace, "--keyspace-replication",
+                        replication, "-X", "cql.schema_agreement_timeout_ms=120000"],
+                       capture_output=True, text=True, timeout=300)
+    check(p.returncode == 0, "sluice schema exit %d:\n%s" % (p.returncode, p.stderr[-3000:]))
+    return topic, keyspace

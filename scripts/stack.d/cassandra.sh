@@ -20,7 +20,9 @@ CASSANDRA_HOST=${SLUICE_CASSANDRA_HOST:-127.0.0.1}
 CQL_PORT=${SLUICE_CQL_PORT:-9042}
 CASSANDRA_STORAGE_PORT=${SLUICE_CASSANDRA_STORAGE_PORT:-7000}
 CASSANDRA_JMX_PORT=${SLUICE_CASSANDRA_JMX_PORT:-7199}
-CASSANDRA_HEAP=${SLUICE_CASSANDRA_HEAP:-1g}
+# The default is smaller in a cluster (--nodes N), so that six JVMs fit in 8 GB;
+# decided in validate, once --nodes is known.
+CASSANDRA_HEAP=${SLUICE_CASSANDRA_HEAP:-}
 CASSANDRA_AUTH=${SLUICE_CASSANDRA_AUTH:-none}
 CASSANDRA_DCS=${SLUICE_CASSANDRA_DCS:-}
 
@@ -44,7 +46,7 @@ cassandra_usage_env() {
   SLUICE_CASSANDRA_STORAGE_PORT internode port [7000]
   SLUICE_CASSANDRA_JMX_PORT     JMX port on 127.0.0.1 for nodetool, or 'off'
                                 (a second stack needs another port or off) [7199]
-  SLUICE_CASSANDRA_HEAP         Cassandra heap [1g]
+  SLUICE_CASSANDRA_HEAP         Cassandra heap [1g; 768m per node in a cluster]
   SLUICE_CASSANDRA_AUTH         'none' (AllowAllAuthenticator) or 'password'
                                 (PasswordAuthenticator, user cassandra/cassandra)
                                 [none]
@@ -61,6 +63,10 @@ cassandra_validate() {
 	check_port_value SLUICE_CASSANDRA_STORAGE_PORT "$CASSANDRA_STORAGE_PORT"
 	[[ $CASSANDRA_JMX_PORT == off ]] ||
 		check_port_value SLUICE_CASSANDRA_JMX_PORT "$CASSANDRA_JMX_PORT"
+	if [[ -z $CASSANDRA_HEAP ]]; then
+		CASSANDRA_HEAP=1g
+		((NODES == 1)) || CASSANDRA_HEAP=768m
+	fi
 	check_heap SLUICE_CASSANDRA_HEAP "$CASSANDRA_HEAP"
 	case $CASSANDRA_AUTH in
 	none | password) ;;

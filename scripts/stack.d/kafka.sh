@@ -20,7 +20,9 @@ KAFKA_VERSION=${SLUICE_KAFKA_VERSION:-4.4.0}
 KAFKA_HOST=${SLUICE_KAFKA_HOST:-127.0.0.1}
 KAFKA_PORT=${SLUICE_KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${SLUICE_KAFKA_CONTROLLER_PORT:-9093}
-KAFKA_HEAP=${SLUICE_KAFKA_HEAP:-512m}
+# The default is smaller in a cluster (--nodes N), so that six JVMs fit in 8 GB;
+# decided in validate, once --nodes is known.
+KAFKA_HEAP=${SLUICE_KAFKA_HEAP:-}
 KAFKA_TOOLS_HEAP=${SLUICE_KAFKA_TOOLS_HEAP:-128m}
 # Data formatted before the stack recorded versions was written by this one.
 readonly KAFKA_UNRECORDED_VERSION=3.9.1
@@ -42,7 +44,7 @@ kafka_usage_env() {
   SLUICE_KAFKA_HOST             Kafka listener address [127.0.0.1]
   SLUICE_KAFKA_PORT             Kafka client port [9092]
   SLUICE_KAFKA_CONTROLLER_PORT  KRaft controller port [9093]
-  SLUICE_KAFKA_HEAP             Kafka heap [512m]
+  SLUICE_KAFKA_HEAP             Kafka heap [512m; 384m per node in a cluster]
   SLUICE_KAFKA_TOOLS_HEAP       heap of 'kafka TOOL' [128m]
 EOF
 }
@@ -55,6 +57,10 @@ kafka_validate() {
 	check_ipv4 SLUICE_KAFKA_HOST "$KAFKA_HOST"
 	check_port_value SLUICE_KAFKA_PORT "$KAFKA_PORT"
 	check_port_value SLUICE_KAFKA_CONTROLLER_PORT "$KAFKA_CONTROLLER_PORT"
+	if [[ -z $KAFKA_HEAP ]]; then
+		KAFKA_HEAP=512m
+		((NODES == 1)) || KAFKA_HEAP=384m
+	fi
 	check_heap SLUICE_KAFKA_HEAP "$KAFKA_HEAP"
 	check_heap SLUICE_KAFKA_TOOLS_HEAP "$KAFKA_TOOLS_HEAP"
 }

@@ -101,15 +101,7 @@ cassandra_dc_of() {
 
 # The address of a node: SLUICE_CASSANDRA_HOST for the single node, the
 # cluster's address for node I of a cluster.
-cassandra_host() {
-	local i
-	i=$(node_index "$1")
-	if ((i > 0)); then
-		node_addr "$i"
-	else
-		printf '%s' "$CASSANDRA_HOST"
-	fi
-}
+cassandra_host() { node_host "$1" "$CASSANDRA_HOST"; }
 
 # The JMX port of a node (JMX listens on 127.0.0.1 whatever the address),
 # empty when JMX is off.

@@ -71,15 +71,7 @@ kafka_preflight() {
 
 # The address of a node: SLUICE_KAFKA_HOST for the single node, the
 # cluster's address for node I of a cluster.
-kafka_host() {
-	local i
-	i=$(node_index "$1")
-	if ((i > 0)); then
-		node_addr "$i"
-	else
-		printf '%s' "$KAFKA_HOST"
-	fi
-}
+kafka_host() { node_host "$1" "$KAFKA_HOST"; }
 
 kafka_endpoint() { printf '%s:%s' "$(kafka_host "$1")" "$KAFKA_PORT"; }
 kafka_main_log() { printf '%s/logs/server.log' "$(comp_dir "$1")"; }
@@ -180,7 +172,7 @@ new_cluster_id() {
 # The node.id, controller quorum and replication of internal topics of a
 # node, as NAME=VALUE fields for the properties template.
 kafka_node_fields() {
-	local node=$1 i n voters= rf=1 isr=1
+	local node=$1 i n voters='' rf=1 isr=1
 	i=$(node_index "$node")
 	if ((i == 0)); then
 		voters=1@$KAFKA_HOST:$KAFKA_CONTROLLER_PORT

@@ -11,23 +11,16 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cluster_support import (Progress, check, cluster_schema, kill_node, need_cluster,  # noqa: E402
-                             read_table, rows_env, start_node, status)
-from ingest_support import MockApi, unique  # noqa: E402
-from process_support import Processor, assert_table_equals, ingest_users  # noqa: E402
+from cluster_support import (Progress, check, kill_node, users_in_topic,  # noqa: E402
+                             read_table, restore, rows_env, start_node, status)
+from process_support import Processor, assert_table_equals  # noqa: E402
 
 RF3 = "{'class': 'SimpleStrategy', 'replication_factor': 3}"
 
 
 def main():
-    need_cluster()
     n = rows_env(20000)
-    topic, ks = cluster_schema("0702", RF3)
-    mock = MockApi()
-    try:
-        users = ingest_users(mock, topic, n, unique("seed"), batch=1000)
-    finally:
-        mock.stop()
+    topic, ks, users = users_in_topic("0702", RF3, n)
     victim = "cassandra2"
     try:
         p = Processor(topic, ks, "--consistency", "quorum", "--max-inflight", "128",
@@ -57,12 +50,7 @@ def main():
         print("ok: %s SIGKILLed mid-write, table exact at QUORUM, and at ALL after its restart"
               % victim)
     finally:
-        if status().get(victim, ("down",))[0] != "up":
-            start_node(victim)
-        from process_support import Cassandra
-        db = Cassandra()
-        db.drop(ks)
-        db.close()
+        restore(ks, [victim])
 
 
 if __name__ == "__main__":

@@ -8,10 +8,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cluster_support import (check, cluster_schema, kill_node, need_cluster,  # noqa: E402
-                             read_table, rows_env, start_node, status, wait_until)
-from ingest_support import MockApi, unique  # noqa: E402
-from process_support import Processor, assert_table_equals, ingest_users  # noqa: E402
+from cluster_support import (check, kill_node, users_in_topic,  # noqa: E402
+                             read_table, restore, rows_env, start_node, wait_until)
+from process_support import Processor, assert_table_equals  # noqa: E402
 
 RF3 = "{'class': 'SimpleStrategy', 'replication_factor': 3}"
 PAUSE_S = 20
@@ -26,14 +25,8 @@ def lag(m):
 
 
 def main():
-    need_cluster()
     n = rows_env(20000)
-    topic, ks = cluster_schema("0703", RF3)
-    mock = MockApi()
-    try:
-        users = ingest_users(mock, topic, n, unique("seed"), batch=1000)
-    finally:
-        mock.stop()
+    topic, ks, users = users_in_topic("0703", RF3, n)
     down = ["cassandra2", "cassandra3"]
     try:
         p = Processor(topic, ks, "--consistency", "quorum", "--max-inflight", "128",
@@ -73,13 +66,7 @@ def main():
         print("ok: paused with two nodes down (%d rows written, none while paused), resumed, "
               "table exact at QUORUM and at ALL (%d rows)" % (w1, n))
     finally:
-        for node in down:
-            if status().get(node, ("down",))[0] != "up":
-                start_node(node)
-        from process_support import Cassandra
-        db = Cassandra()
-        db.drop(ks)
-        db.close()
+        restore(ks, down)
 
 
 if __name__ == "__main__":

@@ -186,6 +186,32 @@ class Progress:
         return v or 0
 
 
+def users_in_topic(name, replication, n):
+    """A cluster test's start: its topic and keyspace (cluster_schema), and n users
+    ingested from mock-api; returns (topic, keyspace, the users flattened independently)."""
+    from ingest_support import MockApi, unique
+    from process_support import ingest_users
+    need_cluster()
+    topic, keyspace = cluster_schema(name, replication)
+    mock = MockApi()
+    try:
+        users = ingest_users(mock, topic, n, unique("seed"), batch=1000)
+    finally:
+        mock.stop()
+    return topic, keyspace, users
+
+
+def restore(keyspace, nodes):
+    """A test's cleanup: the nodes it stopped started again, its keyspace dropped."""
+    for node in nodes:
+        if status().get(node, ("down",))[0] != "up":
+            start_node(node)
+    from process_support import Cassandra
+    db = Cassandra()
+    db.drop(keyspace)
+    db.close()
+
+
 def cluster_schema(name, replication, partitions=6, topic_rf=3):
     """A fresh topic (+ .dlq, topic_rf replicas) and keyspace with this replication for
     one test; returns (topic, keyspace). Schema agreement across three loaded nodes can

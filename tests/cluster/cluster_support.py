@@ -37,8 +37,12 @@ def rows_env(default):
     return int(os.environ.get("SLUICE_TEST_CLUSTER_ROWS", default))
 
 
-def stack(*args, timeout=600):
-    p = subprocess.run([STACK] + list(args), capture_output=True, text=True, timeout=timeout)
+def stack(*args, timeout=900):
+    # a Cassandra node replaying its commit log on a loaded machine takes minutes
+    env = dict(os.environ)
+    env.setdefault("SLUICE_STACK_TIMEOUT", "600")
+    p = subprocess.run([STACK] + list(args), capture_output=True, text=True, timeout=timeout,
+                       env=env)
     return p.returncode, p.stdout + p.stderr
 
 

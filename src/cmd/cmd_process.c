@@ -1,9 +1,11 @@
 /*
- * sluice process: argv, environment and file into a processor configuration; connect to
- * Cassandra (waiting for it as long as it takes, unless stopped); optionally create the
- * schema; serve /metrics and /healthz; run; print the summary.
+ * sluice process: argv, environment and file into a processor configuration (parse_args);
+ * then connect to Cassandra (retrying with backoff until --connect-timeout, or a signal),
+ * optionally create the schema, serve /metrics and /healthz, run the processor and print
+ * the summary (run_processor). The processor and the schema module report through log
+ * callbacks; this file routes them to sl_log.
  * 0: stopped with everything consumed stored or dead-lettered and committed; 1: not;
- * 2: usage or configuration error.
+ * 2: usage or configuration error (a librdkafka property included).
  */
 #include <ctype.h>
 #include <inttypes.h>
@@ -13,9 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd_schema.h"
 #include "cmd_util.h"
 #include "commands.h"
+#include "sl_backoff.h"
 #include "sl_http.h"
 #include "sl_log.h"
 #include "sl_processor.h"
@@ -100,6 +102,18 @@ typedef struct {
     cql_session_t *session;
 } tick_ctx_t;
 
+/* Everything a run takes from argv, the environment and the file. */
+typedef struct {
+    sl_config_t *cfg;
+    cmd_props_t kafka;
+    cql_conf_t *cql; /* handed to the session */
+    sl_processor_conf_t pc;
+    char dlq[512];
+    const char *hosts;
+    int progress;
+    int json;
+} process_args_t;
+
 static double now_s(void) {
     return (double)sl_now_us() / 1e6;
 }
@@ -150,6 +164,82 @@ static void on_tick(void *opaque, const sl_processor_stats_t *st) {
     sh->line_shown = 1;
 }
 
+/* The processor's log lines (on the loop thread): the progress line makes way. */
+static void on_log(void *opaque, sl_log_level_t level, const char *msg) {
+    shared_t *sh = opaque;
+    if (sh->line_shown) {
+        fputs("\r\033[K", stderr);
+        sh->line_shown = 0;
+    }
+    sl_log(level, "process", "%s", msg);
+}
+
+static void schema_log(void *opaque, sl_log_level_t level, const char *msg) {
+    (void)opaque;
+    sl_log(level, "schema", "%s", msg);
+}
+
+/* One counter or gauge with its HELP and TYPE lines. */
+static void metric(sl_http_response_t *resp, const char *name, const char *type, const char *help,
+                   uint64_t value) {
+    sl_http_response_printf(resp, "# HELP %s %s\n# TYPE %s %s\n%s %" PRIu64 "\n", name, help, name,
+                            type, name, value);
+}
+
+static void render_counters(sl_http_response_t *resp, const sl_processor_stats_t *st,
+                            const sl_writer_stats_t *ws, size_t in_flight, int hosts_up) {
+    metric(resp, "sluice_process_messages_consumed_total", "counter", "Messages taken from Kafka.",
+           st->consumed);
+    metric(resp, "sluice_process_rows_written_total", "counter", "Rows acknowledged by Cassandra.",
+           st->written);
+    metric(resp, "sluice_process_write_retries_total", "counter",
+           "Cassandra writes sent again after an error.", ws->retries);
+    sl_http_response_printf(
+        resp, "# HELP sluice_process_write_errors_total Failed Cassandra write "
+              "attempts by kind.\n# TYPE sluice_process_write_errors_total counter\n");
+    for (int k = SL_WRITER_ERR_TIMEOUT; k <= SL_WRITER_ERR_OTHER; k++)
+        sl_http_response_printf(resp,
+                                "sluice_process_write_errors_total{kind=\"%s\"} %" PRIu64 "\n",
+                                sl_writer_err_name((sl_writer_err_t)k), ws->errors[k]);
+    metric(resp, "sluice_process_writes_in_flight", "gauge",
+           "Cassandra writes not yet acknowledged.", in_flight);
+    metric(resp, "sluice_process_commits_total", "counter", "Offset commit requests sent.",
+           st->commits);
+    metric(resp, "sluice_process_commit_failures_total", "counter",
+           "Offset commits the broker refused (sent again).", st->commit_failures);
+    metric(resp, "sluice_process_rebalances_total", "counter",
+           "Partition assignments and revocations.", st->rebalances);
+    metric(resp, "sluice_process_rebalance_errors_total", "counter",
+           "Failed assign or unassign calls and rebalance errors.", st->rebalance_errors);
+    metric(resp, "sluice_process_partitions_lost_total", "counter",
+           "Partitions whose assignment was lost; their uncommitted work was dropped.",
+           st->partitions_lost);
+    metric(resp, "sluice_process_kafka_errors_total", "counter",
+           "Consumer errors and failed committed-offset lookups.", st->kafka_errors);
+    metric(resp, "sluice_process_partitions_assigned", "gauge", "Partitions this member owns.",
+           (uint64_t)st->assigned);
+    metric(resp, "sluice_process_partitions_paused", "gauge",
+           "Assigned partitions paused for backpressure or a revoke.", (uint64_t)st->paused);
+    metric(resp, "sluice_process_cassandra_hosts_up", "gauge",
+           "Cassandra hosts with a ready connection.", (uint64_t)(hosts_up > 0 ? hosts_up : 0));
+    sl_http_response_printf(resp, "# HELP sluice_process_dead_lettered_total Messages acknowledged "
+                                  "on the dead-letter topic, by reason.\n"
+                                  "# TYPE sluice_process_dead_lettered_total counter\n");
+    for (int r = 1; r < SL_REJECT_COUNT; r++)
+        sl_http_response_printf(resp,
+                                "sluice_process_dead_lettered_total{reason=\"%s\"} %" PRIu64 "\n",
+                                sl_reject_name((sl_reject_t)r), st->dead_by_reason[r]);
+}
+
+static void render_hist(sl_http_response_t *resp, const sl_hist_t *h, const char *name,
+                        const char *help) {
+    char buf[4096];
+    size_t len = 0;
+    sl_http_response_printf(resp, "# HELP %s %s\n# TYPE %s histogram\n", name, help, name);
+    if (sl_hist_render(h, name, NULL, buf, sizeof buf, &len) == 0)
+        sl_http_response_append(resp, buf, len);
+}
+
 /* Requests per Cassandra host as coordinator: where token- and DC-aware routing sent them. */
 static void render_host_metrics(sl_http_response_t *resp, shared_t *sh) {
     sl_http_response_printf(resp, "# HELP sluice_process_cassandra_requests_total Requests sent "
@@ -179,51 +269,9 @@ static void render_metrics(const sl_http_request_t *req, sl_http_response_t *res
         sl_http_response_status(resp, 500);
         return;
     }
-    sl_http_response_content_type(resp, "text/plain; version=0.0.4");
+    sl_http_response_content_type(resp, SL_HTTP_CONTENT_PROMETHEUS);
+    render_counters(resp, st, &ws, in_flight, hosts_up);
     render_host_metrics(resp, sh);
-    sl_http_response_printf(
-        resp,
-        "# HELP sluice_process_messages_consumed_total Messages taken from Kafka.\n"
-        "# TYPE sluice_process_messages_consumed_total counter\n"
-        "sluice_process_messages_consumed_total %" PRIu64 "\n"
-        "# HELP sluice_process_rows_written_total Rows acknowledged by Cassandra.\n"
-        "# TYPE sluice_process_rows_written_total counter\n"
-        "sluice_process_rows_written_total %" PRIu64 "\n"
-        "# HELP sluice_process_write_retries_total Cassandra writes sent again after an error.\n"
-        "# TYPE sluice_process_write_retries_total counter\n"
-        "sluice_process_write_retries_total %" PRIu64 "\n"
-        "# HELP sluice_process_write_errors_total Failed Cassandra write attempts by kind.\n"
-        "# TYPE sluice_process_write_errors_total counter\n"
-        "sluice_process_write_errors_total{kind=\"timeout\"} %" PRIu64 "\n"
-        "sluice_process_write_errors_total{kind=\"unavailable\"} %" PRIu64 "\n"
-        "sluice_process_write_errors_total{kind=\"connection\"} %" PRIu64 "\n"
-        "sluice_process_write_errors_total{kind=\"other\"} %" PRIu64 "\n"
-        "# HELP sluice_process_writes_in_flight Cassandra writes not yet acknowledged.\n"
-        "# TYPE sluice_process_writes_in_flight gauge\n"
-        "sluice_process_writes_in_flight %zu\n"
-        "# HELP sluice_process_commits_total Offset commits issued.\n"
-        "# TYPE sluice_process_commits_total counter\n"
-        "sluice_process_commits_total %" PRIu64 "\n"
-        "sluice_process_commit_failures_total %" PRIu64 "\n"
-        "# HELP sluice_process_rebalances_total Partition assignments and revocations.\n"
-        "# TYPE sluice_process_rebalances_total counter\n"
-        "sluice_process_rebalances_total %" PRIu64 "\n"
-        "# HELP sluice_process_partitions_assigned Partitions this member owns.\n"
-        "# TYPE sluice_process_partitions_assigned gauge\n"
-        "sluice_process_partitions_assigned %d\n"
-        "# HELP sluice_process_cassandra_hosts_up Cassandra hosts with a ready connection.\n"
-        "# TYPE sluice_process_cassandra_hosts_up gauge\n"
-        "sluice_process_cassandra_hosts_up %d\n"
-        "# HELP sluice_process_dead_lettered_total Messages acknowledged on the dead-letter "
-        "topic, by reason.\n"
-        "# TYPE sluice_process_dead_lettered_total counter\n",
-        st->consumed, st->written, ws.retries, ws.errors_by_kind[0], ws.errors_by_kind[1],
-        ws.errors_by_kind[2], ws.errors_by_kind[3], in_flight, st->commits, st->commit_failures,
-        st->rebalances, st->assigned, hosts_up);
-    for (int r = 1; r < SL_REJECT_COUNT; r++)
-        sl_http_response_printf(resp,
-                                "sluice_process_dead_lettered_total{reason=\"%s\"} %" PRIu64 "\n",
-                                sl_reject_name((sl_reject_t)r), st->dead_by_reason[r]);
     sl_http_response_printf(resp, "# HELP sluice_process_lag_messages Messages behind the end "
                                   "of each assigned partition (from the last commit).\n"
                                   "# TYPE sluice_process_lag_messages gauge\n");
@@ -235,21 +283,10 @@ static void render_metrics(const sl_http_request_t *req, sl_http_response_t *res
             resp, "sluice_process_lag_messages{topic=\"%s\",partition=\"%d\"} %" PRId64 "\n",
             sh->topic, i, st->high_watermark[i] - base);
     }
-    char buf[4096];
-    size_t len = 0;
-    sl_http_response_printf(resp, "# HELP sluice_process_cql_write_seconds One Cassandra write "
-                                  "attempt, request to acknowledgement.\n"
-                                  "# TYPE sluice_process_cql_write_seconds histogram\n");
-    if (sl_hist_render(&ws.latency, "sluice_process_cql_write_seconds", NULL, buf, sizeof buf,
-                       &len) == 0)
-        sl_http_response_append(resp, buf, len);
-    len = 0;
-    sl_http_response_printf(resp, "# HELP sluice_process_end_to_end_seconds Kafka message "
-                                  "timestamp to Cassandra acknowledgement.\n"
-                                  "# TYPE sluice_process_end_to_end_seconds histogram\n");
-    if (sl_hist_render(&st->e2e, "sluice_process_end_to_end_seconds", NULL, buf, sizeof buf,
-                       &len) == 0)
-        sl_http_response_append(resp, buf, len);
+    render_hist(resp, &ws.latency, "sluice_process_cql_write_seconds",
+                "One Cassandra write attempt, request to acknowledgement.");
+    render_hist(resp, &st->e2e, "sluice_process_end_to_end_seconds",
+                "Kafka message timestamp to Cassandra acknowledgement.");
     free(st);
 }
 
@@ -260,12 +297,8 @@ static void render_health(const sl_http_request_t *req, sl_http_response_t *resp
     int up = sh->cassandra_hosts_up;
     int assigned = sh->st.assigned;
     pthread_mutex_unlock(&sh->lock);
-    sl_http_response_content_type(resp, "application/json");
-    sl_http_response_status(resp, up > 0 ? 200 : 503);
-    sl_http_response_printf(resp,
-                            "{\"status\":\"%s\",\"cassandra_hosts_up\":%d,"
-                            "\"partitions_assigned\":%d}\n",
-                            up > 0 ? "ok" : "cassandra_down", up, assigned);
+    sl_http_response_health(resp, up > 0, up > 0 ? "ok" : "cassandra_down",
+                            ",\"cassandra_hosts_up\":%d,\"partitions_assigned\":%d", up, assigned);
 }
 
 static void print_summary(const sl_processor_stats_t *st, const sl_writer_stats_t *ws,
@@ -304,12 +337,14 @@ static void print_summary(const sl_processor_stats_t *st, const sl_writer_stats_
     fflush(stdout);
 }
 
-/* Connects, retrying with a growing pause until it works, the deadline passes or a signal. */
+/* Connects, retrying with a growing, jittered pause until it works, the deadline passes or
+ * a signal. */
 static int connect_cassandra(cql_session_t *s, const char *hosts, double give_up_s) {
     double start = now_s();
-    int delay_ms = 500;
+    sl_backoff_t backoff;
+    sl_backoff_init(&backoff, 1000, 10000, (uint64_t)sl_now_us());
     char err[512];
-    for (int attempt = 1;; attempt++) {
+    for (unsigned attempt = 1;; attempt++) {
         if (cql_session_connect_wait(s, 5000, err, sizeof err) == CQL_OK)
             return 0;
         if (g_stop)
@@ -319,170 +354,190 @@ static int connect_cassandra(cql_session_t *s, const char *hosts, double give_up
                    give_up_s, err);
             return -1;
         }
-        sl_log(SL_LOG_WARN, "process", "Cassandra at %s not reachable (attempt %d): %s; retrying",
+        sl_log(SL_LOG_WARN, "process", "Cassandra at %s not reachable (attempt %u): %s; retrying",
                hosts, attempt, err);
-        for (int waited = 0; waited < delay_ms && !g_stop; waited += 100)
+        uint64_t wait_ms = sl_backoff_next_ms(&backoff, attempt - 1);
+        for (uint64_t waited = 0; waited < wait_ms && !g_stop; waited += 100)
             usleep(100 * 1000);
-        if (delay_ms < 10000)
-            delay_ms *= 2;
     }
 }
 
-int cmd_process(int argc, char **argv) {
-    int rc = SL_EXIT_OK;
-    sl_config_t *cfg = cmd_load_config("sluice process", process_opts, N_PROCESS_OPTS, argc, argv,
-                                       process_usage, &rc);
-    if (!cfg)
-        return rc;
+/* Topics, keyspace and table, as `sluice schema` makes them. An exit code, or -1 to go on. */
+static int create_schema(const process_args_t *a, cql_session_t *session) {
+    const sl_config_t *cfg = a->cfg;
     char err[1024] = "";
+    sl_schema_topics_conf_t tc = {.brokers = a->pc.brokers,
+                                  .kafka_props = a->kafka.kv,
+                                  .n_kafka_props = a->kafka.n,
+                                  .topic = a->pc.topic,
+                                  .dlq_topic = a->pc.dlq_topic,
+                                  .partitions = (int)sl_config_int(cfg, "partitions"),
+                                  .replication = (int)sl_config_int(cfg, "replication"),
+                                  .timeout_ms = 60000,
+                                  .kafka_log = cmd_kafka_log,
+                                  .log = schema_log};
+    sl_schema_table_conf_t kc = {.keyspace = a->pc.keyspace,
+                                 .table = a->pc.table,
+                                 .replication = sl_config_str(cfg, "keyspace-replication"),
+                                 .timeout_ms = 60000,
+                                 .log = schema_log};
+    sl_schema_err_t serr = sl_schema_topics_setup(&tc, NULL, err, sizeof err);
+    if (serr == SL_SCHEMA_ERR_OK)
+        serr = sl_schema_table_ensure(session, &kc, NULL, err, sizeof err);
+    if (serr == SL_SCHEMA_ERR_OK)
+        return -1;
+    sl_log(SL_LOG_ERROR, "process", "schema: %s", err);
+    return serr == SL_SCHEMA_ERR_CONFIG ? SL_EXIT_USAGE : SL_EXIT_FAIL;
+}
+
+/* argv, environment and file into a; an exit code when the command must stop here, -1 to
+ * run. */
+static int parse_args(int argc, char **argv, process_args_t *a) {
+    int rc = SL_EXIT_OK;
+    a->cfg = cmd_load_config("sluice process", process_opts, N_PROCESS_OPTS, argc, argv,
+                             process_usage, &rc);
+    if (!a->cfg)
+        return rc;
+    const sl_config_t *cfg = a->cfg;
     const char *progress = sl_config_str(cfg, "progress");
-    cql_consistency_t consistency;
+    sl_processor_conf_t *pc = &a->pc;
     if (strcmp(progress, "auto") && strcmp(progress, "always") && strcmp(progress, "never")) {
         fprintf(stderr, "sluice process: --progress takes auto, always or never\n");
-        sl_config_free(cfg);
         return SL_EXIT_USAGE;
     }
-    if (cql_consistency_parse(sl_config_str(cfg, "consistency"), &consistency) != 0) {
+    if (cql_consistency_parse(sl_config_str(cfg, "consistency"), &pc->consistency) != 0) {
         fprintf(stderr, "sluice process: unknown consistency '%s'\n",
                 sl_config_str(cfg, "consistency"));
-        sl_config_free(cfg);
         return SL_EXIT_USAGE;
     }
-    const char *keyspace = sl_config_str(cfg, "keyspace");
-    const char *table = sl_config_str(cfg, "table");
-    if (!sl_schema_name_ok(keyspace) || !sl_schema_name_ok(table)) {
+    pc->keyspace = sl_config_str(cfg, "keyspace");
+    pc->table = sl_config_str(cfg, "table");
+    if (!sl_schema_name_ok(pc->keyspace) || !sl_schema_name_ok(pc->table)) {
         fprintf(stderr, "sluice process: keyspace and table must be plain identifiers\n");
-        sl_config_free(cfg);
         return SL_EXIT_USAGE;
     }
-    const char *topic = sl_config_str(cfg, "topic");
-    char dlq[512];
+    pc->topic = sl_config_str(cfg, "topic");
     const char *dlq_opt = sl_config_str(cfg, "dlq-topic");
-    if (dlq_opt && *dlq_opt)
-        snprintf(dlq, sizeof dlq, "%s", dlq_opt);
-    else
-        snprintf(dlq, sizeof dlq, "%s.dlq", topic);
-
-    cmd_props_t *kafka = calloc(1, sizeof *kafka);
-    sl_kv_t *kv = calloc(256, sizeof *kv);
-    if (!kafka || !kv || cmd_collect_props(cfg, "kafka", kafka) != 0) {
+    snprintf(a->dlq, sizeof a->dlq, dlq_opt && *dlq_opt ? "%s" : "%s.dlq",
+             dlq_opt && *dlq_opt ? dlq_opt : pc->topic);
+    if (cmd_collect_props(cfg, "kafka", &a->kafka) != 0) {
         fprintf(stderr, "sluice process: too many -X kafka. properties\n");
-        free(kafka);
-        free(kv);
-        sl_config_free(cfg);
         return SL_EXIT_USAGE;
     }
-    for (size_t i = 0; i < kafka->n; i++)
-        kv[i] = (sl_kv_t){kafka->kv[2 * i], kafka->kv[2 * i + 1]};
-
-    const char *hosts = sl_config_str(cfg, "cassandra");
-    cql_conf_t *cc = cmd_cql_conf(cfg, hosts, err, sizeof err);
-    if (!cc) {
+    char err[1024] = "";
+    a->hosts = sl_config_str(cfg, "cassandra");
+    a->cql = cmd_cql_conf(cfg, a->hosts, err, sizeof err);
+    if (!a->cql) {
         fprintf(stderr, "sluice process: %s\n", err);
-        free(kafka);
-        free(kv);
-        sl_config_free(cfg);
         return SL_EXIT_USAGE;
     }
+    pc->brokers = sl_config_str(cfg, "brokers");
+    pc->group = sl_config_str(cfg, "group");
+    pc->dlq_topic = a->dlq;
+    pc->kafka_props = a->kafka.kv;
+    pc->n_kafka_props = a->kafka.n;
+    pc->max_inflight = (size_t)sl_config_int(cfg, "max-inflight");
+    pc->commit_interval_ms = (int)(sl_config_num(cfg, "commit-interval") * 1000);
+    pc->drain_timeout_ms = (int)(sl_config_num(cfg, "drain-timeout") * 1000);
+    pc->max_messages = sl_config_int(cfg, "max-messages");
+    pc->idle_exit_ms = (int)(sl_config_num(cfg, "idle-exit") * 1000);
+    pc->stop = &g_stop;
+    pc->kafka_log = cmd_kafka_log;
+    pc->log = on_log;
+    a->progress =
+        strcmp(progress, "always") == 0 || (strcmp(progress, "auto") == 0 && isatty(STDERR_FILENO));
+    a->json = sl_config_str(cfg, "log-format")[0] == 'j';
+    if (sl_processor_check_conf(pc, err, sizeof err) != SL_PROCESSOR_ERR_OK) {
+        fprintf(stderr, "sluice process: %s\n", err);
+        return SL_EXIT_USAGE;
+    }
+    return -1;
+}
 
+/* /metrics and /healthz, when --http is given. An exit code, or -1 to go on. */
+static int start_http(const sl_config_t *cfg, shared_t *sh, sl_http_server_t **out) {
+    const char *listen = sl_config_str(cfg, "http");
+    *out = NULL;
+    if (!listen || !*listen)
+        return -1;
+    char err[512] = "";
+    sl_http_server_t *http =
+        cmd_http_serve(listen, render_metrics, render_health, sh, err, sizeof err);
+    if (!http) {
+        fprintf(stderr, "sluice process: --http %s: %s\n", listen, err);
+        return SL_EXIT_USAGE;
+    }
+    sl_log(SL_LOG_INFO, "process", "metrics on http://%s:%u/metrics", sl_http_server_host(http),
+           (unsigned)sl_http_server_port(http));
+    *out = http;
+    return -1;
+}
+
+/* Connects, optionally creates the schema, processes, prints the summary. */
+static int run_processor(process_args_t *a, shared_t *sh, cql_session_t *session) {
+    char err[1024] = "";
+    if (connect_cassandra(session, a->hosts, sl_config_num(a->cfg, "connect-timeout")) != 0)
+        return g_stop ? SL_EXIT_OK : SL_EXIT_FAIL; /* stopped before start, or unreachable */
+    if (sl_config_bool(a->cfg, "create-schema")) {
+        int rc = create_schema(a, session);
+        if (rc >= 0)
+            return rc;
+    }
+    a->pc.log_opaque = sh;
+    sl_processor_t *proc = NULL;
+    sl_processor_err_t perr = sl_processor_new(&a->pc, session, &proc, err, sizeof err);
+    if (perr != SL_PROCESSOR_ERR_OK) {
+        sl_log(SL_LOG_ERROR, "process", "%s", err);
+        return perr == SL_PROCESSOR_ERR_CONFIG ? SL_EXIT_USAGE : SL_EXIT_FAIL;
+    }
+    sl_log(SL_LOG_INFO, "process", "consuming %s as group %s into %s.%s (dead letters to %s)",
+           a->pc.topic, a->pc.group, a->pc.keyspace, a->pc.table, a->pc.dlq_topic);
+    tick_ctx_t tc = {sh, proc, session};
+    perr = sl_processor_run(proc, on_tick, &tc, err, sizeof err);
+    if (sh->line_shown)
+        fputs("\r\033[K", stderr);
+    if (perr != SL_PROCESSOR_ERR_OK)
+        sl_log(SL_LOG_ERROR, "process", "%s", err);
+    print_summary(sl_processor_stats(proc), sl_processor_writer_stats(proc),
+                  now_s() - sh->started_s, perr == SL_PROCESSOR_ERR_OK ? "ok" : "failed", a->json);
+    sl_processor_free(proc);
+    return perr == SL_PROCESSOR_ERR_OK ? SL_EXIT_OK : SL_EXIT_FAIL;
+}
+
+int cmd_process(int argc, char **argv) {
+    process_args_t *a = calloc(1, sizeof *a);
+    if (!a) {
+        fprintf(stderr, "sluice process: out of memory\n");
+        return SL_EXIT_FAIL;
+    }
+    int rc = parse_args(argc, argv, a);
+    if (rc >= 0)
+        goto out;
     cmd_catch_signals(&g_stop);
-    shared_t sh = {.topic = topic, .started_s = now_s()};
+    shared_t sh = {.topic = a->pc.topic, .started_s = now_s(), .progress = a->progress};
     pthread_mutex_init(&sh.lock, NULL);
     sl_hist_init_latency(&sh.st.e2e);
     sl_hist_init_latency(&sh.ws.latency);
-    sh.progress =
-        strcmp(progress, "always") == 0 || (strcmp(progress, "auto") == 0 && isatty(STDERR_FILENO));
-
     sl_http_server_t *http = NULL;
-    const char *listen = sl_config_str(cfg, "http");
-    if (listen && *listen) {
-        sl_http_conf_t hc = {.listen = listen, .threads = 1};
-        if (sl_http_server_new(&hc, &http, err, sizeof err) != SL_HTTP_OK ||
-            sl_http_server_route(http, "GET", "/metrics", render_metrics, &sh) != SL_HTTP_OK ||
-            sl_http_server_route(http, "GET", "/healthz", render_health, &sh) != SL_HTTP_OK ||
-            sl_http_server_start(http, err, sizeof err) != SL_HTTP_OK) {
-            fprintf(stderr, "sluice process: --http %s: %s\n", listen, err);
-            sl_http_server_free(http);
-            cql_conf_free(cc);
-            free(kafka);
-            free(kv);
-            sl_config_free(cfg);
-            return SL_EXIT_USAGE;
+    rc = start_http(a->cfg, &sh, &http);
+    if (rc < 0) {
+        char err[1024] = "";
+        cql_session_t *session = NULL;
+        cql_conf_t *cc = a->cql;
+        a->cql = NULL; /* the session owns it now, even when it fails */
+        if (cql_session_new(cc, &session, err, sizeof err) != CQL_OK) {
+            sl_log(SL_LOG_ERROR, "process", "CQL session: %s", err);
+            rc = SL_EXIT_FAIL;
+        } else {
+            rc = run_processor(a, &sh, session);
         }
-        sl_log(SL_LOG_INFO, "process", "metrics on http://%s:%u/metrics", sl_http_server_host(http),
-               (unsigned)sl_http_server_port(http));
+        cql_session_free(session);
     }
-
-    cql_session_t *session = NULL;
-    sl_processor_t *proc = NULL;
-    const char *verdict = "failed";
-    rc = SL_EXIT_FAIL;
-    if (cql_session_new(cc, &session, err, sizeof err) != CQL_OK) {
-        sl_log(SL_LOG_ERROR, "process", "CQL session: %s", err);
-        goto out;
-    }
-    if (connect_cassandra(session, hosts, sl_config_num(cfg, "connect-timeout")) != 0) {
-        verdict = g_stop ? "stopped before start" : "Cassandra unreachable";
-        rc = g_stop ? SL_EXIT_OK : SL_EXIT_FAIL;
-        goto out;
-    }
-    int timeout_ms = 60000;
-    if (sl_config_bool(cfg, "create-schema")) {
-        if (schema_ensure_topics(
-                sl_config_str(cfg, "brokers"), topic, dlq, (int)sl_config_int(cfg, "partitions"),
-                (int)sl_config_int(cfg, "replication"), kafka, timeout_ms, err, sizeof err) != 0 ||
-            schema_ensure_cassandra(session, keyspace, table,
-                                    sl_config_str(cfg, "keyspace-replication"), timeout_ms, err,
-                                    sizeof err) != 0) {
-            sl_log(SL_LOG_ERROR, "process", "schema: %s", err);
-            goto out;
-        }
-    }
-
-    sl_processor_conf_t pc = {
-        .brokers = sl_config_str(cfg, "brokers"),
-        .group = sl_config_str(cfg, "group"),
-        .topic = topic,
-        .dlq_topic = dlq,
-        .kafka = kv,
-        .kafka_count = kafka->n,
-        .keyspace = keyspace,
-        .table = table,
-        .consistency = consistency,
-        .max_inflight = (size_t)sl_config_int(cfg, "max-inflight"),
-        .commit_interval_ms = (int)(sl_config_num(cfg, "commit-interval") * 1000),
-        .drain_timeout_ms = (int)(sl_config_num(cfg, "drain-timeout") * 1000),
-        .max_messages = sl_config_int(cfg, "max-messages"),
-        .idle_exit_ms = (int)(sl_config_num(cfg, "idle-exit") * 1000),
-        .stop = &g_stop,
-    };
-    proc = sl_processor_new(&pc, session, err, sizeof err);
-    if (!proc) {
-        sl_log(SL_LOG_ERROR, "process", "%s", err);
-        rc = strstr(err, "No such configuration property") ? SL_EXIT_USAGE : SL_EXIT_FAIL;
-        goto out;
-    }
-    sl_log(SL_LOG_INFO, "process", "consuming %s as group %s into %s.%s (dead letters to %s)",
-           topic, pc.group, keyspace, table, dlq);
-    tick_ctx_t tc = {&sh, proc, session};
-    int run = sl_processor_run(proc, on_tick, &tc, err, sizeof err);
-    if (sh.line_shown)
-        fputs("\r\033[K", stderr);
-    if (run != 0) {
-        sl_log(SL_LOG_ERROR, "process", "%s", err);
-    } else {
-        verdict = "ok";
-        rc = SL_EXIT_OK;
-    }
-    print_summary(sl_processor_stats(proc), sl_processor_writer_stats(proc), now_s() - sh.started_s,
-                  verdict, sl_config_str(cfg, "log-format")[0] == 'j');
-out:
-    sl_processor_free(proc);
     sl_http_server_free(http);
-    cql_session_free(session);
     pthread_mutex_destroy(&sh.lock);
-    free(kafka);
-    free(kv);
-    sl_config_free(cfg);
+out:
+    cql_conf_free(a->cql);
+    sl_config_free(a->cfg);
+    free(a);
     return rc;
 }

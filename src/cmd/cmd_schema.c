@@ -1,19 +1,16 @@
 /*
  * sluice schema: the Kafka topics (main and dead-letter) and the Cassandra keyspace and
- * table, created idempotently. Also used by `sluice process --create-schema`.
+ * table, created idempotently by the schema module (src/schema), which
+ * `sluice process --create-schema` calls as well.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <librdkafka/rdkafka.h>
-
-#include "cmd_schema.h"
 #include "cmd_util.h"
 #include "commands.h"
 #include "sl_log.h"
 #include "sl_schema.h"
-#include "sl_topics.h"
 
 static const sl_config_opt_t schema_opts[] = {
     {"brokers", 'b', SL_OPT_STR, "127.0.0.1:9092", 0, -1, "LIST", "Kafka bootstrap brokers"},
@@ -50,61 +47,9 @@ static void schema_usage(FILE *out) {
             buf);
 }
 
-int schema_ensure_topics(const char *brokers, const char *topic, const char *dlq_topic,
-                         int partitions, int replication, const cmd_props_t *kafka, int timeout_ms,
-                         char *errstr, size_t errstr_size) {
-    rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    if (rd_kafka_conf_set(conf, "bootstrap.servers", brokers, errstr, errstr_size)) {
-        rd_kafka_conf_destroy(conf);
-        return -1;
-    }
-    for (size_t i = 0; i < kafka->n; i++) {
-        if (rd_kafka_conf_set(conf, kafka->kv[2 * i], kafka->kv[2 * i + 1], errstr, errstr_size)) {
-            rd_kafka_conf_destroy(conf);
-            return -1;
-        }
-    }
-    rd_kafka_conf_set_log_cb(conf, cmd_kafka_log);
-    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, errstr_size);
-    if (!rk) {
-        rd_kafka_conf_destroy(conf);
-        return -1;
-    }
-    /* The dead-letter topic keeps whole poison messages, which may be larger than the
-     * broker's default limit. */
-    sl_topic_spec_t specs[2] = {
-        {.name = topic, .partitions = partitions, .replication = replication},
-        {.name = dlq_topic,
-         .partitions = partitions,
-         .replication = replication,
-         .max_message_bytes = "8388608"},
-    };
-    int rc = sl_topics_ensure(rk, specs, 2, timeout_ms, errstr, errstr_size);
-    for (int i = 0; rc == 0 && i < 2; i++) {
-        sl_log(SL_LOG_INFO, "schema", "topic %s %s (%d partitions)", specs[i].name,
-               specs[i].existed ? "exists" : "created", specs[i].partitions_now);
-        if (specs[i].existed && specs[i].partitions_now != specs[i].partitions)
-            sl_log(SL_LOG_WARN, "schema", "topic %s has %d partitions, not the %d asked for",
-                   specs[i].name, specs[i].partitions_now, specs[i].partitions);
-    }
-    rd_kafka_destroy(rk);
-    return rc;
-}
-
-int schema_ensure_cassandra(cql_session_t *session, const char *keyspace, const char *table,
-                            const char *replication, int64_t timeout_ms, char *errstr,
-                            size_t errstr_size) {
-    sl_schema_report_t rep;
-    if (sl_schema_ensure(session, keyspace, table, replication, timeout_ms, &rep, errstr,
-                         errstr_size) != 0)
-        return -1;
-    sl_log(SL_LOG_INFO, "schema", "keyspace %s %s", keyspace,
-           rep.keyspace_created ? "created" : "exists");
-    sl_log(SL_LOG_INFO, "schema", "table %s.%s %s", keyspace, table,
-           rep.table_created ? "created" : "exists");
-    if (rep.columns_added)
-        sl_log(SL_LOG_INFO, "schema", "added column(s) %s to %s.%s", rep.added, keyspace, table);
-    return 0;
+static void schema_log(void *opaque, sl_log_level_t level, const char *msg) {
+    (void)opaque;
+    sl_log(level, "schema", "%s", msg);
 }
 
 int cmd_schema(int argc, char **argv) {
@@ -136,12 +81,21 @@ int cmd_schema(int argc, char **argv) {
         sl_config_free(cfg);
         return SL_EXIT_USAGE;
     }
+    sl_schema_topics_conf_t tc = {.brokers = sl_config_str(cfg, "brokers"),
+                                  .kafka_props = kafka->kv,
+                                  .n_kafka_props = kafka->n,
+                                  .topic = topic,
+                                  .dlq_topic = dlq,
+                                  .partitions = (int)sl_config_int(cfg, "partitions"),
+                                  .replication = (int)sl_config_int(cfg, "replication"),
+                                  .timeout_ms = timeout_ms,
+                                  .kafka_log = cmd_kafka_log,
+                                  .log = schema_log};
+    sl_schema_err_t serr = SL_SCHEMA_ERR_OK;
     if (!sl_config_bool(cfg, "skip-kafka") &&
-        schema_ensure_topics(
-            sl_config_str(cfg, "brokers"), topic, dlq, (int)sl_config_int(cfg, "partitions"),
-            (int)sl_config_int(cfg, "replication"), kafka, timeout_ms, err, sizeof err) != 0) {
+        (serr = sl_schema_topics_setup(&tc, NULL, err, sizeof err)) != SL_SCHEMA_ERR_OK) {
         sl_log(SL_LOG_ERROR, "schema", "Kafka: %s", err);
-        rc = SL_EXIT_FAIL;
+        rc = serr == SL_SCHEMA_ERR_CONFIG ? SL_EXIT_USAGE : SL_EXIT_FAIL;
     }
     free(kafka);
 
@@ -156,11 +110,17 @@ int cmd_schema(int argc, char **argv) {
             sl_log(SL_LOG_ERROR, "schema", "Cassandra at %s: %s", sl_config_str(cfg, "cassandra"),
                    err);
             rc = SL_EXIT_FAIL;
-        } else if (schema_ensure_cassandra(session, keyspace, table,
-                                           sl_config_str(cfg, "keyspace-replication"), timeout_ms,
-                                           err, sizeof err) != 0) {
-            sl_log(SL_LOG_ERROR, "schema", "Cassandra: %s", err);
-            rc = SL_EXIT_FAIL;
+        } else {
+            sl_schema_table_conf_t kc = {.keyspace = keyspace,
+                                         .table = table,
+                                         .replication = sl_config_str(cfg, "keyspace-replication"),
+                                         .timeout_ms = timeout_ms,
+                                         .log = schema_log};
+            if ((serr = sl_schema_table_ensure(session, &kc, NULL, err, sizeof err)) !=
+                SL_SCHEMA_ERR_OK) {
+                sl_log(SL_LOG_ERROR, "schema", "Cassandra: %s", err);
+                rc = serr == SL_SCHEMA_ERR_CONFIG ? SL_EXIT_USAGE : SL_EXIT_FAIL;
+            }
         }
         cql_session_free(session);
     }

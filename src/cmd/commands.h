@@ -16,6 +16,7 @@ typedef struct sl_command_s {
 } sl_command_t;
 
 int cmd_check(int argc, char **argv);
+int cmd_console(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_mock_api(int argc, char **argv);
 int cmd_process(int argc, char **argv);

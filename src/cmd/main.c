@@ -10,6 +10,7 @@
 
 static const sl_command_t commands[] = {
     {"check", "check that Kafka answers (brokers, topics, partitions)", cmd_check},
+    {"console", "serve the web console: topics, lag, messages, dead letters, charts", cmd_console},
     {"ingest", "fetch users from the HTTP API and produce them to Kafka", cmd_ingest},
     {"process", "consume records from Kafka, validate them, write them to Cassandra", cmd_process},
     {"schema", "create the Kafka topics and the Cassandra keyspace and table", cmd_schema},

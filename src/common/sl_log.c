@@ -110,3 +110,19 @@ void sl_log(sl_log_level_t level, const char *component, const char *fmt, ...) {
     sl_log_va(level, component, fmt, ap);
     va_end(ap);
 }
+
+void sl_log_to_cb_va(sl_log_cb_t cb, void *opaque, sl_log_level_t level, const char *fmt,
+                     va_list ap) {
+    if (!cb)
+        return;
+    char msg[2048];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    cb(opaque, level, msg);
+}
+
+void sl_log_to_cb(sl_log_cb_t cb, void *opaque, sl_log_level_t level, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    sl_log_to_cb_va(cb, opaque, level, fmt, ap);
+    va_end(ap);
+}

@@ -44,4 +44,14 @@ void sl_log(sl_log_level_t level, const char *component, const char *fmt, ...)
 void sl_log_va(sl_log_level_t level, const char *component, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 
+/* The log callback a library takes instead of calling sl_log: one line of text (no trailing
+ * newline), valid for the call only. The command decides where it goes. */
+typedef void (*sl_log_cb_t)(void *opaque, sl_log_level_t level, const char *msg);
+
+/* Formats one line and hands it to cb; does nothing when cb is NULL. For libraries. */
+void sl_log_to_cb(sl_log_cb_t cb, void *opaque, sl_log_level_t level, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void sl_log_to_cb_va(sl_log_cb_t cb, void *opaque, sl_log_level_t level, const char *fmt,
+                     va_list ap) __attribute__((format(printf, 4, 0)));
+
 #endif

@@ -271,6 +271,16 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, sl_http_respon
     return ret;
 }
 
+/* An exact route (pass 0) matches the path itself; a route ending in '*' (pass 1) matches
+ * every path starting with what precedes the '*'. */
+static int route_matches(const route_t *r, const char *url, int prefix) {
+    size_t n = strlen(r->path);
+    int is_prefix = n > 0 && r->path[n - 1] == '*';
+    if (is_prefix != prefix)
+        return 0;
+    return is_prefix ? strncmp(r->path, url, n - 1) == 0 : strcmp(r->path, url) == 0;
+}
+
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, const char *url,
                                       const char *method, const char *version,
                                       const char *upload_data, size_t *upload_data_size,
@@ -300,15 +310,17 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 
     const route_t *route = NULL;
     int path_known = 0;
-    for (size_t i = 0; i < srv->n_routes; i++) {
-        const route_t *r = &srv->routes[i];
-        if (strcmp(r->path, url) != 0)
-            continue;
-        path_known = 1;
-        if (r->method[0] == '\0' || strcmp(r->method, method) == 0 ||
-            (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0)) {
-            route = r;
-            break;
+    for (int prefix = 0; prefix < 2 && !route; prefix++) {
+        for (size_t i = 0; i < srv->n_routes; i++) {
+            const route_t *r = &srv->routes[i];
+            if (!route_matches(r, url, prefix))
+                continue;
+            path_known = 1;
+            if (r->method[0] == '\0' || strcmp(r->method, method) == 0 ||
+                (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0)) {
+                route = r;
+                break;
+            }
         }
     }
     if (!route)
@@ -457,6 +469,24 @@ const char *sl_http_request_body(const sl_http_request_t *req, size_t *len) {
     if (len)
         *len = req->body_len;
     return req->body;
+}
+
+void sl_http_request_peer(const sl_http_request_t *req, char *buf, size_t size) {
+    if (!buf || size == 0)
+        return;
+    snprintf(buf, size, "unknown");
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    char tmp[INET6_ADDRSTRLEN];
+    const void *src = sa->sa_family == AF_INET6
+                          ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
+                          : (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
+    if ((sa->sa_family == AF_INET || sa->sa_family == AF_INET6) &&
+        inet_ntop(sa->sa_family, src, tmp, sizeof tmp))
+        snprintf(buf, size, "%s", tmp);
 }
 
 void sl_http_response_status(sl_http_response_t *resp, int status) {

@@ -49,7 +49,9 @@ sl_http_err_t sl_http_server_new(const sl_http_conf_t *conf, sl_http_server_t **
                                  size_t errstr_size);
 
 /* Registers handler for exact path match (no query), for every method when method is NULL,
- * or for that method only (others get 405). path and method are copied. Only before
+ * or for that method only (others get 405). A path ending in "*" (e.g. "/api/topics/" followed by a
+ * star) matches every path that starts with what precedes the "*"; exact routes are tried first,
+ * then prefix routes in the order registered. path and method are copied. Only before
  * sl_http_server_start(); at most 32 routes. Unrouted paths get 404. */
 sl_http_err_t sl_http_server_route(sl_http_server_t *srv, const char *method, const char *path,
                                    sl_http_handler_fn handler, void *opaque);
@@ -83,6 +85,9 @@ const char *sl_http_request_arg(const sl_http_request_t *req, const char *key);
 const char *sl_http_request_header(const sl_http_request_t *req, const char *name);
 /* The request body (may be empty, never NULL); *len receives its size. */
 const char *sl_http_request_body(const sl_http_request_t *req, size_t *len);
+/* The client's address as text ("127.0.0.1", "::1") into buf (always NUL-terminated when
+ * size > 0); "unknown" when the server cannot tell. */
+void sl_http_request_peer(const sl_http_request_t *req, char *buf, size_t size);
 
 /* --- response (filled by the handler) --- */
 

@@ -41,18 +41,7 @@ void sl_ingest_conf_defaults(sl_ingest_conf_t *c) {
     c->tick_ms = 250;
 }
 
-static void logf_(const sl_ingest_conf_t *c, sl_log_level_t level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void logf_(const sl_ingest_conf_t *c, sl_log_level_t level, const char *fmt, ...) {
-    if (!c->log)
-        return;
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    c->log(c->opaque, level, msg);
-}
+#define logf_(c, level, ...) sl_log_to_cb((c)->log, (c)->opaque, level, __VA_ARGS__)
 
 /* librdkafka's logs are routed to its main queue (log.queue), so they arrive here on the
  * run's thread during sl_ingest_producer_poll(). */

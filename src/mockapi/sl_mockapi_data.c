@@ -1,7 +1,8 @@
 /*
  * The mock generator's data: per-nationality word lists and formats (see sl_mockapi_data.h).
- * Names in Cyrillic (UA, RS) and Persian (IR) carry a Latin transliteration for e-mail
- * addresses; Latin names with diacritics carry their plain-ASCII spelling.
+ * As in the real API's lists, UA names are in Latin transliteration, RS names in Latin
+ * script with diacritics and IR names in Persian; names outside plain ASCII carry an ASCII
+ * spelling for e-mail addresses (the real generator transliterates).
  */
 #include "sl_mockapi_data.h"
 
@@ -208,8 +209,8 @@ static const sl_mockapi_data_word_t ie_m[] = {L("Conor"), L("Sean"), L("Cian"), 
 static const sl_mockapi_data_word_t ie_f[] = {L("Aoife"),  L("Ciara"),  L("Niamh"),   L("Saoirse"),
                                               L("Sinead"), L("Roisin"), L("Caoimhe"), L("Orla")};
 static const sl_mockapi_data_word_t ie_l[] = {
-    L("Murphy"), L("Kelly"), L("O'Sullivan"), L("Walsh"), L("O'Brien"),
-    L("Byrne"),  L("Ryan"),  L("O'Connor"),   L("Doyle"), L("McCarthy")};
+    L("Murphy"),     L("Kelly"),     L("Walsh"), L("Byrne"),  L("Ryan"),
+    L("Fitzgerald"), L("Farragher"), L("Doyle"), L("Meehan"), L("McCarthy")};
 static const sl_mockapi_data_word_t ie_st[] = {L("Main Street"), L("Church Road"),
                                                L("Strand Road"), L("Bridge Street"),
                                                L("Green Lane"),  L("Castle Street")};
@@ -326,28 +327,25 @@ static const sl_mockapi_data_word_t nz_c[] = {L("Hamilton"), L("Napier"),  L("Ne
                                               L("Dunedin"),  L("Rotorua"), L("Whanganui")};
 static const sl_mockapi_data_word_t nz_s[] = {L("Waikato"), L("Otago"), L("Canterbury"),
                                               L("Northland"), L("Taranaki")};
-/* ---- RS (Cyrillic) ---- */
-static const sl_mockapi_data_word_t rs_m[] = {
-    W("Марко", "Marko"), W("Никола", "Nikola"), W("Стефан", "Stefan"), W("Лазар", "Lazar"),
-    W("Душан", "Dusan"), W("Милош", "Milos"),   W("Вук", "Vuk"),       W("Огњен", "Ognjen")};
-static const sl_mockapi_data_word_t rs_f[] = {
-    W("Милица", "Milica"), W("Јована", "Jovana"), W("Ана", "Ana"),         W("Теодора", "Teodora"),
-    W("Софија", "Sofija"), W("Ивана", "Ivana"),   W("Драгана", "Dragana"), W("Мила", "Mila")};
+/* ---- RS (Latin script with diacritics, as the real lists) ---- */
+static const sl_mockapi_data_word_t rs_m[] = {L("Marko"), L("Nikola"),         L("Stefan"),
+                                              L("Lazar"), W("Dušan", "Dusan"), W("Miloš", "Milos"),
+                                              L("Vuk"),   L("Ognjen")};
+static const sl_mockapi_data_word_t rs_f[] = {L("Milica"), L("Jovana"), L("Ana"),     L("Teodora"),
+                                              L("Sofija"), L("Ivana"),  L("Dragana"), L("Mila")};
 static const sl_mockapi_data_word_t rs_l[] = {
-    W("Јовановић", "Jovanovic"), W("Петровић", "Petrovic"),   W("Николић", "Nikolic"),
-    W("Марковић", "Markovic"),   W("Ђорђевић", "Djordjevic"), W("Стојановић", "Stojanovic"),
-    W("Илић", "Ilic"),           W("Павловић", "Pavlovic"),   W("Милошевић", "Milosevic"),
-    W("Тодоровић", "Todorovic")};
-static const sl_mockapi_data_word_t rs_st[] = {
-    W("Кнеза Михаила", "Kneza Mihaila"),   W("Булевар ослобођења", "Bulevar oslobodjenja"),
-    W("Цара Душана", "Cara Dusana"),       W("Његошева", "Njegoseva"),
-    W("Војводе Мишића", "Vojvode Misica"), W("Змај Јовина", "Zmaj Jovina")};
-static const sl_mockapi_data_word_t rs_c[] = {
-    W("Београд", "Beograd"),       W("Нови Сад", "Novi Sad"), W("Ниш", "Nis"),
-    W("Крагујевац", "Kragujevac"), W("Суботица", "Subotica"), W("Чачак", "Cacak")};
-static const sl_mockapi_data_word_t rs_s[] = {
-    W("Шумадијски", "Sumadijski"), W("Јужнобачки", "Juznobacki"), W("Нишавски", "Nisavski"),
-    W("Златиборски", "Zlatiborski"), W("Сремски", "Sremski")};
+    W("Jovanović", "Jovanovic"), W("Petrović", "Petrovic"), W("Nikolić", "Nikolic"),
+    W("Marković", "Markovic"),   W("Đorđević", "Dordevic"), W("Stojanović", "Stojanovic"),
+    W("Ilić", "Ilic"),           W("Pavlović", "Pavlovic"), W("Milošević", "Milosevic"),
+    W("Todorović", "Todorovic")};
+/* some real street names end with a space; one here does too */
+static const sl_mockapi_data_word_t rs_st[] = {L("Kneza Mihaila"),  L("Bulevar oslobođenja"),
+                                               L("Cara Dušana"),    L("Njegoševa"),
+                                               L("Vojvode Mišića"), L("Kneza Miloša ")};
+static const sl_mockapi_data_word_t rs_c[] = {L("Beograd"),    L("Novi Sad"), L("Niš"),
+                                              L("Kragujevac"), L("Subotica"), L("Čačak")};
+static const sl_mockapi_data_word_t rs_s[] = {L("Šumadijski"), L("Južnobački"), L("Nišavski"),
+                                              L("Zlatiborski"), L("Sremski")};
 /* ---- TR ---- */
 static const sl_mockapi_data_word_t tr_m[] = {
     W("Emir", "Emir"), W("Yusuf", "Yusuf"), W("Ömer", "Omer"), L("Mehmet"),
@@ -377,29 +375,22 @@ static const sl_mockapi_data_word_t tr_c[] = {L("Ankara"), W("İzmir", "Izmir"),
                                               L("Konya"),  W("Eskişehir", "Eskisehir")};
 static const sl_mockapi_data_word_t tr_s[] = {L("Ankara"), W("İzmir", "Izmir"), L("Trabzon"),
                                               L("Mersin"), W("Muğla", "Mugla")};
-/* ---- UA (Cyrillic) ---- */
-static const sl_mockapi_data_word_t ua_m[] = {W("Олександр", "Oleksandr"), W("Андрій", "Andriy"),
-                                              W("Богдан", "Bogdan"),       W("Тарас", "Taras"),
-                                              W("Дмитро", "Dmitro"),       W("Ярослав", "Yaroslav"),
-                                              W("Остап", "Ostap"),         W("Назар", "Nazar")};
-static const sl_mockapi_data_word_t ua_f[] = {W("Олена", "Olena"),      W("Оксана", "Oksana"),
-                                              W("Ірина", "Irina"),      W("Марія", "Mariya"),
-                                              W("Соломія", "Solomiya"), W("Христина", "Hristina"),
-                                              W("Леся", "Lesya"),       W("Дарина", "Darina")};
+/* ---- UA (Latin transliteration, as the real lists; some names carry an apostrophe) ---- */
+static const sl_mockapi_data_word_t ua_m[] = {L("Oleksandr"),   L("Andriy"), L("Bogdan"),
+                                              L("Taras"),       L("Dmitro"), L("Yaroslav"),
+                                              L("V'yacheslav"), L("Nazar")};
+static const sl_mockapi_data_word_t ua_f[] = {L("Olena"),  L("Oksana"),   L("Irina"),
+                                              L("Mariya"), L("Solomiya"), L("Hristina"),
+                                              L("Lesya"),  L("Mar'yana")};
 static const sl_mockapi_data_word_t ua_l[] = {
-    W("Шевченко", "Shevchenko"), W("Коваленко", "Kovalenko"),   W("Бондаренко", "Bondarenko"),
-    W("Ткаченко", "Tkachenko"),  W("Кравчук", "Kravchuk"),      W("Мельник", "Melnik"),
-    W("Поліщук", "Polishchuk"),  W("Литвиненко", "Litvinenko"), W("Гончаренко", "Goncharenko"),
-    W("Савчук", "Savchuk")};
-static const sl_mockapi_data_word_t ua_st[] = {
-    W("Хрещатик", "Khreshchatik"), W("Шевченка", "Shevchenka"),       W("Садова", "Sadova"),
-    W("Городоцька", "Gorodocka"),  W("Івана Франка", "Ivana Franka"), W("Миру", "Miru")};
-static const sl_mockapi_data_word_t ua_c[] = {W("Київ", "Kiyiv"),      W("Львів", "Lviv"),
-                                              W("Одеса", "Odesa"),     W("Харків", "Kharkiv"),
-                                              W("Полтава", "Poltava"), W("Чернігів", "Chernigiv")};
-static const sl_mockapi_data_word_t ua_s[] = {W("Київська", "Kiyivska"), W("Львівська", "Lvivska"),
-                                              W("Одеська", "Odeska"), W("Полтавська", "Poltavska"),
-                                              W("Волинська", "Volinska")};
+    L("Shevchenko"), L("Kovalenko"),  L("Bondarenko"), L("Tkachenko"),   L("Kravchuk"),
+    L("Melnik"),     L("Polishchuk"), L("Litvinenko"), L("Goncharenko"), L("Savchuk")};
+static const sl_mockapi_data_word_t ua_st[] = {L("Hreshchatik"), L("Shevchenka"),   L("Sadova"),
+                                               L("Gorodocka"),   L("Ivana Franka"), L("Miru")};
+static const sl_mockapi_data_word_t ua_c[] = {L("Kiyiv"),  L("Lviv"),    L("Odesa"),
+                                              L("Harkiv"), L("Poltava"), L("Chernigiv")};
+static const sl_mockapi_data_word_t ua_s[] = {L("Kiyivska"), L("Lvivska"), L("Odeska"),
+                                              L("Poltavska"), L("Volinska")};
 /* ---- US ---- */
 static const sl_mockapi_data_word_t us_m[] = {L("James"), L("Michael"), L("Ethan"),  L("Brandon"),
                                               L("Tyler"), L("Jesse"),   L("Marvin"), L("Dwayne")};
@@ -418,61 +409,80 @@ static const sl_mockapi_data_word_t us_s[] = {L("Michigan"), L("Montana"), L("Oh
                                               L("New Mexico"), L("North Carolina")};
 
 #define NAMES(p) LST(p##_m), LST(p##_f), LST(p##_l), LST(p##_st), LST(p##_c), LST(p##_s)
-#define NUM SL_MOCKAPI_DATA_POSTCODE_NUMBER
-#define STR SL_MOCKAPI_DATA_POSTCODE_STRING
-#define MIX SL_MOCKAPI_DATA_POSTCODE_MIXED
+#define NUM(lo, hi) SL_MOCKAPI_DATA_POSTCODE_NUMBER, lo, hi, NULL
+#define STR(fmt) SL_MOCKAPI_DATA_POSTCODE_STRING, 0, 0, fmt
+#define PAT(name, fmt) SL_MOCKAPI_DATA_ID_PATTERN, name, fmt
+#define CALC(kind, name) SL_MOCKAPI_DATA_ID_##kind, name, NULL
+#define NOID SL_MOCKAPI_DATA_ID_NULL, "", NULL
+#define TITLES "Mr", &sl_mockapi_data_female_titles
 
-/* Sorted by code, the order of the real API's list. */
+/* A letter of the last two characters of a British postcode. */
+#define GB_L "[ABDEFGHJLNPQRSTUWXYZ]"
+
+/* Sorted by code, the order of the real API's list. The facts behind each row (postcode
+ * type and range, phone and cell shapes, id) are in docs/mock-api.md with their sources. */
 const sl_mockapi_data_nat_t sl_mockapi_data_nats[] = {
-    {"AU", "Australia", NAMES(au), "0#-####-####", "04##-###-###", NUM, 200, 9999, NULL, "TFN",
-     "#########", 0},
-    {"BR", "Brazil", NAMES(br), "(##) ####-####", "(##) #####-####", STR, 0, 0, "#####-###", "CPF",
-     "###.###.###-##", 0},
-    {"CA", "Canada", NAMES(ca), "###-###-####", "###-###-####", STR, 0, 0, "A#A #A#", "SIN",
-     "#########", 0},
-    {"CH", "Switzerland", NAMES(ch), "0## ### ## ##", "07# ### ## ##", NUM, 1000, 9999, NULL, "AVS",
-     "756.####.####.##", 0},
-    {"DE", "Germany", NAMES(de), "0###-#######", "017#-#######", NUM, 10000, 99999, NULL, "SVNR",
-     "## ###### A ###", 0},
-    {"DK", "Denmark", NAMES(dk), "########", "########", NUM, 1000, 9999, NULL, "CPR",
-     "######-####", 0},
-    {"ES", "Spain", NAMES(es), "9##-###-###", "6##-###-###", NUM, 10000, 99999, NULL, "DNI",
-     "########-A", 0},
-    {"FI", "Finland", NAMES(fi), "0#-###-###", "04#-###-##-##", NUM, 10000, 99999, NULL, "HETU",
-     "######-###A", 0},
-    {"FR", "France", NAMES(fr), "0#-##-##-##-##", "06-##-##-##-##", NUM, 10000, 99999, NULL,
-     "INSEE", "############ ##", 0},
-    {"GB", "United Kingdom", NAMES(gb), "0##### ######", "07### ######", STR, 0, 0, "AA## #AA",
-     "NINO", "AA ## ## ## A", 0},
-    {"IE", "Ireland", NAMES(ie), "0##-###-####", "08#-###-####", STR, 0, 0, "A## A#A#", "PPS",
-     "#######A", 50},
-    {"IN", "India", NAMES(in), "##########", "##########", NUM, 100000, 999999, NULL, "UIDAI",
-     "############", 0},
-    {"IR", "Iran", NAMES(ir), "0##-########", "09##-###-####", NUM, 10000, 99999, NULL, "", NULL,
-     0},
-    {"MX", "Mexico", NAMES(mx), "(###) ### ####", "(6##) ### ####", NUM, 10000, 99999, NULL, "NSS",
-     "## ## ## ####", 0},
-    {"NL", "Netherlands", NAMES(nl), "(0##) #######", "(06) ########", STR, 0, 0, "#### AA", "BSN",
-     "########", 30},
-    {"NO", "Norway", NAMES(no), "########", "4#######", NUM, 1000, 9999, NULL, "FN", "###########",
-     0},
-    {"NZ", "New Zealand", NAMES(nz), "(###)-###-####", "(###)-###-####", NUM, 1000, 9999, NULL, "",
-     NULL, 0},
-    {"RS", "Serbia", NAMES(rs), "0##-####-###", "06#-####-###", STR, 0, 0, "#####", "SID",
-     "#########", 0},
-    {"TR", "Turkey", NAMES(tr), "(###)-###-####", "(###)-###-####", NUM, 10000, 99999, NULL, "",
-     NULL, 0},
-    {"UA", "Ukraine", NAMES(ua), "(0##) ###-####", "(09#) ###-####", STR, 0, 0, "#####", "", NULL,
-     0},
-    {"US", "United States", NAMES(us), "(###) ###-####", "(###) ###-####", MIX, 10000, 99999,
-     "#####", "SSN", "###-##-####", 5},
+    {"AU", "Australia", NAMES(au), "0#-####-####", "04##-###-###", NUM(200, 9999),
+     PAT("TFN", "#########"), TITLES},
+    {"BR", "Brazil", NAMES(br), "(##) ####-####", "(##) ####-####", NUM(10000, 99999),
+     PAT("CPF", "###.###.###-##"), TITLES},
+    {"CA", "Canada", NAMES(ca), "@## @##-####", "@## @##-####", STR("@#@ #@#"), CALC(SIN, "SIN"),
+     TITLES},
+    {"CH", "Switzerland", NAMES(ch), "07[56789] ### ## ##", "07[56789] ### ## ##", NUM(1000, 9999),
+     PAT("AVS", "756.####.####.##"), "Monsieur", &sl_mockapi_data_ch_female_titles},
+    {"DE", "Germany", NAMES(de), "0###-#######", "017#-#######", NUM(10000, 99999),
+     CALC(SVNR, "SVNR"), TITLES},
+    {"DK", "Denmark", NAMES(dk), "########", "########", NUM(10000, 99999), CALC(CPR, "CPR"),
+     TITLES},
+    {"ES", "Spain", NAMES(es), "9##-###-###", "6##-###-###", NUM(10000, 99999),
+     PAT("DNI", "########-@"), TITLES},
+    /* the real generator builds HETU from an invalid date: "NaNNA", 3 digits, "undefined" */
+    {"FI", "Finland", NAMES(fi), "0[23456789]-###-###", "04#-###-##-##", NUM(10000, 99999),
+     PAT("HETU", "NaNNA##%undefined"), TITLES},
+    {"FR", "France", NAMES(fr), "0[12345]-##-##-##-##", "06-##-##-##-##", NUM(10000, 99999),
+     CALC(INSEE, "INSEE"), TITLES},
+    {"GB", "United Kingdom", NAMES(gb),
+     "01### #####|01### ######|011#### ### ####|01#1 ### ####|013873 #####|015242 #####|"
+     "015394 #####|015395 #####|015396 #####|016973 #####|016974 #####|016977 ####|"
+     "016977 #####|017683 #####|017684 #####|017687 #####|019467 #####|02# #### ####",
+     "07### ######",
+     STR("@# #" GB_L GB_L "|@@# #" GB_L GB_L "|@## #" GB_L GB_L "|@@## #" GB_L GB_L
+         "|@@#@ #" GB_L GB_L "|@#@ #" GB_L GB_L),
+     PAT("NINO", "[ABCEGHJKLMNOPRSTWXYZ][ABCEGHJKLMNPRSTWXYZ] ## ## ## @"), TITLES},
+    /* the real PPS suffix depends on a date that is never valid there: always "T" alone */
+    {"IE", "Ireland", NAMES(ie), "0[1234567]1-###-####", "081-###-####", NUM(10000, 99999),
+     PAT("PPS", "#######T"), TITLES},
+    {"IN", "India", NAMES(in), "[789]#########", "[789]#########", NUM(10000, 99999),
+     PAT("UIDAI", "############"), TITLES},
+    {"IR", "Iran", NAMES(ir), "0##-########", "09##-###-####", NUM(10000, 99999), NOID, TITLES},
+    {"MX", "Mexico", NAMES(mx), "(6##) ### ####", "(6##) ### ####", NUM(10000, 99999),
+     PAT("NSS", "## ## ## #### #"), TITLES},
+    {"NL", "Netherlands", NAMES(nl), "(0##) #######|(0###) ######", "(06) ########", STR("#### @@"),
+     PAT("BSN", "########"), TITLES},
+    {"NO", "Norway", NAMES(no), "[235678]#######", "[49]#######", STR("####"), CALC(FN, "FN"),
+     TITLES},
+    {"NZ", "New Zealand", NAMES(nz), "(###)-###-####", "(###)-###-####", NUM(10000, 99999), NOID,
+     TITLES},
+    {"RS", "Serbia", NAMES(rs), "0[123]#-####-###", "06#-####-###", NUM(10000, 99999),
+     PAT("SID", "#########"), TITLES},
+    {"TR", "Turkey", NAMES(tr), "(###)-###-####", "(###)-###-####", NUM(10000, 99999), NOID,
+     TITLES},
+    {"UA", "Ukraine", NAMES(ua),
+     "(066) @##-####|(067) @##-####|(068) @##-####|(096) @##-####|(097) @##-####|"
+     "(098) @##-####|(099) @##-####",
+     "(066) @##-####|(067) @##-####|(068) @##-####|(096) @##-####|(097) @##-####|"
+     "(098) @##-####|(099) @##-####",
+     NUM(10000, 99999), NOID, TITLES},
+    {"US", "United States", NAMES(us), "([23456789]##) [23456789]##-####",
+     "([23456789]##) [23456789]##-####", NUM(10000, 99999), CALC(SSN, "SSN"), TITLES},
 };
 const size_t sl_mockapi_data_nat_count =
     sizeof sl_mockapi_data_nats / sizeof sl_mockapi_data_nats[0];
 
-static const sl_mockapi_data_word_t female_titles[] = {L("Miss"), L("Ms"), L("Mrs"), L("Madame"),
-                                                       L("Mademoiselle")};
+static const sl_mockapi_data_word_t female_titles[] = {L("Miss"), L("Mrs"), L("Ms")};
 const sl_mockapi_data_list_t sl_mockapi_data_female_titles = LST(female_titles);
+static const sl_mockapi_data_word_t ch_female_titles[] = {L("Mademoiselle"), L("Madame")};
+const sl_mockapi_data_list_t sl_mockapi_data_ch_female_titles = LST(ch_female_titles);
 
 static const sl_mockapi_data_word_t passwords[] = {
     L("addison"), L("sunshine"), L("letmein"),  L("dragon"),   L("monkey"),   L("shadow"),
@@ -495,26 +505,46 @@ const sl_mockapi_data_list_t sl_mockapi_data_user_nouns = LST(nouns);
 
 const sl_mockapi_data_tz_t sl_mockapi_data_timezones[] = {
     {"-12:00", "Eniwetok, Kwajalein"},
+    {"-11:00", "Midway Island, Samoa"},
     {"-10:00", "Hawaii"},
+    {"-9:00", "Alaska"},
     {"-8:00", "Pacific Time (US & Canada)"},
     {"-7:00", "Mountain Time (US & Canada)"},
     {"-6:00", "Central Time (US & Canada), Mexico City"},
     {"-5:00", "Eastern Time (US & Canada), Bogota, Lima"},
+    {"-4:00", "Atlantic Time (Canada), Caracas, La Paz"},
+    {"-3:30", "Newfoundland"},
     {"-3:00", "Brazil, Buenos Aires, Georgetown"},
+    {"-2:00", "Mid-Atlantic"},
     {"-1:00", "Azores, Cape Verde Islands"},
     {"0:00", "Western Europe Time, London, Lisbon, Casablanca"},
     {"+1:00", "Brussels, Copenhagen, Madrid, Paris"},
     {"+2:00", "Kaliningrad, South Africa"},
     {"+3:00", "Baghdad, Riyadh, Moscow, St. Petersburg"},
     {"+3:30", "Tehran"},
+    {"+4:00", "Abu Dhabi, Muscat, Baku, Tbilisi"},
+    {"+4:30", "Kabul"},
+    {"+5:00", "Ekaterinburg, Islamabad, Karachi, Tashkent"},
     {"+5:30", "Bombay, Calcutta, Madras, New Delhi"},
+    {"+5:45", "Kathmandu"},
+    {"+6:00", "Almaty, Dhaka, Colombo"},
+    {"+7:00", "Bangkok, Hanoi, Jakarta"},
     {"+8:00", "Beijing, Perth, Singapore, Hong Kong"},
+    {"+9:00", "Tokyo, Seoul, Osaka, Sapporo, Yakutsk"},
     {"+9:30", "Adelaide, Darwin"},
     {"+10:00", "Eastern Australia, Guam, Vladivostok"},
+    {"+11:00", "Magadan, Solomon Islands, New Caledonia"},
     {"+12:00", "Auckland, Wellington, Fiji, Kamchatka"},
 };
 const size_t sl_mockapi_data_timezone_count =
     sizeof sl_mockapi_data_timezones / sizeof sl_mockapi_data_timezones[0];
+
+/* 02-04, 08-21, 23-26, 28-29, 38-40, 42-82 and 89 */
+const uint8_t sl_mockapi_data_svnr_areas[] = {
+    2,  3,  4,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 23, 24, 25, 26, 28, 29,
+    38, 39, 40, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61,
+    62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 89};
+const size_t sl_mockapi_data_svnr_area_count = sizeof sl_mockapi_data_svnr_areas;
 
 int sl_mockapi_data_nat_find(const char *code, size_t len) {
     if (len != 2)

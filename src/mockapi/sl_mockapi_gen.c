@@ -223,24 +223,64 @@ static void put_pad(out_t *o, unsigned v, int width) {
     o->len += (size_t)width;
 }
 
-static void put_pattern(out_t *o, rng_t *r, const char *fmt) {
-    for (const char *f = fmt; *f; f++) {
-        if (*f == '#')
-            o->data[o->len++] = (char)('0' + rng_below(r, 10));
-        else if (*f == 'A')
-            o->data[o->len++] = (char)('A' + rng_below(r, 26));
-        else
-            o->data[o->len++] = *f;
+/* Small uniform draws for patterns: several from one 64-bit value, by taking the leading
+ * base-n digit of a 32-bit fraction each time (patterns are mostly digits; one generator
+ * step per character was a measurable share of the time). Good to well below 2^-20. */
+typedef struct draws_s {
+    rng_t *r;
+    uint32_t frac;
+    int left;
+} draws_t;
+
+static uint32_t draw_below(draws_t *d, uint32_t n) {
+    if (d->left == 0) {
+        d->frac = (uint32_t)(rng_next(d->r) >> 32);
+        d->left = 5;
     }
+    d->left--;
+    uint64_t t = (uint64_t)d->frac * n;
+    d->frac = (uint32_t)t;
+    return (uint32_t)(t >> 32);
 }
 
-/* E-mail local part: lower-case ASCII letters, digits and '-' of the Latin form. */
+/* Writes one of fmt's '|'-separated alternatives, picked uniformly (the pattern characters
+ * are described in sl_mockapi_data.h); male decides the parity of a '%' digit. */
+static void put_pattern(out_t *o, rng_t *r, const char *fmt, int male) {
+    draws_t d = {r, 0, 0};
+    const char *f = fmt;
+    if (strchr(fmt, '|')) {
+        uint32_t alternatives = 1;
+        for (const char *p = fmt; *p; p++)
+            alternatives += *p == '|';
+        for (uint32_t k = draw_below(&d, alternatives); k; f++)
+            k -= *f == '|';
+    }
+    char *w = o->data + o->len; /* a local cursor: stores through o->data could alias o->len */
+    for (; *f && *f != '|'; f++) {
+        switch (*f) {
+        case '#': *w++ = (char)('0' + draw_below(&d, 10)); break;
+        case '@': *w++ = (char)('A' + draw_below(&d, 26)); break;
+        case '%': *w++ = (char)('0' + 2 * draw_below(&d, 5) + (male ? 1 : 0)); break;
+        case '[': {
+            const char *set = f + 1, *end = strchr(set, ']');
+            *w++ = set[draw_below(&d, (uint32_t)(end - set))];
+            f = end;
+            break;
+        }
+        default: *w++ = *f; break;
+        }
+    }
+    o->len = (size_t)(w - o->data);
+}
+
+/* E-mail local part: the Latin form of a name, lower case, without spaces (as the real
+ * generator does after transliterating; apostrophes stay). */
 static void put_mailpart(out_t *o, const sl_mockapi_data_word_t *w) {
     for (uint8_t i = 0; i < w->alen; i++) {
         unsigned char c = (unsigned char)w->ascii[i];
         if (c >= 'A' && c <= 'Z')
             o->data[o->len++] = (char)(c + 32);
-        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')
+        else if (c != ' ')
             o->data[o->len++] = (char)c;
     }
 }
@@ -280,13 +320,18 @@ static void civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d) {
     *y = (int)(yoe + (unsigned)era * 400) + (*m <= 2);
 }
 
+/* Civil date (UTC) of a time in ms since the epoch, and the ms into that day. */
+static int64_t civil_from_ms(int64_t ms, int *y, unsigned *m, unsigned *d) {
+    int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
+    civil_from_days(days, y, m, d);
+    return ms - days * 86400000;
+}
+
 /* Writes "date":"YYYY-MM-DDTHH:MM:SS.mmmZ","age":N for a time in ms since the epoch. */
 static void put_date_age(out_t *o, int64_t ms, int now_year) {
-    int64_t days = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
-    int64_t rem = ms - days * 86400000;
     int y;
     unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
+    int64_t rem = civil_from_ms(ms, &y, &m, &d);
     PUTS(o, "{\"date\":\"");
     put_pad(o, (unsigned)y, 4);
     o->data[o->len++] = '-';
@@ -347,6 +392,147 @@ static void put_digest(out_t *o, EVP_MD_CTX *ctx, const EVP_MD *md, const char *
     }
 }
 
+/* ---- national ids (id.value) ---- */
+
+static void put_digits(out_t *o, rng_t *r, int n) {
+    for (int i = 0; i < n; i++)
+        o->data[o->len++] = (char)('0' + rng_below(r, 10));
+}
+
+/* US: the area is never 000, 666 or 9xx, the group never 00, the serial never 0000, and
+ * two numbers once printed on sample cards are left out. */
+static void put_ssn(out_t *o, rng_t *r) {
+    unsigned area, group, serial;
+    do {
+        area = (unsigned)rng_range(r, 1, 899);
+        group = (unsigned)rng_range(r, 1, 99);
+        serial = (unsigned)rng_range(r, 1, 9999);
+    } while (area == 666 || (area == 219 && group == 9 && serial == 9999) ||
+             (area == 78 && group == 5 && serial == 1120));
+    put_pad(o, area, 3);
+    o->data[o->len++] = '-';
+    put_pad(o, group, 2);
+    o->data[o->len++] = '-';
+    put_pad(o, serial, 4);
+}
+
+/* CA: 9 digits whose Luhn sum (weights 1,2,1,2,... with the digits of each product added)
+ * is a multiple of 10; the last digit is chosen to make it so. */
+static void put_sin(out_t *o, rng_t *r) {
+    unsigned sum = 0;
+    for (int i = 0; i < 8; i++) {
+        unsigned dgt = rng_below(r, 10), v = dgt * (i % 2 ? 2u : 1u);
+        sum += v / 10 + v % 10;
+        o->data[o->len++] = (char)('0' + dgt);
+    }
+    o->data[o->len++] = (char)('0' + (10 - sum % 10) % 10);
+}
+
+/* Norwegian mod-11 check digit of the first n digits under weights w; 10 is not a digit. */
+static unsigned fn_check(const char *digits, const unsigned char *w, int n) {
+    unsigned sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += w[i] * (unsigned)(digits[i] - '0');
+    return sum % 11 == 0 ? 0 : 11 - sum % 11;
+}
+
+/* NO: DDMMYY, an individual number (000-499 born in the 1900s, 500-999 from 2000; odd for
+ * men, even for women) and two check digits. Like the real generator, draws again while a
+ * check digit would be 10 or the second one 0. */
+static void put_fn(out_t *o, rng_t *r, int y, unsigned m, unsigned d, int male) {
+    static const unsigned char w1[9] = {3, 7, 6, 1, 8, 9, 4, 5, 2};
+    static const unsigned char w2[10] = {5, 4, 3, 2, 7, 6, 5, 4, 3, 2};
+    unsigned yy = (unsigned)(y % 100);
+    char fn[11] = {(char)('0' + d / 10), (char)('0' + d % 10),  (char)('0' + m / 10),
+                   (char)('0' + m % 10), (char)('0' + yy / 10), (char)('0' + yy % 10)};
+    for (int tries = 0;; tries++) {
+        int no = y >= 2000 ? 999 - (int)rng_range(r, 0, 499) : 499 - (int)rng_range(r, 0, 499);
+        if ((no % 2 == 1) != male)
+            no--;
+        if (no < 0 && tries < 64)
+            continue;
+        if (no < 0)
+            no = male ? 1 : 0;
+        fn[6] = (char)('0' + no / 100);
+        fn[7] = (char)('0' + no / 10 % 10);
+        fn[8] = (char)('0' + no % 10);
+        unsigned k1 = fn_check(fn, w1, 9);
+        fn[9] = (char)('0' + k1 % 10);
+        unsigned k2 = fn_check(fn, w2, 10);
+        if ((k1 == 10 || k2 == 10 || k2 == 0) && tries < 64)
+            continue;
+        put(o, fn, 10);
+        o->data[o->len++] = (char)('0' + k2 % 10);
+        return;
+    }
+}
+
+/* FR: sex (1 man, 2 woman), year - 1900, the month counted from 00, 8 digits, a space and
+ * the key 97 - (that number mod 97) on two digits. */
+static void put_insee(out_t *o, rng_t *r, int y, unsigned m, int male) {
+    unsigned yy = (unsigned)(y - 1900);
+    uint64_t serial = (uint64_t)rng_range(r, 0, 99999999);
+    uint64_t n = male ? 1 : 2;
+    n = n * (yy >= 100 ? 1000 : 100) + yy;
+    n = (n * 100 + (m - 1)) * 100000000ULL + serial;
+    put_uint(o, n); /* leads with the sex digit, so no zero is lost */
+    o->data[o->len++] = ' ';
+    put_pad(o, (unsigned)(97 - n % 97), 2);
+}
+
+/* DE: a pension insurance area, DDMM and year - 1900, the first letter of the last name,
+ * and a serial of two digits (00-49 men, 50-99 women) and one more digit. */
+static void put_svnr(out_t *o, rng_t *r, int y, unsigned m, unsigned d, int male,
+                     const sl_mockapi_data_word_t *last) {
+    put_pad(o, sl_mockapi_data_svnr_areas[rng_below(r, (uint32_t)sl_mockapi_data_svnr_area_count)],
+            2);
+    o->data[o->len++] = ' ';
+    put_pad(o, d, 2);
+    put_pad(o, m, 2);
+    put_uint(o, (uint64_t)(y - 1900));
+    o->data[o->len++] = ' ';
+    unsigned char c = (unsigned char)last->s[0];
+    size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4; /* one UTF-8 character */
+    put(o, last->s, n < last->len ? n : last->len);
+    o->data[o->len++] = ' ';
+    put_pad(o, (unsigned)(male ? rng_range(r, 0, 49) : rng_range(r, 50, 99)), 2);
+    put_digits(o, r, 1);
+}
+
+/* Writes {"name":...,"value":...} for a user born at dob_ms. */
+static void put_id(out_t *o, rng_t *r, const sl_mockapi_data_nat_t *nat, int male, int64_t dob_ms,
+                   const sl_mockapi_data_word_t *last) {
+    PUTS(o, "{\"name\":\"");
+    put(o, nat->id_name, strlen(nat->id_name));
+    PUTS(o, "\",\"value\":");
+    if (nat->id_kind == SL_MOCKAPI_DATA_ID_NULL) {
+        PUTS(o, "null}");
+        return;
+    }
+    int y;
+    unsigned m, d;
+    civil_from_ms(dob_ms, &y, &m, &d);
+    o->data[o->len++] = '"';
+    switch (nat->id_kind) {
+    case SL_MOCKAPI_DATA_ID_SSN: put_ssn(o, r); break;
+    case SL_MOCKAPI_DATA_ID_SIN: put_sin(o, r); break;
+    case SL_MOCKAPI_DATA_ID_CPR:
+        put_pad(o, d, 2);
+        put_pad(o, m, 2);
+        put_uint(o, (uint64_t)(y - 1900));
+        o->data[o->len++] = '-';
+        put_digits(o, r, 4);
+        break;
+    case SL_MOCKAPI_DATA_ID_SVNR: put_svnr(o, r, y, m, d, male, last); break;
+    case SL_MOCKAPI_DATA_ID_INSEE: put_insee(o, r, y, m, male); break;
+    case SL_MOCKAPI_DATA_ID_FN: put_fn(o, r, y, m, d, male); break;
+    case SL_MOCKAPI_DATA_ID_PATTERN:
+    case SL_MOCKAPI_DATA_ID_NULL:
+    default: put_pattern(o, r, nat->id_fmt, male); break;
+    }
+    PUTS(o, "\"}");
+}
+
 /* ---- one user ---- */
 
 #define FIELD(bit) (fields & (1u << SL_MOCKAPI_GEN_FBIT_##bit))
@@ -384,14 +570,10 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockapi_gen_req_t *re
     if (FIELD(NAME)) {
         KEY(o, &f, "name");
         PUTS(o, "{\"title\":\"");
-        if (male) {
-            PUTS(o, "Mr");
-        } else {
-            /* Madame and Mademoiselle only where French is spoken */
-            int french = nat->code[0] == 'F' || (nat->code[0] == 'C' && nat->code[1] == 'H');
-            uint32_t n = french ? sl_mockapi_data_female_titles.n : 3;
-            put_word(o, &sl_mockapi_data_female_titles.w[rng_below(&r, n)]);
-        }
+        if (male)
+            put(o, nat->male_title, strlen(nat->male_title));
+        else
+            put_word(o, pick(&r, nat->female_titles));
         PUTS(o, "\",\"first\":\"");
         put_word(o, first);
         PUTS(o, "\",\"last\":\"");
@@ -411,11 +593,9 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockapi_gen_req_t *re
         PUTS(o, "\",\"country\":\"");
         put(o, nat->country, strlen(nat->country));
         PUTS(o, "\",\"postcode\":");
-        int as_string = nat->postcode_kind == SL_MOCKAPI_DATA_POSTCODE_STRING ||
-                        (nat->postcode_kind == SL_MOCKAPI_DATA_POSTCODE_MIXED && rng_below(&r, 2));
-        if (as_string) {
+        if (nat->postcode_kind == SL_MOCKAPI_DATA_POSTCODE_STRING) {
             o->data[o->len++] = '"';
-            put_pattern(o, &r, nat->postcode_fmt);
+            put_pattern(o, &r, nat->postcode_fmt, male);
             o->data[o->len++] = '"';
         } else {
             put_uint(o, (uint64_t)rng_range(&r, nat->pc_lo, nat->pc_hi));
@@ -470,9 +650,11 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockapi_gen_req_t *re
         put_digest(o, mdctx, md_sha256, salted, slen);
         PUTS(o, "\"}");
     }
-    /* 1944-01-01 .. 2003-12-31 and 2002-01-01 .. 2022-12-31, in ms */
-    int64_t dob = rng_range(&r, -820454400000LL, 1072915199999LL);
-    int64_t reg = rng_range(&r, 1009843200000LL, 1672531199999LL);
+    /* The real generator's ranges, in ms: dob from -8e11 (1944-08-25) to 21 years of 365
+     * days before its fixed "now" of 2022-05-23T22:16:29Z (so to 2001-05-28), registered
+     * from 2002-03-21T05:27:41Z to that fixed time. */
+    int64_t dob = rng_range(&r, -800000000000LL, 991088189000LL);
+    int64_t reg = rng_range(&r, 1016688461000LL, 1653344189000LL);
     if (FIELD(DOB)) {
         KEY(o, &f, "dob");
         put_date_age(o, dob, req->now_year);
@@ -484,28 +666,18 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockapi_gen_req_t *re
     if (FIELD(PHONE)) {
         KEY(o, &f, "phone");
         o->data[o->len++] = '"';
-        put_pattern(o, &r, nat->phone_fmt);
+        put_pattern(o, &r, nat->phone_fmt, male);
         o->data[o->len++] = '"';
     }
     if (FIELD(CELL)) {
         KEY(o, &f, "cell");
         o->data[o->len++] = '"';
-        put_pattern(o, &r, nat->cell_fmt);
+        put_pattern(o, &r, nat->cell_fmt, male);
         o->data[o->len++] = '"';
     }
     if (FIELD(ID)) {
         KEY(o, &f, "id");
-        PUTS(o, "{\"name\":\"");
-        put(o, nat->id_name, strlen(nat->id_name));
-        PUTS(o, "\",\"value\":");
-        if (!nat->id_fmt || rng_below(&r, 100) < nat->id_null_pct) {
-            PUTS(o, "null");
-        } else {
-            o->data[o->len++] = '"';
-            put_pattern(o, &r, nat->id_fmt);
-            o->data[o->len++] = '"';
-        }
-        o->data[o->len++] = '}';
+        put_id(o, &r, nat, male, dob, last);
     }
     if (FIELD(PICTURE)) {
         KEY(o, &f, "picture");

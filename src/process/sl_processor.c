@@ -1,13 +1,23 @@
 /*
  * The processor's single-threaded loop. It waits in poll(2) on three descriptors: a pipe
  * librdkafka writes to when the consumer queue becomes non-empty, one for the dead-letter
- * producer's delivery reports, and the CQL session's fd. Each turn it dispatches held
- * messages, adjusts which partitions are paused, consumes a batch sized to the free
- * writer slots, steps the CQL session and the writer, serves delivery reports and commits
- * on a timer.
+ * producer's delivery reports, and the CQL session's fd. Each turn it follows up on the
+ * last rebalance (drain, commit and unassign revoked partitions; look up the committed
+ * offsets of new ones), dispatches held messages, adjusts which partitions are paused,
+ * consumes a batch sized to the free writer slots, steps the CQL session and the writer,
+ * serves delivery reports and commits on a timer.
+ *
+ * librdkafka calls the rebalance and commit callbacks from inside the consume call (and
+ * rd_kafka_consumer_close()). They only change the partitions' records and make the
+ * assign/unassign calls librdkafka requires; they never step CQL, the writer or the
+ * dead-letter producer, and never wait for the network.
  *
  * A message's identity travels as a 64-bit cookie: [reject reason:5][partition:15]
  * [offset:44], through the writer and the producer's msg_opaque, back to the watermark.
+ * A completion is a fact about the message at (partition, offset), whichever assignment
+ * sent it: the row is stored or the dead letter delivered. So a write that finishes after
+ * its partition was lost and assigned again may mark that offset done in the new
+ * watermark: the message it stands for is stored.
  */
 #include "sl_processor.h"
 
@@ -21,9 +31,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <librdkafka/rdkafka.h>
-
-#include "sl_log.h"
 #include "sl_record_json.h"
 #include "sl_time.h"
 #include "sl_watermark.h"
@@ -32,17 +39,24 @@
 #define COOKIE_PART_BITS 15
 #define CONSUME_BATCH 256
 #define DLQ_MAX_IN_FLIGHT 10000
-/* A full writer first just stops consumption: librdkafka's prefetch queue is bounded by
- * queued.max.messages.kbytes, and pausing would throw that prefetch away and restart the
- * fetch after a backoff. Only a writer full for this long (Cassandra away or slow) pauses
- * the partitions, so that polling can go on serving rebalances and the poll interval. */
-#define PAUSE_AFTER_MS 5000
+#define TICK_MS 250
+#define LOOKUP_RETRY_MS 1000
+#define LOOKUP_TIMEOUT_MS 10000
+
+typedef enum {
+    PART_FREE = 0, /* not ours */
+    PART_ACTIVE,   /* assigned: consumed, written, committed */
+    PART_REVOKING, /* revoked: takes nothing new; drained, committed, then unassigned */
+} part_state_t;
 
 typedef struct {
+    part_state_t state;
     sl_watermark_t *wm;
-    int assigned;
+    /* The one pause state: what librdkafka was last told (a new assignment is resumed, so
+     * 0 is true for it). Whether a partition should be paused is derived each turn. */
     int paused;
-    int64_t last_committed;
+    int want_committed;        /* the group's committed offset is still to be looked up */
+    int64_t commit_sent;       /* offset of the last commit request, -1 for none */
     rd_kafka_message_t **held; /* consumed but not yet dispatched, in offset order */
     size_t n_held, cap_held, held_head;
 } part_t;
@@ -50,7 +64,8 @@ typedef struct {
 struct sl_processor_s {
     sl_processor_conf_t conf;
     rd_kafka_t *consumer;
-    rd_kafka_queue_t *cq;
+    rd_kafka_queue_t *cq;      /* consumer queue: messages, rebalances, commit results */
+    rd_kafka_queue_t *lookups; /* results of committed-offset lookups */
     rd_kafka_t *dlq;
     cql_session_t *session;
     sl_writer_t *writer;
@@ -60,14 +75,32 @@ struct sl_processor_s {
     int64_t dlq_in_flight;
     int64_t last_commit_ms;
     int64_t last_activity_ms;
+    int64_t last_refresh_ms;
     int ever_assigned;
+    int closing;              /* rd_kafka_consumer_close() is running */
     int more_queued;          /* the last batch was full: the consumer queue may hold more */
     int64_t blocked_since_ms; /* since when the writer (or DLQ) had no room, 0 if it has */
-    int pause_all;            /* blocked long enough that every partition is paused */
+    struct {
+        int pending; /* revoked partitions wait for their drain */
+        int cooperative;
+        int64_t deadline_ms;
+    } revoke;
+    int lookup_in_flight;
+    int64_t lookup_after_ms; /* no new lookup before this (after a failure) */
+    sl_processor_err_t fatal_err;
     char fatal[512];
     char scratch[SL_RECORD_SCRATCH_SIZE];
     sl_processor_stats_t stats;
 };
+
+SL_ERR_DEFINE_STR(sl_processor_err_str, sl_processor_err_t, SL_PROCESSOR_ERRORS)
+
+sl_reject_t sl_processor_decode_json(void *opaque, const void *payload, size_t len,
+                                     sl_record_t *rec, char *scratch, size_t scratch_size,
+                                     sl_field_t *field) {
+    (void)opaque;
+    return sl_record_from_json(payload, len, rec, scratch, scratch_size, field);
+}
 
 static uint64_t make_cookie(sl_reject_t reason, int32_t partition, int64_t offset) {
     return ((uint64_t)reason << (COOKIE_OFFSET_BITS + COOKIE_PART_BITS)) |
@@ -83,25 +116,47 @@ static sl_reject_t cookie_reason(uint64_t c) {
     return (sl_reject_t)(c >> (COOKIE_OFFSET_BITS + COOKIE_PART_BITS));
 }
 
-static void set_fatal(sl_processor_t *p, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void set_fatal(sl_processor_t *p, const char *fmt, ...) {
+#define LOG(p, level, ...) sl_log_to_cb((p)->conf.log, (p)->conf.log_opaque, level, __VA_ARGS__)
+
+static void set_fatal(sl_processor_t *p, sl_processor_err_t err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_fatal(sl_processor_t *p, sl_processor_err_t err, const char *fmt, ...) {
     if (p->fatal[0])
         return;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(p->fatal, sizeof p->fatal, fmt, ap);
     va_end(ap);
-    sl_log(SL_LOG_ERROR, "process", "%s", p->fatal);
+    p->fatal_err = err;
+    LOG(p, SL_LOG_ERROR, "%s", p->fatal);
+}
+
+static int part_ok(int32_t id) {
+    return id >= 0 && id < SL_PROCESSOR_MAX_PARTITIONS;
+}
+
+/* Partitions assigned, revoking and paused, for the statistics. */
+static void recount(sl_processor_t *p) {
+    int assigned = 0, revoking = 0, paused = 0;
+    for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
+        const part_t *pt = &p->parts[i];
+        assigned += pt->state != PART_FREE;
+        revoking += pt->state == PART_REVOKING;
+        paused += pt->state != PART_FREE && pt->paused;
+        p->stats.is_assigned[i] = pt->state != PART_FREE;
+    }
+    p->stats.assigned = assigned;
+    p->stats.revoking = revoking;
+    p->stats.paused = paused;
 }
 
 /* ---- completion: a message is stored or dead-lettered ------------------------------ */
 
 static void complete(sl_processor_t *p, int32_t partition, int64_t offset) {
     part_t *pt = &p->parts[partition];
-    /* A completion for a partition we no longer own (drain timed out, then revoked) is
+    /* A completion for a partition we no longer own (lost, or drained too slowly) is
      * dropped: the new owner re-reads from the last commit. */
-    if (!pt->assigned || !pt->wm)
+    if (pt->state == PART_FREE || !pt->wm)
         return;
     sl_watermark_done(pt->wm, offset);
     p->stats.last_done_us = sl_now_us();
@@ -127,7 +182,8 @@ static void on_dlq_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *o
         /* The producer retries by itself without a message timeout, so an error here is
          * permanent (too large, not authorized). Not committing past it is all we can do. */
         p->stats.dlq_failed++;
-        set_fatal(p, "dead-letter of %s partition %" PRId32 " offset %" PRId64 " failed: %s",
+        set_fatal(p, SL_PROCESSOR_ERR_DEAD_LETTER,
+                  "dead-letter of %s partition %" PRId32 " offset %" PRId64 " failed: %s",
                   p->conf.topic, cookie_partition(cookie), cookie_offset(cookie),
                   rd_kafka_err2str(m->err));
         return;
@@ -168,32 +224,36 @@ static void dead_letter(sl_processor_t *p, const rd_kafka_message_t *m, sl_rejec
         }
         if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
             rd_kafka_headers_destroy(h);
-            set_fatal(p, "dead-letter produce to %s failed: %s", p->conf.dlq_topic,
-                      rd_kafka_err2str(err));
+            p->stats.dlq_failed++;
+            set_fatal(p, SL_PROCESSOR_ERR_DEAD_LETTER, "dead-letter produce to %s failed: %s",
+                      p->conf.dlq_topic, rd_kafka_err2str(err));
             return;
         }
         rd_kafka_poll(p->dlq, 50);
     }
 }
 
-/* Decodes, validates and hands one tracked message on. Frees nothing. */
+/* The decode step, then the writer or the dead-letter topic. The message is tracked;
+ * this frees nothing. */
 static void dispatch(sl_processor_t *p, const rd_kafka_message_t *m) {
     if (p->stats.consumed++ == 0)
         p->stats.first_message_us = sl_now_us();
     sl_record_t rec;
     sl_field_t field = SL_FIELD_NONE;
-    sl_reject_t r = m->payload ? sl_record_from_json(m->payload, m->len, &rec, p->scratch,
-                                                     sizeof p->scratch, &field)
+    sl_reject_t r = m->payload ? p->conf.decode(p->conf.decode_opaque, m->payload, m->len, &rec,
+                                                p->scratch, sizeof p->scratch, &field)
                                : SL_REJECT_NOT_JSON;
     if (r != SL_REJECT_NONE) {
         dead_letter(p, m, r, field);
         return;
     }
     int64_t ts = rd_kafka_message_timestamp(m, NULL);
-    if (sl_writer_submit(p->writer, &rec, make_cookie(SL_REJECT_NONE, m->partition, m->offset),
-                         ts) != 0) {
+    sl_writer_err_t err =
+        sl_writer_submit(p->writer, &rec, make_cookie(SL_REJECT_NONE, m->partition, m->offset), ts);
+    if (err != SL_WRITER_ERR_OK) {
         const char *why = sl_writer_fatal(p->writer);
-        set_fatal(p, "writer refused a record: %s", why ? why : "no free slot");
+        set_fatal(p, SL_PROCESSOR_ERR_CASSANDRA, "writer refused a record: %s",
+                  why ? why : sl_writer_err_str(err));
     }
 }
 
@@ -215,18 +275,22 @@ static int hold(part_t *pt, rd_kafka_message_t *m) {
     return 0;
 }
 
+static int no_room(const sl_processor_t *p) {
+    return sl_writer_room(p->writer) == 0 || p->dlq_in_flight >= DLQ_MAX_IN_FLIGHT;
+}
+
 /* Tracks and dispatches a message if its partition's window and the writer have room;
  * returns 0 when it was taken (and destroyed), 1 when it must wait. */
 static int try_take(sl_processor_t *p, part_t *pt, rd_kafka_message_t *m) {
-    if (sl_writer_room(p->writer) == 0 || p->dlq_in_flight >= DLQ_MAX_IN_FLIGHT)
+    if (no_room(p))
         return 1;
-    sl_wm_result_t r = sl_watermark_track(pt->wm, m->offset);
-    if (r == SL_WM_FULL)
+    sl_watermark_result_t r = sl_watermark_track(pt->wm, m->offset);
+    if (r == SL_WATERMARK_FULL)
         return 1;
-    if (r == SL_WM_BACKWARDS) {
+    if (r == SL_WATERMARK_BACKWARDS) {
         /* A rewind (seek or offset reset): forget the old run and start over here. */
-        sl_log(SL_LOG_WARN, "process", "partition %" PRId32 " went back to offset %" PRId64,
-               m->partition, m->offset);
+        LOG(p, SL_LOG_WARN, "partition %" PRId32 " went back to offset %" PRId64, m->partition,
+            m->offset);
         sl_watermark_reset(pt->wm);
         sl_watermark_track(pt->wm, m->offset);
     }
@@ -239,27 +303,28 @@ static void handle_message(sl_processor_t *p, rd_kafka_message_t *m) {
     if (m->err) {
         if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
             p->stats.kafka_errors++;
-            sl_log(SL_LOG_WARN, "process", "consumer: %s", rd_kafka_message_errstr(m));
+            LOG(p, SL_LOG_WARN, "consumer: %s", rd_kafka_message_errstr(m));
         }
         rd_kafka_message_destroy(m);
         return;
     }
-    if (m->partition < 0 || m->partition >= SL_PROCESSOR_MAX_PARTITIONS) {
-        set_fatal(p, "partition %" PRId32 " is beyond the supported %d", m->partition,
-                  SL_PROCESSOR_MAX_PARTITIONS);
+    if (!part_ok(m->partition)) {
+        set_fatal(p, SL_PROCESSOR_ERR_LIMIT, "partition %" PRId32 " is beyond the supported %d",
+                  m->partition, SL_PROCESSOR_MAX_PARTITIONS);
         rd_kafka_message_destroy(m);
         return;
     }
     part_t *pt = &p->parts[m->partition];
-    if (!pt->assigned || !pt->wm) {
-        rd_kafka_message_destroy(m); /* left over from a revoked assignment */
+    if (pt->state != PART_ACTIVE) {
+        /* Revoked (the next owner reads it again) or left over from an old assignment. */
+        rd_kafka_message_destroy(m);
         return;
     }
     p->stats.position[m->partition] = m->offset + 1;
     p->last_activity_ms = sl_now_ms();
     if (pt->n_held > 0 || try_take(p, pt, m) != 0) {
         if (hold(pt, m) != 0) {
-            set_fatal(p, "out of memory holding messages");
+            set_fatal(p, SL_PROCESSOR_ERR_NOMEM, "out of memory holding messages");
             rd_kafka_message_destroy(m);
         }
     }
@@ -285,15 +350,26 @@ static void drop_held(part_t *pt) {
     pt->n_held = pt->held_head = 0;
 }
 
-/* Pauses partitions that cannot take more, resumes those that can. */
-static void adjust_pauses(sl_processor_t *p) {
-    int writer_full = p->pause_all;
+/* ---- pauses ---------------------------------------------------------------------- */
+
+/* A partition is paused while it is being revoked, while it holds messages it could not
+ * dispatch, or when the writer has been full for pause_after_ms. Only the last costs a
+ * refetch: librdkafka drops a paused partition's prefetch, so a briefly full writer just
+ * stops consumption instead. */
+static int want_paused(const sl_processor_t *p, const part_t *pt, int64_t now) {
+    if (pt->state == PART_REVOKING)
+        return 1;
+    int writer_stuck = p->blocked_since_ms && now - p->blocked_since_ms >= p->conf.pause_after_ms;
+    return writer_stuck || pt->n_held > 0;
+}
+
+static void adjust_pauses(sl_processor_t *p, int64_t now) {
     rd_kafka_topic_partition_list_t *pause = NULL, *resume = NULL;
     for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
         part_t *pt = &p->parts[i];
-        if (!pt->assigned)
+        if (pt->state == PART_FREE)
             continue;
-        int want = writer_full || pt->n_held > 0;
+        int want = want_paused(p, pt, now);
         if (want == pt->paused)
             continue;
         rd_kafka_topic_partition_list_t **l = want ? &pause : &resume;
@@ -311,61 +387,361 @@ static void adjust_pauses(sl_processor_t *p) {
         rd_kafka_resume_partitions(p->consumer, resume);
         rd_kafka_topic_partition_list_destroy(resume);
     }
+    if (pause || resume)
+        recount(p);
 }
 
 /* ---- commits --------------------------------------------------------------------- */
 
+/* What the broker said about a commit request (from on_commit, or a synchronous commit). */
+static void commit_result(sl_processor_t *p, rd_kafka_resp_err_t err,
+                          const rd_kafka_topic_partition_list_t *offsets) {
+    int failed = 0;
+    for (int i = 0; offsets && i < offsets->cnt; i++) {
+        const rd_kafka_topic_partition_t *tp = &offsets->elems[i];
+        if (!part_ok(tp->partition))
+            continue;
+        part_t *pt = &p->parts[tp->partition];
+        if (err || tp->err) {
+            /* Send it again with the next commit. */
+            pt->commit_sent = p->stats.committed[tp->partition];
+            failed = 1;
+            rd_kafka_resp_err_t why = err ? err : tp->err;
+            /* Refused while the group syncs: expected in a rebalance, and sent again. */
+            LOG(p, why == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS ? SL_LOG_INFO : SL_LOG_WARN,
+                "commit of partition %" PRId32 " offset %" PRId64 " failed: %s", tp->partition,
+                tp->offset, rd_kafka_err2str(why));
+        } else if (tp->offset >= 0) {
+            p->stats.committed[tp->partition] = tp->offset;
+        }
+    }
+    if (failed || (err && !offsets))
+        p->stats.commit_failures++;
+}
+
 static void on_commit(rd_kafka_t *rk, rd_kafka_resp_err_t err,
                       rd_kafka_topic_partition_list_t *offsets, void *opaque) {
     (void)rk;
-    sl_processor_t *p = opaque;
     if (err == RD_KAFKA_RESP_ERR__NO_OFFSET)
         return;
-    if (err) {
-        p->stats.commit_failures++;
-        sl_log(SL_LOG_WARN, "process", "commit failed: %s (will retry)", rd_kafka_err2str(err));
-        return;
-    }
-    for (int i = 0; offsets && i < offsets->cnt; i++) {
-        const rd_kafka_topic_partition_t *tp = &offsets->elems[i];
-        if (tp->err || tp->partition < 0 || tp->partition >= SL_PROCESSOR_MAX_PARTITIONS)
-            continue;
-        p->stats.committed[tp->partition] = tp->offset;
-    }
+    commit_result(opaque, err, offsets);
 }
 
-/* Commits every partition whose watermark moved; synchronously when sync. only: -1 for
- * all partitions, else just this one. */
-static void commit(sl_processor_t *p, int sync, int only) {
+/* Commits every owned partition whose watermark moved (only those in `only`, when not
+ * NULL). Asynchronous unless sync: the result comes to on_commit. */
+static void commit(sl_processor_t *p, int sync, const rd_kafka_topic_partition_list_t *only) {
     rd_kafka_topic_partition_list_t *l = NULL;
-    for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
+    for (int n = 0; n < (only ? only->cnt : SL_PROCESSOR_MAX_PARTITIONS); n++) {
+        int32_t i = only ? only->elems[n].partition : n;
+        if (!part_ok(i))
+            continue;
         part_t *pt = &p->parts[i];
-        if (!pt->assigned || !pt->wm || (only >= 0 && i != only))
+        if (pt->state == PART_FREE || !pt->wm)
             continue;
         int64_t off = sl_watermark_commit_offset(pt->wm);
-        if (off < 0 || off <= pt->last_committed)
+        if (off < 0 || off <= pt->commit_sent)
             continue;
         if (!l)
             l = rd_kafka_topic_partition_list_new(8);
         rd_kafka_topic_partition_list_add(l, p->conf.topic, i)->offset = off;
-        pt->last_committed = off;
+        pt->commit_sent = off;
     }
     if (!l)
         return;
+    p->stats.commits++;
     rd_kafka_resp_err_t err = rd_kafka_commit(p->consumer, l, !sync);
-    if (sync) {
-        if (err) {
-            p->stats.commit_failures++;
-            sl_log(SL_LOG_WARN, "process", "commit failed: %s", rd_kafka_err2str(err));
-            for (int i = 0; i < l->cnt; i++)
-                p->parts[l->elems[i].partition].last_committed = -1; /* try again */
-        } else {
-            for (int i = 0; i < l->cnt; i++)
-                p->stats.committed[l->elems[i].partition] = l->elems[i].offset;
+    if (sync || err)
+        commit_result(p, err, l);
+    rd_kafka_topic_partition_list_destroy(l);
+}
+
+/* ---- the group's committed offsets: the lag base and the idle check ------------------ */
+
+static void lookup_done(sl_processor_t *p, rd_kafka_event_t *ev) {
+    const rd_kafka_ListConsumerGroupOffsets_result_t *res =
+        rd_kafka_event_ListConsumerGroupOffsets_result(ev);
+    size_t n = 0;
+    const rd_kafka_group_result_t **groups =
+        res ? rd_kafka_ListConsumerGroupOffsets_result_groups(res, &n) : NULL;
+    const rd_kafka_error_t *gerr = n == 1 ? rd_kafka_group_result_error(groups[0]) : NULL;
+    if (rd_kafka_event_error(ev) || n != 1 || gerr) {
+        p->stats.kafka_errors++;
+        p->lookup_after_ms = sl_now_ms() + LOOKUP_RETRY_MS;
+        LOG(p, SL_LOG_WARN, "looking up the committed offsets of %s: %s; will retry", p->conf.group,
+            gerr ? rd_kafka_error_string(gerr)
+                 : (rd_kafka_event_error(ev) ? rd_kafka_event_error_string(ev) : "no result"));
+        return;
+    }
+    const rd_kafka_topic_partition_list_t *l = rd_kafka_group_result_partitions(groups[0]);
+    for (int i = 0; l && i < l->cnt; i++) {
+        const rd_kafka_topic_partition_t *tp = &l->elems[i];
+        if (!part_ok(tp->partition) || tp->err)
+            continue;
+        part_t *pt = &p->parts[tp->partition];
+        if (pt->state == PART_FREE || !pt->want_committed)
+            continue;
+        pt->want_committed = 0;
+        /* Our own commits, if any went out meanwhile, are newer. */
+        if (tp->offset >= 0 && p->stats.committed[tp->partition] < 0) {
+            p->stats.committed[tp->partition] = tp->offset;
+            if (pt->commit_sent < tp->offset)
+                pt->commit_sent = tp->offset;
         }
     }
-    p->stats.commits++;
+}
+
+/* Serves the lookup in flight and starts one for newly assigned partitions. Asynchronous
+ * (the admin API on the consumer's connection), so the loop never waits for it. */
+static void serve_lookups(sl_processor_t *p) {
+    rd_kafka_event_t *ev;
+    while ((ev = rd_kafka_queue_poll(p->lookups, 0)) != NULL) {
+        p->lookup_in_flight = 0;
+        lookup_done(p, ev);
+        rd_kafka_event_destroy(ev);
+    }
+    if (p->lookup_in_flight || sl_now_ms() < p->lookup_after_ms)
+        return;
+    rd_kafka_topic_partition_list_t *l = NULL;
+    for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
+        if (p->parts[i].state != PART_ACTIVE || !p->parts[i].want_committed)
+            continue;
+        if (!l)
+            l = rd_kafka_topic_partition_list_new(8);
+        rd_kafka_topic_partition_list_add(l, p->conf.topic, i);
+    }
+    if (!l)
+        return;
+    rd_kafka_ListConsumerGroupOffsets_t *req =
+        rd_kafka_ListConsumerGroupOffsets_new(p->conf.group, l);
+    rd_kafka_AdminOptions_t *opts =
+        rd_kafka_AdminOptions_new(p->consumer, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
+    rd_kafka_AdminOptions_set_request_timeout(opts, LOOKUP_TIMEOUT_MS, NULL, 0);
+    rd_kafka_ListConsumerGroupOffsets(p->consumer, &req, 1, opts, p->lookups);
+    rd_kafka_AdminOptions_destroy(opts);
+    rd_kafka_ListConsumerGroupOffsets_destroy(req);
     rd_kafka_topic_partition_list_destroy(l);
+    p->lookup_in_flight = 1;
+}
+
+/* ---- rebalance: the callback records, the loop acts --------------------------------- */
+
+static int cooperative(rd_kafka_t *rk) {
+    const char *proto = rd_kafka_rebalance_protocol(rk);
+    return proto && strcmp(proto, "COOPERATIVE") == 0;
+}
+
+/* Counts, logs and destroys the outcome of an assign or unassign call; -1 if it failed. */
+static int assign_outcome(sl_processor_t *p, const char *what, rd_kafka_error_t *error,
+                          rd_kafka_resp_err_t err) {
+    if (!error && !err)
+        return 0;
+    p->stats.rebalance_errors++;
+    LOG(p, SL_LOG_ERROR, "%s failed: %s", what,
+        error ? rd_kafka_error_string(error) : rd_kafka_err2str(err));
+    if ((error && rd_kafka_error_is_fatal(error)) || err == RD_KAFKA_RESP_ERR__FATAL)
+        set_fatal(p, SL_PROCESSOR_ERR_KAFKA, "consumer: %s failed for good", what);
+    if (error)
+        rd_kafka_error_destroy(error);
+    return -1;
+}
+
+/* Gives partitions back to librdkafka: the revoked ones (cooperative) or all (eager). */
+static void unassign(sl_processor_t *p, const rd_kafka_topic_partition_list_t *parts, int coop) {
+    if (coop)
+        assign_outcome(p, "incremental unassign", rd_kafka_incremental_unassign(p->consumer, parts),
+                       RD_KAFKA_RESP_ERR_NO_ERROR);
+    else
+        assign_outcome(p, "unassign", NULL, rd_kafka_assign(p->consumer, NULL));
+}
+
+/* Forgets partitions at once: held messages, watermark, state. Nothing is committed. */
+static void release(sl_processor_t *p, part_t *pt) {
+    drop_held(pt);
+    if (pt->wm)
+        sl_watermark_reset(pt->wm);
+    pt->state = PART_FREE;
+    pt->paused = 0;
+    pt->want_committed = 0;
+}
+
+static void take_assignment(sl_processor_t *p, rd_kafka_topic_partition_list_t *parts) {
+    for (int i = 0; i < parts->cnt; i++) {
+        int32_t id = parts->elems[i].partition;
+        if (!part_ok(id)) {
+            set_fatal(p, SL_PROCESSOR_ERR_LIMIT,
+                      "assigned partition %" PRId32 " is beyond the supported %d", id,
+                      SL_PROCESSOR_MAX_PARTITIONS);
+            continue;
+        }
+        part_t *pt = &p->parts[id];
+        if (!pt->wm)
+            pt->wm = sl_watermark_new(p->conf.partition_window);
+        else
+            sl_watermark_reset(pt->wm);
+        if (!pt->wm) {
+            set_fatal(p, SL_PROCESSOR_ERR_NOMEM, "out of memory for a partition window");
+            continue;
+        }
+        pt->state = PART_ACTIVE;
+        pt->paused = 0;
+        pt->commit_sent = -1;
+        pt->want_committed = 1;
+        p->stats.committed[id] = -1;
+    }
+    p->ever_assigned = 1;
+    p->last_activity_ms = sl_now_ms();
+    /* librdkafka keeps a partition's application pause across unassign and assign: make it
+     * agree with paused = 0. */
+    rd_kafka_resume_partitions(p->consumer, parts);
+    LOG(p, SL_LOG_INFO, "assigned %d partition(s) of %s", parts->cnt, p->conf.topic);
+}
+
+/* Revoked for a rebalance: nothing new is taken from these; the loop drains, commits and
+ * unassigns them (finish_revoke). An empty eager revoke has nothing to wait for. */
+static void begin_revoke(sl_processor_t *p, const rd_kafka_topic_partition_list_t *parts,
+                         int coop) {
+    int n = 0;
+    for (int i = 0; i < parts->cnt; i++) {
+        int32_t id = parts->elems[i].partition;
+        if (part_ok(id) && p->parts[id].state == PART_ACTIVE) {
+            p->parts[id].state = PART_REVOKING;
+            drop_held(&p->parts[id]);
+            n++;
+        }
+    }
+    LOG(p, SL_LOG_INFO, "revoked %d partition(s) of %s; draining them", parts->cnt, p->conf.topic);
+    if (n == 0 && !p->revoke.pending) {
+        unassign(p, parts, coop);
+        return;
+    }
+    if (!p->revoke.pending)
+        p->revoke.deadline_ms = sl_now_ms() + p->conf.drain_timeout_ms;
+    p->revoke.pending = 1;
+    p->revoke.cooperative = coop;
+}
+
+/* Lost (another member may own them already), closing (already committed), or a
+ * rebalance error: drop their work at once and give them up. */
+static void give_up(sl_processor_t *p, rd_kafka_resp_err_t err,
+                    rd_kafka_topic_partition_list_t *parts, int coop) {
+    int lost = err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS && !p->closing;
+    int n = 0;
+    for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
+        int in_list = !coop || err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS ||
+                      rd_kafka_topic_partition_list_find(parts, p->conf.topic, i);
+        if (p->parts[i].state != PART_FREE && in_list) {
+            release(p, &p->parts[i]);
+            n++;
+        }
+    }
+    if (lost) {
+        p->stats.partitions_lost += (uint64_t)n;
+        LOG(p, SL_LOG_WARN,
+            "assignment of %d partition(s) of %s lost; their uncommitted work is dropped", n,
+            p->conf.topic);
+    } else if (err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+        p->stats.rebalance_errors++;
+        LOG(p, SL_LOG_ERROR, "rebalance failed: %s", rd_kafka_err2str(err));
+    }
+    /* A revoke still pending is settled by this unassign (eager), or stays for
+     * finish_revoke while some of its partitions are left (cooperative). */
+    int revoking = 0;
+    for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++)
+        revoking += p->parts[i].state == PART_REVOKING;
+    if (!coop || err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS || revoking == 0)
+        p->revoke.pending = 0;
+    if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS)
+        unassign(p, parts, coop);
+    else
+        assign_outcome(p, "unassign", NULL, rd_kafka_assign(p->consumer, NULL));
+}
+
+static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                         rd_kafka_topic_partition_list_t *parts, void *opaque) {
+    sl_processor_t *p = opaque;
+    int coop = cooperative(rk);
+    p->stats.rebalances++;
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        take_assignment(p, parts);
+        int failed =
+            coop ? assign_outcome(p, "incremental assign", rd_kafka_incremental_assign(rk, parts),
+                                  RD_KAFKA_RESP_ERR_NO_ERROR)
+                 : assign_outcome(p, "assign", NULL, rd_kafka_assign(rk, parts));
+        for (int i = 0; failed && i < parts->cnt; i++) {
+            if (part_ok(parts->elems[i].partition))
+                release(p, &p->parts[parts->elems[i].partition]);
+        }
+    } else if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS && !p->closing &&
+               !rd_kafka_assignment_lost(rk)) {
+        begin_revoke(p, parts, coop);
+    } else {
+        give_up(p, err, parts, coop);
+    }
+    recount(p);
+}
+
+/* Offsets in flight of the owned partitions, or of the revoking ones only. */
+static size_t in_flight_of(const sl_processor_t *p, int revoking_only) {
+    size_t n = 0;
+    for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
+        const part_t *pt = &p->parts[i];
+        if (pt->state != PART_FREE && pt->wm && (!revoking_only || pt->state == PART_REVOKING))
+            n += sl_watermark_in_flight(pt->wm);
+    }
+    return n;
+}
+
+/* Whether the broker confirmed, for every revoking partition, the commit of all that is
+ * done there. */
+static int revoke_committed(const sl_processor_t *p) {
+    for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
+        const part_t *pt = &p->parts[i];
+        if (pt->state != PART_REVOKING || !pt->wm)
+            continue;
+        int64_t off = sl_watermark_commit_offset(pt->wm);
+        if (off >= 0 && p->stats.committed[i] < off)
+            return 0;
+    }
+    return 1;
+}
+
+/* The loop's half of a revoke: once the revoked partitions' work is done, commit it and
+ * wait for the broker to confirm (a refused commit goes out again: Kafka refuses commits
+ * until every member has synced), then forget the partitions and unassign. Kafka waits
+ * for a member's rejoin up to the rebalance timeout (max.poll.interval.ms), far beyond
+ * --drain-timeout. At the drain deadline (or when stopping, or fatal) it unassigns whatever
+ * the state: what is not committed is read again by the next owner. */
+static void finish_revoke(sl_processor_t *p, int force) {
+    if (!p->revoke.pending)
+        return;
+    int64_t now = sl_now_ms();
+    int late = force || now >= p->revoke.deadline_ms || p->fatal[0];
+    size_t left = in_flight_of(p, 1);
+    if (left > 0 && !late)
+        return;
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(8);
+    for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
+        if (p->parts[i].state == PART_REVOKING)
+            rd_kafka_topic_partition_list_add(l, p->conf.topic, i);
+    }
+    commit(p, 0, l); /* what is done and not sent yet, or refused */
+    int confirmed = revoke_committed(p);
+    if (!confirmed && !late) {
+        rd_kafka_topic_partition_list_destroy(l);
+        return;
+    }
+    if (left > 0 || !confirmed)
+        LOG(p, SL_LOG_WARN,
+            "revoked partitions given up with %zu message(s) in flight and their commit %s; "
+            "what is not committed will be read again",
+            left, confirmed ? "confirmed" : "not confirmed");
+    for (int i = 0; i < l->cnt; i++)
+        release(p, &p->parts[l->elems[i].partition]);
+    p->revoke.pending = 0;
+    unassign(p, l, p->revoke.cooperative);
+    LOG(p, SL_LOG_INFO, "handed over %d revoked partition(s) of %s", l->cnt, p->conf.topic);
+    rd_kafka_topic_partition_list_destroy(l);
+    recount(p);
 }
 
 /* ---- the loop -------------------------------------------------------------------- */
@@ -401,110 +777,9 @@ static void wait_and_step(sl_processor_t *p, int timeout_ms) {
     rd_kafka_poll(p->dlq, 0);
 }
 
-static size_t in_flight_of(const sl_processor_t *p, int only) {
-    size_t n = 0;
-    for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
-        const part_t *pt = &p->parts[i];
-        if (pt->assigned && pt->wm && (only < 0 || i == only))
-            n += sl_watermark_in_flight(pt->wm);
-    }
-    return n;
-}
-
-/* Steps until the given partitions have nothing in flight, or the drain timeout. */
-static int drain(sl_processor_t *p, const rd_kafka_topic_partition_list_t *parts) {
-    int64_t deadline = sl_now_ms() + p->conf.drain_timeout_ms;
-    for (;;) {
-        size_t left = 0;
-        if (parts) {
-            for (int i = 0; i < parts->cnt; i++)
-                left += in_flight_of(p, parts->elems[i].partition);
-        } else {
-            left = in_flight_of(p, -1);
-        }
-        if (left == 0)
-            return 0;
-        if (sl_now_ms() >= deadline || p->fatal[0]) {
-            sl_log(SL_LOG_WARN, "process",
-                   "%zu message(s) still in flight after %d ms; they stay uncommitted and will "
-                   "be read again",
-                   left, p->conf.drain_timeout_ms);
-            return -1;
-        }
-        wait_and_step(p, 50);
-    }
-}
-
-static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
-                         rd_kafka_topic_partition_list_t *parts, void *opaque) {
-    sl_processor_t *p = opaque;
-    int cooperative = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
-    p->stats.rebalances++;
-    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-        for (int i = 0; i < parts->cnt; i++) {
-            int32_t id = parts->elems[i].partition;
-            if (id < 0 || id >= SL_PROCESSOR_MAX_PARTITIONS)
-                continue;
-            part_t *pt = &p->parts[id];
-            if (!pt->wm)
-                pt->wm = sl_watermark_new(p->conf.partition_window);
-            else
-                sl_watermark_reset(pt->wm);
-            pt->assigned = 1;
-            pt->paused = 0;
-            pt->last_committed = -1;
-            p->stats.is_assigned[id] = 1;
-        }
-        p->ever_assigned = 1;
-        p->last_activity_ms = sl_now_ms();
-        /* Where the group stands: the base of the lag metric and of the idle check. */
-        rd_kafka_topic_partition_list_t *c = rd_kafka_topic_partition_list_copy(parts);
-        if (rd_kafka_committed(rk, c, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-            for (int i = 0; i < c->cnt; i++) {
-                int32_t id = c->elems[i].partition;
-                if (id >= 0 && id < SL_PROCESSOR_MAX_PARTITIONS && c->elems[i].offset >= 0)
-                    p->stats.committed[id] = p->parts[id].last_committed = c->elems[i].offset;
-            }
-        }
-        rd_kafka_topic_partition_list_destroy(c);
-        sl_log(SL_LOG_INFO, "process", "assigned %d partition(s) of %s", parts->cnt, p->conf.topic);
-        if (cooperative)
-            rd_kafka_incremental_assign(rk, parts);
-        else
-            rd_kafka_assign(rk, parts);
-    } else {
-        /* Revoked: finish what is in flight for these partitions and commit it before
-         * another member takes them over. */
-        drain(p, parts);
-        for (int i = 0; i < parts->cnt; i++)
-            commit(p, 1, parts->elems[i].partition);
-        for (int i = 0; i < parts->cnt; i++) {
-            int32_t id = parts->elems[i].partition;
-            if (id < 0 || id >= SL_PROCESSOR_MAX_PARTITIONS)
-                continue;
-            part_t *pt = &p->parts[id];
-            drop_held(pt);
-            pt->assigned = 0;
-            pt->paused = 0;
-            p->stats.is_assigned[id] = 0;
-            if (pt->wm)
-                sl_watermark_reset(pt->wm);
-        }
-        sl_log(SL_LOG_INFO, "process", "revoked %d partition(s) of %s", parts->cnt, p->conf.topic);
-        if (cooperative)
-            rd_kafka_incremental_unassign(rk, parts);
-        else
-            rd_kafka_assign(rk, NULL);
-    }
-    int n = 0;
-    for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++)
-        n += p->parts[i].assigned;
-    p->stats.assigned = n;
-}
-
 static void refresh_lag(sl_processor_t *p) {
     for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
-        if (!p->parts[i].assigned)
+        if (p->parts[i].state == PART_FREE)
             continue;
         int64_t lo, hi;
         if (rd_kafka_get_watermark_offsets(p->consumer, p->conf.topic, i, &lo, &hi) == 0)
@@ -512,15 +787,15 @@ static void refresh_lag(sl_processor_t *p) {
     }
 }
 
-/* Nothing held or in flight, and every assigned partition's fetch position has reached
- * its high watermark as last reported by the broker. */
+/* Nothing held or in flight, no revoke pending, and every assigned partition's fetch
+ * position has reached its high watermark as last reported by the broker. */
 static int caught_up(sl_processor_t *p) {
-    if (p->dlq_in_flight != 0)
+    if (p->dlq_in_flight != 0 || p->revoke.pending)
         return 0;
     rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(8);
     for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
         const part_t *pt = &p->parts[i];
-        if (!pt->assigned)
+        if (pt->state == PART_FREE)
             continue;
         if (pt->n_held || (pt->wm && sl_watermark_in_flight(pt->wm))) {
             rd_kafka_topic_partition_list_destroy(l);
@@ -544,125 +819,185 @@ static int caught_up(sl_processor_t *p) {
     return done;
 }
 
-int sl_processor_run(sl_processor_t *p, void (*tick)(void *, const sl_processor_stats_t *),
-                     void *tick_opaque, char *errstr, size_t errstr_size) {
+/* Consumes a batch sized to the writer's free slots. Returns how many it asked for. */
+static size_t consume(sl_processor_t *p, int blocked, int64_t now) {
+    rd_kafka_message_t *batch[CONSUME_BATCH];
+    size_t room = sl_writer_room(p->writer);
+    size_t want = room < CONSUME_BATCH ? room : CONSUME_BATCH;
+    if (p->conf.max_messages > 0) {
+        int64_t left = p->conf.max_messages - (int64_t)p->stats.consumed;
+        if ((int64_t)want > left)
+            want = left > 0 ? (size_t)left : 1;
+    }
+    if (want == 0)
+        want = 1;
+    /* No room: take nothing for now. Once the writer is stuck and every partition is
+     * paused, a poll still serves rebalances and keeps this member in the group; anything
+     * it returns is held. */
+    ssize_t n = 0;
+    if (!blocked || (p->blocked_since_ms && now - p->blocked_since_ms >= p->conf.pause_after_ms))
+        n = rd_kafka_consume_batch_queue(p->cq, 0, batch, want);
+    for (ssize_t i = 0; i < n; i++)
+        handle_message(p, batch[i]);
+    p->more_queued = n > 0 && (size_t)n == want;
+    return want;
+}
+
+/* Whether a stop condition holds: max_messages reached, or caught up and idle. */
+static int should_stop(sl_processor_t *p, int64_t now) {
+    if (p->conf.max_messages > 0 && (int64_t)p->stats.consumed >= p->conf.max_messages)
+        return 1;
+    if (p->conf.stop && *p->conf.stop)
+        return 1;
+    if (p->conf.idle_exit_ms > 0 && p->ever_assigned &&
+        now - p->last_activity_ms >= p->conf.idle_exit_ms) {
+        if (caught_up(p))
+            return 1;
+        p->last_activity_ms = now - p->conf.idle_exit_ms + TICK_MS; /* look again soon */
+    }
+    return 0;
+}
+
+int sl_processor_poll(sl_processor_t *p) {
+    if ((p->conf.stop && *p->conf.stop) || p->fatal[0])
+        return 0;
+    if (p->conf.max_messages > 0 && (int64_t)p->stats.consumed >= p->conf.max_messages)
+        return 0;
+    if (sl_writer_fatal(p->writer)) {
+        set_fatal(p, SL_PROCESSOR_ERR_CASSANDRA, "%s", sl_writer_fatal(p->writer));
+        return 0;
+    }
+    finish_revoke(p, 0);
+    serve_lookups(p);
+    drain_held(p);
+    int64_t now = sl_now_ms();
+    int blocked = no_room(p);
+    if (!blocked)
+        p->blocked_since_ms = 0;
+    else if (!p->blocked_since_ms)
+        p->blocked_since_ms = now;
+    adjust_pauses(p, now);
+
+    size_t room = sl_writer_room(p->writer);
+    size_t want = consume(p, blocked, now);
+    wait_and_step(p, p->more_queued && room > want ? 0 : 100);
+
+    now = sl_now_ms();
+    if (now - p->last_commit_ms >= p->conf.commit_interval_ms) {
+        commit(p, 0, NULL);
+        p->last_commit_ms = now;
+    }
+    if (now - p->last_refresh_ms >= TICK_MS) {
+        refresh_lag(p);
+        p->last_refresh_ms = now;
+    }
+    return !p->fatal[0] && !should_stop(p, now);
+}
+
+sl_processor_err_t sl_processor_start(sl_processor_t *p, char *errstr, size_t errstr_size) {
     rd_kafka_topic_partition_list_t *sub = rd_kafka_topic_partition_list_new(1);
     rd_kafka_topic_partition_list_add(sub, p->conf.topic, RD_KAFKA_PARTITION_UA);
     rd_kafka_resp_err_t err = rd_kafka_subscribe(p->consumer, sub);
     rd_kafka_topic_partition_list_destroy(sub);
     if (err) {
         snprintf(errstr, errstr_size, "subscribe to %s: %s", p->conf.topic, rd_kafka_err2str(err));
-        return -1;
+        return SL_PROCESSOR_ERR_KAFKA;
     }
-    rd_kafka_message_t *batch[CONSUME_BATCH];
-    int64_t last_tick = 0;
     p->last_commit_ms = p->last_activity_ms = sl_now_ms();
-    while (!*p->conf.stop && !p->fatal[0]) {
-        if (sl_writer_fatal(p->writer)) {
-            set_fatal(p, "%s", sl_writer_fatal(p->writer));
-            break;
-        }
-        drain_held(p);
-        int64_t t = sl_now_ms();
-        int blocked = sl_writer_room(p->writer) == 0 || p->dlq_in_flight >= DLQ_MAX_IN_FLIGHT;
-        if (!blocked)
-            p->blocked_since_ms = 0, p->pause_all = 0;
-        else if (!p->blocked_since_ms)
-            p->blocked_since_ms = t;
-        else if (t - p->blocked_since_ms >= PAUSE_AFTER_MS)
-            p->pause_all = 1;
-        adjust_pauses(p);
+    return SL_PROCESSOR_ERR_OK;
+}
 
-        size_t room = sl_writer_room(p->writer);
-        size_t want = room < CONSUME_BATCH ? room : CONSUME_BATCH;
-        if (p->conf.max_messages > 0) {
-            int64_t left = p->conf.max_messages - (int64_t)p->stats.consumed;
-            if (left <= 0)
-                break;
-            if ((int64_t)want > left)
-                want = (size_t)left;
+/* Steps until no partition has work in flight, or the drain timeout. Dead letters Kafka
+ * refused never complete, so they are not waited for; nothing is once the writer is fatal. */
+static int drain_all(sl_processor_t *p) {
+    int64_t deadline = sl_now_ms() + p->conf.drain_timeout_ms;
+    for (;;) {
+        size_t left = in_flight_of(p, 0);
+        if (left <= p->stats.dlq_failed)
+            return left == 0 ? 0 : -1;
+        if (sl_now_ms() >= deadline || sl_writer_fatal(p->writer)) {
+            LOG(p, SL_LOG_WARN,
+                "%zu message(s) still in flight after %d ms; they stay uncommitted and will "
+                "be read again",
+                left, p->conf.drain_timeout_ms);
+            return -1;
         }
-        /* No room: take nothing for now. Once everything is paused, a poll still serves
-         * rebalances and keeps this member in the group; anything it returns is held. */
-        ssize_t n = 0;
-        if (!blocked || p->pause_all)
-            n = rd_kafka_consume_batch_queue(p->cq, 0, batch, want ? want : 1);
-        for (ssize_t i = 0; i < n; i++)
-            handle_message(p, batch[i]);
-        p->more_queued = n > 0 && (size_t)n == (want ? want : 1);
-
-        int64_t now = sl_now_ms();
-        wait_and_step(p, p->more_queued && room > (size_t)n ? 0 : 100);
-
-        if (now - p->last_commit_ms >= p->conf.commit_interval_ms) {
-            commit(p, 0, -1);
-            p->last_commit_ms = now;
-        }
-        if (now - last_tick >= 250) {
-            refresh_lag(p);
-            if (tick)
-                tick(tick_opaque, &p->stats);
-            last_tick = now;
-        }
-        if (p->conf.idle_exit_ms > 0 && p->ever_assigned &&
-            now - p->last_activity_ms >= p->conf.idle_exit_ms) {
-            if (caught_up(p))
-                break;
-            p->last_activity_ms = now - p->conf.idle_exit_ms + 250; /* look again soon */
-        }
+        wait_and_step(p, 50);
     }
+}
 
-    /* Stop: take nothing new, finish what is in flight, commit it, leave the group. */
-    int drained = drain(p, NULL);
+sl_processor_err_t sl_processor_finish(sl_processor_t *p, char *errstr, size_t errstr_size) {
+    /* Take nothing new, finish what is in flight, commit it, leave the group. */
+    int drained = drain_all(p);
     int64_t flush_deadline = sl_now_ms() + p->conf.drain_timeout_ms;
-    while (p->dlq_in_flight > 0 && !p->fatal[0] && sl_now_ms() < flush_deadline)
+    while (p->dlq_in_flight > 0 && sl_now_ms() < flush_deadline)
         rd_kafka_flush(p->dlq, 100);
-    commit(p, 1, -1);
+    commit(p, 1, NULL);
+    finish_revoke(p, 1);
+    p->closing = 1;
     rd_kafka_consumer_close(p->consumer);
     refresh_lag(p);
-    if (tick)
-        tick(tick_opaque, &p->stats);
+    recount(p);
     if (p->fatal[0]) {
         snprintf(errstr, errstr_size, "%s", p->fatal);
-        return -1;
+        return p->fatal_err;
     }
     if (drained != 0 || p->dlq_in_flight > 0) {
         snprintf(errstr, errstr_size,
                  "stopped with %zu write(s) and %" PRId64
                  " dead-letter(s) unfinished; they were not committed",
                  sl_writer_in_flight(p->writer), p->dlq_in_flight);
-        return -1;
+        return SL_PROCESSOR_ERR_INCOMPLETE;
     }
-    return 0;
+    return SL_PROCESSOR_ERR_OK;
+}
+
+sl_processor_err_t sl_processor_run(sl_processor_t *p,
+                                    void (*tick)(void *, const sl_processor_stats_t *),
+                                    void *tick_opaque, char *errstr, size_t errstr_size) {
+    sl_processor_err_t err = sl_processor_start(p, errstr, errstr_size);
+    if (err != SL_PROCESSOR_ERR_OK)
+        return err;
+    int64_t last_tick = 0;
+    while (sl_processor_poll(p)) {
+        int64_t now = sl_now_ms();
+        if (tick && now - last_tick >= TICK_MS) {
+            tick(tick_opaque, &p->stats);
+            last_tick = now;
+        }
+    }
+    err = sl_processor_finish(p, errstr, errstr_size);
+    if (tick)
+        tick(tick_opaque, &p->stats);
+    return err;
 }
 
 /* ---- construction ---------------------------------------------------------------- */
 
+/* Sets one librdkafka property; CONFIG for a name or value it refuses. */
 static int set(rd_kafka_conf_t *c, const char *k, const char *v, char *errstr, size_t n) {
     return rd_kafka_conf_set(c, k, v, errstr, n) == RD_KAFKA_CONF_OK ? 0 : -1;
 }
 
-static void on_kafka_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
-    (void)rk;
-    sl_log(level <= 3   ? SL_LOG_ERROR
-           : level <= 4 ? SL_LOG_WARN
-                        : SL_LOG_DEBUG,
-           "kafka", "%s: %s", fac, buf);
+static int set_user_props(const sl_processor_conf_t *c, rd_kafka_conf_t *conf, char *errstr,
+                          size_t n) {
+    for (size_t i = 0; i < c->n_kafka_props; i++) {
+        if (set(conf, c->kafka_props[2 * i], c->kafka_props[2 * i + 1], errstr, n) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 static rd_kafka_conf_t *base_conf(const sl_processor_conf_t *c, char *errstr, size_t n) {
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
-    rd_kafka_conf_set_log_cb(conf, on_kafka_log);
-    if (set(conf, "bootstrap.servers", c->brokers, errstr, n) != 0)
-        goto fail;
-    for (size_t i = 0; i < c->kafka_count; i++) {
-        if (set(conf, c->kafka[i].key, c->kafka[i].value, errstr, n) != 0)
-            goto fail;
+    if (c->kafka_log)
+        rd_kafka_conf_set_log_cb(conf, c->kafka_log);
+    if (set(conf, "bootstrap.servers", c->brokers, errstr, n) != 0 ||
+        set_user_props(c, conf, errstr, n) != 0) {
+        rd_kafka_conf_destroy(conf);
+        return NULL;
     }
     return conf;
-fail:
-    rd_kafka_conf_destroy(conf);
-    return NULL;
 }
 
 static int make_pipe(int fds[2]) {
@@ -673,100 +1008,154 @@ static int make_pipe(int fds[2]) {
     return 0;
 }
 
-sl_processor_t *sl_processor_new(const sl_processor_conf_t *conf, cql_session_t *session,
-                                 char *errstr, size_t errstr_size) {
-    sl_processor_t *p = calloc(1, sizeof *p);
-    if (!p) {
-        snprintf(errstr, errstr_size, "out of memory");
+/* The consumer's configuration: ours, then the user's properties (which may override
+ * ours). NULL with errstr filled when librdkafka refuses one. */
+static rd_kafka_conf_t *consumer_conf(const sl_processor_conf_t *c, char *errstr, size_t n) {
+    rd_kafka_conf_t *cc = base_conf(c, errstr, n);
+    if (cc && (set(cc, "group.id", c->group, errstr, n) ||
+               set(cc, "enable.auto.commit", "false", errstr, n) ||
+               set(cc, "enable.auto.offset.store", "false", errstr, n) ||
+               set(cc, "auto.offset.reset", "earliest", errstr, n) ||
+               set(cc, "queued.max.messages.kbytes", "8192", errstr, n) ||
+               set_user_props(c, cc, errstr, n))) {
+        rd_kafka_conf_destroy(cc);
         return NULL;
     }
-    p->conf = *conf;
-    p->session = session;
-    p->consumer_pipe[0] = p->consumer_pipe[1] = p->dlq_pipe[0] = p->dlq_pipe[1] = -1;
-    if (!p->conf.max_inflight)
-        p->conf.max_inflight = 1024;
-    if (!p->conf.partition_window)
-        p->conf.partition_window = 65536;
-    if (p->conf.commit_interval_ms <= 0)
-        p->conf.commit_interval_ms = 1000;
-    if (p->conf.drain_timeout_ms <= 0)
-        p->conf.drain_timeout_ms = 8000;
-    if (p->conf.retry_base_ms <= 0)
-        p->conf.retry_base_ms = 100;
-    if (p->conf.retry_max_ms <= 0)
-        p->conf.retry_max_ms = 10000;
-    sl_hist_init_latency(&p->stats.e2e);
-    for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
-        p->parts[i].last_committed = -1;
-        p->stats.committed[i] = p->stats.high_watermark[i] = p->stats.position[i] = -1;
-    }
+    return cc;
+}
 
-    rd_kafka_conf_t *cc = base_conf(conf, errstr, errstr_size);
-    if (!cc)
-        goto fail;
-    if (set(cc, "group.id", conf->group, errstr, errstr_size) ||
-        set(cc, "enable.auto.commit", "false", errstr, errstr_size) ||
-        set(cc, "enable.auto.offset.store", "false", errstr, errstr_size) ||
-        set(cc, "auto.offset.reset", "earliest", errstr, errstr_size) ||
-        set(cc, "queued.max.messages.kbytes", "8192", errstr, errstr_size)) {
-        rd_kafka_conf_destroy(cc);
-        goto fail;
+/* The dead-letter producer's: idempotent, acks=all, no message timeout, 8 MB messages. */
+static rd_kafka_conf_t *producer_conf(const sl_processor_conf_t *c, char *errstr, size_t n) {
+    rd_kafka_conf_t *pc = base_conf(c, errstr, n);
+    if (pc && (set(pc, "enable.idempotence", "true", errstr, n) ||
+               set(pc, "acks", "all", errstr, n) || set(pc, "message.timeout.ms", "0", errstr, n) ||
+               set(pc, "message.max.bytes", "8388608", errstr, n))) {
+        rd_kafka_conf_destroy(pc);
+        return NULL;
     }
-    /* -X may override the defaults above: apply the user's properties once more. */
-    for (size_t i = 0; i < conf->kafka_count; i++)
-        set(cc, conf->kafka[i].key, conf->kafka[i].value, errstr, errstr_size);
+    return pc;
+}
+
+sl_processor_err_t sl_processor_check_conf(const sl_processor_conf_t *conf, char *errstr,
+                                           size_t errstr_size) {
+    rd_kafka_conf_t *cc = consumer_conf(conf, errstr, errstr_size);
+    rd_kafka_conf_t *pc = cc ? producer_conf(conf, errstr, errstr_size) : NULL;
+    if (cc)
+        rd_kafka_conf_destroy(cc);
+    if (pc)
+        rd_kafka_conf_destroy(pc);
+    return pc ? SL_PROCESSOR_ERR_OK : SL_PROCESSOR_ERR_CONFIG;
+}
+
+static sl_processor_err_t new_consumer(sl_processor_t *p, char *errstr, size_t n) {
+    rd_kafka_conf_t *cc = consumer_conf(&p->conf, errstr, n);
+    if (!cc)
+        return SL_PROCESSOR_ERR_CONFIG;
     rd_kafka_conf_set_opaque(cc, p);
     rd_kafka_conf_set_rebalance_cb(cc, on_rebalance);
     rd_kafka_conf_set_offset_commit_cb(cc, on_commit);
-    p->consumer = rd_kafka_new(RD_KAFKA_CONSUMER, cc, errstr, errstr_size);
+    p->consumer = rd_kafka_new(RD_KAFKA_CONSUMER, cc, errstr, n);
     if (!p->consumer) {
         rd_kafka_conf_destroy(cc);
-        goto fail;
+        return SL_PROCESSOR_ERR_KAFKA;
     }
     rd_kafka_poll_set_consumer(p->consumer);
     p->cq = rd_kafka_queue_get_consumer(p->consumer);
+    p->lookups = rd_kafka_queue_new(p->consumer);
+    return SL_PROCESSOR_ERR_OK;
+}
 
-    rd_kafka_conf_t *pc = base_conf(conf, errstr, errstr_size);
+static sl_processor_err_t new_producer(sl_processor_t *p, char *errstr, size_t n) {
+    rd_kafka_conf_t *pc = producer_conf(&p->conf, errstr, n);
     if (!pc)
-        goto fail;
-    if (set(pc, "enable.idempotence", "true", errstr, errstr_size) ||
-        set(pc, "acks", "all", errstr, errstr_size) ||
-        set(pc, "message.timeout.ms", "0", errstr, errstr_size) ||
-        set(pc, "message.max.bytes", "8388608", errstr, errstr_size)) {
-        rd_kafka_conf_destroy(pc);
-        goto fail;
-    }
+        return SL_PROCESSOR_ERR_CONFIG;
     rd_kafka_conf_set_opaque(pc, p);
     rd_kafka_conf_set_dr_msg_cb(pc, on_dlq_delivery);
-    p->dlq = rd_kafka_new(RD_KAFKA_PRODUCER, pc, errstr, errstr_size);
+    p->dlq = rd_kafka_new(RD_KAFKA_PRODUCER, pc, errstr, n);
     if (!p->dlq) {
         rd_kafka_conf_destroy(pc);
-        goto fail;
+        return SL_PROCESSOR_ERR_KAFKA;
     }
+    return SL_PROCESSOR_ERR_OK;
+}
 
+static void defaults(sl_processor_conf_t *c) {
+    if (!c->max_inflight)
+        c->max_inflight = 1024;
+    if (!c->partition_window)
+        c->partition_window = 65536;
+    if (c->commit_interval_ms <= 0)
+        c->commit_interval_ms = 1000;
+    if (c->drain_timeout_ms <= 0)
+        c->drain_timeout_ms = 8000;
+    if (c->pause_after_ms <= 0)
+        c->pause_after_ms = 5000;
+    if (c->retry_base_ms <= 0)
+        c->retry_base_ms = 100;
+    if (c->retry_max_ms <= 0)
+        c->retry_max_ms = 10000;
+    if (!c->decode)
+        c->decode = sl_processor_decode_json;
+}
+
+static sl_processor_err_t build(sl_processor_t *p, char *errstr, size_t n) {
+    sl_processor_err_t err = new_consumer(p, errstr, n);
+    if (err == SL_PROCESSOR_ERR_OK)
+        err = new_producer(p, errstr, n);
+    if (err != SL_PROCESSOR_ERR_OK)
+        return err;
     if (make_pipe(p->consumer_pipe) || make_pipe(p->dlq_pipe)) {
-        snprintf(errstr, errstr_size, "pipe: %s", strerror(errno));
-        goto fail;
+        snprintf(errstr, n, "pipe: %s", strerror(errno));
+        return SL_PROCESSOR_ERR_NOMEM;
     }
     rd_kafka_queue_io_event_enable(p->cq, p->consumer_pipe[1], "1", 1);
     rd_kafka_queue_t *mq = rd_kafka_queue_get_main(p->dlq);
     rd_kafka_queue_io_event_enable(mq, p->dlq_pipe[1], "1", 1);
     rd_kafka_queue_destroy(mq);
 
-    sl_writer_conf_t wc = {.keyspace = conf->keyspace,
-                           .table = conf->table,
-                           .consistency = conf->consistency,
+    sl_writer_conf_t wc = {.keyspace = p->conf.keyspace,
+                           .table = p->conf.table,
+                           .consistency = p->conf.consistency,
                            .max_inflight = p->conf.max_inflight,
                            .retry_base_ms = p->conf.retry_base_ms,
                            .retry_max_ms = p->conf.retry_max_ms,
-                           .prepare_timeout_ms = 30000};
-    p->writer = sl_writer_new(session, &wc, on_written, p, errstr, errstr_size);
-    if (!p->writer)
-        goto fail;
-    return p;
-fail:
-    sl_processor_free(p);
-    return NULL;
+                           .prepare_timeout_ms = 30000,
+                           .done = on_written,
+                           .opaque = p,
+                           .log = p->conf.log,
+                           .log_opaque = p->conf.log_opaque};
+    sl_writer_err_t werr = sl_writer_new(p->session, &wc, &p->writer, errstr, n);
+    if (werr == SL_WRITER_ERR_OK)
+        return SL_PROCESSOR_ERR_OK;
+    return werr == SL_WRITER_ERR_NOMEM     ? SL_PROCESSOR_ERR_NOMEM
+           : werr == SL_WRITER_ERR_INVALID ? SL_PROCESSOR_ERR_CONFIG
+                                           : SL_PROCESSOR_ERR_CASSANDRA;
+}
+
+sl_processor_err_t sl_processor_new(const sl_processor_conf_t *conf, cql_session_t *session,
+                                    sl_processor_t **out, char *errstr, size_t errstr_size) {
+    *out = NULL;
+    sl_processor_t *p = calloc(1, sizeof *p);
+    if (!p) {
+        snprintf(errstr, errstr_size, "out of memory");
+        return SL_PROCESSOR_ERR_NOMEM;
+    }
+    p->conf = *conf;
+    defaults(&p->conf);
+    p->session = session;
+    p->consumer_pipe[0] = p->consumer_pipe[1] = p->dlq_pipe[0] = p->dlq_pipe[1] = -1;
+    sl_hist_init_latency(&p->stats.e2e);
+    for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
+        p->parts[i].commit_sent = -1;
+        p->stats.committed[i] = p->stats.high_watermark[i] = p->stats.position[i] = -1;
+    }
+    sl_processor_err_t err = build(p, errstr, errstr_size);
+    if (err != SL_PROCESSOR_ERR_OK) {
+        sl_processor_free(p);
+        return err;
+    }
+    *out = p;
+    return SL_PROCESSOR_ERR_OK;
 }
 
 const sl_processor_stats_t *sl_processor_stats(const sl_processor_t *p) {
@@ -782,15 +1171,19 @@ size_t sl_processor_in_flight(const sl_processor_t *p) {
 void sl_processor_free(sl_processor_t *p) {
     if (!p)
         return;
+    /* rd_kafka_destroy() closes a consumer that was not closed: its revoke must not wait. */
+    p->closing = 1;
+    if (p->lookups)
+        rd_kafka_queue_destroy(p->lookups);
+    if (p->cq)
+        rd_kafka_queue_destroy(p->cq);
+    if (p->consumer)
+        rd_kafka_destroy(p->consumer); /* may call on_rebalance: the partitions go after */
     for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
         drop_held(&p->parts[i]);
         free(p->parts[i].held);
         sl_watermark_free(p->parts[i].wm);
     }
-    if (p->cq)
-        rd_kafka_queue_destroy(p->cq);
-    if (p->consumer)
-        rd_kafka_destroy(p->consumer);
     if (p->dlq) {
         rd_kafka_flush(p->dlq, 1000);
         rd_kafka_destroy(p->dlq);

@@ -56,32 +56,32 @@ static void slide(sl_watermark_t *wm) {
         wm->base++;
 }
 
-sl_wm_result_t sl_watermark_track(sl_watermark_t *wm, int64_t offset) {
+sl_watermark_result_t sl_watermark_track(sl_watermark_t *wm, int64_t offset) {
     if (offset < 0)
-        return SL_WM_BACKWARDS;
+        return SL_WATERMARK_BACKWARDS;
     if (wm->next < 0) {
         wm->base = offset;
         wm->next = offset;
     } else if (offset < wm->next) {
-        return SL_WM_BACKWARDS;
+        return SL_WATERMARK_BACKWARDS;
     }
     if ((uint64_t)(offset - wm->base) >= wm->window)
-        return SL_WM_FULL;
+        return SL_WATERMARK_FULL;
     /* Slots of a gap were zeroed when their offsets last left the window. */
     wm->pending[slot(wm, offset)] = 1;
     wm->in_flight++;
     wm->next = offset + 1;
     slide(wm);
-    return SL_WM_OK;
+    return SL_WATERMARK_OK;
 }
 
-sl_wm_result_t sl_watermark_done(sl_watermark_t *wm, int64_t offset) {
+sl_watermark_result_t sl_watermark_done(sl_watermark_t *wm, int64_t offset) {
     if (wm->next < 0 || offset < wm->base || offset >= wm->next || !wm->pending[slot(wm, offset)])
-        return SL_WM_UNKNOWN;
+        return SL_WATERMARK_UNKNOWN;
     wm->pending[slot(wm, offset)] = 0;
     wm->in_flight--;
     slide(wm);
-    return SL_WM_OK;
+    return SL_WATERMARK_OK;
 }
 
 int64_t sl_watermark_commit_offset(const sl_watermark_t *wm) {

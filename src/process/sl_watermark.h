@@ -22,11 +22,11 @@
 typedef struct sl_watermark_s sl_watermark_t;
 
 typedef enum {
-    SL_WM_OK = 0,
-    SL_WM_FULL = 1,      /* the offset would not fit in the window; pause and retry later */
-    SL_WM_BACKWARDS = 2, /* offset not above the last tracked one (a rewind: call reset) */
-    SL_WM_UNKNOWN = 3,   /* done() for an offset that is not in flight */
-} sl_wm_result_t;
+    SL_WATERMARK_OK = 0,
+    SL_WATERMARK_FULL = 1,      /* the offset would not fit in the window; pause and retry later */
+    SL_WATERMARK_BACKWARDS = 2, /* offset not above the last tracked one (a rewind: call reset) */
+    SL_WATERMARK_UNKNOWN = 3,   /* done() for an offset that is not in flight */
+} sl_watermark_result_t;
 
 /* Returns NULL on allocation failure or window == 0. Must be freed with sl_watermark_free(). */
 sl_watermark_t *sl_watermark_new(size_t window);
@@ -37,10 +37,10 @@ void sl_watermark_free(sl_watermark_t *wm);
 void sl_watermark_reset(sl_watermark_t *wm);
 
 /* Registers a consumed offset as in flight. */
-sl_wm_result_t sl_watermark_track(sl_watermark_t *wm, int64_t offset);
+sl_watermark_result_t sl_watermark_track(sl_watermark_t *wm, int64_t offset);
 
 /* Marks an in-flight offset as completed (stored, or acknowledged on the dead-letter topic). */
-sl_wm_result_t sl_watermark_done(sl_watermark_t *wm, int64_t offset);
+sl_watermark_result_t sl_watermark_done(sl_watermark_t *wm, int64_t offset);
 
 /* The offset to commit (one past the last of the contiguous completed run), or -1 when
  * nothing was tracked since the last reset. Committing it is safe: every tracked offset

@@ -11,7 +11,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sl_backoff.h"
 #include "sl_time.h"
+
+SL_ERR_DEFINE_STR(sl_writer_err_str, sl_writer_err_t, SL_WRITER_ERRORS)
+
+const char *sl_writer_err_name(sl_writer_err_t err) {
+    switch (err) {
+    case SL_WRITER_ERR_TIMEOUT: return "timeout";
+    case SL_WRITER_ERR_UNAVAILABLE: return "unavailable";
+    case SL_WRITER_ERR_CONNECTION: return "connection";
+    case SL_WRITER_ERR_OTHER: return "other";
+    default: return "";
+    }
+}
+
+#define SL_WRITER_STR2_(x) #x
+#define SL_WRITER_STR_(x) SL_WRITER_STR2_(x)
 
 typedef enum { SLOT_FREE, SLOT_SENT, SLOT_COMPLETED, SLOT_BACKOFF } slot_state_t;
 
@@ -24,7 +40,7 @@ typedef struct slot_s {
     int64_t origin_ms;
     int64_t sent_us;
     int64_t retry_at_ms;
-    unsigned attempts;
+    unsigned failures; /* failed attempts of this write: the backoff's exponent */
     uint8_t id[16];
     uint16_t len[SL_FIELD_COUNT];
     char text[SL_RECORD_MAX + SL_FIELD_COUNT]; /* the fields, NUL-separated */
@@ -35,14 +51,12 @@ struct sl_writer_s {
     cql_prepared_t *prepared;
     cql_stmt_t *stmt;
     sl_writer_conf_t conf;
-    sl_writer_done_cb done;
-    void *opaque;
     slot_t *slots;
     slot_t *free_list;
     slot_t *completed;
     size_t n_free;
     size_t n_backoff;
-    uint64_t rng;
+    sl_backoff_t backoff;
     char fatal[512];
     sl_writer_stats_t stats;
 };
@@ -62,33 +76,58 @@ static int build_insert(char *out, size_t cap, const char *keyspace, const char 
     return n < cap ? 0 : -1;
 }
 
-sl_writer_t *sl_writer_new(cql_session_t *session, const sl_writer_conf_t *conf,
-                           sl_writer_done_cb done, void *opaque, char *errstr, size_t errstr_size) {
-    if (conf->max_inflight == 0 || !conf->keyspace || !conf->table) {
-        snprintf(errstr, errstr_size, "writer: max_inflight, keyspace and table are required");
-        return NULL;
+/* Prepares the INSERT and makes the reusable statement; -1 with errstr filled. */
+static int prepare(sl_writer_t *w, const char *query, char *errstr, size_t errstr_size) {
+    cql_future_t *f = NULL;
+    cql_err_t err = cql_session_prepare(w->session, query, &f);
+    if (err == CQL_OK)
+        err = cql_future_wait(f, w->conf.prepare_timeout_ms);
+    if (err != CQL_OK) {
+        snprintf(errstr, errstr_size, "prepare \"%s\": %s%s%s", query, cql_err_str(err),
+                 f ? ": " : "", f ? cql_future_error_message(f) : "");
+        cql_future_free(f);
+        return -1;
+    }
+    w->prepared = cql_future_prepared(f);
+    cql_future_free(f);
+    if (!w->prepared || cql_prepared_param_count(w->prepared) != SL_FIELD_COUNT) {
+        snprintf(errstr, errstr_size, "prepare \"%s\": expected %d parameters", query,
+                 SL_FIELD_COUNT);
+        return -1;
+    }
+    return 0;
+}
+
+sl_writer_err_t sl_writer_new(cql_session_t *session, const sl_writer_conf_t *conf,
+                              sl_writer_t **out, char *errstr, size_t errstr_size) {
+    *out = NULL;
+    if (conf->max_inflight == 0 || !conf->keyspace || !conf->table || !conf->done) {
+        snprintf(errstr, errstr_size,
+                 "writer: max_inflight, keyspace, table and done are required");
+        return SL_WRITER_ERR_INVALID;
     }
     char query[512];
     if (build_insert(query, sizeof query, conf->keyspace, conf->table) != 0) {
         snprintf(errstr, errstr_size, "writer: keyspace or table name too long");
-        return NULL;
+        return SL_WRITER_ERR_INVALID;
     }
     sl_writer_t *w = calloc(1, sizeof *w);
     if (!w) {
         snprintf(errstr, errstr_size, "writer: out of memory");
-        return NULL;
+        return SL_WRITER_ERR_NOMEM;
     }
     w->session = session;
     w->conf = *conf;
-    w->done = done;
-    w->opaque = opaque;
-    w->rng = (uint64_t)sl_now_us() | 1;
+    w->conf.keyspace = w->conf.table = NULL; /* spliced into the query, not kept */
+    sl_backoff_init(&w->backoff, (uint64_t)(conf->retry_base_ms > 0 ? conf->retry_base_ms : 1),
+                    (uint64_t)(conf->retry_max_ms > 0 ? conf->retry_max_ms : 1),
+                    (uint64_t)sl_now_us());
     sl_hist_init_latency(&w->stats.latency);
     w->slots = calloc(conf->max_inflight, sizeof *w->slots);
     if (!w->slots) {
         snprintf(errstr, errstr_size, "writer: out of memory for %zu slots", conf->max_inflight);
         free(w);
-        return NULL;
+        return SL_WRITER_ERR_NOMEM;
     }
     for (size_t i = conf->max_inflight; i-- > 0;) {
         w->slots[i].w = w;
@@ -97,34 +136,20 @@ sl_writer_t *sl_writer_new(cql_session_t *session, const sl_writer_conf_t *conf,
     }
     w->n_free = conf->max_inflight;
 
-    cql_future_t *f = NULL;
-    cql_err_t err = cql_session_prepare(session, query, &f);
-    if (err == CQL_OK)
-        err = cql_future_wait(f, conf->prepare_timeout_ms);
-    if (err != CQL_OK) {
-        snprintf(errstr, errstr_size, "prepare \"%s\": %s%s%s", query, cql_err_str(err),
-                 f ? ": " : "", f ? cql_future_error_message(f) : "");
-        cql_future_free(f);
+    if (prepare(w, query, errstr, errstr_size) != 0) {
         sl_writer_free(w);
-        return NULL;
-    }
-    w->prepared = cql_future_prepared(f);
-    cql_future_free(f);
-    if (!w->prepared || cql_prepared_param_count(w->prepared) != SL_FIELD_COUNT) {
-        snprintf(errstr, errstr_size, "prepare \"%s\": expected %d parameters", query,
-                 SL_FIELD_COUNT);
-        sl_writer_free(w);
-        return NULL;
+        return SL_WRITER_ERR_PREPARE;
     }
     w->stmt = cql_stmt_new_prepared(w->prepared);
     if (!w->stmt) {
         snprintf(errstr, errstr_size, "writer: out of memory");
         sl_writer_free(w);
-        return NULL;
+        return SL_WRITER_ERR_NOMEM;
     }
     cql_stmt_set_consistency(w->stmt, conf->consistency);
     cql_stmt_set_idempotent(w->stmt, true);
-    return w;
+    *out = w;
+    return SL_WRITER_ERR_OK;
 }
 
 void sl_writer_free(sl_writer_t *w) {
@@ -163,57 +188,52 @@ static cql_err_t send_slot(sl_writer_t *w, slot_t *s) {
     if (err == CQL_OK) {
         s->state = SLOT_SENT;
         s->sent_us = sl_now_us();
-        s->attempts++;
         cql_future_set_callback(s->future, on_complete, s);
     }
     return err;
 }
 
-static int64_t backoff_ms(sl_writer_t *w, unsigned attempts) {
-    int64_t cap = w->conf.retry_base_ms;
-    for (unsigned i = 1; i < attempts && cap < w->conf.retry_max_ms; i++)
-        cap *= 2;
-    if (cap > w->conf.retry_max_ms)
-        cap = w->conf.retry_max_ms;
-    /* xorshift64: full jitter between half the cap and the cap. */
-    w->rng ^= w->rng << 13;
-    w->rng ^= w->rng >> 7;
-    w->rng ^= w->rng << 17;
-    int64_t half = cap / 2;
-    return half + (int64_t)(w->rng % (uint64_t)(cap - half + 1));
-}
-
-static void count_error(sl_writer_t *w, cql_err_t err) {
-    int kind;
+/* The kind of a failed attempt, as counted and labelled. */
+static sl_writer_err_t kind_of(cql_err_t err) {
     switch (err) {
     case CQL_ERR_TIMEOUT:
-    case CQL_ERR_WRITE_TIMEOUT: kind = 0; break;
+    case CQL_ERR_WRITE_TIMEOUT: return SL_WRITER_ERR_TIMEOUT;
     case CQL_ERR_UNAVAILABLE:
     case CQL_ERR_OVERLOADED:
-    case CQL_ERR_IS_BOOTSTRAPPING: kind = 1; break;
+    case CQL_ERR_IS_BOOTSTRAPPING: return SL_WRITER_ERR_UNAVAILABLE;
     case CQL_ERR_CONNECT:
     case CQL_ERR_IO:
     case CQL_ERR_CLOSED:
     case CQL_ERR_NO_HOSTS:
-    case CQL_ERR_BUSY: kind = 2; break;
-    default: kind = 3; break;
+    case CQL_ERR_BUSY: return SL_WRITER_ERR_CONNECTION;
+    default: return SL_WRITER_ERR_OTHER;
     }
-    w->stats.errors_by_kind[kind]++;
 }
 
-/* A failed attempt: back off if the error may pass, else the writer turns fatal. */
+/* The writer turns fatal; the first error is kept and logged. */
+static void set_fatal(sl_writer_t *w, const char *msg) {
+    if (w->fatal[0])
+        return;
+    snprintf(w->fatal, sizeof w->fatal, "%s", msg);
+    sl_log_to_cb(w->conf.log, w->conf.log_opaque, SL_LOG_ERROR, "%s", w->fatal);
+}
+
+/* A failed attempt, whether the submit or the answer failed: back off if the error may
+ * pass (longer with every failure of this write), else the writer turns fatal. */
 static void attempt_failed(sl_writer_t *w, slot_t *s, cql_err_t err, const char *detail) {
-    count_error(w, err);
+    w->stats.errors[kind_of(err)]++;
     if (err == CQL_ERR_BUSY || err == CQL_ERR_PENDING || cql_err_is_retriable(err)) {
+        uint64_t wait = sl_backoff_next_ms(&w->backoff, s->failures++);
         s->state = SLOT_BACKOFF;
-        s->retry_at_ms = sl_now_ms() + backoff_ms(w, s->attempts ? s->attempts : 1);
+        s->retry_at_ms = sl_now_ms() + (int64_t)wait;
         w->n_backoff++;
         w->stats.retries++;
         return;
     }
-    if (!w->fatal[0])
-        snprintf(w->fatal, sizeof w->fatal, "write failed for good: %s%s%s", cql_err_str(err),
-                 detail && *detail ? ": " : "", detail ? detail : "");
+    char msg[sizeof w->fatal];
+    snprintf(msg, sizeof msg, "write failed for good: %s%s%s", cql_err_str(err),
+             detail && *detail ? ": " : "", detail ? detail : "");
+    set_fatal(w, msg);
     /* The slot stays taken: its row was not stored, so its offset must never commit. */
     s->state = SLOT_BACKOFF;
     s->retry_at_ms = INT64_MAX;
@@ -228,23 +248,28 @@ static void release(sl_writer_t *w, slot_t *s) {
     w->n_free++;
 }
 
-int sl_writer_submit(sl_writer_t *w, const sl_record_t *rec, uint64_t cookie, int64_t origin_ms) {
-    if (!w->free_list || w->fatal[0])
-        return -1;
+sl_writer_err_t sl_writer_submit(sl_writer_t *w, const sl_record_t *rec, uint64_t cookie,
+                                 int64_t origin_ms) {
+    if (w->fatal[0])
+        return SL_WRITER_ERR_FATAL;
+    if (!w->free_list)
+        return SL_WRITER_ERR_FULL;
     slot_t *s = w->free_list;
-    if (cql_uuid_parse(rec->field[SL_FIELD_ID].ptr, s->id) != 0) {
+    if (!rec->field[SL_FIELD_ID].ptr || cql_uuid_parse(rec->field[SL_FIELD_ID].ptr, s->id) != 0) {
         /* Validation guarantees a canonical UUID; a failure here is a programming error
          * that must not silently drop the row. */
-        snprintf(w->fatal, sizeof w->fatal, "record id '%.40s' is not a UUID",
-                 rec->field[SL_FIELD_ID].ptr);
-        return -1;
+        char msg[96];
+        snprintf(msg, sizeof msg, "record id '%.40s' is not a UUID",
+                 rec->field[SL_FIELD_ID].ptr ? rec->field[SL_FIELD_ID].ptr : "");
+        set_fatal(w, msg);
+        return SL_WRITER_ERR_INVALID;
     }
     size_t at = 0;
     for (int f = 0; f < SL_FIELD_COUNT; f++) {
         size_t len = rec->field[f].ptr ? rec->field[f].len : 0;
         if (at + len + 1 > sizeof s->text) {
-            snprintf(w->fatal, sizeof w->fatal, "record larger than %d bytes", SL_RECORD_MAX);
-            return -1;
+            set_fatal(w, "record larger than " SL_WRITER_STR_(SL_RECORD_MAX) " bytes");
+            return SL_WRITER_ERR_INVALID;
         }
         if (len)
             memcpy(s->text + at, rec->field[f].ptr, len);
@@ -256,13 +281,13 @@ int sl_writer_submit(sl_writer_t *w, const sl_record_t *rec, uint64_t cookie, in
     w->n_free--;
     s->cookie = cookie;
     s->origin_ms = origin_ms;
-    s->attempts = 0;
+    s->failures = 0;
     s->future = NULL;
     w->stats.submitted++;
     cql_err_t err = send_slot(w, s);
     if (err != CQL_OK)
         attempt_failed(w, s, err, NULL);
-    return 0;
+    return SL_WRITER_ERR_OK;
 }
 
 void sl_writer_step(sl_writer_t *w) {
@@ -277,7 +302,7 @@ void sl_writer_step(sl_writer_t *w) {
             int64_t origin = s->origin_ms;
             release(w, s);
             w->stats.written++;
-            w->done(w->opaque, cookie, origin);
+            w->conf.done(w->conf.opaque, cookie, origin);
         } else {
             char detail[256];
             snprintf(detail, sizeof detail, "%s", cql_future_error_message(s->future));

@@ -7,13 +7,14 @@
  * acknowledges it at the configured consistency, and only then is `done` called with the
  * caller's cookie. A write that fails with a retriable error (timeouts, unavailable,
  * overloaded, connection lost, no host up) is sent again after an exponential backoff
- * with jitter, for as long as it takes: nothing is skipped and memory stays at the pool.
- * A non-retriable error (the table is missing, a type mismatch) makes the writer fatal:
- * it stops accepting work and reports the error, and `done` is never called for that row.
+ * with full jitter (sl_backoff) that grows with every failed attempt of that write, for as
+ * long as it takes: nothing is skipped and memory stays at the pool. A non-retriable error
+ * (the table is missing, a type mismatch) makes the writer fatal: it stops accepting work,
+ * logs and reports the error, and `done` is never called for that row.
  *
  * The INSERT is idempotent (an upsert by id), so the statements are marked idempotent.
- * The writer drives nothing itself: the caller steps the session and calls
- * sl_writer_step() from its loop.
+ * The writer drives nothing itself and has no thread: the caller steps the session and
+ * calls sl_writer_step() from its loop; every callback runs inside that call.
  */
 #ifndef SL_WRITER_H
 #define SL_WRITER_H
@@ -21,9 +22,40 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sl_err.h"
 #include "cql.h"
 #include "sl_hist.h"
+#include "sl_log.h"
 #include "sl_record.h"
+
+/* The error list of the writer: name, code, text. TIMEOUT..OTHER are the kinds of a failed
+ * write attempt (counted in sl_writer_stats_t.errors[], named by sl_writer_err_name() for
+ * the `kind` label of sluice_process_write_errors_total); the others are returned by calls. */
+#define SL_WRITER_ERRORS(X)                                                                        \
+    X(SL_WRITER_ERR_OK, 0, "success")                                                              \
+    X(SL_WRITER_ERR_TIMEOUT, 1, "a write timed out in the client or at the replicas; retried")     \
+    X(SL_WRITER_ERR_UNAVAILABLE, 2,                                                                \
+      "too few replicas alive, or the node overloaded or bootstrapping; retried")                  \
+    X(SL_WRITER_ERR_CONNECTION, 3,                                                                 \
+      "no usable connection: refused, lost, no host up or the session busy; retried")              \
+    X(SL_WRITER_ERR_OTHER, 4,                                                                      \
+      "a write failed otherwise: retried if the client says it may pass, else fatal")              \
+    X(SL_WRITER_ERR_FULL, 5, "every slot is taken; step the writer until one frees")               \
+    X(SL_WRITER_ERR_FATAL, 6, "a write failed for good; the writer takes no more work")            \
+    X(SL_WRITER_ERR_INVALID, 7, "invalid configuration or record")                                 \
+    X(SL_WRITER_ERR_NOMEM, 8, "out of memory")                                                     \
+    X(SL_WRITER_ERR_PREPARE, 9, "the INSERT could not be prepared")
+
+typedef enum { SL_ERR_ENUM(SL_WRITER_ERRORS) } sl_writer_err_t;
+
+/* Size of sl_writer_stats_t.errors[]: indexes TIMEOUT..OTHER are used. */
+#define SL_WRITER_ATTEMPT_KINDS (SL_WRITER_ERR_OTHER + 1)
+
+/* Static text of an error; never NULL. */
+const char *sl_writer_err_str(sl_writer_err_t err);
+/* The metric label of an attempt kind ("timeout", "unavailable", "connection", "other"),
+ * "" for the other errors; never NULL. */
+const char *sl_writer_err_name(sl_writer_err_t err);
 
 typedef struct sl_writer_s sl_writer_t;
 
@@ -32,49 +64,60 @@ typedef struct sl_writer_s sl_writer_t;
 typedef void (*sl_writer_done_cb)(void *opaque, uint64_t cookie, int64_t origin_ms);
 
 typedef struct {
-    const char *keyspace; /* copied */
-    const char *table;    /* copied */
+    const char *keyspace; /* copied; a plain identifier (sl_schema_name_ok) */
+    const char *table;    /* copied; a plain identifier */
     cql_consistency_t consistency;
     size_t max_inflight; /* slots; at least 1 */
     int64_t retry_base_ms;
     int64_t retry_max_ms;
     int64_t prepare_timeout_ms; /* how long sl_writer_new() waits for PREPARE */
+    sl_writer_done_cb done;     /* required */
+    void *opaque;               /* passed to done */
+    sl_log_cb_t log;            /* the fatal error; may be NULL */
+    void *log_opaque;
 } sl_writer_conf_t;
 
 typedef struct {
     uint64_t submitted;
     uint64_t written;
     uint64_t retries;
-    uint64_t errors_by_kind[4]; /* timeout, unavailable/overloaded, connection, other */
-    sl_hist_t latency;          /* one attempt's round trip, seconds */
+    uint64_t errors[SL_WRITER_ATTEMPT_KINDS]; /* failed attempts by kind, TIMEOUT..OTHER */
+    sl_hist_t latency;                        /* one attempt's round trip, seconds */
 } sl_writer_stats_t;
 
 /* Prepares the INSERT on session (borrowed; must outlive the writer), waiting up to
- * conf->prepare_timeout_ms. NULL on failure with the reason in errstr. Must be freed with
- * sl_writer_free(), which abandons writes still in flight (their `done` never comes). */
-sl_writer_t *sl_writer_new(cql_session_t *session, const sl_writer_conf_t *conf,
-                           sl_writer_done_cb done, void *opaque, char *errstr, size_t errstr_size);
+ * conf->prepare_timeout_ms. conf is copied. On success *out is set; it must be freed with
+ * sl_writer_free(), which abandons writes still in flight (their `done` never comes).
+ * Otherwise INVALID, NOMEM or PREPARE with the reason in errstr. */
+sl_writer_err_t sl_writer_new(cql_session_t *session, const sl_writer_conf_t *conf,
+                              sl_writer_t **out, char *errstr, size_t errstr_size);
 void sl_writer_free(sl_writer_t *w);
 
-/* Copies rec (its views may be freed after the call) and starts writing it.
- * Returns 0, or -1 when every slot is taken (call sl_writer_has_room() first) or the
- * writer is fatal. rec must have passed sl_record_validate(). origin_ms is passed back to
- * `done` untouched (the processor uses the Kafka message timestamp). */
-int sl_writer_submit(sl_writer_t *w, const sl_record_t *rec, uint64_t cookie, int64_t origin_ms);
+/* Copies rec (its views may be freed after the call) and starts writing it. rec must have
+ * passed sl_record_validate(). origin_ms is passed back to `done` untouched (the processor
+ * uses the Kafka message timestamp). Returns OK; FULL when every slot is taken (see
+ * sl_writer_room()); FATAL once the writer is fatal; INVALID for a record it cannot bind
+ * (an id that is not a UUID, larger than SL_RECORD_MAX), which also makes it fatal, since
+ * validation should have caught it. */
+sl_writer_err_t sl_writer_submit(sl_writer_t *w, const sl_record_t *rec, uint64_t cookie,
+                                 int64_t origin_ms);
 
 /* Finishes completed writes (calls `done`), schedules retries and re-sends those due.
  * Call after stepping the session. */
 void sl_writer_step(sl_writer_t *w);
 
-/* Free slots. */
+/* Free slots; 0 once the writer is fatal. */
 size_t sl_writer_room(const sl_writer_t *w);
+/* Slots taken: sent, waiting for a retry, or parked by a fatal error. */
 size_t sl_writer_in_flight(const sl_writer_t *w);
 /* Writes waiting for their backoff to pass. */
 size_t sl_writer_backing_off(const sl_writer_t *w);
 /* Milliseconds until the next retry is due, -1 if none: an upper bound for a poll. */
 int64_t sl_writer_next_timer_ms(const sl_writer_t *w);
-/* NULL while healthy; the fatal error's text once a write failed for good. */
+/* NULL while healthy; the fatal error's text once a write failed for good (valid until
+ * sl_writer_free()). */
 const char *sl_writer_fatal(const sl_writer_t *w);
+/* Live statistics; valid until sl_writer_free(). */
 const sl_writer_stats_t *sl_writer_stats(const sl_writer_t *w);
 
 #endif

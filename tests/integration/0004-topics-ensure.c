@@ -1,5 +1,5 @@
 /*
- * 0004 topics-ensure: sl_topics_ensure creates a topic and its dead-letter topic with the
+ * 0004 topics-ensure: sl_schema_topics_ensure creates a topic and its dead-letter topic with the
  * asked partition counts, and a second call finds both existing and changes nothing.
  */
 #include <setjmp.h>
@@ -15,7 +15,7 @@
 #include <cmocka.h>
 #include <librdkafka/rdkafka.h>
 
-#include "sl_topics.h"
+#include "sl_schema.h"
 
 static rd_kafka_t *admin_client(void) {
     char errstr[256];
@@ -37,9 +37,9 @@ static void create_then_exists(void **state) {
     snprintf(dlq, sizeof dlq, "%s.dlq", main_topic);
     rd_kafka_t *rk = admin_client();
 
-    sl_topic_spec_t specs[2] = {{.name = main_topic, .partitions = 6, .replication = 1},
-                                {.name = dlq, .partitions = 1, .replication = 1}};
-    if (sl_topics_ensure(rk, specs, 2, 30000, errstr, sizeof errstr) != 0)
+    sl_schema_topic_t specs[2] = {{.name = main_topic, .partitions = 6, .replication = 1},
+                                  {.name = dlq, .partitions = 1, .replication = 1}};
+    if (sl_schema_topics_ensure(rk, specs, 2, 30000, errstr, sizeof errstr) != SL_SCHEMA_ERR_OK)
         fail_msg("first ensure: %s", errstr);
     assert_int_equal(specs[0].existed, 0);
     assert_int_equal(specs[1].existed, 0);
@@ -48,7 +48,7 @@ static void create_then_exists(void **state) {
 
     /* Asking again, even for another partition count, leaves the topics as they are. */
     specs[0].partitions = 3;
-    if (sl_topics_ensure(rk, specs, 2, 30000, errstr, sizeof errstr) != 0)
+    if (sl_schema_topics_ensure(rk, specs, 2, 30000, errstr, sizeof errstr) != SL_SCHEMA_ERR_OK)
         fail_msg("second ensure: %s", errstr);
     assert_int_equal(specs[0].existed, 1);
     assert_int_equal(specs[1].existed, 1);
@@ -58,8 +58,9 @@ static void create_then_exists(void **state) {
     /* An impossible replication factor on one node is a clear failure. */
     char bad[112];
     snprintf(bad, sizeof bad, "%s-rf3", main_topic);
-    sl_topic_spec_t worse = {.name = bad, .partitions = 1, .replication = 3};
-    assert_int_equal(sl_topics_ensure(rk, &worse, 1, 10000, errstr, sizeof errstr), -1);
+    sl_schema_topic_t worse = {.name = bad, .partitions = 1, .replication = 3};
+    assert_int_equal(sl_schema_topics_ensure(rk, &worse, 1, 10000, errstr, sizeof errstr),
+                     SL_SCHEMA_ERR_KAFKA);
     assert_non_null(strstr(errstr, bad));
     rd_kafka_destroy(rk);
 }

@@ -3,9 +3,11 @@ partitions; the exact table.
 
 Both members join before any data exists, so the rebalance settles first; then 40,000
 users are ingested. Each member must own partitions at the same time, both must write,
-and the table must be exact.
+and the table must be exact. The members run until they have written everything between
+them (no idle timer that a slow ingest could outlast), then SIGTERM stops both.
 """
 import os
+import signal
 import sys
 import time
 
@@ -20,8 +22,8 @@ N = 40000
 def main():
     topic, ks = schema("0505", partitions=6)
     group = topic + "-g"
-    a = Processor(topic, ks, "--idle-exit", "6", group=group)
-    b = Processor(topic, ks, "--idle-exit", "6", group=group)
+    a = Processor(topic, ks, "--drain-timeout", "60", group=group)
+    b = Processor(topic, ks, "--drain-timeout", "60", group=group)
     db = Cassandra()
     try:
         deadline = time.time() + 120
@@ -38,8 +40,20 @@ def main():
             users = ingest_users(mock, topic, N, unique("seed"), batch=2000)
         finally:
             mock.stop()
-        ra, sa = a.wait_exit()
-        rb, sb = b.wait_exit()
+        deadline = time.time() + 900
+        while True:
+            wa = a.metrics().get("sluice_process_rows_written_total", 0)
+            wb = b.metrics().get("sluice_process_rows_written_total", 0)
+            if wa + wb >= N:
+                break
+            for p in (a, b):
+                if p.proc.poll() is not None:
+                    fail("a member exited %s; log:\n%s" % (p.proc.returncode, p.log_tail()))
+            if time.time() > deadline:
+                fail("only %d + %d rows written in 900 s" % (wa, wb))
+            time.sleep(0.5)
+        ra, sa, _ = a.stop(signal.SIGTERM, timeout=180)
+        rb, sb, _ = b.stop(signal.SIGTERM, timeout=180)
         check(ra == 0 and rb == 0, "exits %d, %d; logs:\n%s\n%s"
               % (ra, rb, a.log_tail(), b.log_tail()))
         wa, wb = sa["summary"]["written"], sb["summary"]["written"]

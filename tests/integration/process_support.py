@@ -41,12 +41,26 @@ class Cassandra:
         self.session = self.cluster.connect()
         self.session.default_timeout = 60
 
-    def rows(self, keyspace, table="created_users"):
-        """The whole table as {id: {field: value}}, every value as stored."""
+    def rows(self, keyspace, table="created_users", attempts=5):
+        """The whole table as {id: {field: value}}, every value as stored.
+
+        A loaded node may time out or fail a page of the scan; the scan is read-only, so it
+        starts again after a pause, as an application would retry it."""
+        from cassandra import OperationTimedOut, ReadFailure, ReadTimeout, Unavailable
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._scan(keyspace, table)
+            except (OperationTimedOut, ReadFailure, ReadTimeout, Unavailable) as e:
+                if attempt == attempts:
+                    raise
+                print("reading %s.%s failed (%s); again in %d s" % (keyspace, table, e, 2 * attempt))
+                time.sleep(2 * attempt)
+
+    def _scan(self, keyspace, table):
         out = {}
         q = "SELECT %s FROM %s.%s" % (", ".join(FIELDS), keyspace, table)
         from cassandra.query import SimpleStatement
-        for r in self.session.execute(SimpleStatement(q, fetch_size=5000)):
+        for r in self.session.execute(SimpleStatement(q, fetch_size=2000)):
             rec = {f: getattr(r, f) for f in FIELDS}
             rec["id"] = str(rec["id"])
             check(rec["id"] not in out, "id %s twice in the table" % rec["id"])

@@ -34,6 +34,17 @@ expect 0 "librdkafka properties" schema -X list
 expect 0 "Global configuration properties" ingest -X kafka.list
 # Nothing listens on port 1: a clear error within the timeout, exit 1.
 expect 1 "did not answer within 1 s" check -b 127.0.0.1:1 --timeout 1
+# process and schema refuse a bad configuration with exit 2 before they connect to anything
+# (nothing listens on port 1: a command that tried would wait).
+nowhere=(-b 127.0.0.1:1 -c 127.0.0.1:1)
+expect 0 "usage: sluice process" process --help
+expect 2 "No such configuration property" process "${nowhere[@]}" -X kafka.no.such.property=1
+expect 2 "outside allowed range" process "${nowhere[@]}" -X kafka.session.timeout.ms=-5
+expect 2 "unknown consistency" process "${nowhere[@]}" --consistency sometimes
+expect 2 "plain identifiers" process "${nowhere[@]}" --keyspace "ks; DROP"
+expect 2 "No such configuration property" schema "${nowhere[@]}" --skip-cassandra \
+  -X kafka.no.such.property=1
+expect 2 "plain identifiers" schema "${nowhere[@]}" --table "t-1"
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"; exit 1
 fi

@@ -2,8 +2,6 @@
  * loopback, one thread per connection): discovery through system.peers_v2, round
  * robin, token-aware routing on the ring the nodes report, retries on the other node
  * only for idempotent statements, and the schema agreement wait after DDL. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -12,24 +10,18 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "test_util.h"
 #include "cql_int.h"
-#include "test_cql_util.h"
+#include "test_cql_fake.h"
 
 #define MAX_KEYS 512
 
-typedef struct node_s node_t;
-struct node_s {
-    int lfd, port;
-    pthread_t th;
-    const char *token;
-    node_t *peer;
-    pthread_mutex_t mu;
+/* A fake node (test_cql_fake.h) and what this test has it see and do. */
+typedef struct {
+    fake_node_t fake; /* first: the handler's node is this struct */
     /* what the node saw */
     int rr, fails, agreement_polls;
     int keys[MAX_KEYS];
@@ -38,167 +30,78 @@ struct node_s {
     int disagree_polls; /* report a different peer schema this many times */
     int require_auth;   /* answer STARTUP with AUTHENTICATE */
     int startups;       /* STARTUP requests seen */
-    volatile int stop;
-};
+} node_t;
 
-static const uint8_t V1[16] = {1, 1, 1, 1, 1, 1, 0x11, 1, 0x81, 1, 1, 1, 1, 1, 1, 1};
 static const uint8_t V2[16] = {2, 2, 2, 2, 2, 2, 0x12, 2, 0x82, 2, 2, 2, 2, 2, 2, 2};
 
-/* One write per frame: two small writes would meet Nagle and delayed ACKs. */
-static void send_frame(int fd, uint8_t op, int16_t stream, const tb_t *body) {
-    static _Thread_local uint8_t out[9 + sizeof body->b];
-    uint8_t h[9] = {0x84, 0, (uint8_t)((uint16_t)stream >> 8), (uint8_t)stream, op};
-    cql_wr_u32(h + 5, (uint32_t)body->n);
-    memcpy(out, h, 9);
-    memcpy(out + 9, body->b, body->n);
-    if (write(fd, out, 9 + body->n) != (ssize_t)(9 + body->n))
-        return;
-}
-
-static void rows_header(tb_t *t, int ncols) {
-    tb_pack(t, "iiiss", CQL_RESULT_ROWS, CQL_META_GLOBAL_TABLES, (uint32_t)ncols, "system", "t");
-}
-
-static void tokens_value(tb_t *t, const char *tok) {
-    tb_pack(t, "iib", (uint32_t)(4 + 4 + strlen(tok)), 1, tok, (int)((int32_t)strlen(tok)));
-}
-
-static void reply_query(node_t *n, int fd, int16_t st, const char *q, size_t qlen) {
-    tb_t t = {.n = 0};
-    char query[512];
-    snprintf(query, sizeof query, "%.*s", (int)qlen, q);
-    if (strstr(query, "tokens") && strstr(query, "system.local")) {
-        rows_header(&t, 3);
-        tb_pack(&t, "shshhshib", "key", CQL_TYPE_VARCHAR, "tokens", CQL_TYPE_SET, CQL_TYPE_VARCHAR,
-                "schema_version", CQL_TYPE_UUID, 1, "local", 5);
-        tokens_value(&t, n->token);
-        tb_bytes(&t, V1, 16);
-    } else if (strstr(query, "tokens") && strstr(query, "system.peers_v2")) {
-        rows_header(&t, 4);
-        tb_pack(&t, "shshshhshibii", "native_address", CQL_TYPE_INET, "native_port", CQL_TYPE_INT,
-                "tokens", CQL_TYPE_SET, CQL_TYPE_VARCHAR, "schema_version", CQL_TYPE_UUID, 1,
-                "\x7f\x00\x00\x01", 4, 4, (uint32_t)n->peer->port);
-        tokens_value(&t, n->peer->token);
-        tb_bytes(&t, V1, 16);
-    } else if (strstr(query, "schema_version FROM system.")) {
+static int reply_query(node_t *n, const char *query, tb_t *t) {
+    pthread_mutex_t *mu = &n->fake.mu;
+    if (strstr(query, "schema_version FROM system.")) {
         bool peers = strstr(query, "peers") != NULL;
-        pthread_mutex_lock(&n->mu);
+        pthread_mutex_lock(mu);
         if (peers)
             n->agreement_polls++;
         bool differ = peers && n->disagree_polls > 0;
         if (differ && n->disagree_polls < 1000)
             n->disagree_polls--;
-        pthread_mutex_unlock(&n->mu);
-        rows_header(&t, 1);
-        tb_pack(&t, "shib", "schema_version", CQL_TYPE_UUID, 1, differ ? V2 : V1, 16);
+        pthread_mutex_unlock(mu);
+        fake_rows_header(t, 1);
+        tb_str(t, "schema_version");
+        tb_u16(t, CQL_TYPE_UUID);
+        tb_u32(t, 1);
+        tb_bytes(t, differ ? V2 : FAKE_SCHEMA_V1, 16);
     } else if (strstr(query, "CREATE TABLE")) {
-        tb_pack(&t, "issss", CQL_RESULT_SCHEMA_CHANGE, "CREATED", "TABLE", "ks", "x");
-    } else if (strstr(query, "FAIL") && n->token[0] == '0') {
+        tb_u32(t, CQL_RESULT_SCHEMA_CHANGE);
+        tb_str(t, "CREATED");
+        tb_str(t, "TABLE");
+        tb_str(t, "ks");
+        tb_str(t, "x");
+    } else if (strstr(query, "FAIL") && n->fake.token[0] == '0') {
         /* only the node owning token 0 fails: the other one would succeed */
-        pthread_mutex_lock(&n->mu);
+        pthread_mutex_lock(mu);
         n->fails++;
-        pthread_mutex_unlock(&n->mu);
-        tb_pack(&t, "ishiis", 0x1100, "Operation timed out", CQL_CONSISTENCY_ONE, 0, 1, "SIMPLE");
-        send_frame(fd, CQL_OP_ERROR, st, &t);
-        return;
+        pthread_mutex_unlock(mu);
+        fake_error(t, 0x1100, "Operation timed out");
+        return CQL_OP_ERROR;
     } else {
-        pthread_mutex_lock(&n->mu);
+        pthread_mutex_lock(mu);
         n->rr++;
-        pthread_mutex_unlock(&n->mu);
-        tb_u32(&t, CQL_RESULT_VOID);
+        pthread_mutex_unlock(mu);
+        tb_u32(t, CQL_RESULT_VOID);
     }
-    send_frame(fd, CQL_OP_RESULT, st, &t);
+    return CQL_OP_RESULT;
 }
 
-typedef struct {
-    node_t *n;
-    int fd;
-} conn_arg_t;
-
-static void *serve_conn(void *arg) {
-    conn_arg_t *a = arg;
-    node_t *n = a->n;
-    int fd = a->fd;
-    free(a);
-    tb_t *body = malloc(sizeof *body);
-    for (;;) {
-        uint8_t h[9];
-        if (tu_read_full(fd, h, 9) != 0)
-            break;
-        int16_t st = (int16_t)((h[2] << 8) | h[3]);
-        uint32_t len = cql_rd_u32p(h + 5);
-        if (len > sizeof body->b || tu_read_full(fd, body->b, len) != 0)
-            break;
-        body->n = len;
-        tb_t t = {.n = 0};
-        switch (h[4]) {
-        case CQL_OP_STARTUP:
-            pthread_mutex_lock(&n->mu);
-            n->startups++;
-            pthread_mutex_unlock(&n->mu);
-            if (n->require_auth) {
-                tb_pack(&t, "s", "org.apache.cassandra.auth.PasswordAuthenticator");
-                send_frame(fd, CQL_OP_AUTHENTICATE, st, &t);
-                break;
-            }
-            send_frame(fd, CQL_OP_READY, st, &t);
-            break;
-        case CQL_OP_REGISTER: send_frame(fd, CQL_OP_READY, st, &t); break;
-        case CQL_OP_QUERY:
-            reply_query(n, fd, st, (const char *)body->b + 4, cql_rd_u32p(body->b));
-            break;
-        case CQL_OP_PREPARE:
-            tb_pack(&t, "ihriiihssshii", CQL_RESULT_PREPARED, 2, "p1", 2, CQL_META_GLOBAL_TABLES, 1,
-                    1, 0, "ks", "t", "k", CQL_TYPE_INT, CQL_META_NO_METADATA, 0);
-            send_frame(fd, CQL_OP_RESULT, st, &t);
-            break;
-        case CQL_OP_EXECUTE:
-            pthread_mutex_lock(&n->mu);
-            if (n->n_keys < MAX_KEYS)
-                n->keys[n->n_keys++] = (int32_t)cql_rd_u32p(body->b + body->n - 4);
-            pthread_mutex_unlock(&n->mu);
-            tb_u32(&t, CQL_RESULT_VOID);
-            send_frame(fd, CQL_OP_RESULT, st, &t);
-            break;
-        default: break;
-        }
+static int handle(fake_node_t *f, uint8_t op, const uint8_t *body, size_t len, tb_t *t) {
+    node_t *n = (node_t *)f;
+    char query[512];
+    switch (op) {
+    case CQL_OP_STARTUP:
+        pthread_mutex_lock(&f->mu);
+        n->startups++;
+        pthread_mutex_unlock(&f->mu);
+        if (!n->require_auth)
+            return FAKE_REPLY_DEFAULT;
+        tb_pack(t, "s", "org.apache.cassandra.auth.PasswordAuthenticator");
+        return CQL_OP_AUTHENTICATE;
+    case CQL_OP_QUERY:
+        fake_query_text(body, len, query, sizeof query);
+        return strstr(query, "tokens") ? FAKE_REPLY_DEFAULT : reply_query(n, query, t);
+    case CQL_OP_PREPARE: {
+        static const char *const names[] = {"k"};
+        static const uint16_t types[] = {CQL_TYPE_INT};
+        fake_prepared(t, "p1", 1, names, types);
+        return CQL_OP_RESULT;
     }
-    free(body);
-    close(fd);
-    return NULL;
-}
-
-static void *accept_loop(void *arg) {
-    node_t *n = arg;
-    for (;;) {
-        int fd = accept(n->lfd, NULL, NULL);
-        if (fd < 0 || n->stop) {
-            if (fd >= 0)
-                close(fd);
-            break;
-        }
-        conn_arg_t *a = malloc(sizeof *a);
-        a->n = n;
-        a->fd = fd;
-        pthread_t th;
-        pthread_create(&th, NULL, serve_conn, a);
-        pthread_detach(th);
+    case CQL_OP_EXECUTE:
+        pthread_mutex_lock(&f->mu);
+        if (n->n_keys < MAX_KEYS)
+            n->keys[n->n_keys++] = (int32_t)cql_rd_u32p(body + len - 4);
+        pthread_mutex_unlock(&f->mu);
+        tb_u32(t, CQL_RESULT_VOID);
+        return CQL_OP_RESULT;
+    default: return FAKE_REPLY_DEFAULT;
     }
-    return NULL;
-}
-
-static void node_init(node_t *n, const char *token) {
-    memset(n, 0, sizeof *n);
-    pthread_mutex_init(&n->mu, NULL);
-    n->token = token;
-    n->lfd = tu_listen(8, &n->port);
-}
-
-static void node_stop(node_t *n) {
-    n->stop = 1;
-    shutdown(n->lfd, SHUT_RDWR);
-    pthread_join(n->th, NULL);
-    close(n->lfd);
 }
 
 static node_t A, B;
@@ -209,15 +112,16 @@ static cql_session_t *sess;
 
 static int setup(void **state) {
     (void)state;
-    node_init(&A, "0");
-    node_init(&B, "4611686018427387904");
-    A.peer = &B;
-    B.peer = &A;
-    pthread_create(&A.th, NULL, accept_loop, &A);
-    pthread_create(&B.th, NULL, accept_loop, &B);
+    if (fake_node_init(&A.fake, "0", handle, NULL) != 0 ||
+        fake_node_init(&B.fake, "4611686018427387904", handle, NULL) != 0)
+        return -1;
+    A.fake.peer = &B.fake;
+    B.fake.peer = &A.fake;
+    fake_node_start(&A.fake);
+    fake_node_start(&B.fake);
     cql_conf_t *conf = cql_conf_new();
     char cp[64];
-    snprintf(cp, sizeof cp, "127.0.0.1:%d", A.port);
+    fake_node_address(&A.fake, cp, sizeof cp);
     cql_conf_set(conf, "contact_points", cp, NULL, 0);
     cql_conf_set(conf, "schema_agreement_timeout_ms", "5000", NULL, 0);
     char err[256];
@@ -233,8 +137,8 @@ static int setup(void **state) {
 static int teardown(void **state) {
     (void)state;
     cql_session_free(sess);
-    node_stop(&A);
-    node_stop(&B);
+    fake_node_stop(&A.fake);
+    fake_node_stop(&B.fake);
     return 0;
 }
 
@@ -366,14 +270,13 @@ static void test_external_event_loop(void **state) {
  * first refusal instead of reconnecting until its deadline. */
 static void test_connect_refused(void **state) {
     (void)state;
-    node_t c;
-    node_init(&c, "0");
-    c.peer = &c;
+    static node_t c;
+    assert_int_equal(fake_node_init(&c.fake, "0", handle, NULL), 0);
     c.require_auth = 1;
-    pthread_create(&c.th, NULL, accept_loop, &c);
+    fake_node_start(&c.fake);
     cql_conf_t *conf = cql_conf_new();
     char cp[64], err[256] = "";
-    snprintf(cp, sizeof cp, "127.0.0.1:%d", c.port);
+    fake_node_address(&c.fake, cp, sizeof cp);
     cql_conf_set(conf, "contact_points", cp, NULL, 0);
     cql_conf_set(conf, "reconnect_base_ms", "1", NULL, 0);
     cql_conf_set(conf, "reconnect_max_ms", "1", NULL, 0);
@@ -382,9 +285,12 @@ static void test_connect_refused(void **state) {
     assert_int_equal(cql_session_connect_wait(s, 600000, err, sizeof err), CQL_ERR_AUTH);
     assert_non_null(strstr(err, "PasswordAuthenticator"));
     /* with reconnects 1 ms apart, waiting out the deadline would have meant thousands */
-    assert_int_equal(c.startups, 1);
+    pthread_mutex_lock(&c.fake.mu);
+    int startups = c.startups;
+    pthread_mutex_unlock(&c.fake.mu);
+    assert_int_equal(startups, 1);
     cql_session_free(s);
-    node_stop(&c);
+    fake_node_stop(&c.fake);
 }
 
 TEST_MAIN(setup, teardown, cmocka_unit_test(test_discovery), cmocka_unit_test(test_connect_refused),

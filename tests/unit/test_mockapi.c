@@ -1,5 +1,8 @@
 /* Unit tests for the mock API's generator: determinism, UUID uniqueness, the exact shape of
- * a randomuser v1.4 body (parsed back with yajl_tree), query rules, and the word lists. */
+ * a randomuser v1.4 body (parsed back with yajl_tree), fidelity to the real generator per
+ * nationality (tests/fixtures/randomuser-1.4-nat.json: types, formats, ids), that sluice's
+ * own flattening accepts every nationality, query rules, and the word lists. */
+#include <regex.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,6 +15,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "test_util.h"
+#include "sl_api.h"
 #include "sl_mockapi.h"
 #include "sl_mockapi_gen.h"
 #include "sl_mockapi_data.h"
@@ -221,7 +225,7 @@ static int is_email(const char *s) {
     if (!at_ || strcmp(at_, "@example.com") != 0 || at_ == s)
         return 0;
     for (const char *p = s; p < at_; p++)
-        if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789.-", *p))
+        if (!strchr("abcdefghijklmnopqrstuvwxyz0123456789.-'", *p))
             return 0;
     return 1;
 }
@@ -233,7 +237,8 @@ static int is_coord(const char *s, double limit) {
     return *end == '\0' && dot && strlen(dot) == 5 && v >= -limit && v <= limit;
 }
 
-/* Non-ASCII lead bytes: Cyrillic 0xD0-0xD3, Arabic script 0xD8-0xDB. */
+/* UTF-8 lead bytes in [lo, hi]: any non-ASCII 0xC0-0xFF, Cyrillic 0xD0-0xD3, Arabic
+ * script 0xD8-0xDB. */
 static int has_lead(const char *s, unsigned char lo, unsigned char hi) {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
         if (*p >= lo && *p <= hi)
@@ -261,8 +266,8 @@ static void body_has_randomuser_shape(void **state) {
                                        "cell",   "id",   "picture",    "nat"};
     yajl_val arr = at(v, "results", NULL, NULL);
     assert_int_equal(YAJL_GET_ARRAY(arr)->len, 3000);
-    size_t pc_num[32] = {0}, pc_str[32] = {0}, id_null[32] = {0}, seen[32] = {0};
-    size_t cyr_ua = 0, persian_ir = 0, n_ua = 0, n_ir = 0;
+    size_t seen[32] = {0};
+    size_t latin_ua = 0, latin_rs = 0, persian_ir = 0, n_ua = 0, n_rs = 0, n_ir = 0;
     for (size_t i = 0; i < 3000; i++) {
         yajl_val u = YAJL_GET_ARRAY(arr)->values[i];
         assert_int_equal(YAJL_GET_OBJECT(u)->len, 12);
@@ -271,8 +276,7 @@ static void body_has_randomuser_shape(void **state) {
         const char *gender = S(at(u, "gender", NULL, NULL));
         assert_true(strcmp(gender, "male") == 0 || strcmp(gender, "female") == 0);
         int male = gender[0] == 'm';
-        const char *title = S(at(u, "name", "title", NULL));
-        assert_true(male ? strcmp(title, "Mr") == 0 : strchr("MmS", title[0]) != NULL);
+        assert_true(S(at(u, "name", "title", NULL))[0] == 'M'); /* exact: see fidelity */
         assert_true(is_str(at(u, "name", "first", NULL)));
         assert_true(is_str(at(u, "name", "last", NULL)));
         assert_true(is_int(at(u, "location", "street", NULL)
@@ -326,51 +330,317 @@ static void body_has_randomuser_shape(void **state) {
         assert_string_equal(S(at(u, "location", "country", NULL)),
                             sl_mockapi_data_nats[ni].country);
         yajl_val pc = at(u, "location", "postcode", NULL);
-        if (YAJL_IS_INTEGER(pc))
-            pc_num[ni]++;
-        else if (YAJL_IS_STRING(pc))
-            pc_str[ni]++;
-        else
-            fail_msg("postcode neither number nor string");
-        if (YAJL_IS_NULL(idv))
-            id_null[ni]++;
+        assert_true(YAJL_IS_INTEGER(pc) || YAJL_IS_STRING(pc));
+        /* the real UA and RS lists are in Latin script, IR's in Persian */
         if (strcmp(nat, "UA") == 0) {
             n_ua++;
-            cyr_ua += has_lead(S(at(u, "name", "first", NULL)), 0xD0, 0xD3) &&
-                      has_lead(S(at(u, "location", "city", NULL)), 0xD0, 0xD3);
+            latin_ua += !has_lead(S(at(u, "name", "first", NULL)), 0xC0, 0xFF) &&
+                        !has_lead(S(at(u, "location", "city", NULL)), 0xC0, 0xFF);
+        }
+        if (strcmp(nat, "RS") == 0) {
+            n_rs++;
+            latin_rs += !has_lead(S(at(u, "name", "last", NULL)), 0xD0, 0xD3);
         }
         if (strcmp(nat, "IR") == 0) {
             n_ir++;
             persian_ir += has_lead(S(at(u, "name", "last", NULL)), 0xD8, 0xDB);
         }
     }
-    /* every nationality shows up in 3000 users; postcode types follow the nationality */
-    for (size_t i = 0; i < sl_mockapi_data_nat_count; i++) {
+    /* every nationality shows up in 3000 users */
+    for (size_t i = 0; i < sl_mockapi_data_nat_count; i++)
         assert_true(seen[i] > 50);
-        const char *c = sl_mockapi_data_nats[i].code;
-        if (strstr("DE FR ES FI DK NO CH AU TR IR IN MX NZ", c)) {
-            assert_int_equal(pc_str[i], 0);
-        }
-        if (strstr("GB CA NL UA RS BR IE", c)) {
-            assert_int_equal(pc_num[i], 0);
-        }
-        if (strcmp(c, "US") == 0) {
-            assert_true(pc_num[i] > 0 && pc_str[i] > 0);
-        }
-        if (strstr("IR UA NZ TR", c)) {
-            assert_int_equal(id_null[i], seen[i]);
-        }
-        if (strstr("DE FR GB DK", c)) {
-            assert_int_equal(id_null[i], 0);
-        }
-        if (strstr("IE NL", c)) {
-            assert_true(id_null[i] > 0 && id_null[i] < seen[i]);
-        }
-    }
-    assert_true(n_ua > 0 && cyr_ua == n_ua);
+    assert_true(n_ua > 0 && latin_ua == n_ua);
+    assert_true(n_rs > 0 && latin_rs == n_rs);
     assert_true(n_ir > 0 && persian_ir == n_ir);
     yajl_tree_free(v);
     free(body);
+}
+
+/* ---------------------------------------------------------------- fidelity */
+
+static char *read_fixture(const char *name) {
+    const char *dir = getenv("SLUICE_FIXTURES");
+    assert_non_null(dir);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+/* Compiled fixture patterns, by the address of their text in the fixture's tree. */
+static struct {
+    const char *pat;
+    regex_t rx;
+} rx_cache[128];
+static size_t rx_count;
+
+static int matches(const char *pat, const char *s) {
+    size_t i = 0;
+    while (i < rx_count && rx_cache[i].pat != pat)
+        i++;
+    if (i == rx_count) {
+        assert_true(rx_count < sizeof rx_cache / sizeof rx_cache[0]);
+        if (regcomp(&rx_cache[i].rx, pat, REG_EXTENDED | REG_NOSUB) != 0)
+            fail_msg("fixture pattern does not compile: %s", pat);
+        rx_cache[i].pat = pat;
+        rx_count++;
+    }
+    return regexec(&rx_cache[i].rx, s, 0, NULL, 0) == 0;
+}
+
+static void rx_cache_free(void) {
+    for (size_t i = 0; i < rx_count; i++)
+        regfree(&rx_cache[i].rx);
+    rx_count = 0;
+}
+
+/* s matches the pattern at v (a string), or fail naming what. */
+static void assert_matches(yajl_val pat, const char *s, const char *what, const char *nat) {
+    if (!matches(S(pat), s))
+        fail_msg("%s %s \"%s\" does not match %s", nat, what, s, S(pat));
+}
+
+static int in_list(yajl_val list, const char *s) {
+    for (size_t i = 0; i < YAJL_GET_ARRAY(list)->len; i++)
+        if (strcmp(S(YAJL_GET_ARRAY(list)->values[i]), s) == 0)
+            return 1;
+    return 0;
+}
+
+/* A number or string value against {"type", "min"/"max" or "pattern"}. */
+static void assert_typed(yajl_val spec, yajl_val v, const char *what, const char *nat) {
+    const char *type = S(at(spec, "type", NULL, NULL));
+    if (strcmp(type, "number") == 0) {
+        if (!is_int(v))
+            fail_msg("%s %s is not a JSON number", nat, what);
+        long long x = YAJL_GET_INTEGER(v);
+        assert_true(x >= YAJL_GET_INTEGER(at(spec, "min", NULL, NULL)) &&
+                    x <= YAJL_GET_INTEGER(at(spec, "max", NULL, NULL)));
+    } else {
+        if (!is_str(v))
+            fail_msg("%s %s is not a JSON string", nat, what);
+        assert_matches(at(spec, "pattern", NULL, NULL), S(v), what, nat);
+    }
+}
+
+/* The checks beyond the shape, each the rule the real generator follows (see the docs). */
+static int luhn_ok(const char *s) {
+    unsigned sum = 0;
+    for (int i = 0; i < 9; i++) {
+        unsigned v = (unsigned)(s[i] - '0') * (i % 2 ? 2u : 1u);
+        sum += v / 10 + v % 10;
+    }
+    return sum % 10 == 0;
+}
+
+static int ssn_ok(const char *s) {
+    int area = atoi(s), group = atoi(s + 4), serial = atoi(s + 7);
+    return area != 0 && area != 666 && area < 900 && group != 0 && serial != 0 &&
+           strcmp(s, "219-09-9999") != 0 && strcmp(s, "078-05-1120") != 0;
+}
+
+static int cpr_ok(const char *s, int y, int m, int d) {
+    char pre[64];
+    snprintf(pre, sizeof pre, "%02d%02d%d-", d, m, y - 1900);
+    return strncmp(s, pre, strlen(pre)) == 0;
+}
+
+static unsigned mod11(const char *s, const unsigned *w, int n) {
+    unsigned sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += w[i] * (unsigned)(s[i] - '0');
+    return sum % 11 == 0 ? 0 : 11 - sum % 11;
+}
+
+static int fn_ok(const char *s, int y, int m, int d, int male) {
+    static const unsigned w1[] = {3, 7, 6, 1, 8, 9, 4, 5, 2}, w2[] = {5, 4, 3, 2, 7, 6, 5, 4, 3, 2};
+    char pre[64];
+    snprintf(pre, sizeof pre, "%02d%02d%02d", d, m, y % 100);
+    int no = (s[6] - '0') * 100 + (s[7] - '0') * 10 + (s[8] - '0');
+    /* drawn from 000-499 or 500-999, then lowered by one when the parity is wrong */
+    int range_ok = y >= 2000 ? no >= 499 : no <= 499;
+    unsigned k2 = mod11(s, w2, 10);
+    return strncmp(s, pre, 6) == 0 && range_ok && (no % 2 == 1) == male &&
+           (unsigned)(s[9] - '0') == mod11(s, w1, 9) && k2 != 0 && (unsigned)(s[10] - '0') == k2;
+}
+
+static int insee_ok(const char *s, int y, int m, int male) {
+    char pre[64];
+    snprintf(pre, sizeof pre, "%d%d%02d", male ? 1 : 2, y - 1900, m - 1);
+    const char *sp = strchr(s, ' ');
+    unsigned long long n = strtoull(s, NULL, 10);
+    return strncmp(s, pre, strlen(pre)) == 0 && sp && atoi(sp + 1) == (int)(97 - n % 97);
+}
+
+static int svnr_ok(const char *s, yajl_val areas, int y, int m, int d, int male, const char *last) {
+    int area = atoi(s), known = 0;
+    for (size_t i = 0; i < YAJL_GET_ARRAY(areas)->len; i++)
+        known |= YAJL_GET_INTEGER(YAJL_GET_ARRAY(areas)->values[i]) == area;
+    unsigned char c = (unsigned char)last[0];
+    int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    char mid[64];
+    snprintf(mid, sizeof mid, " %02d%02d%d %.*s ", d, m, y - 1900, n, last);
+    const char *serial = s + 2 + strlen(mid);
+    return known && strncmp(s + 2, mid, strlen(mid)) == 0 && (atoi(serial) / 10 < 50) == male;
+}
+
+static void check_id(yajl_val spec, yajl_val u, const char *nat) {
+    yajl_val id = at(u, "id", NULL, NULL);
+    assert_string_equal(S(at(id, "name", NULL, NULL)), S(at(spec, "name", NULL, NULL)));
+    yajl_val want = at(spec, "value", NULL, NULL), got = at(id, "value", NULL, NULL);
+    if (YAJL_IS_NULL(want)) {
+        if (!got || !YAJL_IS_NULL(got))
+            fail_msg("%s id.value is not null", nat);
+        return;
+    }
+    assert_matches(want, S(got), "id.value", nat);
+    yajl_val check = at(spec, "check", NULL, NULL);
+    if (!check)
+        return;
+    const char *rule = S(check), *v = S(got), *dob = S(at(u, "dob", "date", NULL));
+    int y = atoi(dob), m = atoi(dob + 5), d = atoi(dob + 8);
+    int male = strcmp(S(at(u, "gender", NULL, NULL)), "male") == 0;
+    int ok = strcmp(rule, "luhn") == 0    ? luhn_ok(v)
+             : strcmp(rule, "ssn") == 0   ? ssn_ok(v)
+             : strcmp(rule, "fn") == 0    ? fn_ok(v, y, m, d, male)
+             : strcmp(rule, "insee") == 0 ? insee_ok(v, y, m, male)
+             : strcmp(rule, "hetu") == 0  ? (v[7] - '0') % 2 == male
+             : strcmp(rule, "svnr") == 0  ? svnr_ok(v, at(spec, "areas", NULL, NULL), y, m, d, male,
+                                                    S(at(u, "name", "last", NULL)))
+             : strcmp(rule, "cpr") == 0   ? cpr_ok(v, y, m, d)
+                                          : -1;
+    if (ok < 0)
+        fail_msg("unknown check %s in the fixture", rule);
+    if (!ok)
+        fail_msg("%s id.value %s breaks the %s rule (dob %s)", nat, v, rule, dob);
+}
+
+/* The common shape of every user, from the fixture's "common" block. */
+static void check_common(yajl_val common, yajl_val u, const char *nat) {
+    yajl_val keys = at(common, "user_keys", NULL, NULL);
+    assert_int_equal(YAJL_GET_OBJECT(u)->len, YAJL_GET_ARRAY(keys)->len);
+    for (size_t k = 0; k < YAJL_GET_OBJECT(u)->len; k++)
+        assert_string_equal(YAJL_GET_OBJECT(u)->keys[k], S(YAJL_GET_ARRAY(keys)->values[k]));
+    yajl_val loc = at(u, "location", NULL, NULL);
+    assert_typed(at(common, "street_number", NULL, NULL), at(loc, "street", "number", NULL),
+                 "street.number", nat);
+    const char *lat = S(at(loc, "coordinates", "latitude", NULL));
+    const char *lon = S(at(loc, "coordinates", "longitude", NULL));
+    assert_matches(at(common, "latitude", "pattern", NULL), lat, "latitude", nat);
+    assert_matches(at(common, "longitude", "pattern", NULL), lon, "longitude", nat);
+    assert_true(is_coord(lat, 90) && is_coord(lon, 180));
+    assert_true(in_list(at(common, "timezone_offsets", NULL, NULL),
+                        S(at(loc, "timezone", "offset", NULL))));
+    static const char *const dates[][2] = {{"dob", "dob_date"}, {"registered", "registered_date"}};
+    for (int i = 0; i < 2; i++) {
+        const char *dt = S(at(u, dates[i][0], "date", NULL));
+        assert_matches(at(common, "date", "pattern", NULL), dt, dates[i][0], nat);
+        assert_true(strcmp(dt, S(at(common, dates[i][1], "min", NULL))) >= 0);
+        assert_true(strcmp(dt, S(at(common, dates[i][1], "max", NULL))) <= 0);
+        assert_true(is_int(at(u, dates[i][0], "age", NULL)));
+    }
+    assert_matches(at(common, "uuid", "pattern", NULL), S(at(u, "login", "uuid", NULL)), "uuid",
+                   nat);
+    assert_matches(at(common, "salt", "pattern", NULL), S(at(u, "login", "salt", NULL)), "salt",
+                   nat);
+    static const char *const pics[] = {"large", "medium", "thumbnail"};
+    for (int i = 0; i < 3; i++)
+        assert_matches(at(common, "picture", "pattern", NULL), S(at(u, "picture", pics[i], NULL)),
+                       "picture", nat);
+}
+
+/* One user against its nationality's facts. */
+static void check_nat_user(yajl_val common, yajl_val spec, yajl_val u, const char *nat) {
+    check_common(common, u, nat);
+    assert_string_equal(S(at(u, "nat", NULL, NULL)), nat);
+    assert_string_equal(S(at(u, "location", "country", NULL)), S(at(spec, "country", NULL, NULL)));
+    assert_typed(at(spec, "postcode", NULL, NULL), at(u, "location", "postcode", NULL), "postcode",
+                 nat);
+    assert_matches(at(spec, "phone", NULL, NULL), S(at(u, "phone", NULL, NULL)), "phone", nat);
+    assert_matches(at(spec, "cell", NULL, NULL), S(at(u, "cell", NULL, NULL)), "cell", nat);
+    const char *gender = S(at(u, "gender", NULL, NULL));
+    assert_true(in_list(at(spec, "titles", gender, NULL), S(at(u, "name", "title", NULL))));
+    check_id(at(spec, "id", NULL, NULL), u, nat);
+}
+
+/* What sluice's own flattening made of the page: every user accepted, post_code and the
+ * street number kept as the text the body had. */
+typedef struct flat_s {
+    yajl_val users;
+    size_t accepted;
+} flat_t;
+
+static int flat_cb(void *opaque, size_t index, const sl_record_t *rec, sl_reject_t reject,
+                   sl_field_t field) {
+    flat_t *fl = opaque;
+    if (reject != SL_REJECT_NONE)
+        fail_msg("user %zu rejected: %s (field %s)", index, sl_reject_name(reject),
+                 sl_field_name(field));
+    yajl_val u = YAJL_GET_ARRAY(fl->users)->values[index];
+    yajl_val pc = at(u, "location", "postcode", NULL);
+    assert_string_equal(rec->field[SL_FIELD_POST_CODE].ptr,
+                        YAJL_IS_STRING(pc) ? S(pc) : YAJL_GET_NUMBER(pc));
+    const char *num = YAJL_GET_NUMBER(at(u, "location", "street", "number"));
+    assert_memory_equal(rec->field[SL_FIELD_ADDRESS].ptr, num, strlen(num));
+    assert_int_equal(rec->field[SL_FIELD_ADDRESS].ptr[strlen(num)], ' ');
+    fl->accepted++;
+    return 0;
+}
+
+static void nationalities_match_the_real_generator(void **state) {
+    (void)state;
+    char *text = read_fixture("randomuser-1.4-nat.json");
+    char err[256];
+    yajl_val fx = yajl_tree_parse(text, err, sizeof err);
+    if (!fx)
+        fail_msg("fixture does not parse: %s", err);
+    yajl_val common = at(fx, "common", NULL, NULL), nats = at(fx, "nationalities", NULL, NULL);
+    assert_int_equal(YAJL_GET_OBJECT(nats)->len, sl_mockapi_data_nat_count);
+    sl_api_parser_t *parser = NULL;
+    for (size_t i = 0; i < YAJL_GET_OBJECT(nats)->len; i++) {
+        const char *nat = YAJL_GET_OBJECT(nats)->keys[i];
+        yajl_val spec = YAJL_GET_OBJECT(nats)->values[i];
+        assert_true(sl_mockapi_data_nat_find(nat, strlen(nat)) >= 0);
+        char seed[16];
+        snprintf(seed, sizeof seed, "fid-%s", nat);
+        sl_mockapi_gen_req_t r = make_req("250", seed, "2", nat);
+        size_t len;
+        char *body = render(&r, &len);
+        yajl_val v = parse(body);
+        yajl_val users = at(v, "results", NULL, NULL);
+        assert_int_equal(YAJL_GET_ARRAY(users)->len, 250);
+        size_t by_gender[2] = {0, 0};
+        for (size_t k = 0; k < 250; k++) {
+            yajl_val u = YAJL_GET_ARRAY(users)->values[k];
+            check_nat_user(common, spec, u, nat);
+            by_gender[S(at(u, "gender", NULL, NULL))[0] == 'm']++;
+        }
+        assert_true(by_gender[0] > 50 && by_gender[1] > 50);
+
+        flat_t fl = {users, 0};
+        sl_api_parser_free(parser);
+        parser = sl_api_parser_new(flat_cb, &fl);
+        assert_non_null(parser);
+        assert_int_equal(sl_api_parser_feed(parser, body, len, NULL, 0), SL_API_ERR_OK);
+        assert_int_equal(sl_api_parser_finish(parser, NULL, 0), SL_API_ERR_OK);
+        assert_int_equal(fl.accepted, 250);
+        yajl_tree_free(v);
+        free(body);
+    }
+    sl_api_parser_free(parser);
+    rx_cache_free();
+    yajl_tree_free(fx);
+    free(text);
 }
 
 /* ---------------------------------------------------------------- query rules */
@@ -490,6 +760,24 @@ static int json_safe(const char *s) {
     return valid_utf8(s);
 }
 
+/* JSON-safe, every "[" closed by a "]" around a non-empty set without '|', no empty
+ * alternative. */
+static int pattern_ok(const char *p) {
+    if (!json_safe(p) || *p == '|')
+        return 0;
+    for (; *p; p++) {
+        if (*p == '[') {
+            const char *end = strchr(p, ']');
+            if (!end || end == p + 1 || memchr(p, '|', (size_t)(end - p)))
+                return 0;
+            p = end;
+        } else if (*p == '|' && (p[1] == '|' || p[1] == '\0')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static void check_list(const sl_mockapi_data_list_t *l, int names) {
     assert_true(l->n > 0);
     for (uint32_t i = 0; i < l->n; i++) {
@@ -515,16 +803,23 @@ static void word_lists_need_no_escaping(void **state) {
         check_list(&n->street, 0);
         check_list(&n->city, 0);
         check_list(&n->state, 0);
-        assert_true(json_safe(n->country) && json_safe(n->phone_fmt) && json_safe(n->cell_fmt));
-        assert_true(json_safe(n->id_name));
-        if (n->postcode_kind != SL_MOCKAPI_DATA_POSTCODE_NUMBER)
-            assert_true(n->postcode_fmt && json_safe(n->postcode_fmt));
+        assert_true(json_safe(n->country) && pattern_ok(n->phone_fmt) && pattern_ok(n->cell_fmt));
+        assert_true(json_safe(n->id_name) && json_safe(n->male_title));
+        check_list(n->female_titles, 1);
+        if (n->postcode_kind == SL_MOCKAPI_DATA_POSTCODE_STRING)
+            assert_true(n->postcode_fmt && pattern_ok(n->postcode_fmt));
+        if (n->id_kind == SL_MOCKAPI_DATA_ID_PATTERN)
+            assert_true(n->id_fmt && pattern_ok(n->id_fmt));
+        assert_true((n->id_kind == SL_MOCKAPI_DATA_ID_NULL) == (n->id_name[0] == '\0'));
         assert_int_equal(sl_mockapi_data_nat_find(n->code, 2), (int)i);
     }
     check_list(&sl_mockapi_data_passwords, 1);
     check_list(&sl_mockapi_data_user_adjectives, 1);
     check_list(&sl_mockapi_data_user_nouns, 1);
     check_list(&sl_mockapi_data_female_titles, 1);
+    check_list(&sl_mockapi_data_ch_female_titles, 1);
+    for (size_t i = 0; i < sl_mockapi_data_svnr_area_count; i++)
+        assert_true(sl_mockapi_data_svnr_areas[i] < 100);
     for (size_t i = 0; i < sl_mockapi_data_timezone_count; i++)
         assert_true(json_safe(sl_mockapi_data_timezones[i].offset) &&
                     json_safe(sl_mockapi_data_timezones[i].description));
@@ -535,5 +830,6 @@ static void word_lists_need_no_escaping(void **state) {
 TEST_MAIN(NULL, NULL, cmocka_unit_test(same_seed_page_same_bytes),
           cmocka_unit_test(uuids_unique_over_200_pages),
           cmocka_unit_test(body_has_randomuser_shape),
+          cmocka_unit_test(nationalities_match_the_real_generator),
           cmocka_unit_test(query_rules_like_randomuser),
           cmocka_unit_test(word_lists_need_no_escaping))

@@ -23,17 +23,17 @@ static void out_of_order_completion(void **state) {
     (void)state;
     sl_watermark_t *wm = sl_watermark_new(16);
     for (int64_t o = 100; o < 105; o++)
-        assert_int_equal(sl_watermark_track(wm, o), SL_WM_OK);
+        assert_int_equal(sl_watermark_track(wm, o), SL_WATERMARK_OK);
     assert_int_equal(sl_watermark_commit_offset(wm), 100);
-    assert_int_equal(sl_watermark_done(wm, 102), SL_WM_OK);
-    assert_int_equal(sl_watermark_done(wm, 101), SL_WM_OK);
+    assert_int_equal(sl_watermark_done(wm, 102), SL_WATERMARK_OK);
+    assert_int_equal(sl_watermark_done(wm, 101), SL_WATERMARK_OK);
     assert_int_equal(sl_watermark_commit_offset(wm), 100); /* 100 still in flight */
-    assert_int_equal(sl_watermark_done(wm, 100), SL_WM_OK);
+    assert_int_equal(sl_watermark_done(wm, 100), SL_WATERMARK_OK);
     assert_int_equal(sl_watermark_commit_offset(wm), 103);
     assert_int_equal(sl_watermark_in_flight(wm), 2);
-    assert_int_equal(sl_watermark_done(wm, 104), SL_WM_OK);
+    assert_int_equal(sl_watermark_done(wm, 104), SL_WATERMARK_OK);
     assert_int_equal(sl_watermark_commit_offset(wm), 103);
-    assert_int_equal(sl_watermark_done(wm, 103), SL_WM_OK);
+    assert_int_equal(sl_watermark_done(wm, 103), SL_WATERMARK_OK);
     assert_int_equal(sl_watermark_commit_offset(wm), 105);
     assert_int_equal(sl_watermark_in_flight(wm), 0);
     sl_watermark_free(wm);
@@ -42,11 +42,11 @@ static void out_of_order_completion(void **state) {
 static void gaps_count_as_done(void **state) {
     (void)state;
     sl_watermark_t *wm = sl_watermark_new(16);
-    assert_int_equal(sl_watermark_track(wm, 10), SL_WM_OK);
-    assert_int_equal(sl_watermark_track(wm, 13), SL_WM_OK); /* 11, 12 never arrive */
-    assert_int_equal(sl_watermark_done(wm, 10), SL_WM_OK);
+    assert_int_equal(sl_watermark_track(wm, 10), SL_WATERMARK_OK);
+    assert_int_equal(sl_watermark_track(wm, 13), SL_WATERMARK_OK); /* 11, 12 never arrive */
+    assert_int_equal(sl_watermark_done(wm, 10), SL_WATERMARK_OK);
     assert_int_equal(sl_watermark_commit_offset(wm), 13);
-    assert_int_equal(sl_watermark_done(wm, 13), SL_WM_OK);
+    assert_int_equal(sl_watermark_done(wm, 13), SL_WATERMARK_OK);
     assert_int_equal(sl_watermark_commit_offset(wm), 14);
     sl_watermark_free(wm);
 }
@@ -54,13 +54,13 @@ static void gaps_count_as_done(void **state) {
 static void rejects_bad_calls(void **state) {
     (void)state;
     sl_watermark_t *wm = sl_watermark_new(4);
-    assert_int_equal(sl_watermark_done(wm, 0), SL_WM_UNKNOWN);
-    assert_int_equal(sl_watermark_track(wm, 5), SL_WM_OK);
-    assert_int_equal(sl_watermark_track(wm, 5), SL_WM_BACKWARDS);
-    assert_int_equal(sl_watermark_track(wm, 4), SL_WM_BACKWARDS);
-    assert_int_equal(sl_watermark_done(wm, 6), SL_WM_UNKNOWN);
-    assert_int_equal(sl_watermark_done(wm, 5), SL_WM_OK);
-    assert_int_equal(sl_watermark_done(wm, 5), SL_WM_UNKNOWN); /* twice */
+    assert_int_equal(sl_watermark_done(wm, 0), SL_WATERMARK_UNKNOWN);
+    assert_int_equal(sl_watermark_track(wm, 5), SL_WATERMARK_OK);
+    assert_int_equal(sl_watermark_track(wm, 5), SL_WATERMARK_BACKWARDS);
+    assert_int_equal(sl_watermark_track(wm, 4), SL_WATERMARK_BACKWARDS);
+    assert_int_equal(sl_watermark_done(wm, 6), SL_WATERMARK_UNKNOWN);
+    assert_int_equal(sl_watermark_done(wm, 5), SL_WATERMARK_OK);
+    assert_int_equal(sl_watermark_done(wm, 5), SL_WATERMARK_UNKNOWN); /* twice */
     sl_watermark_free(wm);
 }
 
@@ -68,27 +68,29 @@ static void window_bounds_in_flight(void **state) {
     (void)state;
     sl_watermark_t *wm = sl_watermark_new(4);
     for (int64_t o = 0; o < 4; o++)
-        assert_int_equal(sl_watermark_track(wm, o), SL_WM_OK);
+        assert_int_equal(sl_watermark_track(wm, o), SL_WATERMARK_OK);
     assert_false(sl_watermark_has_room(wm));
-    assert_int_equal(sl_watermark_track(wm, 4), SL_WM_FULL);
-    assert_int_equal(sl_watermark_done(wm, 3), SL_WM_OK);
-    assert_int_equal(sl_watermark_track(wm, 4), SL_WM_FULL); /* base still 0 */
-    assert_int_equal(sl_watermark_done(wm, 0), SL_WM_OK);
+    assert_int_equal(sl_watermark_track(wm, 4), SL_WATERMARK_FULL);
+    assert_int_equal(sl_watermark_done(wm, 3), SL_WATERMARK_OK);
+    assert_int_equal(sl_watermark_track(wm, 4), SL_WATERMARK_FULL); /* base still 0 */
+    assert_int_equal(sl_watermark_done(wm, 0), SL_WATERMARK_OK);
     assert_true(sl_watermark_has_room(wm));
-    assert_int_equal(sl_watermark_track(wm, 4), SL_WM_OK);
-    assert_int_equal(sl_watermark_track(wm, 9), SL_WM_FULL); /* gap too wide for the window */
+    assert_int_equal(sl_watermark_track(wm, 4), SL_WATERMARK_OK);
+    assert_int_equal(sl_watermark_track(wm, 9),
+                     SL_WATERMARK_FULL); /* gap too wide for the window */
     sl_watermark_free(wm);
 }
 
 static void reset_forgets(void **state) {
     (void)state;
     sl_watermark_t *wm = sl_watermark_new(8);
-    assert_int_equal(sl_watermark_track(wm, 50), SL_WM_OK);
+    assert_int_equal(sl_watermark_track(wm, 50), SL_WATERMARK_OK);
     sl_watermark_reset(wm);
     assert_int_equal(sl_watermark_commit_offset(wm), -1);
     assert_int_equal(sl_watermark_in_flight(wm), 0);
-    assert_int_equal(sl_watermark_track(wm, 20), SL_WM_OK); /* a rewind is fine after reset */
-    assert_int_equal(sl_watermark_done(wm, 20), SL_WM_OK);
+    assert_int_equal(sl_watermark_track(wm, 20),
+                     SL_WATERMARK_OK); /* a rewind is fine after reset */
+    assert_int_equal(sl_watermark_done(wm, 20), SL_WATERMARK_OK);
     assert_int_equal(sl_watermark_commit_offset(wm), 21);
     sl_watermark_free(wm);
 }
@@ -110,18 +112,18 @@ static void matches_model(void **state) {
     for (int step = 0; step < N; step++) {
         if (rand() % 2 && next < (int64_t)sizeof done_model - 4) {
             int64_t o = next + (rand() % 5 == 0 ? rand() % 3 : 0);
-            sl_wm_result_t r = sl_watermark_track(wm, o);
-            if (r == SL_WM_OK) {
+            sl_watermark_result_t r = sl_watermark_track(wm, o);
+            if (r == SL_WATERMARK_OK) {
                 tracked_model[o] = 1;
                 in_flight[n_in_flight++] = o;
                 newest = o;
                 next = o + 1;
             } else {
-                assert_int_equal(r, SL_WM_FULL);
+                assert_int_equal(r, SL_WATERMARK_FULL);
             }
         } else if (n_in_flight > 0) {
             size_t i = (size_t)rand() % n_in_flight;
-            assert_int_equal(sl_watermark_done(wm, in_flight[i]), SL_WM_OK);
+            assert_int_equal(sl_watermark_done(wm, in_flight[i]), SL_WATERMARK_OK);
             done_model[in_flight[i]] = 1;
             in_flight[i] = in_flight[--n_in_flight];
         }

@@ -5,22 +5,10 @@
  */
 #include "sl_schema.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "sl_record.h"
-
-int sl_schema_name_ok(const char *s) {
-    size_t n = 0;
-    if (!s || !isalpha((unsigned char)s[0]))
-        return 0;
-    for (; s[n]; n++) {
-        if (!isalnum((unsigned char)s[n]) && s[n] != '_')
-            return 0;
-    }
-    return n <= 48;
-}
 
 /* Runs one statement and waits; fills errstr on failure. */
 static int run(cql_session_t *s, cql_stmt_t *st, int64_t timeout_ms, cql_result_t **result,
@@ -97,23 +85,14 @@ static int read_columns(cql_session_t *s, const char *ks, const char *table, int
     return 0;
 }
 
-int sl_schema_ensure(cql_session_t *session, const char *keyspace, const char *table,
-                     const char *replication, int64_t timeout_ms, sl_schema_report_t *report,
-                     char *errstr, size_t errstr_size) {
-    memset(report, 0, sizeof *report);
-    if (!sl_schema_name_ok(keyspace) || !sl_schema_name_ok(table)) {
-        snprintf(errstr, errstr_size,
-                 "keyspace and table must be plain identifiers (letters, digits, _), got '%s.%s'",
-                 keyspace, table);
-        return -1;
-    }
-    if (strchr(replication, ';')) {
-        snprintf(errstr, errstr_size, "replication must be a CQL map literal");
-        return -1;
-    }
+/* Creates what is missing; fills report. */
+static int ensure(cql_session_t *session, const sl_schema_table_conf_t *c,
+                  sl_schema_table_report_t *report, char *errstr, size_t errstr_size) {
+    const char *keyspace = c->keyspace, *table = c->table;
+    int64_t timeout_ms = c->timeout_ms;
     char q[1024];
     snprintf(q, sizeof q, "CREATE KEYSPACE IF NOT EXISTS %s WITH replication = %s", keyspace,
-             replication);
+             c->replication);
     if (ddl(session, q, timeout_ms, &report->keyspace_created, errstr, errstr_size) != 0)
         return -1;
 
@@ -144,4 +123,33 @@ int sl_schema_ensure(cql_session_t *session, const char *keyspace, const char *t
         report->columns_added++;
     }
     return 0;
+}
+
+sl_schema_err_t sl_schema_table_ensure(cql_session_t *session, const sl_schema_table_conf_t *c,
+                                       sl_schema_table_report_t *report, char *errstr,
+                                       size_t errstr_size) {
+    sl_schema_table_report_t local;
+    if (!report)
+        report = &local;
+    memset(report, 0, sizeof *report);
+    if (!sl_schema_name_ok(c->keyspace) || !sl_schema_name_ok(c->table)) {
+        snprintf(errstr, errstr_size,
+                 "keyspace and table must be plain identifiers (letters, digits, _), got '%s.%s'",
+                 c->keyspace ? c->keyspace : "", c->table ? c->table : "");
+        return SL_SCHEMA_ERR_CONFIG;
+    }
+    if (!c->replication || strchr(c->replication, ';')) {
+        snprintf(errstr, errstr_size, "replication must be a CQL map literal");
+        return SL_SCHEMA_ERR_CONFIG;
+    }
+    if (ensure(session, c, report, errstr, errstr_size) != 0)
+        return SL_SCHEMA_ERR_CASSANDRA;
+    sl_log_to_cb(c->log, c->log_opaque, SL_LOG_INFO, "keyspace %s %s", c->keyspace,
+                 report->keyspace_created ? "created" : "exists");
+    sl_log_to_cb(c->log, c->log_opaque, SL_LOG_INFO, "table %s.%s %s", c->keyspace, c->table,
+                 report->table_created ? "created" : "exists");
+    if (report->columns_added)
+        sl_log_to_cb(c->log, c->log_opaque, SL_LOG_INFO, "added column(s) %s to %s.%s",
+                     report->added, c->keyspace, c->table);
+    return SL_SCHEMA_ERR_OK;
 }

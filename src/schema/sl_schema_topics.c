@@ -1,14 +1,15 @@
 /*
- * Idempotent topic creation: CreateTopics for all specs in one request, TOPIC_ALREADY_EXISTS
- * counted as success, then a metadata read for the partition counts that now hold.
+ * Idempotent topic creation: CreateTopics for all topics in one request,
+ * TOPIC_ALREADY_EXISTS counted as success, then a metadata read for the partition counts
+ * that now hold.
  */
-#include "sl_topics.h"
+#include "sl_schema.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-static int read_partitions(rd_kafka_t *rk, sl_topic_spec_t *specs, int count, int timeout_ms,
+static int read_partitions(rd_kafka_t *rk, sl_schema_topic_t *specs, int count, int timeout_ms,
                            char *errstr, size_t errstr_size) {
     const struct rd_kafka_metadata *md = NULL;
     rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 1, NULL, &md, timeout_ms);
@@ -32,12 +33,12 @@ static int read_partitions(rd_kafka_t *rk, sl_topic_spec_t *specs, int count, in
     return rc;
 }
 
-int sl_topics_ensure(rd_kafka_t *rk, sl_topic_spec_t *specs, int count, int timeout_ms,
-                     char *errstr, size_t errstr_size) {
+sl_schema_err_t sl_schema_topics_ensure(rd_kafka_t *rk, sl_schema_topic_t *specs, int count,
+                                        int timeout_ms, char *errstr, size_t errstr_size) {
     rd_kafka_NewTopic_t *nts[16];
     if (count <= 0 || count > 16) {
         snprintf(errstr, errstr_size, "between 1 and 16 topics at a time");
-        return -1;
+        return SL_SCHEMA_ERR_CONFIG;
     }
     int made = 0, rc = 0;
     for (int i = 0; i < count; i++) {
@@ -106,5 +107,59 @@ int sl_topics_ensure(rd_kafka_t *rk, sl_topic_spec_t *specs, int count, int time
         else
             nanosleep(&(struct timespec){.tv_nsec = 100 * 1000 * 1000}, NULL);
     }
-    return rc;
+    return rc == 0 ? SL_SCHEMA_ERR_OK : SL_SCHEMA_ERR_KAFKA;
+}
+
+/* A client for the admin calls: the brokers, then every pass-through property. */
+static rd_kafka_t *admin_client(const sl_schema_topics_conf_t *c, sl_schema_err_t *err,
+                                char *errstr, size_t errstr_size) {
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    *err = SL_SCHEMA_ERR_CONFIG;
+    if (rd_kafka_conf_set(conf, "bootstrap.servers", c->brokers, errstr, errstr_size))
+        goto fail;
+    for (size_t i = 0; i < c->n_kafka_props; i++) {
+        if (rd_kafka_conf_set(conf, c->kafka_props[2 * i], c->kafka_props[2 * i + 1], errstr,
+                              errstr_size))
+            goto fail;
+    }
+    if (c->kafka_log)
+        rd_kafka_conf_set_log_cb(conf, c->kafka_log);
+    *err = SL_SCHEMA_ERR_KAFKA;
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, errstr_size);
+    if (rk)
+        return rk;
+fail:
+    rd_kafka_conf_destroy(conf);
+    return NULL;
+}
+
+sl_schema_err_t sl_schema_topics_setup(const sl_schema_topics_conf_t *c, sl_schema_topic_t out[2],
+                                       char *errstr, size_t errstr_size) {
+    sl_schema_err_t err;
+    rd_kafka_t *rk = admin_client(c, &err, errstr, errstr_size);
+    if (!rk)
+        return err;
+    /* The dead-letter topic keeps whole poison messages, which may be larger than the
+     * broker's default limit. */
+    sl_schema_topic_t specs[2] = {
+        {.name = c->topic, .partitions = c->partitions, .replication = c->replication},
+        {.name = c->dlq_topic,
+         .partitions = c->partitions,
+         .replication = c->replication,
+         .max_message_bytes = "8388608"},
+    };
+    err = sl_schema_topics_ensure(rk, specs, 2, c->timeout_ms, errstr, errstr_size);
+    for (int i = 0; err == SL_SCHEMA_ERR_OK && i < 2; i++) {
+        sl_log_to_cb(c->log, c->log_opaque, SL_LOG_INFO, "topic %s %s (%d partitions)",
+                     specs[i].name, specs[i].existed ? "exists" : "created",
+                     specs[i].partitions_now);
+        if (specs[i].existed && specs[i].partitions_now != specs[i].partitions)
+            sl_log_to_cb(c->log, c->log_opaque, SL_LOG_WARN,
+                         "topic %s has %d partitions, not the %d asked for", specs[i].name,
+                         specs[i].partitions_now, specs[i].partitions);
+    }
+    if (out)
+        memcpy(out, specs, sizeof specs);
+    rd_kafka_destroy(rk);
+    return err;
 }

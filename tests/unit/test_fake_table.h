@@ -1,0 +1,162 @@
+/* The users table on a fake Cassandra node (test_cql_fake.h), for the tests of the writer and
+ * the processor: it answers the writer's PREPARE, stores each EXECUTE of the INSERT (id and
+ * first name, in arrival order) and fails them on demand; plus the test records it expects,
+ * row i having a known id and first name. One node per test binary: `srv`. */
+#ifndef TEST_FAKE_TABLE_H
+#define TEST_FAKE_TABLE_H
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cql.h"
+#include "sl_record.h"
+#include "sl_record_json.h"
+#include "test_cql_fake.h"
+
+#define MAX_ROWS 2048
+
+/* What the fake node stored (an EXECUTE answered without error) and how it misbehaves. */
+typedef struct {
+    fake_node_t fake;
+    int n_rows;
+    struct {
+        uint8_t id[16];
+        char first_name[64];
+    } rows[MAX_ROWS];
+    int prepare_params; /* bind markers in the PREPARE answer */
+    uint32_t fail_code; /* while non-zero, EXECUTEs of fail_id (all if fail_any) fail so */
+    int fail_any;
+    uint8_t fail_id[16];
+    int failed; /* EXECUTEs answered with fail_code */
+} srv_t;
+
+static srv_t srv;
+
+static inline int fake_table_request(fake_node_t *f, uint8_t op, const uint8_t *body, size_t len,
+                                     tb_t *t) {
+    srv_t *s = (srv_t *)f;
+    if (op == CQL_OP_PREPARE) {
+        static const char *names[SL_FIELD_COUNT];
+        static uint16_t types[SL_FIELD_COUNT];
+        for (int i = 0; i < SL_FIELD_COUNT; i++) {
+            names[i] = sl_field_name((sl_field_t)i);
+            types[i] = i == 0 ? CQL_TYPE_UUID : CQL_TYPE_VARCHAR;
+        }
+        fake_prepared(t, "ins", s->prepare_params, names, types);
+        return CQL_OP_RESULT;
+    }
+    if (op != CQL_OP_EXECUTE)
+        return FAKE_REPLY_DEFAULT;
+    const uint8_t *vals[SL_FIELD_COUNT];
+    int32_t lens[SL_FIELD_COUNT];
+    if (fake_execute_values(body, len, vals, lens, SL_FIELD_COUNT) != SL_FIELD_COUNT ||
+        lens[0] != 16)
+        return FAKE_REPLY_CLOSE;
+    pthread_mutex_lock(&f->mu);
+    int fail = s->fail_code && (s->fail_any || memcmp(vals[0], s->fail_id, 16) == 0);
+    if (fail) {
+        s->failed++;
+        fake_error(t, s->fail_code,
+                   s->fail_code == 0x2200 ? "unconfigured table created_users"
+                                          : "injected by the test");
+    } else if (s->n_rows < MAX_ROWS) {
+        memcpy(s->rows[s->n_rows].id, vals[0], 16);
+        snprintf(s->rows[s->n_rows].first_name, sizeof s->rows[0].first_name, "%.*s",
+                 lens[1] > 0 ? (int)lens[1] : 0, (const char *)vals[1]);
+        s->n_rows++;
+        tb_u32(t, CQL_RESULT_VOID);
+    }
+    pthread_mutex_unlock(&f->mu);
+    return fail ? CQL_OP_ERROR : CQL_OP_RESULT;
+}
+
+/* ---- records ------------------------------------------------------------------------ */
+
+/* Test row i: id 00000000-0000-4000-8000-<i, 12 digits>, first name user-<i>, the other
+ * fields fixed. rec is decoded from its Kafka JSON (sl_record_from_json), so it is what the
+ * processor would see; its views point into scratch. */
+typedef struct {
+    char id[40];
+    char first_name[32];
+    char scratch[SL_RECORD_SCRATCH_SIZE];
+    sl_record_t rec;
+} row_t;
+
+static inline void make_row(row_t *r, int i) {
+    char json[1024];
+    snprintf(r->id, sizeof r->id, "00000000-0000-4000-8000-%012d", i);
+    snprintf(r->first_name, sizeof r->first_name, "user-%d", i);
+    int n = snprintf(json, sizeof json,
+                     "{\"id\":\"%s\",\"first_name\":\"%s\",\"last_name\":\"Nichols\","
+                     "\"gender\":\"female\",\"address\":\"8929 Valwood Pkwy, Billings\","
+                     "\"post_code\":\"63104\",\"email\":\"jennie.nichols@example.com\","
+                     "\"username\":\"yellowpeacock117\",\"dob\":\"1992-03-08T15:13:16.688Z\","
+                     "\"registered_date\":\"2007-07-09T05:51:59.390Z\","
+                     "\"phone\":\"(272) 790-0888\",\"picture\":\"https://example.com/75.jpg\"}",
+                     r->id, r->first_name);
+    sl_field_t field;
+    if (sl_record_from_json(json, (size_t)n, &r->rec, r->scratch, sizeof r->scratch, &field) !=
+        SL_REJECT_NONE)
+        memset(&r->rec, 0, sizeof r->rec); /* cannot happen: the writer tests would fail */
+}
+
+static inline void id_bytes(int i, uint8_t out[16]) {
+    row_t r;
+    make_row(&r, i);
+    if (cql_uuid_parse(r.id, out) != 0)
+        memset(out, 0, 16);
+}
+
+/* How many times the fake stored row i. */
+static inline int stored(int i) {
+    uint8_t id[16];
+    id_bytes(i, id);
+    int n = 0;
+    pthread_mutex_lock(&srv.fake.mu);
+    for (int k = 0; k < srv.n_rows; k++)
+        n += memcmp(srv.rows[k].id, id, 16) == 0;
+    pthread_mutex_unlock(&srv.fake.mu);
+    return n;
+}
+
+/* A fresh node on a free port, answering for the table; 0 or -1. */
+static inline int fake_table_start(void) {
+    memset(&srv, 0, sizeof srv);
+    if (fake_node_init(&srv.fake, "0", fake_table_request, NULL) != 0)
+        return -1;
+    srv.prepare_params = SL_FIELD_COUNT;
+    fake_node_start(&srv.fake);
+    return 0;
+}
+
+/* A session on the node, connected; NULL on failure. */
+static inline cql_session_t *fake_table_session(void) {
+    cql_conf_t *conf = cql_conf_new();
+    cql_session_t *s = NULL;
+    char cp[64], err[256];
+    fake_node_address(&srv.fake, cp, sizeof cp);
+    cql_conf_set(conf, "contact_points", cp, NULL, 0);
+    cql_conf_set(conf, "reconnect_base_ms", "20", NULL, 0);
+    cql_conf_set(conf, "reconnect_max_ms", "100", NULL, 0);
+    /* Writes may wait at the node for as long as a test holds them (a rebalance takes a
+     * while): fewer client-side timeouts and retries, though a test must not count on none. */
+    cql_conf_set(conf, "request_timeout_ms", "120000", NULL, 0);
+    if (cql_session_new(conf, &s, err, sizeof err) != CQL_OK ||
+        cql_session_connect_wait(s, 10000, err, sizeof err) != CQL_OK) {
+        fprintf(stderr, "fake table session: %s\n", err);
+        cql_session_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+/* Rows the node stored. */
+static inline int fake_table_rows(void) {
+    pthread_mutex_lock(&srv.fake.mu);
+    int n = srv.n_rows;
+    pthread_mutex_unlock(&srv.fake.mu);
+    return n;
+}
+
+#endif

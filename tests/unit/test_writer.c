@@ -1,0 +1,339 @@
+/* Unit tests for sl_writer against a fake Cassandra node (test_cql_fake.h): every record
+ * stored exactly once with its fields and `done` called once per cookie; a full pool; each
+ * retriable error kind retried and counted under its label; a node that goes down and comes
+ * back; a non-retriable error turning the writer fatal (logged once, nothing acknowledged);
+ * and the calls' own errors. */
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sl_time.h"
+#include "sl_writer.h"
+#include "test_fake_table.h"
+
+/* ---- the writer under test ---------------------------------------------------------- */
+
+static cql_session_t *sess;
+static sl_writer_t *w;
+static int done_count[MAX_ROWS];
+static int done_total;
+static int error_lines;
+static char last_error[512];
+
+static void on_done(void *opaque, uint64_t cookie, int64_t origin_ms) {
+    (void)opaque;
+    assert_true(cookie < MAX_ROWS);
+    assert_int_equal(origin_ms, (int64_t)cookie * 10);
+    done_count[cookie]++;
+    done_total++;
+}
+
+static void on_log(void *opaque, sl_log_level_t level, const char *msg) {
+    (void)opaque;
+    if (level == SL_LOG_ERROR) {
+        error_lines++;
+        snprintf(last_error, sizeof last_error, "%s", msg);
+    }
+}
+
+static sl_writer_conf_t writer_conf(size_t slots) {
+    return (sl_writer_conf_t){.done = on_done,
+                              .log = on_log,
+                              .max_inflight = slots,
+                              .retry_base_ms = 1,
+                              .retry_max_ms = 20,
+                              .prepare_timeout_ms = 10000,
+                              .keyspace = "ks",
+                              .table = "created_users",
+                              .consistency = CQL_CONSISTENCY_ONE};
+}
+
+static int start(size_t slots) {
+    memset(done_count, 0, sizeof done_count);
+    done_total = error_lines = 0;
+    last_error[0] = '\0';
+    if (fake_table_start() != 0 || !(sess = fake_table_session()))
+        return -1;
+    if (slots == 0)
+        return 0;
+    char err[256];
+    sl_writer_conf_t wc = writer_conf(slots);
+    return sl_writer_new(sess, &wc, &w, err, sizeof err) == SL_WRITER_ERR_OK ? 0 : -1;
+}
+
+static int setup_16(void **state) {
+    (void)state;
+    return start(16);
+}
+static int setup_4(void **state) {
+    (void)state;
+    return start(4);
+}
+static int setup_session(void **state) {
+    (void)state;
+    return start(0);
+}
+
+static int teardown(void **state) {
+    (void)state;
+    sl_writer_free(w);
+    w = NULL;
+    cql_session_free(sess);
+    sess = NULL;
+    fake_node_stop(&srv.fake);
+    return 0;
+}
+
+/* One turn of a caller's loop: wait for the session or a retry timer, step both. */
+static void turn(void) {
+    int64_t t = cql_session_timeout_ms(sess), r = sl_writer_next_timer_ms(w);
+    int ms = 10;
+    if (t >= 0 && t < ms)
+        ms = (int)t;
+    if (r >= 0 && r < ms)
+        ms = (int)r;
+    struct pollfd pfd = {.fd = cql_session_fd(sess), .events = POLLIN};
+    poll(&pfd, pfd.fd >= 0 ? 1 : 0, ms);
+    cql_session_step(sess);
+    sl_writer_step(w);
+}
+
+/* Submits rows [from, to) as room allows and turns until all are submitted and `until`
+ * holds, or 30 s pass. */
+static void run_rows(int from, int to, int (*until)(void)) {
+    int64_t deadline = sl_now_ms() + 30000;
+    row_t r;
+    int next = from;
+    while ((next < to || !until()) && sl_now_ms() < deadline) {
+        while (next < to && sl_writer_room(w) > 0) {
+            make_row(&r, next);
+            assert_int_equal(sl_writer_submit(w, &r.rec, (uint64_t)next, (int64_t)next * 10),
+                             SL_WRITER_ERR_OK);
+            next++;
+        }
+        turn();
+    }
+    if (next < to || !until()) {
+        const sl_writer_stats_t *st = sl_writer_stats(w);
+        fprintf(stderr,
+                "not reached: done %d, in flight %zu, backing off %zu, retries %llu, errors",
+                done_total, sl_writer_in_flight(w), sl_writer_backing_off(w),
+                (unsigned long long)st->retries);
+        for (int k = SL_WRITER_ERR_TIMEOUT; k <= SL_WRITER_ERR_OTHER; k++)
+            fprintf(stderr, " %s=%llu", sl_writer_err_name((sl_writer_err_t)k),
+                    (unsigned long long)st->errors[k]);
+        fprintf(stderr, "\n");
+    }
+    assert_int_equal(next, to);
+    assert_true(until());
+}
+
+static int want_total;
+static int all_done(void) {
+    return done_total == want_total;
+}
+
+static void writes_exact(void **state) {
+    (void)state;
+    want_total = 300;
+    run_rows(0, 300, all_done);
+    for (int i = 0; i < 300; i++) {
+        assert_int_equal(done_count[i], 1);
+        assert_int_equal(stored(i), 1);
+    }
+    assert_int_equal(srv.n_rows, 300);
+    for (int k = 0; k < srv.n_rows; k++) {
+        int i = -1;
+        assert_int_equal(sscanf(srv.rows[k].first_name, "user-%d", &i), 1);
+        uint8_t id[16];
+        id_bytes(i, id);
+        assert_memory_equal(srv.rows[k].id, id, 16); /* the id and its fields go together */
+    }
+    const sl_writer_stats_t *st = sl_writer_stats(w);
+    assert_int_equal(st->submitted, 300);
+    assert_int_equal(st->written, 300);
+    assert_int_equal(st->retries, 0);
+    assert_int_equal(st->latency.count, 300);
+    assert_int_equal(sl_writer_room(w), 16);
+    assert_int_equal(sl_writer_in_flight(w), 0);
+    assert_null(sl_writer_fatal(w));
+}
+
+static int held_4(void) {
+    return fake_node_held(&srv.fake) == 4;
+}
+
+static void full_pool(void **state) {
+    (void)state;
+    fake_node_hold(&srv.fake, 1);
+    row_t r;
+    for (int i = 0; i < 4; i++) {
+        make_row(&r, i);
+        assert_int_equal(sl_writer_submit(w, &r.rec, (uint64_t)i, i * 10), SL_WRITER_ERR_OK);
+    }
+    make_row(&r, 4);
+    assert_int_equal(sl_writer_submit(w, &r.rec, 4, 40), SL_WRITER_ERR_FULL);
+    assert_int_equal(sl_writer_room(w), 0);
+    assert_int_equal(sl_writer_in_flight(w), 4);
+    run_rows(0, 0, held_4); /* all four reached the node and wait there */
+    assert_int_equal(done_total, 0);
+    assert_int_equal(sl_writer_room(w), 0);
+    fake_node_hold(&srv.fake, 0);
+    want_total = 4;
+    run_rows(0, 0, all_done);
+    assert_int_equal(sl_writer_room(w), 4);
+    assert_int_equal(sl_writer_stats(w)->submitted, 4);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(stored(i), 1);
+    assert_int_equal(stored(4), 0);
+}
+
+static sl_writer_err_t watched_kind;
+static int kind_seen(void) {
+    return sl_writer_stats(w)->errors[watched_kind] > 0;
+}
+
+/* Row 7 fails with code until the writer has counted an attempt of that kind; then it is
+ * stored, once, and acknowledged once. */
+static void retried(uint32_t code, sl_writer_err_t kind) {
+    pthread_mutex_lock(&srv.fake.mu);
+    srv.fail_code = code;
+    id_bytes(7, srv.fail_id);
+    pthread_mutex_unlock(&srv.fake.mu);
+    watched_kind = kind;
+    run_rows(0, 20, kind_seen);
+    assert_int_equal(done_count[7], 0);
+    assert_true(sl_writer_stats(w)->retries >= 1);
+    pthread_mutex_lock(&srv.fake.mu);
+    srv.fail_code = 0;
+    pthread_mutex_unlock(&srv.fake.mu);
+    want_total = 20;
+    run_rows(0, 0, all_done);
+    for (int i = 0; i < 20; i++) {
+        assert_int_equal(done_count[i], 1);
+        assert_int_equal(stored(i), 1);
+    }
+    assert_true(srv.failed >= 1);
+    const sl_writer_stats_t *st = sl_writer_stats(w);
+    for (int k = SL_WRITER_ERR_TIMEOUT; k <= SL_WRITER_ERR_OTHER; k++)
+        if (k != (int)kind)
+            assert_int_equal(st->errors[k], 0);
+    assert_null(sl_writer_fatal(w));
+}
+
+static void retry_write_timeout(void **state) {
+    (void)state;
+    retried(0x1100, SL_WRITER_ERR_TIMEOUT);
+    assert_string_equal(sl_writer_err_name(SL_WRITER_ERR_TIMEOUT), "timeout");
+}
+static void retry_unavailable(void **state) {
+    (void)state;
+    retried(0x1000, SL_WRITER_ERR_UNAVAILABLE);
+    assert_string_equal(sl_writer_err_name(SL_WRITER_ERR_UNAVAILABLE), "unavailable");
+}
+static void retry_overloaded(void **state) {
+    (void)state;
+    retried(0x1001, SL_WRITER_ERR_UNAVAILABLE);
+}
+
+static int connection_seen(void) {
+    return sl_writer_stats(w)->errors[SL_WRITER_ERR_CONNECTION] > 0;
+}
+
+/* The node goes down with writes in flight and comes back: each row stored once. */
+static void node_down_and_back(void **state) {
+    (void)state;
+    want_total = 10;
+    run_rows(0, 10, all_done);
+    srv.fake.down = 1;
+    run_rows(10, 26, connection_seen); /* 16 slots: the pool fills while the node is down */
+    assert_true(done_total < 26);
+    srv.fake.down = 0;
+    want_total = 30;
+    run_rows(26, 30, all_done);
+    for (int i = 0; i < 30; i++) {
+        assert_int_equal(done_count[i], 1);
+        assert_int_equal(stored(i), 1);
+    }
+    assert_string_equal(sl_writer_err_name(SL_WRITER_ERR_CONNECTION), "connection");
+}
+
+static int is_fatal(void) {
+    return sl_writer_fatal(w) != NULL;
+}
+
+/* A missing table: not retriable. The writer stops, says why once, acknowledges nothing,
+ * and keeps the slot taken (its row was not stored). */
+static void fatal_error(void **state) {
+    (void)state;
+    pthread_mutex_lock(&srv.fake.mu);
+    srv.fail_code = 0x2200;
+    srv.fail_any = 1;
+    pthread_mutex_unlock(&srv.fake.mu);
+    run_rows(0, 1, is_fatal);
+    assert_non_null(strstr(sl_writer_fatal(w), "unconfigured table created_users"));
+    assert_int_equal(error_lines, 1);
+    assert_string_equal(last_error, sl_writer_fatal(w));
+    assert_int_equal(done_total, 0);
+    assert_int_equal(srv.n_rows, 0);
+    assert_int_equal(sl_writer_room(w), 0);
+    assert_int_equal(sl_writer_in_flight(w), 1);
+    assert_int_equal(sl_writer_stats(w)->errors[SL_WRITER_ERR_OTHER], 1);
+    row_t r;
+    make_row(&r, 1);
+    assert_int_equal(sl_writer_submit(w, &r.rec, 1, 10), SL_WRITER_ERR_FATAL);
+    for (int i = 0; i < 20; i++)
+        turn();
+    assert_int_equal(srv.failed, 1); /* never sent again */
+    assert_int_equal(error_lines, 1);
+}
+
+/* The calls' own errors: a record that cannot be bound, a bad configuration, a table whose
+ * INSERT does not take the record's fields. */
+static void call_errors(void **state) {
+    (void)state;
+    char err[256];
+    sl_writer_conf_t wc = writer_conf(4);
+    wc.done = NULL;
+    assert_int_equal(sl_writer_new(sess, &wc, &w, err, sizeof err), SL_WRITER_ERR_INVALID);
+    assert_null(w);
+    srv.prepare_params = 3;
+    wc = writer_conf(4);
+    assert_int_equal(sl_writer_new(sess, &wc, &w, err, sizeof err), SL_WRITER_ERR_PREPARE);
+    assert_non_null(strstr(err, "expected 12 parameters"));
+    assert_null(w);
+    srv.prepare_params = SL_FIELD_COUNT;
+    assert_int_equal(sl_writer_new(sess, &wc, &w, err, sizeof err), SL_WRITER_ERR_OK);
+    row_t r;
+    make_row(&r, 1);
+    r.rec.field[SL_FIELD_ID].ptr = "not-a-uuid";
+    r.rec.field[SL_FIELD_ID].len = 10;
+    assert_int_equal(sl_writer_submit(w, &r.rec, 1, 10), SL_WRITER_ERR_INVALID);
+    assert_non_null(strstr(sl_writer_fatal(w), "not-a-uuid"));
+    assert_int_equal(error_lines, 1);
+    assert_int_equal(sl_writer_room(w), 0);
+    assert_string_equal(sl_writer_err_str(SL_WRITER_ERR_FULL),
+                        "every slot is taken; step the writer until one frees");
+    assert_string_equal(sl_writer_err_name(SL_WRITER_ERR_FULL), "");
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(writes_exact, setup_16, teardown),
+        cmocka_unit_test_setup_teardown(full_pool, setup_4, teardown),
+        cmocka_unit_test_setup_teardown(retry_write_timeout, setup_16, teardown),
+        cmocka_unit_test_setup_teardown(retry_unavailable, setup_16, teardown),
+        cmocka_unit_test_setup_teardown(retry_overloaded, setup_16, teardown),
+        cmocka_unit_test_setup_teardown(node_down_and_back, setup_16, teardown),
+        cmocka_unit_test_setup_teardown(fatal_error, setup_4, teardown),
+        cmocka_unit_test_setup_teardown(call_errors, setup_session, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

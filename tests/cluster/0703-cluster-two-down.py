@@ -29,14 +29,18 @@ def main():
     topic, ks, users = users_in_topic("0703", RF3, n)
     down = ["cassandra2", "cassandra3"]
     try:
-        p = Processor(topic, ks, "--consistency", "quorum", "--max-inflight", "128",
+        # a small window, so that most rows are still to write when the nodes die
+        p = Processor(topic, ks, "--consistency", "quorum", "--max-inflight", "16",
                       "--idle-exit", "5", "-X", "cql.request_timeout_ms=4000")
-        p.wait_metric("sluice_process_rows_written_total", n // 5, timeout=900)
-        for node in down:
-            kill_node(node)
+        p.wait_metric("sluice_process_rows_written_total", n // 10, timeout=900)
         e0 = errors(p.metrics())
-        wait_until("write errors after the kill",
-                   lambda: errors(p.metrics()) > e0 + 10 or None, timeout=300)
+        kill_node(*down)
+
+        def more_errors():
+            check(p.proc.poll() is None, "processor exited %s after the kill; log:\n%s"
+                  % (p.proc.returncode, p.log_tail()))
+            return errors(p.metrics()) > e0 + 10 or None
+        wait_until("write errors after the kill", more_errors, timeout=300)
         # in flight at the kill may still complete or fail; then nothing can reach QUORUM
         time.sleep(5)
         m1 = p.metrics()

@@ -40,10 +40,11 @@ def main():
     n = rows_env(20000)
     # Kafka only: the topic through Kafka's own tool, with its min.insync.replicas
     topic = unique("0704")
-    rc, out = stack("kafka", "kafka-topics", "--create", "--topic", topic, "--partitions",
-                    str(PARTITIONS), "--replication-factor", "3", "--config",
-                    "min.insync.replicas=2")
-    check(rc == 0, "kafka-topics --create: " + out[-2000:])
+    for t in (topic, topic + ".dlq"):
+        rc, out = stack("kafka", "kafka-topics", "--create", "--topic", t, "--partitions",
+                        str(PARTITIONS), "--replication-factor", "3", "--config",
+                        "min.insync.replicas=2")
+        check(rc == 0, "kafka-topics --create %s: %s" % (t, out[-2000:]))
     lead = wait_until("a leader for partition 0", lambda: leader_of(topic, 0), timeout=60)
     check(len(lead[1].split(",")) == 3, "partition 0 replicas %s, want 3" % lead[1])
     victim = "kafka%d" % lead[0]

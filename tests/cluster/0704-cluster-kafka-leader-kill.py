@@ -54,12 +54,17 @@ def main():
         cmd = [BIN, "ingest", "-b", BROKERS, "--log-format", "json", "--progress", "never",
                "-X", "kafka.topic.metadata.refresh.interval.ms=1000", "--source", mock.url,
                "-t", topic, "--count", str(n), "--batch", "500", "--seed", seed,
-               "--concurrency", "2", "--rate", str(max(500, n // 20))]
+               "--concurrency", "2", "--rate", str(max(200, n // 60))]
         ing = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         wait_until("a fifth of the records in the topic",
                    lambda: end_offsets(topic) >= n // 5 or ing.poll() is not None, timeout=300)
         check(ing.poll() is None, "ingest finished before the kill: raise the row count")
         kill_node(victim)
+        at_kill = end_offsets(topic)
+        check(ing.poll() is None and at_kill < n,
+              "ingest finished before the kill took effect (%d records): lower the rate"
+              % at_kill)
+        print("%s killed with %d of %d records in the topic" % (victim, at_kill, n))
         out, err = ing.communicate(timeout=900)
         summary = None
         for line in out.splitlines():
@@ -68,9 +73,10 @@ def main():
         print("killed %s (leader of partition 0); ingest exit %d, summary %s"
               % (victim, ing.returncode, summary))
         check(ing.returncode == 0, "ingest exit %d:\n%s" % (ing.returncode, err[-3000:]))
-        new = leader_of(topic, 0)
+        new = wait_until("a new leader for partition 0",
+                         lambda: (leader_of(topic, 0) or (lead[0],))[0] != lead[0] and
+                         leader_of(topic, 0), timeout=120)
         print("partition 0 now led by broker %s (isr %s)" % (new[0], new[2]))
-        check(new[0] != lead[0], "partition 0 still led by the killed broker")
         users = {u["id"]: u for u in expected_users(page_urls(mock.url, n, 500, seed))}
     finally:
         mock.stop()

@@ -59,12 +59,12 @@ def main():
         wait_until("a fifth of the records in the topic",
                    lambda: end_offsets(topic) >= n // 5 or ing.poll() is not None, timeout=300)
         check(ing.poll() is None, "ingest finished before the kill: raise the row count")
+        before = end_offsets(topic)
         kill_node(victim)
-        at_kill = end_offsets(topic)
-        check(ing.poll() is None and at_kill < n,
-              "ingest finished before the kill took effect (%d records): lower the rate"
-              % at_kill)
-        print("%s killed with %d of %d records in the topic" % (victim, at_kill, n))
+        # (right after the kill the end offsets may not answer: the count is from before)
+        check(ing.poll() is None, "ingest finished before the kill took effect: lower the rate")
+        print("%s killed with ingest running, %d of %d records in the topic just before"
+              % (victim, before, n))
         out, err = ing.communicate(timeout=900)
         summary = None
         for line in out.splitlines():

@@ -1,6 +1,6 @@
 # The front door. `make` builds build/sluice (release); `make test` is the test command
 # that CI runs; see README.md.
-.PHONY: all build deps test test-unit test-integration fuzz-smoke clean format format-check \
+.PHONY: test-cluster all build deps test test-unit test-integration fuzz-smoke clean format format-check \
         demo demo-down bench-ingest bench-process bench-cql
 
 JOBS ?= $(shell nproc)
@@ -31,6 +31,16 @@ test-integration:
 	cmake --preset asan-ubsan >/dev/null
 	cmake --build --preset asan-ubsan -j $(JOBS)
 	ctest --test-dir build-asan-ubsan -L integration --output-on-failure
+
+# The cluster tier (tests/cluster, label "cluster"): node loss, leader elections, token
+# and DC awareness. Starts (and leaves up) a stack of SLUICE_STACK_NODES nodes (3 unless
+# set); slow: see tests/README.md.
+test-cluster:
+	cmake --preset asan-ubsan >/dev/null
+	cmake --build --preset asan-ubsan -j $(JOBS)
+	export SLUICE_STACK_NODES=$${SLUICE_STACK_NODES:-3} && scripts/stack up && \
+	    eval "$$(scripts/stack env kafka cassandra)" && \
+	    ctest --test-dir build-asan-ubsan -L cluster --output-on-failure
 
 # The pipeline end to end on this machine; leaves the stack up (make demo-down stops it).
 # COUNT=users to ingest (200000) or DURATION=seconds of ingest, SOURCE=URL of a

@@ -196,7 +196,7 @@ airflow_process_env() {
 		# A loaded machine answers slowly; the default of 5 s failed tries.
 		"AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT=60"
 		"SLUICE_BIN=$(airflow_sluice_bin)"
-		"SLUICE_BROKERS=$(actual_endpoint_of kafka)"
+		"SLUICE_BROKERS=$(endpoints_of kafka)"
 		"SLUICE_AIRFLOW_SCHEDULE=${SLUICE_AIRFLOW_SCHEDULE:-none}"
 		"SLUICE_AIRFLOW_RETRIES=${SLUICE_AIRFLOW_RETRIES:-1}"
 		"SLUICE_AIRFLOW_RETRY_DELAY=${SLUICE_AIRFLOW_RETRY_DELAY:-10}"

@@ -1,21 +1,28 @@
 # shellcheck shell=bash
-# The stack's Apache Kafka node (KRaft, broker and controller in one
-# process), sourced by scripts/stack: the version setting and the jars of
-# that version, storage formatting, start, readiness, and Kafka's own
-# command-line tools from the same jars (`scripts/stack kafka TOOL ...`).
+# The stack's Apache Kafka node or nodes (KRaft, broker and controller in
+# one process each), sourced by scripts/stack: the version setting and the
+# jars of that version, storage formatting, start, readiness, and Kafka's
+# own command-line tools from the same jars (`scripts/stack kafka TOOL ...`).
+#
+# With SLUICE_STACK_NODES=N there are N nodes, kafka1..N, each on its own
+# loopback address with the same ports, each a broker and a voter of a
+# static controller quorum of N (see docs/stack.md for why this layout).
 #
 # Kafka 4.x is the default; 3.x stays selectable. The two differ in their
 # logging (4.x: log4j2, 3.x: log4j 1 through reload4j), so each major
 # version has its own pom template and logging configuration here.
 
 register_component kafka 10
+register_clustered kafka
 register_command kafka kafka_cmd_tool
 
 KAFKA_VERSION=${SLUICE_KAFKA_VERSION:-4.4.0}
 KAFKA_HOST=${SLUICE_KAFKA_HOST:-127.0.0.1}
 KAFKA_PORT=${SLUICE_KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${SLUICE_KAFKA_CONTROLLER_PORT:-9093}
-KAFKA_HEAP=${SLUICE_KAFKA_HEAP:-512m}
+# The default is smaller in a cluster (--nodes N), so that six JVMs fit in 8 GB;
+# decided in validate, once --nodes is known.
+KAFKA_HEAP=${SLUICE_KAFKA_HEAP:-}
 KAFKA_TOOLS_HEAP=${SLUICE_KAFKA_TOOLS_HEAP:-128m}
 # Data formatted before the stack recorded versions was written by this one.
 readonly KAFKA_UNRECORDED_VERSION=3.9.1
@@ -37,7 +44,7 @@ kafka_usage_env() {
   SLUICE_KAFKA_HOST             Kafka listener address [127.0.0.1]
   SLUICE_KAFKA_PORT             Kafka client port [9092]
   SLUICE_KAFKA_CONTROLLER_PORT  KRaft controller port [9093]
-  SLUICE_KAFKA_HEAP             Kafka heap [512m]
+  SLUICE_KAFKA_HEAP             Kafka heap [512m; 384m per node in a cluster]
   SLUICE_KAFKA_TOOLS_HEAP       heap of 'kafka TOOL' [128m]
 EOF
 }
@@ -50,6 +57,10 @@ kafka_validate() {
 	check_ipv4 SLUICE_KAFKA_HOST "$KAFKA_HOST"
 	check_port_value SLUICE_KAFKA_PORT "$KAFKA_PORT"
 	check_port_value SLUICE_KAFKA_CONTROLLER_PORT "$KAFKA_CONTROLLER_PORT"
+	if [[ -z $KAFKA_HEAP ]]; then
+		KAFKA_HEAP=512m
+		((NODES == 1)) || KAFKA_HEAP=384m
+	fi
 	check_heap SLUICE_KAFKA_HEAP "$KAFKA_HEAP"
 	check_heap SLUICE_KAFKA_TOOLS_HEAP "$KAFKA_TOOLS_HEAP"
 }
@@ -58,7 +69,11 @@ kafka_preflight() {
 	need_tool kcat "install kcat (used to check that Kafka answers)"
 }
 
-kafka_endpoint() { printf '%s:%s' "$KAFKA_HOST" "$KAFKA_PORT"; }
+# The address of a node: SLUICE_KAFKA_HOST for the single node, the
+# cluster's address for node I of a cluster.
+kafka_host() { node_host "$1" "$KAFKA_HOST"; }
+
+kafka_endpoint() { printf '%s:%s' "$(kafka_host "$1")" "$KAFKA_PORT"; }
 kafka_main_log() { printf '%s/logs/server.log' "$(comp_dir "$1")"; }
 # The version of the running broker (recorded at its start), which may
 # differ from SLUICE_KAFKA_VERSION until the next start.
@@ -73,7 +88,9 @@ kafka_describe() {
 }
 
 kafka_ports() {
-	printf '%s %s\n' "$KAFKA_HOST" "$KAFKA_PORT" "$KAFKA_HOST" "$KAFKA_CONTROLLER_PORT"
+	local h
+	h=$(kafka_host "$1")
+	printf '%s %s\n' "$h" "$KAFKA_PORT" "$h" "$KAFKA_CONTROLLER_PORT"
 }
 
 kafka_env() {
@@ -152,15 +169,44 @@ new_cluster_id() {
 	printf '%s' "$id"
 }
 
+# The node.id, controller quorum and replication of internal topics of a
+# node, as NAME=VALUE fields for the properties template.
+kafka_node_fields() {
+	local node=$1 i n voters='' rf=1 isr=1
+	i=$(node_index "$node")
+	if ((i == 0)); then
+		voters=1@$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
+		i=1
+	else
+		for ((n = 1; n <= NODES; n++)); do
+			voters+=${voters:+,}$n@$(node_addr "$n"):$KAFKA_CONTROLLER_PORT
+		done
+		rf=$((NODES < 3 ? NODES : 3))
+		isr=$((rf > 1 ? rf - 1 : 1))
+	fi
+	printf '%s\n' "KAFKA_NODE_ID=$i" "KAFKA_VOTERS=$voters" "KAFKA_INTERNAL_RF=$rf" \
+		"KAFKA_INTERNAL_MIN_ISR=$isr"
+}
+
+# The id every node of this stack's Kafka is formatted with: one per state
+# directory, so that the nodes of a cluster agree.
+kafka_cluster_id() {
+	local f=$STATE_DIR/kafka-cluster-id
+	[[ -s $f ]] || new_cluster_id >"$f"
+	printf '%s' "$(<"$f")"
+}
+
 kafka_start() {
 	local node=$1 dir conf data logs
 	dir=$(comp_dir "$node")
 	conf=$dir/conf data=$dir/data logs=$dir/logs
 	mkdir -p "$conf" "$data" "$logs"
 	kafka_check_data_version "$dir" "$data"
+	local -a fields=()
+	mapfile -t fields < <(kafka_node_fields "$node")
 	render "$CONF_SRC/kafka-server.properties.in" "$conf/server.properties" \
-		KAFKA_HOST="$KAFKA_HOST" KAFKA_PORT="$KAFKA_PORT" \
-		KAFKA_CONTROLLER_PORT="$KAFKA_CONTROLLER_PORT" KAFKA_DATA_DIR="$data"
+		KAFKA_HOST="$(kafka_host "$node")" KAFKA_PORT="$KAFKA_PORT" \
+		KAFKA_CONTROLLER_PORT="$KAFKA_CONTROLLER_PORT" KAFKA_DATA_DIR="$data" "${fields[@]}"
 	local -a sysprops=()
 	mapfile -t sysprops < <(kafka_log_props kafka "$conf")
 	sysprops+=("-Dkafka.logs.dir=$logs")
@@ -169,14 +215,14 @@ kafka_start() {
 	# quorum is static (controller.quorum.voters), which both 3.x and 4.x
 	# format without --standalone or --initial-controllers.
 	if ! kafka_formatted "$dir" "$data"; then
-		say "kafka: formatting storage in $data (Kafka $KAFKA_VERSION)"
+		say "$node: formatting storage in $data (Kafka $KAFKA_VERSION)"
 		rm -rf "$data" "$dir/formatted"
 		mkdir -p "$data"
 		if ! "$JAVA" -Xmx256m "${sysprops[@]}" -cp "$KAFKA_LIBS/*" kafka.tools.StorageTool \
-			format -t "$(new_cluster_id)" -c "$conf/server.properties" \
+			format -t "$(kafka_cluster_id)" -c "$conf/server.properties" \
 			>"$logs/format.log" 2>&1 9>&-; then
 			tail -n 40 "$logs/format.log" >&2
-			die "kafka: formatting storage failed (log: $logs/format.log)"
+			die "$node: formatting storage failed (log: $logs/format.log)"
 		fi
 		printf '%s\n' "$KAFKA_VERSION" >"$dir/formatted"
 	fi
@@ -192,9 +238,13 @@ kafka_start() {
 		kafka.Kafka "$conf/server.properties"
 }
 
+# The node answers metadata and lists itself as a registered broker.
 kafka_answers() {
-	timeout 10 kcat -b "$KAFKA_HOST:$KAFKA_PORT" -L -m 3 2>/dev/null |
-		grep -qF "broker 1 at $KAFKA_HOST:$KAFKA_PORT"
+	local ep id
+	ep=$(kafka_endpoint "$1")
+	id=$(node_index "$1")
+	((id > 0)) || id=1
+	timeout 10 kcat -b "$ep" -L -m 3 2>/dev/null | grep -qF "broker $id at $ep"
 }
 
 # ---------------------------------------------------------------- tools
@@ -297,7 +347,7 @@ kafka_cmd_tool() {
 			--bootstrap-server* | --bootstrap-controller* | --broker-list*) given=1 ;;
 			esac
 		done
-		((given)) || args=(--bootstrap-server "$(actual_endpoint_of kafka)" "${args[@]}")
+		((given)) || args=(--bootstrap-server "$(endpoints_of kafka)" "${args[@]}")
 	fi
 	local -a logprops=()
 	mapfile -t logprops < <(kafka_log_props kafka-tools)

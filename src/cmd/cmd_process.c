@@ -9,6 +9,7 @@
  * Kafka (--metadata-timeout) or Cassandra (--connect-timeout) not reached at start;
  * 2: usage or configuration error (a librdkafka property included).
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -92,6 +93,11 @@ typedef struct {
     sl_writer_stats_t ws;
     size_t in_flight;
     int cassandra_hosts_up;
+    struct {
+        char addr[80], dc[64];
+        uint64_t requests;
+    } hosts[32]; /* the session's per-host counters, for the first 32 hosts */
+    size_t n_hosts;
     double started_s;
     const char *topic;
     int progress;
@@ -130,6 +136,18 @@ static void on_tick(void *opaque, const sl_processor_stats_t *st) {
     sh->ws = *sl_processor_writer_stats(t->proc);
     sh->in_flight = sl_processor_in_flight(t->proc);
     sh->cassandra_hosts_up = (int)cql_session_hosts_up(t->session);
+    cql_host_info_t hi;
+    sh->n_hosts = 0;
+    for (size_t i = 0; sh->n_hosts < 32 && cql_session_host_info(t->session, i, &hi); i++) {
+        size_t k = sh->n_hosts++;
+        snprintf(sh->hosts[k].addr, sizeof sh->hosts[k].addr, "%s:%d", hi.address, hi.port);
+        /* the server's datacenter name goes into a label: keep it to safe characters */
+        snprintf(sh->hosts[k].dc, sizeof sh->hosts[k].dc, "%s", hi.datacenter);
+        for (char *c = sh->hosts[k].dc; *c; c++)
+            if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-' && *c != '.')
+                *c = '_';
+        sh->hosts[k].requests = hi.requests;
+    }
     pthread_mutex_unlock(&sh->lock);
 
     double now = now_s();
@@ -243,6 +261,20 @@ static void render_hist(sl_http_response_t *resp, const sl_hist_t *h, const char
         sl_http_response_append(resp, buf, len);
 }
 
+/* Requests per Cassandra host as coordinator: where token- and DC-aware routing sent them. */
+static void render_host_metrics(sl_http_response_t *resp, shared_t *sh) {
+    sl_http_response_printf(resp, "# HELP sluice_process_cassandra_requests_total Requests sent "
+                                  "to each Cassandra host as coordinator, retries included.\n"
+                                  "# TYPE sluice_process_cassandra_requests_total counter\n");
+    pthread_mutex_lock(&sh->lock);
+    for (size_t i = 0; i < sh->n_hosts; i++)
+        sl_http_response_printf(resp,
+                                "sluice_process_cassandra_requests_total{host=\"%s\",dc=\"%s\"} "
+                                "%" PRIu64 "\n",
+                                sh->hosts[i].addr, sh->hosts[i].dc, sh->hosts[i].requests);
+    pthread_mutex_unlock(&sh->lock);
+}
+
 static void render_metrics(const sl_http_request_t *req, sl_http_response_t *resp, void *opaque) {
     (void)req;
     shared_t *sh = opaque;
@@ -260,6 +292,7 @@ static void render_metrics(const sl_http_request_t *req, sl_http_response_t *res
     }
     sl_http_response_content_type(resp, SL_HTTP_CONTENT_PROMETHEUS);
     render_counters(resp, st, &ws, in_flight, hosts_up);
+    render_host_metrics(resp, sh);
     sl_http_response_printf(resp, "# HELP sluice_process_lag_messages Messages behind the end "
                                   "of each assigned partition (from the last commit).\n"
                                   "# TYPE sluice_process_lag_messages gauge\n");

@@ -543,6 +543,22 @@ cql_err_t cql_session_wait_schema_agreement(cql_session_t *s, int64_t timeout_ms
 size_t cql_session_host_count(const cql_session_t *s);
 size_t cql_session_hosts_up(const cql_session_t *s);
 
+/* One known host. The strings are borrowed from the session: valid until its next step,
+ * poll or query (a host that leaves the ring is freed then). */
+typedef struct {
+    const char *address;
+    int port;
+    const char *datacenter; /* "" until discovery has read it */
+    bool up;
+    uint64_t requests; /* queries and batches sent to it as coordinator, retries included
+                          (not PREPARE) */
+} cql_host_info_t;
+/* Host i (0 <= i < cql_session_host_count()); false past the end. */
+bool cql_session_host_info(const cql_session_t *s, size_t i, cql_host_info_t *out);
+/* The datacenter requests stay in: local_dc, or learned from the first contact point that
+ * answered; "" while unknown. Borrowed, valid as the session. */
+const char *cql_session_local_dc(const cql_session_t *s);
+
 #ifdef __cplusplus
 }
 #endif

@@ -57,6 +57,13 @@ static const prop_value_t consistencies[] = {
     {NULL, 0},
 };
 
+static const prop_value_t remote_dcs[] = {
+    {"never", CQL_REMOTE_DC_NEVER},
+    {"non_local", CQL_REMOTE_DC_NON_LOCAL},
+    {"always", CQL_REMOTE_DC_ALWAYS},
+    {NULL, 0},
+};
+
 static const prop_value_t tls_verifies[] = {
     {"none", 0},
     {"peer", 1},
@@ -98,7 +105,13 @@ static const prop_t props[] = {
     INT("reconnect_max_ms", reconnect_max_ms, 1, INT32_MAX, "30000",
         "ceiling of any reconnection wait"),
     BOOL("token_aware", token_aware, "true",
-         "send statements with a routing key to the node that owns their token"),
+         "send statements with a routing key to a replica of their token (in the local DC)"),
+    STR("local_dc", local_dc, 0, NULL,
+        "datacenter to send requests to (default: that of the first contact point that "
+        "answers)"),
+    ENUM("remote_dc_failover", remote_dc_failover, remote_dcs, "non_local",
+         "when no host of the local DC is up: never use other DCs, use them for consistency "
+         "levels other than LOCAL_* (non_local), or always"),
     INT("schema_agreement_timeout_ms", schema_agreement_timeout_ms, 1, INT32_MAX, "10000",
         "how long a schema change waits for every node to report the same schema version"),
     BOOL("tls", tls, "false", "connect with TLS"),

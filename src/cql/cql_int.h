@@ -374,6 +374,8 @@ struct cql_conf_s {
     uint32_t connections_per_host;
     int64_t reconnect_base_ms, reconnect_max_ms;
     bool token_aware;
+    char *local_dc;
+    int remote_dc_failover; /* cql_remote_dc_t */
     int64_t schema_agreement_timeout_ms;
     bool tls;
     char *tls_ca_file, *tls_cert_file, *tls_key_file, *tls_server_name;
@@ -381,6 +383,14 @@ struct cql_conf_s {
     cql_log_cb_t log_cb;
     void *log_opaque;
 };
+
+/* remote_dc_failover: when hosts of other datacenters may take a request (none of the
+ * local datacenter being up). */
+typedef enum {
+    CQL_REMOTE_DC_NEVER = 0,
+    CQL_REMOTE_DC_NON_LOCAL, /* only for consistency levels that are not LOCAL_* */
+    CQL_REMOTE_DC_ALWAYS,
+} cql_remote_dc_t;
 
 void cql_log(const cql_conf_t *conf, cql_log_level_t level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

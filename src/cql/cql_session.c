@@ -1,11 +1,14 @@
 /*
  * cql_session — a client for a whole cluster: connections to every known host (kept up
  * with exponential backoff), host discovery from system.local and system.peers_v2 (or
- * system.peers on older servers), a token ring for token-aware routing with round robin
- * otherwise, retries on another host for statements marked idempotent, a wait for
- * schema agreement after DDL, and REGISTER for topology and status events. All sockets
- * are watched through one epoll descriptor, so the session is one fd in the caller's
- * event loop.
+ * system.peers on older servers), the keyspaces' replication from system_schema, a
+ * datacenter-aware, token-aware choice of host (a replica of the key in the local
+ * datacenter, then the local datacenter round robin, other datacenters only as
+ * remote_dc_failover allows; see cql_lb.h for the replica placement), hosts dropped once
+ * they leave the ring, retries on another host for statements marked idempotent, a
+ * wait for schema agreement after DDL, and REGISTER for topology and status events.
+ * All sockets are watched through one epoll descriptor, so the session is one fd in
+ * the caller's event loop.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -17,10 +20,12 @@
 #include <unistd.h>
 
 #include "cql_conn_int.h"
+#include "cql_lb.h"
 
 #define MAX_HOSTS 1024
 #define MAX_ATTEMPTS 3
 #define AGREEMENT_RETRY_MS 200
+#define MAX_REPLICAS 16
 
 typedef struct host_s host_t;
 
@@ -44,12 +49,16 @@ struct host_s {
     cql_err_t last_err;    /* of the last attempt: CQL_OK once up, PENDING before any */
     int64_t *tokens;
     size_t n_tokens;
+    char dc[CQL_LB_NAME_MAX]; /* data_center from system.local / peers; "" unknown */
+    bool removed;             /* left the ring: freed by the next housekeeping */
+    uint64_t requests;        /* queries and batches (and retries) sent to it */
 };
 
+/* A keyspace's replication, from system_schema.keyspaces. */
 typedef struct {
-    int64_t token;
-    host_t *host;
-} ring_entry_t;
+    char name[CQL_LB_NAME_MAX];
+    cql_lb_repl_t repl;
+} ks_repl_t;
 
 typedef struct sreq_s sreq_t;
 
@@ -58,14 +67,20 @@ struct cql_session_s {
     host_t **hosts;
     size_t n_hosts;
     int epfd;
-    size_t rr;
-    ring_entry_t *ring;
+    size_t rr, rr_replica;
+    cql_lb_token_t *ring; /* host = index into hosts */
     size_t n_ring;
+    const char **host_dc; /* n_hosts entries, for cql_lb_replicas; rebuilt with the ring */
+    char local_dc[CQL_LB_NAME_MAX];
+    ks_repl_t *ks;
+    size_t n_ks;
     sconn_t *control;
     bool need_discovery;
     bool discovering;
-    cql_future_t *disc_local, *disc_peers;
+    cql_future_t *disc_local, *disc_peers, *disc_ks;
     bool peers_v1;
+    bool peers_ok; /* the last peers query answered: hosts it did not list are gone */
+    bool prune;    /* hosts marked removed wait for housekeeping */
     bool registered;
     bool closing;
     sreq_t *reqs;  /* in flight, doubly linked */
@@ -91,6 +106,8 @@ struct sreq_s {
     int64_t deadline;
     bool has_token;
     int64_t token;
+    cql_consistency_t cl;
+    char ks[CQL_LB_NAME_MAX]; /* keyspace of the routing key's table, "" unknown */
     host_t *last_host;
     /* schema agreement */
     int phase;
@@ -270,57 +287,83 @@ static sconn_t *host_pick_conn(host_t *h) {
     return best;
 }
 
-/* ---- ring --------------------------------------------------------------------------- */
-
-static int ring_cmp(const void *a, const void *b) {
-    int64_t x = ((const ring_entry_t *)a)->token, y = ((const ring_entry_t *)b)->token;
-    return x < y ? -1 : x > y;
-}
+/* ---- ring and host choice ----------------------------------------------------------- */
 
 static void ring_rebuild(cql_session_t *s) {
     size_t n = 0;
     for (size_t i = 0; i < s->n_hosts; i++)
-        n += s->hosts[i]->n_tokens;
-    ring_entry_t *r = malloc((n ? n : 1) * sizeof *r);
-    if (!r)
+        n += s->hosts[i]->removed ? 0 : s->hosts[i]->n_tokens;
+    cql_lb_token_t *r = malloc((n ? n : 1) * sizeof *r);
+    const char **dcs = malloc((s->n_hosts ? s->n_hosts : 1) * sizeof *dcs);
+    if (!r || !dcs) {
+        free(r);
+        free(dcs);
         return;
+    }
     size_t k = 0;
-    for (size_t i = 0; i < s->n_hosts; i++)
-        for (size_t j = 0; j < s->hosts[i]->n_tokens; j++)
-            r[k++] = (ring_entry_t){s->hosts[i]->tokens[j], s->hosts[i]};
-    qsort(r, n, sizeof *r, ring_cmp);
+    for (size_t i = 0; i < s->n_hosts; i++) {
+        dcs[i] = s->hosts[i]->dc;
+        for (size_t j = 0; !s->hosts[i]->removed && j < s->hosts[i]->n_tokens; j++)
+            r[k++] = (cql_lb_token_t){s->hosts[i]->tokens[j], (uint32_t)i};
+    }
+    cql_lb_ring_sort(r, n);
     free(s->ring);
+    free(s->host_dc);
     s->ring = r;
     s->n_ring = n;
+    s->host_dc = dcs;
 }
 
-/* The host owning token t: the first ring entry at or after t, wrapping around. */
-static host_t *ring_owner(const cql_session_t *s, int64_t t) {
-    if (!s->n_ring)
+static const cql_lb_repl_t *ks_replication(const cql_session_t *s, const char *ks) {
+    for (size_t i = 0; ks[0] && i < s->n_ks; i++)
+        if (!strcmp(s->ks[i].name, ks))
+            return &s->ks[i].repl;
+    return NULL;
+}
+
+/* In the local datacenter: hosts whose datacenter is not known yet count as local. */
+static bool host_is_local(const cql_session_t *s, const host_t *h) {
+    return !s->local_dc[0] || !h->dc[0] || !strcmp(h->dc, s->local_dc);
+}
+
+/* May r go to a host of another datacenter (once none of the local one is up)? */
+static bool remote_allowed(const cql_session_t *s, const sreq_t *r) {
+    switch (s->conf->remote_dc_failover) {
+    case CQL_REMOTE_DC_ALWAYS: return true;
+    case CQL_REMOTE_DC_NON_LOCAL: return !cql_lb_consistency_is_local(r->cl);
+    default: return false;
+    }
+}
+
+/* A ready connection to an up replica of r's key in the local datacenter, rotating over
+ * them; NULL when there is none (or r has no key). */
+static sconn_t *pick_replica(cql_session_t *s, const sreq_t *r) {
+    if (!r->has_token || !s->conf->token_aware || !s->n_ring)
         return NULL;
-    size_t lo = 0, hi = s->n_ring;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->ring[mid].token < t)
-            lo = mid + 1;
-        else
-            hi = mid;
+    uint32_t rep[MAX_REPLICAS];
+    size_t n = cql_lb_replicas(s->ring, s->n_ring, r->token, ks_replication(s, r->ks), s->host_dc,
+                               s->n_hosts, rep, MAX_REPLICAS);
+    sconn_t *cand[MAX_REPLICAS];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        host_t *h = s->hosts[rep[i]];
+        if (h == r->last_host || h->removed || !host_is_local(s, h))
+            continue;
+        sconn_t *sc = host_pick_conn(h);
+        if (sc)
+            cand[k++] = sc;
     }
-    return s->ring[lo == s->n_ring ? 0 : lo].host;
+    if (!k)
+        return NULL;
+    /* the primary replica first, so that RF 1 and the common case hit the owner */
+    return cand[k == 1 ? 0 : s->rr_replica++ % k];
 }
 
-static sconn_t *pick(cql_session_t *s, const sreq_t *r) {
-    if (r->has_token && s->conf->token_aware) {
-        host_t *h = ring_owner(s, r->token);
-        if (h && h != r->last_host) {
-            sconn_t *sc = host_pick_conn(h);
-            if (sc)
-                return sc;
-        }
-    }
+/* Round robin over the hosts that are (local true) or are not (false) in the local DC. */
+static sconn_t *pick_round_robin(cql_session_t *s, const sreq_t *r, bool local) {
     for (size_t k = 0; k < s->n_hosts; k++) {
         host_t *h = s->hosts[(s->rr + k) % s->n_hosts];
-        if (h == r->last_host && s->n_hosts > 1)
+        if (h->removed || host_is_local(s, h) != local || (h == r->last_host && s->n_hosts > 1))
             continue;
         sconn_t *sc = host_pick_conn(h);
         if (sc) {
@@ -328,8 +371,22 @@ static sconn_t *pick(cql_session_t *s, const sreq_t *r) {
             return sc;
         }
     }
-    /* only the host that just failed is left */
-    return r->last_host ? host_pick_conn(r->last_host) : NULL;
+    return NULL;
+}
+
+/* The query plan: a local replica of the key, any local host, then (if allowed) a host
+ * of another datacenter, and last the host that just failed, if it may take r. */
+static sconn_t *pick(cql_session_t *s, const sreq_t *r) {
+    sconn_t *sc = pick_replica(s, r);
+    if (!sc)
+        sc = pick_round_robin(s, r, true);
+    if (!sc && remote_allowed(s, r))
+        sc = pick_round_robin(s, r, false);
+    if (sc || !r->last_host || r->last_host->removed)
+        return sc;
+    if (!host_is_local(s, r->last_host) && !remote_allowed(s, r))
+        return NULL;
+    return host_pick_conn(r->last_host);
 }
 
 /* ---- discovery ---------------------------------------------------------------------- */
@@ -370,53 +427,108 @@ static bool value_addr(const cql_value_t *v, char *out, size_t n) {
     return inet_ntop(in.len == 4 ? AF_INET : AF_INET6, in.addr, out, (socklen_t)n) != NULL;
 }
 
+/* Copies a text column (data_center) into out, "" when null or too long. */
+static void column_text(const cql_result_t *r, int col, char *out, size_t n) {
+    const uint8_t *p;
+    size_t len;
+    cql_value_t v;
+    out[0] = '\0';
+    if (col < 0)
+        return;
+    cql_result_column(r, (size_t)col, &v);
+    if (cql_value_get_bytes(&v, &p, &len) == CQL_OK && p && len < n) {
+        memcpy(out, p, len);
+        out[len] = '\0';
+    }
+}
+
 static void disc_submit(cql_session_t *s);
+
+/* Marks the hosts the last discovery did not list as removed (never the control host,
+ * through which it ran); housekeeping frees them. */
+static void disc_mark_departed(cql_session_t *s) {
+    host_t *ctl = s->control ? s->control->host : NULL;
+    for (size_t i = 0; ctl && i < s->n_hosts; i++) {
+        host_t *h = s->hosts[i];
+        if (!h->seen && h != ctl && !h->removed) {
+            cql_log(s->conf, CQL_LOG_INFO, "host %s:%d left the ring", h->addr, h->port);
+            h->removed = true;
+            s->prune = true;
+        }
+    }
+}
+
+static void disc_finish(cql_session_t *s) {
+    if (s->disc_local || s->disc_peers || s->disc_ks)
+        return;
+    s->discovering = false;
+    if (s->peers_ok)
+        disc_mark_departed(s);
+    ring_rebuild(s);
+    cql_log(s->conf, CQL_LOG_DEBUG, "discovery: %zu hosts, %zu tokens, %zu keyspaces, local dc %s",
+            s->n_hosts, s->n_ring, s->n_ks, s->local_dc[0] ? s->local_dc : "(unknown)");
+}
+
+/* One row of system.local (the control host) or system.peers(_v2). */
+static void disc_row(cql_session_t *s, cql_result_t *r, bool local, int c_addr, int c_port,
+                     int c_dc, int c_tokens) {
+    host_t *h = NULL;
+    cql_value_t v;
+    if (local) {
+        h = s->control ? s->control->host : NULL;
+    } else if (c_addr >= 0) {
+        char addr[64];
+        int32_t port = s->conf->port;
+        cql_result_column(r, (size_t)c_addr, &v);
+        if (!value_addr(&v, addr, sizeof addr))
+            return;
+        if (c_port >= 0) {
+            cql_result_column(r, (size_t)c_port, &v);
+            if (cql_value_get_int32(&v, &port) != CQL_OK)
+                port = s->conf->port;
+        }
+        h = host_add(s, addr, port);
+    }
+    if (!h)
+        return;
+    h->seen = true;
+    column_text(r, c_dc, h->dc, sizeof h->dc);
+    /* no local DC configured: the first contact point that answered decides */
+    if (local && !s->local_dc[0] && h->dc[0]) {
+        snprintf(s->local_dc, sizeof s->local_dc, "%s", h->dc);
+        cql_log(s->conf, CQL_LOG_INFO, "local datacenter %s (learned from %s:%d)", s->local_dc,
+                h->addr, h->port);
+    }
+    if (c_tokens >= 0) {
+        cql_result_column(r, (size_t)c_tokens, &v);
+        parse_tokens(h, &v);
+    }
+}
 
 static void disc_done(cql_future_t *f, void *opaque) {
     cql_session_t *s = opaque;
-    if (f == s->disc_local)
+    bool is_local = f == s->disc_local;
+    if (is_local)
         s->disc_local = NULL;
     else
         s->disc_peers = NULL;
     cql_err_t err = cql_future_error(f);
     cql_result_t *r = cql_future_result(f);
-    int c_addr = -1, c_port = -1, c_tokens = -1;
     if (!err && r && cql_result_kind(r) == CQL_RESULT_ROWS) {
         bool local = cql_result_column_index(r, "key") >= 0;
-        c_tokens = cql_result_column_index(r, "tokens");
+        int c_addr = -1, c_port = -1;
+        int c_tokens = cql_result_column_index(r, "tokens");
+        int c_dc = cql_result_column_index(r, "data_center");
         if (!local) {
             c_addr = cql_result_column_index(r, "native_address");
             c_port = cql_result_column_index(r, "native_port");
             if (c_addr < 0)
                 c_addr = cql_result_column_index(r, "rpc_address");
+            s->peers_ok = c_addr >= 0;
         }
-        while (cql_result_next_row(r, NULL)) {
-            host_t *h = NULL;
-            cql_value_t v;
-            if (local) {
-                h = s->control ? s->control->host : NULL;
-            } else if (c_addr >= 0) {
-                char addr[64];
-                int32_t port = s->conf->port;
-                cql_result_column(r, (size_t)c_addr, &v);
-                if (!value_addr(&v, addr, sizeof addr))
-                    continue;
-                if (c_port >= 0) {
-                    cql_result_column(r, (size_t)c_port, &v);
-                    if (cql_value_get_int32(&v, &port) != CQL_OK)
-                        port = s->conf->port;
-                }
-                h = host_add(s, addr, port);
-            }
-            if (!h)
-                continue;
-            h->seen = true;
-            if (c_tokens >= 0) {
-                cql_result_column(r, (size_t)c_tokens, &v);
-                parse_tokens(h, &v);
-            }
-        }
-    } else if (f != s->disc_local && err == CQL_ERR_INVALID && !s->peers_v1) {
+        while (cql_result_next_row(r, NULL))
+            disc_row(s, r, local, c_addr, c_port, c_dc, c_tokens);
+    } else if (!is_local && err == CQL_ERR_INVALID && !s->peers_v1) {
         /* no system.peers_v2 before Cassandra 4.0 */
         s->peers_v1 = true;
         cql_future_free(f);
@@ -424,11 +536,35 @@ static void disc_done(cql_future_t *f, void *opaque) {
         return;
     }
     cql_future_free(f);
-    if (!s->disc_local && !s->disc_peers) {
-        s->discovering = false;
-        ring_rebuild(s);
-        cql_log(s->conf, CQL_LOG_DEBUG, "discovery: %zu hosts, %zu tokens", s->n_hosts, s->n_ring);
+    disc_finish(s);
+}
+
+/* system_schema.keyspaces: each keyspace's replication, for the replicas of a key. */
+static void disc_ks_done(cql_future_t *f, void *opaque) {
+    cql_session_t *s = opaque;
+    s->disc_ks = NULL;
+    cql_result_t *r = cql_future_result(f);
+    int c_name = r ? cql_result_column_index(r, "keyspace_name") : -1;
+    int c_repl = r ? cql_result_column_index(r, "replication") : -1;
+    if (!cql_future_error(f) && r && cql_result_kind(r) == CQL_RESULT_ROWS && c_name >= 0 &&
+        c_repl >= 0) {
+        size_t n = 0, cap = cql_result_row_count(r);
+        ks_repl_t *ks = calloc(cap ? cap : 1, sizeof *ks);
+        while (ks && n < cap && cql_result_next_row(r, NULL)) {
+            cql_value_t v;
+            column_text(r, c_name, ks[n].name, sizeof ks[n].name);
+            cql_result_column(r, (size_t)c_repl, &v);
+            if (ks[n].name[0] && cql_lb_repl_parse(&v, &ks[n].repl))
+                n++;
+        }
+        if (ks) {
+            free(s->ks);
+            s->ks = ks;
+            s->n_ks = n;
+        }
     }
+    cql_future_free(f);
+    disc_finish(s);
 }
 
 static cql_future_t *control_query(cql_session_t *s, const char *q) {
@@ -446,17 +582,26 @@ static cql_future_t *control_query(cql_session_t *s, const char *q) {
 
 static void disc_submit(cql_session_t *s) {
     if (!s->disc_local && !s->peers_v1) {
-        s->disc_local = control_query(s, "SELECT key, tokens, schema_version FROM system.local");
+        for (size_t i = 0; i < s->n_hosts; i++)
+            s->hosts[i]->seen = false;
+        s->peers_ok = false;
+        s->disc_local = control_query(
+            s, "SELECT key, data_center, rack, tokens, schema_version FROM system.local");
         if (s->disc_local)
             cql_future_set_callback(s->disc_local, disc_done, s);
+        s->disc_ks = control_query(s, "SELECT keyspace_name, replication FROM "
+                                      "system_schema.keyspaces");
+        if (s->disc_ks)
+            cql_future_set_callback(s->disc_ks, disc_ks_done, s);
     }
     s->disc_peers = control_query(
-        s, s->peers_v1 ? "SELECT rpc_address, tokens, schema_version FROM system.peers"
-                       : "SELECT native_address, native_port, tokens, schema_version FROM "
-                         "system.peers_v2");
+        s, s->peers_v1 ? "SELECT rpc_address, data_center, rack, tokens, schema_version FROM "
+                         "system.peers"
+                       : "SELECT native_address, native_port, data_center, rack, tokens, "
+                         "schema_version FROM system.peers_v2");
     if (s->disc_peers)
         cql_future_set_callback(s->disc_peers, disc_done, s);
-    s->discovering = s->disc_local || s->disc_peers;
+    s->discovering = s->disc_local || s->disc_peers || s->disc_ks;
 }
 
 static void register_done(cql_future_t *f, void *opaque) {
@@ -474,6 +619,20 @@ static void on_event(void *opaque, const cql_event_t *ev) {
     cql_log(s->conf, CQL_LOG_INFO, "event %s %s %s", ev->type, ev->change, addr);
     if (!strcmp(ev->type, "TOPOLOGY_CHANGE")) {
         s->need_discovery = true;
+        /* decommission, removenode, assassinate: gone now, not at the next discovery */
+        host_t *ctl = s->control ? s->control->host : NULL;
+        for (size_t i = 0; !strcmp(ev->change, "REMOVED_NODE") && i < s->n_hosts; i++) {
+            host_t *h = s->hosts[i];
+            if (h != ctl && !h->removed && !strcmp(h->addr, addr) &&
+                (ev->port <= 0 || ev->port == h->port)) {
+                cql_log(s->conf, CQL_LOG_INFO, "host %s:%d removed from the ring", h->addr,
+                        h->port);
+                h->removed = true;
+                s->prune = true;
+            }
+        }
+    } else if (!strcmp(ev->type, "SCHEMA_CHANGE") && !strcmp(ev->target, "KEYSPACE")) {
+        s->need_discovery = true; /* its replication may have changed */
     } else if (!strcmp(ev->type, "STATUS_CHANGE") && !strcmp(ev->change, "UP")) {
         for (size_t i = 0; i < s->n_hosts; i++) {
             if (!strcmp(s->hosts[i]->addr, addr)) {
@@ -717,6 +876,8 @@ static bool sreq_send(sreq_t *r) {
         }
         r->attempts++;
         r->last_host = sc->host;
+        if (r->kind == CQL_REQ_USER)
+            sc->host->requests++;
         cql_err_t err = cql_conn_submit_encoded(sc->conn, r->frame.data, r->frame.len, r->kind,
                                                 r->prepared, left, f);
         if (err == CQL_OK) {
@@ -734,9 +895,27 @@ static bool sreq_send(sreq_t *r) {
     return false;
 }
 
+/* What the host choice needs to know of a request besides its frame. */
+typedef struct {
+    cql_consistency_t cl;
+    const char *ks; /* keyspace of the routing key, NULL unknown */
+    const uint8_t *rk;
+    size_t rk_len;
+} route_t;
+
+/* The keyspace of a prepared statement's table (from its bound columns), else the
+ * session's. */
+static const char *route_keyspace(const cql_session_t *s, const cql_prepared_t *p) {
+    if (p && p->keyspace)
+        return p->keyspace;
+    if (p && p->params.n_cols && p->params.cols[0].keyspace)
+        return p->params.cols[0].keyspace;
+    return s->conf->keyspace;
+}
+
 static cql_err_t submit(cql_session_t *s, const uint8_t *frame, size_t len, cql_req_kind_t kind,
                         cql_prepared_t *prepared, bool idempotent, int64_t timeout_ms,
-                        const uint8_t *rk, size_t rk_len, cql_future_t **out) {
+                        const route_t *route, cql_future_t **out) {
     *out = NULL;
     sreq_t *r = sreq_new(s);
     if (!r)
@@ -760,9 +939,12 @@ static cql_err_t submit(cql_session_t *s, const uint8_t *frame, size_t len, cql_
         cql_prepared_ref(prepared);
         r->prepared = prepared;
     }
-    if (rk && rk_len) {
+    r->cl = route ? route->cl : s->conf->consistency;
+    if (route && route->ks)
+        snprintf(r->ks, sizeof r->ks, "%s", route->ks);
+    if (route && route->rk && route->rk_len) {
         r->has_token = true;
-        r->token = cql_murmur3_token(rk, rk_len);
+        r->token = cql_murmur3_token(route->rk, route->rk_len);
     }
     r->user->link = r;
     r->next = s->reqs;
@@ -804,8 +986,11 @@ cql_err_t cql_session_query(cql_session_t *s, const cql_stmt_t *st, cql_future_t
     cql_buf_t rk;
     cql_buf_init(&rk, 65536);
     bool have_rk = cql_stmt_routing_key(st, &rk);
-    err = submit(s, frame, len, CQL_REQ_USER, st->prepared, st->idempotent, st->timeout_ms,
-                 have_rk ? rk.data : NULL, have_rk ? rk.len : 0, out);
+    route_t route = {st->consistency_set ? st->consistency : s->conf->consistency,
+                     route_keyspace(s, st->prepared), have_rk ? rk.data : NULL,
+                     have_rk ? rk.len : 0};
+    err = submit(s, frame, len, CQL_REQ_USER, st->prepared, st->idempotent, st->timeout_ms, &route,
+                 out);
     cql_buf_free(&rk);
     return err;
 }
@@ -815,9 +1000,12 @@ cql_err_t cql_session_batch(cql_session_t *s, const cql_batch_t *b, cql_future_t
     const uint8_t *frame;
     size_t len;
     cql_err_t err = encode_on_any(s, NULL, b, &frame, &len);
+    route_t route = {b->consistency_set ? b->consistency : s->conf->consistency,
+                     route_keyspace(s, b->n_prepared ? b->prepared[0] : NULL), b->routing_key,
+                     b->routing_key_size};
     return err ? err
                : submit(s, frame, len, CQL_REQ_USER, b->n_prepared == 1 ? b->prepared[0] : NULL,
-                        b->idempotent, 0, b->routing_key, b->routing_key_size, out);
+                        b->idempotent, 0, &route, out);
 }
 
 cql_err_t cql_session_prepare(cql_session_t *s, const char *query, cql_future_t **out) {
@@ -827,7 +1015,7 @@ cql_err_t cql_session_prepare(cql_session_t *s, const char *query, cql_future_t 
     size_t off = cql_enc_prepare(&b, 0, query, strlen(query));
     cql_err_t err = off == (size_t)-1
                         ? CQL_ERR_NOMEM
-                        : submit(s, b.data, b.len, CQL_REQ_PREPARE, NULL, true, 0, NULL, 0, out);
+                        : submit(s, b.data, b.len, CQL_REQ_PREPARE, NULL, true, 0, NULL, out);
     cql_buf_free(&b);
     return err;
 }
@@ -887,6 +1075,8 @@ cql_err_t cql_session_new(cql_conf_t *conf, cql_session_t **out, char *errstr, s
     }
     s->conf = conf;
     s->last_err = CQL_ERR_PENDING;
+    if (conf->local_dc)
+        snprintf(s->local_dc, sizeof s->local_dc, "%s", conf->local_dc);
     s->epfd = epoll_create1(EPOLL_CLOEXEC);
     if (s->epfd < 0) {
         cql_set_errstr(errstr, errstr_size, "epoll_create1: %s", strerror(errno));
@@ -930,6 +1120,8 @@ void cql_session_free(cql_session_t *s) {
     }
     free(s->hosts);
     free(s->ring);
+    free(s->host_dc);
+    free(s->ks);
     if (s->epfd >= 0)
         close(s->epfd);
     cql_conf_free(s->conf);
@@ -942,6 +1134,18 @@ int cql_session_fd(const cql_session_t *s) {
 
 size_t cql_session_host_count(const cql_session_t *s) {
     return s->n_hosts;
+}
+
+bool cql_session_host_info(const cql_session_t *s, size_t i, cql_host_info_t *out) {
+    if (i >= s->n_hosts)
+        return false;
+    const host_t *h = s->hosts[i];
+    *out = (cql_host_info_t){h->addr, h->port, h->dc, h->up, h->requests};
+    return true;
+}
+
+const char *cql_session_local_dc(const cql_session_t *s) {
+    return s->local_dc;
 }
 
 size_t cql_session_hosts_up(const cql_session_t *s) {
@@ -977,8 +1181,36 @@ int64_t cql_session_timeout_ms(const cql_session_t *s) {
     return best;
 }
 
+/* Frees the hosts marked removed. Runs from housekeeping only, never inside a step of a
+ * connection, since it closes connections (and fails their requests, which may retry). */
+static void prune_hosts(cql_session_t *s) {
+    s->prune = false;
+    for (size_t i = 0; i < s->n_hosts;) {
+        host_t *h = s->hosts[i];
+        if (!h->removed) {
+            i++;
+            continue;
+        }
+        memmove(&s->hosts[i], &s->hosts[i + 1], (s->n_hosts - i - 1) * sizeof *s->hosts);
+        s->n_hosts--;
+        if (s->rr >= s->n_hosts)
+            s->rr = 0;
+        ring_rebuild(s);
+        for (sreq_t *r = s->reqs; r; r = r->next)
+            if (r->last_host == h)
+                r->last_host = NULL;
+        for (uint32_t j = 0; j < h->n_conns; j++)
+            sconn_drop(s, &h->conns[j]);
+        free(h->conns);
+        free(h->tokens);
+        free(h);
+    }
+}
+
 static void housekeeping(cql_session_t *s) {
     int64_t now = cql_now_ms();
+    if (s->prune)
+        prune_hosts(s);
     for (size_t i = 0; i < s->n_hosts; i++) {
         host_t *h = s->hosts[i];
         for (uint32_t j = 0; j < h->n_conns; j++) {
@@ -1001,6 +1233,7 @@ static void housekeeping(cql_session_t *s) {
         }
         if (!s->registered) {
             const char *ev[] = {"TOPOLOGY_CHANGE", "STATUS_CHANGE", "SCHEMA_CHANGE"};
+            s->need_discovery = true; /* what changed while no connection listened */
             cql_future_t *f;
             if (cql_conn_register(s->control->conn, ev, 3, &f) == CQL_OK) {
                 s->registered = true;

@@ -167,11 +167,12 @@ static void reference_lists_every_property(void **state) {
         strstr(buf, "| property | type | default | description |\n|---|---|---|---|\n"));
     assert_contains(buf, "| `port` | integer (1..65535) | `9042` | ",
                     "| `tls.verify` | `none`, `peer`, `peer_host` | `peer_host` | ",
-                    "| `token_aware` | boolean | `true` | ", "| `username` | text |  | ");
+                    "| `token_aware` | boolean | `true` | ", "| `username` | text |  | ",
+                    "| `remote_dc_failover` | `never`, `non_local`, `always` | `non_local` | ");
     size_t rows = 0;
     for (const char *p = buf; (p = strstr(p, "\n| `")); p++)
         rows++;
-    assert_int_equal(rows, 21);
+    assert_int_equal(rows, 23);
     char small[16];
     assert_int_equal(cql_conf_reference(small, sizeof small), need);
     assert_int_equal(strlen(small), sizeof small - 1);

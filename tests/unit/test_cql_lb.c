@@ -1,0 +1,546 @@
+/* Unit tests for the session's datacenter- and token-aware host choice (cql_lb and its
+ * use in cql_session): replication maps, replica placement for SimpleStrategy and
+ * NetworkTopologyStrategy, and, against a fake three-node cluster in-process (one thread
+ * per connection), that requests go to a replica of their key in the local datacenter,
+ * that the local datacenter is learned from the first contact point, that LOCAL_*
+ * consistency never leaves it, and that a host that leaves the ring (REMOVED_NODE) is
+ * dropped. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "test_util.h"
+#include "cql_int.h"
+#include "cql_lb.h"
+#include "test_cql_util.h"
+
+/* ---- pure placement ------------------------------------------------------------------- */
+
+/* map<text, text>, as a result's metadata would describe it */
+static cql_type_t TEXT_T = {.kind = CQL_TYPE_VARCHAR};
+static cql_type_t *MAP_SUB[2] = {&TEXT_T, &TEXT_T};
+static cql_type_t MAP_T = {.kind = CQL_TYPE_MAP, .n_sub = 2, .sub = MAP_SUB};
+
+/* A map<text, text> value with n entries of key/value pairs. */
+static cql_value_t map_value(tb_t *t, int n, const char *const *kv) {
+    t->n = 0;
+    tb_u32(t, (uint32_t)n);
+    for (int i = 0; i < 2 * n; i++)
+        tb_bytes(t, kv[i], (int32_t)strlen(kv[i]));
+    cql_value_t v = {.type = &MAP_T, .data = t->b, .size = (int32_t)t->n};
+    return v;
+}
+
+static void test_repl_parse(void **state) {
+    (void)state;
+    static tb_t t;
+    cql_lb_repl_t r;
+    const char *simple[] = {"class", "org.apache.cassandra.locator.SimpleStrategy",
+                            "replication_factor", "3"};
+    cql_value_t v = map_value(&t, 2, simple);
+    assert_true(cql_lb_repl_parse(&v, &r));
+    assert_int_equal(r.kind, CQL_LB_REPL_SIMPLE);
+    assert_int_equal(r.rf, 3);
+    const char *nts[] = {
+        "class", "org.apache.cassandra.locator.NetworkTopologyStrategy", "dc1", "2", "dc2", "1/0"};
+    v = map_value(&t, 3, nts);
+    assert_true(cql_lb_repl_parse(&v, &r));
+    assert_int_equal(r.kind, CQL_LB_REPL_NTS);
+    assert_int_equal(r.n_dcs, 2);
+    assert_string_equal(r.dc[0], "dc1");
+    assert_int_equal(r.dc_rf[0], 2);
+    assert_string_equal(r.dc[1], "dc2");
+    assert_int_equal(r.dc_rf[1], 1);
+    const char *odd[] = {"class", "com.example.MoonStrategy", "replication_factor", "1"};
+    v = map_value(&t, 2, odd);
+    assert_false(cql_lb_repl_parse(&v, &r));
+    assert_int_equal(r.kind, CQL_LB_REPL_UNKNOWN);
+    const char *norf[] = {"class", "SimpleStrategy"};
+    v = map_value(&t, 1, norf);
+    assert_false(cql_lb_repl_parse(&v, &r));
+    const char *bad[] = {"class", "SimpleStrategy", "replication_factor", "three"};
+    v = map_value(&t, 2, bad);
+    assert_false(cql_lb_repl_parse(&v, &r));
+    /* truncated bytes: declared 5 entries, holds 1 */
+    v = map_value(&t, 1, norf);
+    t.b[3] = 5;
+    assert_false(cql_lb_repl_parse(&v, &r));
+}
+
+/* Ring: host 0 at -100 and 200, host 1 at 0, host 2 at 100, host 3 at 300. */
+static const cql_lb_token_t RING[] = {{-100, 0}, {0, 1}, {100, 2}, {200, 0}, {300, 3}};
+#define N_RING (sizeof RING / sizeof RING[0])
+
+static void test_replicas_simple(void **state) {
+    (void)state;
+    cql_lb_repl_t r = {.kind = CQL_LB_REPL_SIMPLE, .rf = 3};
+    uint32_t out[8];
+    const char *dc[] = {"", "", "", ""};
+    /* token 50: owner 2 (at 100), then 0 (200), then 3 (300) */
+    assert_int_equal(cql_lb_replicas(RING, N_RING, 50, &r, dc, 4, out, 8), 3);
+    assert_int_equal(out[0], 2);
+    assert_int_equal(out[1], 0);
+    assert_int_equal(out[2], 3);
+    /* past the last token wraps to the first: 0 (-100), 1 (0), 2 (100) */
+    assert_int_equal(cql_lb_replicas(RING, N_RING, 301, &r, dc, 4, out, 8), 3);
+    assert_int_equal(out[0], 0);
+    assert_int_equal(out[1], 1);
+    assert_int_equal(out[2], 2);
+    /* exactly a token: that host owns it; a repeated host is counted once */
+    assert_int_equal(cql_lb_replicas(RING, N_RING, 100, &r, dc, 4, out, 8), 3);
+    assert_int_equal(out[0], 2);
+    assert_int_equal(out[1], 0);
+    assert_int_equal(out[2], 3);
+    /* more replicas than hosts: every host once */
+    r.rf = 9;
+    assert_int_equal(cql_lb_replicas(RING, N_RING, 50, &r, dc, 4, out, 8), 4);
+    /* unknown replication: the primary owner alone */
+    assert_int_equal(cql_lb_replicas(RING, N_RING, 50, NULL, dc, 4, out, 8), 1);
+    assert_int_equal(out[0], 2);
+    assert_int_equal(cql_lb_replicas(RING, 0, 50, &r, dc, 4, out, 8), 0);
+}
+
+static void test_replicas_nts(void **state) {
+    (void)state;
+    cql_lb_repl_t r = {.kind = CQL_LB_REPL_NTS, .n_dcs = 2, .dc = {"dc1", "dc2"}, .dc_rf = {1, 1}};
+    const char *dc[] = {"dc1", "dc2", "dc1", "dc2"};
+    uint32_t out[8];
+    /* token 50: walk 2 (dc1), 0 (dc1, full), 3 (dc2) */
+    assert_int_equal(cql_lb_replicas(RING, N_RING, 50, &r, dc, 4, out, 8), 2);
+    assert_int_equal(out[0], 2);
+    assert_int_equal(out[1], 3);
+    /* dc2 wants none: hosts of dc2 are never replicas */
+    r.dc_rf[1] = 0;
+    assert_int_equal(cql_lb_replicas(RING, N_RING, -50, &r, dc, 4, out, 8), 1);
+    assert_int_equal(out[0], 2);
+    /* hosts of an unknown DC hold nothing */
+    const char *unknown[] = {"", "", "", ""};
+    assert_int_equal(cql_lb_replicas(RING, N_RING, 50, &r, unknown, 4, out, 8), 0);
+    assert_true(cql_lb_consistency_is_local(CQL_CONSISTENCY_LOCAL_QUORUM));
+    assert_true(cql_lb_consistency_is_local(CQL_CONSISTENCY_LOCAL_ONE));
+    assert_false(cql_lb_consistency_is_local(CQL_CONSISTENCY_QUORUM));
+}
+
+/* ---- a fake three-node cluster ------------------------------------------------------- */
+
+#define N_NODES 3
+#define MAX_FDS 16
+
+typedef struct {
+    int lfd, port;
+    pthread_t th;
+    const char *token, *dc;
+    pthread_mutex_t mu;
+    int execs, queries;
+    int fds[MAX_FDS], n_fds;
+    int event_fd; /* the connection that sent REGISTER */
+    volatile int stop;
+} node_t;
+
+static node_t N[N_NODES];
+static volatile int present[N_NODES]; /* listed in the peers of the others */
+static const char *ks_class, *ks_opt1, *ks_val1, *ks_opt2, *ks_val2;
+
+static void send_frame(int fd, uint8_t op, int16_t stream, const tb_t *body) {
+    static _Thread_local uint8_t out[9 + sizeof body->b];
+    uint8_t h[9] = {0x84, 0, (uint8_t)((uint16_t)stream >> 8), (uint8_t)stream, op};
+    cql_wr_u32(h + 5, (uint32_t)body->n);
+    memcpy(out, h, 9);
+    memcpy(out + 9, body->b, body->n);
+    if (write(fd, out, 9 + body->n) != (ssize_t)(9 + body->n))
+        return;
+}
+
+static void host_cols(tb_t *t, const node_t *n) {
+    tb_pack(t, "iib", (uint32_t)(4 + 4 + strlen(n->token)), 1, n->token, (int)strlen(n->token));
+}
+
+static void reply_query(node_t *n, int fd, int16_t st, const char *q) {
+    tb_t t = {.n = 0};
+    const int rows = CQL_RESULT_ROWS, g = CQL_META_GLOBAL_TABLES;
+    if (strstr(q, "FROM system.local")) {
+        tb_pack(&t, "iiiss", rows, g, 3, "system", "local");
+        tb_pack(&t, "shshshhi", "key", CQL_TYPE_VARCHAR, "data_center", CQL_TYPE_VARCHAR, "tokens",
+                CQL_TYPE_SET, CQL_TYPE_VARCHAR, 1);
+        tb_pack(&t, "bb", "local", 5, n->dc, (int)strlen(n->dc));
+        host_cols(&t, n);
+    } else if (strstr(q, "FROM system.peers_v2")) {
+        int cnt = 0;
+        for (int i = 0; i < N_NODES; i++)
+            cnt += &N[i] != n && present[i];
+        tb_pack(&t, "iiiss", rows, g, 4, "system", "peers_v2");
+        tb_pack(&t, "shshshshhi", "native_address", CQL_TYPE_INET, "native_port", CQL_TYPE_INT,
+                "data_center", CQL_TYPE_VARCHAR, "tokens", CQL_TYPE_SET, CQL_TYPE_VARCHAR, cnt);
+        for (int i = 0; i < N_NODES; i++) {
+            if (&N[i] == n || !present[i])
+                continue;
+            tb_pack(&t, "biib", "\x7f\x00\x00\x01", 4, 4, (uint32_t)N[i].port, N[i].dc,
+                    (int)strlen(N[i].dc));
+            host_cols(&t, &N[i]);
+        }
+    } else if (strstr(q, "system_schema.keyspaces")) {
+        tb_pack(&t, "iiiss", rows, g, 2, "system_schema", "keyspaces");
+        tb_pack(&t, "shshhhi", "keyspace_name", CQL_TYPE_VARCHAR, "replication", CQL_TYPE_MAP,
+                CQL_TYPE_VARCHAR, CQL_TYPE_VARCHAR, 1);
+        tb_pack(&t, "b", "ks", 2);
+        const char *kv[] = {"class", ks_class, ks_opt1, ks_val1, ks_opt2, ks_val2};
+        int pairs = ks_opt2 ? 3 : 2;
+        tb_t m = {.n = 0};
+        cql_value_t v = map_value(&m, pairs, kv);
+        tb_bytes(&t, v.data, v.size);
+    } else {
+        pthread_mutex_lock(&n->mu);
+        n->queries++;
+        pthread_mutex_unlock(&n->mu);
+        tb_u32(&t, CQL_RESULT_VOID);
+    }
+    send_frame(fd, CQL_OP_RESULT, st, &t);
+}
+
+static void serve_one(node_t *n, int fd, uint8_t op, int16_t st, tb_t *body) {
+    tb_t t = {.n = 0};
+    switch (op) {
+    case CQL_OP_STARTUP: send_frame(fd, CQL_OP_READY, st, &t); break;
+    case CQL_OP_REGISTER:
+        pthread_mutex_lock(&n->mu);
+        n->event_fd = fd;
+        pthread_mutex_unlock(&n->mu);
+        send_frame(fd, CQL_OP_READY, st, &t);
+        break;
+    case CQL_OP_QUERY: {
+        char q[512];
+        snprintf(q, sizeof q, "%.*s", (int)cql_rd_u32p(body->b), (const char *)body->b + 4);
+        reply_query(n, fd, st, q);
+        break;
+    }
+    case CQL_OP_PREPARE:
+        tb_pack(&t, "ihriiihssshii", CQL_RESULT_PREPARED, 2, "p1", 2, CQL_META_GLOBAL_TABLES, 1, 1,
+                0, "ks", "t", "k", CQL_TYPE_INT, CQL_META_NO_METADATA, 0);
+        send_frame(fd, CQL_OP_RESULT, st, &t);
+        break;
+    case CQL_OP_EXECUTE:
+        pthread_mutex_lock(&n->mu);
+        n->execs++;
+        pthread_mutex_unlock(&n->mu);
+        tb_u32(&t, CQL_RESULT_VOID);
+        send_frame(fd, CQL_OP_RESULT, st, &t);
+        break;
+    default: break;
+    }
+}
+
+typedef struct {
+    node_t *n;
+    int fd;
+} conn_arg_t;
+
+static void *serve_conn(void *arg) {
+    conn_arg_t *a = arg;
+    node_t *n = a->n;
+    int fd = a->fd;
+    free(a);
+    tb_t *body = malloc(sizeof *body);
+    for (;;) {
+        uint8_t h[9];
+        if (tu_read_full(fd, h, 9) != 0)
+            break;
+        uint32_t len = cql_rd_u32p(h + 5);
+        if (len > sizeof body->b || tu_read_full(fd, body->b, len) != 0)
+            break;
+        body->n = len;
+        serve_one(n, fd, h[4], (int16_t)((h[2] << 8) | h[3]), body);
+    }
+    free(body);
+    return NULL;
+}
+
+static void *accept_loop(void *arg) {
+    node_t *n = arg;
+    for (;;) {
+        int fd = accept(n->lfd, NULL, NULL);
+        if (fd < 0 || n->stop) {
+            if (fd >= 0)
+                close(fd);
+            break;
+        }
+        pthread_mutex_lock(&n->mu);
+        if (n->n_fds < MAX_FDS)
+            n->fds[n->n_fds++] = fd;
+        pthread_mutex_unlock(&n->mu);
+        conn_arg_t *a = malloc(sizeof *a);
+        a->n = n;
+        a->fd = fd;
+        pthread_t th;
+        pthread_create(&th, NULL, serve_conn, a);
+        pthread_detach(th);
+    }
+    return NULL;
+}
+
+/* Stops a node: no more connections, and the open ones are cut. */
+static void node_down(node_t *n) {
+    if (n->stop)
+        return;
+    n->stop = 1;
+    shutdown(n->lfd, SHUT_RDWR);
+    pthread_join(n->th, NULL);
+    close(n->lfd);
+    pthread_mutex_lock(&n->mu);
+    for (int i = 0; i < n->n_fds; i++)
+        shutdown(n->fds[i], SHUT_RDWR);
+    pthread_mutex_unlock(&n->mu);
+}
+
+static cql_session_t *sess;
+
+/* Tokens split the ring in three; node i owns (token[i-1], token[i]]. */
+static const char *const TOKENS[N_NODES] = {"-3074457345618258603", "3074457345618258602",
+                                            "9223372036854775807"};
+
+static int start_cluster(const char *dc0, const char *dc1, const char *dc2, const char *local_dc) {
+    const char *dcs[N_NODES] = {dc0, dc1, dc2};
+    for (int i = 0; i < N_NODES; i++) {
+        memset(&N[i], 0, sizeof N[i]);
+        pthread_mutex_init(&N[i].mu, NULL);
+        N[i].token = TOKENS[i];
+        N[i].dc = dcs[i];
+        N[i].event_fd = -1;
+        N[i].lfd = tu_listen(8, &N[i].port);
+        present[i] = 1;
+        pthread_create(&N[i].th, NULL, accept_loop, &N[i]);
+    }
+    cql_conf_t *conf = cql_conf_new();
+    char cp[64];
+    snprintf(cp, sizeof cp, "127.0.0.1:%d", N[0].port);
+    cql_conf_set(conf, "contact_points", cp, NULL, 0);
+    cql_conf_set(conf, "reconnect_base_ms", "50", NULL, 0);
+    cql_conf_set(conf, "request_timeout_ms", "3000", NULL, 0);
+    if (local_dc)
+        cql_conf_set(conf, "local_dc", local_dc, NULL, 0);
+    char err[256];
+    if (cql_session_new(conf, &sess, err, sizeof err) != CQL_OK ||
+        cql_session_connect_wait(sess, 5000, err, sizeof err) != CQL_OK)
+        return -1;
+    int64_t deadline = cql_now_ms() + 10000;
+    while (cql_session_hosts_up(sess) < N_NODES && cql_now_ms() < deadline)
+        cql_session_poll(sess, 10);
+    return cql_session_hosts_up(sess) == N_NODES ? 0 : -1;
+}
+
+static int stop_cluster(void **state) {
+    (void)state;
+    cql_session_free(sess);
+    sess = NULL;
+    for (int i = 0; i < N_NODES; i++)
+        node_down(&N[i]);
+    return 0;
+}
+
+static int setup_simple_rf1(void **state) {
+    (void)state;
+    ks_class = "SimpleStrategy", ks_opt1 = "replication_factor", ks_val1 = "1", ks_opt2 = NULL;
+    return start_cluster("dc1", "dc1", "dc1", NULL);
+}
+
+static int setup_two_dcs(void **state) {
+    (void)state;
+    ks_class = "org.apache.cassandra.locator.NetworkTopologyStrategy";
+    ks_opt1 = "dc1", ks_val1 = "1", ks_opt2 = "dc2", ks_val2 = "1";
+    return start_cluster("dc1", "dc1", "dc2", NULL);
+}
+
+static int setup_local_dc2(void **state) {
+    (void)state;
+    ks_class = "NetworkTopologyStrategy";
+    ks_opt1 = "dc1", ks_val1 = "2", ks_opt2 = "dc2", ks_val2 = "1";
+    return start_cluster("dc1", "dc1", "dc2", "dc2");
+}
+
+/* Node i owns token t (the ring of TOKENS). */
+static int owner_of(int64_t t) {
+    for (int i = 0; i < N_NODES; i++)
+        if (t <= strtoll(TOKENS[i], NULL, 10))
+            return i;
+    return 0;
+}
+
+static cql_stmt_t *prepared_insert(void) {
+    cql_future_t *f;
+    assert_int_equal(cql_session_prepare(sess, "INSERT INTO ks.t (k) VALUES (?)", &f), CQL_OK);
+    assert_int_equal(cql_future_wait(f, 5000), CQL_OK);
+    cql_prepared_t *p = cql_future_prepared(f);
+    cql_future_free(f);
+    cql_stmt_t *st = cql_stmt_new_prepared(p);
+    cql_prepared_free(p);
+    return st;
+}
+
+static cql_err_t exec_key(cql_stmt_t *st, int k, cql_consistency_t cl) {
+    cql_stmt_reset(st);
+    cql_stmt_bind_int32(st, 0, k);
+    cql_stmt_set_consistency(st, cl);
+    cql_future_t *f;
+    cql_err_t e = cql_session_query(sess, st, &f);
+    if (e)
+        return e;
+    e = cql_future_wait(f, 5000);
+    cql_future_free(f);
+    return e;
+}
+
+static int64_t key_token(int k) {
+    uint8_t key[4];
+    cql_wr_u32(key, (uint32_t)k);
+    return cql_murmur3_token(key, 4);
+}
+
+/* The per-host counter of the node listening on port. */
+static uint64_t host_requests(int port) {
+    cql_host_info_t hi;
+    for (size_t i = 0; cql_session_host_info(sess, i, &hi); i++)
+        if (hi.port == port)
+            return hi.requests;
+    return (uint64_t)-1;
+}
+
+/* RF 1: every key goes to the one node that owns it, and the per-host counters agree
+ * with what each node saw. */
+static void test_rf1_goes_to_owner(void **state) {
+    (void)state;
+    cql_stmt_t *st = prepared_insert();
+    int want[N_NODES] = {0}, base[N_NODES];
+    uint64_t base_req[N_NODES];
+    for (int i = 0; i < N_NODES; i++) {
+        base[i] = N[i].execs;
+        base_req[i] = host_requests(N[i].port);
+    }
+    for (int k = 0; k < 300; k++) {
+        assert_int_equal(exec_key(st, k, CQL_CONSISTENCY_ONE), CQL_OK);
+        want[owner_of(key_token(k))]++;
+    }
+    cql_stmt_free(st);
+    for (int i = 0; i < N_NODES; i++) {
+        assert_true(want[i] > 0);
+        assert_int_equal(N[i].execs - base[i], want[i]);
+        assert_int_equal(host_requests(N[i].port) - base_req[i], (uint64_t)want[i]);
+    }
+    assert_string_equal(cql_session_local_dc(sess), "dc1");
+}
+
+/* dc1:1, dc2:1 with the local DC learned from the contact point (dc1): no request goes to
+ * dc2 while dc1 is up; each goes to the dc1 replica of its key. */
+static void test_local_dc_replica(void **state) {
+    (void)state;
+    assert_string_equal(cql_session_local_dc(sess), "dc1");
+    cql_host_info_t hi;
+    int dc2 = 0;
+    for (size_t i = 0; cql_session_host_info(sess, i, &hi); i++)
+        dc2 += !strcmp(hi.datacenter, "dc2");
+    assert_int_equal(dc2, 1);
+    cql_stmt_t *st = prepared_insert();
+    int base[N_NODES], want[N_NODES] = {0};
+    for (int i = 0; i < N_NODES; i++)
+        base[i] = N[i].execs;
+    for (int k = 0; k < 300; k++) {
+        assert_int_equal(exec_key(st, k, CQL_CONSISTENCY_LOCAL_QUORUM), CQL_OK);
+        /* the dc1 replica: the owner if in dc1, else the next dc1 node clockwise (node 0) */
+        int o = owner_of(key_token(k));
+        want[o == 2 ? 0 : o]++;
+    }
+    assert_int_equal(N[2].execs - base[2], 0);
+    assert_int_equal(N[0].execs - base[0], want[0]);
+    assert_int_equal(N[1].execs - base[1], want[1]);
+    /* unrouted statements: round robin inside dc1 */
+    int q2 = N[2].queries;
+    cql_stmt_t *plain = cql_stmt_new("INSERT RR", 0);
+    for (int i = 0; i < 20; i++) {
+        cql_future_t *f;
+        assert_int_equal(cql_session_query(sess, plain, &f), CQL_OK);
+        assert_int_equal(cql_future_wait(f, 5000), CQL_OK);
+        cql_future_free(f);
+    }
+    cql_stmt_free(plain);
+    assert_int_equal(N[2].queries, q2);
+
+    /* dc1 down: LOCAL_QUORUM has no host (retriable), QUORUM may use dc2 */
+    node_down(&N[0]);
+    node_down(&N[1]);
+    int64_t deadline = cql_now_ms() + 10000;
+    while (cql_session_hosts_up(sess) > 1 && cql_now_ms() < deadline)
+        cql_session_poll(sess, 10);
+    assert_int_equal(cql_session_hosts_up(sess), 1);
+    cql_err_t e = exec_key(st, 7, CQL_CONSISTENCY_LOCAL_QUORUM);
+    assert_int_equal(e, CQL_ERR_NO_HOSTS);
+    assert_true(cql_err_is_retriable(e));
+    assert_int_equal(N[2].execs - base[2], 0);
+    assert_int_equal(exec_key(st, 7, CQL_CONSISTENCY_QUORUM), CQL_OK);
+    assert_int_equal(N[2].execs - base[2], 1);
+    cql_stmt_free(st);
+}
+
+/* local_dc configured (dc2) wins over the contact point's DC (dc1). */
+static void test_local_dc_configured(void **state) {
+    (void)state;
+    assert_string_equal(cql_session_local_dc(sess), "dc2");
+    cql_stmt_t *st = prepared_insert();
+    int base[N_NODES];
+    for (int i = 0; i < N_NODES; i++)
+        base[i] = N[i].execs;
+    for (int k = 0; k < 50; k++)
+        assert_int_equal(exec_key(st, k, CQL_CONSISTENCY_LOCAL_ONE), CQL_OK);
+    cql_stmt_free(st);
+    assert_int_equal(N[2].execs - base[2], 50);
+    assert_int_equal(N[0].execs - base[0] + N[1].execs - base[1], 0);
+}
+
+/* A node that leaves the ring: REMOVED_NODE pushed by the control node, and no longer in
+ * its peers. The session drops it and sends it nothing more. */
+static void test_removed_node_dropped(void **state) {
+    (void)state;
+    assert_int_equal(cql_session_host_count(sess), N_NODES);
+    present[1] = 0;
+    pthread_mutex_lock(&N[0].mu);
+    int efd = N[0].event_fd;
+    pthread_mutex_unlock(&N[0].mu);
+    assert_true(efd >= 0);
+    tb_t t = {.n = 0};
+    tb_pack(&t, "sscri", "TOPOLOGY_CHANGE", "REMOVED_NODE", 4, "\x7f\x00\x00\x01", 4,
+            (uint32_t)N[1].port);
+    send_frame(efd, CQL_OP_EVENT, -1, &t);
+    int64_t deadline = cql_now_ms() + 10000;
+    while (cql_session_host_count(sess) == N_NODES && cql_now_ms() < deadline)
+        cql_session_poll(sess, 10);
+    assert_int_equal(cql_session_host_count(sess), N_NODES - 1);
+    assert_int_equal(host_requests(N[1].port), (uint64_t)-1);
+    cql_stmt_t *st = prepared_insert();
+    int b1 = N[1].execs;
+    for (int k = 0; k < 100; k++)
+        assert_int_equal(exec_key(st, k, CQL_CONSISTENCY_ONE), CQL_OK);
+    cql_stmt_free(st);
+    assert_int_equal(N[1].execs, b1);
+    /* the next discovery does not bring it back */
+    assert_int_equal(cql_session_host_count(sess), N_NODES - 1);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_repl_parse),
+        cmocka_unit_test(test_replicas_simple),
+        cmocka_unit_test(test_replicas_nts),
+        cmocka_unit_test_setup_teardown(test_rf1_goes_to_owner, setup_simple_rf1, stop_cluster),
+        cmocka_unit_test_setup_teardown(test_local_dc_replica, setup_two_dcs, stop_cluster),
+        cmocka_unit_test_setup_teardown(test_local_dc_configured, setup_local_dc2, stop_cluster),
+        cmocka_unit_test_setup_teardown(test_removed_node_dropped, setup_simple_rf1, stop_cluster),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

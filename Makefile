@@ -1,7 +1,7 @@
 # The front door. `make` builds build/sluice (release); `make test` is the test command
 # that CI runs; see README.md.
-.PHONY: all build deps test test-unit test-integration fuzz-smoke clean format format-check \
-        demo demo-down bench-ingest bench-process bench-cql
+.PHONY: all build deps test test-unit test-integration test-deploy fuzz-smoke clean format \
+        format-check demo demo-down bench-ingest bench-process bench-cql
 
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
@@ -30,6 +30,13 @@ test-integration:
 	cmake --preset asan-ubsan >/dev/null
 	cmake --build --preset asan-ubsan -j $(JOBS)
 	ctest --test-dir build-asan-ubsan -L integration --output-on-failure
+
+# The whole deploy/docker-compose.yml on a private Docker engine (docker.io), with local
+# stand-ins for the third-party images when Docker Hub cannot be reached: everything
+# healthy, an ingest and an Airflow DAG run, the table exact, --scale process=3, down -v.
+# Not part of `make test` (10 to 30 minutes); see docs/deploy.md.
+test-deploy: deps
+	deploy/test-deploy
 
 # The pipeline end to end on this machine; leaves the stack up (make demo-down stops it).
 # DURATION=seconds of ingest (30), SOURCE=URL of a randomuser-compatible API (local mock).

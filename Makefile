@@ -15,9 +15,10 @@ build:
 deps:
 	scripts/deps
 
-# deps, an ASan+UBSan build, unit tests, a bounded fuzz run, the stack up, integration
-# tests, the stack down (also on failure).
-test: deps
+# The style check and the unit tests first (after the build packages, if missing), then
+# the other packages, a bounded fuzz run, the stack up, integration tests, the stack down
+# (also on failure). See scripts/run-tests.
+test:
 	scripts/run-tests
 
 test-unit:
@@ -35,7 +36,8 @@ test-integration:
 # stand-ins for the third-party images when Docker Hub cannot be reached: everything
 # healthy, an ingest and an Airflow DAG run, the table exact, --scale process=3, down -v.
 # Not part of `make test` (10 to 30 minutes); see docs/deploy.md.
-test-deploy: deps
+test-deploy:
+	scripts/deps deploy
 	deploy/test-deploy
 
 # The pipeline end to end on this machine; leaves the stack up (make demo-down stops it).

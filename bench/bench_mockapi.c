@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 
 #include "sl_mockapi.h"
+#include "sl_mockapi_gen.h"
 
 static double now_s(void) {
     struct timespec ts;
@@ -37,19 +38,19 @@ static int bench_gen(double seconds) {
     do {
         char pg[16];
         snprintf(pg, sizeof pg, "%u", page);
-        sl_mockgen_args_t a = {"5000", "bench", pg, NULL, NULL, NULL, NULL, NULL};
-        sl_mockgen_req_t r;
-        sl_mockgen_req_from_args(&r, &a, 0, 2026);
+        sl_mockapi_gen_args_t a = {"5000", "bench", pg, NULL, NULL, NULL, NULL, NULL};
+        sl_mockapi_gen_req_t r;
+        sl_mockapi_gen_req_from_args(&r, &a, 0, 2026);
         char *body;
         size_t len;
-        if (sl_mockgen_render(&r, &body, &len) != SL_MOCKAPI_OK) {
+        if (sl_mockapi_gen_render(&r, &body, &len) != SL_MOCKAPI_OK) {
             fprintf(stderr, "render failed\n");
             return 1;
         }
         free(body);
         users += r.results;
         bytes += len;
-        page = page % SL_MOCKGEN_MAX_PAGE + 1;
+        page = page % SL_MOCKAPI_GEN_MAX_PAGE + 1;
         t = now_s() - t0;
     } while (t < seconds);
     double c = cpu_s() - c0;
@@ -75,7 +76,7 @@ static size_t sink(char *p, size_t size, size_t n, void *ud) {
 
 static void arm(CURLM *multi, conn_t *c, const char *base) {
     snprintf(c->url, sizeof c->url, "%s?results=5000&seed=bench&page=%u", base, c->page);
-    c->page = c->page % SL_MOCKGEN_MAX_PAGE + 1;
+    c->page = c->page % SL_MOCKAPI_GEN_MAX_PAGE + 1;
     curl_easy_setopt(c->easy, CURLOPT_URL, c->url);
     curl_multi_add_handle(multi, c->easy);
 }

@@ -1,49 +1,133 @@
 #!/usr/bin/env bash
 # bench_process.sh — `sluice process` against its ceiling, on the local stack.
 #
-# usage: bench/bench_process.sh [COUNT]     (default 1000000 records)
-# env:   SLUICE_BIN (default build/sluice, the release build), BENCH_BIN_DIR (default build/bench)
+# usage: bench/bench_process.sh [COUNT]     (default 200000 records)
+# env:   SLUICE_BIN (default build/sluice, the release build), BENCH_BIN_DIR (build/bench)
 #        SLUICE_TEST_BROKERS (127.0.0.1:9092), SLUICE_TEST_CASSANDRA (127.0.0.1:9042)
-#        MAX_INFLIGHT (1024), E2E_SECONDS (20)
+#        SLUICE_STACK_DIR: when it holds the stack's pid files, the broker's and
+#            Cassandra's CPU is measured too
+#        BENCH_ROUNDS (3)         rounds; odd ones run the ceiling first, even ones last
+#        MAX_INFLIGHT (1024)      sluice process --max-inflight
+#        PROCESS_ARGS ("")        more sluice process arguments, word-split (experiments:
+#                                 "-X kafka.fetch.wait.max.ms=10 --commit-interval 5")
+#        CEILING_WINDOWS ("256 1024 4096"), CEILING_CONNS ("1 2")   the ceiling's sweep
+#        CEILING_SWEEP_COUNT (COUNT/2, at most 100000)   records per sweep run
+#        CEILING (unset)          WINDOW:CONNS, skips the sweep
+#        E2E_SECONDS (15), E2E_INGEST_ARGS ("")   the half-rate run, more ingest arguments
+#        BENCH_TOPIC (unset)      drain this topic (holding COUNT records) instead of filling one
 #
 # 1. fills a fresh 6-partition topic with COUNT records (mock-api -> sluice ingest);
-# 2. the ceiling: bench_process_ceiling writes the same records with the CQL client alone
-#    (same writer, same writes in flight) into a fresh table;
-# 3. sluice process drains the topic into another fresh table: rows/s over its active
-#    time, CPU µs per row (user + sys, all threads), peak RSS;
-# 4. end-to-end latency at half that rate: ingest paced with --rate while a processor
-#    runs, p50/p99 from message timestamp to Cassandra acknowledgement.
-# Kafka, Cassandra, mock-api and the processor share the machine's cores.
+# 2. the ceiling's sweep: bench_process_ceiling (librdkafka consumer -> CQL client, no
+#    validation, nothing preloaded) drains the topic's first CEILING_SWEEP_COUNT records
+#    into a fresh table once per window and connections per host; the fastest wins;
+# 3. BENCH_ROUNDS rounds, each: the ceiling (the winner) and sluice process drain the
+#    whole topic, each into a fresh table (the processor in a fresh group), in alternating
+#    order; then sluice process, and the ceiling after it, at half the rate the processor
+#    reached, each fed by a paced ingest into a fresh topic once it owns the partitions,
+#    and the latency of every row from its message timestamp to its Cassandra writetime.
+# Each run goes through procstat.py: CPU (utime+stime, all threads) and peak RSS (VmHWM)
+# of the program, the broker's and Cassandra's CPU over its life, the machine's busy
+# cores and load. rows/s counts from the first message consumed to the last write
+# acknowledged. Kafka, Cassandra, mock-api and the program share the machine's cores.
+# Prints the tables and, last, the medians:
+#   process rows_per_s=N of_ceiling=R p99_ms=N rss_mb=N us_per_row=N
 set -euo pipefail
-COUNT=${1:-1000000}
+COUNT=${1:-200000}
+here=$(cd "$(dirname "$0")" && pwd)
 BIN=${SLUICE_BIN:-build/sluice}
 BENCH=${BENCH_BIN_DIR:-build/bench}
 BROKERS=${SLUICE_TEST_BROKERS:-127.0.0.1:9092}
 CASSANDRA=${SLUICE_TEST_CASSANDRA:-127.0.0.1:9042}
+ROUNDS=${BENCH_ROUNDS:-3}
 INFLIGHT=${MAX_INFLIGHT:-1024}
-E2E_SECONDS=${E2E_SECONDS:-20}
+read -r -a PARGS <<<"${PROCESS_ARGS:-}"
+read -r -a EARGS <<<"${E2E_INGEST_ARGS:-}"
+E2E_SECONDS=${E2E_SECONDS:-15}
+SWEEP_COUNT=${CEILING_SWEEP_COUNT:-$((COUNT / 2 < 100000 ? COUNT / 2 : 100000))}
 run=bench_process_$$
+ks=$run
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
     for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-    /usr/bin/python3 - "$CASSANDRA" "${run}_ceiling" "${run}_process" "${run}_e2e" <<'PY' || true
+    /usr/bin/python3 - "$CASSANDRA" "$ks" <<'PY' || true
 import sys
 from cassandra.cluster import Cluster
 host, _, port = sys.argv[1].rpartition(":")
 c = Cluster([host], port=int(port))
-s = c.connect()
-for ks in sys.argv[2:]:
-    s.execute("DROP KEYSPACE IF EXISTS %s" % ks, timeout=60)
+c.connect().execute("DROP KEYSPACE IF EXISTS %s" % sys.argv[2], timeout=120)
 c.shutdown()
 PY
     rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-json() { python3 -c "import json,sys; d=json.loads(sys.stdin.read()); print($1)"; }
-summary() { grep '^{"summary"' "$1"; }
+watch=()
+for c in kafka cassandra; do
+    f=${SLUICE_STACK_DIR:-.stack}/$c/$c.pid
+    [ -r "$f" ] && watch+=(--watch "$c=$(cat "$f")")
+done
+measure() { # OUT.json CMD...: runs CMD under procstat.py
+    local out=$1
+    shift
+    /usr/bin/python3 "$here/procstat.py" "$out" "${watch[@]}" -- "$@"
+}
+table() { "$BIN" schema --skip-kafka --cassandra "$CASSANDRA" --keyspace "$ks" --table "$1" \
+    --log-level warn; }
+ceiling() { # NAME COUNT WINDOW CONNS
+    table "$1"
+    measure "$tmp/$1.ps.json" "$BENCH/bench_process_ceiling" "$BROKERS" "$topic" "$2" \
+        "$CASSANDRA" "$ks" "$1" "$3" "$4" >"$tmp/$1.out" 2>"$tmp/$1.err" ||
+        { cat "$tmp/$1.err" >&2; return 1; }
+}
+process() { # NAME TOPIC [ARGS...]: a processor in a fresh group into a fresh table
+    local name=$1 t=$2
+    shift 2
+    table "$name"
+    measure "$tmp/$name.ps.json" "$BIN" process -b "$BROKERS" -t "$t" -g "${run}_$name" \
+        --cassandra "$CASSANDRA" --keyspace "$ks" --table "$name" --consistency one \
+        --max-inflight "$INFLIGHT" --progress never --log-format json "${PARGS[@]}" "$@" \
+        >"$tmp/$name.out" 2>"$tmp/$name.err"
+}
+
+# The half-rate run of round R: a fresh topic fed by a paced ingest while sluice process
+# (or the ceiling) drains it; then the latency of every row (bench_process.py e2e).
+half_rate() { # R KIND RATE
+    local r=$1 kind=$2 rate=$3 name=r$1_e2e t=${run}_e2e_$1 p obs=
+    [ "$kind" = ceiling ] && name=r$1_e2e_ceiling t=${run}_e2e_$1_ceiling
+    "$BIN" schema -b "$BROKERS" -t "$t" --partitions 6 --skip-cassandra --log-level warn
+    if [ "$kind" = process ]; then
+        process "$name" "$t" --idle-exit 3 --log-level info &
+        p=$!
+        # An observer on the same records: a Kafka-alone consumer (no writes) says how much
+        # of each record's latency is spent before any consumer has it.
+        BENCH_CEILING_IDLE_MS=3000 "$BENCH/bench_process_ceiling" "$BROKERS" "$t" 0 none - - \
+            1024 1 >"$tmp/$name.obs.out" 2>"$tmp/$name.obs.err" &
+        obs=$!
+        pids+=("$p" "$obs")
+    else
+        table "$name"
+        measure "$tmp/$name.ps.json" "$BENCH/bench_process_ceiling" "$BROKERS" "$t" 0 \
+            "$CASSANDRA" "$ks" "$name" "$cw" "$cc" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+        p=$!
+        pids+=("$p")
+    fi
+    # Feed it only once it reads the partitions: records produced before would wait for
+    # the group to form and count as latency.
+    for _ in $(seq 600); do
+        grep -q 'assigned 6 partition\|ceiling: ready' "$tmp/$name.err" 2>/dev/null &&
+            { [ -z "$obs" ] || grep -q 'ceiling: ready' "$tmp/$name.obs.err"; } && break
+        sleep 0.1
+    done
+    "$BIN" ingest --source "$url" -b "$BROKERS" -t "$t" --rate "$rate" \
+        --duration "$E2E_SECONDS" --batch 500 --concurrency 2 --progress never \
+        --log-level warn "${EARGS[@]}" >/dev/null
+    wait "$p"
+    [ -z "$obs" ] || wait "$obs"
+    /usr/bin/python3 "$here/bench_process.py" e2e "$BROKERS" "$t" "$CASSANDRA" "$ks" "$name" \
+        "$tmp/$name.json"
+}
 
 "$BIN" mock-api --listen 127.0.0.1:0 >"$tmp/mock.out" 2>/dev/null &
 pids+=($!)
@@ -54,59 +138,54 @@ for _ in $(seq 100); do
 done
 [ -n "$url" ] || { echo "mock-api did not start" >&2; exit 1; }
 
-for ks in ceiling process e2e; do
-    "$BIN" schema -b "$BROKERS" -t "${run}_$ks" --cassandra "$CASSANDRA" \
-        --keyspace "${run}_$ks" --partitions 6 --log-level warn
+topic=${BENCH_TOPIC:-${run}_in}
+"$BIN" schema -b "$BROKERS" -t "$topic" --cassandra "$CASSANDRA" --keyspace "$ks" \
+    --partitions 6 --log-level warn
+if [ -z "${BENCH_TOPIC:-}" ]; then
+    echo "filling $topic with $COUNT records ..." >&2
+    "$BIN" ingest --source "$url" -b "$BROKERS" -t "$topic" --count "$COUNT" --batch 5000 \
+        --concurrency 4 --seed "$run" --progress never --log-level warn >/dev/null
+fi
+
+if [ -n "${CEILING:-}" ]; then
+    best=${CEILING/:/ }
+else
+    best= best_rate=0
+    for w in ${CEILING_WINDOWS:-256 1024 4096}; do
+        for c in ${CEILING_CONNS:-1 2}; do
+            echo "ceiling sweep: window $w, $c connection(s) per host, $SWEEP_COUNT records ..." >&2
+            ceiling "sweep_w${w}_c$c" "$SWEEP_COUNT" "$w" "$c"
+            r=$(/usr/bin/python3 -c "import json; d=json.load(open('$tmp/sweep_w${w}_c$c.out')); \
+print(round(d['rows'] / d['wall_s']))")
+            if ((r > best_rate)); then best_rate=$r best="$w $c"; fi
+        done
+    done
+fi
+read -r cw cc <<<"$best"
+echo "ceiling: window $cw, $cc connection(s) per host" >&2
+
+for ((r = 1; r <= ROUNDS; r++)); do
+    if ((r % 2)); then order=(ceiling process); else order=(process ceiling); fi
+    printf '["%s", "%s"]\n' "${order[@]}" >"$tmp/r${r}_order.json"
+    for what in "${order[@]}"; do
+        echo "round $r: $what ..." >&2
+        if [ "$what" = ceiling ]; then
+            ceiling "r${r}_ceiling" "$COUNT" "$cw" "$cc"
+        else
+            process "r${r}_process" "$topic" --idle-exit 2 --log-level warn
+        fi
+    done
+    rate=$(/usr/bin/python3 -c "
+import json
+for l in open('$tmp/r${r}_process.out'):
+    if l.startswith('{\"summary\"'):
+        s = json.loads(l)['summary']; print(round(s['written'] / s['active_s']))")
+    half=$((rate / 2))
+    echo "$half" >"$tmp/r${r}_e2e.rate"
+    for what in process ceiling; do
+        echo "round $r: end to end, $what at $half users/s for ${E2E_SECONDS} s ..." >&2
+        half_rate "$r" "$what" "$half"
+    done
 done
-topic=${run}_process
-echo "filling $topic with $COUNT records ..." >&2
-"$BIN" ingest --source "$url" -b "$BROKERS" -t "$topic" --count "$COUNT" --batch 5000 \
-    --concurrency 4 --seed "$run" --progress never --log-level warn >/dev/null
 
-echo "ceiling: the CQL client alone ..." >&2
-/usr/bin/time -f "%M" -o "$tmp/ceil.rss" "$BENCH/bench_process_ceiling" "$BROKERS" "$topic" \
-    "$COUNT" "$CASSANDRA" "${run}_ceiling" "$INFLIGHT" >"$tmp/ceil.json"
-
-echo "sluice process ..." >&2
-/usr/bin/time -f "%e %U %S %M" -o "$tmp/proc.time" "$BIN" process -b "$BROKERS" -t "$topic" \
-    -g "$run" --cassandra "$CASSANDRA" --keyspace "${run}_process" --consistency one \
-    --max-inflight "$INFLIGHT" --idle-exit 2 --progress never --log-format json \
-    --log-level warn >"$tmp/proc.out" 2>"$tmp/proc.err"
-
-read -r _ usr sys rss_kb <"$tmp/proc.time"
-rows=$(summary "$tmp/proc.out" | json 'd["summary"]["written"]')
-active=$(summary "$tmp/proc.out" | json 'd["summary"]["active_s"]')
-rate=$(python3 -c "print(round($rows / $active))")
-
-echo "end-to-end at half rate ($((rate / 2)) users/s for ${E2E_SECONDS} s) ..." >&2
-"$BIN" process -b "$BROKERS" -t "${run}_e2e" -g "${run}_e2e" --cassandra "$CASSANDRA" \
-    --keyspace "${run}_e2e" --consistency one --max-inflight "$INFLIGHT" --idle-exit 3 \
-    --progress never --log-format json --log-level warn >"$tmp/e2e.out" 2>"$tmp/e2e.err" &
-e2e=$!
-pids+=("$e2e")
-"$BIN" ingest --source "$url" -b "$BROKERS" -t "${run}_e2e" --rate "$((rate / 2))" \
-    --duration "$E2E_SECONDS" --batch 500 --concurrency 2 --progress never --log-level warn \
-    >/dev/null
-wait "$e2e"
-
-python3 - "$tmp" "$COUNT" "$usr" "$sys" "$rss_kb" "$rows" "$active" <<'PY'
-import json, sys
-tmp, count, usr, sysc, rss_kb, rows, active = sys.argv[1:]
-rows, active = int(rows), float(active)
-ceil = json.load(open(tmp + "/ceil.json"))
-ceil_rss = int(open(tmp + "/ceil.rss").read().split()[0])
-e2e = [json.loads(l) for l in open(tmp + "/e2e.out") if l.startswith('{"summary"')][0]["summary"]
-cpu = float(usr) + float(sysc)
-rate = rows / active
-ceil_rate = ceil["rows"] / ceil["wall_s"]
-print("| run | rows | rows/s | CPU µs/row | peak RSS MB | e2e p50 ms | e2e p99 ms |")
-print("|---|---:|---:|---:|---:|---:|---:|")
-print("| ceiling: CQL client alone | %d | %.0f | %.2f | %.1f | - | - |" % (
-    ceil["rows"], ceil_rate, ceil["cpu_s"] * 1e6 / ceil["rows"], ceil_rss / 1024))
-print("| sluice process | %d | %.0f | %.2f | %.1f | - | - |" % (
-    rows, rate, cpu * 1e6 / rows, int(rss_kb) / 1024))
-print("| sluice process at half rate | %d | - | - | - | %.1f | %.1f |" % (
-    e2e["written"], e2e["e2e_p50_s"] * 1e3, e2e["e2e_p99_s"] * 1e3))
-print()
-print("process rows_per_s=%.0f of_ceiling=%.2f" % (rate, rate / ceil_rate))
-PY
+/usr/bin/python3 "$here/bench_process.py" report "$tmp" "$COUNT" "$ROUNDS"

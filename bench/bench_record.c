@@ -24,7 +24,7 @@
 #include <yajl/yajl_parse.h>
 #include <yajl/yajl_tree.h>
 
-#include "sl_api_body.h"
+#include "sl_api.h"
 #include "sl_record_json.h"
 
 #define USERS 5000

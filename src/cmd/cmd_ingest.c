@@ -52,15 +52,9 @@ static const sl_config_opt_t ingest_opts[] = {
 };
 #define N_INGEST_OPTS (sizeof ingest_opts / sizeof ingest_opts[0])
 
-static volatile sig_atomic_t g_stop;
-
 /* The first signal asks for a clean stop (flush, then exit); a second one for an
  * immediate exit that still reports what was not delivered. */
-static void on_signal(int sig) {
-    (void)sig;
-    if (g_stop < 2)
-        g_stop++;
-}
+static volatile sig_atomic_t g_stop;
 
 typedef struct {
     int progress;   /* draw the live line */
@@ -128,7 +122,7 @@ static void serve_metrics(const sl_http_request_t *req, sl_http_response_t *resp
         return;
     }
     sl_ingest_stats_prometheus(&st, body, need + 1);
-    sl_http_response_content_type(resp, "text/plain; version=0.0.4; charset=utf-8");
+    sl_http_response_content_type(resp, SL_HTTP_CONTENT_PROMETHEUS);
     sl_http_response_set_body(resp, body, need);
 }
 
@@ -139,30 +133,8 @@ static void serve_healthz(const sl_http_request_t *req, sl_http_response_t *resp
     int finished = ui->finished;
     double elapsed = ui->snapshot.elapsed_s;
     pthread_mutex_unlock(&ui->lock);
-    sl_http_response_content_type(resp, "application/json");
-    sl_http_response_printf(resp, "{\"status\":\"%s\",\"elapsed_s\":%.1f}\n",
-                            finished ? "finished" : "running", elapsed);
-}
-
-/* Starts the /metrics and /healthz server on addr; NULL with err set on failure. */
-static sl_http_server_t *start_http(const char *addr, ui_t *ui, char *err, size_t err_size) {
-    err[0] = '\0';
-    sl_http_conf_t hc = {.listen = addr, .threads = 1};
-    sl_http_server_t *srv = NULL;
-    sl_http_err_t e = sl_http_server_new(&hc, &srv, err, err_size);
-    if (!e)
-        e = sl_http_server_route(srv, "GET", "/metrics", serve_metrics, ui);
-    if (!e)
-        e = sl_http_server_route(srv, "GET", "/healthz", serve_healthz, ui);
-    if (!e)
-        e = sl_http_server_start(srv, err, err_size);
-    if (e) {
-        if (!*err)
-            snprintf(err, err_size, "%s", sl_http_err_str(e));
-        sl_http_server_free(srv);
-        return NULL;
-    }
-    return srv;
+    sl_http_response_health(resp, 1, finished ? "finished" : "running", ",\"elapsed_s\":%.1f",
+                            elapsed);
 }
 
 static void print_summary(const sl_ingest_stats_t *st, sl_log_format_t fmt, const char *verdict) {
@@ -189,7 +161,7 @@ static void print_summary(const sl_ingest_stats_t *st, sl_log_format_t fmt, cons
     printf("  requests           %llu (retries %llu, pages failed %llu)\n",
            (unsigned long long)sl_ingest_stats_requests(st), (unsigned long long)st->retries,
            (unsigned long long)st->pages_failed);
-    for (int i = 0; i < SL_OUTCOME_COUNT; i++)
+    for (int i = 0; i < SL_INGEST_OUTCOME_COUNT; i++)
         if (st->requests[i])
             printf("    %-16s %llu\n", sl_ingest_outcome_label((sl_ingest_outcome_t)i),
                    (unsigned long long)st->requests[i]);
@@ -238,6 +210,7 @@ int cmd_ingest(int argc, char **argv) {
 
     ui_t ui;
     memset(&ui, 0, sizeof ui);
+    sl_ingest_stats_init(&ui.snapshot); /* what /metrics shows before the first tick */
     pthread_mutex_init(&ui.lock, NULL);
     ui.progress =
         strcmp(progress, "always") == 0 || (strcmp(progress, "auto") == 0 && isatty(STDERR_FILENO));
@@ -275,7 +248,7 @@ int cmd_ingest(int argc, char **argv) {
     sl_http_server_t *srv = NULL;
     const char *http = sl_config_str(cfg, "http");
     if (http && *http) {
-        srv = start_http(http, &ui, err, sizeof err);
+        srv = cmd_http_serve(http, serve_metrics, serve_healthz, &ui, err, sizeof err);
         if (!srv) {
             sl_log(SL_LOG_ERROR, "ingest", "cannot serve metrics on %s: %s", http, err);
             free(props);
@@ -287,12 +260,7 @@ int cmd_ingest(int argc, char **argv) {
                (unsigned)sl_http_server_port(srv));
     }
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    cmd_catch_signals(&g_stop);
 
     sl_ingest_stats_t st;
     sl_ingest_err_t rc = sl_ingest_run(&c, &st, err, sizeof err);

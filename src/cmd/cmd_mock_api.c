@@ -12,16 +12,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd_util.h"
 #include "commands.h"
 #include "sl_log.h"
 #include "sl_mockapi.h"
+#include "sl_time.h"
 
 static volatile sig_atomic_t g_stop;
-
-static void on_signal(int sig) {
-    (void)sig;
-    g_stop = 1;
-}
 
 static void mock_usage(FILE *out) {
     fprintf(
@@ -127,7 +124,7 @@ static int parse_uint(const char *s, unsigned long long max, unsigned long long 
 static int apply(mock_cli_t *cli, int opt, const char *name, const char *val, const char *src) {
     unsigned long long u = 0;
     int bad = 0;
-    sl_mockfault_conf_t *f = &cli->conf.fault;
+    sl_mockapi_fault_conf_t *f = &cli->conf.fault;
     switch (opt) {
     case 'l': cli->listen = val; break;
     case OPT_THREADS:
@@ -226,25 +223,17 @@ int cmd_mock_api(int argc, char **argv) {
         return SL_EXIT_USAGE;
     }
     if (!cli.have_fault_seed) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        cli.conf.fault.fault_seed = ((uint64_t)ts.tv_sec * 1000000007ULL) ^ (uint64_t)ts.tv_nsec ^
-                                    ((uint64_t)getpid() << 40);
+        cli.conf.fault.fault_seed =
+            (uint64_t)sl_wall_us() * 1000000007ULL ^ ((uint64_t)getpid() << 40);
     }
     cli.conf.listen = cli.listen;
     char errstr[256];
-    if (sl_mockfault_conf_check(&cli.conf.fault, errstr, sizeof errstr) != 0) {
+    if (sl_mockapi_fault_conf_check(&cli.conf.fault, errstr, sizeof errstr) != 0) {
         fprintf(stderr, "sluice mock-api: %s\n", errstr);
         return SL_EXIT_USAGE;
     }
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    cmd_catch_signals(&g_stop);
 
     sl_mockapi_t *m = NULL;
     sl_mockapi_err_t err = sl_mockapi_start(&cli.conf, &m, errstr, sizeof errstr);
@@ -261,7 +250,7 @@ int cmd_mock_api(int argc, char **argv) {
     printf("mock-api listening on http://%s%s%s:%u/api/\n", v6 ? "[" : "", host, v6 ? "]" : "",
            (unsigned)sl_mockapi_port(m));
     fflush(stdout);
-    const sl_mockfault_conf_t *f = &cli.conf.fault;
+    const sl_mockapi_fault_conf_t *f = &cli.conf.fault;
     sl_log(SL_LOG_INFO, "mock-api",
            "faults: latency=%ums jitter=%ums fail=%g throttle=%g truncate=%g malformed=%g "
            "error=%g fault-seed=%llu",
@@ -277,11 +266,11 @@ int cmd_mock_api(int argc, char **argv) {
     sl_mockapi_stats(m, &st);
     sl_mockapi_free(m);
     uint64_t total = 0;
-    for (int i = 0; i < SL_MOCKFAULT_OUTCOME_COUNT; i++)
+    for (int i = 0; i < SL_MOCKAPI_FAULT_OUTCOME_COUNT; i++)
         total += st.requests[i];
     printf("mock-api stopped: requests=%llu", (unsigned long long)total);
-    for (int i = 0; i < SL_MOCKFAULT_OUTCOME_COUNT; i++)
-        printf(" %s=%llu", sl_mockfault_outcome_str((sl_mockfault_outcome_t)i),
+    for (int i = 0; i < SL_MOCKAPI_FAULT_OUTCOME_COUNT; i++)
+        printf(" %s=%llu", sl_mockapi_fault_outcome_str((sl_mockapi_fault_outcome_t)i),
                (unsigned long long)st.requests[i]);
     printf(" users=%llu\n", (unsigned long long)st.users);
     fflush(stdout);

@@ -15,6 +15,31 @@ static int has_opt(const sl_config_opt_t *opts, size_t n, const char *name) {
     return 0;
 }
 
+/* -X list: the CQL client's property table (Markdown, as in docs/cql.md) and librdkafka's
+ * own list, or one of them (ns "cql" or "kafka"). -1 when out of memory. */
+static int print_properties(const char *ns) {
+    int both = !*ns;
+    if (both || !strcmp(ns, "cql")) {
+        size_t need = cql_conf_reference(NULL, 0);
+        char *md = malloc(need + 1);
+        if (!md)
+            return -1;
+        cql_conf_reference(md, need + 1);
+        if (both)
+            printf("CQL client properties (-X cql.NAME=VALUE):\n\n");
+        fputs(md, stdout);
+        free(md);
+    }
+    if (both || !strcmp(ns, "kafka")) {
+        if (both)
+            printf("\nlibrdkafka properties (-X kafka.NAME=VALUE):\n\n");
+        fflush(stdout);
+        rd_kafka_conf_properties_show(stdout);
+    }
+    fflush(stdout);
+    return 0;
+}
+
 sl_config_t *cmd_load_config(const char *prog, const sl_config_opt_t *opts, size_t n, int argc,
                              char **argv, void (*usage)(FILE *), int *exit_code) {
     char err[512] = "";
@@ -28,6 +53,10 @@ sl_config_t *cmd_load_config(const char *prog, const sl_config_opt_t *opts, size
     if (cerr == SL_CONFIG_ERR_HELP) {
         usage(stdout);
         *exit_code = SL_EXIT_OK;
+        goto done;
+    }
+    if (cerr == SL_CONFIG_ERR_LIST) {
+        *exit_code = print_properties(sl_config_list_ns(cfg)) ? SL_EXIT_FAIL : SL_EXIT_OK;
         goto done;
     }
     if (cerr) {
@@ -97,10 +126,7 @@ static void cql_log(void *opaque, cql_log_level_t level, const char *msg) {
 
 void cmd_kafka_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
     (void)rk;
-    sl_log(level <= 3   ? SL_LOG_ERROR
-           : level <= 4 ? SL_LOG_WARN
-                        : SL_LOG_DEBUG,
-           "kafka", "%s: %s", fac, buf);
+    sl_log(sl_log_level_from_kafka(level, fac), "kafka", "%s: %s", fac, buf);
 }
 
 typedef struct {
@@ -133,6 +159,28 @@ cql_conf_t *cmd_cql_conf(const sl_config_t *cfg, const char *hosts, char *errstr
     }
     cql_conf_set_log_cb(conf, cql_log, NULL);
     return conf;
+}
+
+sl_http_server_t *cmd_http_serve(const char *listen, sl_http_handler_fn metrics,
+                                 sl_http_handler_fn healthz, void *opaque, char *errstr,
+                                 size_t errstr_size) {
+    errstr[0] = '\0';
+    sl_http_conf_t hc = {.listen = listen, .threads = 1};
+    sl_http_server_t *srv = NULL;
+    sl_http_err_t e = sl_http_server_new(&hc, &srv, errstr, errstr_size);
+    if (!e)
+        e = sl_http_server_route(srv, "GET", "/metrics", metrics, opaque);
+    if (!e)
+        e = sl_http_server_route(srv, "GET", "/healthz", healthz, opaque);
+    if (!e)
+        e = sl_http_server_start(srv, errstr, errstr_size);
+    if (e) {
+        if (!*errstr)
+            snprintf(errstr, errstr_size, "%s", sl_http_err_str(e));
+        sl_http_server_free(srv);
+        return NULL;
+    }
+    return srv;
 }
 
 static volatile sig_atomic_t *g_flag;

@@ -14,9 +14,12 @@
 
 #include "cql.h"
 #include "sl_config.h"
+#include "sl_http.h"
 
 /* Loads argv, environment and file into a new config over opts. Handles --help (calls
- * usage(stdout)), --config-reference (if the table has it), --log-format, --log-level.
+ * usage(stdout)), -X list / -X cql.list / -X kafka.list (prints the properties the CQL
+ * client and librdkafka take), --config-reference (if the table has it), --log-format,
+ * --log-level.
  * Returns the config to go on with, or NULL with *exit_code set to what the command
  * should return. The config must be freed with sl_config_free(). */
 sl_config_t *cmd_load_config(const char *prog, const sl_config_opt_t *opts, size_t n, int argc,
@@ -53,11 +56,21 @@ int cmd_collect_props(const sl_config_t *cfg, const char *ns, cmd_props_t *props
 cql_conf_t *cmd_cql_conf(const sl_config_t *cfg, const char *hosts, char *errstr,
                          size_t errstr_size);
 
-/* Installs on_signal-style handlers for SIGINT and SIGTERM that count into *flag (a second
- * signal means "hurry"). */
+/* The signal setup of every long-running command: SIGINT and SIGTERM count into *flag
+ * (the first asks for a clean stop, a second one means "hurry"), SIGPIPE is ignored. The
+ * handler only increments the flag. */
 void cmd_catch_signals(volatile sig_atomic_t *flag);
 
-/* librdkafka's log callback routed to sl_log (syslog levels: ≤3 error, 4 warning). */
+/* The --http endpoint of a long-running command: a server on listen ("HOST:PORT") with one
+ * polling thread, GET /metrics answered by metrics and GET /healthz by healthz (which
+ * should answer with sl_http_response_health()), both called with opaque on the server's
+ * thread. Returns the started server, to be freed with sl_http_server_free(), or NULL
+ * with errstr filled. */
+sl_http_server_t *cmd_http_serve(const char *listen, sl_http_handler_fn metrics,
+                                 sl_http_handler_fn healthz, void *opaque, char *errstr,
+                                 size_t errstr_size);
+
+/* librdkafka's log callback routed to sl_log, at sl_log_level_from_kafka(). */
 void cmd_kafka_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf);
 
 #endif

@@ -160,7 +160,7 @@ static int http_date(const char *p, const char *end, time_t *out) {
     return *out == (time_t)-1 ? -1 : 0;
 }
 
-int sl_retry_after_parse(const char *value, time_t now, uint64_t *wait_ms) {
+int sl_backoff_retry_after_parse(const char *value, time_t now, uint64_t *wait_ms) {
     if (!value)
         return -1;
     while (*value == ' ' || *value == '\t')

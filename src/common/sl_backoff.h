@@ -43,6 +43,6 @@ uint64_t sl_backoff_with_floor_ms(sl_backoff_t *b, unsigned attempt, uint64_t re
  * the past gives 0. Delta-seconds beyond 2^31 saturate there. Returns 0 and sets *wait_ms
  * on success, -1 on anything else (the value must then be ignored, as RFC 9110 says).
  */
-int sl_retry_after_parse(const char *value, time_t now, uint64_t *wait_ms);
+int sl_backoff_retry_after_parse(const char *value, time_t now, uint64_t *wait_ms);
 
 #endif

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sl_text.h"
+
 #define CONFIG_VALUE_MAX 4096
 #define CONFIG_LINE_MAX 4096
 #define CONFIG_TEXT_MAX (1024 * 1024)
@@ -41,27 +43,18 @@ struct sl_config_s {
     size_t n_props;
     char *file_path;
     sl_config_src_t file_src;
+    const char *list_ns; /* -X list: "", "cql" or "kafka" */
 };
 
-const char *sl_config_err_str(sl_config_err_t err) {
-    switch (err) {
-#define SL_CONFIG_ERR_CASE_(sym, code, text)                                                       \
-    case SL_CONFIG_ERR_##sym: return text;
-        SL_CONFIG_ERRORS(SL_CONFIG_ERR_CASE_)
-#undef SL_CONFIG_ERR_CASE_
-    }
-    return "unknown error";
-}
+SL_ERR_DEFINE_STR(sl_config_err_str, sl_config_err_t, SL_CONFIG_ERRORS)
 
 static sl_config_err_t fail(char *errstr, size_t size, sl_config_err_t err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static sl_config_err_t fail(char *errstr, size_t size, sl_config_err_t err, const char *fmt, ...) {
-    if (errstr && size) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(errstr, size, fmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    sl_err_vformat(errstr, size, fmt, ap);
+    va_end(ap);
     return err;
 }
 
@@ -200,6 +193,18 @@ void sl_config_free(sl_config_t *cfg) {
     free(cfg);
 }
 
+/* Replaces *text (freed) with a copy of value set by src; on failure nothing changes. */
+static sl_config_err_t store(const sl_config_t *cfg, char **text, sl_config_src_t *text_src,
+                             const char *value, sl_config_src_t src, char *errstr, size_t size) {
+    char *copy = strdup(value);
+    if (!copy)
+        return fail(errstr, size, SL_CONFIG_ERR_NOMEM, "%s: out of memory", cfg->prog);
+    free(*text);
+    *text = copy;
+    *text_src = src;
+    return SL_CONFIG_ERR_OK;
+}
+
 static sl_config_err_t set_len(sl_config_t *cfg, const char *name, size_t name_len,
                                const char *value, sl_config_src_t src, char *errstr, size_t size) {
     long idx = find(cfg, name, name_len);
@@ -215,14 +220,10 @@ static sl_config_err_t set_len(sl_config_t *cfg, const char *name, size_t name_l
     value_t nv = *v;
     if (check_value(cfg, &cfg->opts[idx], value, &nv, errstr, size))
         return SL_CONFIG_ERR_BAD_VALUE;
-    char *copy = strdup(value);
-    if (!copy)
-        return fail(errstr, size, SL_CONFIG_ERR_NOMEM, "%s: out of memory", cfg->prog);
-    free(v->text);
-    *v = nv;
-    v->text = copy;
-    v->src = src;
-    return SL_CONFIG_ERR_OK;
+    sl_config_err_t err = store(cfg, &nv.text, &nv.src, value, src, errstr, size);
+    if (err == SL_CONFIG_ERR_OK)
+        *v = nv;
+    return err;
 }
 
 sl_config_err_t sl_config_set(sl_config_t *cfg, const char *name, const char *value,
@@ -251,13 +252,7 @@ static sl_config_err_t set_prop(sl_config_t *cfg, const char *ns_key, size_t key
             strlen(p->key) == klen && memcmp(p->key, key, klen) == 0) {
             if (src < p->src)
                 return SL_CONFIG_ERR_OK;
-            char *copy = strdup(value);
-            if (!copy)
-                return fail(errstr, size, SL_CONFIG_ERR_NOMEM, "%s: out of memory", cfg->prog);
-            free(p->value);
-            p->value = copy;
-            p->src = src;
-            return SL_CONFIG_ERR_OK;
+            return store(cfg, &p->value, &p->src, value, src, errstr, size);
         }
     }
     if (cfg->n_props == CONFIG_PROPS_MAX)
@@ -282,22 +277,35 @@ static sl_config_err_t set_file_path(sl_config_t *cfg, const char *path, sl_conf
                                      char *errstr, size_t size) {
     if (cfg->file_path && src < cfg->file_src)
         return SL_CONFIG_ERR_OK;
-    char *copy = strdup(path);
-    if (!copy)
-        return fail(errstr, size, SL_CONFIG_ERR_NOMEM, "%s: out of memory", cfg->prog);
-    free(cfg->file_path);
-    cfg->file_path = copy;
-    cfg->file_src = src;
-    return SL_CONFIG_ERR_OK;
+    return store(cfg, &cfg->file_path, &cfg->file_src, path, src, errstr, size);
 }
 
 static sl_config_err_t x_arg(sl_config_t *cfg, const char *arg, char *errstr, size_t size) {
+    static const char *const lists[][2] = {
+        {"list", ""}, {"cql.list", "cql"}, {"kafka.list", "kafka"}};
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        if (strcmp(arg, lists[i][0]) == 0) {
+            cfg->list_ns = lists[i][1];
+            return fail(errstr, size, SL_CONFIG_ERR_LIST, "%s: property list", cfg->prog);
+        }
+    }
     const char *eq = strchr(arg, '=');
     if (!eq)
         return fail(errstr, size, SL_CONFIG_ERR_BAD_VALUE,
                     "%s: -X wants kafka.PROP=VALUE or cql.PROP=VALUE, got '%.200s'", cfg->prog,
                     arg);
-    return set_prop(cfg, arg, (size_t)(eq - arg), eq + 1, SL_SRC_FLAG, errstr, size);
+    return set_prop(cfg, arg, (size_t)(eq - arg), eq + 1, SL_CONFIG_SRC_FLAG, errstr, size);
+}
+
+/* The value of a flag: written with it (inline), else "true" for a BOOL, else the next
+ * argument (consumed); NULL when there is none. */
+static const char *flag_value(const sl_config_opt_t *opt, const char *inline_value, int argc,
+                              char **argv, int *i) {
+    if (inline_value)
+        return inline_value;
+    if (opt->type == SL_OPT_BOOL)
+        return "true";
+    return *i + 1 < argc ? argv[++*i] : NULL;
 }
 
 sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, char *errstr,
@@ -319,7 +327,7 @@ sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, ch
                 if (!value && (value = i + 1 < argc ? argv[++i] : NULL) == NULL)
                     return fail(errstr, size, SL_CONFIG_ERR_MISSING_VALUE,
                                 "%s: --config needs a path", cfg->prog);
-                if ((err = set_file_path(cfg, value, SL_SRC_FLAG, errstr, size)))
+                if ((err = set_file_path(cfg, value, SL_CONFIG_SRC_FLAG, errstr, size)))
                     return err;
                 continue;
             }
@@ -327,16 +335,10 @@ sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, ch
             if (idx < 0)
                 return fail(errstr, size, SL_CONFIG_ERR_UNKNOWN, "%s: unknown option '%.200s'",
                             cfg->prog, a);
-            if (!value) {
-                if (cfg->opts[idx].type == SL_OPT_BOOL)
-                    value = "true";
-                else if (i + 1 < argc)
-                    value = argv[++i];
-                else
-                    return fail(errstr, size, SL_CONFIG_ERR_MISSING_VALUE, "%s: --%s needs a value",
-                                cfg->prog, cfg->opts[idx].name);
-            }
-            if ((err = set_len(cfg, name, nlen, value, SL_SRC_FLAG, errstr, size)))
+            if (!(value = flag_value(&cfg->opts[idx], value, argc, argv, &i)))
+                return fail(errstr, size, SL_CONFIG_ERR_MISSING_VALUE, "%s: --%s needs a value",
+                            cfg->prog, cfg->opts[idx].name);
+            if ((err = set_len(cfg, name, nlen, value, SL_CONFIG_SRC_FLAG, errstr, size)))
                 return err;
             continue;
         }
@@ -347,7 +349,7 @@ sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, ch
                 return fail(errstr, size, SL_CONFIG_ERR_MISSING_VALUE, "%s: -%c needs a value",
                             cfg->prog, c);
             err = c == 'X' ? x_arg(cfg, value, errstr, size)
-                           : set_file_path(cfg, value, SL_SRC_FLAG, errstr, size);
+                           : set_file_path(cfg, value, SL_CONFIG_SRC_FLAG, errstr, size);
             if (err)
                 return err;
             continue;
@@ -359,16 +361,11 @@ sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, ch
         if (idx < 0)
             return fail(errstr, size, SL_CONFIG_ERR_UNKNOWN, "%s: unknown option '-%c'", cfg->prog,
                         c);
-        if (!value) {
-            if (cfg->opts[idx].type == SL_OPT_BOOL)
-                value = "true";
-            else if (i + 1 < argc)
-                value = argv[++i];
-            else
-                return fail(errstr, size, SL_CONFIG_ERR_MISSING_VALUE, "%s: -%c needs a value",
-                            cfg->prog, c);
-        }
-        if ((err = sl_config_set(cfg, cfg->opts[idx].name, value, SL_SRC_FLAG, errstr, size)))
+        if (!(value = flag_value(&cfg->opts[idx], value, argc, argv, &i)))
+            return fail(errstr, size, SL_CONFIG_ERR_MISSING_VALUE, "%s: -%c needs a value",
+                        cfg->prog, c);
+        if ((err =
+                 sl_config_set(cfg, cfg->opts[idx].name, value, SL_CONFIG_SRC_FLAG, errstr, size)))
             return err;
     }
     return SL_CONFIG_ERR_OK;
@@ -390,7 +387,8 @@ sl_config_err_t sl_config_load_env(sl_config_t *cfg, char *(*getenv_fn)(const ch
         const char *v = getenv_fn(var);
         if (!v || !*v)
             continue;
-        sl_config_err_t err = sl_config_set(cfg, cfg->opts[i].name, v, SL_SRC_ENV, errstr, size);
+        sl_config_err_t err =
+            sl_config_set(cfg, cfg->opts[i].name, v, SL_CONFIG_SRC_ENV, errstr, size);
         if (err) {
             size_t used = errstr ? strnlen(errstr, size) : 0;
             if (errstr && used + 1 < size)
@@ -400,7 +398,7 @@ sl_config_err_t sl_config_load_env(sl_config_t *cfg, char *(*getenv_fn)(const ch
     }
     const char *path = getenv_fn("SLUICE_CONFIG");
     if (path && *path)
-        return set_file_path(cfg, path, SL_SRC_ENV, errstr, size);
+        return set_file_path(cfg, path, SL_CONFIG_SRC_ENV, errstr, size);
     return SL_CONFIG_ERR_OK;
 }
 
@@ -453,9 +451,9 @@ sl_config_err_t sl_config_load_text(sl_config_t *cfg, const char *text, size_t l
         size_t klen = (size_t)(kend - s);
         sl_config_err_t err;
         if (find(cfg, s, klen) >= 0)
-            err = set_len(cfg, s, klen, v, SL_SRC_FILE, errstr, size);
+            err = set_len(cfg, s, klen, v, SL_CONFIG_SRC_FILE, errstr, size);
         else if (memchr(s, '.', klen))
-            err = set_prop(cfg, s, klen, v, SL_SRC_FILE, errstr, size);
+            err = set_prop(cfg, s, klen, v, SL_CONFIG_SRC_FILE, errstr, size);
         else
             err = fail(errstr, size, SL_CONFIG_ERR_UNKNOWN, "unknown option '%.*s'",
                        (int)(klen > 200 ? 200 : klen), s);
@@ -503,6 +501,10 @@ sl_config_err_t sl_config_load_all(sl_config_t *cfg, int argc, char **argv, char
     return err;
 }
 
+const char *sl_config_list_ns(const sl_config_t *cfg) {
+    return cfg->list_ns;
+}
+
 const char *sl_config_file_path(const sl_config_t *cfg) {
     return cfg->file_path;
 }
@@ -536,7 +538,7 @@ int sl_config_bool(const sl_config_t *cfg, const char *name) {
 
 sl_config_src_t sl_config_source(const sl_config_t *cfg, const char *name) {
     long idx = find(cfg, name, strlen(name));
-    return idx < 0 ? SL_SRC_DEFAULT : cfg->values[idx].src;
+    return idx < 0 ? SL_CONFIG_SRC_DEFAULT : cfg->values[idx].src;
 }
 
 int sl_config_props(const sl_config_t *cfg, const char *ns,
@@ -567,41 +569,22 @@ int sl_config_is_secret(const char *name) {
     return strncasecmp(name, "sasl.", 5) == 0 || (dot && strncasecmp(dot + 1, "sasl.", 5) == 0);
 }
 
-/* Appends to a snprintf-style buffer, tracking the length that would be needed. */
-typedef struct {
-    char *buf;
-    size_t cap, len;
-} out_t;
-
-static void put(out_t *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(out_t *o, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char *at = o->len < o->cap ? o->buf + o->len : NULL;
-    size_t room = o->len < o->cap ? o->cap - o->len : 0;
-    int n = vsnprintf(at, room, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        o->len += (size_t)n;
-}
-
 static const char *const src_names[] = {"default", "file", "env", "flag"};
 
 size_t sl_config_describe(const sl_config_t *cfg, char *buf, size_t cap) {
-    out_t o = {buf, cap, 0};
-    if (cap)
-        buf[0] = '\0';
+    sl_text_t o;
+    sl_text_init(&o, buf, cap, 0);
     for (size_t i = 0; i < cfg->n; i++) {
         const value_t *v = &cfg->values[i];
         const char *shown = !v->text                                 ? "(unset)"
                             : sl_config_is_secret(cfg->opts[i].name) ? "***"
                                                                      : v->text;
-        put(&o, "%s=%s (%s)\n", cfg->opts[i].name, shown, src_names[v->src]);
+        sl_text_printf(&o, "%s=%s (%s)\n", cfg->opts[i].name, shown, src_names[v->src]);
     }
     for (size_t i = 0; i < cfg->n_props; i++) {
         const prop_t *p = &cfg->props[i];
-        put(&o, "%s.%s=%s (%s)\n", p->ns, p->key, sl_config_is_secret(p->key) ? "***" : p->value,
-            src_names[p->src]);
+        sl_text_printf(&o, "%s.%s=%s (%s)\n", p->ns, p->key,
+                       sl_config_is_secret(p->key) ? "***" : p->value, src_names[p->src]);
     }
     return o.len;
 }
@@ -609,55 +592,53 @@ size_t sl_config_describe(const sl_config_t *cfg, char *buf, size_t cap) {
 static const char *const type_names[] = {"text", "integer", "number", "boolean"};
 
 /* Markdown cells must not contain a bare '|'. */
-static void put_cell(out_t *o, const char *s) {
+static void put_cell(sl_text_t *o, const char *s) {
     for (; s && *s; s++) {
         if (*s == '|')
-            put(o, "\\|");
+            sl_text_printf(o, "\\|");
         else
-            put(o, "%c", *s);
+            sl_text_printf(o, "%c", *s);
     }
 }
 
 size_t sl_config_markdown(const sl_config_opt_t *opts, size_t n, char *buf, size_t cap) {
-    out_t o = {buf, cap, 0};
-    if (cap)
-        buf[0] = '\0';
-    put(&o, "| option | environment | type | default | description |\n");
-    put(&o, "|---|---|---|---|---|\n");
+    sl_text_t o;
+    sl_text_init(&o, buf, cap, 0);
+    sl_text_printf(&o, "| option | environment | type | default | description |\n");
+    sl_text_printf(&o, "|---|---|---|---|---|\n");
     char var[128];
     for (size_t i = 0; i < n; i++) {
         env_name(opts[i].name, var, sizeof var);
-        put(&o, "| ");
+        sl_text_printf(&o, "| ");
         if (opts[i].short_flag)
-            put(&o, "`-%c`, ", opts[i].short_flag);
-        put(&o, "`--%s%s%s` | `%s` | %s", opts[i].name, opts[i].arg ? " " : "",
-            opts[i].arg ? opts[i].arg : "", var, type_names[opts[i].type]);
+            sl_text_printf(&o, "`-%c`, ", opts[i].short_flag);
+        sl_text_printf(&o, "`--%s%s%s` | `%s` | %s", opts[i].name, opts[i].arg ? " " : "",
+                       opts[i].arg ? opts[i].arg : "", var, type_names[opts[i].type]);
         if (opts[i].min <= opts[i].max && opts[i].type != SL_OPT_STR && opts[i].type != SL_OPT_BOOL)
-            put(&o, opts[i].type == SL_OPT_INT ? " (%.0f..%.0f)" : " (%g..%g)", opts[i].min,
-                opts[i].max);
-        put(&o, " | ");
+            sl_text_printf(&o, opts[i].type == SL_OPT_INT ? " (%.0f..%.0f)" : " (%g..%g)",
+                           opts[i].min, opts[i].max);
+        sl_text_printf(&o, " | ");
         if (opts[i].def && *opts[i].def) {
-            put(&o, "`");
+            sl_text_printf(&o, "`");
             put_cell(&o, opts[i].def);
-            put(&o, "`");
+            sl_text_printf(&o, "`");
         }
-        put(&o, " | ");
+        sl_text_printf(&o, " | ");
         put_cell(&o, opts[i].help);
-        put(&o, " |\n");
+        sl_text_printf(&o, " |\n");
     }
-    put(&o, "| `-F`, `--config PATH` | `SLUICE_CONFIG` | text |  | config file of "
-            "`name = value` lines (`#` comments) |\n");
-    put(&o, "| `-X kafka.PROP=VALUE` |  | text |  | a librdkafka property (also "
-            "`kafka.PROP = VALUE` in the file) |\n");
-    put(&o, "| `-X cql.PROP=VALUE` |  | text |  | a CQL client property (also "
-            "`cql.PROP = VALUE` in the file) |\n");
+    sl_text_printf(&o, "| `-F`, `--config PATH` | `SLUICE_CONFIG` | text |  | config file of "
+                       "`name = value` lines (`#` comments) |\n");
+    sl_text_printf(&o, "| `-X kafka.PROP=VALUE` |  | text |  | a librdkafka property (also "
+                       "`kafka.PROP = VALUE` in the file) |\n");
+    sl_text_printf(&o, "| `-X cql.PROP=VALUE` |  | text |  | a CQL client property (also "
+                       "`cql.PROP = VALUE` in the file) |\n");
     return o.len;
 }
 
 size_t sl_config_usage(const sl_config_opt_t *opts, size_t n, char *buf, size_t cap) {
-    out_t o = {buf, cap, 0};
-    if (cap)
-        buf[0] = '\0';
+    sl_text_t o;
+    sl_text_init(&o, buf, cap, 0);
     for (size_t i = 0; i < n; i++) {
         char flag[80];
         char shortf[8] = "    ";
@@ -665,13 +646,15 @@ size_t sl_config_usage(const sl_config_opt_t *opts, size_t n, char *buf, size_t 
             snprintf(shortf, sizeof shortf, "-%c, ", opts[i].short_flag);
         snprintf(flag, sizeof flag, "%s--%s%s%s", shortf, opts[i].name, opts[i].arg ? " " : "",
                  opts[i].arg ? opts[i].arg : "");
-        put(&o, "  %-26s %s", flag, opts[i].help);
+        sl_text_printf(&o, "  %-26s %s", flag, opts[i].help);
         if (opts[i].def && *opts[i].def)
-            put(&o, " (default %s)", opts[i].def);
-        put(&o, "\n");
+            sl_text_printf(&o, " (default %s)", opts[i].def);
+        sl_text_printf(&o, "\n");
     }
-    put(&o, "  %-26s %s\n", "-F, --config PATH", "config file of name = value lines");
-    put(&o, "  %-26s %s\n", "-X kafka.PROP=VALUE", "librdkafka property (repeatable)");
-    put(&o, "  %-26s %s\n", "-h, --help", "this text");
+    sl_text_printf(&o, "  %-26s %s\n", "-F, --config PATH", "config file of name = value lines");
+    sl_text_printf(&o, "  %-26s %s\n", "-X kafka.PROP=VALUE", "librdkafka property (repeatable)");
+    sl_text_printf(&o, "  %-26s %s\n", "-X cql.PROP=VALUE", "CQL client property (repeatable)");
+    sl_text_printf(&o, "  %-26s %s\n", "-X list", "the CQL client's and librdkafka's properties");
+    sl_text_printf(&o, "  %-26s %s\n", "-h, --help", "this text");
     return o.len;
 }

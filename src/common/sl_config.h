@@ -17,22 +17,21 @@
 
 #include <stddef.h>
 
-#define SL_CONFIG_ERRORS(X)                                                                        \
-    X(OK, 0, "success")                                                                            \
-    X(UNKNOWN, 1, "unknown option")                                                                \
-    X(MISSING_VALUE, 2, "option needs a value")                                                    \
-    X(BAD_VALUE, 3, "invalid value")                                                               \
-    X(SYNTAX, 4, "syntax error in config file")                                                    \
-    X(IO, 5, "cannot read config file")                                                            \
-    X(TOO_LARGE, 6, "config input exceeds a limit")                                                \
-    X(HELP, 7, "help requested")                                                                   \
-    X(NOMEM, 8, "out of memory")
+#include "sl_err.h"
 
-typedef enum {
-#define SL_CONFIG_ERR_ENUM_(sym, code, text) SL_CONFIG_ERR_##sym = code,
-    SL_CONFIG_ERRORS(SL_CONFIG_ERR_ENUM_)
-#undef SL_CONFIG_ERR_ENUM_
-} sl_config_err_t;
+#define SL_CONFIG_ERRORS(X)                                                                        \
+    X(SL_CONFIG_ERR_OK, 0, "success")                                                              \
+    X(SL_CONFIG_ERR_UNKNOWN, 1, "unknown option")                                                  \
+    X(SL_CONFIG_ERR_MISSING_VALUE, 2, "option needs a value")                                      \
+    X(SL_CONFIG_ERR_BAD_VALUE, 3, "invalid value")                                                 \
+    X(SL_CONFIG_ERR_SYNTAX, 4, "syntax error in config file")                                      \
+    X(SL_CONFIG_ERR_IO, 5, "cannot read config file")                                              \
+    X(SL_CONFIG_ERR_TOO_LARGE, 6, "config input exceeds a limit")                                  \
+    X(SL_CONFIG_ERR_HELP, 7, "help requested")                                                     \
+    X(SL_CONFIG_ERR_NOMEM, 8, "out of memory")                                                     \
+    X(SL_CONFIG_ERR_LIST, 9, "property list requested")
+
+typedef enum { SL_ERR_ENUM(SL_CONFIG_ERRORS) } sl_config_err_t;
 
 /* Static text for an error code; never NULL. */
 const char *sl_config_err_str(sl_config_err_t err);
@@ -46,10 +45,10 @@ typedef enum {
 
 /* Where a value came from, weakest first. */
 typedef enum {
-    SL_SRC_DEFAULT = 0,
-    SL_SRC_FILE = 1,
-    SL_SRC_ENV = 2,
-    SL_SRC_FLAG = 3,
+    SL_CONFIG_SRC_DEFAULT = 0,
+    SL_CONFIG_SRC_FILE = 1,
+    SL_CONFIG_SRC_ENV = 2,
+    SL_CONFIG_SRC_FLAG = 3,
 } sl_config_src_t;
 
 /* One row of a command's option table. The table is static data owned by the command;
@@ -80,8 +79,9 @@ sl_config_err_t sl_config_set(sl_config_t *cfg, const char *name, const char *va
 /*
  * Parses argv[1..argc) (argv[0] is the command name): --name VALUE, --name=VALUE, -c VALUE,
  * -cVALUE, BOOL flags without a value, -X ns.prop=value, -F path (remembered, see
- * sl_config_file_path()), -h/--help (returns SL_CONFIG_ERR_HELP). Any non-option argument
- * is an error. Nothing is loaded from the file here.
+ * sl_config_file_path()), -h/--help (returns SL_CONFIG_ERR_HELP), and, as in kcat, -X list
+ * (or -X cql.list, -X kafka.list: returns SL_CONFIG_ERR_LIST, see sl_config_list_ns()). Any
+ * non-option argument is an error. Nothing is loaded from the file here.
  */
 sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, char *errstr,
                                      size_t errstr_size);
@@ -91,7 +91,7 @@ sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, ch
 sl_config_err_t sl_config_load_env(sl_config_t *cfg, char *(*getenv_fn)(const char *), char *errstr,
                                    size_t errstr_size);
 
-/* Loads "name = value" lines from text[0..len) as SL_SRC_FILE. origin names the input
+/* Loads "name = value" lines from text[0..len) as SL_CONFIG_SRC_FILE. origin names the input
  * in error texts ("FILE:LINE: ..."). Lines are at most 4096 bytes, input at most 1 MB. */
 sl_config_err_t sl_config_load_text(sl_config_t *cfg, const char *text, size_t len,
                                     const char *origin, char *errstr, size_t errstr_size);
@@ -102,6 +102,10 @@ sl_config_err_t sl_config_load_file(sl_config_t *cfg, char *errstr, size_t errst
 /* The whole sequence for a command: args, env (getenv), file. */
 sl_config_err_t sl_config_load_all(sl_config_t *cfg, int argc, char **argv, char *errstr,
                                    size_t errstr_size);
+
+/* After SL_CONFIG_ERR_LIST: the namespace whose properties were asked for ("cql" or
+ * "kafka"), or "" for both. NULL when no list was asked for. */
+const char *sl_config_list_ns(const sl_config_t *cfg);
 
 /* The path given with -F or SLUICE_CONFIG, or NULL; valid until sl_config_free(). */
 const char *sl_config_file_path(const sl_config_t *cfg);

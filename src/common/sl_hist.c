@@ -1,16 +1,18 @@
 /* Fixed-bucket histograms for latencies; see sl_hist.h. */
 #include "sl_hist.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
+
+void sl_hist_init(sl_hist_t *h, const double *bounds, size_t n) {
+    memset(h, 0, sizeof *h);
+    h->n_bounds = n < SL_HIST_MAX_BUCKETS ? n : SL_HIST_MAX_BUCKETS;
+    memcpy(h->bounds, bounds, h->n_bounds * sizeof *bounds);
+}
 
 void sl_hist_init_latency(sl_hist_t *h) {
     static const double b[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                0.1,    0.25,    0.5,    1,     2.5,    5,     10,   30};
-    memset(h, 0, sizeof *h);
-    h->n_bounds = sizeof b / sizeof b[0];
-    memcpy(h->bounds, b, sizeof b);
+    sl_hist_init(h, b, sizeof b / sizeof b[0]);
 }
 
 void sl_hist_observe(sl_hist_t *h, double seconds) {
@@ -42,44 +44,34 @@ double sl_hist_quantile(const sl_hist_t *h, double q) {
     return h->bounds[h->n_bounds - 1];
 }
 
-static int put(char *out, size_t cap, size_t *len, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int put(char *out, size_t cap, size_t *len, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(out + *len, cap - *len, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= cap - *len)
-        return -1;
-    *len += (size_t)n;
-    return 0;
-}
-
-int sl_hist_render(const sl_hist_t *h, const char *name, const char *labels, char *out, size_t cap,
-                   size_t *len) {
+void sl_hist_text(const sl_hist_t *h, const char *name, const char *labels, sl_text_t *t) {
     const char *sep = labels && *labels ? "," : "";
     const char *lab = labels ? labels : "";
     uint64_t cum = 0;
     for (size_t i = 0; i <= h->n_bounds; i++) {
         cum += h->counts[i];
-        int rc;
         if (i < h->n_bounds)
-            rc = put(out, cap, len, "%s_bucket{%s%sle=\"%g\"} %llu\n", name, lab, sep, h->bounds[i],
-                     (unsigned long long)cum);
+            sl_text_printf(t, "%s_bucket{%s%sle=\"%g\"} %llu\n", name, lab, sep, h->bounds[i],
+                           (unsigned long long)cum);
         else
-            rc = put(out, cap, len, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", name, lab, sep,
-                     (unsigned long long)cum);
-        if (rc)
-            return -1;
+            sl_text_printf(t, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", name, lab, sep,
+                           (unsigned long long)cum);
     }
-    if (labels && *labels) {
-        if (put(out, cap, len, "%s_sum{%s} %.6f\n%s_count{%s} %llu\n", name, lab, h->sum, name, lab,
-                (unsigned long long)h->count))
-            return -1;
-    } else if (put(out, cap, len, "%s_sum %.6f\n%s_count %llu\n", name, h->sum, name,
-                   (unsigned long long)h->count)) {
+    if (labels && *labels)
+        sl_text_printf(t, "%s_sum{%s} %.6f\n%s_count{%s} %llu\n", name, lab, h->sum, name, lab,
+                       (unsigned long long)h->count);
+    else
+        sl_text_printf(t, "%s_sum %.6f\n%s_count %llu\n", name, h->sum, name,
+                       (unsigned long long)h->count);
+}
+
+int sl_hist_render(const sl_hist_t *h, const char *name, const char *labels, char *out, size_t cap,
+                   size_t *len) {
+    sl_text_t t;
+    sl_text_init(&t, out, cap, *len);
+    sl_hist_text(h, name, labels, &t);
+    if (!sl_text_fits(&t))
         return -1;
-    }
+    *len = t.len;
     return 0;
 }

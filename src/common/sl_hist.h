@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sl_text.h"
+
 #define SL_HIST_MAX_BUCKETS 24
 
 typedef struct {
@@ -19,6 +21,9 @@ typedef struct {
     double sum;
 } sl_hist_t;
 
+/* An empty histogram over n (at most SL_HIST_MAX_BUCKETS, more are dropped) increasing
+ * upper bounds in seconds; bounds is copied. */
+void sl_hist_init(sl_hist_t *h, const double *bounds, size_t n);
 /* Latency buckets from 100 µs to 30 s, roughly ×2.5 apart. */
 void sl_hist_init_latency(sl_hist_t *h);
 void sl_hist_observe(sl_hist_t *h, double seconds);
@@ -26,8 +31,11 @@ void sl_hist_observe(sl_hist_t *h, double seconds);
  * 0 when empty. */
 double sl_hist_quantile(const sl_hist_t *h, double q);
 /* Appends the Prometheus lines of metric `name` with an optional label set (e.g.
- * `partition="3"`, or NULL) to out (cap bytes) at *len; returns -1 when it does not fit. */
+ * `partition="3"`, or NULL) to out (cap bytes) at *len and advances *len; returns -1 (and
+ * leaves *len) when it does not fit. */
 int sl_hist_render(const sl_hist_t *h, const char *name, const char *labels, char *out, size_t cap,
                    size_t *len);
+/* The same lines appended to t (counted even where they do not fit, see sl_text). */
+void sl_hist_text(const sl_hist_t *h, const char *name, const char *labels, sl_text_t *t);
 
 #endif

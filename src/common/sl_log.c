@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sl_time.h"
+
 static sl_log_level_t g_level = SL_LOG_INFO;
 static sl_log_format_t g_format = SL_LOG_TEXT;
 
@@ -41,6 +43,16 @@ int sl_log_format_parse(const char *s, sl_log_format_t *out) {
     return 0;
 }
 
+sl_log_level_t sl_log_level_from_kafka(int syslog_level, const char *facility) {
+    sl_log_level_t l = syslog_level <= 3   ? SL_LOG_ERROR
+                       : syslog_level <= 4 ? SL_LOG_WARN
+                       : syslog_level <= 6 ? SL_LOG_INFO
+                                           : SL_LOG_DEBUG;
+    if (l == SL_LOG_ERROR && facility && strcmp(facility, "FAIL") == 0)
+        l = SL_LOG_WARN;
+    return l;
+}
+
 /* Appends s to out as the body of a JSON string; stops at the buffer's end. */
 static size_t json_escape(char *out, size_t cap, size_t at, const char *s) {
     for (; *s && at + 7 < cap; s++) {
@@ -57,19 +69,19 @@ static size_t json_escape(char *out, size_t cap, size_t at, const char *s) {
     return at;
 }
 
-void sl_logv(sl_log_level_t level, const char *component, const char *fmt, va_list ap) {
+void sl_log_va(sl_log_level_t level, const char *component, const char *fmt, va_list ap) {
     if (level < g_level)
         return;
     char msg[2048];
     vsnprintf(msg, sizeof msg, fmt, ap);
 
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t now_ms = sl_wall_ms();
+    time_t secs = (time_t)(now_ms / 1000);
     struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
+    gmtime_r(&secs, &tm);
     char when[96];
-    snprintf(when, sizeof when, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+    snprintf(when, sizeof when, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(now_ms % 1000));
 
     char line[4096];
     size_t n;
@@ -95,6 +107,6 @@ void sl_logv(sl_log_level_t level, const char *component, const char *fmt, va_li
 void sl_log(sl_log_level_t level, const char *component, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    sl_logv(level, component, fmt, ap);
+    sl_log_va(level, component, fmt, ap);
     va_end(ap);
 }

@@ -32,9 +32,16 @@ int sl_log_level_parse(const char *s, sl_log_level_t *out);
 /* Parses "text" or "json"; returns -1 for anything else. */
 int sl_log_format_parse(const char *s, sl_log_format_t *out);
 
+/* The level of a librdkafka log line (syslog levels 0..7: up to 3 error, 4 warning, 5 and 6
+ * info, 7 debug) for routing it to a log callback or to sl_log. A broker connection
+ * failure (facility "FAIL") is a warning whatever its level: librdkafka reconnects by
+ * itself, and what is lost shows in delivery reports and counters. */
+sl_log_level_t sl_log_level_from_kafka(int syslog_level, const char *facility);
+
 /* Writes one record. component is a short word such as "ingest" or "cql". */
 void sl_log(sl_log_level_t level, const char *component, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void sl_logv(sl_log_level_t level, const char *component, const char *fmt, va_list ap);
+void sl_log_va(sl_log_level_t level, const char *component, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 #endif

@@ -18,3 +18,6 @@ int64_t sl_now_ms(void) {
 int64_t sl_wall_ms(void) {
     return read_us(CLOCK_REALTIME) / 1000;
 }
+int64_t sl_wall_us(void) {
+    return read_us(CLOCK_REALTIME);
+}

@@ -7,7 +7,9 @@
 /* Monotonic milliseconds / microseconds since an arbitrary point; for timers and durations. */
 int64_t sl_now_ms(void);
 int64_t sl_now_us(void);
-/* Wall clock in milliseconds since the Unix epoch; for Kafka message timestamps. */
+/* Wall clock in milliseconds / microseconds since the Unix epoch; for Kafka message
+ * timestamps, log lines and seeds. */
 int64_t sl_wall_ms(void);
+int64_t sl_wall_us(void);
 
 #endif

@@ -278,28 +278,16 @@ cql_conf_t *cql_conf_new(void);
 void cql_conf_free(cql_conf_t *conf);
 cql_conf_t *cql_conf_dup(const cql_conf_t *conf);
 /*
- * Sets one property by name (the `-X cql.<name>=<value>` keys); value is copied.
- * On error fills errstr and returns CQL_ERR_CONF. Properties:
- *   contact_points          comma separated host[:port] list (default 127.0.0.1)
- *   port                    default port (9042)
- *   username, password      PasswordAuthenticator credentials
- *   keyspace                USE'd on every connection
- *   consistency             default consistency (local_quorum)
- *   connect_timeout_ms      (5000)
- *   request_timeout_ms      (12000), per request
- *   max_inflight            per connection, 1..32767 (1024)
- *   max_frame_size          cap on a response body in bytes (268435456)
- *   connections_per_host    (1)
- *   reconnect_base_ms, reconnect_max_ms   exponential backoff (500, 30000)
- *   token_aware             true/false (true)
- *   schema_agreement_timeout_ms (10000)
- *   tls                     true/false (false)
- *   tls.ca_file, tls.cert_file, tls.key_file
- *   tls.verify              none | peer | peer_host (peer_host)
- *   tls.server_name         name checked against the certificate (default: the host)
+ * Sets one property by name (the `-X cql.<name>=<value>` keys); value is copied. On an
+ * unknown name or a value out of its type or range fills errstr and returns CQL_ERR_CONF;
+ * CQL_ERR_NOMEM when a copy fails. Every property, its type, range, default and meaning is
+ * in the table cql_conf_reference() renders (docs/cql.md shows it).
  */
 cql_err_t cql_conf_set(cql_conf_t *conf, const char *name, const char *value, char *errstr,
                        size_t errstr_size);
+/* The property table as Markdown (property, type, default, description), written into
+ * buf like snprintf: always NUL-terminated when cap > 0; returns the length needed. */
+size_t cql_conf_reference(char *buf, size_t cap);
 /* The callback may be called from any cql_* call on a handle using this conf. */
 void cql_conf_set_log_cb(cql_conf_t *conf, cql_log_cb_t cb, void *opaque);
 
@@ -533,7 +521,10 @@ typedef struct cql_session_s cql_session_t;
  * with cql_session_free(). */
 cql_err_t cql_session_new(cql_conf_t *conf, cql_session_t **out, char *errstr, size_t errstr_size);
 void cql_session_free(cql_session_t *s);
-/* Blocks until one host is ready (CQL_OK) or timeout_ms; the last error otherwise. */
+/* Blocks until one host is ready (CQL_OK) or timeout_ms; the last error otherwise. Returns
+ * early, with that error, once every host has refused with an error that is not retriable
+ * (CQL_ERR_AUTH, a server's bad credentials, TLS verification): another attempt would
+ * fail the same way. The session keeps reconnecting in the background either way. */
 cql_err_t cql_session_connect_wait(cql_session_t *s, int64_t timeout_ms, char *errstr,
                                    size_t errstr_size);
 /* One fd for the whole session (readable when any of its sockets needs work). */

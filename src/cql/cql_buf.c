@@ -81,30 +81,34 @@ void cql_buf_u64(cql_buf_t *b, uint64_t v) {
     b->len += 8;
 }
 
-void cql_buf_string(cql_buf_t *b, const char *s, size_t n) {
-    if (n > UINT16_MAX) {
+/* n as a 2-byte ([string], [short bytes]) or 4-byte ([long string], [bytes]) length, then
+ * the n bytes; a length that does not fit fails the buffer. */
+static void put_sized(cql_buf_t *b, unsigned width, const void *p, size_t n) {
+    if (n > (width == 2 ? UINT16_MAX : INT32_MAX)) {
         b->failed = true;
         return;
     }
-    cql_buf_u16(b, (uint16_t)n);
-    cql_buf_put(b, s, n);
+    if (width == 2)
+        cql_buf_u16(b, (uint16_t)n);
+    else
+        cql_buf_u32(b, (uint32_t)n);
+    cql_buf_put(b, p, n);
+}
+
+void cql_buf_string(cql_buf_t *b, const char *s, size_t n) {
+    put_sized(b, 2, s, n);
 }
 
 void cql_buf_long_string(cql_buf_t *b, const char *s, size_t n) {
-    if (n > INT32_MAX) {
-        b->failed = true;
-        return;
-    }
-    cql_buf_u32(b, (uint32_t)n);
-    cql_buf_put(b, s, n);
+    put_sized(b, 4, s, n);
 }
 
 void cql_buf_bytes(cql_buf_t *b, const void *p, size_t n) {
-    cql_buf_long_string(b, p, n);
+    put_sized(b, 4, p, n);
 }
 
 void cql_buf_short_bytes(cql_buf_t *b, const void *p, size_t n) {
-    cql_buf_string(b, p, n);
+    put_sized(b, 2, p, n);
 }
 
 void cql_buf_patch_u32(cql_buf_t *b, size_t off, uint32_t v) {

@@ -21,8 +21,6 @@
 
 #include "cql_conn_int.h"
 
-enum { REQ_USER = 1, REQ_PREPARE, REQ_REPREPARE, REQ_REGISTER, REQ_OPTIONS };
-
 enum {
     ST_CONNECTING = 1,
     ST_TLS,
@@ -36,11 +34,11 @@ enum {
 typedef struct {
     cql_future_t *f;
     int64_t deadline;
-    uint8_t kind;
+    cql_req_kind_t kind;
     bool busy;      /* stream id in use (also while orphaned) */
     bool orphan;    /* the caller's side is gone (timeout); wait for the response */
     bool retried;   /* already re-prepared once */
-    int32_t waiter; /* REQ_REPREPARE: the stream whose EXECUTE waits for it */
+    int32_t waiter; /* CQL_REQ_REPREPARE: the stream whose EXECUTE waits for it */
     cql_prepared_t *prepared;
     cql_buf_t req; /* copy of the request frame */
 } slot_t;
@@ -320,9 +318,11 @@ void cql_conn_set_event_cb(cql_conn_t *c, cql_event_cb_t cb, void *opaque) {
 
 /* ---- submission --------------------------------------------------------------------- */
 
-/* Queues a frame encoded (with any stream id) at scratch[0..len) under a fresh stream.
- * Returns the stream id, or -1 with *err. */
-static int submit_frame(cql_conn_t *c, const uint8_t *frame, size_t len, uint8_t kind,
+/* Queues frame[0..len), encoded with any stream id, under a fresh stream id: it is copied
+ * into the stream's slot (kept for a re-prepare) and into the output buffer (the held one
+ * before the handshake is done), and both copies get the new id. Returns the stream id,
+ * or -1 with *err. */
+static int submit_frame(cql_conn_t *c, const uint8_t *frame, size_t len, cql_req_kind_t kind,
                         cql_future_t *f, cql_prepared_t *prepared, int64_t timeout_ms,
                         cql_err_t *err) {
     if (c->state == ST_CLOSED) {
@@ -382,16 +382,17 @@ static cql_err_t conn_drive(void *owner, int64_t timeout_ms) {
     return cql_conn_poll(owner, timeout_ms);
 }
 
-/* Encodes with enc into scratch, then queues it. */
-cql_err_t cql_conn_submit_encoded(cql_conn_t *c, const uint8_t *frame, size_t len, int kind,
-                                  cql_prepared_t *prepared, int64_t timeout_ms, cql_future_t *f) {
+/* A frame the session encoded (and keeps for a retry on another host), queued as is. */
+cql_err_t cql_conn_submit_encoded(cql_conn_t *c, const uint8_t *frame, size_t len,
+                                  cql_req_kind_t kind, cql_prepared_t *prepared, int64_t timeout_ms,
+                                  cql_future_t *f) {
     cql_err_t err;
-    if (submit_frame(c, frame, len, (uint8_t)kind, f, prepared, timeout_ms, &err) < 0)
+    if (submit_frame(c, frame, len, kind, f, prepared, timeout_ms, &err) < 0)
         return err;
     return CQL_OK;
 }
 
-static cql_err_t submit_scratch(cql_conn_t *c, size_t off, uint8_t kind, cql_prepared_t *p,
+static cql_err_t submit_scratch(cql_conn_t *c, size_t off, cql_req_kind_t kind, cql_prepared_t *p,
                                 int64_t timeout_ms, cql_future_t **out) {
     *out = NULL;
     if (off == (size_t)-1)
@@ -409,29 +410,37 @@ static cql_err_t submit_scratch(cql_conn_t *c, size_t off, uint8_t kind, cql_pre
     return CQL_OK;
 }
 
-/* Statements default to the configured consistency. */
-static void encode_stmt(cql_conn_t *c, const cql_stmt_t *s, size_t *off) {
-    cql_stmt_t tmp = *s;
-    if (!s->consistency_set) {
-        tmp.consistency = c->conf->consistency;
-        tmp.consistency_set = true;
-    }
+/* Encodes statement s or batch b (the other NULL) into scratch, with the configured
+ * consistency where they set none. The frame's offset, or (size_t)-1 (out of memory). */
+static size_t encode_request(cql_conn_t *c, const cql_stmt_t *s, const cql_batch_t *b) {
     c->scratch.len = 0;
-    *off =
-        s->prepared ? cql_enc_execute(&c->scratch, 0, &tmp) : cql_enc_query(&c->scratch, 0, &tmp);
+    if (b) {
+        cql_batch_t tmp = *b;
+        tmp.consistency = b->consistency_set ? b->consistency : c->conf->consistency;
+        tmp.consistency_set = true;
+        return cql_enc_batch(&c->scratch, 0, &tmp);
+    }
+    cql_stmt_t tmp = *s;
+    tmp.consistency = s->consistency_set ? s->consistency : c->conf->consistency;
+    tmp.consistency_set = true;
+    return s->prepared ? cql_enc_execute(&c->scratch, 0, &tmp)
+                       : cql_enc_query(&c->scratch, 0, &tmp);
 }
 
 cql_err_t cql_conn_query(cql_conn_t *c, const cql_stmt_t *s, cql_future_t **out) {
-    size_t off;
-    encode_stmt(c, s, &off);
-    return submit_scratch(c, off, REQ_USER, s->prepared, s->timeout_ms, out);
+    return submit_scratch(c, encode_request(c, s, NULL), CQL_REQ_USER, s->prepared, s->timeout_ms,
+                          out);
 }
 
-cql_err_t cql_conn_encode_stmt(cql_conn_t *c, const cql_stmt_t *s, const uint8_t **frame,
-                               size_t *len) {
-    size_t off;
-    encode_stmt(c, s, &off);
-    if (off == (size_t)-1)
+cql_err_t cql_conn_batch(cql_conn_t *c, const cql_batch_t *b, cql_future_t **out) {
+    /* one prepared statement is enough to re-prepare the common single-table batch */
+    return submit_scratch(c, encode_request(c, NULL, b), CQL_REQ_USER,
+                          b->n_prepared == 1 ? b->prepared[0] : NULL, 0, out);
+}
+
+cql_err_t cql_conn_encode(cql_conn_t *c, const cql_stmt_t *s, const cql_batch_t *b,
+                          const uint8_t **frame, size_t *len) {
+    if (encode_request(c, s, b) == (size_t)-1)
         return CQL_ERR_NOMEM;
     *frame = c->scratch.data;
     *len = c->scratch.len;
@@ -441,48 +450,20 @@ cql_err_t cql_conn_encode_stmt(cql_conn_t *c, const cql_stmt_t *s, const uint8_t
 cql_err_t cql_conn_prepare(cql_conn_t *c, const char *query, cql_future_t **out) {
     c->scratch.len = 0;
     size_t off = cql_enc_prepare(&c->scratch, 0, query, strlen(query));
-    return submit_scratch(c, off, REQ_PREPARE, NULL, 0, out);
-}
-
-static void encode_batch(cql_conn_t *c, const cql_batch_t *b, size_t *off) {
-    cql_batch_t tmp = *b;
-    if (!b->consistency_set) {
-        tmp.consistency = c->conf->consistency;
-        tmp.consistency_set = true;
-    }
-    c->scratch.len = 0;
-    *off = cql_enc_batch(&c->scratch, 0, &tmp);
-}
-
-cql_err_t cql_conn_batch(cql_conn_t *c, const cql_batch_t *b, cql_future_t **out) {
-    size_t off;
-    encode_batch(c, b, &off);
-    /* one prepared statement is enough to re-prepare the common single-table batch */
-    return submit_scratch(c, off, REQ_USER, b->n_prepared == 1 ? b->prepared[0] : NULL, 0, out);
-}
-
-cql_err_t cql_conn_encode_batch(cql_conn_t *c, const cql_batch_t *b, const uint8_t **frame,
-                                size_t *len) {
-    size_t off;
-    encode_batch(c, b, &off);
-    if (off == (size_t)-1)
-        return CQL_ERR_NOMEM;
-    *frame = c->scratch.data;
-    *len = c->scratch.len;
-    return CQL_OK;
+    return submit_scratch(c, off, CQL_REQ_PREPARE, NULL, 0, out);
 }
 
 cql_err_t cql_conn_options(cql_conn_t *c, cql_future_t **out) {
     c->scratch.len = 0;
     size_t off = cql_enc_options(&c->scratch, 0);
-    return submit_scratch(c, off, REQ_OPTIONS, NULL, 0, out);
+    return submit_scratch(c, off, CQL_REQ_OPTIONS, NULL, 0, out);
 }
 
 cql_err_t cql_conn_register(cql_conn_t *c, const char *const *events, size_t n,
                             cql_future_t **out) {
     c->scratch.len = 0;
     size_t off = cql_enc_register(&c->scratch, 0, events, n);
-    return submit_scratch(c, off, REQ_REGISTER, NULL, 0, out);
+    return submit_scratch(c, off, CQL_REQ_REGISTER, NULL, 0, out);
 }
 
 /* ---- handshake ---------------------------------------------------------------------- */
@@ -618,8 +599,8 @@ static bool try_reprepare(cql_conn_t *c, int id) {
     if (off == (size_t)-1)
         return false;
     cql_err_t err;
-    int rid =
-        submit_frame(c, c->scratch.data, c->scratch.len, REQ_REPREPARE, NULL, s->prepared, 0, &err);
+    int rid = submit_frame(c, c->scratch.data, c->scratch.len, CQL_REQ_REPREPARE, NULL, s->prepared,
+                           0, &err);
     if (rid < 0)
         return false;
     c->slots[rid].waiter = id;
@@ -640,10 +621,10 @@ static void complete_user(cql_conn_t *c, int id, const cql_frame_header_t *h, co
             cql_server_error_clear(&e);
             return;
         }
-        uint8_t kind = s->kind;
+        cql_req_kind_t kind = s->kind;
         int waiter = s->waiter;
         release(c, id);
-        if (kind == REQ_REPREPARE) {
+        if (kind == CQL_REQ_REPREPARE) {
             /* the waiting request fails with the PREPARE's error */
             slot_t *w = &c->slots[waiter];
             f = w->f;
@@ -660,7 +641,7 @@ static void complete_user(cql_conn_t *c, int id, const cql_frame_header_t *h, co
         return;
     }
     switch (s->kind) {
-    case REQ_REPREPARE: {
+    case CQL_REQ_REPREPARE: {
         int waiter = s->waiter;
         cql_prepared_t *p = s->prepared;
         cql_result_t *r = NULL;
@@ -698,18 +679,18 @@ static void complete_user(cql_conn_t *c, int id, const cql_frame_header_t *h, co
         resend(c, waiter);
         return;
     }
-    case REQ_REGISTER:
-    case REQ_OPTIONS:
+    case CQL_REQ_REGISTER:
+    case CQL_REQ_OPTIONS:
         release(c, id);
         if (f) {
-            bool ok = (s->kind == REQ_REGISTER && h->opcode == CQL_OP_READY) ||
+            bool ok = (s->kind == CQL_REQ_REGISTER && h->opcode == CQL_OP_READY) ||
                       h->opcode == CQL_OP_SUPPORTED || h->opcode == CQL_OP_READY;
             cql_future_complete(f, ok ? CQL_OK : CQL_ERR_UNEXPECTED, NULL, NULL);
         }
         return;
     default: break;
     }
-    uint8_t kind = s->kind;
+    cql_req_kind_t kind = s->kind;
     if (h->opcode != CQL_OP_RESULT) {
         release(c, id);
         if (f)
@@ -740,7 +721,7 @@ static void complete_user(cql_conn_t *c, int id, const cql_frame_header_t *h, co
         cql_future_complete(f, err, "malformed RESULT", NULL);
         return;
     }
-    if (kind == REQ_PREPARE && r->kind == CQL_RESULT_PREPARED) {
+    if (kind == CQL_REQ_PREPARE && r->kind == CQL_RESULT_PREPARED) {
         /* the query is the [long string] body of the PREPARE frame we kept */
         const cql_buf_t *req = &s->req;
         size_t qlen = req->len - CQL_FRAME_HEADER_SIZE - 4;
@@ -788,7 +769,7 @@ static void handle_frame(cql_conn_t *c, const cql_frame_header_t *h, const uint8
         return;
     }
     slot_t *s = &c->slots[h->stream];
-    if (s->orphan && s->kind != REQ_REPREPARE) {
+    if (s->orphan && s->kind != CQL_REQ_REPREPARE) {
         release(c, h->stream);
         return;
     }

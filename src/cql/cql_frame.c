@@ -155,36 +155,50 @@ static void enc_values(cql_buf_t *b, const cql_stmt_t *s) {
     }
 }
 
-static void enc_query_params(cql_buf_t *b, const cql_stmt_t *s, cql_consistency_t dflt) {
-    uint8_t flags = 0;
+/* A statement's [values][page_size][paging_state], as its flags announce them. */
+static void enc_stmt_parts(cql_buf_t *b, const cql_stmt_t *s) {
     if (s->n_params)
-        flags |= CQL_QF_VALUES;
-    if (s->page_size > 0)
-        flags |= CQL_QF_PAGE_SIZE;
-    if (s->paging_state)
-        flags |= CQL_QF_PAGING_STATE;
-    if (s->serial_set)
-        flags |= CQL_QF_SERIAL;
-    if (s->timestamp_set)
-        flags |= CQL_QF_TIMESTAMP;
-    cql_buf_u16(b, (uint16_t)(s->consistency_set ? s->consistency : dflt));
-    cql_buf_u8(b, flags);
-    if (flags & CQL_QF_VALUES)
         enc_values(b, s);
-    if (flags & CQL_QF_PAGE_SIZE)
+    if (s->page_size > 0)
         cql_buf_u32(b, (uint32_t)s->page_size);
-    if (flags & CQL_QF_PAGING_STATE)
+    if (s->paging_state)
         cql_buf_bytes(b, s->paging_state, s->paging_state_size);
-    if (flags & CQL_QF_SERIAL)
-        cql_buf_u16(b, (uint16_t)s->serial);
-    if (flags & CQL_QF_TIMESTAMP)
-        cql_buf_u64(b, (uint64_t)s->timestamp);
+}
+
+/* The options statements and batches share (the members of CQL_FLAGGED_OPTIONS). */
+typedef struct {
+    bool consistency_set, serial_set, timestamp_set;
+    cql_consistency_t consistency, serial;
+    int64_t timestamp;
+} options_t;
+#define OPTIONS_OF(x)                                                                              \
+    ((options_t){(x)->consistency_set, (x)->serial_set, (x)->timestamp_set, (x)->consistency,      \
+                 (x)->serial, (x)->timestamp})
+
+/* <consistency><flags>, a statement's own parts (when s is given), then
+ * [<serial_consistency>][<timestamp>]. */
+static void enc_options(cql_buf_t *b, uint8_t flags, options_t o, const cql_stmt_t *s) {
+    flags |= (o.serial_set ? CQL_QF_SERIAL : 0) | (o.timestamp_set ? CQL_QF_TIMESTAMP : 0);
+    cql_buf_u16(b, (uint16_t)(o.consistency_set ? o.consistency : CQL_CONSISTENCY_ONE));
+    cql_buf_u8(b, flags);
+    if (s)
+        enc_stmt_parts(b, s);
+    if (o.serial_set)
+        cql_buf_u16(b, (uint16_t)o.serial);
+    if (o.timestamp_set)
+        cql_buf_u64(b, (uint64_t)o.timestamp);
+}
+
+static void enc_query_params(cql_buf_t *b, const cql_stmt_t *s) {
+    uint8_t flags = (s->n_params ? CQL_QF_VALUES : 0) | (s->page_size > 0 ? CQL_QF_PAGE_SIZE : 0) |
+                    (s->paging_state ? CQL_QF_PAGING_STATE : 0);
+    enc_options(b, flags, OPTIONS_OF(s), s);
 }
 
 size_t cql_enc_query(cql_buf_t *b, int16_t stream, const cql_stmt_t *s) {
     size_t off = cql_frame_begin(b, CQL_OP_QUERY, stream);
     cql_buf_long_string(b, s->query, s->query_len);
-    enc_query_params(b, s, CQL_CONSISTENCY_ONE);
+    enc_query_params(b, s);
     return cql_frame_end(b, off);
 }
 
@@ -194,7 +208,7 @@ size_t cql_enc_execute(cql_buf_t *b, int16_t stream, const cql_stmt_t *s) {
     }
     size_t off = cql_frame_begin(b, CQL_OP_EXECUTE, stream);
     cql_buf_short_bytes(b, s->prepared->id, s->prepared->id_size);
-    enc_query_params(b, s, CQL_CONSISTENCY_ONE);
+    enc_query_params(b, s);
     return cql_frame_end(b, off);
 }
 
@@ -203,17 +217,7 @@ size_t cql_enc_batch(cql_buf_t *b, int16_t stream, const cql_batch_t *bt) {
     cql_buf_u8(b, (uint8_t)bt->type);
     cql_buf_u16(b, bt->count);
     cql_buf_put(b, bt->body.data, bt->body.len);
-    uint8_t flags = 0;
-    if (bt->serial_set)
-        flags |= CQL_QF_SERIAL;
-    if (bt->timestamp_set)
-        flags |= CQL_QF_TIMESTAMP;
-    cql_buf_u16(b, (uint16_t)(bt->consistency_set ? bt->consistency : CQL_CONSISTENCY_ONE));
-    cql_buf_u8(b, flags);
-    if (flags & CQL_QF_SERIAL)
-        cql_buf_u16(b, (uint16_t)bt->serial);
-    if (flags & CQL_QF_TIMESTAMP)
-        cql_buf_u64(b, (uint64_t)bt->timestamp);
+    enc_options(b, 0, OPTIONS_OF(bt), NULL);
     return cql_frame_end(b, off);
 }
 

@@ -28,6 +28,10 @@
 
 /* ---- growable output buffer with a hard cap; errors are sticky ---------------------- */
 
+/* The library's own buffer, not sluice's sl_buf: it depends on nothing of sluice. Unlike
+ * sl_buf, a failed append is sticky (`failed`), so an encoder can write a whole frame and
+ * check once at the end. */
+
 typedef struct {
     uint8_t *data;
     size_t len;
@@ -266,10 +270,8 @@ cql_err_t cql_frame_skip_extras(uint8_t flags, cql_rd_t *r);
 void cql_val_null(cql_buf_t *b);
 void cql_val_unset(cql_buf_t *b);
 void cql_val_fixed(cql_buf_t *b, const void *p, size_t n);
-void cql_val_u8(cql_buf_t *b, uint8_t v);
-void cql_val_u16(cql_buf_t *b, uint16_t v);
-void cql_val_u32(cql_buf_t *b, uint32_t v);
-void cql_val_u64(cql_buf_t *b, uint64_t v);
+/* A width-byte (1, 2, 4 or 8) big-endian integer: tinyint .. bigint, boolean, float, double. */
+void cql_val_be(cql_buf_t *b, unsigned width, uint64_t v);
 void cql_val_varint64(cql_buf_t *b, int64_t v);
 void cql_val_decimal(cql_buf_t *b, int32_t scale, const uint8_t *u, size_t n);
 void cql_val_duration(cql_buf_t *b, const cql_duration_t *d);
@@ -426,9 +428,25 @@ cql_err_t cql_tls_handshake(cql_tls_t *t, int *want, char *errstr, size_t errstr
 long cql_tls_read(cql_tls_t *t, void *p, size_t n, int *want, cql_err_t *err);
 long cql_tls_write(cql_tls_t *t, const void *p, size_t n, int *want, cql_err_t *err);
 
-/* ---- time --------------------------------------------------------------------------- */
+/* ---- time and backoff ---------------------------------------------------------------- */
 
+/* Monotonic milliseconds. The library's own clock, not sluice's sl_time: it depends on
+ * nothing of sluice. */
 int64_t cql_now_ms(void);
+
+/* Reconnection backoff: a private copy of sluice's sl_backoff (same algorithm, same test
+ * vectors in tests/unit/test_backoff.c), for the same reason. Plain data. */
+typedef struct {
+    uint64_t base_ms; /* ceiling of the first retry's wait */
+    uint64_t cap_ms;  /* no ceiling grows beyond this */
+    uint64_t rng;     /* xorshift state; 0 is replaced by a fixed constant */
+} cql_backoff_t;
+
+void cql_backoff_init(cql_backoff_t *b, uint64_t base_ms, uint64_t cap_ms, uint64_t seed);
+/* min(cap, base * 2^attempt), without overflow for any attempt. */
+uint64_t cql_backoff_ceiling_ms(const cql_backoff_t *b, unsigned attempt);
+/* A wait drawn uniformly from [0, cql_backoff_ceiling_ms(b, attempt)]; advances b->rng. */
+uint64_t cql_backoff_next_ms(cql_backoff_t *b, unsigned attempt);
 
 void cql_set_errstr(char *errstr, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

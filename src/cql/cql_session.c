@@ -39,7 +39,9 @@ struct host_s {
     bool up;
     bool seen; /* still listed by the last discovery */
     int64_t next_attempt;
-    int64_t backoff;
+    cql_backoff_t backoff; /* reconnect_base_ms doubling to reconnect_max_ms, jittered */
+    unsigned failures;     /* connection attempts failed in a row */
+    cql_err_t last_err;    /* of the last attempt: CQL_OK once up, PENDING before any */
     int64_t *tokens;
     size_t n_tokens;
 };
@@ -82,7 +84,7 @@ struct sreq_s {
     cql_future_t *user;
     cql_future_t *inner;
     cql_buf_t frame; /* the encoded request, kept for retries */
-    int kind;
+    cql_req_kind_t kind;
     cql_prepared_t *prepared;
     bool idempotent;
     int attempts;
@@ -139,7 +141,9 @@ static host_t *host_add(cql_session_t *s, const char *addr, int port) {
     }
     snprintf(h->addr, sizeof h->addr, "%s", addr);
     h->port = port;
-    h->backoff = s->conf->reconnect_base_ms;
+    h->last_err = CQL_ERR_PENDING;
+    cql_backoff_init(&h->backoff, (uint64_t)s->conf->reconnect_base_ms,
+                     (uint64_t)s->conf->reconnect_max_ms, (uint64_t)cql_now_ms() ^ (uintptr_t)h);
     h->seen = true;
     s->hosts[s->n_hosts++] = h;
     cql_log(s->conf, CQL_LOG_INFO, "host %s:%d added", addr, port);
@@ -191,6 +195,13 @@ static void sconn_drop(cql_session_t *s, sconn_t *sc) {
 
 static void on_event(void *opaque, const cql_event_t *ev);
 
+/* The next connection attempt waits a jittered, growing time. */
+static void host_failed(host_t *h, int64_t now) {
+    h->next_attempt = now + (int64_t)cql_backoff_next_ms(&h->backoff, h->failures);
+    if (h->failures < 64)
+        h->failures++;
+}
+
 static void host_connect(cql_session_t *s, host_t *h, int64_t now) {
     for (uint32_t i = 0; i < h->n_conns; i++) {
         sconn_t *sc = &h->conns[i];
@@ -202,10 +213,8 @@ static void host_connect(cql_session_t *s, host_t *h, int64_t now) {
             return;
         if (cql_conn_new(conf, h->addr, h->port, &sc->conn, err, sizeof err) != CQL_OK) {
             snprintf(s->last_msg, sizeof s->last_msg, "%s:%d: %s", h->addr, h->port, err);
-            s->last_err = CQL_ERR_CONNECT;
-            h->next_attempt = now + h->backoff;
-            h->backoff = h->backoff * 2 > s->conf->reconnect_max_ms ? s->conf->reconnect_max_ms
-                                                                    : h->backoff * 2;
+            s->last_err = h->last_err = CQL_ERR_CONNECT;
+            host_failed(h, now);
             return;
         }
         cql_conn_set_event_cb(sc->conn, on_event, s);
@@ -224,7 +233,8 @@ static void sconn_check(cql_session_t *s, sconn_t *sc, int64_t now) {
         if (!h->up)
             cql_log(s->conf, CQL_LOG_INFO, "host %s:%d is up", h->addr, h->port);
         h->up = true;
-        h->backoff = s->conf->reconnect_base_ms;
+        h->failures = 0;
+        h->last_err = CQL_OK;
         if (!s->control) {
             s->control = sc;
             s->need_discovery = true;
@@ -236,7 +246,7 @@ static void sconn_check(cql_session_t *s, sconn_t *sc, int64_t now) {
         sconn_watch(s, sc);
         return;
     }
-    s->last_err = st;
+    s->last_err = h->last_err = st;
     snprintf(s->last_msg, sizeof s->last_msg, "%s:%d: %s", h->addr, h->port, msg);
     sconn_drop(s, sc);
     bool any = false;
@@ -245,9 +255,7 @@ static void sconn_check(cql_session_t *s, sconn_t *sc, int64_t now) {
     if (h->up && !any) /* msg died with the connection; last_msg has a copy */
         cql_log(s->conf, CQL_LOG_WARN, "host is down: %s", s->last_msg);
     h->up = any;
-    h->next_attempt = now + h->backoff;
-    h->backoff =
-        h->backoff * 2 > s->conf->reconnect_max_ms ? s->conf->reconnect_max_ms : h->backoff * 2;
+    host_failed(h, now);
 }
 
 static sconn_t *host_pick_conn(host_t *h) {
@@ -470,7 +478,7 @@ static void on_event(void *opaque, const cql_event_t *ev) {
         for (size_t i = 0; i < s->n_hosts; i++) {
             if (!strcmp(s->hosts[i]->addr, addr)) {
                 s->hosts[i]->next_attempt = 0; /* reconnect now */
-                s->hosts[i]->backoff = s->conf->reconnect_base_ms;
+                s->hosts[i]->failures = 0;
             }
         }
     }
@@ -726,7 +734,7 @@ static bool sreq_send(sreq_t *r) {
     return false;
 }
 
-static cql_err_t submit(cql_session_t *s, const uint8_t *frame, size_t len, int kind,
+static cql_err_t submit(cql_session_t *s, const uint8_t *frame, size_t len, cql_req_kind_t kind,
                         cql_prepared_t *prepared, bool idempotent, int64_t timeout_ms,
                         const uint8_t *rk, size_t rk_len, cql_future_t **out) {
     *out = NULL;
@@ -774,24 +782,23 @@ static cql_err_t submit(cql_session_t *s, const uint8_t *frame, size_t len, int 
     return CQL_OK;
 }
 
-/* Any ready connection encodes: the scratch buffer is per connection. */
-static sconn_t *any_ready(cql_session_t *s) {
+/* Encodes statement st or batch b (the other NULL) on any ready connection (each has its
+ * own scratch buffer); the frame is valid until that connection encodes again. */
+static cql_err_t encode_on_any(cql_session_t *s, const cql_stmt_t *st, const cql_batch_t *b,
+                               const uint8_t **frame, size_t *len) {
     for (size_t i = 0; i < s->n_hosts; i++) {
         sconn_t *sc = host_pick_conn(s->hosts[i]);
         if (sc)
-            return sc;
+            return cql_conn_encode(sc->conn, st, b, frame, len);
     }
-    return NULL;
+    return CQL_ERR_NO_HOSTS;
 }
 
 cql_err_t cql_session_query(cql_session_t *s, const cql_stmt_t *st, cql_future_t **out) {
     *out = NULL;
-    sconn_t *sc = any_ready(s);
-    if (!sc)
-        return CQL_ERR_NO_HOSTS;
     const uint8_t *frame;
     size_t len;
-    cql_err_t err = cql_conn_encode_stmt(sc->conn, st, &frame, &len);
+    cql_err_t err = encode_on_any(s, st, NULL, &frame, &len);
     if (err)
         return err;
     cql_buf_t rk;
@@ -805,16 +812,12 @@ cql_err_t cql_session_query(cql_session_t *s, const cql_stmt_t *st, cql_future_t
 
 cql_err_t cql_session_batch(cql_session_t *s, const cql_batch_t *b, cql_future_t **out) {
     *out = NULL;
-    sconn_t *sc = any_ready(s);
-    if (!sc)
-        return CQL_ERR_NO_HOSTS;
     const uint8_t *frame;
     size_t len;
-    cql_err_t err = cql_conn_encode_batch(sc->conn, b, &frame, &len);
-    if (err)
-        return err;
-    return submit(s, frame, len, CQL_REQ_USER, b->n_prepared == 1 ? b->prepared[0] : NULL,
-                  b->idempotent, 0, b->routing_key, b->routing_key_size, out);
+    cql_err_t err = encode_on_any(s, NULL, b, &frame, &len);
+    return err ? err
+               : submit(s, frame, len, CQL_REQ_USER, b->n_prepared == 1 ? b->prepared[0] : NULL,
+                        b->idempotent, 0, b->routing_key, b->routing_key_size, out);
 }
 
 cql_err_t cql_session_prepare(cql_session_t *s, const char *query, cql_future_t **out) {
@@ -1049,6 +1052,17 @@ cql_err_t cql_session_poll(cql_session_t *s, int64_t timeout_ms) {
     return session_wait(s, t < 0 ? -1 : (int)(t > INT32_MAX ? INT32_MAX : t));
 }
 
+/* Every host's last attempt failed in a way another attempt will not mend (credentials,
+ * TLS verification, a protocol the server does not speak): waiting on is pointless. */
+static bool all_hosts_refused(const cql_session_t *s) {
+    for (size_t i = 0; i < s->n_hosts; i++) {
+        cql_err_t e = s->hosts[i]->last_err;
+        if (e == CQL_OK || e == CQL_ERR_PENDING || cql_err_is_retriable(e))
+            return false;
+    }
+    return s->n_hosts > 0;
+}
+
 cql_err_t cql_session_connect_wait(cql_session_t *s, int64_t timeout_ms, char *errstr,
                                    size_t errstr_size) {
     int64_t deadline = cql_now_ms() + timeout_ms;
@@ -1056,7 +1070,7 @@ cql_err_t cql_session_connect_wait(cql_session_t *s, int64_t timeout_ms, char *e
         if (cql_session_hosts_up(s) > 0 && !s->discovering && !s->need_discovery)
             return CQL_OK;
         int64_t left = deadline - cql_now_ms();
-        if (left <= 0)
+        if (left <= 0 || all_hosts_refused(s))
             break;
         cql_session_poll(s, left < 50 ? left : 50);
     }

@@ -133,20 +133,26 @@ void cql_stmt_reset(cql_stmt_t *s) {
     cql_stmt_set_routing_key(s, NULL, 0);
 }
 
-void cql_stmt_set_consistency(cql_stmt_t *s, cql_consistency_t c) {
-    s->consistency = c;
-    s->consistency_set = true;
-}
-void cql_stmt_set_serial_consistency(cql_stmt_t *s, cql_consistency_t c) {
-    s->serial = c;
-    s->serial_set = true;
-}
+/* The options statements and batches share, each with a `<member>_set` flag saying that
+ * it was given: (setter name, member, type). One table for cql_stmt_set_* and
+ * cql_batch_set_*. */
+#define CQL_FLAGGED_OPTIONS(X)                                                                     \
+    X(consistency, consistency, cql_consistency_t)                                                 \
+    X(serial_consistency, serial, cql_consistency_t)                                               \
+    X(timestamp, timestamp, int64_t)
+
+#define CQL_FLAGGED_SETTER_(obj, name, member, type)                                               \
+    void cql_##obj##_set_##name(cql_##obj##_t *o, type v) {                                        \
+        o->member = v;                                                                             \
+        o->member##_set = true;                                                                    \
+    }
+#define CQL_STMT_SETTER_(name, member, type) CQL_FLAGGED_SETTER_(stmt, name, member, type)
+#define CQL_BATCH_SETTER_(name, member, type) CQL_FLAGGED_SETTER_(batch, name, member, type)
+CQL_FLAGGED_OPTIONS(CQL_STMT_SETTER_)
+CQL_FLAGGED_OPTIONS(CQL_BATCH_SETTER_)
+
 void cql_stmt_set_page_size(cql_stmt_t *s, int32_t rows) {
     s->page_size = rows;
-}
-void cql_stmt_set_timestamp(cql_stmt_t *s, int64_t micros) {
-    s->timestamp = micros;
-    s->timestamp_set = true;
 }
 void cql_stmt_set_idempotent(cql_stmt_t *s, bool idempotent) {
     s->idempotent = idempotent;
@@ -218,32 +224,32 @@ cql_err_t cql_stmt_bind_unset(cql_stmt_t *s, size_t i) {
     BIND(s, i, cql_val_unset(&s->vals));
 }
 cql_err_t cql_stmt_bind_bool(cql_stmt_t *s, size_t i, bool v) {
-    BIND(s, i, cql_val_u8(&s->vals, v ? 1 : 0));
+    BIND(s, i, cql_val_be(&s->vals, 1, v ? 1 : 0));
 }
 cql_err_t cql_stmt_bind_int8(cql_stmt_t *s, size_t i, int8_t v) {
-    BIND(s, i, cql_val_u8(&s->vals, (uint8_t)v));
+    BIND(s, i, cql_val_be(&s->vals, 1, (uint8_t)v));
 }
 cql_err_t cql_stmt_bind_int16(cql_stmt_t *s, size_t i, int16_t v) {
-    BIND(s, i, cql_val_u16(&s->vals, (uint16_t)v));
+    BIND(s, i, cql_val_be(&s->vals, 2, (uint16_t)v));
 }
 cql_err_t cql_stmt_bind_int32(cql_stmt_t *s, size_t i, int32_t v) {
-    BIND(s, i, cql_val_u32(&s->vals, (uint32_t)v));
+    BIND(s, i, cql_val_be(&s->vals, 4, (uint32_t)v));
 }
 cql_err_t cql_stmt_bind_uint32(cql_stmt_t *s, size_t i, uint32_t v) {
-    BIND(s, i, cql_val_u32(&s->vals, v));
+    BIND(s, i, cql_val_be(&s->vals, 4, v));
 }
 cql_err_t cql_stmt_bind_int64(cql_stmt_t *s, size_t i, int64_t v) {
-    BIND(s, i, cql_val_u64(&s->vals, (uint64_t)v));
+    BIND(s, i, cql_val_be(&s->vals, 8, (uint64_t)v));
 }
 cql_err_t cql_stmt_bind_float(cql_stmt_t *s, size_t i, float v) {
     uint32_t u;
     memcpy(&u, &v, 4);
-    BIND(s, i, cql_val_u32(&s->vals, u));
+    BIND(s, i, cql_val_be(&s->vals, 4, u));
 }
 cql_err_t cql_stmt_bind_double(cql_stmt_t *s, size_t i, double v) {
     uint64_t u;
     memcpy(&u, &v, 8);
-    BIND(s, i, cql_val_u64(&s->vals, u));
+    BIND(s, i, cql_val_be(&s->vals, 8, u));
 }
 cql_err_t cql_stmt_bind_text(cql_stmt_t *s, size_t i, const char *v) {
     if (!v)
@@ -389,18 +395,6 @@ cql_err_t cql_batch_add(cql_batch_t *b, const cql_stmt_t *s) {
     return CQL_OK;
 }
 
-void cql_batch_set_consistency(cql_batch_t *b, cql_consistency_t c) {
-    b->consistency = c;
-    b->consistency_set = true;
-}
-void cql_batch_set_serial_consistency(cql_batch_t *b, cql_consistency_t c) {
-    b->serial = c;
-    b->serial_set = true;
-}
-void cql_batch_set_timestamp(cql_batch_t *b, int64_t micros) {
-    b->timestamp = micros;
-    b->timestamp_set = true;
-}
 void cql_batch_set_idempotent(cql_batch_t *b, bool idempotent) {
     b->idempotent = idempotent;
 }

@@ -228,21 +228,10 @@ void cql_val_fixed(cql_buf_t *b, const void *p, size_t n) {
     cql_buf_bytes(b, p, n);
 }
 
-void cql_val_u8(cql_buf_t *b, uint8_t v) {
-    cql_buf_u32(b, 1);
-    cql_buf_u8(b, v);
-}
-void cql_val_u16(cql_buf_t *b, uint16_t v) {
-    cql_buf_u32(b, 2);
-    cql_buf_u16(b, v);
-}
-void cql_val_u32(cql_buf_t *b, uint32_t v) {
-    cql_buf_u32(b, 4);
-    cql_buf_u32(b, v);
-}
-void cql_val_u64(cql_buf_t *b, uint64_t v) {
-    cql_buf_u32(b, 8);
-    cql_buf_u64(b, v);
+void cql_val_be(cql_buf_t *b, unsigned width, uint64_t v) {
+    cql_buf_u32(b, width);
+    for (unsigned i = width; i-- > 0;)
+        cql_buf_u8(b, (uint8_t)(v >> (8 * i)));
 }
 void cql_val_varint64(cql_buf_t *b, int64_t v) {
     uint8_t tmp[8];
@@ -287,104 +276,80 @@ static cql_err_t check(const cql_value_t *v, size_t size) {
     return CQL_OK;
 }
 
-static bool kind_is(const cql_value_t *v, cql_type_kind_t a, cql_type_kind_t b, cql_type_kind_t c) {
-    if (!v->type)
-        return true; /* untyped view (e.g. from a test): trust the caller */
-    cql_type_kind_t k = v->type->kind;
-    return k == a || k == b || k == c;
+/* A set of type kinds, for what a getter accepts (every kind is below 64). */
+#define KIND(k) (UINT64_C(1) << (k))
+
+/* Whether v's kind is in kinds; an untyped view (e.g. from a test) is trusted. */
+static bool kind_in(const cql_value_t *v, uint64_t kinds) {
+    return !v->type || ((unsigned)v->type->kind < 64 && (kinds & KIND(v->type->kind)));
 }
+
+/* The checks every getter starts with: the kind, then null. */
+static cql_err_t check_kind(const cql_value_t *v, uint64_t kinds) {
+    if (!kind_in(v, kinds))
+        return CQL_ERR_TYPE;
+    return v->size < 0 ? CQL_ERR_NULL : CQL_OK;
+}
+
+/* The one routine behind every fixed-size getter: checks the kind and the serialized size,
+ * then stores the big-endian value in host order into out (size bytes; 16 bytes are
+ * copied as they are). */
+static cql_err_t get_fixed(const cql_value_t *v, uint64_t kinds, size_t size, void *out) {
+    if (!kind_in(v, kinds))
+        return CQL_ERR_TYPE;
+    cql_err_t e = check(v, size);
+    if (e != CQL_OK)
+        return e;
+    if (size == 2) {
+        uint16_t x = cql_rd_u16p(v->data);
+        memcpy(out, &x, sizeof x);
+    } else if (size == 4) {
+        uint32_t x = cql_rd_u32p(v->data);
+        memcpy(out, &x, sizeof x);
+    } else if (size == 8) {
+        uint64_t x = cql_rd_u64p(v->data);
+        memcpy(out, &x, sizeof x);
+    } else {
+        memcpy(out, v->data, size);
+    }
+    return CQL_OK;
+}
+
+/* (name, C type, serialized size, kinds it reads): cql_value_get_<name>(). */
+#define CQL_FIXED_GETTERS(X)                                                                       \
+    X(int8, int8_t, 1, KIND(CQL_TYPE_TINYINT))                                                     \
+    X(int16, int16_t, 2, KIND(CQL_TYPE_SMALLINT))                                                  \
+    X(int32, int32_t, 4, KIND(CQL_TYPE_INT))                                                       \
+    X(uint32, uint32_t, 4, KIND(CQL_TYPE_DATE))                                                    \
+    X(int64, int64_t, 8,                                                                           \
+      KIND(CQL_TYPE_BIGINT) | KIND(CQL_TYPE_COUNTER) | KIND(CQL_TYPE_TIMESTAMP) |                  \
+          KIND(CQL_TYPE_TIME))                                                                     \
+    X(float, float, 4, KIND(CQL_TYPE_FLOAT))                                                       \
+    X(double, double, 8, KIND(CQL_TYPE_DOUBLE))
+
+#define CQL_DEFINE_FIXED_GETTER_(name, type, size, kinds)                                          \
+    cql_err_t cql_value_get_##name(const cql_value_t *v, type *out) {                              \
+        return get_fixed(v, kinds, size, out);                                                     \
+    }
+CQL_FIXED_GETTERS(CQL_DEFINE_FIXED_GETTER_)
+#undef CQL_DEFINE_FIXED_GETTER_
 
 cql_err_t cql_value_get_bool(const cql_value_t *v, bool *out) {
-    if (!kind_is(v, CQL_TYPE_BOOLEAN, CQL_TYPE_BOOLEAN, CQL_TYPE_BOOLEAN))
-        return CQL_ERR_TYPE;
-    cql_err_t e = check(v, 1);
+    uint8_t b;
+    cql_err_t e = get_fixed(v, KIND(CQL_TYPE_BOOLEAN), 1, &b);
     if (e == CQL_OK)
-        *out = v->data[0] != 0;
-    return e;
-}
-
-cql_err_t cql_value_get_int8(const cql_value_t *v, int8_t *out) {
-    if (!kind_is(v, CQL_TYPE_TINYINT, CQL_TYPE_TINYINT, CQL_TYPE_TINYINT))
-        return CQL_ERR_TYPE;
-    cql_err_t e = check(v, 1);
-    if (e == CQL_OK)
-        *out = (int8_t)v->data[0];
-    return e;
-}
-
-cql_err_t cql_value_get_int16(const cql_value_t *v, int16_t *out) {
-    if (!kind_is(v, CQL_TYPE_SMALLINT, CQL_TYPE_SMALLINT, CQL_TYPE_SMALLINT))
-        return CQL_ERR_TYPE;
-    cql_err_t e = check(v, 2);
-    if (e == CQL_OK)
-        *out = (int16_t)cql_rd_u16p(v->data);
-    return e;
-}
-
-cql_err_t cql_value_get_int32(const cql_value_t *v, int32_t *out) {
-    if (!kind_is(v, CQL_TYPE_INT, CQL_TYPE_INT, CQL_TYPE_INT))
-        return CQL_ERR_TYPE;
-    cql_err_t e = check(v, 4);
-    if (e == CQL_OK)
-        *out = (int32_t)cql_rd_u32p(v->data);
-    return e;
-}
-
-cql_err_t cql_value_get_uint32(const cql_value_t *v, uint32_t *out) {
-    if (!kind_is(v, CQL_TYPE_DATE, CQL_TYPE_DATE, CQL_TYPE_DATE))
-        return CQL_ERR_TYPE;
-    cql_err_t e = check(v, 4);
-    if (e == CQL_OK)
-        *out = cql_rd_u32p(v->data);
-    return e;
-}
-
-cql_err_t cql_value_get_int64(const cql_value_t *v, int64_t *out) {
-    if (!kind_is(v, CQL_TYPE_BIGINT, CQL_TYPE_COUNTER, CQL_TYPE_TIMESTAMP) &&
-        !kind_is(v, CQL_TYPE_TIME, CQL_TYPE_TIME, CQL_TYPE_TIME))
-        return CQL_ERR_TYPE;
-    cql_err_t e = check(v, 8);
-    if (e == CQL_OK)
-        *out = (int64_t)cql_rd_u64p(v->data);
-    return e;
-}
-
-cql_err_t cql_value_get_float(const cql_value_t *v, float *out) {
-    if (!kind_is(v, CQL_TYPE_FLOAT, CQL_TYPE_FLOAT, CQL_TYPE_FLOAT))
-        return CQL_ERR_TYPE;
-    cql_err_t e = check(v, 4);
-    if (e == CQL_OK) {
-        uint32_t u = cql_rd_u32p(v->data);
-        memcpy(out, &u, 4);
-    }
-    return e;
-}
-
-cql_err_t cql_value_get_double(const cql_value_t *v, double *out) {
-    if (!kind_is(v, CQL_TYPE_DOUBLE, CQL_TYPE_DOUBLE, CQL_TYPE_DOUBLE))
-        return CQL_ERR_TYPE;
-    cql_err_t e = check(v, 8);
-    if (e == CQL_OK) {
-        uint64_t u = cql_rd_u64p(v->data);
-        memcpy(out, &u, 8);
-    }
+        *out = b != 0;
     return e;
 }
 
 cql_err_t cql_value_get_uuid(const cql_value_t *v, uint8_t out[16]) {
-    if (!kind_is(v, CQL_TYPE_UUID, CQL_TYPE_TIMEUUID, CQL_TYPE_TIMEUUID))
-        return CQL_ERR_TYPE;
-    cql_err_t e = check(v, 16);
-    if (e == CQL_OK)
-        memcpy(out, v->data, 16);
-    return e;
+    return get_fixed(v, KIND(CQL_TYPE_UUID) | KIND(CQL_TYPE_TIMEUUID), 16, out);
 }
 
 cql_err_t cql_value_get_inet(const cql_value_t *v, cql_inet_t *out) {
-    if (!kind_is(v, CQL_TYPE_INET, CQL_TYPE_INET, CQL_TYPE_INET))
-        return CQL_ERR_TYPE;
-    if (v->size < 0)
-        return CQL_ERR_NULL;
+    cql_err_t e = check_kind(v, KIND(CQL_TYPE_INET));
+    if (e != CQL_OK)
+        return e;
     if (v->size != 4 && v->size != 16)
         return CQL_ERR_PROTOCOL;
     memset(out, 0, sizeof *out);
@@ -394,10 +359,9 @@ cql_err_t cql_value_get_inet(const cql_value_t *v, cql_inet_t *out) {
 }
 
 cql_err_t cql_value_get_duration(const cql_value_t *v, cql_duration_t *out) {
-    if (!kind_is(v, CQL_TYPE_DURATION, CQL_TYPE_DURATION, CQL_TYPE_DURATION))
-        return CQL_ERR_TYPE;
-    if (v->size < 0)
-        return CQL_ERR_NULL;
+    cql_err_t e = check_kind(v, KIND(CQL_TYPE_DURATION));
+    if (e != CQL_OK)
+        return e;
     const uint8_t *p = v->data;
     size_t left = (size_t)v->size;
     uint64_t u[3];
@@ -418,28 +382,20 @@ cql_err_t cql_value_get_duration(const cql_value_t *v, cql_duration_t *out) {
 }
 
 cql_err_t cql_value_get_bytes(const cql_value_t *v, const uint8_t **data, size_t *size) {
-    if (v->size < 0)
-        return CQL_ERR_NULL;
-    if (v->type) {
-        switch (v->type->kind) {
-        case CQL_TYPE_ASCII:
-        case CQL_TYPE_VARCHAR:
-        case CQL_TYPE_BLOB:
-        case CQL_TYPE_CUSTOM:
-        case CQL_TYPE_VARINT: break;
-        default: return CQL_ERR_TYPE;
-        }
-    }
+    cql_err_t e =
+        check_kind(v, KIND(CQL_TYPE_ASCII) | KIND(CQL_TYPE_VARCHAR) | KIND(CQL_TYPE_BLOB) |
+                          KIND(CQL_TYPE_CUSTOM) | KIND(CQL_TYPE_VARINT));
+    if (e != CQL_OK)
+        return e;
     *data = v->data;
     *size = (size_t)v->size;
     return CQL_OK;
 }
 
 cql_err_t cql_value_get_varint64(const cql_value_t *v, int64_t *out) {
-    if (!kind_is(v, CQL_TYPE_VARINT, CQL_TYPE_VARINT, CQL_TYPE_VARINT))
-        return CQL_ERR_TYPE;
-    if (v->size < 0)
-        return CQL_ERR_NULL;
+    cql_err_t e = check_kind(v, KIND(CQL_TYPE_VARINT));
+    if (e != CQL_OK)
+        return e;
     if (v->size == 0 || v->size > 8)
         return v->size == 0 ? CQL_ERR_PROTOCOL : CQL_ERR_RANGE;
     uint64_t x = (v->data[0] & 0x80) ? UINT64_MAX : 0;
@@ -451,10 +407,9 @@ cql_err_t cql_value_get_varint64(const cql_value_t *v, int64_t *out) {
 
 cql_err_t cql_value_get_decimal(const cql_value_t *v, int32_t *scale, const uint8_t **unscaled,
                                 size_t *unscaled_size) {
-    if (!kind_is(v, CQL_TYPE_DECIMAL, CQL_TYPE_DECIMAL, CQL_TYPE_DECIMAL))
-        return CQL_ERR_TYPE;
-    if (v->size < 0)
-        return CQL_ERR_NULL;
+    cql_err_t e = check_kind(v, KIND(CQL_TYPE_DECIMAL));
+    if (e != CQL_OK)
+        return e;
     if (v->size < 5)
         return CQL_ERR_PROTOCOL;
     *scale = (int32_t)cql_rd_u32p(v->data);
@@ -588,32 +543,32 @@ cql_err_t cql_coll_append_null(cql_coll_t *c) {
     COLL_APPEND(c, cql_val_null(&c->buf));
 }
 cql_err_t cql_coll_append_bool(cql_coll_t *c, bool v) {
-    COLL_APPEND(c, cql_val_u8(&c->buf, v));
+    COLL_APPEND(c, cql_val_be(&c->buf, 1, v));
 }
 cql_err_t cql_coll_append_int8(cql_coll_t *c, int8_t v) {
-    COLL_APPEND(c, cql_val_u8(&c->buf, (uint8_t)v));
+    COLL_APPEND(c, cql_val_be(&c->buf, 1, (uint8_t)v));
 }
 cql_err_t cql_coll_append_int16(cql_coll_t *c, int16_t v) {
-    COLL_APPEND(c, cql_val_u16(&c->buf, (uint16_t)v));
+    COLL_APPEND(c, cql_val_be(&c->buf, 2, (uint16_t)v));
 }
 cql_err_t cql_coll_append_int32(cql_coll_t *c, int32_t v) {
-    COLL_APPEND(c, cql_val_u32(&c->buf, (uint32_t)v));
+    COLL_APPEND(c, cql_val_be(&c->buf, 4, (uint32_t)v));
 }
 cql_err_t cql_coll_append_uint32(cql_coll_t *c, uint32_t v) {
-    COLL_APPEND(c, cql_val_u32(&c->buf, v));
+    COLL_APPEND(c, cql_val_be(&c->buf, 4, v));
 }
 cql_err_t cql_coll_append_int64(cql_coll_t *c, int64_t v) {
-    COLL_APPEND(c, cql_val_u64(&c->buf, (uint64_t)v));
+    COLL_APPEND(c, cql_val_be(&c->buf, 8, (uint64_t)v));
 }
 cql_err_t cql_coll_append_float(cql_coll_t *c, float v) {
     uint32_t u;
     memcpy(&u, &v, 4);
-    COLL_APPEND(c, cql_val_u32(&c->buf, u));
+    COLL_APPEND(c, cql_val_be(&c->buf, 4, u));
 }
 cql_err_t cql_coll_append_double(cql_coll_t *c, double v) {
     uint64_t u;
     memcpy(&u, &v, 8);
-    COLL_APPEND(c, cql_val_u64(&c->buf, u));
+    COLL_APPEND(c, cql_val_be(&c->buf, 8, u));
 }
 cql_err_t cql_coll_append_text(cql_coll_t *c, const char *s) {
     if (!s)

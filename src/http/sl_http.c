@@ -21,20 +21,14 @@
 
 #include <microhttpd.h>
 
+#include "sl_buf.h"
+
 #define MAX_ROUTES 32
 #define MAX_HEADERS 8
 #define MAX_BODY_OUT ((size_t)256 << 20)
 #define HOST_MAX 256
 
-const char *sl_http_err_str(sl_http_err_t err) {
-    switch (err) {
-#define SL_HTTP_ERR_STR_(name, code, text)                                                         \
-    case name: return text;
-        SL_HTTP_ERRORS(SL_HTTP_ERR_STR_)
-#undef SL_HTTP_ERR_STR_
-    }
-    return "unknown error";
-}
+SL_ERR_DEFINE_STR(sl_http_err_str, sl_http_err_t, SL_HTTP_ERR_LIST)
 
 typedef struct route_s {
     char method[16]; /* "" = any */
@@ -56,9 +50,8 @@ struct sl_http_server_s {
 
 /* Per-request state, created by the URI-log callback, freed on completion. */
 typedef struct req_ctx_s {
-    char *uri;  /* raw request target, as received */
-    char *body; /* request body collected so far (capped) */
-    size_t body_len;
+    char *uri;     /* raw request target, as received */
+    sl_buf_t body; /* request body collected so far, capped at conf.max_body */
     int body_too_big;
     int started;
 } req_ctx_t;
@@ -82,9 +75,8 @@ struct sl_http_response_s {
     char content_type[128];
     header_t headers[MAX_HEADERS];
     size_t n_headers;
-    char *body;
-    size_t len, cap;
-    int failed; /* an append ran out of memory or over the cap */
+    sl_buf_t body; /* capped at MAX_BODY_OUT */
+    int failed;    /* an append ran out of memory or over the cap */
     size_t truncate_at;
     int truncate;
 };
@@ -135,17 +127,6 @@ sl_http_err_t sl_http_parse_hostport(const char *s, char *host, size_t host_size
     return SL_HTTP_OK;
 }
 
-static void set_err(char *errstr, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void set_err(char *errstr, size_t size, const char *fmt, ...) {
-    if (!errstr || size == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(errstr, size, fmt, ap);
-    va_end(ap);
-}
-
 sl_http_err_t sl_http_server_new(const sl_http_conf_t *conf, sl_http_server_t **out, char *errstr,
                                  size_t errstr_size) {
     *out = NULL;
@@ -159,7 +140,7 @@ sl_http_err_t sl_http_server_new(const sl_http_conf_t *conf, sl_http_server_t **
     sl_http_err_t err =
         sl_http_parse_hostport(listen, srv->host, sizeof srv->host, &srv->want_port);
     if (err) {
-        set_err(errstr, errstr_size, "listen address '%s': %s", listen, sl_http_err_str(err));
+        sl_err_format(errstr, errstr_size, "listen address '%s': %s", listen, sl_http_err_str(err));
         free(srv);
         return err;
     }
@@ -200,6 +181,7 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *conn)
     req_ctx_t *ctx = calloc(1, sizeof *ctx);
     if (ctx) {
         ctx->uri = strdup(uri ? uri : "");
+        sl_buf_init(&ctx->body, srv->conf.max_body);
         atomic_fetch_add(&srv->active, 1);
     }
     return ctx;
@@ -213,7 +195,7 @@ static void request_completed(void *cls, struct MHD_Connection *conn, void **con
     req_ctx_t *ctx = *con_cls;
     if (ctx) {
         free(ctx->uri);
-        free(ctx->body);
+        sl_buf_free(&ctx->body);
         free(ctx);
         atomic_fetch_sub(&srv->active, 1);
     }
@@ -257,35 +239,27 @@ static void cut_free(void *cls) {
 
 static enum MHD_Result send_response(struct MHD_Connection *conn, sl_http_response_t *resp) {
     struct MHD_Response *r = NULL;
-    if (resp->failed) {
-        free(resp->body);
-        resp->body = NULL;
+    if (resp->failed)
         return send_simple(conn, 500, "response too large or out of memory\n");
-    }
-    if (resp->truncate && resp->truncate_at < resp->len) {
+    size_t len = resp->body.len;
+    if (resp->truncate && resp->truncate_at < len) {
         cut_body_t *cb = malloc(sizeof *cb);
-        if (!cb) {
-            free(resp->body);
-            resp->body = NULL;
+        if (!cb)
             return MHD_NO;
-        }
-        cb->data = resp->body;
+        cb->data = sl_buf_detach(&resp->body, NULL);
         cb->limit = resp->truncate_at;
-        resp->body = NULL;
-        r = MHD_create_response_from_callback(resp->len, 64 * 1024, cut_reader, cb, cut_free);
+        r = MHD_create_response_from_callback(len, 64 * 1024, cut_reader, cb, cut_free);
         if (!r) {
             cut_free(cb);
             return MHD_NO;
         }
-    } else if (resp->len == 0) {
-        free(resp->body);
-        resp->body = NULL;
+    } else if (len == 0) {
         r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
     } else {
-        r = MHD_create_response_from_buffer(resp->len, resp->body, MHD_RESPMEM_MUST_FREE);
+        char *body = sl_buf_detach(&resp->body, NULL);
+        r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
         if (!r)
-            free(resp->body);
-        resp->body = NULL;
+            free(body);
     }
     if (!r)
         return MHD_NO;
@@ -313,17 +287,12 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
     if (*upload_data_size > 0) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        if (ctx->body_too_big || n > srv->conf.max_body - ctx->body_len) {
-            ctx->body_too_big = 1;
+        if (ctx->body_too_big)
             return MHD_YES;
-        }
-        char *nb = realloc(ctx->body, ctx->body_len + n + 1);
-        if (!nb)
+        sl_buf_err_t be = sl_buf_append(&ctx->body, upload_data, n);
+        if (be == SL_BUF_ERR_NOMEM)
             return MHD_NO;
-        memcpy(nb + ctx->body_len, upload_data, n);
-        ctx->body = nb;
-        ctx->body_len += n;
-        ctx->body[ctx->body_len] = '\0';
+        ctx->body_too_big = be == SL_BUF_ERR_TOOBIG;
         return MHD_YES;
     }
     if (ctx->body_too_big)
@@ -357,18 +326,20 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
                            qerr == SL_HTTP_ERR_TOO_BIG ? "query string too long\n"
                                                        : "malformed query string\n");
 
-    sl_http_request_t req = {method, url, query, conn, ctx->body ? ctx->body : "", ctx->body_len};
+    sl_http_request_t req = {method,       url, query, conn, ctx->body.data ? ctx->body.data : "",
+                             ctx->body.len};
     sl_http_response_t *resp = calloc(1, sizeof *resp);
     if (!resp) {
         sl_http_query_free(query);
         return MHD_NO;
     }
+    sl_buf_init(&resp->body, MAX_BODY_OUT);
     resp->status = 200;
     strcpy(resp->content_type, "text/plain; charset=utf-8");
     route->handler(&req, resp, route->opaque);
     sl_http_query_free(query);
     enum MHD_Result ret = send_response(conn, resp);
-    free(resp->body);
+    sl_buf_free(&resp->body);
     free(resp);
     return ret;
 }
@@ -387,7 +358,7 @@ sl_http_err_t sl_http_server_start(sl_http_server_t *srv, char *errstr, size_t e
     hints.ai_flags = AI_PASSIVE;
     int gai = getaddrinfo(srv->host, NULL, &hints, &ai);
     if (gai != 0 || !ai) {
-        set_err(errstr, errstr_size, "cannot resolve '%s': %s", srv->host, gai_strerror(gai));
+        sl_err_format(errstr, errstr_size, "cannot resolve '%s': %s", srv->host, gai_strerror(gai));
         return SL_HTTP_ERR_ADDRESS;
     }
     /* AUTO: epoll or poll rather than select (no FD_SETSIZE limit); ITC: for quiesce */
@@ -422,8 +393,8 @@ sl_http_err_t sl_http_server_start(sl_http_server_t *srv, char *errstr, size_t e
     srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, access_handler, srv, MHD_OPTION_ARRAY,
                                    opts, MHD_OPTION_END);
     if (!srv->daemon) {
-        set_err(errstr, errstr_size, "cannot listen on %s:%u: %s", srv->host,
-                (unsigned)srv->want_port, errno ? strerror(errno) : "libmicrohttpd refused");
+        sl_err_format(errstr, errstr_size, "cannot listen on %s:%u: %s", srv->host,
+                      (unsigned)srv->want_port, errno ? strerror(errno) : "libmicrohttpd refused");
         return SL_HTTP_ERR_LISTEN;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -521,60 +492,44 @@ sl_http_err_t sl_http_response_header(sl_http_response_t *resp, const char *name
     return SL_HTTP_OK;
 }
 
-static sl_http_err_t reserve(sl_http_response_t *resp, size_t extra) {
-    if (extra > MAX_BODY_OUT - resp->len) {
-        resp->failed = 1;
-        return SL_HTTP_ERR_TOO_BIG;
-    }
-    size_t need = resp->len + extra + 1;
-    if (need <= resp->cap)
+/* A failed append fails the whole response (500): a page cut short silently would lie. */
+static sl_http_err_t body_result(sl_http_response_t *resp, sl_buf_err_t be) {
+    if (be == SL_BUF_OK)
         return SL_HTTP_OK;
-    size_t cap = resp->cap ? resp->cap : 256;
-    while (cap < need)
-        cap *= 2;
-    char *nb = realloc(resp->body, cap);
-    if (!nb) {
-        resp->failed = 1;
-        return SL_HTTP_ERR_NOMEM;
-    }
-    resp->body = nb;
-    resp->cap = cap;
-    return SL_HTTP_OK;
+    resp->failed = 1;
+    return be == SL_BUF_ERR_TOOBIG ? SL_HTTP_ERR_TOO_BIG : SL_HTTP_ERR_NOMEM;
 }
 
 sl_http_err_t sl_http_response_append(sl_http_response_t *resp, const void *data, size_t len) {
-    sl_http_err_t err = reserve(resp, len);
-    if (err)
-        return err;
-    if (len)
-        memcpy(resp->body + resp->len, data, len);
-    resp->len += len;
-    resp->body[resp->len] = '\0';
-    return SL_HTTP_OK;
+    return body_result(resp, sl_buf_append(&resp->body, data, len));
 }
 
 sl_http_err_t sl_http_response_printf(sl_http_response_t *resp, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    sl_buf_err_t be = sl_buf_vprintf(&resp->body, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return SL_HTTP_ERR_INVALID;
-    sl_http_err_t err = reserve(resp, (size_t)n);
-    if (err)
-        return err;
-    va_start(ap, fmt);
-    vsnprintf(resp->body + resp->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    resp->len += (size_t)n;
-    return SL_HTTP_OK;
+    return body_result(resp, be);
+}
+
+sl_http_err_t sl_http_response_health(sl_http_response_t *resp, int healthy, const char *status,
+                                      const char *members_fmt, ...) {
+    sl_http_response_status(resp, healthy ? 200 : 503);
+    sl_http_response_content_type(resp, "application/json");
+    sl_buf_err_t be = sl_buf_printf(&resp->body, "{\"status\":\"%s\"", status);
+    if (be == SL_BUF_OK && members_fmt) {
+        va_list ap;
+        va_start(ap, members_fmt);
+        be = sl_buf_vprintf(&resp->body, members_fmt, ap);
+        va_end(ap);
+    }
+    if (be == SL_BUF_OK)
+        be = sl_buf_append(&resp->body, "}\n", 2);
+    return body_result(resp, be);
 }
 
 void sl_http_response_set_body(sl_http_response_t *resp, char *data, size_t len) {
-    free(resp->body);
-    resp->body = data;
-    resp->len = data ? len : 0;
-    resp->cap = resp->len;
+    sl_buf_attach(&resp->body, data, len);
 }
 
 void sl_http_response_truncate_at(sl_http_response_t *resp, size_t n) {

@@ -98,8 +98,20 @@ sl_http_err_t sl_http_response_append(sl_http_response_t *resp, const void *data
 sl_http_err_t sl_http_response_printf(sl_http_response_t *resp, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Replaces the body with data[0..len): takes ownership of data, which must come from
- * malloc() (it is released with free()). Avoids a copy for large bodies. */
+ * malloc() and have a NUL at data[len] (it is released with free()). Avoids a copy for
+ * large bodies. */
 void sl_http_response_set_body(sl_http_response_t *resp, char *data, size_t len);
+/* The content type of a Prometheus text-format page (/metrics). */
+#define SL_HTTP_CONTENT_PROMETHEUS "text/plain; version=0.0.4; charset=utf-8"
+
+/* Answers a health check (/healthz) the way every sluice endpoint does: status 200 when
+ * healthy, else 503, and the JSON object {"status":"<status>"<members>}. members_fmt
+ * (printf-formatted, NULL for none) writes further members, each starting with ','; the
+ * values must already be JSON. status is a fixed word ("ok", "running"), not escaped. */
+sl_http_err_t sl_http_response_health(sl_http_response_t *resp, int healthy, const char *status,
+                                      const char *members_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Sends only the first n bytes of the body while announcing its full Content-Length, then
  * closes the connection: the client sees a body cut mid-way (a fault to test clients). */
 void sl_http_response_truncate_at(sl_http_response_t *resp, size_t n);

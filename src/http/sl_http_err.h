@@ -4,8 +4,10 @@
 #ifndef SL_HTTP_ERR_H
 #define SL_HTTP_ERR_H
 
+#include "sl_err.h"
+
 /* The error list of this library: name, code, text. */
-#define SL_HTTP_ERRORS(X)                                                                          \
+#define SL_HTTP_ERR_LIST(X)                                                                        \
     X(SL_HTTP_OK, 0, "success")                                                                    \
     X(SL_HTTP_ERR_ADDRESS, 1, "bad address, expected HOST:PORT")                                   \
     X(SL_HTTP_ERR_LISTEN, 2, "cannot listen on the address")                                       \
@@ -16,11 +18,7 @@
     X(SL_HTTP_ERR_STATE, 7, "call not valid in the server's current state")                        \
     X(SL_HTTP_ERR_INVALID, 8, "invalid argument")
 
-typedef enum {
-#define SL_HTTP_ERR_ENUM_(name, code, text) name = code,
-    SL_HTTP_ERRORS(SL_HTTP_ERR_ENUM_)
-#undef SL_HTTP_ERR_ENUM_
-} sl_http_err_t;
+typedef enum { SL_ERR_ENUM(SL_HTTP_ERR_LIST) } sl_http_err_t;
 
 /* A static string describing err; never NULL. */
 const char *sl_http_err_str(sl_http_err_t err);

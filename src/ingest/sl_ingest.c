@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -19,16 +18,9 @@
 #include "sl_ingest_fetch.h"
 #include "sl_ingest_plan.h"
 #include "sl_ingest_producer.h"
+#include "sl_time.h"
 
-const char *sl_ingest_err_str(sl_ingest_err_t err) {
-    switch (err) {
-#define SL_INGEST_ERR_CASE_(sym, code, text)                                                       \
-    case SL_INGEST_ERR_##sym: return text;
-        SL_INGEST_ERRORS(SL_INGEST_ERR_CASE_)
-#undef SL_INGEST_ERR_CASE_
-    }
-    return "unknown error";
-}
+SL_ERR_DEFINE_STR(sl_ingest_err_str, sl_ingest_err_t, SL_INGEST_ERRORS)
 
 void sl_ingest_conf_defaults(sl_ingest_conf_t *c) {
     memset(c, 0, sizeof *c);
@@ -63,48 +55,35 @@ static void logf_(const sl_ingest_conf_t *c, sl_log_level_t level, const char *f
 }
 
 /* librdkafka's logs are routed to its main queue (log.queue), so they arrive here on the
- * run's thread during sl_producer_poll(). A broker connection failure is a warning: the
- * producer reconnects and retries by itself; what matters is reported by the counters. */
+ * run's thread during sl_ingest_producer_poll(). */
 static void on_kafka_log(void *opaque, int level, const char *fac, const char *msg) {
     const sl_ingest_conf_t *c = opaque;
-    sl_log_level_t l = level <= 3   ? SL_LOG_ERROR
-                       : level <= 4 ? SL_LOG_WARN
-                       : level <= 6 ? SL_LOG_INFO
-                                    : SL_LOG_DEBUG;
-    if (strcmp(fac, "FAIL") == 0 && l == SL_LOG_ERROR)
-        l = SL_LOG_WARN;
-    logf_(c, l, "kafka %s: %s", fac, msg);
-}
-
-static uint64_t mono_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+    logf_(c, sl_log_level_from_kafka(level, fac), "kafka %s: %s", fac, msg);
 }
 
 /* Hands a finished page's records to the producer from slot->cursor on. Returns 1 when
  * all are handed over, 0 when the producer queue is full (call again later). */
-static int produce_slot(sl_producer_t *p, sl_fetch_slot_t *s, sl_ingest_stats_t *st) {
+static int produce_slot(sl_ingest_producer_t *p, sl_ingest_fetch_slot_t *s, sl_ingest_stats_t *st) {
     while (s->cursor < s->n_recs) {
-        const sl_fetch_rec_t *r = &s->recs[s->cursor];
-        const char *key = s->arena + r->key_off, *val = s->arena + r->val_off;
-        sl_produce_res_t res;
+        const sl_ingest_fetch_rec_t *r = &s->recs[s->cursor];
+        const char *key = s->arena.data + r->key_off, *val = s->arena.data + r->val_off;
+        sl_ingest_producer_res_t res;
         if (r->reject == SL_REJECT_NONE)
-            res = sl_producer_send(p, key, r->key_len, val, r->val_len, s->fetched_at_ms);
+            res = sl_ingest_producer_send(p, key, r->key_len, val, r->val_len, s->fetched_at_ms);
         else if (r->raw_len) /* the user as the API sent it */
-            res = sl_producer_send_dlq(p, key, r->key_len, s->body + r->raw_off, r->raw_len,
-                                       s->fetched_at_ms, (sl_reject_t)r->reject,
-                                       (sl_field_t)r->field, s->url, "api");
+            res = sl_ingest_producer_send_dlq(p, key, r->key_len, s->body.data + r->raw_off,
+                                              r->raw_len, s->fetched_at_ms, (sl_reject_t)r->reject,
+                                              (sl_field_t)r->field, s->url, "api");
         else /* could not be delimited: as far as it was flattened */
-            res = sl_producer_send_dlq(p, key, r->key_len, val, r->val_len, s->fetched_at_ms,
-                                       (sl_reject_t)r->reject, (sl_field_t)r->field, s->url,
-                                       "record");
-        if (res == SL_PRODUCE_QUEUE_FULL) {
+            res = sl_ingest_producer_send_dlq(p, key, r->key_len, val, r->val_len, s->fetched_at_ms,
+                                              (sl_reject_t)r->reject, (sl_field_t)r->field, s->url,
+                                              "record");
+        if (res == SL_INGEST_PRODUCER_QUEUE_FULL) {
             st->queue_full++;
             return 0;
         }
         int dlq = r->reject != SL_REJECT_NONE;
-        if (res == SL_PRODUCE_OK) {
+        if (res == SL_INGEST_PRODUCER_OK) {
             if (dlq)
                 st->dlq_enqueued++;
             else
@@ -119,13 +98,14 @@ static int produce_slot(sl_producer_t *p, sl_fetch_slot_t *s, sl_ingest_stats_t 
     return 1;
 }
 
-static int build_url(const sl_ingest_conf_t *c, sl_fetch_slot_t *s) {
-    return sl_ingest_url(s->url, sizeof s->url, c->source, s->results, c->seed, s->page, c->nat);
+static int build_url(const sl_ingest_conf_t *c, sl_ingest_fetch_slot_t *s) {
+    return sl_ingest_plan_url(s->url, sizeof s->url, c->source, s->results, c->seed, s->page,
+                              c->nat);
 }
 
 sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, char *errstr,
                               size_t errstr_size) {
-    memset(st, 0, sizeof *st);
+    sl_ingest_stats_init(st);
     if (!c->source || !*c->source || !c->topic || !*c->topic || !c->brokers || c->batch < 1 ||
         c->batch > 5000 || c->concurrency < 1 || c->max_body < 1) {
         snprintf(errstr, errstr_size, "invalid ingest configuration");
@@ -145,8 +125,8 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
     {
         /* Fail on a URL that cannot be built before touching the network. */
         char probe[2048];
-        if (sl_ingest_url(probe, sizeof probe, c->source, c->batch, c->seed, UINT64_MAX, c->nat) <
-            0) {
+        if (sl_ingest_plan_url(probe, sizeof probe, c->source, c->batch, c->seed, UINT64_MAX,
+                               c->nat) < 0) {
             snprintf(errstr, errstr_size, "source URL with seed and nat is too long");
             return SL_INGEST_ERR_CONFIG;
         }
@@ -157,16 +137,17 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
         return SL_INGEST_ERR_HTTP;
     }
     sl_ingest_err_t rc = SL_INGEST_ERR_OK;
-    sl_fetcher_t *f = NULL;
-    sl_producer_t *p = sl_producer_new(c->brokers, c->topic, dlq, c->kafka_props, c->n_kafka_props,
-                                       st, on_kafka_log, (void *)c, errstr, errstr_size);
+    sl_ingest_fetch_t *f = NULL;
+    sl_ingest_producer_t *p =
+        sl_ingest_producer_new(c->brokers, c->topic, dlq, c->kafka_props, c->n_kafka_props, st,
+                               on_kafka_log, (void *)c, errstr, errstr_size);
     if (!p) {
         curl_global_cleanup();
         return SL_INGEST_ERR_CONFIG;
     }
     int topic_exists = 0;
     char kerr[256];
-    if (sl_producer_check(p, c->metadata_timeout_ms, &topic_exists, kerr, sizeof kerr)) {
+    if (sl_ingest_producer_check(p, c->metadata_timeout_ms, &topic_exists, kerr, sizeof kerr)) {
         snprintf(errstr, errstr_size, "Kafka at %s did not answer within %d ms: %s", c->brokers,
                  c->metadata_timeout_ms, kerr);
         rc = SL_INGEST_ERR_KAFKA_UNREACHABLE;
@@ -178,13 +159,13 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
               "(create it with `sluice schema`)",
               c->topic);
 
-    sl_fetch_conf_t fc = {.slots = c->concurrency,
-                          .batch = c->batch,
-                          .connect_timeout_ms = c->connect_timeout_ms,
-                          .timeout_ms = c->timeout_ms,
-                          .max_body = c->max_body,
-                          .user_agent = "sluice-ingest/" SLUICE_VERSION};
-    f = sl_fetcher_new(&fc, errstr, errstr_size);
+    sl_ingest_fetch_conf_t fc = {.slots = c->concurrency,
+                                 .batch = c->batch,
+                                 .connect_timeout_ms = c->connect_timeout_ms,
+                                 .timeout_ms = c->timeout_ms,
+                                 .max_body = c->max_body,
+                                 .user_agent = "sluice-ingest/" SLUICE_VERSION};
+    f = sl_ingest_fetch_new(&fc, errstr, errstr_size);
     if (!f) {
         rc = SL_INGEST_ERR_NOMEM;
         goto out;
@@ -194,31 +175,31 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
     sl_ingest_plan_init(&plan, c->count, c->batch);
     sl_backoff_t bo;
     sl_backoff_init(&bo, c->backoff_base_ms, c->backoff_max_ms,
-                    (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32));
-    const uint64_t t0 = mono_ms();
+                    (uint64_t)sl_wall_us() ^ ((uint64_t)getpid() << 32));
+    const uint64_t t0 = (uint64_t)sl_now_ms();
     uint64_t users_started = 0, last_tick = 0, stop_at = 0;
     int fetching = 1, plan_done = 0, fatal_http = 0;
-    const unsigned n = sl_fetcher_slots(f);
+    const unsigned n = sl_ingest_fetch_slots(f);
     logf_(c, SL_LOG_INFO, "fetching from %s (batch %u, concurrency %u) into %s (dead letters: %s)",
           c->source, c->batch, c->concurrency, c->topic, dlq);
 
     for (;;) {
-        uint64_t now = mono_ms() - t0;
+        uint64_t now = (uint64_t)sl_now_ms() - t0;
         st->elapsed_s = (double)now / 1000.0;
         int stop = c->stop && *c->stop;
         if (fetching && (stop || (c->duration_s > 0 && now >= (uint64_t)(c->duration_s * 1000)) ||
-                         fatal_http || sl_producer_fatal(p))) {
+                         fatal_http || sl_ingest_producer_fatal(p))) {
             fetching = 0;
             stop_at = now;
             logf_(c, SL_LOG_INFO, "%s; flushing",
-                  stop                   ? "stop requested"
-                  : fatal_http           ? "giving up after a client error"
-                  : sl_producer_fatal(p) ? "Kafka producer failed"
-                                         : "duration reached");
+                  stop                          ? "stop requested"
+                  : fatal_http                  ? "giving up after a client error"
+                  : sl_ingest_producer_fatal(p) ? "Kafka producer failed"
+                                                : "duration reached");
             for (unsigned i = 0; i < n; i++) {
-                sl_fetch_slot_t *s = sl_fetcher_slot(f, i);
-                if (s->state == SL_SLOT_RUNNING || s->state == SL_SLOT_WAITING)
-                    sl_fetcher_cancel(f, s);
+                sl_ingest_fetch_slot_t *s = sl_ingest_fetch_slot(f, i);
+                if (s->state == SL_INGEST_FETCH_RUNNING || s->state == SL_INGEST_FETCH_WAITING)
+                    sl_ingest_fetch_cancel(f, s);
             }
         }
         /* Records still being handed over get flush_timeout after the stop, no more; a
@@ -228,12 +209,12 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
 
         /* Start due retries and new pages. */
         for (unsigned i = 0; fetching && i < n; i++) {
-            sl_fetch_slot_t *s = sl_fetcher_slot(f, i);
-            if (s->state == SL_SLOT_WAITING && s->due_ms <= now) {
+            sl_ingest_fetch_slot_t *s = sl_ingest_fetch_slot(f, i);
+            if (s->state == SL_INGEST_FETCH_WAITING && s->due_ms <= now) {
                 st->retries++;
-                sl_fetcher_start(f, s);
-            } else if (s->state == SL_SLOT_FREE && !plan_done &&
-                       sl_ingest_pace_ms(c->rate, users_started) <= now) {
+                sl_ingest_fetch_start(f, s);
+            } else if (s->state == SL_INGEST_FETCH_FREE && !plan_done &&
+                       sl_ingest_plan_pace_ms(c->rate, users_started) <= now) {
                 if (!sl_ingest_plan_next(&plan, &s->page, &s->results)) {
                     plan_done = 1;
                     continue;
@@ -242,21 +223,21 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
                 build_url(c, s);
                 users_started += s->results;
                 logf_(c, SL_LOG_DEBUG, "GET %s", s->url);
-                sl_fetcher_start(f, s);
+                sl_ingest_fetch_start(f, s);
             }
         }
 
         /* Act on finished transfers. */
         int busy = 0, producing_blocked = 0;
         for (unsigned i = 0; i < n; i++) {
-            sl_fetch_slot_t *s = sl_fetcher_slot(f, i);
-            if (s->state == SL_SLOT_DONE) {
+            sl_ingest_fetch_slot_t *s = sl_ingest_fetch_slot(f, i);
+            if (s->state == SL_INGEST_FETCH_DONE) {
                 st->requests[s->outcome]++;
                 sl_ingest_stats_observe(st, s->seconds);
-                if (s->outcome == SL_OUTCOME_OK) {
+                if (s->outcome == SL_INGEST_OUTCOME_OK) {
                     st->pages_ok++;
                     st->users_fetched += s->n_recs;
-                    st->bytes_fetched += s->body_bytes;
+                    st->bytes_fetched += s->body.len;
                     for (size_t k = 0; k < s->n_recs; k++)
                         if (s->recs[k].reject != SL_REJECT_NONE) {
                             st->rejected++;
@@ -265,7 +246,7 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
                     if (s->n_recs < s->results)
                         logf_(c, SL_LOG_WARN, "page %llu: %zu users instead of %u",
                               (unsigned long long)s->page, s->n_recs, s->results);
-                    s->state = SL_SLOT_PRODUCING;
+                    s->state = SL_INGEST_FETCH_PRODUCING;
                     s->cursor = 0;
                 } else if (s->retriable && s->attempt < c->retries && fetching) {
                     uint64_t wait = sl_backoff_with_floor_ms(
@@ -277,36 +258,36 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
                           sl_ingest_outcome_label(s->outcome), s->detail, (unsigned long long)wait);
                     s->attempt++;
                     s->due_ms = now + wait;
-                    s->state = SL_SLOT_WAITING;
+                    s->state = SL_INGEST_FETCH_WAITING;
                 } else if (!fetching && s->retriable) {
                     /* Stopped while this page was failing: nothing of it was fetched, so
                      * nothing is lost; it is simply not part of this run. */
-                    s->state = SL_SLOT_FREE;
+                    s->state = SL_INGEST_FETCH_FREE;
                 } else {
                     st->pages_failed++;
                     logf_(c, SL_LOG_ERROR, "page %llu failed after %u attempts (%s): %s",
                           (unsigned long long)s->page, s->attempt + 1,
                           sl_ingest_outcome_label(s->outcome), s->detail);
-                    if (s->outcome == SL_OUTCOME_HTTP_4XX)
+                    if (s->outcome == SL_INGEST_OUTCOME_HTTP_4XX)
                         fatal_http = 1;
-                    s->state = SL_SLOT_FREE;
+                    s->state = SL_INGEST_FETCH_FREE;
                 }
             }
-            if (s->state == SL_SLOT_PRODUCING) {
+            if (s->state == SL_INGEST_FETCH_PRODUCING) {
                 if (abandon) {
-                    s->state = SL_SLOT_FREE; /* the rest stays counted as undelivered */
+                    s->state = SL_INGEST_FETCH_FREE; /* the rest stays counted as undelivered */
                 } else if (produce_slot(p, s, st)) {
-                    s->state = SL_SLOT_FREE;
+                    s->state = SL_INGEST_FETCH_FREE;
                 } else {
                     producing_blocked = 1;
                 }
             }
-            if (s->state != SL_SLOT_FREE)
+            if (s->state != SL_INGEST_FETCH_FREE)
                 busy = 1;
         }
 
-        sl_producer_poll(p, 0);
-        sl_producer_drain_fd(p);
+        sl_ingest_producer_poll(p, 0);
+        sl_ingest_producer_drain_fd(p);
 
         if (c->tick && now - last_tick >= c->tick_ms) {
             last_tick = now;
@@ -322,37 +303,38 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
         if (producing_blocked)
             wait = 1;
         for (unsigned i = 0; i < n; i++) {
-            sl_fetch_slot_t *s = sl_fetcher_slot(f, i);
-            if (s->state == SL_SLOT_WAITING && s->due_ms > now && s->due_ms - now < wait)
+            sl_ingest_fetch_slot_t *s = sl_ingest_fetch_slot(f, i);
+            if (s->state == SL_INGEST_FETCH_WAITING && s->due_ms > now && s->due_ms - now < wait)
                 wait = s->due_ms - now;
-            if (s->state == SL_SLOT_FREE && fetching && !plan_done) {
-                uint64_t at = sl_ingest_pace_ms(c->rate, users_started);
+            if (s->state == SL_INGEST_FETCH_FREE && fetching && !plan_done) {
+                uint64_t at = sl_ingest_plan_pace_ms(c->rate, users_started);
                 wait = at > now ? (at - now < wait ? at - now : wait) : 0;
             }
         }
-        sl_fetcher_poll(f, wait ? (int)wait : 0, sl_producer_fd(p));
+        sl_ingest_fetch_poll(f, wait ? (int)wait : 0, sl_ingest_producer_fd(p));
     }
 
     /* Flush in short slices so that a second signal cuts the wait short. */
-    int left = sl_producer_outq(p);
-    const uint64_t flush_end = mono_ms() + (uint64_t)c->flush_timeout_ms;
+    int left = sl_ingest_producer_outq(p);
+    const uint64_t flush_end = (uint64_t)sl_now_ms() + (uint64_t)c->flush_timeout_ms;
     while (left > 0 && !(c->stop && *c->stop >= 2)) {
-        uint64_t t = mono_ms();
+        uint64_t t = (uint64_t)sl_now_ms();
         if (t >= flush_end)
             break;
-        left = sl_producer_flush(p, (int)(flush_end - t < 100 ? flush_end - t : 100));
+        left = sl_ingest_producer_flush(p, (int)(flush_end - t < 100 ? flush_end - t : 100));
     }
-    st->elapsed_s = (double)(mono_ms() - t0) / 1000.0;
+    st->elapsed_s = (double)((uint64_t)sl_now_ms() - t0) / 1000.0;
     if (left > 0)
         logf_(c, SL_LOG_ERROR, "%d records still queued after the %d ms flush timeout", left,
               c->flush_timeout_ms);
     if (c->tick)
         c->tick(c->opaque, st, 1);
-    if (sl_producer_fatal(p)) {
-        snprintf(errstr, errstr_size, "Kafka producer fatal error: %s", sl_producer_fatal(p));
+    if (sl_ingest_producer_fatal(p)) {
+        snprintf(errstr, errstr_size, "Kafka producer fatal error: %s",
+                 sl_ingest_producer_fatal(p));
         rc = SL_INGEST_ERR_KAFKA;
     } else if (!sl_ingest_stats_complete(st)) {
-        const char *last = sl_producer_last_error(p);
+        const char *last = sl_ingest_producer_last_error(p);
         snprintf(errstr, errstr_size,
                  "%llu users not delivered, %llu dead letters not delivered, %llu pages "
                  "failed%s%s",
@@ -368,8 +350,8 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
         rc = SL_INGEST_ERR_INCOMPLETE;
     }
 out:
-    sl_fetcher_free(f);
-    sl_producer_free(p);
+    sl_ingest_fetch_free(f);
+    sl_ingest_producer_free(p);
     curl_global_cleanup();
     return rc;
 }

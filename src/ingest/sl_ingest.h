@@ -21,23 +21,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sl_err.h"
 #include "sl_ingest_stats.h"
 #include "sl_log.h"
 
 #define SL_INGEST_ERRORS(X)                                                                        \
-    X(OK, 0, "success: everything fetched was delivered")                                          \
-    X(CONFIG, 1, "invalid configuration")                                                          \
-    X(KAFKA_UNREACHABLE, 2, "Kafka did not answer")                                                \
-    X(KAFKA, 3, "Kafka producer error")                                                            \
-    X(HTTP, 4, "HTTP client error")                                                                \
-    X(INCOMPLETE, 5, "not everything was fetched or delivered")                                    \
-    X(NOMEM, 6, "out of memory")
+    X(SL_INGEST_ERR_OK, 0, "success: everything fetched was delivered")                            \
+    X(SL_INGEST_ERR_CONFIG, 1, "invalid configuration")                                            \
+    X(SL_INGEST_ERR_KAFKA_UNREACHABLE, 2, "Kafka did not answer")                                  \
+    X(SL_INGEST_ERR_KAFKA, 3, "Kafka producer error")                                              \
+    X(SL_INGEST_ERR_HTTP, 4, "HTTP client error")                                                  \
+    X(SL_INGEST_ERR_INCOMPLETE, 5, "not everything was fetched or delivered")                      \
+    X(SL_INGEST_ERR_NOMEM, 6, "out of memory")
 
-typedef enum {
-#define SL_INGEST_ERR_ENUM_(sym, code, text) SL_INGEST_ERR_##sym = code,
-    SL_INGEST_ERRORS(SL_INGEST_ERR_ENUM_)
-#undef SL_INGEST_ERR_ENUM_
-} sl_ingest_err_t;
+typedef enum { SL_ERR_ENUM(SL_INGEST_ERRORS) } sl_ingest_err_t;
 
 /* Static text of an error; never NULL. */
 const char *sl_ingest_err_str(sl_ingest_err_t err);

@@ -17,85 +17,55 @@
 #include "sl_backoff.h"
 #include "sl_ingest_raw.h"
 #include "sl_record_json.h"
+#include "sl_time.h"
 
-struct sl_fetcher_s {
+struct sl_ingest_fetch_s {
     CURLM *multi;
-    sl_fetch_slot_t *slots;
+    sl_ingest_fetch_slot_t *slots;
     unsigned n_slots;
     unsigned running;
-    sl_fetch_conf_t conf;
+    sl_ingest_fetch_conf_t conf;
     char user_agent[128];
     size_t arena_max;
 };
 
-static int64_t mono_us(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int64_t wall_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Makes room for need more bytes in the arena; -1 past the cap or out of memory. */
-static int arena_reserve(sl_fetch_slot_t *s, size_t need) {
-    if (s->arena_len + need <= s->arena_cap)
-        return 0;
-    size_t want = s->arena_cap ? s->arena_cap : 65536;
-    while (want < s->arena_len + need)
-        want *= 2;
-    if (want > s->owner->arena_max) {
-        if (s->arena_len + need > s->owner->arena_max)
-            return -1;
-        want = s->owner->arena_max;
-    }
-    char *p = realloc(s->arena, want);
-    if (!p)
-        return -1;
-    s->arena = p;
-    s->arena_cap = want;
-    return 0;
-}
-
 /* Parser callback: encodes one user into the arena. */
 static int on_user(void *opaque, size_t index, const sl_record_t *rec, sl_reject_t reject,
                    sl_field_t field) {
-    sl_fetch_slot_t *s = opaque;
+    sl_ingest_fetch_slot_t *s = opaque;
     (void)index;
     if (s->n_recs >= s->results) {
         /* More users than asked for: the page is not what we requested. */
         s->aborted = 1;
-        s->abort_outcome = SL_OUTCOME_MALFORMED;
+        s->abort_outcome = SL_INGEST_OUTCOME_MALFORMED;
         snprintf(s->detail, sizeof s->detail, "more than the %u users asked for", s->results);
         return 1;
     }
-    const sl_str_t *id = &rec->field[SL_FIELD_ID];
+    const sl_record_str_t *id = &rec->field[SL_FIELD_ID];
     size_t klen = id->ptr ? id->len : 0;
     if (klen > SL_RECORD_FIELD_MAX)
         klen = SL_RECORD_FIELD_MAX;
-    if (arena_reserve(s, klen + SL_RECORD_JSON_MAX)) {
+    if (sl_buf_reserve(&s->arena, klen + SL_RECORD_JSON_MAX) != SL_BUF_OK) {
         s->aborted = 1;
-        s->abort_outcome = SL_OUTCOME_TOO_LARGE;
+        s->abort_outcome = SL_INGEST_OUTCOME_TOO_LARGE;
         snprintf(s->detail, sizeof s->detail, "records exceed the memory cap");
         return 1;
     }
-    sl_fetch_rec_t *r = &s->recs[s->n_recs];
-    r->key_off = (uint32_t)s->arena_len;
+    sl_ingest_fetch_rec_t *r = &s->recs[s->n_recs];
+    sl_buf_t *a = &s->arena;
+    r->key_off = (uint32_t)a->len;
     r->key_len = (uint32_t)klen;
     if (klen)
-        memcpy(s->arena + s->arena_len, id->ptr, klen);
-    s->arena_len += klen;
-    size_t vlen = sl_record_to_json(rec, s->arena + s->arena_len, SL_RECORD_JSON_MAX);
+        memcpy(a->data + a->len, id->ptr, klen);
+    a->len += klen;
+    size_t vlen = sl_record_to_json(rec, a->data + a->len, SL_RECORD_JSON_MAX);
     if (vlen >= SL_RECORD_JSON_MAX) {
         /* Only a rejected record with oversized fields can get here: keep it cut. */
         vlen = SL_RECORD_JSON_MAX - 1;
     }
-    r->val_off = (uint32_t)s->arena_len;
+    r->val_off = (uint32_t)a->len;
     r->val_len = (uint32_t)vlen;
-    s->arena_len += vlen;
+    a->len += vlen;
     r->reject = (uint8_t)reject;
     r->field = (int8_t)field;
     r->raw_off = r->raw_len = 0;
@@ -106,7 +76,7 @@ static int on_user(void *opaque, size_t index, const sl_record_t *rec, sl_reject
 }
 
 static size_t on_header(char *buf, size_t size, size_t n, void *ud) {
-    sl_fetch_slot_t *s = ud;
+    sl_ingest_fetch_slot_t *s = ud;
     size_t len = size * n;
     if (len >= 5 && strncmp(buf, "HTTP/", 5) == 0) {
         s->retry_after[0] = '\0'; /* a new response (after a redirect or 100) */
@@ -124,7 +94,7 @@ static size_t on_header(char *buf, size_t size, size_t n, void *ud) {
 }
 
 static size_t on_body(char *ptr, size_t size, size_t n, void *ud) {
-    sl_fetch_slot_t *s = ud;
+    sl_ingest_fetch_slot_t *s = ud;
     size_t len = size * n;
     if (!s->headers_done) {
         long code = 0;
@@ -141,40 +111,27 @@ static size_t on_body(char *ptr, size_t size, size_t n, void *ud) {
         s->errbody[s->errbody_len] = '\0';
         return len;
     }
-    if (s->body_bytes + len > s->owner->conf.max_body) {
+    sl_buf_err_t be = sl_buf_append(&s->body, ptr, len);
+    if (be != SL_BUF_OK) {
         s->aborted = 1;
-        s->abort_outcome = SL_OUTCOME_TOO_LARGE;
-        snprintf(s->detail, sizeof s->detail, "body larger than the cap of %zu bytes",
-                 s->owner->conf.max_body);
+        s->abort_outcome =
+            be == SL_BUF_ERR_TOOBIG ? SL_INGEST_OUTCOME_TOO_LARGE : SL_INGEST_OUTCOME_OTHER;
+        if (be == SL_BUF_ERR_TOOBIG)
+            snprintf(s->detail, sizeof s->detail, "body larger than the cap of %zu bytes",
+                     s->owner->conf.max_body);
+        else
+            snprintf(s->detail, sizeof s->detail, "out of memory for the body");
         return 0;
     }
-    if (s->body_bytes + len > s->body_cap) {
-        size_t want = s->body_cap ? s->body_cap : 65536;
-        while (want < s->body_bytes + len)
-            want *= 2;
-        if (want > s->owner->conf.max_body)
-            want = s->owner->conf.max_body;
-        char *nb = realloc(s->body, want);
-        if (!nb) {
-            s->aborted = 1;
-            s->abort_outcome = SL_OUTCOME_OTHER;
-            snprintf(s->detail, sizeof s->detail, "out of memory for the body");
-            return 0;
-        }
-        s->body = nb;
-        s->body_cap = want;
-    }
-    memcpy(s->body + s->body_bytes, ptr, len);
-    s->body_bytes += len;
     char err[200];
     err[0] = '\0';
     sl_api_err_t e = sl_api_parser_feed(s->parser, ptr, len, err, sizeof err);
     if (e != SL_API_ERR_OK) {
         if (!s->aborted) {
             s->aborted = 1;
-            s->abort_outcome = e == SL_API_ERR_NOMEM       ? SL_OUTCOME_OTHER
-                               : e == SL_API_ERR_TOO_LARGE ? SL_OUTCOME_TOO_LARGE
-                                                           : SL_OUTCOME_MALFORMED;
+            s->abort_outcome = e == SL_API_ERR_NOMEM       ? SL_INGEST_OUTCOME_OTHER
+                               : e == SL_API_ERR_TOO_LARGE ? SL_INGEST_OUTCOME_TOO_LARGE
+                                                           : SL_INGEST_OUTCOME_MALFORMED;
             snprintf(s->detail, sizeof s->detail, "%s%s%s", sl_api_err_str(e), *err ? ": " : "",
                      err);
         }
@@ -183,8 +140,9 @@ static size_t on_body(char *ptr, size_t size, size_t n, void *ud) {
     return len;
 }
 
-sl_fetcher_t *sl_fetcher_new(const sl_fetch_conf_t *conf, char *errstr, size_t errstr_size) {
-    sl_fetcher_t *f = calloc(1, sizeof *f);
+sl_ingest_fetch_t *sl_ingest_fetch_new(const sl_ingest_fetch_conf_t *conf, char *errstr,
+                                       size_t errstr_size) {
+    sl_ingest_fetch_t *f = calloc(1, sizeof *f);
     if (!f) {
         snprintf(errstr, errstr_size, "out of memory");
         return NULL;
@@ -204,13 +162,15 @@ sl_fetcher_t *sl_fetcher_new(const sl_fetch_conf_t *conf, char *errstr, size_t e
     f->slots = calloc(f->conf.slots, sizeof *f->slots);
     if (!f->multi || !f->slots) {
         snprintf(errstr, errstr_size, "cannot create the HTTP client");
-        sl_fetcher_free(f);
+        sl_ingest_fetch_free(f);
         return NULL;
     }
     f->n_slots = f->conf.slots;
     for (unsigned i = 0; i < f->n_slots; i++) {
-        sl_fetch_slot_t *s = &f->slots[i];
+        sl_ingest_fetch_slot_t *s = &f->slots[i];
         s->owner = f;
+        sl_buf_init(&s->arena, f->arena_max);
+        sl_buf_init(&s->body, f->conf.max_body);
         s->easy = curl_easy_init();
         s->parser = sl_api_parser_new(on_user, s);
         if (s->parser) /* ours is checked first; the parser's own cap must not be lower */
@@ -220,27 +180,27 @@ sl_fetcher_t *sl_fetcher_new(const sl_fetch_conf_t *conf, char *errstr, size_t e
         s->recs_cap = f->conf.batch;
         if (!s->easy || !s->parser || !s->recs || !s->ranges) {
             snprintf(errstr, errstr_size, "cannot create the HTTP client (out of memory)");
-            sl_fetcher_free(f);
+            sl_ingest_fetch_free(f);
             return NULL;
         }
     }
     return f;
 }
 
-void sl_fetcher_free(sl_fetcher_t *f) {
+void sl_ingest_fetch_free(sl_ingest_fetch_t *f) {
     if (!f)
         return;
     for (unsigned i = 0; f->slots && i < f->n_slots; i++) {
-        sl_fetch_slot_t *s = &f->slots[i];
-        if (s->state == SL_SLOT_RUNNING)
+        sl_ingest_fetch_slot_t *s = &f->slots[i];
+        if (s->state == SL_INGEST_FETCH_RUNNING)
             curl_multi_remove_handle(f->multi, s->easy);
         if (s->easy)
             curl_easy_cleanup(s->easy);
         sl_api_parser_free(s->parser);
         free(s->recs);
         free(s->ranges);
-        free(s->arena);
-        free(s->body);
+        sl_buf_free(&s->arena);
+        sl_buf_free(&s->body);
     }
     free(f->slots);
     if (f->multi)
@@ -248,25 +208,25 @@ void sl_fetcher_free(sl_fetcher_t *f) {
     free(f);
 }
 
-sl_fetch_slot_t *sl_fetcher_slot(sl_fetcher_t *f, unsigned i) {
+sl_ingest_fetch_slot_t *sl_ingest_fetch_slot(sl_ingest_fetch_t *f, unsigned i) {
     return i < f->n_slots ? &f->slots[i] : NULL;
 }
 
-unsigned sl_fetcher_slots(const sl_fetcher_t *f) {
+unsigned sl_ingest_fetch_slots(const sl_ingest_fetch_t *f) {
     return f->n_slots;
 }
-unsigned sl_fetcher_running(const sl_fetcher_t *f) {
+unsigned sl_ingest_fetch_running(const sl_ingest_fetch_t *f) {
     return f->running;
 }
 
-int sl_fetcher_start(sl_fetcher_t *f, sl_fetch_slot_t *s) {
+int sl_ingest_fetch_start(sl_ingest_fetch_t *f, sl_ingest_fetch_slot_t *s) {
     CURL *e = s->easy;
     curl_easy_reset(e);
     sl_api_parser_reset(s->parser);
     s->n_recs = 0;
     s->n_rejects = 0;
-    s->arena_len = 0;
-    s->body_bytes = 0;
+    sl_buf_reset(&s->arena);
+    sl_buf_reset(&s->body);
     s->aborted = 0;
     s->headers_done = 0;
     s->http_status = 0;
@@ -297,76 +257,76 @@ int sl_fetcher_start(sl_fetcher_t *f, sl_fetch_slot_t *s) {
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, ""); /* whatever curl can decode */
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-    s->started_us = mono_us();
+    s->started_us = sl_now_us();
     if (curl_multi_add_handle(f->multi, e) != CURLM_OK) {
-        s->state = SL_SLOT_DONE;
-        s->outcome = SL_OUTCOME_OTHER;
+        s->state = SL_INGEST_FETCH_DONE;
+        s->outcome = SL_INGEST_OUTCOME_OTHER;
         s->retriable = 1;
         snprintf(s->detail, sizeof s->detail, "cannot start the transfer");
         return -1;
     }
-    s->state = SL_SLOT_RUNNING;
+    s->state = SL_INGEST_FETCH_RUNNING;
     f->running++;
     return 0;
 }
 
-sl_ingest_outcome_t sl_fetch_classify(int curl_code, long http_status, int aborted,
-                                      sl_ingest_outcome_t abort_outcome, sl_api_err_t body_err,
-                                      int *retriable) {
+sl_ingest_outcome_t sl_ingest_fetch_classify(int curl_code, long http_status, int aborted,
+                                             sl_ingest_outcome_t abort_outcome,
+                                             sl_api_err_t body_err, int *retriable) {
     *retriable = 1;
     if (aborted) {
-        if (abort_outcome == SL_OUTCOME_TOO_LARGE)
+        if (abort_outcome == SL_INGEST_OUTCOME_TOO_LARGE)
             *retriable = 0;
         return abort_outcome;
     }
     switch ((CURLcode)curl_code) {
     case CURLE_OK: break;
-    case CURLE_OPERATION_TIMEDOUT: return SL_OUTCOME_TIMEOUT;
+    case CURLE_OPERATION_TIMEDOUT: return SL_INGEST_OUTCOME_TIMEOUT;
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
     case CURLE_COULDNT_CONNECT:
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SEND_ERROR:
     case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING: return SL_OUTCOME_CONNECT;
-    case CURLE_PARTIAL_FILE: return SL_OUTCOME_TRUNCATED;
-    case CURLE_FILESIZE_EXCEEDED: *retriable = 0; return SL_OUTCOME_TOO_LARGE;
+    case CURLE_GOT_NOTHING: return SL_INGEST_OUTCOME_CONNECT;
+    case CURLE_PARTIAL_FILE: return SL_INGEST_OUTCOME_TRUNCATED;
+    case CURLE_FILESIZE_EXCEEDED: *retriable = 0; return SL_INGEST_OUTCOME_TOO_LARGE;
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_URL_MALFORMAT:
     case CURLE_TOO_MANY_REDIRECTS:
         *retriable = 0; /* asking again gives the same answer */
-        return SL_OUTCOME_OTHER;
-    default: return SL_OUTCOME_OTHER;
+        return SL_INGEST_OUTCOME_OTHER;
+    default: return SL_INGEST_OUTCOME_OTHER;
     }
     if (http_status == 429)
-        return SL_OUTCOME_THROTTLED;
+        return SL_INGEST_OUTCOME_THROTTLED;
     if (http_status >= 500)
-        return SL_OUTCOME_HTTP_5XX;
+        return SL_INGEST_OUTCOME_HTTP_5XX;
     if (http_status == 408)
-        return SL_OUTCOME_TIMEOUT;
+        return SL_INGEST_OUTCOME_TIMEOUT;
     if (http_status != 200) {
         *retriable = 0;
-        return SL_OUTCOME_HTTP_4XX;
+        return SL_INGEST_OUTCOME_HTTP_4XX;
     }
     switch (body_err) {
-    case SL_API_ERR_OK: *retriable = 0; return SL_OUTCOME_OK;
-    case SL_API_ERR_API_ERROR: return SL_OUTCOME_API_ERROR;
-    case SL_API_ERR_TRUNCATED: return SL_OUTCOME_TRUNCATED;
-    case SL_API_ERR_TOO_LARGE: *retriable = 0; return SL_OUTCOME_TOO_LARGE;
+    case SL_API_ERR_OK: *retriable = 0; return SL_INGEST_OUTCOME_OK;
+    case SL_API_ERR_API_ERROR: return SL_INGEST_OUTCOME_API_ERROR;
+    case SL_API_ERR_TRUNCATED: return SL_INGEST_OUTCOME_TRUNCATED;
+    case SL_API_ERR_TOO_LARGE: *retriable = 0; return SL_INGEST_OUTCOME_TOO_LARGE;
     case SL_API_ERR_NOMEM:
-    case SL_API_ERR_STATE: return SL_OUTCOME_OTHER;
-    default: return SL_OUTCOME_MALFORMED;
+    case SL_API_ERR_STATE: return SL_INGEST_OUTCOME_OTHER;
+    default: return SL_INGEST_OUTCOME_MALFORMED;
     }
 }
 
 /* Points each rejected record at its user object's original bytes in the body. */
-static void delimit_rejects(sl_fetch_slot_t *s) {
-    long n = sl_raw_results(s->body, s->body_bytes, s->ranges, s->recs_cap);
+static void delimit_rejects(sl_ingest_fetch_slot_t *s) {
+    long n = sl_ingest_raw_results(s->body.data, s->body.len, s->ranges, s->recs_cap);
     if (n != (long)s->n_recs)
         return; /* cannot match positions to users: keep the flattened form */
     for (size_t k = 0; k < s->n_recs; k++) {
-        sl_fetch_rec_t *r = &s->recs[k];
-        if (r->reject != SL_REJECT_NONE && s->ranges[k].len <= SL_FETCH_RAW_MAX) {
+        sl_ingest_fetch_rec_t *r = &s->recs[k];
+        if (r->reject != SL_REJECT_NONE && s->ranges[k].len <= SL_INGEST_FETCH_RAW_MAX) {
             r->raw_off = s->ranges[k].off;
             r->raw_len = s->ranges[k].len;
         }
@@ -374,9 +334,9 @@ static void delimit_rejects(sl_fetch_slot_t *s) {
 }
 
 /* Fills the outcome of a finished transfer. */
-static void finish(sl_fetcher_t *f, sl_fetch_slot_t *s, CURLcode rc) {
-    s->seconds = (double)(mono_us() - s->started_us) / 1e6;
-    s->fetched_at_ms = wall_ms();
+static void finish(sl_ingest_fetch_t *f, sl_ingest_fetch_slot_t *s, CURLcode rc) {
+    s->seconds = (double)(sl_now_us() - s->started_us) / 1e6;
+    s->fetched_at_ms = sl_wall_ms();
     if (!s->headers_done) {
         long code = 0;
         curl_easy_getinfo(s->easy, CURLINFO_RESPONSE_CODE, &code);
@@ -395,8 +355,8 @@ static void finish(sl_fetcher_t *f, sl_fetch_slot_t *s, CURLcode rc) {
                      *err ? ": " : "", err);
         }
     }
-    s->outcome = sl_fetch_classify((int)rc, s->http_status, s->aborted, s->abort_outcome, body_err,
-                                   &s->retriable);
+    s->outcome = sl_ingest_fetch_classify((int)rc, s->http_status, s->aborted, s->abort_outcome,
+                                          body_err, &s->retriable);
     if (rc != CURLE_OK && !s->aborted)
         snprintf(s->detail, sizeof s->detail, "%s", curl_easy_strerror(rc));
     else if (rc == CURLE_OK && s->http_status != 200 && !s->aborted) {
@@ -407,21 +367,21 @@ static void finish(sl_fetcher_t *f, sl_fetch_slot_t *s, CURLcode rc) {
         snprintf(s->detail, sizeof s->detail, "HTTP %ld%s%.200s", s->http_status,
                  s->errbody_len ? ": " : "", s->errbody);
     }
-    if (s->outcome == SL_OUTCOME_OK && s->n_rejects)
+    if (s->outcome == SL_INGEST_OUTCOME_OK && s->n_rejects)
         delimit_rejects(s);
     if (s->retry_after[0]) {
         uint64_t ms;
-        if (sl_retry_after_parse(s->retry_after, time(NULL), &ms) == 0) {
+        if (sl_backoff_retry_after_parse(s->retry_after, time(NULL), &ms) == 0) {
             s->has_retry_after = 1;
             s->retry_after_ms = ms;
         }
     }
     curl_multi_remove_handle(f->multi, s->easy);
     f->running--;
-    s->state = SL_SLOT_DONE;
+    s->state = SL_INGEST_FETCH_DONE;
 }
 
-int sl_fetcher_poll(sl_fetcher_t *f, int timeout_ms, int extra_fd) {
+int sl_ingest_fetch_poll(sl_ingest_fetch_t *f, int timeout_ms, int extra_fd) {
     int still = 0;
     curl_multi_perform(f->multi, &still);
     struct curl_waitfd extra = {.fd = extra_fd, .events = CURL_WAIT_POLLIN, .revents = 0};
@@ -435,9 +395,9 @@ int sl_fetcher_poll(sl_fetcher_t *f, int timeout_ms, int extra_fd) {
     while ((m = curl_multi_info_read(f->multi, &left)) != NULL) {
         if (m->msg != CURLMSG_DONE)
             continue;
-        sl_fetch_slot_t *s = NULL;
+        sl_ingest_fetch_slot_t *s = NULL;
         curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&s);
-        if (!s || s->state != SL_SLOT_RUNNING)
+        if (!s || s->state != SL_INGEST_FETCH_RUNNING)
             continue;
         finish(f, s, m->data.result);
         done++;
@@ -445,10 +405,10 @@ int sl_fetcher_poll(sl_fetcher_t *f, int timeout_ms, int extra_fd) {
     return done;
 }
 
-void sl_fetcher_cancel(sl_fetcher_t *f, sl_fetch_slot_t *s) {
-    if (s->state == SL_SLOT_RUNNING) {
+void sl_ingest_fetch_cancel(sl_ingest_fetch_t *f, sl_ingest_fetch_slot_t *s) {
+    if (s->state == SL_INGEST_FETCH_RUNNING) {
         curl_multi_remove_handle(f->multi, s->easy);
         f->running--;
     }
-    s->state = SL_SLOT_FREE;
+    s->state = SL_INGEST_FETCH_FREE;
 }

@@ -17,7 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sl_api_body.h"
+#include "sl_api.h"
+#include "sl_buf.h"
 #include "sl_ingest_stats.h"
 #include "sl_record.h"
 
@@ -29,24 +30,24 @@ typedef struct {
                                   body buffer; raw_len 0 if it could not be delimited */
     uint8_t reject;            /* sl_reject_t; SL_REJECT_NONE for good records */
     int8_t field;              /* sl_field_t at fault, or SL_FIELD_NONE */
-} sl_fetch_rec_t;
+} sl_ingest_fetch_rec_t;
 
 /* Longest original user object kept for the dead-letter topic; a longer one is
  * dead-lettered in its flattened form. */
-#define SL_FETCH_RAW_MAX 65536
+#define SL_INGEST_FETCH_RAW_MAX 65536
 
 typedef enum {
-    SL_SLOT_FREE = 0, /* no page */
-    SL_SLOT_WAITING,  /* page waits for its retry time (due_ms) */
-    SL_SLOT_RUNNING,  /* transfer in progress */
-    SL_SLOT_DONE,     /* transfer finished; outcome set; the run loop acts on it */
-    SL_SLOT_PRODUCING /* records being handed to the producer (cursor) */
-} sl_slot_state_t;
+    SL_INGEST_FETCH_FREE = 0, /* no page */
+    SL_INGEST_FETCH_WAITING,  /* page waits for its retry time (due_ms) */
+    SL_INGEST_FETCH_RUNNING,  /* transfer in progress */
+    SL_INGEST_FETCH_DONE,     /* transfer finished; outcome set; the run loop acts on it */
+    SL_INGEST_FETCH_PRODUCING /* records being handed to the producer (cursor) */
+} sl_ingest_fetch_state_t;
 
 /* A slot. Owned by the fetcher; the run loop reads the results and keeps its page
  * bookkeeping in the public members. */
-typedef struct sl_fetch_slot_s {
-    sl_slot_state_t state;
+typedef struct sl_ingest_fetch_slot_s {
+    sl_ingest_fetch_state_t state;
     /* page bookkeeping (the run loop's) */
     uint64_t page;
     unsigned results;      /* users asked for */
@@ -60,22 +61,22 @@ typedef struct sl_fetch_slot_s {
     long http_status;
     int has_retry_after;
     uint64_t retry_after_ms;
-    double seconds; /* request duration */
-    size_t body_bytes;
+    double seconds;   /* request duration */
     char detail[256]; /* why it failed: curl's text, the API's message, parser detail */
     char url[2048];
     /* results (valid in DONE/PRODUCING with outcome OK) */
-    sl_fetch_rec_t *recs;
+    sl_ingest_fetch_rec_t *recs;
     size_t n_recs;
     size_t n_rejects;
-    char *arena;
-    char *body; /* the body as received (kept to dead-letter original bytes) */
+    sl_buf_t arena; /* keys and values of recs, capped (twice the body cap and more) */
+    sl_buf_t body;  /* the body as received, capped at max_body (kept to dead-letter
+                       original bytes) */
     /* private */
-    size_t recs_cap, arena_len, arena_cap, body_cap;
-    struct sl_raw_range_s *ranges; /* scratch for delimiting users, recs_cap entries */
+    size_t recs_cap;
+    struct sl_ingest_raw_range_s *ranges; /* scratch for delimiting users, recs_cap entries */
     void *easy;
     sl_api_parser_t *parser;
-    struct sl_fetcher_s *owner;
+    struct sl_ingest_fetch_s *owner;
     int aborted; /* write callback stopped the transfer */
     sl_ingest_outcome_t abort_outcome;
     int headers_done;
@@ -83,49 +84,50 @@ typedef struct sl_fetch_slot_s {
     char errbody[256]; /* first bytes of a non-200 body */
     size_t errbody_len;
     int64_t started_us;
-} sl_fetch_slot_t;
+} sl_ingest_fetch_slot_t;
 
-typedef struct sl_fetcher_s sl_fetcher_t;
+typedef struct sl_ingest_fetch_s sl_ingest_fetch_t;
 
-typedef struct sl_fetch_conf_s {
+typedef struct sl_ingest_fetch_conf_s {
     unsigned slots;          /* concurrency, >= 1 */
     unsigned batch;          /* most users per page */
     long connect_timeout_ms; /* TCP+TLS connect */
     long timeout_ms;         /* whole transfer */
     size_t max_body;         /* body cap; a larger body fails the request */
     const char *user_agent;  /* copied */
-} sl_fetch_conf_t;
+} sl_ingest_fetch_conf_t;
 
 /* Creates the fetcher with conf->slots slots (curl_global_init must have run).
- * Returns NULL with errstr set on failure. Must be freed with sl_fetcher_free(). */
-sl_fetcher_t *sl_fetcher_new(const sl_fetch_conf_t *conf, char *errstr, size_t errstr_size);
+ * Returns NULL with errstr set on failure. Must be freed with sl_ingest_fetch_free(). */
+sl_ingest_fetch_t *sl_ingest_fetch_new(const sl_ingest_fetch_conf_t *conf, char *errstr,
+                                       size_t errstr_size);
 /* Cancels running transfers and frees everything. NULL is a no-op. */
-void sl_fetcher_free(sl_fetcher_t *f);
+void sl_ingest_fetch_free(sl_ingest_fetch_t *f);
 
-/* Slot i (0 <= i < sl_fetcher_slots()); the pointer is stable for the fetcher's life. */
-sl_fetch_slot_t *sl_fetcher_slot(sl_fetcher_t *f, unsigned i);
-unsigned sl_fetcher_slots(const sl_fetcher_t *f);
+/* Slot i (0 <= i < sl_ingest_fetch_slots()); the pointer is stable for the fetcher's life. */
+sl_ingest_fetch_slot_t *sl_ingest_fetch_slot(sl_ingest_fetch_t *f, unsigned i);
+unsigned sl_ingest_fetch_slots(const sl_ingest_fetch_t *f);
 
 /* Starts slot's transfer of slot->url (the caller fills url, page, results); the slot
  * becomes RUNNING. Returns 0, or -1 with slot DONE and outcome OTHER if curl refused. */
-int sl_fetcher_start(sl_fetcher_t *f, sl_fetch_slot_t *slot);
+int sl_ingest_fetch_start(sl_ingest_fetch_t *f, sl_ingest_fetch_slot_t *slot);
 
 /* Drives transfers: waits up to timeout_ms for network activity or for extra_fd (-1 for
  * none) to become readable, then moves finished transfers to DONE. Returns the number of
  * slots that became DONE. */
-int sl_fetcher_poll(sl_fetcher_t *f, int timeout_ms, int extra_fd);
+int sl_ingest_fetch_poll(sl_ingest_fetch_t *f, int timeout_ms, int extra_fd);
 
 /* Number of RUNNING slots. */
-unsigned sl_fetcher_running(const sl_fetcher_t *f);
+unsigned sl_ingest_fetch_running(const sl_ingest_fetch_t *f);
 
 /* Stops slot's running transfer (if any) and marks it FREE. */
-void sl_fetcher_cancel(sl_fetcher_t *f, sl_fetch_slot_t *slot);
+void sl_ingest_fetch_cancel(sl_ingest_fetch_t *f, sl_ingest_fetch_slot_t *slot);
 
 /* Classification of a finished transfer, exposed for tests: given curl's result code
  * (0 = CURLE_OK), the HTTP status, the parser's verdict and whether the write callback
  * aborted with an outcome, the request's outcome and whether a retry may help. */
-sl_ingest_outcome_t sl_fetch_classify(int curl_code, long http_status, int aborted,
-                                      sl_ingest_outcome_t abort_outcome, sl_api_err_t body_err,
-                                      int *retriable);
+sl_ingest_outcome_t sl_ingest_fetch_classify(int curl_code, long http_status, int aborted,
+                                             sl_ingest_outcome_t abort_outcome,
+                                             sl_api_err_t body_err, int *retriable);
 
 #endif

@@ -27,7 +27,7 @@ int sl_ingest_plan_next(sl_ingest_plan_t *p, uint64_t *page, unsigned *results) 
     return 1;
 }
 
-uint64_t sl_ingest_pace_ms(double rate, uint64_t users_started) {
+uint64_t sl_ingest_plan_pace_ms(double rate, uint64_t users_started) {
     if (rate <= 0)
         return 0;
     return (uint64_t)((double)users_started * 1000.0 / rate);
@@ -59,8 +59,8 @@ static int put_escaped(char *buf, size_t cap, int at, const char *s, int allow_c
     return at;
 }
 
-int sl_ingest_url(char *buf, size_t cap, const char *source, unsigned results, const char *seed,
-                  uint64_t page, const char *nat) {
+int sl_ingest_plan_url(char *buf, size_t cap, const char *source, unsigned results,
+                       const char *seed, uint64_t page, const char *nat) {
     if (!buf || cap == 0 || !source)
         return -1;
     char sep = strchr(source, '?') ? '&' : '?';

@@ -29,7 +29,7 @@ int sl_ingest_plan_next(sl_ingest_plan_t *p, uint64_t *page, unsigned *results);
 
 /* Milliseconds after the start of the run at which a request may start, given the users
  * already started before it and a cap in users/s (rate <= 0: no cap, always 0). */
-uint64_t sl_ingest_pace_ms(double rate, uint64_t users_started);
+uint64_t sl_ingest_plan_pace_ms(double rate, uint64_t users_started);
 
 /*
  * Writes the URL of one page into buf: source, then '?' or '&' depending on whether
@@ -38,7 +38,7 @@ uint64_t sl_ingest_pace_ms(double rate, uint64_t users_started);
  * digits, "-._~" and, in nat, ',' stay as they are). Returns the URL's length, or -1 if
  * it does not fit in cap bytes (buf is then unspecified).
  */
-int sl_ingest_url(char *buf, size_t cap, const char *source, unsigned results, const char *seed,
-                  uint64_t page, const char *nat);
+int sl_ingest_plan_url(char *buf, size_t cap, const char *source, unsigned results,
+                       const char *seed, uint64_t page, const char *nat);
 
 #endif

@@ -13,12 +13,12 @@
 
 #include <librdkafka/rdkafka.h>
 
-struct sl_producer_s {
+struct sl_ingest_producer_s {
     rd_kafka_t *rk;
     rd_kafka_topic_t *main, *dlq;
     rd_kafka_queue_t *mainq;
     sl_ingest_stats_t *stats;
-    sl_producer_log_fn log;
+    sl_ingest_producer_log_fn log;
     void *log_opaque;
     int pipe_fd[2];
     char fatal[512];
@@ -29,7 +29,7 @@ static char tag_main, tag_dlq;
 
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque) {
     (void)rk;
-    sl_producer_t *p = opaque;
+    sl_ingest_producer_t *p = opaque;
     int is_dlq = m->_private == &tag_dlq;
     if (m->err) {
         snprintf(p->last_error, sizeof p->last_error, "%s: %s", rd_kafka_topic_name(m->rkt),
@@ -47,7 +47,7 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
 }
 
 static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque) {
-    sl_producer_t *p = opaque;
+    sl_ingest_producer_t *p = opaque;
     if (err == RD_KAFKA_RESP_ERR__FATAL) {
         char buf[256];
         rd_kafka_fatal_error(rk, buf, sizeof buf);
@@ -57,7 +57,7 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque) 
 }
 
 static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
-    sl_producer_t *p = rd_kafka_opaque(rk);
+    sl_ingest_producer_t *p = rd_kafka_opaque(rk);
     if (p && p->log)
         p->log(p->log_opaque, level, fac, buf);
 }
@@ -66,11 +66,12 @@ static int set(rd_kafka_conf_t *conf, const char *k, const char *v, char *errstr
     return rd_kafka_conf_set(conf, k, v, errstr, size) == RD_KAFKA_CONF_OK ? 0 : -1;
 }
 
-sl_producer_t *sl_producer_new(const char *brokers, const char *topic, const char *dlq_topic,
-                               const char *const *props, size_t n_props, sl_ingest_stats_t *stats,
-                               sl_producer_log_fn log, void *log_opaque, char *errstr,
-                               size_t errstr_size) {
-    sl_producer_t *p = calloc(1, sizeof *p);
+sl_ingest_producer_t *sl_ingest_producer_new(const char *brokers, const char *topic,
+                                             const char *dlq_topic, const char *const *props,
+                                             size_t n_props, sl_ingest_stats_t *stats,
+                                             sl_ingest_producer_log_fn log, void *log_opaque,
+                                             char *errstr, size_t errstr_size) {
+    sl_ingest_producer_t *p = calloc(1, sizeof *p);
     if (!p) {
         snprintf(errstr, errstr_size, "out of memory");
         return NULL;
@@ -116,7 +117,7 @@ sl_producer_t *sl_producer_new(const char *brokers, const char *topic, const cha
     if (!p->main || !p->dlq) {
         snprintf(errstr, errstr_size, "cannot create topic handles: %s",
                  rd_kafka_err2str(rd_kafka_last_error()));
-        sl_producer_free(p);
+        sl_ingest_producer_free(p);
         return NULL;
     }
     p->mainq = rd_kafka_queue_get_main(p->rk);
@@ -135,7 +136,7 @@ fail:
     return NULL;
 }
 
-void sl_producer_free(sl_producer_t *p) {
+void sl_ingest_producer_free(sl_ingest_producer_t *p) {
     if (!p)
         return;
     if (p->mainq) {
@@ -155,8 +156,8 @@ void sl_producer_free(sl_producer_t *p) {
     free(p);
 }
 
-int sl_producer_check(sl_producer_t *p, int timeout_ms, int *topic_exists, char *errstr,
-                      size_t errstr_size) {
+int sl_ingest_producer_check(sl_ingest_producer_t *p, int timeout_ms, int *topic_exists,
+                             char *errstr, size_t errstr_size) {
     const struct rd_kafka_metadata *md = NULL;
     rd_kafka_resp_err_t err = rd_kafka_metadata(p->rk, 0, p->main, &md, timeout_ms);
     if (err) {
@@ -168,18 +169,18 @@ int sl_producer_check(sl_producer_t *p, int timeout_ms, int *topic_exists, char 
     return 0;
 }
 
-static sl_produce_res_t result(sl_producer_t *p, rd_kafka_resp_err_t err) {
+static sl_ingest_producer_res_t result(sl_ingest_producer_t *p, rd_kafka_resp_err_t err) {
     if (!err)
-        return SL_PRODUCE_OK;
+        return SL_INGEST_PRODUCER_OK;
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL)
-        return SL_PRODUCE_QUEUE_FULL;
+        return SL_INGEST_PRODUCER_QUEUE_FULL;
     snprintf(p->last_error, sizeof p->last_error, "produce: %s", rd_kafka_err2str(err));
-    return SL_PRODUCE_FAILED;
+    return SL_INGEST_PRODUCER_FAILED;
 }
 
 /* rd_kafka_produceva() rather than the RD_KAFKA_V_* macros: same call, no GNU statement
  * expressions in our code (clang -Wpedantic flags those). */
-static rd_kafka_resp_err_t produce(sl_producer_t *p, rd_kafka_topic_t *rkt, const char *key,
+static rd_kafka_resp_err_t produce(sl_ingest_producer_t *p, rd_kafka_topic_t *rkt, const char *key,
                                    size_t key_len, const char *value, size_t value_len,
                                    int64_t timestamp_ms, rd_kafka_headers_t *headers, void *tag) {
     rd_kafka_vu_t vu[7];
@@ -212,16 +213,18 @@ static rd_kafka_resp_err_t produce(sl_producer_t *p, rd_kafka_topic_t *rkt, cons
     return err;
 }
 
-sl_produce_res_t sl_producer_send(sl_producer_t *p, const char *key, size_t key_len,
-                                  const char *value, size_t value_len, int64_t timestamp_ms) {
+sl_ingest_producer_res_t sl_ingest_producer_send(sl_ingest_producer_t *p, const char *key,
+                                                 size_t key_len, const char *value,
+                                                 size_t value_len, int64_t timestamp_ms) {
     return result(
         p, produce(p, p->main, key, key_len, value, value_len, timestamp_ms, NULL, &tag_main));
 }
 
-sl_produce_res_t sl_producer_send_dlq(sl_producer_t *p, const char *key, size_t key_len,
-                                      const char *value, size_t value_len, int64_t timestamp_ms,
-                                      sl_reject_t reason, sl_field_t field, const char *source,
-                                      const char *format) {
+sl_ingest_producer_res_t sl_ingest_producer_send_dlq(sl_ingest_producer_t *p, const char *key,
+                                                     size_t key_len, const char *value,
+                                                     size_t value_len, int64_t timestamp_ms,
+                                                     sl_reject_t reason, sl_field_t field,
+                                                     const char *source, const char *format) {
     rd_kafka_headers_t *h = rd_kafka_headers_new(4);
     rd_kafka_header_add(h, "reason", -1, sl_reject_name(reason), -1);
     if (field != SL_FIELD_NONE)
@@ -237,24 +240,24 @@ sl_produce_res_t sl_producer_send_dlq(sl_producer_t *p, const char *key, size_t 
     return result(p, err);
 }
 
-void sl_producer_poll(sl_producer_t *p, int timeout_ms) {
+void sl_ingest_producer_poll(sl_ingest_producer_t *p, int timeout_ms) {
     rd_kafka_poll(p->rk, timeout_ms);
 }
 
-int sl_producer_flush(sl_producer_t *p, int timeout_ms) {
+int sl_ingest_producer_flush(sl_ingest_producer_t *p, int timeout_ms) {
     rd_kafka_flush(p->rk, timeout_ms);
     return rd_kafka_outq_len(p->rk);
 }
 
-int sl_producer_outq(sl_producer_t *p) {
+int sl_ingest_producer_outq(sl_ingest_producer_t *p) {
     return rd_kafka_outq_len(p->rk);
 }
 
-int sl_producer_fd(const sl_producer_t *p) {
+int sl_ingest_producer_fd(const sl_ingest_producer_t *p) {
     return p->pipe_fd[0];
 }
 
-void sl_producer_drain_fd(sl_producer_t *p) {
+void sl_ingest_producer_drain_fd(sl_ingest_producer_t *p) {
     char buf[256];
     if (p->pipe_fd[0] < 0)
         return;
@@ -262,10 +265,10 @@ void sl_producer_drain_fd(sl_producer_t *p) {
     }
 }
 
-const char *sl_producer_fatal(sl_producer_t *p) {
+const char *sl_ingest_producer_fatal(sl_ingest_producer_t *p) {
     return p->fatal[0] ? p->fatal : NULL;
 }
 
-const char *sl_producer_last_error(const sl_producer_t *p) {
+const char *sl_ingest_producer_last_error(const sl_ingest_producer_t *p) {
     return p->last_error[0] ? p->last_error : NULL;
 }

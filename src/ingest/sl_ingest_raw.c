@@ -56,7 +56,7 @@ static size_t skip_value(const char *b, size_t i, size_t len) {
     return i;
 }
 
-long sl_raw_results(const char *b, size_t len, sl_raw_range_t *out, size_t max) {
+long sl_ingest_raw_results(const char *b, size_t len, sl_ingest_raw_range_t *out, size_t max) {
     if (len > UINT32_MAX)
         return -1;
     size_t i = skip_ws(b, 0, len);

@@ -16,9 +16,9 @@
 #include <stdint.h>
 
 /* One element's bytes: body[off .. off+len). */
-typedef struct sl_raw_range_s {
+typedef struct sl_ingest_raw_range_s {
     uint32_t off, len;
-} sl_raw_range_t;
+} sl_ingest_raw_range_t;
 
 /*
  * Scans body[0..len) — a JSON object — for the top-level key "results" (written without
@@ -27,6 +27,6 @@ typedef struct sl_raw_range_s {
  * or -1 if the body is not an object with such an array, or is cut short, or larger than
  * 4 GiB. Only the first "results" key counts.
  */
-long sl_raw_results(const char *body, size_t len, sl_raw_range_t *out, size_t max);
+long sl_ingest_raw_results(const char *body, size_t len, sl_ingest_raw_range_t *out, size_t max);
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include "sl_mix.h"
 #include "sl_mockapi.h"
+#include "sl_mockapi_gen.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -15,12 +16,13 @@
 #include <unistd.h>
 
 #include "sl_http.h"
+#include "sl_time.h"
 
 struct sl_mockapi_s {
     sl_http_server_t *http;
-    sl_mockfault_conf_t fault;
+    sl_mockapi_fault_conf_t fault;
     atomic_uint_fast64_t next_request;
-    atomic_uint_fast64_t requests[SL_MOCKFAULT_OUTCOME_COUNT];
+    atomic_uint_fast64_t requests[SL_MOCKAPI_FAULT_OUTCOME_COUNT];
     atomic_uint_fast64_t users;
     atomic_uint_fast64_t seed_counter;
     atomic_int stopping;
@@ -28,15 +30,7 @@ struct sl_mockapi_s {
     int now_year;
 };
 
-const char *sl_mockapi_err_str(sl_mockapi_err_t err) {
-    switch (err) {
-#define SL_MOCKAPI_ERR_STR_(name, code, text)                                                      \
-    case name: return text;
-        SL_MOCKAPI_ERRORS(SL_MOCKAPI_ERR_STR_)
-#undef SL_MOCKAPI_ERR_STR_
-    }
-    return "unknown error";
-}
+SL_ERR_DEFINE_STR(sl_mockapi_err_str, sl_mockapi_err_t, SL_MOCKAPI_ERRORS)
 
 /* splitmix64: advance by the golden gamma, then mix. */
 static uint64_t smix(uint64_t x) {
@@ -60,19 +54,19 @@ static const char k_error_body[] =
 static void handle_api(const sl_http_request_t *req, sl_http_response_t *resp, void *opaque) {
     sl_mockapi_t *m = opaque;
     uint64_t n = atomic_fetch_add(&m->next_request, 1);
-    sl_mockfault_decision_t d = sl_mockfault_decide(&m->fault, n);
+    sl_mockapi_fault_decision_t d = sl_mockapi_fault_decide(&m->fault, n);
     if (d.latency_ms)
         delay(m, d.latency_ms);
     atomic_fetch_add(&m->requests[d.outcome], 1);
 
     switch (d.outcome) {
-    case SL_MOCKFAULT_FAIL:
+    case SL_MOCKAPI_FAULT_FAIL:
         sl_http_response_status(resp, d.status);
         sl_http_response_content_type(resp, "text/html; charset=utf-8");
         sl_http_response_printf(resp, "<html><body><h1>%d</h1>upstream trouble</body></html>\n",
                                 d.status);
         return;
-    case SL_MOCKFAULT_THROTTLE: {
+    case SL_MOCKAPI_FAULT_THROTTLE: {
         char ra[16];
         snprintf(ra, sizeof ra, "%u", m->fault.retry_after_s ? m->fault.retry_after_s : 1);
         sl_http_response_status(resp, 429);
@@ -81,7 +75,7 @@ static void handle_api(const sl_http_request_t *req, sl_http_response_t *resp, v
         sl_http_response_printf(resp, "{\"error\":\"Too many requests, retry after %s s\"}", ra);
         return;
     }
-    case SL_MOCKFAULT_ERROR:
+    case SL_MOCKAPI_FAULT_ERROR:
         sl_http_response_status(resp, d.status);
         sl_http_response_content_type(resp, k_json);
         sl_http_response_append(resp, k_error_body, sizeof k_error_body - 1);
@@ -89,7 +83,7 @@ static void handle_api(const sl_http_request_t *req, sl_http_response_t *resp, v
     default: break;
     }
 
-    sl_mockgen_args_t args = {
+    sl_mockapi_gen_args_t args = {
         sl_http_request_arg(req, "results"), sl_http_request_arg(req, "seed"),
         sl_http_request_arg(req, "page"),    sl_http_request_arg(req, "nat"),
         sl_http_request_arg(req, "inc"),     sl_http_request_arg(req, "exc"),
@@ -98,23 +92,23 @@ static void handle_api(const sl_http_request_t *req, sl_http_response_t *resp, v
     if (!args.nat)
         args.nat = sl_http_request_arg(req, "nationality");
     uint64_t rs = smix(m->seed_base ^ smix(atomic_fetch_add(&m->seed_counter, 1)));
-    sl_mockgen_req_t g;
-    sl_mockgen_req_from_args(&g, &args, rs, m->now_year);
+    sl_mockapi_gen_req_t g;
+    sl_mockapi_gen_req_from_args(&g, &args, rs, m->now_year);
     char *body;
     size_t len;
-    if (sl_mockgen_render(&g, &body, &len) != SL_MOCKAPI_OK) {
+    if (sl_mockapi_gen_render(&g, &body, &len) != SL_MOCKAPI_OK) {
         sl_http_response_status(resp, 500);
         sl_http_response_content_type(resp, k_json);
         sl_http_response_append(resp, k_error_body, sizeof k_error_body - 1);
         return;
     }
     sl_http_response_content_type(resp, k_json);
-    if (d.outcome == SL_MOCKFAULT_MALFORMED)
-        sl_mockfault_break_json(body, len);
+    if (d.outcome == SL_MOCKAPI_FAULT_MALFORMED)
+        sl_mockapi_fault_break_json(body, len);
     sl_http_response_set_body(resp, body, len);
-    if (d.outcome == SL_MOCKFAULT_TRUNCATE)
+    if (d.outcome == SL_MOCKAPI_FAULT_TRUNCATE)
         sl_http_response_truncate_at(resp, (size_t)((double)len * d.cut_share));
-    if (d.outcome == SL_MOCKFAULT_OK)
+    if (d.outcome == SL_MOCKAPI_FAULT_OK)
         atomic_fetch_add(&m->users, g.results);
 }
 
@@ -123,12 +117,12 @@ static void handle_metrics(const sl_http_request_t *req, sl_http_response_t *res
     sl_mockapi_t *m = opaque;
     sl_mockapi_stats_t st;
     sl_mockapi_stats(m, &st);
-    sl_http_response_content_type(resp, "text/plain; version=0.0.4; charset=utf-8");
+    sl_http_response_content_type(resp, SL_HTTP_CONTENT_PROMETHEUS);
     sl_http_response_printf(resp, "# HELP sluice_mockapi_requests_total API requests served, by "
                                   "outcome.\n# TYPE sluice_mockapi_requests_total counter\n");
-    for (int i = 0; i < SL_MOCKFAULT_OUTCOME_COUNT; i++)
+    for (int i = 0; i < SL_MOCKAPI_FAULT_OUTCOME_COUNT; i++)
         sl_http_response_printf(resp, "sluice_mockapi_requests_total{outcome=\"%s\"} %llu\n",
-                                sl_mockfault_outcome_str((sl_mockfault_outcome_t)i),
+                                sl_mockapi_fault_outcome_str((sl_mockapi_fault_outcome_t)i),
                                 (unsigned long long)st.requests[i]);
     sl_http_response_printf(resp,
                             "# HELP sluice_mockapi_users_total Users sent in intact bodies.\n"
@@ -140,25 +134,22 @@ static void handle_metrics(const sl_http_request_t *req, sl_http_response_t *res
 static void handle_healthz(const sl_http_request_t *req, sl_http_response_t *resp, void *opaque) {
     (void)req;
     (void)opaque;
-    sl_http_response_content_type(resp, k_json);
-    sl_http_response_printf(resp, "{\"status\":\"ok\"}\n");
+    sl_http_response_health(resp, 1, "ok", NULL);
 }
 
 sl_mockapi_err_t sl_mockapi_start(const sl_mockapi_conf_t *conf, sl_mockapi_t **out, char *errstr,
                                   size_t errstr_size) {
     *out = NULL;
-    if (sl_mockfault_conf_check(&conf->fault, errstr, errstr_size) != 0)
+    if (sl_mockapi_fault_conf_check(&conf->fault, errstr, errstr_size) != 0)
         return SL_MOCKAPI_ERR_INVALID;
     sl_mockapi_t *m = calloc(1, sizeof *m);
     if (!m)
         return SL_MOCKAPI_ERR_NOMEM;
     m->fault = conf->fault;
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    m->seed_base = smix((uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec) ^
-                   smix((uint64_t)getpid());
+    int64_t now_us = sl_wall_us();
+    m->seed_base = smix((uint64_t)now_us) ^ smix((uint64_t)getpid());
     struct tm tm;
-    time_t t = now.tv_sec;
+    time_t t = (time_t)(now_us / 1000000);
     gmtime_r(&t, &tm);
     m->now_year = tm.tm_year + 1900;
 
@@ -190,7 +181,7 @@ uint16_t sl_mockapi_port(const sl_mockapi_t *m) {
 
 void sl_mockapi_stats(const sl_mockapi_t *m, sl_mockapi_stats_t *out) {
     sl_mockapi_t *mm = (sl_mockapi_t *)m; /* atomic loads need a non-const object in C11 */
-    for (int i = 0; i < SL_MOCKFAULT_OUTCOME_COUNT; i++)
+    for (int i = 0; i < SL_MOCKAPI_FAULT_OUTCOME_COUNT; i++)
         out->requests[i] = atomic_load(&mm->requests[i]);
     out->users = atomic_load(&mm->users);
 }

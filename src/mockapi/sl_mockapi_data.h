@@ -13,52 +13,52 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct sl_mock_word_s {
+typedef struct sl_mockapi_data_word_s {
     const char *s;     /* as shown, possibly non-Latin */
     const char *ascii; /* Latin transliteration; e-mail lower-cases it and drops spaces */
     uint8_t len, alen;
-} sl_mock_word_t;
+} sl_mockapi_data_word_t;
 
-typedef struct sl_mock_list_s {
-    const sl_mock_word_t *w;
+typedef struct sl_mockapi_data_list_s {
+    const sl_mockapi_data_word_t *w;
     uint32_t n;
-} sl_mock_list_t;
+} sl_mockapi_data_list_t;
 
 typedef enum {
-    SL_MOCK_POSTCODE_NUMBER = 0, /* JSON number in [pc_lo, pc_hi] */
-    SL_MOCK_POSTCODE_STRING = 1, /* JSON string from postcode_fmt */
-    SL_MOCK_POSTCODE_MIXED = 2,  /* either, per user (half each) */
-} sl_mock_postcode_kind_t;
+    SL_MOCKAPI_DATA_POSTCODE_NUMBER = 0, /* JSON number in [pc_lo, pc_hi] */
+    SL_MOCKAPI_DATA_POSTCODE_STRING = 1, /* JSON string from postcode_fmt */
+    SL_MOCKAPI_DATA_POSTCODE_MIXED = 2,  /* either, per user (half each) */
+} sl_mockapi_data_postcode_kind_t;
 
-typedef struct sl_mock_nat_s {
+typedef struct sl_mockapi_data_nat_s {
     const char *code;    /* "US" */
     const char *country; /* "United States" */
-    sl_mock_list_t male, female, last, street, city, state;
+    sl_mockapi_data_list_t male, female, last, street, city, state;
     const char *phone_fmt, *cell_fmt;
-    sl_mock_postcode_kind_t postcode_kind;
+    sl_mockapi_data_postcode_kind_t postcode_kind;
     uint32_t pc_lo, pc_hi;
     const char *postcode_fmt;
     const char *id_name; /* may be "" */
     const char *id_fmt;  /* NULL: id.value is always null */
     uint8_t id_null_pct; /* share of users with id.value null, in percent */
-} sl_mock_nat_t;
+} sl_mockapi_data_nat_t;
 
-typedef struct sl_mock_tz_s {
+typedef struct sl_mockapi_data_tz_s {
     const char *offset;
     const char *description;
-} sl_mock_tz_t;
+} sl_mockapi_data_tz_t;
 
-extern const sl_mock_nat_t sl_mock_nats[];
-extern const size_t sl_mock_nat_count;
+extern const sl_mockapi_data_nat_t sl_mockapi_data_nats[];
+extern const size_t sl_mockapi_data_nat_count;
 
-extern const sl_mock_list_t sl_mock_female_titles;
-extern const sl_mock_list_t sl_mock_passwords;
-extern const sl_mock_list_t sl_mock_user_adjectives;
-extern const sl_mock_list_t sl_mock_user_nouns;
-extern const sl_mock_tz_t sl_mock_timezones[];
-extern const size_t sl_mock_timezone_count;
+extern const sl_mockapi_data_list_t sl_mockapi_data_female_titles;
+extern const sl_mockapi_data_list_t sl_mockapi_data_passwords;
+extern const sl_mockapi_data_list_t sl_mockapi_data_user_adjectives;
+extern const sl_mockapi_data_list_t sl_mockapi_data_user_nouns;
+extern const sl_mockapi_data_tz_t sl_mockapi_data_timezones[];
+extern const size_t sl_mockapi_data_timezone_count;
 
 /* Index of the nationality with this code (case-insensitive), or -1. */
-int sl_mock_nat_find(const char *code, size_t len);
+int sl_mockapi_data_nat_find(const char *code, size_t len);
 
 #endif

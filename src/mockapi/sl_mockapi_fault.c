@@ -4,7 +4,7 @@
  * split [0, 1) into consecutive bands: 5xx, 429, truncated, malformed, error, then ok.
  */
 #include "sl_mix.h"
-#include "sl_mockapi.h"
+#include "sl_mockapi_fault.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -14,18 +14,19 @@ static double unit(uint64_t x) {
     return (double)(x >> 11) * (1.0 / 9007199254740992.0);
 }
 
-const char *sl_mockfault_outcome_str(sl_mockfault_outcome_t o) {
+const char *sl_mockapi_fault_outcome_str(sl_mockapi_fault_outcome_t o) {
     switch (o) {
-#define SL_MOCKFAULT_OUTCOME_STR_(name, text)                                                      \
-    case SL_MOCKFAULT_##name: return text;
-        SL_MOCKFAULT_OUTCOMES(SL_MOCKFAULT_OUTCOME_STR_)
-#undef SL_MOCKFAULT_OUTCOME_STR_
-    case SL_MOCKFAULT_OUTCOME_COUNT: break;
+#define SL_MOCKAPI_FAULT_OUTCOME_STR_(name, text)                                                  \
+    case SL_MOCKAPI_FAULT_##name: return text;
+        SL_MOCKAPI_FAULT_OUTCOMES(SL_MOCKAPI_FAULT_OUTCOME_STR_)
+#undef SL_MOCKAPI_FAULT_OUTCOME_STR_
+    case SL_MOCKAPI_FAULT_OUTCOME_COUNT: break;
     }
     return "unknown";
 }
 
-int sl_mockfault_conf_check(const sl_mockfault_conf_t *conf, char *errstr, size_t errstr_size) {
+int sl_mockapi_fault_conf_check(const sl_mockapi_fault_conf_t *conf, char *errstr,
+                                size_t errstr_size) {
     const struct {
         const char *name;
         double v;
@@ -54,8 +55,9 @@ int sl_mockfault_conf_check(const sl_mockfault_conf_t *conf, char *errstr, size_
     return 0;
 }
 
-sl_mockfault_decision_t sl_mockfault_decide(const sl_mockfault_conf_t *conf, uint64_t n) {
-    sl_mockfault_decision_t d = {SL_MOCKFAULT_OK, conf->latency_ms, 200, 1.0};
+sl_mockapi_fault_decision_t sl_mockapi_fault_decide(const sl_mockapi_fault_conf_t *conf,
+                                                    uint64_t n) {
+    sl_mockapi_fault_decision_t d = {SL_MOCKAPI_FAULT_OK, conf->latency_ms, 200, 1.0};
     uint64_t h = sl_mix64(conf->fault_seed ^ sl_mix64(n + 0x9e3779b97f4a7c15ULL));
     uint64_t h2 = sl_mix64(h ^ 0xd1b54a32d192ed03ULL);
     if (conf->latency_jitter_ms)
@@ -65,33 +67,33 @@ sl_mockfault_decision_t sl_mockfault_decide(const sl_mockfault_conf_t *conf, uin
     uint64_t pick = sl_mix64(h2);
     if (u < band) {
         static const int codes[] = {500, 502, 503, 504};
-        d.outcome = SL_MOCKFAULT_FAIL;
+        d.outcome = SL_MOCKAPI_FAULT_FAIL;
         d.status = codes[pick % 4];
         return d;
     }
     if (u < (band += conf->throttle_rate)) {
-        d.outcome = SL_MOCKFAULT_THROTTLE;
+        d.outcome = SL_MOCKAPI_FAULT_THROTTLE;
         d.status = 429;
         return d;
     }
     if (u < (band += conf->truncate_rate)) {
-        d.outcome = SL_MOCKFAULT_TRUNCATE;
+        d.outcome = SL_MOCKAPI_FAULT_TRUNCATE;
         d.cut_share = 0.1 + 0.8 * unit(pick);
         return d;
     }
     if (u < (band += conf->malformed_rate)) {
-        d.outcome = SL_MOCKFAULT_MALFORMED;
+        d.outcome = SL_MOCKAPI_FAULT_MALFORMED;
         return d;
     }
     if (u < (band += conf->error_rate)) {
-        d.outcome = SL_MOCKFAULT_ERROR;
+        d.outcome = SL_MOCKAPI_FAULT_ERROR;
         d.status = (pick & 1) ? 500 : 200;
         return d;
     }
     return d;
 }
 
-void sl_mockfault_break_json(char *body, size_t len) {
+void sl_mockapi_fault_break_json(char *body, size_t len) {
     /* Prefer a realistic break in the middle: two user objects with no comma between them.
      * A body of one user gets a ':' where its first object should open instead. */
     static const char sep[] = "},{\"";

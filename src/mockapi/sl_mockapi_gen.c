@@ -6,7 +6,7 @@
  * only the caller's seed string is escaped.
  */
 #include "sl_mix.h"
-#include "sl_mockapi.h"
+#include "sl_mockapi_gen.h"
 #include "sl_mockapi_data.h"
 
 #include <strings.h>
@@ -16,8 +16,12 @@
 
 #include <openssl/evp.h>
 
+#include "sl_buf.h"
+
 /* Largest single user object we can write, with margin: checked once per user. */
 #define USER_MAX_BYTES 3072
+/* The largest page: every user at its largest, and the info block. */
+#define RENDER_MAX ((size_t)SL_MOCKAPI_GEN_MAX_RESULTS * USER_MAX_BYTES + 4096)
 
 typedef struct rng_s {
     uint64_t s;
@@ -37,7 +41,7 @@ static int64_t rng_range(rng_t *r, int64_t lo, int64_t hi) {
     return lo + (int64_t)(rng_next(r) % (uint64_t)(hi - lo + 1));
 }
 
-uint64_t sl_mockgen_seed_hash(const char *seed) {
+uint64_t sl_mockapi_gen_seed_hash(const char *seed) {
     uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a, then mixed */
     for (const unsigned char *p = (const unsigned char *)seed; *p; p++) {
         h ^= *p;
@@ -46,7 +50,7 @@ uint64_t sl_mockgen_seed_hash(const char *seed) {
     return sl_mix64(h);
 }
 
-void sl_mockgen_uuid(uint64_t seed_hash, uint32_t page, uint32_t index, char out[37]) {
+void sl_mockapi_gen_uuid(uint64_t seed_hash, uint32_t page, uint32_t index, char out[37]) {
     /* x is a bijection of (page, index) for a fixed seed: xor with a constant, then the
      * splitmix finalizer, whose steps are each invertible. All 64 bits of x go into the UUID
      * around the version and variant bits, so two users of one seed never share a UUID. */
@@ -106,11 +110,11 @@ static uint32_t parse_fields(const char *list) {
             end--;
         size_t n = (size_t)(end - start);
         static const char *const names[] = {
-#define SL_MOCKGEN_FIELD_NAME_(name, text) text,
-            SL_MOCKGEN_FIELDS(SL_MOCKGEN_FIELD_NAME_)
-#undef SL_MOCKGEN_FIELD_NAME_
+#define SL_MOCKAPI_GEN_FIELD_NAME_(name, text) text,
+            SL_MOCKAPI_GEN_FIELDS(SL_MOCKAPI_GEN_FIELD_NAME_)
+#undef SL_MOCKAPI_GEN_FIELD_NAME_
         };
-        for (unsigned i = 0; i < SL_MOCKGEN_FIELD_COUNT; i++) {
+        for (unsigned i = 0; i < SL_MOCKAPI_GEN_FIELD_COUNT; i++) {
             if (strlen(names[i]) == n && strncasecmp(names[i], start, n) == 0)
                 mask |= 1u << i;
         }
@@ -118,13 +122,13 @@ static uint32_t parse_fields(const char *list) {
     return mask;
 }
 
-void sl_mockgen_req_from_args(sl_mockgen_req_t *req, const sl_mockgen_args_t *args,
-                              uint64_t random_seed, int now_year) {
+void sl_mockapi_gen_req_from_args(sl_mockapi_gen_req_t *req, const sl_mockapi_gen_args_t *args,
+                                  uint64_t random_seed, int now_year) {
     memset(req, 0, sizeof *req);
     long results = parse_small_uint(args->results);
-    req->results = (results >= 1 && results <= SL_MOCKGEN_MAX_RESULTS) ? (uint32_t)results : 1;
+    req->results = (results >= 1 && results <= SL_MOCKAPI_GEN_MAX_RESULTS) ? (uint32_t)results : 1;
     long page = parse_small_uint(args->page);
-    req->page = (page >= 1 && page <= SL_MOCKGEN_MAX_PAGE) ? (uint32_t)page : 1;
+    req->page = (page >= 1 && page <= SL_MOCKAPI_GEN_MAX_PAGE) ? (uint32_t)page : 1;
     int seeded = args->seed && args->seed[0];
     if (args->gender && !seeded)
         req->gender = strcmp(args->gender, "male") == 0     ? 1
@@ -132,8 +136,8 @@ void sl_mockgen_req_from_args(sl_mockgen_req_t *req, const sl_mockgen_args_t *ar
                                                             : 0;
     if (seeded) {
         size_t n = strlen(args->seed);
-        if (n > SL_MOCKGEN_SEED_MAX)
-            n = SL_MOCKGEN_SEED_MAX;
+        if (n > SL_MOCKAPI_GEN_SEED_MAX)
+            n = SL_MOCKAPI_GEN_SEED_MAX;
         memcpy(req->seed, args->seed, n);
         req->seed[n] = '\0';
     } else {
@@ -142,7 +146,7 @@ void sl_mockgen_req_from_args(sl_mockgen_req_t *req, const sl_mockgen_args_t *ar
             req->seed[i] = hex[(random_seed >> (60 - 4 * i)) & 15];
         req->seed[16] = '\0';
     }
-    uint32_t all = (uint32_t)((1ull << sl_mock_nat_count) - 1);
+    uint32_t all = (uint32_t)((1ull << sl_mockapi_data_nat_count) - 1);
     req->nat_mask = all;
     if (args->nat && args->nat[0]) {
         uint32_t mask = 0;
@@ -154,7 +158,7 @@ void sl_mockgen_req_from_args(sl_mockgen_req_t *req, const sl_mockgen_args_t *ar
                 p++;
             size_t n = (size_t)(p - start);
             if (n > 0) {
-                int i = sl_mock_nat_find(start, n);
+                int i = sl_mockapi_data_nat_find(start, n);
                 if (i < 0)
                     bad = 1;
                 else
@@ -166,7 +170,7 @@ void sl_mockgen_req_from_args(sl_mockgen_req_t *req, const sl_mockgen_args_t *ar
         if (!bad && mask)
             req->nat_mask = mask;
     }
-    req->fields = SL_MOCKGEN_ALL_FIELDS;
+    req->fields = SL_MOCKAPI_GEN_ALL_FIELDS;
     if (args->inc && args->inc[0])
         req->fields = parse_fields(args->inc);
     if (args->exc && args->exc[0])
@@ -175,35 +179,19 @@ void sl_mockgen_req_from_args(sl_mockgen_req_t *req, const sl_mockgen_args_t *ar
     req->now_year = now_year;
 }
 
-/* ---- output buffer: capacity is checked per user, writes inside are unchecked ---- */
+/* ---- output: capacity is reserved per user, writes inside it are unchecked ---- */
 
-typedef struct out_s {
-    char *p;
-    size_t len, cap;
-} out_t;
+typedef sl_buf_t out_t;
 
-static int out_reserve(out_t *o, size_t extra) {
-    if (o->cap - o->len >= extra)
-        return 0;
-    size_t cap = o->cap ? o->cap : 4096;
-    while (cap - o->len < extra)
-        cap *= 2;
-    char *np = realloc(o->p, cap);
-    if (!np)
-        return -1;
-    o->p = np;
-    o->cap = cap;
-    return 0;
-}
-
-#define PUTS(o, lit) (memcpy((o)->p + (o)->len, lit, sizeof(lit) - 1), (o)->len += sizeof(lit) - 1)
+#define PUTS(o, lit)                                                                               \
+    (memcpy((o)->data + (o)->len, lit, sizeof(lit) - 1), (o)->len += sizeof(lit) - 1)
 
 static void put(out_t *o, const char *s, size_t n) {
-    memcpy(o->p + o->len, s, n);
+    memcpy(o->data + o->len, s, n);
     o->len += n;
 }
 
-static void put_word(out_t *o, const sl_mock_word_t *w) {
+static void put_word(out_t *o, const sl_mockapi_data_word_t *w) {
     put(o, w->s, w->len);
 }
 
@@ -215,12 +203,12 @@ static void put_uint(out_t *o, uint64_t v) {
         v /= 10;
     } while (v);
     while (n)
-        o->p[o->len++] = tmp[--n];
+        o->data[o->len++] = tmp[--n];
 }
 
 static void put_int(out_t *o, int64_t v) {
     if (v < 0) {
-        o->p[o->len++] = '-';
+        o->data[o->len++] = '-';
         put_uint(o, (uint64_t)(-v));
     } else {
         put_uint(o, (uint64_t)v);
@@ -229,7 +217,7 @@ static void put_int(out_t *o, int64_t v) {
 
 static void put_pad(out_t *o, unsigned v, int width) {
     for (int i = width - 1; i >= 0; i--) {
-        o->p[o->len + (size_t)i] = (char)('0' + v % 10);
+        o->data[o->len + (size_t)i] = (char)('0' + v % 10);
         v /= 10;
     }
     o->len += (size_t)width;
@@ -238,22 +226,22 @@ static void put_pad(out_t *o, unsigned v, int width) {
 static void put_pattern(out_t *o, rng_t *r, const char *fmt) {
     for (const char *f = fmt; *f; f++) {
         if (*f == '#')
-            o->p[o->len++] = (char)('0' + rng_below(r, 10));
+            o->data[o->len++] = (char)('0' + rng_below(r, 10));
         else if (*f == 'A')
-            o->p[o->len++] = (char)('A' + rng_below(r, 26));
+            o->data[o->len++] = (char)('A' + rng_below(r, 26));
         else
-            o->p[o->len++] = *f;
+            o->data[o->len++] = *f;
     }
 }
 
 /* E-mail local part: lower-case ASCII letters, digits and '-' of the Latin form. */
-static void put_mailpart(out_t *o, const sl_mock_word_t *w) {
+static void put_mailpart(out_t *o, const sl_mockapi_data_word_t *w) {
     for (uint8_t i = 0; i < w->alen; i++) {
         unsigned char c = (unsigned char)w->ascii[i];
         if (c >= 'A' && c <= 'Z')
-            o->p[o->len++] = (char)(c + 32);
+            o->data[o->len++] = (char)(c + 32);
         else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')
-            o->p[o->len++] = (char)c;
+            o->data[o->len++] = (char)c;
     }
 }
 
@@ -263,19 +251,19 @@ static void put_escaped(out_t *o, const char *s) {
     static const char hex[] = "0123456789abcdef";
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == '"' || *p == '\\') {
-            o->p[o->len++] = '\\';
-            o->p[o->len++] = (char)*p;
+            o->data[o->len++] = '\\';
+            o->data[o->len++] = (char)*p;
         } else if (*p < 0x20 || *p >= 0x7f) {
             PUTS(o, "\\u00");
-            o->p[o->len++] = hex[*p >> 4];
-            o->p[o->len++] = hex[*p & 15];
+            o->data[o->len++] = hex[*p >> 4];
+            o->data[o->len++] = hex[*p & 15];
         } else {
-            o->p[o->len++] = (char)*p;
+            o->data[o->len++] = (char)*p;
         }
     }
 }
 
-static const sl_mock_word_t *pick(rng_t *r, const sl_mock_list_t *l) {
+static const sl_mockapi_data_word_t *pick(rng_t *r, const sl_mockapi_data_list_t *l) {
     return &l->w[rng_below(r, l->n)];
 }
 
@@ -301,35 +289,35 @@ static void put_date_age(out_t *o, int64_t ms, int now_year) {
     civil_from_days(days, &y, &m, &d);
     PUTS(o, "{\"date\":\"");
     put_pad(o, (unsigned)y, 4);
-    o->p[o->len++] = '-';
+    o->data[o->len++] = '-';
     put_pad(o, m, 2);
-    o->p[o->len++] = '-';
+    o->data[o->len++] = '-';
     put_pad(o, d, 2);
-    o->p[o->len++] = 'T';
+    o->data[o->len++] = 'T';
     put_pad(o, (unsigned)(rem / 3600000), 2);
-    o->p[o->len++] = ':';
+    o->data[o->len++] = ':';
     put_pad(o, (unsigned)(rem / 60000 % 60), 2);
-    o->p[o->len++] = ':';
+    o->data[o->len++] = ':';
     put_pad(o, (unsigned)(rem / 1000 % 60), 2);
-    o->p[o->len++] = '.';
+    o->data[o->len++] = '.';
     put_pad(o, (unsigned)(rem % 1000), 3);
     PUTS(o, "Z\",\"age\":");
     put_int(o, now_year - y);
-    o->p[o->len++] = '}';
+    o->data[o->len++] = '}';
 }
 
 /* A coordinate with four decimals as a JSON string, in [-limit, limit]. */
 static void put_coord(out_t *o, rng_t *r, int limit) {
     int64_t v = rng_range(r, -(int64_t)limit * 10000, (int64_t)limit * 10000);
-    o->p[o->len++] = '"';
+    o->data[o->len++] = '"';
     if (v < 0) {
-        o->p[o->len++] = '-';
+        o->data[o->len++] = '-';
         v = -v;
     }
     put_uint(o, (uint64_t)(v / 10000));
-    o->p[o->len++] = '.';
+    o->data[o->len++] = '.';
     put_pad(o, (unsigned)(v % 10000), 4);
-    o->p[o->len++] = '"';
+    o->data[o->len++] = '"';
 }
 
 /* ---- password digests ---- */
@@ -354,38 +342,38 @@ static void put_digest(out_t *o, EVP_MD_CTX *ctx, const EVP_MD *md, const char *
         EVP_DigestUpdate(ctx, data, len) != 1 || EVP_DigestFinal_ex(ctx, dig, &n) != 1)
         n = 0; /* cannot happen with the default provider; leave the string empty */
     for (unsigned i = 0; i < n; i++) {
-        o->p[o->len++] = hex[dig[i] >> 4];
-        o->p[o->len++] = hex[dig[i] & 15];
+        o->data[o->len++] = hex[dig[i] >> 4];
+        o->data[o->len++] = hex[dig[i] & 15];
     }
 }
 
 /* ---- one user ---- */
 
-#define FIELD(bit) (fields & (1u << SL_MOCKGEN_FBIT_##bit))
+#define FIELD(bit) (fields & (1u << SL_MOCKAPI_GEN_FBIT_##bit))
 
 static void put_key(out_t *o, int *first, const char *key, size_t klen) {
     if (!*first)
-        o->p[o->len++] = ',';
+        o->data[o->len++] = ',';
     *first = 0;
-    o->p[o->len++] = '"';
+    o->data[o->len++] = '"';
     put(o, key, klen);
     PUTS(o, "\":");
 }
 #define KEY(o, first, lit) put_key(o, first, lit, sizeof(lit) - 1)
 
-static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, uint64_t seed_hash,
-                     const uint8_t *nats, uint32_t n_nats, uint32_t index) {
+static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockapi_gen_req_t *req,
+                     uint64_t seed_hash, const uint8_t *nats, uint32_t n_nats, uint32_t index) {
     rng_t r = {sl_mix64(seed_hash ^
                         sl_mix64(((uint64_t)req->page << 32 | index) + 0x632be59bd9b4e019ULL))};
     uint32_t fields = req->fields;
-    const sl_mock_nat_t *nat = &sl_mock_nats[nats[rng_below(&r, n_nats)]];
+    const sl_mockapi_data_nat_t *nat = &sl_mockapi_data_nats[nats[rng_below(&r, n_nats)]];
     int male = rng_below(&r, 2) == 0; /* drawn even when forced: the stream stays aligned */
     if (req->gender)
         male = req->gender == 1;
-    const sl_mock_word_t *first = pick(&r, male ? &nat->male : &nat->female);
-    const sl_mock_word_t *last = pick(&r, &nat->last);
+    const sl_mockapi_data_word_t *first = pick(&r, male ? &nat->male : &nat->female);
+    const sl_mockapi_data_word_t *last = pick(&r, &nat->last);
     int f = 1;
-    o->p[o->len++] = '{';
+    o->data[o->len++] = '{';
     if (FIELD(GENDER)) {
         KEY(o, &f, "gender");
         if (male)
@@ -401,8 +389,8 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
         } else {
             /* Madame and Mademoiselle only where French is spoken */
             int french = nat->code[0] == 'F' || (nat->code[0] == 'C' && nat->code[1] == 'H');
-            uint32_t n = french ? sl_mock_female_titles.n : 3;
-            put_word(o, &sl_mock_female_titles.w[rng_below(&r, n)]);
+            uint32_t n = french ? sl_mockapi_data_female_titles.n : 3;
+            put_word(o, &sl_mockapi_data_female_titles.w[rng_below(&r, n)]);
         }
         PUTS(o, "\",\"first\":\"");
         put_word(o, first);
@@ -423,12 +411,12 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
         PUTS(o, "\",\"country\":\"");
         put(o, nat->country, strlen(nat->country));
         PUTS(o, "\",\"postcode\":");
-        int as_string = nat->postcode_kind == SL_MOCK_POSTCODE_STRING ||
-                        (nat->postcode_kind == SL_MOCK_POSTCODE_MIXED && rng_below(&r, 2));
+        int as_string = nat->postcode_kind == SL_MOCKAPI_DATA_POSTCODE_STRING ||
+                        (nat->postcode_kind == SL_MOCKAPI_DATA_POSTCODE_MIXED && rng_below(&r, 2));
         if (as_string) {
-            o->p[o->len++] = '"';
+            o->data[o->len++] = '"';
             put_pattern(o, &r, nat->postcode_fmt);
-            o->p[o->len++] = '"';
+            o->data[o->len++] = '"';
         } else {
             put_uint(o, (uint64_t)rng_range(&r, nat->pc_lo, nat->pc_hi));
         }
@@ -436,8 +424,8 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
         put_coord(o, &r, 90);
         PUTS(o, ",\"longitude\":");
         put_coord(o, &r, 180);
-        const sl_mock_tz_t *tz =
-            &sl_mock_timezones[rng_below(&r, (uint32_t)sl_mock_timezone_count)];
+        const sl_mockapi_data_tz_t *tz =
+            &sl_mockapi_data_timezones[rng_below(&r, (uint32_t)sl_mockapi_data_timezone_count)];
         PUTS(o, "},\"timezone\":{\"offset\":\"");
         put(o, tz->offset, strlen(tz->offset));
         PUTS(o, "\",\"description\":\"");
@@ -446,23 +434,23 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
     }
     if (FIELD(EMAIL)) {
         KEY(o, &f, "email");
-        o->p[o->len++] = '"';
+        o->data[o->len++] = '"';
         put_mailpart(o, first);
-        o->p[o->len++] = '.';
+        o->data[o->len++] = '.';
         put_mailpart(o, last);
         PUTS(o, "@example.com\"");
     }
     if (FIELD(LOGIN)) {
         KEY(o, &f, "login");
         char uuid[37];
-        sl_mockgen_uuid(seed_hash, req->page, index, uuid);
+        sl_mockapi_gen_uuid(seed_hash, req->page, index, uuid);
         PUTS(o, "{\"uuid\":\"");
         put(o, uuid, 36);
         PUTS(o, "\",\"username\":\"");
-        put_word(o, pick(&r, &sl_mock_user_adjectives));
-        put_word(o, pick(&r, &sl_mock_user_nouns));
+        put_word(o, pick(&r, &sl_mockapi_data_user_adjectives));
+        put_word(o, pick(&r, &sl_mockapi_data_user_nouns));
         put_uint(o, (uint64_t)rng_range(&r, 100, 999));
-        const sl_mock_word_t *pw = pick(&r, &sl_mock_passwords);
+        const sl_mockapi_data_word_t *pw = pick(&r, &sl_mockapi_data_passwords);
         PUTS(o, "\",\"password\":\"");
         put_word(o, pw);
         char salted[128];
@@ -495,15 +483,15 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
     }
     if (FIELD(PHONE)) {
         KEY(o, &f, "phone");
-        o->p[o->len++] = '"';
+        o->data[o->len++] = '"';
         put_pattern(o, &r, nat->phone_fmt);
-        o->p[o->len++] = '"';
+        o->data[o->len++] = '"';
     }
     if (FIELD(CELL)) {
         KEY(o, &f, "cell");
-        o->p[o->len++] = '"';
+        o->data[o->len++] = '"';
         put_pattern(o, &r, nat->cell_fmt);
-        o->p[o->len++] = '"';
+        o->data[o->len++] = '"';
     }
     if (FIELD(ID)) {
         KEY(o, &f, "id");
@@ -513,11 +501,11 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
         if (!nat->id_fmt || rng_below(&r, 100) < nat->id_null_pct) {
             PUTS(o, "null");
         } else {
-            o->p[o->len++] = '"';
+            o->data[o->len++] = '"';
             put_pattern(o, &r, nat->id_fmt);
-            o->p[o->len++] = '"';
+            o->data[o->len++] = '"';
         }
-        o->p[o->len++] = '}';
+        o->data[o->len++] = '}';
     }
     if (FIELD(PICTURE)) {
         KEY(o, &f, "picture");
@@ -540,56 +528,57 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockgen_req_t *req, u
     }
     if (FIELD(NAT)) {
         KEY(o, &f, "nat");
-        o->p[o->len++] = '"';
+        o->data[o->len++] = '"';
         put(o, nat->code, 2);
-        o->p[o->len++] = '"';
+        o->data[o->len++] = '"';
     }
-    o->p[o->len++] = '}';
+    o->data[o->len++] = '}';
 }
 
-sl_mockapi_err_t sl_mockgen_render(const sl_mockgen_req_t *req, char **body, size_t *len) {
+sl_mockapi_err_t sl_mockapi_gen_render(const sl_mockapi_gen_req_t *req, char **body, size_t *len) {
     *body = NULL;
     *len = 0;
     pthread_once(&md_once, md_init);
     uint8_t nats[32];
     uint32_t n_nats = 0;
-    for (size_t i = 0; i < sl_mock_nat_count; i++) {
+    for (size_t i = 0; i < sl_mockapi_data_nat_count; i++) {
         if (req->nat_mask & (1u << i))
             nats[n_nats++] = (uint8_t)i;
     }
-    if (n_nats == 0 || req->results < 1 || req->results > SL_MOCKGEN_MAX_RESULTS || req->page < 1 ||
-        req->page > SL_MOCKGEN_MAX_PAGE)
+    if (n_nats == 0 || req->results < 1 || req->results > SL_MOCKAPI_GEN_MAX_RESULTS ||
+        req->page < 1 || req->page > SL_MOCKAPI_GEN_MAX_PAGE)
         return SL_MOCKAPI_ERR_INVALID;
-    uint64_t seed_hash = sl_mockgen_seed_hash(req->seed);
-    out_t o = {NULL, 0, 0};
+    uint64_t seed_hash = sl_mockapi_gen_seed_hash(req->seed);
+    out_t o;
+    sl_buf_init(&o, RENDER_MAX);
     EVP_MD_CTX *mdctx = NULL;
-    if (req->fields & (1u << SL_MOCKGEN_FBIT_LOGIN)) {
+    if (req->fields & (1u << SL_MOCKAPI_GEN_FBIT_LOGIN)) {
         mdctx = EVP_MD_CTX_new();
         if (!mdctx)
             return SL_MOCKAPI_ERR_NOMEM;
     }
-    if (out_reserve(&o, (size_t)req->results * 1400 + 1024) != 0) {
+    if (sl_buf_reserve(&o, (size_t)req->results * 1400 + 1024) != SL_BUF_OK) {
         EVP_MD_CTX_free(mdctx);
         return SL_MOCKAPI_ERR_NOMEM;
     }
     PUTS(&o, "{\"results\":[");
     for (uint32_t i = 0; i < req->results; i++) {
-        if (out_reserve(&o, USER_MAX_BYTES) != 0) {
-            free(o.p);
+        if (sl_buf_reserve(&o, USER_MAX_BYTES) != SL_BUF_OK) {
+            sl_buf_free(&o);
             EVP_MD_CTX_free(mdctx);
             return SL_MOCKAPI_ERR_NOMEM;
         }
         if (i)
-            o.p[o.len++] = ',';
+            o.data[o.len++] = ',';
         put_user(&o, mdctx, req, seed_hash, nats, n_nats, i);
     }
     EVP_MD_CTX_free(mdctx);
     /* the seed may be up to 64 bytes, each escaped to at most 6 */
-    if (out_reserve(&o, 512) != 0) {
-        free(o.p);
+    if (sl_buf_reserve(&o, 512) != SL_BUF_OK) {
+        sl_buf_free(&o);
         return SL_MOCKAPI_ERR_NOMEM;
     }
-    o.p[o.len++] = ']';
+    o.data[o.len++] = ']';
     if (req->info) {
         PUTS(&o, ",\"info\":{\"seed\":\"");
         put_escaped(&o, req->seed);
@@ -599,9 +588,8 @@ sl_mockapi_err_t sl_mockgen_render(const sl_mockgen_req_t *req, char **body, siz
         put_uint(&o, req->page);
         PUTS(&o, ",\"version\":\"1.4\"}");
     }
-    o.p[o.len++] = '}';
-    o.p[o.len] = '\0';
-    *body = o.p;
-    *len = o.len;
+    o.data[o.len++] = '}';
+    o.data[o.len] = '\0';
+    *body = sl_buf_detach(&o, len);
     return SL_MOCKAPI_OK;
 }

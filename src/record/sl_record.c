@@ -53,13 +53,13 @@ const char *sl_reject_name(sl_reject_t reason) {
     return reject_names[reason];
 }
 
-const char *sl_reject_str(sl_reject_t reason) {
+const char *sl_record_reject_str(sl_reject_t reason) {
     if ((int)reason < 0 || (int)reason >= SL_REJECT_COUNT)
         return "unknown reject reason";
     return reject_texts[reason];
 }
 
-int sl_utf8_valid(const char *str, size_t len) {
+int sl_record_utf8_valid(const char *str, size_t len) {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     while (i < len) {
@@ -120,7 +120,7 @@ static int is_alpha(unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-int sl_uuid_valid(const char *str, size_t len) {
+int sl_record_uuid_valid(const char *str, size_t len) {
     if (len != 36)
         return 0;
     for (size_t i = 0; i < 36; i++) {
@@ -141,8 +141,8 @@ static unsigned hex_value(unsigned char c) {
     return (unsigned)((c | 0x20) - 'a' + 10);
 }
 
-int sl_uuid_to_bytes(const char *str, size_t len, unsigned char out[16]) {
-    if (!sl_uuid_valid(str, len))
+int sl_record_uuid_to_bytes(const char *str, size_t len, unsigned char out[16]) {
+    if (!sl_record_uuid_valid(str, len))
         return 0;
     size_t o = 0;
     for (size_t i = 0; i < 36; i += 2) {
@@ -159,7 +159,7 @@ static int is_local_char(unsigned char c) {
     return is_alpha(c) || is_digit(c) || (c != 0 && strchr("!#$%&'*+/=?^_`{|}~-", c) != NULL);
 }
 
-int sl_email_valid(const char *str, size_t len) {
+int sl_record_email_valid(const char *str, size_t len) {
     const unsigned char *s = (const unsigned char *)str;
     if (len < 6 || len > 254)
         return 0;
@@ -231,7 +231,7 @@ static int days_in_month(int year, int month) {
     return days[month - 1];
 }
 
-int sl_iso8601_valid(const char *s, size_t len) {
+int sl_record_iso8601_valid(const char *s, size_t len) {
     size_t i = 0;
     int year, month, day, hour, minute, second = 0;
     if (!digits(s, len, &i, 4, &year) || !expect(s, len, &i, '-') ||
@@ -278,7 +278,7 @@ int sl_iso8601_valid(const char *s, size_t len) {
     return i == len && oh <= 23 && om <= 59;
 }
 
-static int blank(sl_str_t v) {
+static int blank(sl_record_str_t v) {
     for (size_t i = 0; i < v.len; i++) {
         if (v.ptr[i] != ' ' && v.ptr[i] != '\t')
             return 0;
@@ -295,30 +295,30 @@ static sl_reject_t fail(sl_field_t *out, sl_field_t f, sl_reject_t r) {
 sl_reject_t sl_record_validate(const sl_record_t *rec, sl_field_t *field) {
     size_t total = 0;
     for (int i = 0; i < SL_FIELD_COUNT; i++) {
-        sl_str_t v = rec->field[i];
+        sl_record_str_t v = rec->field[i];
         if (!v.ptr)
             return fail(field, (sl_field_t)i,
                         i == SL_FIELD_ID ? SL_REJECT_MISSING_ID : SL_REJECT_MISSING_FIELD);
         if (v.len > SL_RECORD_FIELD_MAX)
             return fail(field, (sl_field_t)i, SL_REJECT_FIELD_TOO_LONG);
         total += v.len;
-        if (!sl_utf8_valid(v.ptr, v.len))
+        if (!sl_record_utf8_valid(v.ptr, v.len))
             return fail(field, (sl_field_t)i, SL_REJECT_BAD_UTF8);
     }
     if (total > SL_RECORD_MAX)
         return fail(field, SL_FIELD_NONE, SL_REJECT_RECORD_TOO_LONG);
-    const sl_str_t *f = rec->field;
-    if (!sl_uuid_valid(f[SL_FIELD_ID].ptr, f[SL_FIELD_ID].len))
+    const sl_record_str_t *f = rec->field;
+    if (!sl_record_uuid_valid(f[SL_FIELD_ID].ptr, f[SL_FIELD_ID].len))
         return fail(field, SL_FIELD_ID, SL_REJECT_BAD_ID);
     if (blank(f[SL_FIELD_FIRST_NAME]))
         return fail(field, SL_FIELD_FIRST_NAME, SL_REJECT_MISSING_NAME);
     if (blank(f[SL_FIELD_LAST_NAME]))
         return fail(field, SL_FIELD_LAST_NAME, SL_REJECT_MISSING_NAME);
-    if (!sl_email_valid(f[SL_FIELD_EMAIL].ptr, f[SL_FIELD_EMAIL].len))
+    if (!sl_record_email_valid(f[SL_FIELD_EMAIL].ptr, f[SL_FIELD_EMAIL].len))
         return fail(field, SL_FIELD_EMAIL, SL_REJECT_BAD_EMAIL);
-    if (!sl_iso8601_valid(f[SL_FIELD_DOB].ptr, f[SL_FIELD_DOB].len))
+    if (!sl_record_iso8601_valid(f[SL_FIELD_DOB].ptr, f[SL_FIELD_DOB].len))
         return fail(field, SL_FIELD_DOB, SL_REJECT_BAD_DOB);
-    if (!sl_iso8601_valid(f[SL_FIELD_REGISTERED_DATE].ptr, f[SL_FIELD_REGISTERED_DATE].len))
+    if (!sl_record_iso8601_valid(f[SL_FIELD_REGISTERED_DATE].ptr, f[SL_FIELD_REGISTERED_DATE].len))
         return fail(field, SL_FIELD_REGISTERED_DATE, SL_REJECT_BAD_REGISTERED);
     return fail(field, SL_FIELD_NONE, SL_REJECT_NONE);
 }

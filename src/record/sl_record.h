@@ -2,7 +2,7 @@
  * sl_record — the flat user record that travels from the API through Kafka into
  * Cassandra, and the data-quality rules it must pass.
  *
- * A record is twelve text fields (see DESIGN.md, "The record"). It holds no memory of
+ * A record is twelve text fields (see docs/design.md, "The record"). It holds no memory of
  * its own: every field is a view (pointer + length) into storage owned by whoever
  * produced the record (the API body parser's scratch arena, or the caller's scratch
  * buffer given to sl_record_from_json()). Every field is NUL-terminated at ptr[len],
@@ -59,12 +59,12 @@ sl_field_t sl_field_lookup(const char *key, size_t len);
 typedef struct {
     const char *ptr;
     size_t len;
-} sl_str_t;
+} sl_record_str_t;
 
 /* One record: field[SL_FIELD_EMAIL] is the email, and so on. Plain struct, no
  * ownership: it is only as long-lived as the storage its views point into. */
 typedef struct {
-    sl_str_t field[SL_FIELD_COUNT];
+    sl_record_str_t field[SL_FIELD_COUNT];
 } sl_record_t;
 
 /*
@@ -79,7 +79,7 @@ typedef struct {
  *                     that is not an object...)
  *   duplicate_key     the same key twice in one object
  * From the Kafka message (sl_record_from_json):
- *   too_large         message longer than SL_RECORD_MSG_MAX
+ *   too_large         message longer than SL_RECORD_JSON_MSG_MAX
  *   not_json          not well-formed JSON (includes truncation, trailing bytes)
  *   not_object        well-formed JSON but not an object
  *   missing_field     one of the 12 keys absent (also wrong_type, duplicate_key)
@@ -120,7 +120,7 @@ typedef enum {
 #define SL_REJECT_COUNT 16
 
 /* Human text ("email is not shaped like an address"); static, never NULL. */
-const char *sl_reject_str(sl_reject_t reason);
+const char *sl_record_reject_str(sl_reject_t reason);
 /* Short snake_case name ("bad_email"); static, never NULL ("unknown" if out of range). */
 const char *sl_reject_name(sl_reject_t reason);
 
@@ -138,15 +138,16 @@ sl_reject_t sl_record_validate(const sl_record_t *rec, sl_field_t *field);
 
 /* The individual checks, exposed for reuse and tests. Each returns 1 if s[0..len)
  * passes, 0 otherwise; s need not be NUL-terminated. */
-int sl_utf8_valid(const char *s, size_t len); /* strict: no overlongs, no surrogates, no NUL */
-int sl_uuid_valid(const char *s, size_t len);
+int sl_record_utf8_valid(const char *s,
+                         size_t len); /* strict: no overlongs, no surrogates, no NUL */
+int sl_record_uuid_valid(const char *s, size_t len);
 /* The 16 bytes of a canonical UUID in network order, as CQL's uuid type carries them
- * (out is the caller's). Returns 1, or 0 if !sl_uuid_valid(s, len) (out untouched). */
-int sl_uuid_to_bytes(const char *s, size_t len, unsigned char out[16]);
-int sl_email_valid(const char *s, size_t len);
+ * (out is the caller's). Returns 1, or 0 if !sl_record_uuid_valid(s, len) (out untouched). */
+int sl_record_uuid_to_bytes(const char *s, size_t len, unsigned char out[16]);
+int sl_record_email_valid(const char *s, size_t len);
 /* YYYY-MM-DD, optionally followed by Thh:mm[:ss[.f{1,9}]] and then a zone that is
  * required with a time: Z, +hh:mm, -hh:mm, +hhmm or +hh. Calendar-checked (leap
  * years), seconds may be 60. */
-int sl_iso8601_valid(const char *s, size_t len);
+int sl_record_iso8601_valid(const char *s, size_t len);
 
 #endif

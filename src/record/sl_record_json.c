@@ -151,7 +151,7 @@ static sl_reject_t read_string(in_t *in, char *dst, size_t cap, size_t *len, int
             in->p++;
         size_t n = (size_t)(in->p - run);
         if (n) {
-            if (!sl_utf8_valid((const char *)run, n))
+            if (!sl_record_utf8_valid((const char *)run, n))
                 return SL_REJECT_BAD_UTF8;
             if (!emit(dst, cap, len, run, n) && !spill(&dst, overflow))
                 return SL_REJECT_FIELD_TOO_LONG;
@@ -329,7 +329,7 @@ sl_reject_t sl_record_from_json(const char *msg, size_t len, sl_record_t *out, c
     sl_field_t f = SL_FIELD_NONE;
     sl_reject_t r;
     memset(out, 0, sizeof *out);
-    if (len > SL_RECORD_MSG_MAX) {
+    if (len > SL_RECORD_JSON_MSG_MAX) {
         r = SL_REJECT_TOO_LARGE;
     } else {
         in_t in = {(const unsigned char *)msg, (const unsigned char *)msg + len, scratch,

@@ -8,7 +8,7 @@
  * everything else, including non-ASCII UTF-8, is copied as is. No allocation.
  *
  * Decoding is strict and bounded, for bytes the processor consumed from Kafka:
- *   - at most SL_RECORD_MSG_MAX bytes, else too_large;
+ *   - at most SL_RECORD_JSON_MSG_MAX bytes, else too_large;
  *   - one JSON object with optional whitespace around tokens, nothing after it,
  *     else not_json (malformed, truncated, trailing bytes) or not_object (valid JSON
  *     scalar or array at top level);
@@ -29,7 +29,7 @@
 #include "sl_record.h"
 
 /* Largest message value sl_record_from_json() accepts. */
-#define SL_RECORD_MSG_MAX 65536
+#define SL_RECORD_JSON_MSG_MAX 65536
 
 /* Largest encoding of a record that passed sl_record_validate(): every byte escaped
  * as \u00XX (6 bytes), plus the keys, quotes, commas and braces, plus the NUL. */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sl_api_body.h"
+#include "sl_api.h"
 #include "sl_record_json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

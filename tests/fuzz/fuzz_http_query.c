@@ -3,7 +3,7 @@
  * Besides memory safety it checks the parser's promises: on success the pair count is
  * within the cap, every key and value is a NUL-terminated string no longer than the input,
  * and sl_http_query_get returns the last value of a key. The parsed query then goes where
- * mock-api sends it: into sl_mockgen_req_from_args and the generator (at most 2 users, to
+ * mock-api sends it: into sl_mockapi_gen_req_from_args and the generator (at most 2 users, to
  * keep runs fast), whose body must be valid JSON whatever bytes the seed holds.
  */
 #include <stdint.h>
@@ -13,7 +13,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "sl_http_query.h"
-#include "sl_mockapi.h"
+#include "sl_mockapi_gen.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -45,21 +45,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (sl_http_query_key(q, n) != NULL)
         abort();
 
-    sl_mockgen_args_t args = {sl_http_query_get(q, "results"), sl_http_query_get(q, "seed"),
-                              sl_http_query_get(q, "page"),    sl_http_query_get(q, "nat"),
-                              sl_http_query_get(q, "inc"),     sl_http_query_get(q, "exc"),
-                              sl_http_query_get(q, "noinfo"),  sl_http_query_get(q, "gender")};
-    sl_mockgen_req_t req;
-    sl_mockgen_req_from_args(&req, &args, 42, 2026);
-    if (req.results < 1 || req.results > SL_MOCKGEN_MAX_RESULTS || req.page < 1 ||
-        req.page > SL_MOCKGEN_MAX_PAGE || req.nat_mask == 0 || strlen(req.seed) == 0 ||
-        strlen(req.seed) > SL_MOCKGEN_SEED_MAX)
+    sl_mockapi_gen_args_t args = {sl_http_query_get(q, "results"), sl_http_query_get(q, "seed"),
+                                  sl_http_query_get(q, "page"),    sl_http_query_get(q, "nat"),
+                                  sl_http_query_get(q, "inc"),     sl_http_query_get(q, "exc"),
+                                  sl_http_query_get(q, "noinfo"),  sl_http_query_get(q, "gender")};
+    sl_mockapi_gen_req_t req;
+    sl_mockapi_gen_req_from_args(&req, &args, 42, 2026);
+    if (req.results < 1 || req.results > SL_MOCKAPI_GEN_MAX_RESULTS || req.page < 1 ||
+        req.page > SL_MOCKAPI_GEN_MAX_PAGE || req.nat_mask == 0 || strlen(req.seed) == 0 ||
+        strlen(req.seed) > SL_MOCKAPI_GEN_SEED_MAX)
         abort();
     if (req.results > 2)
         req.results = 2;
     char *body = NULL;
     size_t len = 0;
-    if (sl_mockgen_render(&req, &body, &len) != SL_MOCKAPI_OK)
+    if (sl_mockapi_gen_render(&req, &body, &len) != SL_MOCKAPI_OK)
         abort();
     yajl_val v = yajl_tree_parse(body, NULL, 0);
     if (!v)

@@ -8,8 +8,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    sl_raw_range_t r[64];
-    long n = sl_raw_results((const char *)data, size, r, 64);
+    sl_ingest_raw_range_t r[64];
+    long n = sl_ingest_raw_results((const char *)data, size, r, 64);
     if (n < -1)
         abort();
     uint64_t prev_end = 0;

@@ -2,7 +2,7 @@
  * Fuzz target for sl_record_from_json: arbitrary bytes as a Kafka message value.
  * Whatever decodes must validate, and decode -> encode -> decode must give the same
  * fields and encode -> decode -> encode the same bytes. The same bytes also check
- * sl_utf8_valid (which has a word-at-a-time fast path) against a plain reference.
+ * sl_record_utf8_valid (which has a word-at-a-time fast path) against a plain reference.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,7 +18,7 @@ static void check(int ok) {
 }
 
 /* Reference UTF-8 check, one code point at a time, straight from the Unicode table of
- * well-formed byte sequences; NUL is refused as sl_utf8_valid does. */
+ * well-formed byte sequences; NUL is refused as sl_record_utf8_valid does. */
 static int utf8_reference(const uint8_t *s, size_t len) {
     size_t i = 0;
     while (i < len) {
@@ -70,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!msg)
         return 0;
     memcpy(msg, data, size);
-    check(sl_utf8_valid(msg, size) == utf8_reference(data, size));
+    check(sl_record_utf8_valid(msg, size) == utf8_reference(data, size));
     sl_reject_t r = sl_record_from_json(msg, size, &rec, scratch, sizeof scratch, &field);
     free(msg);
     check((int)r >= 0 && (int)r < SL_REJECT_COUNT);

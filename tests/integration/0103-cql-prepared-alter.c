@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
 #include "test_cql_it.h"
 
 #define KS "sluice_test_cql_alter"
@@ -16,11 +17,11 @@
 static void test_reprepare_after_alter(void **state) {
     (void)state;
     int reprepares = 0;
-    cql_session_t *s = it_session(&reprepares);
+    static const char *const ddl[] = {"CREATE TABLE IF NOT EXISTS " KS
+                                      ".t (id int PRIMARY KEY, a text)",
+                                      "INSERT INTO " KS ".t (id, a) VALUES (1, 'one')", NULL};
+    cql_session_t *s = it_setup(it_conf(&reprepares), KS, ddl);
     assert_non_null(s);
-    assert_int_equal(it_keyspace(s, KS), CQL_OK);
-    assert_int_equal(it_exec(s, "CREATE TABLE " KS ".t (id int PRIMARY KEY, a text)"), CQL_OK);
-    assert_int_equal(it_exec(s, "INSERT INTO " KS ".t (id, a) VALUES (1, 'one')"), CQL_OK);
     cql_prepared_t *p = it_prepare(s, "SELECT * FROM " KS ".t WHERE id = ?");
     assert_non_null(p);
     cql_stmt_t *st = cql_stmt_new_prepared(p);
@@ -31,7 +32,7 @@ static void test_reprepare_after_alter(void **state) {
     cql_result_free(r);
     assert_int_equal(reprepares, 0);
 
-    assert_int_equal(it_exec(s, "ALTER TABLE " KS ".t ADD b int"), CQL_OK);
+    assert_int_equal(it_exec(s, "ALTER TABLE " KS ".t ADD IF NOT EXISTS b int"), CQL_OK);
     assert_int_equal(it_exec(s, "UPDATE " KS ".t SET b = 7 WHERE id = 1"), CQL_OK);
     assert_int_equal(it_run(s, st, &r), CQL_OK);
     assert_int_equal(reprepares, 1);
@@ -41,10 +42,8 @@ static void test_reprepare_after_alter(void **state) {
     assert_true(b >= 0);
     assert_true(cql_result_next_row(r, NULL));
     cql_value_t v;
-    int32_t x;
     cql_result_column(r, (size_t)b, &v);
-    assert_int_equal(cql_value_get_int32(&v, &x), CQL_OK);
-    assert_int_equal(x, 7);
+    assert_cql_int32(&v, 7);
     cql_result_free(r);
 
     /* executing again needs no further re-prepare */
@@ -53,13 +52,7 @@ static void test_reprepare_after_alter(void **state) {
     assert_int_equal(reprepares, 1);
     cql_stmt_free(st);
     cql_prepared_free(p);
-    it_exec(s, "DROP KEYSPACE IF EXISTS " KS);
-    cql_session_free(s);
+    it_done(s, KS);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_reprepare_after_alter),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_reprepare_after_alter))

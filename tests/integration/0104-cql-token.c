@@ -9,30 +9,14 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
 #include "test_cql_it.h"
 
 #define KS "sluice_test_cql_token"
 #define N_KEYS 10000
 
-static cql_session_t *sess;
-
-static int setup(void **state) {
-    (void)state;
-    sess = it_session(NULL);
-    if (!sess || it_keyspace(sess, KS) ||
-        it_exec(sess, "CREATE TABLE " KS ".tk (k text PRIMARY KEY)") ||
-        it_exec(sess, "CREATE TABLE " KS ".uk (k uuid PRIMARY KEY)"))
-        return -1;
-    return 0;
-}
-
-static int teardown(void **state) {
-    (void)state;
-    if (sess)
-        it_exec(sess, "DROP KEYSPACE IF EXISTS " KS);
-    cql_session_free(sess);
-    return 0;
-}
+IT_GROUP_FIXTURE(KS, "CREATE TABLE IF NOT EXISTS " KS ".tk (k text PRIMARY KEY)",
+                 "CREATE TABLE IF NOT EXISTS " KS ".uk (k uuid PRIMARY KEY)")
 
 /* Deterministic key i: a mix of ASCII and two-byte UTF-8 characters. */
 static size_t make_key(int i, char *out) {
@@ -64,6 +48,50 @@ static void make_uuid(int i, uint8_t u[16]) {
     u[8] = (uint8_t)((u[8] & 0x3f) | 0x80);
 }
 
+static void bind_key(cql_stmt_t *st, int i, void *ctx) {
+    if (*(const bool *)ctx) {
+        char k[64];
+        size_t n = make_key(i, k);
+        cql_stmt_bind_text_n(st, 0, k, n);
+    } else {
+        uint8_t u[16];
+        make_uuid(i, u);
+        cql_stmt_bind_uuid(st, 0, u);
+    }
+}
+
+typedef struct {
+    bool text;
+    size_t rows, mismatches, high_tail;
+} tally_t;
+
+/* The client's token of the key against Cassandra's token(k). */
+static void check_token(const cql_result_t *r, void *ctx) {
+    tally_t *t = ctx;
+    cql_value_t kv, tv;
+    const uint8_t *k;
+    size_t n;
+    int64_t tok;
+    cql_result_column(r, 0, &kv);
+    cql_result_column(r, 1, &tv);
+    if (t->text) {
+        assert_int_equal(cql_value_get_bytes(&kv, &k, &n), CQL_OK);
+    } else {
+        k = kv.data;
+        n = (size_t)kv.size;
+        assert_int_equal(n, 16);
+    }
+    assert_int_equal(cql_value_get_int64(&tv, &tok), CQL_OK);
+    if (cql_murmur3_token(k, n) != tok)
+        t->mismatches++;
+    for (size_t j = n & ~(size_t)15; j < n; j++)
+        if (k[j] >= 0x80) {
+            t->high_tail++;
+            break;
+        }
+    t->rows++;
+}
+
 static void check_table(const char *table, bool text) {
     char q[256];
     snprintf(q, sizeof q, "INSERT INTO " KS ".%s (k) VALUES (?)", table);
@@ -71,70 +99,20 @@ static void check_table(const char *table, bool text) {
     assert_non_null(p);
     cql_stmt_t *ins = cql_stmt_new_prepared(p);
     cql_prepared_free(p);
-    it_window_t w = {.n = 0};
-    for (int i = 0; i < N_KEYS; i++) {
-        cql_stmt_reset(ins);
-        if (text) {
-            char k[64];
-            size_t n = make_key(i, k);
-            cql_stmt_bind_text_n(ins, 0, k, n);
-        } else {
-            uint8_t u[16];
-            make_uuid(i, u);
-            cql_stmt_bind_uuid(ins, 0, u);
-        }
-        it_window_submit(sess, &w, ins);
-    }
-    it_window_drain(sess, &w, 0);
+    assert_int_equal(it_write_rows(sess, ins, 0, N_KEYS, bind_key, &text), 0);
     cql_stmt_free(ins);
-    assert_int_equal(w.failed, 0);
 
     snprintf(q, sizeof q, "SELECT k, token(k) FROM " KS ".%s", table);
     cql_stmt_t *sel = cql_stmt_new(q, 0);
-    cql_stmt_set_page_size(sel, 2000);
-    size_t rows = 0, mismatches = 0, high_tail = 0;
-    for (;;) {
-        cql_result_t *r;
-        assert_int_equal(it_run(sess, sel, &r), CQL_OK);
-        while (cql_result_next_row(r, NULL)) {
-            cql_value_t kv, tv;
-            const uint8_t *k;
-            size_t n;
-            int64_t tok;
-            cql_result_column(r, 0, &kv);
-            cql_result_column(r, 1, &tv);
-            if (text) {
-                assert_int_equal(cql_value_get_bytes(&kv, &k, &n), CQL_OK);
-            } else {
-                k = kv.data;
-                n = (size_t)kv.size;
-                assert_int_equal(n, 16);
-            }
-            assert_int_equal(cql_value_get_int64(&tv, &tok), CQL_OK);
-            if (cql_murmur3_token(k, n) != tok)
-                mismatches++;
-            for (size_t j = n & ~(size_t)15; j < n; j++)
-                if (k[j] >= 0x80) {
-                    high_tail++;
-                    break;
-                }
-            rows++;
-        }
-        size_t ps_n;
-        const uint8_t *ps = cql_result_paging_state(r, &ps_n);
-        if (ps)
-            cql_stmt_set_paging_state(sel, ps, ps_n);
-        cql_result_free(r);
-        if (!ps)
-            break;
-    }
+    tally_t t = {.text = text};
+    assert_true(it_scan(sess, sel, 2000, check_token, &t) > 0);
     cql_stmt_free(sel);
     fprintf(stderr, "%s: %zu keys, %zu with a byte >= 0x80 in the tail, %zu mismatches\n", table,
-            rows, high_tail, mismatches);
-    assert_int_equal(rows, N_KEYS);
-    assert_int_equal(mismatches, 0);
+            t.rows, t.high_tail, t.mismatches);
+    assert_int_equal(t.rows, N_KEYS);
+    assert_int_equal(t.mismatches, 0);
     if (text)
-        assert_true(high_tail > N_KEYS / 4);
+        assert_true(t.high_tail > N_KEYS / 4);
 }
 
 static void test_text_keys(void **state) {
@@ -147,10 +125,4 @@ static void test_uuid_keys(void **state) {
     check_table("uk", false);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_text_keys),
-        cmocka_unit_test(test_uuid_keys),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN(setup, teardown, cmocka_unit_test(test_text_keys), cmocka_unit_test(test_uuid_keys))

@@ -1,7 +1,7 @@
 """0401 ingest exact: N users through mock-api -> exactly N distinct messages in Kafka.
 
 Runs `sluice ingest --count N --seed S --nat LIST` against a local mock-api, then fetches the same
-pages independently, flattens them with the DESIGN.md rules, and checks that the topic
+pages independently, flattens them with the rules of docs/design.md ("The record"), and checks that the topic
 holds exactly N messages, keyed by id, each equal field by field to the flattened user
 (rejected users, if any, are on the dead-letter topic instead, with a reason header),
 with the fetch time as timestamp; and that the summary's counters say the same.

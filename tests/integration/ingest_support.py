@@ -1,7 +1,7 @@
 """Shared helpers of the ingest integration tests (04NN-ingest-*.py).
 
 Starts `sluice mock-api` on a free loopback port, runs `sluice ingest`, fetches pages
-independently and flattens them with the DESIGN.md rules, reads topics back with kcat.
+independently and flattens them with the rules of docs/design.md ("The record"), reads topics back with kcat.
 Nothing here sleeps and hopes: every wait polls a condition with a deadline.
 """
 import json
@@ -94,7 +94,7 @@ def fetch_json(url):
 
 
 def text(v):
-    """A number as its digits, a string as is (DESIGN.md: post_code, street.number)."""
+    """A number as its digits, a string as is (docs/design.md: post_code, street.number)."""
     if isinstance(v, bool) or v is None:
         raise ValueError("not text: %r" % (v,))
     return str(v)

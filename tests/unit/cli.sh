@@ -28,6 +28,10 @@ expect 2 "unexpected argument" check extra
 expect 2 "wants kafka.KEY=VALUE" check -X foo=bar
 expect 2 "No such configuration property" check -X kafka.no.such.property=1
 expect 2 "--timeout wants" check --timeout -1
+# -X list: the CQL client's property table (as in docs/cql.md) and librdkafka's list.
+expect 0 '| `request_timeout_ms` | integer' process -X cql.list
+expect 0 "librdkafka properties" schema -X list
+expect 0 "Global configuration properties" ingest -X kafka.list
 # Nothing listens on port 1: a clear error within the timeout, exit 1.
 expect 1 "did not answer within 1 s" check -b 127.0.0.1:1 --timeout 1
 if [ "$failures" -ne 0 ]; then

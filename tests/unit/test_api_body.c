@@ -14,7 +14,8 @@
 
 #include <cmocka.h>
 
-#include "sl_api_body.h"
+#include "test_util.h"
+#include "sl_api.h"
 
 #define MAX_USERS 64
 
@@ -40,7 +41,7 @@ static int collect(void *opaque, size_t index, const sl_record_t *rec, sl_reject
     u->reject = reject;
     u->field = field;
     for (int i = 0; i < SL_FIELD_COUNT; i++) {
-        const sl_str_t *v = &rec->field[i];
+        const sl_record_str_t *v = &rec->field[i];
         u->value[i] = NULL;
         if (v->ptr) {
             assert_int_equal(v->ptr[v->len], '\0');
@@ -538,21 +539,10 @@ static void error_strings(void **state) {
     assert_null(sl_api_parser_new(NULL, NULL));
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(six_users_whole_body),
-        cmocka_unit_test(six_users_in_chunks),
-        cmocka_unit_test(every_prefix_is_truncated),
-        cmocka_unit_test(truncated_fixture),
-        cmocka_unit_test(bad_utf8_body),
-        cmocka_unit_test(api_error_object),
-        cmocka_unit_test(one_user_per_reject),
-        cmocka_unit_test(numbers_kept_as_written),
-        cmocka_unit_test(too_long_values),
-        cmocka_unit_test(body_level_errors),
-        cmocka_unit_test(callback_stops_parse),
-        cmocka_unit_test(body_size_cap),
-        cmocka_unit_test(error_strings),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(six_users_whole_body), cmocka_unit_test(six_users_in_chunks),
+          cmocka_unit_test(every_prefix_is_truncated), cmocka_unit_test(truncated_fixture),
+          cmocka_unit_test(bad_utf8_body), cmocka_unit_test(api_error_object),
+          cmocka_unit_test(one_user_per_reject), cmocka_unit_test(numbers_kept_as_written),
+          cmocka_unit_test(too_long_values), cmocka_unit_test(body_level_errors),
+          cmocka_unit_test(callback_stops_parse), cmocka_unit_test(body_size_cap),
+          cmocka_unit_test(error_strings))

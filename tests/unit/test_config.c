@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
 #include "sl_config.h"
 
 static const sl_config_opt_t opts[] = {
@@ -50,7 +51,7 @@ static void defaults(void **state) {
     assert_true(sl_config_num(cfg, "rate") == 0.0);
     assert_int_equal(sl_config_bool(cfg, "dry-run"), 0);
     assert_null(sl_config_str(cfg, "sasl-password"));
-    assert_int_equal(sl_config_source(cfg, "batch"), SL_SRC_DEFAULT);
+    assert_int_equal(sl_config_source(cfg, "batch"), SL_CONFIG_SRC_DEFAULT);
     sl_config_free(cfg);
 }
 
@@ -71,11 +72,11 @@ static void precedence(void **state) {
     assert_int_equal(sl_config_load_env(cfg, fake_getenv, err, sizeof err), SL_CONFIG_ERR_OK);
     assert_int_equal(sl_config_load_text(cfg, file, strlen(file), "f", err, sizeof err), 0);
     assert_int_equal(sl_config_int(cfg, "batch"), 30);
-    assert_int_equal(sl_config_source(cfg, "batch"), SL_SRC_FLAG);
+    assert_int_equal(sl_config_source(cfg, "batch"), SL_CONFIG_SRC_FLAG);
     assert_string_equal(sl_config_str(cfg, "topic"), "from_env");
-    assert_int_equal(sl_config_source(cfg, "topic"), SL_SRC_ENV);
+    assert_int_equal(sl_config_source(cfg, "topic"), SL_CONFIG_SRC_ENV);
     assert_string_equal(sl_config_str(cfg, "brokers"), "file:1");
-    assert_int_equal(sl_config_source(cfg, "brokers"), SL_SRC_FILE);
+    assert_int_equal(sl_config_source(cfg, "brokers"), SL_CONFIG_SRC_FILE);
     assert_string_equal(sl_config_str(cfg, "t"
                                            "opic"),
                         "from_env");
@@ -169,6 +170,29 @@ static void properties_by_namespace_and_precedence(void **state) {
     sl_config_free(cfg);
 }
 
+/* -X list, -X cql.list, -X kafka.list stop the parse like --help, naming what to list. */
+static void property_lists(void **state) {
+    (void)state;
+    static const struct {
+        const char *a, *b, *ns;
+    } cases[] = {{"-X", "list", ""}, {"-Xcql.list", NULL, "cql"}, {"-X", "kafka.list", "kafka"}};
+    char err[256];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sl_config_t *cfg = fresh();
+        char *argv[] = {"t", "-b", "h:1", (char *)cases[i].a, (char *)cases[i].b, NULL};
+        int argc = cases[i].b ? 5 : 4;
+        assert_int_equal(sl_config_parse_args(cfg, argc, argv, err, sizeof err),
+                         SL_CONFIG_ERR_LIST);
+        assert_string_equal(sl_config_list_ns(cfg), cases[i].ns);
+        sl_config_free(cfg);
+    }
+    sl_config_t *cfg = fresh();
+    char *argv[] = {"t", "-X", "kafka.list.x=1", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 3, argv, err, sizeof err), SL_CONFIG_ERR_OK);
+    assert_null(sl_config_list_ns(cfg));
+    sl_config_free(cfg);
+}
+
 static void errors(void **state) {
     (void)state;
     char err[256];
@@ -219,7 +243,7 @@ static void errors(void **state) {
     assert_string_equal(err, "t: rate wants a number, got 'fast' (from SLUICE_RATE)");
     env_clear();
 
-    sl_config_set(cfg, "brokers", "x", SL_SRC_FLAG, err, sizeof err);
+    sl_config_set(cfg, "brokers", "x", SL_CONFIG_SRC_FLAG, err, sizeof err);
     assert_int_equal(sl_config_load_file(cfg, err, sizeof err), SL_CONFIG_ERR_OK); /* no -F */
     char *a11[] = {"ingest", "-F", "/nonexistent/sluice.conf", NULL};
     assert_int_equal(sl_config_parse_args(cfg, 3, a11, err, sizeof err), SL_CONFIG_ERR_OK);
@@ -274,10 +298,8 @@ static void secrets_never_rendered(void **state) {
     assert_null(strstr(buf, "hunter2"));
     assert_null(strstr(buf, "bob"));
     assert_null(strstr(buf, "pw9"));
-    assert_non_null(strstr(buf, "sasl-password=*** (flag)\n"));
-    assert_non_null(strstr(buf, "kafka.sasl.username=*** (flag)\n"));
-    assert_non_null(strstr(buf, "kafka.linger.ms=5 (flag)\n"));
-    assert_non_null(strstr(buf, "batch=500 (default)\n"));
+    assert_contains(buf, "sasl-password=*** (flag)\n", "kafka.sasl.username=*** (flag)\n",
+                    "kafka.linger.ms=5 (flag)\n", "batch=500 (default)\n");
     /* Truncation behaves like snprintf. */
     char small[16];
     assert_int_equal(sl_config_describe(cfg, small, sizeof small), need);
@@ -292,13 +314,14 @@ static void markdown_table(void **state) {
     assert_non_null(buf);
     assert_int_equal(sl_config_markdown(opts, N_OPTS, buf, need + 1), need);
     assert_int_equal(strlen(buf), need);
-    assert_non_null(strstr(buf, "| option | environment | type | default | description |\n"
-                                "|---|---|---|---|---|\n"
-                                "| `-b`, `--brokers LIST` | `SLUICE_BROKERS` | text | "
-                                "`127.0.0.1:9092` | Kafka bootstrap brokers |\n"));
-    assert_non_null(strstr(buf, "| `--batch N` | `SLUICE_BATCH` | integer (1..5000) | `500` | "
-                                "users per request |\n"));
-    assert_non_null(strstr(buf, "| `--max-body BYTES` | `SLUICE_MAX_BODY` |"));
+    assert_contains(buf,
+                    "| option | environment | type | default | description |\n"
+                    "|---|---|---|---|---|\n"
+                    "| `-b`, `--brokers LIST` | `SLUICE_BROKERS` | text | "
+                    "`127.0.0.1:9092` | Kafka bootstrap brokers |\n",
+                    "| `--batch N` | `SLUICE_BATCH` | integer (1..5000) | `500` | "
+                    "users per request |\n",
+                    "| `--max-body BYTES` | `SLUICE_MAX_BODY` |");
     assert_non_null(strstr(buf, "users/s cap \\| 0 for none |")); /* pipe escaped */
     /* One header, one rule, one row per option, three fixed rows. */
     size_t lines = 0;
@@ -309,21 +332,11 @@ static void markdown_table(void **state) {
 
     char usage[2048];
     sl_config_usage(opts, N_OPTS, usage, sizeof usage);
-    assert_non_null(strstr(usage, "  -b, --brokers LIST"));
-    assert_non_null(strstr(usage, "      --batch N "));
+    assert_contains(usage, "  -b, --brokers LIST", "      --batch N ");
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(defaults),
-        cmocka_unit_test(precedence),
-        cmocka_unit_test(flag_forms),
-        cmocka_unit_test(file_path_precedence),
-        cmocka_unit_test(properties_by_namespace_and_precedence),
-        cmocka_unit_test(errors),
-        cmocka_unit_test(file_limits),
-        cmocka_unit_test(secrets_never_rendered),
-        cmocka_unit_test(markdown_table),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(defaults), cmocka_unit_test(precedence),
+          cmocka_unit_test(flag_forms), cmocka_unit_test(file_path_precedence),
+          cmocka_unit_test(properties_by_namespace_and_precedence),
+          cmocka_unit_test(property_lists), cmocka_unit_test(errors), cmocka_unit_test(file_limits),
+          cmocka_unit_test(secrets_never_rendered), cmocka_unit_test(markdown_table))

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
 #include "cql_int.h"
 #include "test_cql_util.h"
 
@@ -36,28 +37,17 @@ struct srv_s {
     int release_rd;
 };
 
-static int read_full(int fd, void *p, size_t n) {
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, (uint8_t *)p + got, n - got);
-        if (r <= 0)
-            return -1;
-        got += (size_t)r;
-    }
-    return 0;
-}
-
 /* Reads one request frame; returns the opcode or -1. */
 static int srv_read(int fd, int16_t *stream, tb_t *body) {
     uint8_t h[9];
-    if (read_full(fd, h, 9) != 0)
+    if (tu_read_full(fd, h, 9) != 0)
         return -1;
     assert_int_equal(h[0], 0x04);
     *stream = (int16_t)((h[2] << 8) | h[3]);
     uint32_t len = cql_rd_u32p(h + 5);
     assert_true(len < sizeof body->b);
     body->n = len;
-    if (read_full(fd, body->b, len) != 0)
+    if (tu_read_full(fd, body->b, len) != 0)
         return -1;
     return h[4];
 }
@@ -91,16 +81,8 @@ static void srv_handshake(int fd) {
 /* a one-column int row result carrying v */
 static void srv_int_row(int fd, int16_t stream, int32_t v) {
     tb_t t = {.n = 0};
-    tb_u32(&t, CQL_RESULT_ROWS);
-    tb_u32(&t, CQL_META_GLOBAL_TABLES);
-    tb_u32(&t, 1);
-    tb_str(&t, "ks");
-    tb_str(&t, "t");
-    tb_str(&t, "v");
-    tb_u16(&t, CQL_TYPE_INT);
-    tb_u32(&t, 1);
-    tb_u32(&t, 4);
-    tb_u32(&t, (uint32_t)v);
+    tb_pack(&t, "iiissshiii", CQL_RESULT_ROWS, CQL_META_GLOBAL_TABLES, 1, "ks", "t", "v",
+            CQL_TYPE_INT, 1, 4, (uint32_t)v);
     srv_send(fd, CQL_OP_RESULT, stream, &t);
 }
 
@@ -117,13 +99,7 @@ static void *srv_main(void *arg) {
 static srv_t *srv_start(script_fn script) {
     srv_t *s = calloc(1, sizeof *s);
     s->script = script;
-    s->lfd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    assert_int_equal(bind(s->lfd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(s->lfd, 4), 0);
-    socklen_t len = sizeof a;
-    getsockname(s->lfd, (struct sockaddr *)&a, &len);
-    s->port = ntohs(a.sin_port);
+    s->lfd = tu_listen(4, &s->port);
     int p[2];
     assert_int_equal(pipe(p), 0);
     s->release_rd = p[0];
@@ -191,10 +167,8 @@ static void test_pipeline_out_of_order(void **state) {
         cql_result_t *r = cql_future_result(f[i]);
         assert_true(cql_result_next_row(r, NULL));
         cql_value_t v;
-        int32_t x;
         cql_result_column(r, 0, &v);
-        assert_int_equal(cql_value_get_int32(&v, &x), CQL_OK);
-        assert_int_equal(x, i * 10);
+        assert_cql_int32(&v, i * 10);
         cql_future_free(f[i]);
     }
     assert_int_equal(cql_conn_inflight(c), 0);
@@ -225,8 +199,7 @@ static void script_auth(srv_t *s, int fd) {
         assert_int_equal(srv_read(fd, &st, &body), CQL_OP_QUERY);
         srv_void(fd, st);
     } else {
-        tb_u32(&t, 0x0100);
-        tb_str(&t, "Provided username u and/or password are incorrect");
+        tb_pack(&t, "is", 0x0100, "Provided username u and/or password are incorrect");
         srv_send(fd, CQL_OP_ERROR, st, &t);
     }
     char ch;
@@ -292,19 +265,8 @@ static void test_auth_missing_credentials(void **state) {
 
 static void send_prepared(int fd, int16_t st, const char *id) {
     tb_t t = {.n = 0};
-    tb_u32(&t, CQL_RESULT_PREPARED);
-    tb_u16(&t, (uint16_t)strlen(id));
-    tb_raw(&t, id, strlen(id));
-    tb_u32(&t, CQL_META_GLOBAL_TABLES);
-    tb_u32(&t, 1);
-    tb_u32(&t, 1);
-    tb_u16(&t, 0);
-    tb_str(&t, "ks");
-    tb_str(&t, "t");
-    tb_str(&t, "k");
-    tb_u16(&t, CQL_TYPE_INT);
-    tb_u32(&t, CQL_META_NO_METADATA);
-    tb_u32(&t, 0);
+    tb_pack(&t, "ihriiihssshii", CQL_RESULT_PREPARED, (uint16_t)strlen(id), id, (int)(strlen(id)),
+            CQL_META_GLOBAL_TABLES, 1, 1, 0, "ks", "t", "k", CQL_TYPE_INT, CQL_META_NO_METADATA, 0);
     srv_send(fd, CQL_OP_RESULT, st, &t);
 }
 
@@ -320,10 +282,7 @@ static void script_unprepared(srv_t *s, int fd) {
     s->n_execute++;
     assert_memory_equal(body.b, "\x00\x03id1", 5);
     t.n = 0;
-    tb_u32(&t, 0x2500);
-    tb_str(&t, "Prepared query with ID 696431 not found");
-    tb_u16(&t, 3);
-    tb_raw(&t, "id1", 3);
+    tb_pack(&t, "ishr", 0x2500, "Prepared query with ID 696431 not found", 3, "id1", 3);
     srv_send(fd, CQL_OP_ERROR, st, &t);
     /* the client re-prepares with the original text ... */
     assert_int_equal(srv_read(fd, &st, &body), CQL_OP_PREPARE);
@@ -383,20 +342,12 @@ static void script_errors(srv_t *s, int fd) {
     tb_t body, t = {.n = 0};
     int16_t st;
     assert_int_equal(srv_read(fd, &st, &body), CQL_OP_QUERY);
-    tb_u32(&t, 0x1100);
-    tb_str(&t, "Operation timed out - received only 1 responses.");
-    tb_u16(&t, CQL_CONSISTENCY_QUORUM);
-    tb_u32(&t, 1);
-    tb_u32(&t, 2);
-    tb_str(&t, "BATCH_LOG");
+    tb_pack(&t, "ishiis", 0x1100, "Operation timed out - received only 1 responses.",
+            CQL_CONSISTENCY_QUORUM, 1, 2, "BATCH_LOG");
     srv_send(fd, CQL_OP_ERROR, st, &t);
     /* an event pushed on stream -1 */
     t.n = 0;
-    tb_str(&t, "TOPOLOGY_CHANGE");
-    tb_str(&t, "NEW_NODE");
-    tb_u8(&t, 4);
-    tb_raw(&t, "\x7f\x00\x00\x02", 4);
-    tb_u32(&t, 9042);
+    tb_pack(&t, "sscri", "TOPOLOGY_CHANGE", "NEW_NODE", 4, "\x7f\x00\x00\x02", 4, 9042);
     srv_send(fd, CQL_OP_EVENT, -1, &t);
     /* four queries arrive; none is answered until the test says so */
     int16_t held[4];
@@ -534,15 +485,8 @@ static void script_dribble(srv_t *s, int fd) {
     uint8_t h[9] = {0x84, 0, (uint8_t)((uint16_t)st[0] >> 8), (uint8_t)st[0], CQL_OP_RESULT};
     tb_raw(&t, h, 9);
     size_t len_at = t.n - 4;
-    tb_u32(&t, CQL_RESULT_ROWS);
-    tb_u32(&t, CQL_META_GLOBAL_TABLES);
-    tb_u32(&t, 1);
-    tb_str(&t, "ks");
-    tb_str(&t, "t");
-    tb_str(&t, "v");
-    tb_u16(&t, CQL_TYPE_VARCHAR);
-    tb_u32(&t, 1);
-    tb_bytes(&t, "dribbled", 8);
+    tb_pack(&t, "iiissshib", CQL_RESULT_ROWS, CQL_META_GLOBAL_TABLES, 1, "ks", "t", "v",
+            CQL_TYPE_VARCHAR, 1, "dribbled", 8);
     cql_wr_u32(t.b + len_at, (uint32_t)(t.n - 9));
     for (size_t i = 0; i < t.n; i++) {
         assert_int_equal(write(fd, t.b + i, 1), 1);
@@ -553,8 +497,7 @@ static void script_dribble(srv_t *s, int fd) {
     for (int i = 1; i < 3; i++) {
         uint8_t hh[9] = {
             0x84, 0, (uint8_t)((uint16_t)st[i] >> 8), (uint8_t)st[i], CQL_OP_RESULT, 0, 0, 0, 4};
-        tb_raw(&two, hh, 9);
-        tb_u32(&two, CQL_RESULT_VOID);
+        tb_pack(&two, "ri", hh, 9, CQL_RESULT_VOID);
     }
     assert_int_equal(write(fd, two.b, two.n), (ssize_t)two.n);
     char ch;
@@ -575,12 +518,8 @@ static void test_split_and_coalesced_frames(void **state) {
     cql_result_t *r = cql_future_result(f[0]);
     assert_true(cql_result_next_row(r, NULL));
     cql_value_t v;
-    const uint8_t *p;
-    size_t n;
     cql_result_column(r, 0, &v);
-    assert_int_equal(cql_value_get_bytes(&v, &p, &n), CQL_OK);
-    assert_int_equal(n, 8);
-    assert_memory_equal(p, "dribbled", 8);
+    assert_cql_bytes(&v, "dribbled", 8);
     for (int i = 1; i < 3; i++) {
         assert_int_equal(cql_future_wait(f[i], 10000), CQL_OK);
         assert_null(cql_future_result(f[i]));
@@ -624,18 +563,11 @@ static void test_frame_over_cap(void **state) {
     free(s);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pipeline_out_of_order),
-        cmocka_unit_test(test_auth_ok),
-        cmocka_unit_test(test_auth_bad_credentials),
-        cmocka_unit_test(test_auth_missing_credentials),
-        cmocka_unit_test(test_unprepared_reprepare),
-        cmocka_unit_test(test_errors_backpressure_timeout),
-        cmocka_unit_test(test_connect_refused),
-        cmocka_unit_test(test_future_freed_before_completion),
-        cmocka_unit_test(test_split_and_coalesced_frames),
-        cmocka_unit_test(test_frame_over_cap),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_pipeline_out_of_order), cmocka_unit_test(test_auth_ok),
+          cmocka_unit_test(test_auth_bad_credentials),
+          cmocka_unit_test(test_auth_missing_credentials),
+          cmocka_unit_test(test_unprepared_reprepare),
+          cmocka_unit_test(test_errors_backpressure_timeout),
+          cmocka_unit_test(test_connect_refused),
+          cmocka_unit_test(test_future_freed_before_completion),
+          cmocka_unit_test(test_split_and_coalesced_frames), cmocka_unit_test(test_frame_over_cap))

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
 #include "cql_int.h"
 #include "test_cql_util.h"
 
@@ -122,22 +123,8 @@ static void test_query_values_null_unset(void **state) {
  * result metadata with no columns. */
 static tb_t prepared_body(void) {
     tb_t t = {.n = 0};
-    tb_u32(&t, CQL_RESULT_PREPARED);
-    tb_u16(&t, 2);
-    tb_u8(&t, 0xaa);
-    tb_u8(&t, 0xbb);
-    tb_u32(&t, CQL_META_GLOBAL_TABLES);
-    tb_u32(&t, 2);
-    tb_u32(&t, 1);
-    tb_u16(&t, 0);
-    tb_str(&t, "ks");
-    tb_str(&t, "t");
-    tb_str(&t, "id");
-    tb_u16(&t, CQL_TYPE_INT);
-    tb_str(&t, "name");
-    tb_u16(&t, CQL_TYPE_VARCHAR);
-    tb_u32(&t, CQL_META_NO_METADATA);
-    tb_u32(&t, 0);
+    tb_pack(&t, "ihcciiihssshshii", CQL_RESULT_PREPARED, 2, 0xaa, 0xbb, CQL_META_GLOBAL_TABLES, 2,
+            1, 0, "ks", "t", "id", CQL_TYPE_INT, "name", CQL_TYPE_VARCHAR, CQL_META_NO_METADATA, 0);
     return t;
 }
 
@@ -247,9 +234,7 @@ static void test_skip_extras(void **state) {
     tb_t t = {.n = 0};
     for (int i = 0; i < 16; i++)
         tb_u8(&t, (uint8_t)i); /* tracing id */
-    tb_u16(&t, 1);
-    tb_str(&t, "warn");
-    tb_u32(&t, CQL_RESULT_VOID);
+    tb_pack(&t, "hsi", 1, "warn", CQL_RESULT_VOID);
     cql_rd_t r;
     cql_rd_init(&r, t.b, t.n);
     assert_int_equal(cql_frame_skip_extras(CQL_FLAG_TRACING | CQL_FLAG_WARNING, &r), CQL_OK);
@@ -262,12 +247,7 @@ static void test_skip_extras(void **state) {
 static void test_error_write_timeout(void **state) {
     (void)state;
     tb_t t = {.n = 0};
-    tb_u32(&t, 0x1100);
-    tb_str(&t, "Operation timed out");
-    tb_u16(&t, CQL_CONSISTENCY_QUORUM);
-    tb_u32(&t, 1);
-    tb_u32(&t, 2);
-    tb_str(&t, "SIMPLE");
+    tb_pack(&t, "ishiis", 0x1100, "Operation timed out", CQL_CONSISTENCY_QUORUM, 1, 2, "SIMPLE");
     cql_server_error_owned_t e;
     assert_int_equal(cql_error_decode(t.b, t.n, &e), CQL_ERR_WRITE_TIMEOUT);
     assert_int_equal(e.e.code, 0x1100);
@@ -290,36 +270,21 @@ static void test_error_kinds(void **state) {
     (void)state;
     cql_server_error_owned_t e;
     tb_t t = {.n = 0};
-    tb_u32(&t, 0x1000);
-    tb_str(&t, "u");
-    tb_u16(&t, 1);
-    tb_u32(&t, 3);
-    tb_u32(&t, 1);
+    tb_pack(&t, "ishii", 0x1000, "u", 1, 3, 1);
     assert_int_equal(cql_error_decode(t.b, t.n, &e), CQL_ERR_UNAVAILABLE);
     assert_int_equal(e.e.required, 3);
     assert_int_equal(e.e.alive, 1);
     cql_server_error_clear(&e);
 
     t.n = 0;
-    tb_u32(&t, 0x1300);
-    tb_str(&t, "rf");
-    tb_u16(&t, 4);
-    tb_u32(&t, 1);
-    tb_u32(&t, 2);
-    tb_u32(&t, 1);
-    tb_u8(&t, 1);
+    tb_pack(&t, "ishiiic", 0x1300, "rf", 4, 1, 2, 1, 1);
     assert_int_equal(cql_error_decode(t.b, t.n, &e), CQL_ERR_READ_FAILURE);
     assert_int_equal(e.e.failures, 1);
     assert_true(e.e.data_present);
     cql_server_error_clear(&e);
 
     t.n = 0;
-    tb_u32(&t, 0x1200);
-    tb_str(&t, "rt");
-    tb_u16(&t, CQL_CONSISTENCY_LOCAL_QUORUM);
-    tb_u32(&t, 2);
-    tb_u32(&t, 3);
-    tb_u8(&t, 0);
+    tb_pack(&t, "ishiic", 0x1200, "rt", CQL_CONSISTENCY_LOCAL_QUORUM, 2, 3, 0);
     assert_int_equal(cql_error_decode(t.b, t.n, &e), CQL_ERR_READ_TIMEOUT);
     assert_int_equal(e.e.consistency, CQL_CONSISTENCY_LOCAL_QUORUM);
     assert_int_equal(e.e.received, 2);
@@ -328,13 +293,7 @@ static void test_error_kinds(void **state) {
     cql_server_error_clear(&e);
 
     t.n = 0;
-    tb_u32(&t, 0x1500);
-    tb_str(&t, "wf");
-    tb_u16(&t, CQL_CONSISTENCY_ALL);
-    tb_u32(&t, 1);
-    tb_u32(&t, 3);
-    tb_u32(&t, 2);
-    tb_str(&t, "BATCH");
+    tb_pack(&t, "ishiiis", 0x1500, "wf", CQL_CONSISTENCY_ALL, 1, 3, 2, "BATCH");
     assert_int_equal(cql_error_decode(t.b, t.n, &e), CQL_ERR_WRITE_FAILURE);
     assert_int_equal(e.e.failures, 2);
     assert_string_equal(e.e.write_type, "BATCH");
@@ -342,40 +301,28 @@ static void test_error_kinds(void **state) {
     cql_server_error_clear(&e);
 
     t.n = 0;
-    tb_u32(&t, 0x1400);
-    tb_str(&t, "ff");
-    tb_str(&t, "ks");
-    tb_str(&t, "fn");
-    tb_u16(&t, 1);
-    tb_str(&t, "int");
+    tb_pack(&t, "issshs", 0x1400, "ff", "ks", "fn", 1, "int");
     assert_int_equal(cql_error_decode(t.b, t.n, &e), CQL_ERR_FUNCTION_FAILURE);
     assert_string_equal(e.e.keyspace, "ks");
     assert_string_equal(e.e.table, "fn");
     cql_server_error_clear(&e);
 
     t.n = 0;
-    tb_u32(&t, 0x2400);
-    tb_str(&t, "exists");
-    tb_str(&t, "ks");
-    tb_str(&t, "tbl");
+    tb_pack(&t, "isss", 0x2400, "exists", "ks", "tbl");
     assert_int_equal(cql_error_decode(t.b, t.n, &e), CQL_ERR_ALREADY_EXISTS);
     assert_string_equal(e.e.keyspace, "ks");
     assert_string_equal(e.e.table, "tbl");
     cql_server_error_clear(&e);
 
     t.n = 0;
-    tb_u32(&t, 0x2500);
-    tb_str(&t, "unprepared");
-    tb_u16(&t, 3);
-    tb_raw(&t, "\x01\x02\x03", 3);
+    tb_pack(&t, "ishr", 0x2500, "unprepared", 3, "\x01\x02\x03", 3);
     assert_int_equal(cql_error_decode(t.b, t.n, &e), CQL_ERR_UNPREPARED);
     assert_int_equal(e.e.unprepared_id_size, 3);
     assert_memory_equal(e.e.unprepared_id, "\x01\x02\x03", 3);
     cql_server_error_clear(&e);
 
     t.n = 0;
-    tb_u32(&t, 0x7777);
-    tb_str(&t, "future");
+    tb_pack(&t, "is", 0x7777, "future");
     cql_err_t err = cql_error_decode(t.b, t.n, &e);
     assert_int_equal(cql_err_server_code(err), 0x7777);
     assert_true(cql_err_is_server(err));
@@ -397,18 +344,13 @@ static void test_result_void_keyspace_schema(void **state) {
     cql_result_free(r);
 
     t.n = 0;
-    tb_u32(&t, CQL_RESULT_SET_KEYSPACE);
-    tb_str(&t, "sluice");
+    tb_pack(&t, "is", CQL_RESULT_SET_KEYSPACE, "sluice");
     assert_int_equal(cql_result_decode(tb_dup(&t), t.n, &r), CQL_OK);
     assert_string_equal(cql_result_keyspace(r), "sluice");
     cql_result_free(r);
 
     t.n = 0;
-    tb_u32(&t, CQL_RESULT_SCHEMA_CHANGE);
-    tb_str(&t, "CREATED");
-    tb_str(&t, "TABLE");
-    tb_str(&t, "ks");
-    tb_str(&t, "users");
+    tb_pack(&t, "issss", CQL_RESULT_SCHEMA_CHANGE, "CREATED", "TABLE", "ks", "users");
     assert_int_equal(cql_result_decode(tb_dup(&t), t.n, &r), CQL_OK);
     const char *target, *name;
     assert_string_equal(cql_result_schema_change(r, &target, &name), "CREATED");
@@ -426,28 +368,14 @@ static void test_result_void_keyspace_schema(void **state) {
 /* Rows: global spec ks.t, columns id int, name text, tags list<int>; 2 rows; more pages. */
 static tb_t rows_body(void) {
     tb_t t = {.n = 0};
-    tb_u32(&t, CQL_RESULT_ROWS);
-    tb_u32(&t, CQL_META_GLOBAL_TABLES | CQL_META_HAS_MORE_PAGES);
-    tb_u32(&t, 3);
-    tb_bytes(&t, "\x00\x01\x02", 3);
-    tb_str(&t, "ks");
-    tb_str(&t, "t");
-    tb_str(&t, "id");
-    tb_u16(&t, CQL_TYPE_INT);
-    tb_str(&t, "name");
-    tb_u16(&t, CQL_TYPE_VARCHAR);
-    tb_str(&t, "tags");
-    tb_u16(&t, CQL_TYPE_LIST);
-    tb_u16(&t, CQL_TYPE_INT);
-    tb_u32(&t, 2);
+    tb_pack(&t, "iiibssshshshhi", CQL_RESULT_ROWS, CQL_META_GLOBAL_TABLES | CQL_META_HAS_MORE_PAGES,
+            3, "\x00\x01\x02", 3, "ks", "t", "id", CQL_TYPE_INT, "name", CQL_TYPE_VARCHAR, "tags",
+            CQL_TYPE_LIST, CQL_TYPE_INT, 2);
     /* row 1 */
-    tb_bytes(&t, "\x00\x00\x00\x05", 4);
-    tb_bytes(&t, "ann", 3);
-    tb_bytes(&t, "\x00\x00\x00\x02\x00\x00\x00\x04\x00\x00\x00\x0a\xff\xff\xff\xff", 16);
+    tb_pack(&t, "bbb", "\x00\x00\x00\x05", 4, "ann", 3,
+            "\x00\x00\x00\x02\x00\x00\x00\x04\x00\x00\x00\x0a\xff\xff\xff\xff", 16);
     /* row 2: id -2, then nulls */
-    tb_bytes(&t, "\xff\xff\xff\xfe", 4);
-    tb_u32(&t, 0xffffffff);
-    tb_u32(&t, 0xffffffff);
+    tb_pack(&t, "bii", "\xff\xff\xff\xfe", 4, 0xffffffff, 0xffffffff);
     return t;
 }
 
@@ -475,26 +403,21 @@ static void test_result_rows(void **state) {
     assert_int_equal(cql_result_column(r, 0, &v), CQL_ERR_INVALID_ARG); /* no row yet */
     cql_err_t err;
     assert_true(cql_result_next_row(r, &err));
-    int32_t id;
     assert_int_equal(cql_result_column(r, 0, &v), CQL_OK);
-    assert_int_equal(cql_value_get_int32(&v, &id), CQL_OK);
-    assert_int_equal(id, 5);
+    assert_cql_int32(&v, 5);
     int64_t wrong;
     assert_int_equal(cql_value_get_int64(&v, &wrong), CQL_ERR_TYPE);
     const uint8_t *s;
     size_t n;
     cql_result_column(r, 1, &v);
-    assert_int_equal(cql_value_get_bytes(&v, &s, &n), CQL_OK);
-    assert_int_equal(n, 3);
-    assert_memory_equal(s, "ann", 3);
+    assert_cql_bytes(&v, "ann", 3);
     cql_result_column(r, 2, &v);
     cql_value_iter_t it;
     assert_int_equal(cql_value_iter_init(&it, &v), CQL_OK);
     assert_int_equal(cql_value_iter_count(&it), 2);
     cql_value_t e;
     assert_true(cql_value_iter_next(&it, &e, &err));
-    assert_int_equal(cql_value_get_int32(&e, &id), CQL_OK);
-    assert_int_equal(id, 10);
+    assert_cql_int32(&e, 10);
     assert_true(cql_value_iter_next(&it, &e, &err));
     assert_true(cql_value_is_null(&e));
     assert_false(cql_value_iter_next(&it, &e, &err));
@@ -503,8 +426,7 @@ static void test_result_rows(void **state) {
 
     assert_true(cql_result_next_row(r, &err));
     cql_result_column(r, 0, &v);
-    assert_int_equal(cql_value_get_int32(&v, &id), CQL_OK);
-    assert_int_equal(id, -2);
+    assert_cql_int32(&v, -2);
     cql_result_column(r, 1, &v);
     assert_true(cql_value_is_null(&v));
     assert_int_equal(cql_value_get_bytes(&v, &s, &n), CQL_ERR_NULL);
@@ -538,49 +460,29 @@ static void test_result_rows_lying_counts(void **state) {
     (void)state;
     cql_result_t *r;
     tb_t t = {.n = 0};
-    tb_u32(&t, CQL_RESULT_ROWS);
-    tb_u32(&t, CQL_META_GLOBAL_TABLES);
+    tb_pack(&t, "ii", CQL_RESULT_ROWS, CQL_META_GLOBAL_TABLES);
     tb_u32(&t, 0x7fffffff); /* column count far beyond the body */
-    tb_str(&t, "ks");
-    tb_str(&t, "t");
+    tb_pack(&t, "ss", "ks", "t");
     assert_int_equal(cql_result_decode(tb_dup(&t), t.n, &r), CQL_ERR_PROTOCOL);
 
     t.n = 0;
-    tb_u32(&t, CQL_RESULT_ROWS);
-    tb_u32(&t, CQL_META_GLOBAL_TABLES);
-    tb_u32(&t, 1);
-    tb_str(&t, "ks");
-    tb_str(&t, "t");
-    tb_str(&t, "c");
-    tb_u16(&t, CQL_TYPE_INT);
+    tb_pack(&t, "iiisssh", CQL_RESULT_ROWS, CQL_META_GLOBAL_TABLES, 1, "ks", "t", "c",
+            CQL_TYPE_INT);
     tb_u32(&t, 1000000); /* row count beyond the body */
     tb_bytes(&t, "\0\0\0\1", 4);
     assert_int_equal(cql_result_decode(tb_dup(&t), t.n, &r), CQL_ERR_PROTOCOL);
 
     /* nesting deeper than the cap */
     t.n = 0;
-    tb_u32(&t, CQL_RESULT_ROWS);
-    tb_u32(&t, CQL_META_GLOBAL_TABLES);
-    tb_u32(&t, 1);
-    tb_str(&t, "ks");
-    tb_str(&t, "t");
-    tb_str(&t, "c");
+    tb_pack(&t, "iiisss", CQL_RESULT_ROWS, CQL_META_GLOBAL_TABLES, 1, "ks", "t", "c");
     for (int i = 0; i < 40; i++)
         tb_u16(&t, CQL_TYPE_LIST);
-    tb_u16(&t, CQL_TYPE_INT);
-    tb_u32(&t, 0);
+    tb_pack(&t, "hi", CQL_TYPE_INT, 0);
     assert_int_equal(cql_result_decode(tb_dup(&t), t.n, &r), CQL_ERR_PROTOCOL);
 
     /* unknown type id */
     t.n = 0;
-    tb_u32(&t, CQL_RESULT_ROWS);
-    tb_u32(&t, CQL_META_GLOBAL_TABLES);
-    tb_u32(&t, 1);
-    tb_str(&t, "ks");
-    tb_str(&t, "t");
-    tb_str(&t, "c");
-    tb_u16(&t, 0x00FF);
-    tb_u32(&t, 0);
+    tb_pack(&t, "iiissshi", CQL_RESULT_ROWS, CQL_META_GLOBAL_TABLES, 1, "ks", "t", "c", 0x00FF, 0);
     assert_int_equal(cql_result_decode(tb_dup(&t), t.n, &r), CQL_ERR_PROTOCOL);
 }
 
@@ -589,45 +491,16 @@ static void test_result_udt_tuple_map_types(void **state) {
     tb_t t = {.n = 0};
     tb_u32(&t, CQL_RESULT_ROWS);
     tb_u32(&t, 0); /* per-column specs */
-    tb_u32(&t, 3);
-    tb_str(&t, "ks");
-    tb_str(&t, "t");
-    tb_str(&t, "addr");
-    tb_u16(&t, CQL_TYPE_UDT);
-    tb_str(&t, "ks");
-    tb_str(&t, "address");
-    tb_u16(&t, 2);
-    tb_str(&t, "street");
-    tb_u16(&t, CQL_TYPE_VARCHAR);
-    tb_str(&t, "zip");
-    tb_u16(&t, CQL_TYPE_INT);
-    tb_str(&t, "ks");
-    tb_str(&t, "t");
-    tb_str(&t, "pair");
-    tb_u16(&t, CQL_TYPE_TUPLE);
-    tb_u16(&t, 2);
-    tb_u16(&t, CQL_TYPE_BIGINT);
-    tb_u16(&t, CQL_TYPE_BOOLEAN);
-    tb_str(&t, "ks");
-    tb_str(&t, "t");
-    tb_str(&t, "m");
-    tb_u16(&t, CQL_TYPE_MAP);
-    tb_u16(&t, CQL_TYPE_VARCHAR);
-    tb_u16(&t, CQL_TYPE_CUSTOM);
-    tb_str(&t, "org.example.T");
-    tb_u32(&t, 1);
+    tb_pack(&t, "issshsshshshssshhhhssshhhsi", 3, "ks", "t", "addr", CQL_TYPE_UDT, "ks", "address",
+            2, "street", CQL_TYPE_VARCHAR, "zip", CQL_TYPE_INT, "ks", "t", "pair", CQL_TYPE_TUPLE,
+            2, CQL_TYPE_BIGINT, CQL_TYPE_BOOLEAN, "ks", "t", "m", CQL_TYPE_MAP, CQL_TYPE_VARCHAR,
+            CQL_TYPE_CUSTOM, "org.example.T", 1);
     /* udt with only the first field present (a field added later) */
-    tb_u32(&t, 8);
-    tb_bytes(&t, "main", 4);
+    tb_pack(&t, "ib", 8, "main", 4);
     /* tuple (7, true) */
-    tb_u32(&t, 17);
-    tb_bytes(&t, "\0\0\0\0\0\0\0\7", 8);
-    tb_bytes(&t, "\1", 1);
+    tb_pack(&t, "ibb", 17, "\0\0\0\0\0\0\0\7", 8, "\1", 1);
     /* map {"k": 0xbeef} */
-    tb_u32(&t, 15);
-    tb_u32(&t, 1);
-    tb_bytes(&t, "k", 1);
-    tb_bytes(&t, "\xbe\xef", 2);
+    tb_pack(&t, "iibb", 15, 1, "k", 1, "\xbe\xef", 2);
 
     cql_result_t *r;
     assert_int_equal(cql_result_decode(tb_dup(&t), t.n, &r), CQL_OK);
@@ -683,16 +556,8 @@ static void test_result_udt_tuple_map_types(void **state) {
 static void test_duration_custom_type(void **state) {
     (void)state;
     tb_t t = {.n = 0};
-    tb_u32(&t, CQL_RESULT_ROWS);
-    tb_u32(&t, CQL_META_GLOBAL_TABLES);
-    tb_u32(&t, 1);
-    tb_str(&t, "ks");
-    tb_str(&t, "t");
-    tb_str(&t, "d");
-    tb_u16(&t, CQL_TYPE_CUSTOM);
-    tb_str(&t, "org.apache.cassandra.db.marshal.DurationType");
-    tb_u32(&t, 1);
-    tb_bytes(&t, "\x02\x04\x06", 3);
+    tb_pack(&t, "iiissshsib", CQL_RESULT_ROWS, CQL_META_GLOBAL_TABLES, 1, "ks", "t", "d",
+            CQL_TYPE_CUSTOM, "org.apache.cassandra.db.marshal.DurationType", 1, "\x02\x04\x06", 3);
     cql_result_t *r;
     assert_int_equal(cql_result_decode(tb_dup(&t), t.n, &r), CQL_OK);
     assert_int_equal(cql_type_kind(cql_result_column_type(r, 0)), CQL_TYPE_DURATION);
@@ -711,11 +576,7 @@ static void test_event_decode(void **state) {
     (void)state;
     cql_event_owned_t ev;
     tb_t t = {.n = 0};
-    tb_str(&t, "STATUS_CHANGE");
-    tb_str(&t, "DOWN");
-    tb_u8(&t, 4);
-    tb_raw(&t, "\x7f\x00\x00\x03", 4);
-    tb_u32(&t, 9042);
+    tb_pack(&t, "sscri", "STATUS_CHANGE", "DOWN", 4, "\x7f\x00\x00\x03", 4, 9042);
     assert_int_equal(cql_event_decode(t.b, t.n, &ev), CQL_OK);
     assert_string_equal(ev.ev.type, "STATUS_CHANGE");
     assert_string_equal(ev.ev.change, "DOWN");
@@ -725,19 +586,14 @@ static void test_event_decode(void **state) {
     assert_int_equal(cql_event_decode(t.b, t.n - 1, &ev), CQL_ERR_PROTOCOL);
 
     t.n = 0;
-    tb_str(&t, "SCHEMA_CHANGE");
-    tb_str(&t, "DROPPED");
-    tb_str(&t, "TABLE");
-    tb_str(&t, "ks");
-    tb_str(&t, "users");
+    tb_pack(&t, "sssss", "SCHEMA_CHANGE", "DROPPED", "TABLE", "ks", "users");
     assert_int_equal(cql_event_decode(t.b, t.n, &ev), CQL_OK);
     assert_string_equal(ev.ev.target, "TABLE");
     assert_string_equal(ev.ev.keyspace, "ks");
     assert_string_equal(ev.ev.name, "users");
 
     t.n = 0;
-    tb_str(&t, "BOGUS");
-    tb_str(&t, "X");
+    tb_pack(&t, "ss", "BOGUS", "X");
     assert_int_equal(cql_event_decode(t.b, t.n, &ev), CQL_ERR_PROTOCOL);
 }
 
@@ -752,14 +608,7 @@ static void on_supported(void *opaque, const char *k, size_t kl, const char *v, 
 static void test_supported_authenticate(void **state) {
     (void)state;
     tb_t t = {.n = 0};
-    tb_u16(&t, 2);
-    tb_str(&t, "CQL_VERSION");
-    tb_u16(&t, 1);
-    tb_str(&t, "3.4.7");
-    tb_str(&t, "COMPRESSION");
-    tb_u16(&t, 2);
-    tb_str(&t, "lz4");
-    tb_str(&t, "snappy");
+    tb_pack(&t, "hshsshss", 2, "CQL_VERSION", 1, "3.4.7", "COMPRESSION", 2, "lz4", "snappy");
     supported_count = 0;
     assert_int_equal(cql_supported_decode(t.b, t.n, on_supported, NULL), CQL_OK);
     assert_int_equal(supported_count, 103);
@@ -774,28 +623,16 @@ static void test_supported_authenticate(void **state) {
     assert_memory_equal(cls, "org.apache.cassandra.auth.PasswordAuthenticator", n);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_startup),
-        cmocka_unit_test(test_options_register_prepare),
-        cmocka_unit_test(test_auth_response_plain),
-        cmocka_unit_test(test_query_all_params),
-        cmocka_unit_test(test_query_values_null_unset),
-        cmocka_unit_test(test_prepared_and_execute),
-        cmocka_unit_test(test_batch),
-        cmocka_unit_test(test_frame_cap),
-        cmocka_unit_test(test_header_decode),
-        cmocka_unit_test(test_skip_extras),
-        cmocka_unit_test(test_error_write_timeout),
-        cmocka_unit_test(test_error_kinds),
-        cmocka_unit_test(test_result_void_keyspace_schema),
-        cmocka_unit_test(test_result_rows),
-        cmocka_unit_test(test_result_rows_truncated),
-        cmocka_unit_test(test_result_rows_lying_counts),
-        cmocka_unit_test(test_result_udt_tuple_map_types),
-        cmocka_unit_test(test_duration_custom_type),
-        cmocka_unit_test(test_event_decode),
-        cmocka_unit_test(test_supported_authenticate),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_startup),
+          cmocka_unit_test(test_options_register_prepare),
+          cmocka_unit_test(test_auth_response_plain), cmocka_unit_test(test_query_all_params),
+          cmocka_unit_test(test_query_values_null_unset),
+          cmocka_unit_test(test_prepared_and_execute), cmocka_unit_test(test_batch),
+          cmocka_unit_test(test_frame_cap), cmocka_unit_test(test_header_decode),
+          cmocka_unit_test(test_skip_extras), cmocka_unit_test(test_error_write_timeout),
+          cmocka_unit_test(test_error_kinds), cmocka_unit_test(test_result_void_keyspace_schema),
+          cmocka_unit_test(test_result_rows), cmocka_unit_test(test_result_rows_truncated),
+          cmocka_unit_test(test_result_rows_lying_counts),
+          cmocka_unit_test(test_result_udt_tuple_map_types),
+          cmocka_unit_test(test_duration_custom_type), cmocka_unit_test(test_event_decode),
+          cmocka_unit_test(test_supported_authenticate))

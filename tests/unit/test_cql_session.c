@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
 #include "cql_int.h"
 #include "test_cql_util.h"
 
@@ -35,22 +36,13 @@ struct node_s {
     int n_keys;
     /* behaviour */
     int disagree_polls; /* report a different peer schema this many times */
+    int require_auth;   /* answer STARTUP with AUTHENTICATE */
+    int startups;       /* STARTUP requests seen */
     volatile int stop;
 };
 
 static const uint8_t V1[16] = {1, 1, 1, 1, 1, 1, 0x11, 1, 0x81, 1, 1, 1, 1, 1, 1, 1};
 static const uint8_t V2[16] = {2, 2, 2, 2, 2, 2, 0x12, 2, 0x82, 2, 2, 2, 2, 2, 2, 2};
-
-static int rd_full(int fd, void *p, size_t n) {
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, (uint8_t *)p + got, n - got);
-        if (r <= 0)
-            return -1;
-        got += (size_t)r;
-    }
-    return 0;
-}
 
 /* One write per frame: two small writes would meet Nagle and delayed ACKs. */
 static void send_frame(int fd, uint8_t op, int16_t stream, const tb_t *body) {
@@ -64,17 +56,11 @@ static void send_frame(int fd, uint8_t op, int16_t stream, const tb_t *body) {
 }
 
 static void rows_header(tb_t *t, int ncols) {
-    tb_u32(t, CQL_RESULT_ROWS);
-    tb_u32(t, CQL_META_GLOBAL_TABLES);
-    tb_u32(t, (uint32_t)ncols);
-    tb_str(t, "system");
-    tb_str(t, "t");
+    tb_pack(t, "iiiss", CQL_RESULT_ROWS, CQL_META_GLOBAL_TABLES, (uint32_t)ncols, "system", "t");
 }
 
 static void tokens_value(tb_t *t, const char *tok) {
-    tb_u32(t, (uint32_t)(4 + 4 + strlen(tok)));
-    tb_u32(t, 1);
-    tb_bytes(t, tok, (int32_t)strlen(tok));
+    tb_pack(t, "iib", (uint32_t)(4 + 4 + strlen(tok)), 1, tok, (int)((int32_t)strlen(tok)));
 }
 
 static void reply_query(node_t *n, int fd, int16_t st, const char *q, size_t qlen) {
@@ -83,32 +69,15 @@ static void reply_query(node_t *n, int fd, int16_t st, const char *q, size_t qle
     snprintf(query, sizeof query, "%.*s", (int)qlen, q);
     if (strstr(query, "tokens") && strstr(query, "system.local")) {
         rows_header(&t, 3);
-        tb_str(&t, "key");
-        tb_u16(&t, CQL_TYPE_VARCHAR);
-        tb_str(&t, "tokens");
-        tb_u16(&t, CQL_TYPE_SET);
-        tb_u16(&t, CQL_TYPE_VARCHAR);
-        tb_str(&t, "schema_version");
-        tb_u16(&t, CQL_TYPE_UUID);
-        tb_u32(&t, 1);
-        tb_bytes(&t, "local", 5);
+        tb_pack(&t, "shshhshib", "key", CQL_TYPE_VARCHAR, "tokens", CQL_TYPE_SET, CQL_TYPE_VARCHAR,
+                "schema_version", CQL_TYPE_UUID, 1, "local", 5);
         tokens_value(&t, n->token);
         tb_bytes(&t, V1, 16);
     } else if (strstr(query, "tokens") && strstr(query, "system.peers_v2")) {
         rows_header(&t, 4);
-        tb_str(&t, "native_address");
-        tb_u16(&t, CQL_TYPE_INET);
-        tb_str(&t, "native_port");
-        tb_u16(&t, CQL_TYPE_INT);
-        tb_str(&t, "tokens");
-        tb_u16(&t, CQL_TYPE_SET);
-        tb_u16(&t, CQL_TYPE_VARCHAR);
-        tb_str(&t, "schema_version");
-        tb_u16(&t, CQL_TYPE_UUID);
-        tb_u32(&t, 1);
-        tb_bytes(&t, "\x7f\x00\x00\x01", 4);
-        tb_u32(&t, 4);
-        tb_u32(&t, (uint32_t)n->peer->port);
+        tb_pack(&t, "shshshhshibii", "native_address", CQL_TYPE_INET, "native_port", CQL_TYPE_INT,
+                "tokens", CQL_TYPE_SET, CQL_TYPE_VARCHAR, "schema_version", CQL_TYPE_UUID, 1,
+                "\x7f\x00\x00\x01", 4, 4, (uint32_t)n->peer->port);
         tokens_value(&t, n->peer->token);
         tb_bytes(&t, V1, 16);
     } else if (strstr(query, "schema_version FROM system.")) {
@@ -121,27 +90,15 @@ static void reply_query(node_t *n, int fd, int16_t st, const char *q, size_t qle
             n->disagree_polls--;
         pthread_mutex_unlock(&n->mu);
         rows_header(&t, 1);
-        tb_str(&t, "schema_version");
-        tb_u16(&t, CQL_TYPE_UUID);
-        tb_u32(&t, 1);
-        tb_bytes(&t, differ ? V2 : V1, 16);
+        tb_pack(&t, "shib", "schema_version", CQL_TYPE_UUID, 1, differ ? V2 : V1, 16);
     } else if (strstr(query, "CREATE TABLE")) {
-        tb_u32(&t, CQL_RESULT_SCHEMA_CHANGE);
-        tb_str(&t, "CREATED");
-        tb_str(&t, "TABLE");
-        tb_str(&t, "ks");
-        tb_str(&t, "x");
+        tb_pack(&t, "issss", CQL_RESULT_SCHEMA_CHANGE, "CREATED", "TABLE", "ks", "x");
     } else if (strstr(query, "FAIL") && n->token[0] == '0') {
         /* only the node owning token 0 fails: the other one would succeed */
         pthread_mutex_lock(&n->mu);
         n->fails++;
         pthread_mutex_unlock(&n->mu);
-        tb_u32(&t, 0x1100);
-        tb_str(&t, "Operation timed out");
-        tb_u16(&t, CQL_CONSISTENCY_ONE);
-        tb_u32(&t, 0);
-        tb_u32(&t, 1);
-        tb_str(&t, "SIMPLE");
+        tb_pack(&t, "ishiis", 0x1100, "Operation timed out", CQL_CONSISTENCY_ONE, 0, 1, "SIMPLE");
         send_frame(fd, CQL_OP_ERROR, st, &t);
         return;
     } else {
@@ -166,34 +123,33 @@ static void *serve_conn(void *arg) {
     tb_t *body = malloc(sizeof *body);
     for (;;) {
         uint8_t h[9];
-        if (rd_full(fd, h, 9) != 0)
+        if (tu_read_full(fd, h, 9) != 0)
             break;
         int16_t st = (int16_t)((h[2] << 8) | h[3]);
         uint32_t len = cql_rd_u32p(h + 5);
-        if (len > sizeof body->b || rd_full(fd, body->b, len) != 0)
+        if (len > sizeof body->b || tu_read_full(fd, body->b, len) != 0)
             break;
         body->n = len;
         tb_t t = {.n = 0};
         switch (h[4]) {
         case CQL_OP_STARTUP:
+            pthread_mutex_lock(&n->mu);
+            n->startups++;
+            pthread_mutex_unlock(&n->mu);
+            if (n->require_auth) {
+                tb_pack(&t, "s", "org.apache.cassandra.auth.PasswordAuthenticator");
+                send_frame(fd, CQL_OP_AUTHENTICATE, st, &t);
+                break;
+            }
+            send_frame(fd, CQL_OP_READY, st, &t);
+            break;
         case CQL_OP_REGISTER: send_frame(fd, CQL_OP_READY, st, &t); break;
         case CQL_OP_QUERY:
             reply_query(n, fd, st, (const char *)body->b + 4, cql_rd_u32p(body->b));
             break;
         case CQL_OP_PREPARE:
-            tb_u32(&t, CQL_RESULT_PREPARED);
-            tb_u16(&t, 2);
-            tb_raw(&t, "p1", 2);
-            tb_u32(&t, CQL_META_GLOBAL_TABLES);
-            tb_u32(&t, 1);
-            tb_u32(&t, 1);
-            tb_u16(&t, 0);
-            tb_str(&t, "ks");
-            tb_str(&t, "t");
-            tb_str(&t, "k");
-            tb_u16(&t, CQL_TYPE_INT);
-            tb_u32(&t, CQL_META_NO_METADATA);
-            tb_u32(&t, 0);
+            tb_pack(&t, "ihriiihssshii", CQL_RESULT_PREPARED, 2, "p1", 2, CQL_META_GLOBAL_TABLES, 1,
+                    1, 0, "ks", "t", "k", CQL_TYPE_INT, CQL_META_NO_METADATA, 0);
             send_frame(fd, CQL_OP_RESULT, st, &t);
             break;
         case CQL_OP_EXECUTE:
@@ -235,13 +191,7 @@ static void node_init(node_t *n, const char *token) {
     memset(n, 0, sizeof *n);
     pthread_mutex_init(&n->mu, NULL);
     n->token = token;
-    n->lfd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    assert_int_equal(bind(n->lfd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(n->lfd, 8), 0);
-    socklen_t len = sizeof a;
-    getsockname(n->lfd, (struct sockaddr *)&a, &len);
-    n->port = ntohs(a.sin_port);
+    n->lfd = tu_listen(8, &n->port);
 }
 
 static void node_stop(node_t *n) {
@@ -412,11 +362,32 @@ static void test_external_event_loop(void **state) {
     assert_int_equal(completed, 50);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_discovery),        cmocka_unit_test(test_round_robin),
-        cmocka_unit_test(test_token_aware),      cmocka_unit_test(test_idempotent_retry),
-        cmocka_unit_test(test_schema_agreement), cmocka_unit_test(test_external_event_loop),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
+/* A node that wants credentials the session does not have: connect_wait gives up on the
+ * first refusal instead of reconnecting until its deadline. */
+static void test_connect_refused(void **state) {
+    (void)state;
+    node_t c;
+    node_init(&c, "0");
+    c.peer = &c;
+    c.require_auth = 1;
+    pthread_create(&c.th, NULL, accept_loop, &c);
+    cql_conf_t *conf = cql_conf_new();
+    char cp[64], err[256] = "";
+    snprintf(cp, sizeof cp, "127.0.0.1:%d", c.port);
+    cql_conf_set(conf, "contact_points", cp, NULL, 0);
+    cql_conf_set(conf, "reconnect_base_ms", "1", NULL, 0);
+    cql_conf_set(conf, "reconnect_max_ms", "1", NULL, 0);
+    cql_session_t *s;
+    assert_int_equal(cql_session_new(conf, &s, err, sizeof err), CQL_OK);
+    assert_int_equal(cql_session_connect_wait(s, 600000, err, sizeof err), CQL_ERR_AUTH);
+    assert_non_null(strstr(err, "PasswordAuthenticator"));
+    /* with reconnects 1 ms apart, waiting out the deadline would have meant thousands */
+    assert_int_equal(c.startups, 1);
+    cql_session_free(s);
+    node_stop(&c);
 }
+
+TEST_MAIN(setup, teardown, cmocka_unit_test(test_discovery), cmocka_unit_test(test_connect_refused),
+          cmocka_unit_test(test_round_robin), cmocka_unit_test(test_token_aware),
+          cmocka_unit_test(test_idempotent_retry), cmocka_unit_test(test_schema_agreement),
+          cmocka_unit_test(test_external_event_loop))

@@ -22,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
 #include "cql_int.h"
 #include "test_cql_util.h"
 
@@ -128,13 +129,7 @@ static void *tls_srv_main(void *arg) {
 
 static tls_srv_t *tls_srv_start(void) {
     tls_srv_t *s = calloc(1, sizeof *s);
-    s->lfd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    assert_int_equal(bind(s->lfd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(s->lfd, 4), 0);
-    socklen_t len = sizeof a;
-    getsockname(s->lfd, (struct sockaddr *)&a, &len);
-    s->port = ntohs(a.sin_port);
+    s->lfd = tu_listen(4, &s->port);
     pthread_create(&s->th, NULL, tls_srv_main, s);
     return s;
 }
@@ -238,12 +233,6 @@ static int teardown(void **state) {
     return 0;
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tls_verified),
-        cmocka_unit_test(test_tls_wrong_host),
-        cmocka_unit_test(test_tls_unknown_ca),
-        cmocka_unit_test(test_tls_no_verify),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN(setup, teardown, cmocka_unit_test(test_tls_verified),
+          cmocka_unit_test(test_tls_wrong_host), cmocka_unit_test(test_tls_unknown_ca),
+          cmocka_unit_test(test_tls_no_verify))

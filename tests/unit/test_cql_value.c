@@ -10,7 +10,9 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
 #include "cql_int.h"
+#include "test_cql_util.h"
 
 static void test_vint(void **state) {
     (void)state;
@@ -252,9 +254,7 @@ static void test_getters(void **state) {
 
     uint8_t ts[] = {0, 0, 1, 0x8b, 0xcf, 0xe5, 0x68, 0};
     cql_value_t tv = {&tt, ts, 8};
-    int64_t ms;
-    assert_int_equal(cql_value_get_int64(&tv, &ms), CQL_OK);
-    assert_true(ms == 0x18bcfe56800LL);
+    assert_cql_int64(&tv, 0x18bcfe56800LL);
     int32_t i32;
     assert_int_equal(cql_value_get_int32(&tv, &i32), CQL_ERR_TYPE);
     uint8_t day[] = {0x80, 0, 0, 1};
@@ -298,40 +298,7 @@ static void test_murmur3_tokens(void **state) {
     assert_true(cql_murmur3_token("hello world, this is a key", 26) == 2715572237970438656LL);
 }
 
-static void test_conf(void **state) {
-    (void)state;
-    cql_conf_t *c = cql_conf_new();
-    char err[128];
-    assert_int_equal(cql_conf_set(c, "port", "19042", err, sizeof err), CQL_OK);
-    assert_int_equal(c->port, 19042);
-    assert_int_equal(cql_conf_set(c, "port", "0", err, sizeof err), CQL_ERR_CONF);
-    assert_string_equal(err, "port: expected an integer in 1..65535, got \"0\"");
-    assert_int_equal(cql_conf_set(c, "consistency", "LOCAL_ONE", err, sizeof err), CQL_OK);
-    assert_int_equal(c->consistency, CQL_CONSISTENCY_LOCAL_ONE);
-    assert_int_equal(cql_conf_set(c, "tls.verify", "maybe", err, sizeof err), CQL_ERR_CONF);
-    assert_int_equal(cql_conf_set(c, "max_inflight", "32767", err, sizeof err), CQL_OK);
-    assert_int_equal(cql_conf_set(c, "max_inflight", "32768", err, sizeof err), CQL_ERR_CONF);
-    assert_int_equal(cql_conf_set(c, "nope", "1", err, sizeof err), CQL_ERR_CONF);
-    assert_string_equal(err, "unknown property \"nope\"");
-    assert_int_equal(cql_conf_set(c, "username", "u", err, sizeof err), CQL_OK);
-    cql_conf_t *d = cql_conf_dup(c);
-    assert_string_equal(d->username, "u");
-    assert_ptr_not_equal(d->username, c->username);
-    cql_conf_free(c);
-    cql_conf_free(d);
-}
-
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_vint),
-        cmocka_unit_test(test_varint_bytes),
-        cmocka_unit_test(test_bind_every_type),
-        cmocka_unit_test(test_duration_roundtrip),
-        cmocka_unit_test(test_collections),
-        cmocka_unit_test(test_getters),
-        cmocka_unit_test(test_uuid_text),
-        cmocka_unit_test(test_murmur3_tokens),
-        cmocka_unit_test(test_conf),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_vint), cmocka_unit_test(test_varint_bytes),
+          cmocka_unit_test(test_bind_every_type), cmocka_unit_test(test_duration_roundtrip),
+          cmocka_unit_test(test_collections), cmocka_unit_test(test_getters),
+          cmocka_unit_test(test_uuid_text), cmocka_unit_test(test_murmur3_tokens))

@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
 #include "sl_hist.h"
 
 static void buckets_and_render(void **state) {
@@ -26,18 +27,17 @@ static void buckets_and_render(void **state) {
     char out[4096];
     size_t len = 0;
     assert_int_equal(sl_hist_render(&h, "x_seconds", "partition=\"2\"", out, sizeof out, &len), 0);
-    assert_non_null(strstr(out, "x_seconds_bucket{partition=\"2\",le=\"0.0001\"} 1\n"));
-    assert_non_null(strstr(out, "x_seconds_bucket{partition=\"2\",le=\"0.001\"} 2\n"));
-    assert_non_null(strstr(out, "x_seconds_bucket{partition=\"2\",le=\"30\"} 3\n"));
-    assert_non_null(strstr(out, "x_seconds_bucket{partition=\"2\",le=\"+Inf\"} 4\n"));
-    assert_non_null(strstr(out, "x_seconds_count{partition=\"2\"} 4\n"));
-    assert_non_null(strstr(out, "x_seconds_sum{partition=\"2\"} 99.004050\n"));
+    assert_contains(out, "x_seconds_bucket{partition=\"2\",le=\"0.0001\"} 1\n",
+                    "x_seconds_bucket{partition=\"2\",le=\"0.001\"} 2\n",
+                    "x_seconds_bucket{partition=\"2\",le=\"30\"} 3\n",
+                    "x_seconds_bucket{partition=\"2\",le=\"+Inf\"} 4\n",
+                    "x_seconds_count{partition=\"2\"} 4\n",
+                    "x_seconds_sum{partition=\"2\"} 99.004050\n");
     assert_int_equal(len, strlen(out));
 
     len = 0;
     assert_int_equal(sl_hist_render(&h, "y", NULL, out, sizeof out, &len), 0);
-    assert_non_null(strstr(out, "y_bucket{le=\"0.0025\"} 2\n"));
-    assert_non_null(strstr(out, "y_count 4\n"));
+    assert_contains(out, "y_bucket{le=\"0.0025\"} 2\n", "y_count 4\n");
     len = 0;
     assert_int_equal(sl_hist_render(&h, "y", NULL, out, 64, &len), -1);
 }
@@ -57,8 +57,4 @@ static void quantiles(void **state) {
     assert_true(sl_hist_quantile(&h, 0.999) > 10);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(buckets_and_render),
-                                       cmocka_unit_test(quantiles)};
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(buckets_and_render), cmocka_unit_test(quantiles))

@@ -14,26 +14,28 @@
 #include <stdatomic.h>
 #include <time.h>
 
+#include "test_http_client.h"
+#include "test_util.h"
 #include "sl_http.h"
 
 /* ---------------------------------------------------------------- host:port */
 
 static void hostport_accepts(void **state) {
     (void)state;
-    char host[64];
-    uint16_t port = 1;
-    assert_int_equal(sl_http_parse_hostport("127.0.0.1:8080", host, sizeof host, &port), 0);
-    assert_string_equal(host, "127.0.0.1");
-    assert_int_equal(port, 8080);
-    assert_int_equal(sl_http_parse_hostport("localhost:0", host, sizeof host, &port), 0);
-    assert_string_equal(host, "localhost");
-    assert_int_equal(port, 0);
-    assert_int_equal(sl_http_parse_hostport(":9000", host, sizeof host, &port), 0);
-    assert_string_equal(host, "127.0.0.1");
-    assert_int_equal(port, 9000);
-    assert_int_equal(sl_http_parse_hostport("[::1]:65535", host, sizeof host, &port), 0);
-    assert_string_equal(host, "::1");
-    assert_int_equal(port, 65535);
+    static const struct {
+        const char *in, *host;
+        uint16_t port;
+    } ok[] = {{"127.0.0.1:8080", "127.0.0.1", 8080},
+              {"localhost:0", "localhost", 0},
+              {":9000", "127.0.0.1", 9000}, /* the host defaults to loopback */
+              {"[::1]:65535", "::1", 65535}};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        char host[64];
+        uint16_t port = 1;
+        assert_int_equal(sl_http_parse_hostport(ok[i].in, host, sizeof host, &port), SL_HTTP_OK);
+        assert_string_equal(host, ok[i].host);
+        assert_int_equal(port, ok[i].port);
+    }
 }
 
 static void hostport_rejects(void **state) {
@@ -105,69 +107,9 @@ static void query_rejects(void **state) {
 
 /* ---------------------------------------------------------------- server */
 
-typedef struct fetched_s {
-    long status;
-    CURLcode rc;
-    char body[8192];
-    size_t len;
-    char retry_after[32]; /* the X-Echo-Len header */
-    char ctype[64];
-} fetched_t;
-
-static size_t on_body(char *p, size_t size, size_t n, void *ud) {
-    fetched_t *f = ud;
-    size_t len = size * n;
-    if (len > sizeof f->body - 1 - f->len)
-        len = sizeof f->body - 1 - f->len;
-    memcpy(f->body + f->len, p, len);
-    f->len += len;
-    f->body[f->len] = '\0';
-    return size * n;
-}
-
-static size_t on_header(char *p, size_t size, size_t n, void *ud) {
-    fetched_t *f = ud;
-    size_t len = size * n;
-    if (len > 13 && strncasecmp(p, "X-Echo-Len: ", 12) == 0) {
-        size_t vl = len - 12;
-        while (vl && (p[12 + vl - 1] == '\r' || p[12 + vl - 1] == '\n'))
-            vl--;
-        if (vl < sizeof f->retry_after) {
-            memcpy(f->retry_after, p + 12, vl);
-            f->retry_after[vl] = '\0';
-        }
-    }
-    return len;
-}
-
-static fetched_t fetch(uint16_t port, const char *method, const char *target, const char *post) {
-    fetched_t f;
-    memset(&f, 0, sizeof f);
-    char url[512];
-    snprintf(url, sizeof url, "http://127.0.0.1:%u%s", (unsigned)port, target);
-    CURL *c = curl_easy_init();
-    assert_non_null(c);
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &f);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &f);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
-    curl_easy_setopt(c, CURLOPT_PROXY, "");
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "sluice-test");
-    if (post)
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, post);
-    if (strcmp(method, "HEAD") == 0)
-        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
-    else if (!post && strcmp(method, "GET") != 0)
-        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    f.rc = curl_easy_perform(c);
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &f.status);
-    const char *ct = NULL;
-    curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
-    snprintf(f.ctype, sizeof f.ctype, "%s", ct ? ct : "");
-    curl_easy_cleanup(c);
-    return f;
+/* A request to the server under test, keeping the X-Echo-Len header echo_handler sets. */
+static http_got_t fetch(uint16_t port, const char *method, const char *target, const char *post) {
+    return http_get(NULL, port, method, target, post, "X-Echo-Len");
 }
 
 static void echo_handler(const sl_http_request_t *req, sl_http_response_t *resp, void *opaque) {
@@ -197,14 +139,25 @@ static void echo_handler(const sl_http_request_t *req, sl_http_response_t *resp,
 static void big_handler(const sl_http_request_t *req, sl_http_response_t *resp, void *opaque) {
     (void)opaque;
     size_t n = 6000;
-    char *b = malloc(n);
+    char *b = malloc(n + 1);
     if (!b)
         return;
     for (size_t i = 0; i < n; i++)
         b[i] = (char)('a' + i % 26);
+    b[n] = '\0';
     sl_http_response_set_body(resp, b, n);
     if (sl_http_request_arg(req, "cut"))
         sl_http_response_truncate_at(resp, 1000);
+}
+
+/* ?down=1: unhealthy, with members; otherwise healthy without. */
+static void health_handler(const sl_http_request_t *req, sl_http_response_t *resp, void *opaque) {
+    (void)opaque;
+    if (sl_http_request_arg(req, "down"))
+        sl_http_response_health(resp, 0, "cassandra_down", ",\"hosts_up\":%d,\"lag\":%s", 0,
+                                "[1,2]");
+    else
+        sl_http_response_health(resp, 1, "ok", NULL);
 }
 
 static void server_answers(void **state) {
@@ -218,6 +171,7 @@ static void server_answers(void **state) {
     assert_int_equal(sl_http_server_route(srv, "GET", "/echo", echo_handler, calls), 0);
     assert_int_equal(sl_http_server_route(srv, NULL, "/any", echo_handler, calls), 0);
     assert_int_equal(sl_http_server_route(srv, "GET", "/big", big_handler, NULL), 0);
+    assert_int_equal(sl_http_server_route(srv, "GET", "/healthz", health_handler, NULL), 0);
     assert_int_equal(sl_http_server_start(srv, err, sizeof err), SL_HTTP_OK);
     assert_int_equal(sl_http_server_route(srv, "GET", "/late", echo_handler, calls),
                      SL_HTTP_ERR_STATE);
@@ -225,44 +179,57 @@ static void server_answers(void **state) {
     assert_true(port > 0);
     assert_string_equal(sl_http_server_host(srv), "127.0.0.1");
 
-    fetched_t f = fetch(port, "GET", "/echo?a=1%2B1&b=x+y&c", NULL);
-    assert_int_equal(f.rc, CURLE_OK);
-    assert_int_equal(f.status, 201);
-    assert_string_equal(f.body, "GET /echo n=3 a=1+1 b=x y ua=yes body=");
-    assert_string_equal(f.ctype, "application/json");
-    assert_string_equal(f.retry_after, "0");
+    /* What each request gets: status, exact body, content type and the echoed body
+     * length header (NULL: not checked). */
+    static const struct {
+        const char *method, *target, *post;
+        long status;
+        const char *body, *ctype, *echo_len;
+    } answers[] = {
+        {"GET", "/echo?a=1%2B1&b=x+y&c", NULL, 201,
+         "GET /echo n=3 a=1+1 b=x y ua=yes body=", "application/json", "0"},
+        {"GET", "/nowhere", NULL, 404, "not found\n", "text/plain; charset=utf-8", NULL},
+        {"DELETE", "/echo", NULL, 405, NULL, NULL, NULL},
+        {"GET", "/echo?a=%zz", NULL, 400, "malformed query string\n", NULL, NULL},
+        {"HEAD", "/echo", NULL, 201, "", NULL, NULL},
+        {"POST", "/any?a=2", "hello=world", 201, "POST /any n=1 a=2 b=- ua=yes body=hello=world",
+         NULL, "11"},
+        {"GET", "/healthz", NULL, 200, "{\"status\":\"ok\"}\n", "application/json", NULL},
+        {"GET", "/healthz?down=1", NULL, 503,
+         "{\"status\":\"cassandra_down\",\"hosts_up\":0,\"lag\":[1,2]}\n", "application/json",
+         NULL},
+    };
+    http_got_t f;
+    for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++) {
+        f = fetch(port, answers[i].method, answers[i].target, answers[i].post);
+        assert_int_equal(f.rc, CURLE_OK);
+        assert_int_equal(f.status, answers[i].status);
+        if (answers[i].body)
+            assert_string_equal(f.body.data, answers[i].body);
+        if (answers[i].ctype)
+            assert_string_equal(f.ctype, answers[i].ctype);
+        if (answers[i].echo_len)
+            assert_string_equal(f.header, answers[i].echo_len);
+        sl_buf_free(&f.body);
+    }
 
-    f = fetch(port, "GET", "/nowhere", NULL);
-    assert_int_equal(f.status, 404);
-    assert_string_equal(f.body, "not found\n");
-    assert_string_equal(f.ctype, "text/plain; charset=utf-8");
-    f = fetch(port, "DELETE", "/echo", NULL);
-    assert_int_equal(f.status, 405);
-    f = fetch(port, "GET", "/echo?a=%zz", NULL);
-    assert_int_equal(f.status, 400);
-    assert_string_equal(f.body, "malformed query string\n");
-    f = fetch(port, "HEAD", "/echo", NULL);
-    assert_int_equal(f.status, 201);
-    assert_int_equal(f.len, 0);
-
-    f = fetch(port, "POST", "/any?a=2", "hello=world");
-    assert_int_equal(f.status, 201);
-    assert_string_equal(f.body, "POST /any n=1 a=2 b=- ua=yes body=hello=world");
-    assert_string_equal(f.retry_after, "11");
     char big[2048];
     memset(big, 'x', sizeof big - 1);
     big[sizeof big - 1] = '\0';
     f = fetch(port, "POST", "/any", big); /* over max_body = 1024 */
     assert_int_equal(f.status, 413);
+    sl_buf_free(&f.body);
 
     f = fetch(port, "GET", "/big", NULL);
     assert_int_equal(f.rc, CURLE_OK);
-    assert_int_equal(f.len, 6000);
-    assert_memory_equal(f.body, "abcdefghijklmnopqrstuvwxyzabc", 29);
+    assert_int_equal(f.body.len, 6000);
+    assert_memory_equal(f.body.data, "abcdefghijklmnopqrstuvwxyzabc", 29);
+    sl_buf_free(&f.body);
     f = fetch(port, "GET", "/big?cut=1", NULL);
     assert_int_equal(f.rc, CURLE_PARTIAL_FILE);
     assert_int_equal(f.status, 200);
-    assert_int_equal(f.len, 1000);
+    assert_int_equal(f.body.len, 1000);
+    sl_buf_free(&f.body);
 
     /* /echo twice (GET, HEAD), /any once; the 404, 405, 400 and 413 never reach it */
     assert_int_equal(calls[0], 3);
@@ -272,6 +239,7 @@ static void server_answers(void **state) {
     assert_int_equal(sl_http_server_port(srv), 0);
     f = fetch(port, "GET", "/echo", NULL);
     assert_int_equal(f.rc, CURLE_COULDNT_CONNECT);
+    sl_buf_free(&f.body);
     sl_http_server_free(srv);
 }
 
@@ -302,7 +270,7 @@ static void server_reports_bind_errors(void **state) {
 typedef struct gate_s {
     atomic_int entered, release;
     uint16_t port;
-    fetched_t result;
+    http_got_t result;
     sl_http_server_t *srv;
 } gate_t;
 
@@ -358,8 +326,9 @@ static void stop_lets_requests_finish(void **state) {
     /* the server stops accepting while the slow request is still in its handler */
     int refused = 0;
     for (int i = 0; i < 2000 && !refused; i++) {
-        fetched_t f = fetch(g.port, "GET", "/other", NULL);
+        http_got_t f = fetch(g.port, "GET", "/other", NULL);
         refused = f.rc == CURLE_COULDNT_CONNECT;
+        sl_buf_free(&f.body);
         if (!refused)
             pause_ms(10);
     }
@@ -369,22 +338,12 @@ static void stop_lets_requests_finish(void **state) {
     pthread_join(stopper, NULL);
     assert_int_equal(g.result.rc, CURLE_OK);
     assert_int_equal(g.result.status, 200);
-    assert_string_equal(g.result.body, "finished");
+    assert_string_equal(g.result.body.data, "finished");
+    sl_buf_free(&g.result.body);
     sl_http_server_free(g.srv);
 }
 
-int main(void) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(hostport_accepts),
-        cmocka_unit_test(hostport_rejects),
-        cmocka_unit_test(query_decodes),
-        cmocka_unit_test(query_rejects),
-        cmocka_unit_test(server_answers),
-        cmocka_unit_test(server_reports_bind_errors),
-        cmocka_unit_test(stop_lets_requests_finish),
-    };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    curl_global_cleanup();
-    return rc;
-}
+TEST_MAIN(http_client_up, http_client_down, cmocka_unit_test(hostport_accepts),
+          cmocka_unit_test(hostport_rejects), cmocka_unit_test(query_decodes),
+          cmocka_unit_test(query_rejects), cmocka_unit_test(server_answers),
+          cmocka_unit_test(server_reports_bind_errors), cmocka_unit_test(stop_lets_requests_finish))

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <curl/curl.h>
 
+#include "test_util.h"
 #include "sl_http.h"
 #include "sl_ingest_fetch.h"
 #include "sl_record_json.h"
@@ -97,29 +98,29 @@ static int teardown(void **state) {
 }
 
 /* Runs one transfer of `results` users to base?case=c and polls until it is DONE. */
-static sl_fetch_slot_t *fetch(sl_fetcher_t *f, const char *url, unsigned results) {
-    sl_fetch_slot_t *s = sl_fetcher_slot(f, 0);
+static sl_ingest_fetch_slot_t *fetch(sl_ingest_fetch_t *f, const char *url, unsigned results) {
+    sl_ingest_fetch_slot_t *s = sl_ingest_fetch_slot(f, 0);
     snprintf(s->url, sizeof s->url, "%s", url);
     s->results = results;
     s->page = 1;
-    sl_fetcher_start(f, s);
+    sl_ingest_fetch_start(f, s);
     time_t deadline = time(NULL) + 20;
-    while (s->state == SL_SLOT_RUNNING && time(NULL) < deadline)
-        sl_fetcher_poll(f, 50, -1);
-    assert_int_equal(s->state, SL_SLOT_DONE);
-    assert_int_equal(sl_fetcher_running(f), 0);
+    while (s->state == SL_INGEST_FETCH_RUNNING && time(NULL) < deadline)
+        sl_ingest_fetch_poll(f, 50, -1);
+    assert_int_equal(s->state, SL_INGEST_FETCH_DONE);
+    assert_int_equal(sl_ingest_fetch_running(f), 0);
     return s;
 }
 
-static sl_fetcher_t *new_fetcher(size_t max_body) {
-    sl_fetch_conf_t fc = {.slots = 1,
-                          .batch = 10,
-                          .connect_timeout_ms = 5000,
-                          .timeout_ms = 10000,
-                          .max_body = max_body,
-                          .user_agent = "test"};
+static sl_ingest_fetch_t *new_fetcher(size_t max_body) {
+    sl_ingest_fetch_conf_t fc = {.slots = 1,
+                                 .batch = 10,
+                                 .connect_timeout_ms = 5000,
+                                 .timeout_ms = 10000,
+                                 .max_body = max_body,
+                                 .user_agent = "test"};
     char err[256];
-    sl_fetcher_t *f = sl_fetcher_new(&fc, err, sizeof err);
+    sl_ingest_fetch_t *f = sl_ingest_fetch_new(&fc, err, sizeof err);
     assert_non_null(f);
     return f;
 }
@@ -128,12 +129,12 @@ static void good_page_with_a_reject(void **state) {
     fixture_t *fx = *state;
     char url[256];
     snprintf(url, sizeof url, "%s?case=good", fx->base);
-    sl_fetcher_t *f = new_fetcher(1 << 20);
-    sl_fetch_slot_t *s = fetch(f, url, 3);
-    assert_int_equal(s->outcome, SL_OUTCOME_OK);
+    sl_ingest_fetch_t *f = new_fetcher(1 << 20);
+    sl_ingest_fetch_slot_t *s = fetch(f, url, 3);
+    assert_int_equal(s->outcome, SL_INGEST_OUTCOME_OK);
     assert_int_equal(s->retriable, 0);
     assert_int_equal(s->http_status, 200);
-    assert_int_equal(s->body_bytes, strlen(three_users()));
+    assert_int_equal(s->body.len, strlen(three_users()));
     assert_int_equal(s->n_recs, 3);
     assert_int_equal(s->recs[0].reject, SL_REJECT_NONE);
     assert_int_equal(s->recs[1].reject, SL_REJECT_BAD_EMAIL);
@@ -141,7 +142,7 @@ static void good_page_with_a_reject(void **state) {
     assert_int_equal(s->recs[2].reject, SL_REJECT_NONE);
     /* Key and value bytes, exactly. */
     assert_int_equal(s->recs[0].key_len, strlen(UUID0));
-    assert_memory_equal(s->arena + s->recs[0].key_off, UUID0, strlen(UUID0));
+    assert_memory_equal(s->arena.data + s->recs[0].key_off, UUID0, strlen(UUID0));
     const char *want =
         "{\"id\":\"" UUID0 "\",\"first_name\":\"Ann0\",\"last_name\":\"Doe\","
         "\"gender\":\"female\",\"address\":\"10 Main St, Town, State, Land\","
@@ -149,21 +150,21 @@ static void good_page_with_a_reject(void **state) {
         "\"dob\":\"1990-01-02T03:04:05.678Z\",\"registered_date\":\"2010-01-02T03:04:05.678Z\","
         "\"phone\":\"555\",\"picture\":\"https://e.com/0.jpg\"}";
     assert_int_equal(s->recs[0].val_len, strlen(want));
-    assert_memory_equal(s->arena + s->recs[0].val_off, want, strlen(want));
+    assert_memory_equal(s->arena.data + s->recs[0].val_off, want, strlen(want));
     /* The rejected user keeps its original bytes; good users have none. */
     char orig[1024];
     user_json(1, "nope", orig, sizeof orig);
     assert_int_equal(s->n_rejects, 1);
     assert_int_equal(s->recs[1].raw_len, strlen(orig));
-    assert_memory_equal(s->body + s->recs[1].raw_off, orig, strlen(orig));
+    assert_memory_equal(s->body.data + s->recs[1].raw_off, orig, strlen(orig));
     assert_int_equal(s->recs[0].raw_len, 0);
     assert_int_equal(s->recs[2].raw_len, 0);
     /* The slot is reusable: a second page gives the same result, not appended. */
-    s->state = SL_SLOT_FREE;
+    s->state = SL_INGEST_FETCH_FREE;
     s = fetch(f, url, 3);
     assert_int_equal(s->n_recs, 3);
-    assert_memory_equal(s->arena + s->recs[0].val_off, want, strlen(want));
-    sl_fetcher_free(f);
+    assert_memory_equal(s->arena.data + s->recs[0].val_off, want, strlen(want));
+    sl_ingest_fetch_free(f);
 }
 
 static void failures_classified(void **state) {
@@ -176,20 +177,20 @@ static void failures_classified(void **state) {
         int retriable;
         const char *detail;
     } cases[] = {
-        {"throttle", 1 << 20, 3, SL_OUTCOME_THROTTLED, 1, "HTTP 429: slow down"},
-        {"5xx", 1 << 20, 3, SL_OUTCOME_HTTP_5XX, 1, "HTTP 503: busy now"},
-        {"4xx", 1 << 20, 3, SL_OUTCOME_HTTP_4XX, 0, "HTTP 404"},
-        {"apierror", 1 << 20, 3, SL_OUTCOME_API_ERROR, 1, "API error: boom"},
-        {"big", 4096, 3, SL_OUTCOME_TOO_LARGE, 0, NULL},
-        {"truncated", 1 << 20, 3, SL_OUTCOME_TRUNCATED, 1, NULL},
-        {"malformed", 1 << 20, 3, SL_OUTCOME_MALFORMED, 1, NULL},
-        {"toomany", 1 << 20, 2, SL_OUTCOME_MALFORMED, 1, "more than the 2 users asked for"},
+        {"throttle", 1 << 20, 3, SL_INGEST_OUTCOME_THROTTLED, 1, "HTTP 429: slow down"},
+        {"5xx", 1 << 20, 3, SL_INGEST_OUTCOME_HTTP_5XX, 1, "HTTP 503: busy now"},
+        {"4xx", 1 << 20, 3, SL_INGEST_OUTCOME_HTTP_4XX, 0, "HTTP 404"},
+        {"apierror", 1 << 20, 3, SL_INGEST_OUTCOME_API_ERROR, 1, "API error: boom"},
+        {"big", 4096, 3, SL_INGEST_OUTCOME_TOO_LARGE, 0, NULL},
+        {"truncated", 1 << 20, 3, SL_INGEST_OUTCOME_TRUNCATED, 1, NULL},
+        {"malformed", 1 << 20, 3, SL_INGEST_OUTCOME_MALFORMED, 1, NULL},
+        {"toomany", 1 << 20, 2, SL_INGEST_OUTCOME_MALFORMED, 1, "more than the 2 users asked for"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char url[256];
         snprintf(url, sizeof url, "%s?case=%s", fx->base, cases[i].c);
-        sl_fetcher_t *f = new_fetcher(cases[i].max_body);
-        sl_fetch_slot_t *s = fetch(f, url, cases[i].results);
+        sl_ingest_fetch_t *f = new_fetcher(cases[i].max_body);
+        sl_ingest_fetch_slot_t *s = fetch(f, url, cases[i].results);
         if (s->outcome != cases[i].outcome)
             fail_msg("case %s: outcome %s, detail %s", cases[i].c,
                      sl_ingest_outcome_label(s->outcome), s->detail);
@@ -202,68 +203,61 @@ static void failures_classified(void **state) {
         } else {
             assert_int_equal(s->has_retry_after, 0);
         }
-        sl_fetcher_free(f);
+        sl_ingest_fetch_free(f);
     }
 }
 
 static void connection_refused(void **state) {
     (void)state;
     /* Port 1 on loopback: nothing listens there. */
-    sl_fetcher_t *f = new_fetcher(1 << 20);
-    sl_fetch_slot_t *s = fetch(f, "http://127.0.0.1:1/api/?results=1", 1);
-    assert_int_equal(s->outcome, SL_OUTCOME_CONNECT);
+    sl_ingest_fetch_t *f = new_fetcher(1 << 20);
+    sl_ingest_fetch_slot_t *s = fetch(f, "http://127.0.0.1:1/api/?results=1", 1);
+    assert_int_equal(s->outcome, SL_INGEST_OUTCOME_CONNECT);
     assert_int_equal(s->retriable, 1);
     assert_int_equal(s->n_recs, 0);
-    sl_fetcher_free(f);
+    sl_ingest_fetch_free(f);
 }
 
 static void classification_table(void **state) {
     (void)state;
-    int r;
-    assert_int_equal(sl_fetch_classify(CURLE_OPERATION_TIMEDOUT, 0, 0, 0, 0, &r),
-                     SL_OUTCOME_TIMEOUT);
-    assert_int_equal(r, 1);
-    assert_int_equal(sl_fetch_classify(CURLE_COULDNT_RESOLVE_HOST, 0, 0, 0, 0, &r),
-                     SL_OUTCOME_CONNECT);
-    assert_int_equal(sl_fetch_classify(CURLE_RECV_ERROR, 0, 0, 0, 0, &r), SL_OUTCOME_CONNECT);
-    assert_int_equal(sl_fetch_classify(CURLE_PARTIAL_FILE, 200, 0, 0, 0, &r), SL_OUTCOME_TRUNCATED);
-    assert_int_equal(sl_fetch_classify(CURLE_FILESIZE_EXCEEDED, 200, 0, 0, 0, &r),
-                     SL_OUTCOME_TOO_LARGE);
-    assert_int_equal(r, 0);
-    assert_int_equal(sl_fetch_classify(CURLE_UNSUPPORTED_PROTOCOL, 0, 0, 0, 0, &r),
-                     SL_OUTCOME_OTHER);
-    assert_int_equal(r, 0);
-    assert_int_equal(sl_fetch_classify(CURLE_OK, 408, 0, 0, 0, &r), SL_OUTCOME_TIMEOUT);
-    assert_int_equal(r, 1);
-    assert_int_equal(sl_fetch_classify(CURLE_OK, 500, 0, 0, 0, &r), SL_OUTCOME_HTTP_5XX);
-    assert_int_equal(sl_fetch_classify(CURLE_OK, 429, 0, 0, 0, &r), SL_OUTCOME_THROTTLED);
-    assert_int_equal(sl_fetch_classify(CURLE_OK, 403, 0, 0, 0, &r), SL_OUTCOME_HTTP_4XX);
-    assert_int_equal(r, 0);
-    assert_int_equal(sl_fetch_classify(CURLE_OK, 200, 0, 0, SL_API_ERR_TRUNCATED, &r),
-                     SL_OUTCOME_TRUNCATED);
-    assert_int_equal(sl_fetch_classify(CURLE_OK, 200, 0, 0, SL_API_ERR_NO_RESULTS, &r),
-                     SL_OUTCOME_MALFORMED);
-    assert_int_equal(r, 1);
-    assert_int_equal(sl_fetch_classify(CURLE_OK, 200, 0, 0, SL_API_ERR_TOO_LARGE, &r),
-                     SL_OUTCOME_TOO_LARGE);
-    assert_int_equal(r, 0);
-    assert_int_equal(sl_fetch_classify(CURLE_OK, 200, 0, 0, SL_API_ERR_OK, &r), SL_OUTCOME_OK);
-    assert_int_equal(r, 0);
-    /* An abort by the write callback wins over curl's CURLE_WRITE_ERROR. */
-    assert_int_equal(sl_fetch_classify(CURLE_WRITE_ERROR, 200, 1, SL_OUTCOME_MALFORMED, 0, &r),
-                     SL_OUTCOME_MALFORMED);
-    assert_int_equal(r, 1);
-    assert_int_equal(sl_fetch_classify(CURLE_WRITE_ERROR, 200, 1, SL_OUTCOME_TOO_LARGE, 0, &r),
-                     SL_OUTCOME_TOO_LARGE);
-    assert_int_equal(r, 0);
+    /* curl's result, HTTP status, write-callback abort and its outcome, body verdict ->
+     * outcome, whether a retry may help */
+    static const struct {
+        CURLcode rc;
+        long status;
+        int aborted;
+        sl_ingest_outcome_t abort_outcome;
+        sl_api_err_t body;
+        sl_ingest_outcome_t want;
+        int retriable;
+    } cases[] = {
+        {CURLE_OPERATION_TIMEDOUT, 0, 0, 0, 0, SL_INGEST_OUTCOME_TIMEOUT, 1},
+        {CURLE_COULDNT_RESOLVE_HOST, 0, 0, 0, 0, SL_INGEST_OUTCOME_CONNECT, 1},
+        {CURLE_RECV_ERROR, 0, 0, 0, 0, SL_INGEST_OUTCOME_CONNECT, 1},
+        {CURLE_PARTIAL_FILE, 200, 0, 0, 0, SL_INGEST_OUTCOME_TRUNCATED, 1},
+        {CURLE_FILESIZE_EXCEEDED, 200, 0, 0, 0, SL_INGEST_OUTCOME_TOO_LARGE, 0},
+        {CURLE_UNSUPPORTED_PROTOCOL, 0, 0, 0, 0, SL_INGEST_OUTCOME_OTHER, 0},
+        {CURLE_OK, 408, 0, 0, 0, SL_INGEST_OUTCOME_TIMEOUT, 1},
+        {CURLE_OK, 500, 0, 0, 0, SL_INGEST_OUTCOME_HTTP_5XX, 1},
+        {CURLE_OK, 429, 0, 0, 0, SL_INGEST_OUTCOME_THROTTLED, 1},
+        {CURLE_OK, 403, 0, 0, 0, SL_INGEST_OUTCOME_HTTP_4XX, 0},
+        {CURLE_OK, 200, 0, 0, SL_API_ERR_TRUNCATED, SL_INGEST_OUTCOME_TRUNCATED, 1},
+        {CURLE_OK, 200, 0, 0, SL_API_ERR_NO_RESULTS, SL_INGEST_OUTCOME_MALFORMED, 1},
+        {CURLE_OK, 200, 0, 0, SL_API_ERR_TOO_LARGE, SL_INGEST_OUTCOME_TOO_LARGE, 0},
+        {CURLE_OK, 200, 0, 0, SL_API_ERR_OK, SL_INGEST_OUTCOME_OK, 0},
+        /* an abort by the write callback wins over curl's CURLE_WRITE_ERROR */
+        {CURLE_WRITE_ERROR, 200, 1, SL_INGEST_OUTCOME_MALFORMED, 0, SL_INGEST_OUTCOME_MALFORMED, 1},
+        {CURLE_WRITE_ERROR, 200, 1, SL_INGEST_OUTCOME_TOO_LARGE, 0, SL_INGEST_OUTCOME_TOO_LARGE, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int r = -1;
+        assert_int_equal(sl_ingest_fetch_classify(cases[i].rc, cases[i].status, cases[i].aborted,
+                                                  cases[i].abort_outcome, cases[i].body, &r),
+                         cases[i].want);
+        assert_int_equal(r, cases[i].retriable);
+    }
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(good_page_with_a_reject),
-        cmocka_unit_test(failures_classified),
-        cmocka_unit_test(connection_refused),
-        cmocka_unit_test(classification_table),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN(setup, teardown, cmocka_unit_test(good_page_with_a_reject),
+          cmocka_unit_test(failures_classified), cmocka_unit_test(connection_refused),
+          cmocka_unit_test(classification_table))

@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
 #include "sl_ingest_plan.h"
 
 static void pages_cover_count_exactly(void **state) {
@@ -64,28 +65,28 @@ static void unbounded_never_ends(void **state) {
 
 static void pacing(void **state) {
     (void)state;
-    assert_int_equal(sl_ingest_pace_ms(0, 123456), 0); /* no cap */
-    assert_int_equal(sl_ingest_pace_ms(1000, 0), 0);
+    assert_int_equal(sl_ingest_plan_pace_ms(0, 123456), 0); /* no cap */
+    assert_int_equal(sl_ingest_plan_pace_ms(1000, 0), 0);
     /* 1000 users/s: the request after 5000 users may start at 5 s. */
-    assert_int_equal(sl_ingest_pace_ms(1000, 5000), 5000);
-    assert_int_equal(sl_ingest_pace_ms(250, 1000), 4000);
-    assert_int_equal(sl_ingest_pace_ms(100000, 1000000), 10000);
+    assert_int_equal(sl_ingest_plan_pace_ms(1000, 5000), 5000);
+    assert_int_equal(sl_ingest_plan_pace_ms(250, 1000), 4000);
+    assert_int_equal(sl_ingest_plan_pace_ms(100000, 1000000), 10000);
 }
 
 static void url_forms(void **state) {
     (void)state;
     char u[256];
-    int n = sl_ingest_url(u, sizeof u, "https://randomuser.me/api/", 5000, NULL, 1, NULL);
+    int n = sl_ingest_plan_url(u, sizeof u, "https://randomuser.me/api/", 5000, NULL, 1, NULL);
     assert_string_equal(u, "https://randomuser.me/api/?results=5000");
     assert_int_equal(n, (int)strlen(u));
-    sl_ingest_url(u, sizeof u, "http://127.0.0.1:8000/api/", 10, "abc", 3, "gb,fr");
+    sl_ingest_plan_url(u, sizeof u, "http://127.0.0.1:8000/api/", 10, "abc", 3, "gb,fr");
     assert_string_equal(u, "http://127.0.0.1:8000/api/?results=10&seed=abc&page=3&nat=gb,fr");
-    sl_ingest_url(u, sizeof u, "http://h/api/?inc=name", 2, "", 9, "");
+    sl_ingest_plan_url(u, sizeof u, "http://h/api/?inc=name", 2, "", 9, "");
     assert_string_equal(u, "http://h/api/?inc=name&results=2");
-    sl_ingest_url(u, sizeof u, "http://h/api/?", 2, NULL, 9, NULL);
+    sl_ingest_plan_url(u, sizeof u, "http://h/api/?", 2, NULL, 9, NULL);
     assert_string_equal(u, "http://h/api/?results=2");
     /* Seeds and lists are percent-encoded. */
-    sl_ingest_url(u, sizeof u, "http://h/", 1, "a b&c=d/é", 18446744073709551615ull, "us fr");
+    sl_ingest_plan_url(u, sizeof u, "http://h/", 1, "a b&c=d/é", 18446744073709551615ull, "us fr");
     assert_string_equal(u, "http://h/?results=1&seed=a%20b%26c%3Dd%2F%C3%A9"
                            "&page=18446744073709551615&nat=us%20fr");
 }
@@ -93,22 +94,15 @@ static void url_forms(void **state) {
 static void url_too_long(void **state) {
     (void)state;
     char u[32];
-    assert_int_equal(sl_ingest_url(u, sizeof u, "http://h/api/", 5000, NULL, 1, NULL), 26);
-    assert_int_equal(sl_ingest_url(u, sizeof u, "http://h/api/", 5000, "seed", 1, NULL), -1);
-    assert_int_equal(sl_ingest_url(u, 26, "http://h/api/", 5000, NULL, 1, NULL), -1);
-    assert_int_equal(sl_ingest_url(u, 27, "http://h/api/", 5000, NULL, 1, NULL), 26);
-    assert_int_equal(sl_ingest_url(u, sizeof u, "http://h/api/", 50, NULL, 1, "gb,fr,de,es"), -1);
-    assert_int_equal(sl_ingest_url(NULL, 10, "http://h", 1, NULL, 1, NULL), -1);
+    assert_int_equal(sl_ingest_plan_url(u, sizeof u, "http://h/api/", 5000, NULL, 1, NULL), 26);
+    assert_int_equal(sl_ingest_plan_url(u, sizeof u, "http://h/api/", 5000, "seed", 1, NULL), -1);
+    assert_int_equal(sl_ingest_plan_url(u, 26, "http://h/api/", 5000, NULL, 1, NULL), -1);
+    assert_int_equal(sl_ingest_plan_url(u, 27, "http://h/api/", 5000, NULL, 1, NULL), 26);
+    assert_int_equal(sl_ingest_plan_url(u, sizeof u, "http://h/api/", 50, NULL, 1, "gb,fr,de,es"),
+                     -1);
+    assert_int_equal(sl_ingest_plan_url(NULL, 10, "http://h", 1, NULL, 1, NULL), -1);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(pages_cover_count_exactly),
-        cmocka_unit_test(exact_multiple_and_small_counts),
-        cmocka_unit_test(unbounded_never_ends),
-        cmocka_unit_test(pacing),
-        cmocka_unit_test(url_forms),
-        cmocka_unit_test(url_too_long),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(pages_cover_count_exactly),
+          cmocka_unit_test(exact_multiple_and_small_counts), cmocka_unit_test(unbounded_never_ends),
+          cmocka_unit_test(pacing), cmocka_unit_test(url_forms), cmocka_unit_test(url_too_long))

@@ -8,12 +8,13 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
 #include "sl_ingest_raw.h"
 
 /* Checks that element i of body is exactly want[i]. */
 static void expect(const char *body, const char *const *want, long n) {
-    sl_raw_range_t r[16];
-    assert_int_equal(sl_raw_results(body, strlen(body), r, 16), n);
+    sl_ingest_raw_range_t r[16];
+    assert_int_equal(sl_ingest_raw_results(body, strlen(body), r, 16), n);
     for (long i = 0; i < n; i++) {
         assert_int_equal(r[i].len, strlen(want[i]));
         assert_memory_equal(body + r[i].off, want[i], r[i].len);
@@ -47,8 +48,8 @@ static void results_after_other_keys(void **state) {
 static void more_than_max(void **state) {
     (void)state;
     const char *body = "{\"results\":[1,2,3,4,5]}";
-    sl_raw_range_t r[2];
-    assert_int_equal(sl_raw_results(body, strlen(body), r, 2), 5);
+    sl_ingest_raw_range_t r[2];
+    assert_int_equal(sl_ingest_raw_results(body, strlen(body), r, 2), 5);
     assert_memory_equal(body + r[1].off, "2", 1);
 }
 
@@ -66,19 +67,13 @@ static void failures(void **state) {
         "{\"results\":[{]}]}",         /* unbalanced */
         "{\"results\"",
     };
-    sl_raw_range_t r[4];
+    sl_ingest_raw_range_t r[4];
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        if (sl_raw_results(bad[i], strlen(bad[i]), r, 4) != -1)
+        if (sl_ingest_raw_results(bad[i], strlen(bad[i]), r, 4) != -1)
             fail_msg("accepted: %s", bad[i]);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(simple_and_spaced),
-        cmocka_unit_test(strings_with_brackets_and_escapes),
-        cmocka_unit_test(results_after_other_keys),
-        cmocka_unit_test(more_than_max),
-        cmocka_unit_test(failures),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(simple_and_spaced),
+          cmocka_unit_test(strings_with_brackets_and_escapes),
+          cmocka_unit_test(results_after_other_keys), cmocka_unit_test(more_than_max),
+          cmocka_unit_test(failures))

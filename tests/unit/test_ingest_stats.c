@@ -9,11 +9,12 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
 #include "sl_ingest_stats.h"
 
 static sl_ingest_stats_t sample(void) {
     sl_ingest_stats_t s;
-    memset(&s, 0, sizeof s);
+    sl_ingest_stats_init(&s);
     s.users_fetched = 1000;
     s.enqueued = 990;
     s.produced = 990;
@@ -22,8 +23,8 @@ static sl_ingest_stats_t sample(void) {
     s.rejected_by[SL_REJECT_MISSING_NAME] = 3;
     s.dlq_enqueued = 10;
     s.dlq_produced = 10;
-    s.requests[SL_OUTCOME_OK] = 2;
-    s.requests[SL_OUTCOME_THROTTLED] = 1;
+    s.requests[SL_INGEST_OUTCOME_OK] = 2;
+    s.requests[SL_INGEST_OUTCOME_THROTTLED] = 1;
     s.retries = 1;
     s.pages_ok = 2;
     s.elapsed_s = 2.0;
@@ -71,16 +72,18 @@ static void books_balance(void **state) {
 static void histogram_buckets(void **state) {
     (void)state;
     sl_ingest_stats_t s;
-    memset(&s, 0, sizeof s);
+    sl_ingest_stats_init(&s);
     sl_ingest_stats_observe(&s, 0.001); /* <= 0.005 */
     sl_ingest_stats_observe(&s, 0.005); /* le is inclusive */
     sl_ingest_stats_observe(&s, 0.3);   /* <= 0.5 */
     sl_ingest_stats_observe(&s, 99);    /* +Inf */
-    assert_int_equal(s.hist[0], 2);
-    assert_int_equal(s.hist[6], 1);
-    assert_int_equal(s.hist[SL_INGEST_HIST_BUCKETS], 1);
-    assert_int_equal(s.hist_count, 4);
-    assert_true(s.hist_sum > 99.305 && s.hist_sum < 99.307);
+    assert_int_equal(s.request_secs.n_bounds, 12);
+    assert_true(s.request_secs.bounds[0] == 0.005 && s.request_secs.bounds[11] == 30);
+    assert_int_equal(s.request_secs.counts[0], 2);
+    assert_int_equal(s.request_secs.counts[6], 1);
+    assert_int_equal(s.request_secs.counts[12], 1);
+    assert_int_equal(s.request_secs.count, 4);
+    assert_true(s.request_secs.sum > 99.305 && s.request_secs.sum < 99.307);
 }
 
 static void prometheus_text(void **state) {
@@ -93,23 +96,24 @@ static void prometheus_text(void **state) {
     assert_non_null(buf);
     assert_int_equal(sl_ingest_stats_prometheus(&s, buf, need + 1), need);
     assert_int_equal(strlen(buf), need);
-    assert_non_null(strstr(buf, "# TYPE sluice_ingest_users_fetched_total counter\n"
-                                "sluice_ingest_users_fetched_total 1000\n"));
-    assert_non_null(strstr(buf, "\nsluice_ingest_records_produced_total 990\n"));
-    assert_non_null(strstr(buf, "sluice_ingest_records_rejected_total{reason=\"missing_name\"} 3\n"
-                                "sluice_ingest_records_rejected_total{reason=\"bad_email\"} 7\n"));
+    assert_contains(buf,
+                    "# TYPE sluice_ingest_users_fetched_total counter\n"
+                    "sluice_ingest_users_fetched_total 1000\n",
+                    "\nsluice_ingest_records_produced_total 990\n",
+                    "sluice_ingest_records_rejected_total{reason=\"missing_name\"} 3\n"
+                    "sluice_ingest_records_rejected_total{reason=\"bad_email\"} 7\n");
     assert_null(strstr(buf, "reason=\"bad_id\""));
-    assert_non_null(strstr(buf, "sluice_ingest_requests_total{outcome=\"ok\"} 2\n"));
-    assert_non_null(strstr(buf, "sluice_ingest_requests_total{outcome=\"throttled\"} 1\n"));
-    assert_non_null(strstr(buf, "sluice_ingest_requests_total{outcome=\"timeout\"} 0\n"));
-    assert_non_null(strstr(buf, "sluice_ingest_records_in_flight 0\n"));
-    assert_non_null(strstr(buf, "sluice_ingest_request_duration_seconds_bucket{le=\"0.01\"} 0\n"
-                                "sluice_ingest_request_duration_seconds_bucket{le=\"0.025\"} 1\n"));
-    assert_non_null(strstr(buf, "sluice_ingest_request_duration_seconds_bucket{le=\"0.5\"} 1\n"
-                                "sluice_ingest_request_duration_seconds_bucket{le=\"1\"} 2\n"));
-    assert_non_null(strstr(buf, "sluice_ingest_request_duration_seconds_bucket{le=\"+Inf\"} 2\n"
-                                "sluice_ingest_request_duration_seconds_sum 0.720000\n"
-                                "sluice_ingest_request_duration_seconds_count 2\n"));
+    assert_contains(buf, "sluice_ingest_requests_total{outcome=\"ok\"} 2\n",
+                    "sluice_ingest_requests_total{outcome=\"throttled\"} 1\n",
+                    "sluice_ingest_requests_total{outcome=\"timeout\"} 0\n",
+                    "sluice_ingest_records_in_flight 0\n",
+                    "sluice_ingest_request_duration_seconds_bucket{le=\"0.01\"} 0\n"
+                    "sluice_ingest_request_duration_seconds_bucket{le=\"0.025\"} 1\n",
+                    "sluice_ingest_request_duration_seconds_bucket{le=\"0.5\"} 1\n"
+                    "sluice_ingest_request_duration_seconds_bucket{le=\"1\"} 2\n",
+                    "sluice_ingest_request_duration_seconds_bucket{le=\"+Inf\"} 2\n"
+                    "sluice_ingest_request_duration_seconds_sum 0.720000\n"
+                    "sluice_ingest_request_duration_seconds_count 2\n");
     free(buf);
 }
 
@@ -143,17 +147,12 @@ static void progress_line(void **state) {
 
 static void outcome_labels(void **state) {
     (void)state;
-    assert_string_equal(sl_ingest_outcome_label(SL_OUTCOME_OK), "ok");
-    assert_string_equal(sl_ingest_outcome_label(SL_OUTCOME_CONNECT), "connect_error");
-    assert_string_equal(sl_ingest_outcome_label(SL_OUTCOME_OTHER), "other_error");
-    assert_string_equal(sl_ingest_outcome_label(SL_OUTCOME_COUNT), "unknown");
+    assert_string_equal(sl_ingest_outcome_label(SL_INGEST_OUTCOME_OK), "ok");
+    assert_string_equal(sl_ingest_outcome_label(SL_INGEST_OUTCOME_CONNECT), "connect_error");
+    assert_string_equal(sl_ingest_outcome_label(SL_INGEST_OUTCOME_OTHER), "other_error");
+    assert_string_equal(sl_ingest_outcome_label(SL_INGEST_OUTCOME_COUNT), "unknown");
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(books_balance),   cmocka_unit_test(histogram_buckets),
-        cmocka_unit_test(prometheus_text), cmocka_unit_test(json_summary),
-        cmocka_unit_test(progress_line),   cmocka_unit_test(outcome_labels),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(books_balance), cmocka_unit_test(histogram_buckets),
+          cmocka_unit_test(prometheus_text), cmocka_unit_test(json_summary),
+          cmocka_unit_test(progress_line), cmocka_unit_test(outcome_labels))

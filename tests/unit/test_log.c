@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
 #include "sl_log.h"
 
 /* Runs sl_log with stderr redirected to a pipe and returns what was written. */
@@ -65,11 +66,22 @@ static void json_lines_escape(void **state) {
     assert_memory_equal(buf, "{\"ts\":\"", 7);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(parse_levels),
-        cmocka_unit_test(filters_below_level),
-        cmocka_unit_test(json_lines_escape),
+/* librdkafka's syslog levels, and broker connection failures as warnings. */
+static void kafka_levels(void **state) {
+    (void)state;
+    static const struct {
+        int syslog;
+        const char *fac;
+        sl_log_level_t want;
+    } cases[] = {
+        {0, "ERROR", SL_LOG_ERROR},   {3, "ERROR", SL_LOG_ERROR},   {3, "FAIL", SL_LOG_WARN},
+        {2, "FAIL", SL_LOG_WARN},     {4, "CONFWARN", SL_LOG_WARN}, {5, "REQTMOUT", SL_LOG_INFO},
+        {6, "GRPCOORD", SL_LOG_INFO}, {7, "FETCH", SL_LOG_DEBUG},   {7, "FAIL", SL_LOG_DEBUG},
+        {3, NULL, SL_LOG_ERROR},
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_int_equal(sl_log_level_from_kafka(cases[i].syslog, cases[i].fac), cases[i].want);
 }
+
+TEST_MAIN(NULL, NULL, cmocka_unit_test(parse_levels), cmocka_unit_test(filters_below_level),
+          cmocka_unit_test(json_lines_escape), cmocka_unit_test(kafka_levels))

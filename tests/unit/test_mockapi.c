@@ -11,20 +11,22 @@
 #include <cmocka.h>
 #include <yajl/yajl_tree.h>
 
+#include "test_util.h"
 #include "sl_mockapi.h"
+#include "sl_mockapi_gen.h"
 #include "sl_mockapi_data.h"
 
-static sl_mockgen_req_t make_req(const char *results, const char *seed, const char *page,
-                                 const char *nat) {
-    sl_mockgen_args_t a = {results, seed, page, nat, NULL, NULL, NULL, NULL};
-    sl_mockgen_req_t r;
-    sl_mockgen_req_from_args(&r, &a, 0x0123456789abcdefULL, 2026);
+static sl_mockapi_gen_req_t make_req(const char *results, const char *seed, const char *page,
+                                     const char *nat) {
+    sl_mockapi_gen_args_t a = {results, seed, page, nat, NULL, NULL, NULL, NULL};
+    sl_mockapi_gen_req_t r;
+    sl_mockapi_gen_req_from_args(&r, &a, 0x0123456789abcdefULL, 2026);
     return r;
 }
 
-static char *render(const sl_mockgen_req_t *r, size_t *len) {
+static char *render(const sl_mockapi_gen_req_t *r, size_t *len) {
     char *body = NULL;
-    assert_int_equal(sl_mockgen_render(r, &body, len), SL_MOCKAPI_OK);
+    assert_int_equal(sl_mockapi_gen_render(r, &body, len), SL_MOCKAPI_OK);
     assert_non_null(body);
     assert_int_equal(strlen(body), *len);
     return body;
@@ -55,14 +57,14 @@ static const char *S(yajl_val v) {
 
 static void same_seed_page_same_bytes(void **state) {
     (void)state;
-    sl_mockgen_req_t r = make_req("500", "sluice", "3", NULL);
+    sl_mockapi_gen_req_t r = make_req("500", "sluice", "3", NULL);
     size_t l1, l2;
     char *b1 = render(&r, &l1);
     char *b2 = render(&r, &l2);
     assert_int_equal(l1, l2);
     assert_memory_equal(b1, b2, l1);
 
-    sl_mockgen_req_t r4 = make_req("500", "sluice", "4", NULL);
+    sl_mockapi_gen_req_t r4 = make_req("500", "sluice", "4", NULL);
     size_t l4;
     char *b4 = render(&r4, &l4);
     yajl_val v3 = parse(b1), v4 = parse(b4);
@@ -73,7 +75,7 @@ static void same_seed_page_same_bytes(void **state) {
 
     /* a user depends on (seed, page, index) only: the first 2 users of a 500-user page
      * are byte-identical to a 2-user page of the same seed and page */
-    sl_mockgen_req_t r2 = make_req("2", "sluice", "3", NULL);
+    sl_mockapi_gen_req_t r2 = make_req("2", "sluice", "3", NULL);
     size_t lsmall;
     char *small = render(&r2, &lsmall);
     const char *cut = strstr(small, "],\"info\"");
@@ -84,7 +86,7 @@ static void same_seed_page_same_bytes(void **state) {
 
     /* and a fixed seed gives fixed values, release after release */
     char uuid[37];
-    sl_mockgen_uuid(sl_mockgen_seed_hash("abc"), 1, 0, uuid);
+    sl_mockapi_gen_uuid(sl_mockapi_gen_seed_hash("abc"), 1, 0, uuid);
     assert_string_equal(uuid, "06714adf-b86d-4077-9385-afd3efe4a004");
     yajl_tree_free(v3);
     yajl_tree_free(v4);
@@ -139,12 +141,12 @@ static void uuids_unique_over_200_pages(void **state) {
     const size_t slots = 1u << 21; /* > 2 x 1,000,000 */
     u128_t *set = calloc(slots, sizeof *set);
     assert_non_null(set);
-    uint64_t seed = sl_mockgen_seed_hash("uniq");
+    uint64_t seed = sl_mockapi_gen_seed_hash("uniq");
     size_t inserted = 0, dups = 0, bad = 0;
     char s[37];
     for (uint32_t p = 1; p <= pages; p++) {
         for (uint32_t i = 0; i < per_page; i++) {
-            sl_mockgen_uuid(seed, p, i, s);
+            sl_mockapi_gen_uuid(seed, p, i, s);
             if (!is_v4_uuid(s))
                 bad++;
             u128_t u = uuid_bits(s);
@@ -169,14 +171,14 @@ static void uuids_unique_over_200_pages(void **state) {
     assert_int_equal(inserted, (size_t)pages * per_page);
 
     /* the bodies carry exactly these UUIDs */
-    sl_mockgen_req_t r = make_req("50", "uniq", "7", NULL);
+    sl_mockapi_gen_req_t r = make_req("50", "uniq", "7", NULL);
     size_t len;
     char *body = render(&r, &len);
     yajl_val v = parse(body);
     yajl_val arr = at(v, "results", NULL, NULL);
     assert_int_equal(YAJL_GET_ARRAY(arr)->len, 50);
     for (uint32_t i = 0; i < 50; i++) {
-        sl_mockgen_uuid(seed, 7, i, s);
+        sl_mockapi_gen_uuid(seed, 7, i, s);
         assert_string_equal(S(at(YAJL_GET_ARRAY(arr)->values[i], "login", "uuid", NULL)), s);
     }
     yajl_tree_free(v);
@@ -241,7 +243,7 @@ static int has_lead(const char *s, unsigned char lo, unsigned char hi) {
 
 static void body_has_randomuser_shape(void **state) {
     (void)state;
-    sl_mockgen_req_t r = make_req("3000", "shape", "1", NULL);
+    sl_mockapi_gen_req_t r = make_req("3000", "shape", "1", NULL);
     size_t len;
     char *body = render(&r, &len);
     yajl_val v = parse(body);
@@ -318,10 +320,11 @@ static void body_has_randomuser_shape(void **state) {
                                 ".jpg");
         }
         const char *nat = S(at(u, "nat", NULL, NULL));
-        int ni = sl_mock_nat_find(nat, strlen(nat));
+        int ni = sl_mockapi_data_nat_find(nat, strlen(nat));
         assert_true(ni >= 0);
         seen[ni]++;
-        assert_string_equal(S(at(u, "location", "country", NULL)), sl_mock_nats[ni].country);
+        assert_string_equal(S(at(u, "location", "country", NULL)),
+                            sl_mockapi_data_nats[ni].country);
         yajl_val pc = at(u, "location", "postcode", NULL);
         if (YAJL_IS_INTEGER(pc))
             pc_num[ni]++;
@@ -342,9 +345,9 @@ static void body_has_randomuser_shape(void **state) {
         }
     }
     /* every nationality shows up in 3000 users; postcode types follow the nationality */
-    for (size_t i = 0; i < sl_mock_nat_count; i++) {
+    for (size_t i = 0; i < sl_mockapi_data_nat_count; i++) {
         assert_true(seen[i] > 50);
-        const char *c = sl_mock_nats[i].code;
+        const char *c = sl_mockapi_data_nats[i].code;
         if (strstr("DE FR ES FI DK NO CH AU TR IR IN MX NZ", c)) {
             assert_int_equal(pc_str[i], 0);
         }
@@ -374,13 +377,13 @@ static void body_has_randomuser_shape(void **state) {
 
 static void query_rules_like_randomuser(void **state) {
     (void)state;
-    uint32_t all = (uint32_t)((1ull << sl_mock_nat_count) - 1);
-    sl_mockgen_req_t r = make_req(NULL, NULL, NULL, NULL);
+    uint32_t all = (uint32_t)((1ull << sl_mockapi_data_nat_count) - 1);
+    sl_mockapi_gen_req_t r = make_req(NULL, NULL, NULL, NULL);
     assert_int_equal(r.results, 1);
     assert_int_equal(r.page, 1);
     assert_int_equal(r.nat_mask, all);
     assert_string_equal(r.seed, "0123456789abcdef");
-    assert_int_equal(r.fields, SL_MOCKGEN_ALL_FIELDS);
+    assert_int_equal(r.fields, SL_MOCKAPI_GEN_ALL_FIELDS);
     assert_int_equal(r.info, 1);
     const char *res_in[] = {"0", "5001", "abc", "-3", "12x", "", "1", "5000", " 42 "};
     uint32_t res_out[] = {1, 1, 1, 1, 1, 1, 1, 5000, 42};
@@ -395,15 +398,15 @@ static void query_rules_like_randomuser(void **state) {
     r = make_req("1", "s", "0", NULL);
     assert_int_equal(r.page, 1);
     r = make_req("1", "s", "1", "ua,De");
-    assert_int_equal(r.nat_mask,
-                     (1u << sl_mock_nat_find("UA", 2)) | (1u << sl_mock_nat_find("DE", 2)));
+    assert_int_equal(r.nat_mask, (1u << sl_mockapi_data_nat_find("UA", 2)) |
+                                     (1u << sl_mockapi_data_nat_find("DE", 2)));
     r = make_req("1", "s", "1", "ua,XX");
     assert_int_equal(r.nat_mask, all);
     char longseed[100];
     memset(longseed, 'q', 99);
     longseed[99] = '\0';
     r = make_req("1", longseed, "1", NULL);
-    assert_int_equal(strlen(r.seed), SL_MOCKGEN_SEED_MAX);
+    assert_int_equal(strlen(r.seed), SL_MOCKAPI_GEN_SEED_MAX);
 
     /* nat restricts every user */
     r = make_req("200", "n", "1", "ua");
@@ -417,9 +420,9 @@ static void query_rules_like_randomuser(void **state) {
     free(body);
 
     /* inc / exc / noinfo, and a seed that needs escaping */
-    sl_mockgen_args_t a = {"2", "a\"b\\c\x01\xc3\xa9", NULL, NULL, "name, nat,login", "login", "",
-                           NULL};
-    sl_mockgen_req_from_args(&r, &a, 1, 2026);
+    sl_mockapi_gen_args_t a = {
+        "2", "a\"b\\c\x01\xc3\xa9", NULL, NULL, "name, nat,login", "login", "", NULL};
+    sl_mockapi_gen_req_from_args(&r, &a, 1, 2026);
     assert_int_equal(r.info, 0);
     body = render(&r, &len);
     assert_null(strstr(body, "\"info\""));
@@ -434,7 +437,7 @@ static void query_rules_like_randomuser(void **state) {
     a.inc = NULL;
     a.exc = NULL;
     a.noinfo = NULL;
-    sl_mockgen_req_from_args(&r, &a, 1, 2026);
+    sl_mockapi_gen_req_from_args(&r, &a, 1, 2026);
     body = render(&r, &len);
     v = parse(body);
     assert_string_equal(S(at(v, "info", "seed", NULL)), "a\"b\\c\x01\xc3\x83\xc2\xa9");
@@ -443,8 +446,8 @@ static void query_rules_like_randomuser(void **state) {
     free(body);
 
     /* gender: honoured without a seed, ignored with one (like randomuser) */
-    sl_mockgen_args_t g = {"100", NULL, NULL, NULL, "gender", NULL, NULL, "female"};
-    sl_mockgen_req_from_args(&r, &g, 5, 2026);
+    sl_mockapi_gen_args_t g = {"100", NULL, NULL, NULL, "gender", NULL, NULL, "female"};
+    sl_mockapi_gen_req_from_args(&r, &g, 5, 2026);
     assert_int_equal(r.gender, 2);
     body = render(&r, &len);
     v = parse(body);
@@ -455,12 +458,12 @@ static void query_rules_like_randomuser(void **state) {
     yajl_tree_free(v);
     free(body);
     g.seed = "s";
-    sl_mockgen_req_from_args(&r, &g, 5, 2026);
+    sl_mockapi_gen_req_from_args(&r, &g, 5, 2026);
     assert_int_equal(r.gender, 0);
 
     r.results = 0;
     char *none = (char *)1;
-    assert_int_equal(sl_mockgen_render(&r, &none, &len), SL_MOCKAPI_ERR_INVALID);
+    assert_int_equal(sl_mockapi_gen_render(&r, &none, &len), SL_MOCKAPI_ERR_INVALID);
     assert_null(none);
 }
 
@@ -487,10 +490,10 @@ static int json_safe(const char *s) {
     return valid_utf8(s);
 }
 
-static void check_list(const sl_mock_list_t *l, int names) {
+static void check_list(const sl_mockapi_data_list_t *l, int names) {
     assert_true(l->n > 0);
     for (uint32_t i = 0; i < l->n; i++) {
-        const sl_mock_word_t *w = &l->w[i];
+        const sl_mockapi_data_word_t *w = &l->w[i];
         assert_true(json_safe(w->s));
         assert_int_equal(strlen(w->s), w->len);
         assert_int_equal(strlen(w->ascii), w->alen);
@@ -503,9 +506,9 @@ static void check_list(const sl_mock_list_t *l, int names) {
 
 static void word_lists_need_no_escaping(void **state) {
     (void)state;
-    assert_int_equal(sl_mock_nat_count, 21);
-    for (size_t i = 0; i < sl_mock_nat_count; i++) {
-        const sl_mock_nat_t *n = &sl_mock_nats[i];
+    assert_int_equal(sl_mockapi_data_nat_count, 21);
+    for (size_t i = 0; i < sl_mockapi_data_nat_count; i++) {
+        const sl_mockapi_data_nat_t *n = &sl_mockapi_data_nats[i];
         check_list(&n->male, 1);
         check_list(&n->female, 1);
         check_list(&n->last, 1);
@@ -514,28 +517,23 @@ static void word_lists_need_no_escaping(void **state) {
         check_list(&n->state, 0);
         assert_true(json_safe(n->country) && json_safe(n->phone_fmt) && json_safe(n->cell_fmt));
         assert_true(json_safe(n->id_name));
-        if (n->postcode_kind != SL_MOCK_POSTCODE_NUMBER)
+        if (n->postcode_kind != SL_MOCKAPI_DATA_POSTCODE_NUMBER)
             assert_true(n->postcode_fmt && json_safe(n->postcode_fmt));
-        assert_int_equal(sl_mock_nat_find(n->code, 2), (int)i);
+        assert_int_equal(sl_mockapi_data_nat_find(n->code, 2), (int)i);
     }
-    check_list(&sl_mock_passwords, 1);
-    check_list(&sl_mock_user_adjectives, 1);
-    check_list(&sl_mock_user_nouns, 1);
-    check_list(&sl_mock_female_titles, 1);
-    for (size_t i = 0; i < sl_mock_timezone_count; i++)
-        assert_true(json_safe(sl_mock_timezones[i].offset) &&
-                    json_safe(sl_mock_timezones[i].description));
-    assert_int_equal(sl_mock_nat_find("us", 2), sl_mock_nat_find("US", 2));
-    assert_int_equal(sl_mock_nat_find("USA", 3), -1);
+    check_list(&sl_mockapi_data_passwords, 1);
+    check_list(&sl_mockapi_data_user_adjectives, 1);
+    check_list(&sl_mockapi_data_user_nouns, 1);
+    check_list(&sl_mockapi_data_female_titles, 1);
+    for (size_t i = 0; i < sl_mockapi_data_timezone_count; i++)
+        assert_true(json_safe(sl_mockapi_data_timezones[i].offset) &&
+                    json_safe(sl_mockapi_data_timezones[i].description));
+    assert_int_equal(sl_mockapi_data_nat_find("us", 2), sl_mockapi_data_nat_find("US", 2));
+    assert_int_equal(sl_mockapi_data_nat_find("USA", 3), -1);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(same_seed_page_same_bytes),
-        cmocka_unit_test(uuids_unique_over_200_pages),
-        cmocka_unit_test(body_has_randomuser_shape),
-        cmocka_unit_test(query_rules_like_randomuser),
-        cmocka_unit_test(word_lists_need_no_escaping),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(same_seed_page_same_bytes),
+          cmocka_unit_test(uuids_unique_over_200_pages),
+          cmocka_unit_test(body_has_randomuser_shape),
+          cmocka_unit_test(query_rules_like_randomuser),
+          cmocka_unit_test(word_lists_need_no_escaping))

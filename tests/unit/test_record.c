@@ -11,7 +11,9 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
 #include "sl_record.h"
+#include "test_record_util.h"
 
 static void field_table(void **state) {
     (void)state;
@@ -42,12 +44,13 @@ static void reject_table(void **state) {
         /* names are snake_case ASCII: they go into headers and metric labels */
         for (const char *c = names[i]; *c; c++)
             assert_true((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_');
-        assert_true(strlen(sl_reject_str((sl_reject_t)i)) > 5);
+        assert_true(strlen(sl_record_reject_str((sl_reject_t)i)) > 5);
     }
-    assert_string_equal(sl_reject_str(SL_REJECT_BAD_EMAIL), "email is not shaped like an address");
+    assert_string_equal(sl_record_reject_str(SL_REJECT_BAD_EMAIL),
+                        "email is not shaped like an address");
     assert_string_equal(sl_reject_name((sl_reject_t)SL_REJECT_COUNT), "unknown");
     assert_string_equal(sl_reject_name((sl_reject_t)-1), "unknown");
-    assert_string_equal(sl_reject_str((sl_reject_t)99), "unknown reject reason");
+    assert_string_equal(sl_record_reject_str((sl_reject_t)99), "unknown reject reason");
 }
 
 #define OK(fn, lit) assert_int_equal(fn(lit, sizeof(lit) - 1), 1)
@@ -55,38 +58,38 @@ static void reject_table(void **state) {
 
 static void utf8(void **state) {
     (void)state;
-    OK(sl_utf8_valid, "");
-    OK(sl_utf8_valid, "plain ascii ~\x7f");
-    OK(sl_utf8_valid, "Gießen Вінниця قزوین");
-    OK(sl_utf8_valid, "\xc2\x80");         /* U+0080, smallest 2-byte */
-    OK(sl_utf8_valid, "\xef\xbf\xbf");     /* U+FFFF */
-    OK(sl_utf8_valid, "\xf0\x9f\x98\x80"); /* U+1F600 */
-    OK(sl_utf8_valid, "\xf4\x8f\xbf\xbf"); /* U+10FFFF */
-    NO(sl_utf8_valid, "a\0b");             /* NUL */
-    NO(sl_utf8_valid, "\x80");             /* lone continuation */
-    NO(sl_utf8_valid, "\xc3");             /* cut short */
-    NO(sl_utf8_valid, "\xc3\x28");         /* bad continuation */
-    NO(sl_utf8_valid, "\xc0\xaf");         /* overlong '/' */
-    NO(sl_utf8_valid, "\xe0\x80\xaf");     /* overlong 3-byte */
-    NO(sl_utf8_valid, "\xf0\x80\x80\xaf"); /* overlong 4-byte */
-    NO(sl_utf8_valid, "\xed\xa0\x80");     /* U+D800 surrogate */
-    NO(sl_utf8_valid, "\xf4\x90\x80\x80"); /* U+110000 */
-    NO(sl_utf8_valid, "\xff");
-    NO(sl_utf8_valid, "\xe2\x82"); /* cut 3-byte */
+    OK(sl_record_utf8_valid, "");
+    OK(sl_record_utf8_valid, "plain ascii ~\x7f");
+    OK(sl_record_utf8_valid, "Gießen Вінниця قزوین");
+    OK(sl_record_utf8_valid, "\xc2\x80");         /* U+0080, smallest 2-byte */
+    OK(sl_record_utf8_valid, "\xef\xbf\xbf");     /* U+FFFF */
+    OK(sl_record_utf8_valid, "\xf0\x9f\x98\x80"); /* U+1F600 */
+    OK(sl_record_utf8_valid, "\xf4\x8f\xbf\xbf"); /* U+10FFFF */
+    NO(sl_record_utf8_valid, "a\0b");             /* NUL */
+    NO(sl_record_utf8_valid, "\x80");             /* lone continuation */
+    NO(sl_record_utf8_valid, "\xc3");             /* cut short */
+    NO(sl_record_utf8_valid, "\xc3\x28");         /* bad continuation */
+    NO(sl_record_utf8_valid, "\xc0\xaf");         /* overlong '/' */
+    NO(sl_record_utf8_valid, "\xe0\x80\xaf");     /* overlong 3-byte */
+    NO(sl_record_utf8_valid, "\xf0\x80\x80\xaf"); /* overlong 4-byte */
+    NO(sl_record_utf8_valid, "\xed\xa0\x80");     /* U+D800 surrogate */
+    NO(sl_record_utf8_valid, "\xf4\x90\x80\x80"); /* U+110000 */
+    NO(sl_record_utf8_valid, "\xff");
+    NO(sl_record_utf8_valid, "\xe2\x82"); /* cut 3-byte */
 }
 
 static void uuid(void **state) {
     (void)state;
-    OK(sl_uuid_valid, "7a0eed16-9430-4d68-901f-c0d4c1c3bf00");
-    OK(sl_uuid_valid, "B5E0F1D2-6A7B-4C8D-9E0F-1A2B3C4D5E6F");
-    OK(sl_uuid_valid, "00000000-0000-0000-0000-000000000000");
-    NO(sl_uuid_valid, "");
-    NO(sl_uuid_valid, "7a0eed1694304d68901fc0d4c1c3bf00");       /* no hyphens */
-    NO(sl_uuid_valid, "{7a0eed16-9430-4d68-901f-c0d4c1c3bf00}"); /* braces */
-    NO(sl_uuid_valid, "7a0eed16-9430-4d68-901f-c0d4c1c3bf0");    /* short */
-    NO(sl_uuid_valid, "7a0eed16-9430-4d68-901f-c0d4c1c3bf000");  /* long */
-    NO(sl_uuid_valid, "7a0eed1g-9430-4d68-901f-c0d4c1c3bf00");   /* not hex */
-    NO(sl_uuid_valid, "7a0eed169-430-4d68-901f-c0d4c1c3bf00");   /* hyphen moved */
+    OK(sl_record_uuid_valid, "7a0eed16-9430-4d68-901f-c0d4c1c3bf00");
+    OK(sl_record_uuid_valid, "B5E0F1D2-6A7B-4C8D-9E0F-1A2B3C4D5E6F");
+    OK(sl_record_uuid_valid, "00000000-0000-0000-0000-000000000000");
+    NO(sl_record_uuid_valid, "");
+    NO(sl_record_uuid_valid, "7a0eed1694304d68901fc0d4c1c3bf00");       /* no hyphens */
+    NO(sl_record_uuid_valid, "{7a0eed16-9430-4d68-901f-c0d4c1c3bf00}"); /* braces */
+    NO(sl_record_uuid_valid, "7a0eed16-9430-4d68-901f-c0d4c1c3bf0");    /* short */
+    NO(sl_record_uuid_valid, "7a0eed16-9430-4d68-901f-c0d4c1c3bf000");  /* long */
+    NO(sl_record_uuid_valid, "7a0eed1g-9430-4d68-901f-c0d4c1c3bf00");   /* not hex */
+    NO(sl_record_uuid_valid, "7a0eed169-430-4d68-901f-c0d4c1c3bf00");   /* hyphen moved */
 }
 
 static void uuid_bytes(void **state) {
@@ -94,107 +97,90 @@ static void uuid_bytes(void **state) {
     unsigned char b[16];
     static const unsigned char want[16] = {0x7a, 0x0e, 0xed, 0x16, 0x94, 0x30, 0x4d, 0x68,
                                            0x90, 0x1f, 0xc0, 0xd4, 0xc1, 0xc3, 0xbf, 0x00};
-    assert_int_equal(sl_uuid_to_bytes("7a0eed16-9430-4d68-901f-c0d4c1c3bf00", 36, b), 1);
+    assert_int_equal(sl_record_uuid_to_bytes("7a0eed16-9430-4d68-901f-c0d4c1c3bf00", 36, b), 1);
     assert_memory_equal(b, want, 16);
     memset(b, 0, sizeof b);
-    assert_int_equal(sl_uuid_to_bytes("7A0EED16-9430-4D68-901F-C0D4C1C3BF00", 36, b), 1);
+    assert_int_equal(sl_record_uuid_to_bytes("7A0EED16-9430-4D68-901F-C0D4C1C3BF00", 36, b), 1);
     assert_memory_equal(b, want, 16);
     memset(b, 0xAA, sizeof b);
-    assert_int_equal(sl_uuid_to_bytes("7a0eed16-9430-4d68-901f-c0d4c1c3bf0x", 36, b), 0);
+    assert_int_equal(sl_record_uuid_to_bytes("7a0eed16-9430-4d68-901f-c0d4c1c3bf0x", 36, b), 0);
     for (int i = 0; i < 16; i++)
         assert_int_equal(b[i], 0xAA);
 }
 
 static void email(void **state) {
     (void)state;
-    OK(sl_email_valid, "jennie.nichols@example.com");
-    OK(sl_email_valid, "a@b.cd");
-    OK(sl_email_valid, "o'connor+tag@mail.example-site.co.uk");
-    NO(sl_email_valid, "");
-    NO(sl_email_valid, "jennie.example.com");
-    NO(sl_email_valid, "@example.com");
-    NO(sl_email_valid, "a@example");     /* one label */
-    NO(sl_email_valid, "a@example.c");   /* one-letter TLD */
-    NO(sl_email_valid, "a@example.c0m"); /* digit in TLD */
-    NO(sl_email_valid, "a@@example.com");
-    NO(sl_email_valid, "a@b@example.com");
-    NO(sl_email_valid, ".a@example.com");
-    NO(sl_email_valid, "a.@example.com");
-    NO(sl_email_valid, "a..b@example.com");
-    NO(sl_email_valid, "a b@example.com");
-    NO(sl_email_valid, "a@-example.com");
-    NO(sl_email_valid, "a@example-.com");
-    NO(sl_email_valid, "a@example..com");
-    NO(sl_email_valid, "a@exa_mple.com");
-    NO(sl_email_valid, "мирослава@example.com"); /* addresses are ASCII here */
-    NO(sl_email_valid, "a@example.com.");
+    OK(sl_record_email_valid, "jennie.nichols@example.com");
+    OK(sl_record_email_valid, "a@b.cd");
+    OK(sl_record_email_valid, "o'connor+tag@mail.example-site.co.uk");
+    NO(sl_record_email_valid, "");
+    NO(sl_record_email_valid, "jennie.example.com");
+    NO(sl_record_email_valid, "@example.com");
+    NO(sl_record_email_valid, "a@example");     /* one label */
+    NO(sl_record_email_valid, "a@example.c");   /* one-letter TLD */
+    NO(sl_record_email_valid, "a@example.c0m"); /* digit in TLD */
+    NO(sl_record_email_valid, "a@@example.com");
+    NO(sl_record_email_valid, "a@b@example.com");
+    NO(sl_record_email_valid, ".a@example.com");
+    NO(sl_record_email_valid, "a.@example.com");
+    NO(sl_record_email_valid, "a..b@example.com");
+    NO(sl_record_email_valid, "a b@example.com");
+    NO(sl_record_email_valid, "a@-example.com");
+    NO(sl_record_email_valid, "a@example-.com");
+    NO(sl_record_email_valid, "a@example..com");
+    NO(sl_record_email_valid, "a@exa_mple.com");
+    NO(sl_record_email_valid, "мирослава@example.com"); /* addresses are ASCII here */
+    NO(sl_record_email_valid, "a@example.com.");
     char local[80];
     memset(local, 'x', 65);
     strcpy(local + 65, "@example.com");
-    assert_int_equal(sl_email_valid(local, strlen(local)), 0); /* local part > 64 */
+    assert_int_equal(sl_record_email_valid(local, strlen(local)), 0); /* local part > 64 */
     strcpy(local + 64, "@example.com");
-    assert_int_equal(sl_email_valid(local, strlen(local)), 1);
+    assert_int_equal(sl_record_email_valid(local, strlen(local)), 1);
 }
 
 static void iso8601(void **state) {
     (void)state;
-    OK(sl_iso8601_valid, "1992-03-08T15:13:16.688Z");
-    OK(sl_iso8601_valid, "1992-03-08");
-    OK(sl_iso8601_valid, "1992-03-08T15:13Z");
-    OK(sl_iso8601_valid, "1992-03-08T15:13:16Z");
-    OK(sl_iso8601_valid, "1992-03-08T15:13:16.1+05:30");
-    OK(sl_iso8601_valid, "1992-03-08T15:13:16.123456789-0800");
-    OK(sl_iso8601_valid, "1992-03-08T15:13:16+01");
-    OK(sl_iso8601_valid, "2000-02-29T00:00:00Z"); /* leap (400) */
-    OK(sl_iso8601_valid, "2016-12-31T23:59:60Z"); /* leap second */
-    NO(sl_iso8601_valid, "");
-    NO(sl_iso8601_valid, "1992-03-08T15:13:16"); /* time without zone */
-    NO(sl_iso8601_valid, "1992-3-8");
-    NO(sl_iso8601_valid, "92-03-08");
-    NO(sl_iso8601_valid, "1992-13-01");
-    NO(sl_iso8601_valid, "1992-00-01");
-    NO(sl_iso8601_valid, "1992-04-31");
-    NO(sl_iso8601_valid, "1900-02-29"); /* not leap (100) */
-    NO(sl_iso8601_valid, "1992-02-30T10:00:00Z");
-    NO(sl_iso8601_valid, "1992-03-08T24:00:00Z");
-    NO(sl_iso8601_valid, "1992-03-08T12:60:00Z");
-    NO(sl_iso8601_valid, "1992-03-08T12:00:61Z");
-    NO(sl_iso8601_valid, "1992-03-08T12:00:00.Z");
-    NO(sl_iso8601_valid, "1992-03-08T12:00:00.1234567890Z");
-    NO(sl_iso8601_valid, "1992-03-08T12:00:00ZZ");
-    NO(sl_iso8601_valid, "1992-03-08T12:00:00+5:30");
-    NO(sl_iso8601_valid, "1992-03-08T12:00:00+05:3");
-    NO(sl_iso8601_valid, "1992-03-08T12:00:00+24:00");
-    NO(sl_iso8601_valid, "1992-03-08 12:00:00Z");
-    NO(sl_iso8601_valid, "yesterday");
+    OK(sl_record_iso8601_valid, "1992-03-08T15:13:16.688Z");
+    OK(sl_record_iso8601_valid, "1992-03-08");
+    OK(sl_record_iso8601_valid, "1992-03-08T15:13Z");
+    OK(sl_record_iso8601_valid, "1992-03-08T15:13:16Z");
+    OK(sl_record_iso8601_valid, "1992-03-08T15:13:16.1+05:30");
+    OK(sl_record_iso8601_valid, "1992-03-08T15:13:16.123456789-0800");
+    OK(sl_record_iso8601_valid, "1992-03-08T15:13:16+01");
+    OK(sl_record_iso8601_valid, "2000-02-29T00:00:00Z"); /* leap (400) */
+    OK(sl_record_iso8601_valid, "2016-12-31T23:59:60Z"); /* leap second */
+    NO(sl_record_iso8601_valid, "");
+    NO(sl_record_iso8601_valid, "1992-03-08T15:13:16"); /* time without zone */
+    NO(sl_record_iso8601_valid, "1992-3-8");
+    NO(sl_record_iso8601_valid, "92-03-08");
+    NO(sl_record_iso8601_valid, "1992-13-01");
+    NO(sl_record_iso8601_valid, "1992-00-01");
+    NO(sl_record_iso8601_valid, "1992-04-31");
+    NO(sl_record_iso8601_valid, "1900-02-29"); /* not leap (100) */
+    NO(sl_record_iso8601_valid, "1992-02-30T10:00:00Z");
+    NO(sl_record_iso8601_valid, "1992-03-08T24:00:00Z");
+    NO(sl_record_iso8601_valid, "1992-03-08T12:60:00Z");
+    NO(sl_record_iso8601_valid, "1992-03-08T12:00:61Z");
+    NO(sl_record_iso8601_valid, "1992-03-08T12:00:00.Z");
+    NO(sl_record_iso8601_valid, "1992-03-08T12:00:00.1234567890Z");
+    NO(sl_record_iso8601_valid, "1992-03-08T12:00:00ZZ");
+    NO(sl_record_iso8601_valid, "1992-03-08T12:00:00+5:30");
+    NO(sl_record_iso8601_valid, "1992-03-08T12:00:00+05:3");
+    NO(sl_record_iso8601_valid, "1992-03-08T12:00:00+24:00");
+    NO(sl_record_iso8601_valid, "1992-03-08 12:00:00Z");
+    NO(sl_record_iso8601_valid, "yesterday");
 }
 
 /* A record that passes, to break one field at a time. */
 static void good(sl_record_t *r) {
-    static const char *const v[12] = {"7a0eed16-9430-4d68-901f-c0d4c1c3bf00",
-                                      "Jennie",
-                                      "Nichols",
-                                      "female",
-                                      "8929 Valwood Pkwy, Billings, Michigan, United States",
-                                      "63104",
-                                      "jennie.nichols@example.com",
-                                      "yellowpeacock117",
-                                      "1992-03-08T15:13:16.688Z",
-                                      "2007-07-09T05:51:59.390Z",
-                                      "(272) 790-0888",
-                                      "https://randomuser.me/api/portraits/med/women/75.jpg"};
-    for (int i = 0; i < 12; i++) {
-        r->field[i].ptr = v[i];
-        r->field[i].len = strlen(v[i]);
-    }
+    test_record_jennie(r);
 }
 
 static void set(sl_record_t *r, sl_field_t f, const char *s, size_t len) {
     r->field[f].ptr = s;
     r->field[f].len = len;
 }
-
-#define SET(r, f, lit) set(r, f, lit, sizeof(lit) - 1)
 
 static void expect(const sl_record_t *r, sl_reject_t want, sl_field_t want_field) {
     sl_field_t f = (sl_field_t)77;
@@ -209,36 +195,29 @@ static void validate_each_reason(void **state) {
     good(&r);
     expect(&r, SL_REJECT_NONE, SL_FIELD_NONE);
 
-    good(&r);
-    r.field[SL_FIELD_ID].ptr = NULL;
-    expect(&r, SL_REJECT_MISSING_ID, SL_FIELD_ID);
-    good(&r);
-    r.field[SL_FIELD_PICTURE].ptr = NULL;
-    expect(&r, SL_REJECT_MISSING_FIELD, SL_FIELD_PICTURE);
-    good(&r);
-    SET(&r, SL_FIELD_ID, "7a0eed16-9430-4d68-901f-c0d4c1c3bf0");
-    expect(&r, SL_REJECT_BAD_ID, SL_FIELD_ID);
-    good(&r);
-    SET(&r, SL_FIELD_FIRST_NAME, "");
-    expect(&r, SL_REJECT_MISSING_NAME, SL_FIELD_FIRST_NAME);
-    good(&r);
-    SET(&r, SL_FIELD_LAST_NAME, " \t ");
-    expect(&r, SL_REJECT_MISSING_NAME, SL_FIELD_LAST_NAME);
-    good(&r);
-    SET(&r, SL_FIELD_EMAIL, "jennie.nichols@example");
-    expect(&r, SL_REJECT_BAD_EMAIL, SL_FIELD_EMAIL);
-    good(&r);
-    SET(&r, SL_FIELD_DOB, "08/03/1992");
-    expect(&r, SL_REJECT_BAD_DOB, SL_FIELD_DOB);
-    good(&r);
-    SET(&r, SL_FIELD_REGISTERED_DATE, "2007-07-09T05:51:59.390");
-    expect(&r, SL_REJECT_BAD_REGISTERED, SL_FIELD_REGISTERED_DATE);
-    good(&r);
-    SET(&r, SL_FIELD_PHONE, "(272) \xff 790");
-    expect(&r, SL_REJECT_BAD_UTF8, SL_FIELD_PHONE);
-    good(&r);
-    SET(&r, SL_FIELD_GENDER, "fe\0male");
-    expect(&r, SL_REJECT_BAD_UTF8, SL_FIELD_GENDER);
+    /* one field broken at a time: (field, its value, NULL for absent), the reason */
+    static const struct {
+        sl_field_t field;
+        const char *value;
+        size_t len;
+        sl_reject_t want;
+    } broken[] = {
+        {SL_FIELD_ID, NULL, 0, SL_REJECT_MISSING_ID},
+        {SL_FIELD_PICTURE, NULL, 0, SL_REJECT_MISSING_FIELD},
+        {SL_FIELD_ID, "7a0eed16-9430-4d68-901f-c0d4c1c3bf0", 35, SL_REJECT_BAD_ID},
+        {SL_FIELD_FIRST_NAME, "", 0, SL_REJECT_MISSING_NAME},
+        {SL_FIELD_LAST_NAME, " \t ", 3, SL_REJECT_MISSING_NAME},
+        {SL_FIELD_EMAIL, "jennie.nichols@example", 22, SL_REJECT_BAD_EMAIL},
+        {SL_FIELD_DOB, "08/03/1992", 10, SL_REJECT_BAD_DOB},
+        {SL_FIELD_REGISTERED_DATE, "2007-07-09T05:51:59.390", 23, SL_REJECT_BAD_REGISTERED},
+        {SL_FIELD_PHONE, "(272) \xff 790", 10, SL_REJECT_BAD_UTF8},
+        {SL_FIELD_GENDER, "fe\0male", 7, SL_REJECT_BAD_UTF8},
+    };
+    for (size_t i = 0; i < sizeof broken / sizeof broken[0]; i++) {
+        good(&r);
+        set(&r, broken[i].field, broken[i].value, broken[i].len);
+        expect(&r, broken[i].want, broken[i].field);
+    }
 
     static char big[SL_RECORD_FIELD_MAX + 1];
     memset(big, 'a', sizeof big);
@@ -268,12 +247,7 @@ static void validate_each_reason(void **state) {
     expect(&r, SL_REJECT_RECORD_TOO_LONG, SL_FIELD_NONE);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(field_table), cmocka_unit_test(reject_table),
-        cmocka_unit_test(utf8),        cmocka_unit_test(uuid),
-        cmocka_unit_test(uuid_bytes),  cmocka_unit_test(email),
-        cmocka_unit_test(iso8601),     cmocka_unit_test(validate_each_reason),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(field_table), cmocka_unit_test(reject_table),
+          cmocka_unit_test(utf8), cmocka_unit_test(uuid), cmocka_unit_test(uuid_bytes),
+          cmocka_unit_test(email), cmocka_unit_test(iso8601),
+          cmocka_unit_test(validate_each_reason))

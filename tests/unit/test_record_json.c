@@ -13,20 +13,9 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
 #include "sl_record_json.h"
-
-static const char *const jennie[12] = {"7a0eed16-9430-4d68-901f-c0d4c1c3bf00",
-                                       "Jennie",
-                                       "Nichols",
-                                       "female",
-                                       "8929 Valwood Pkwy, Billings, Michigan, United States",
-                                       "63104",
-                                       "jennie.nichols@example.com",
-                                       "yellowpeacock117",
-                                       "1992-03-08T15:13:16.688Z",
-                                       "2007-07-09T05:51:59.390Z",
-                                       "(272) 790-0888",
-                                       "https://randomuser.me/api/portraits/med/women/75.jpg"};
+#include "test_record_util.h"
 
 static const char jennie_json[] =
     "{\"id\":\"7a0eed16-9430-4d68-901f-c0d4c1c3bf00\",\"first_name\":\"Jennie\","
@@ -36,13 +25,6 @@ static const char jennie_json[] =
     "\"username\":\"yellowpeacock117\",\"dob\":\"1992-03-08T15:13:16.688Z\","
     "\"registered_date\":\"2007-07-09T05:51:59.390Z\",\"phone\":\"(272) 790-0888\","
     "\"picture\":\"https://randomuser.me/api/portraits/med/women/75.jpg\"}";
-
-static void make(sl_record_t *r, const char *const v[12]) {
-    for (int i = 0; i < 12; i++) {
-        r->field[i].ptr = v[i];
-        r->field[i].len = strlen(v[i]);
-    }
-}
 
 static void assert_fields(const sl_record_t *r, const char *const v[12]) {
     for (int i = 0; i < 12; i++) {
@@ -56,7 +38,7 @@ static void assert_fields(const sl_record_t *r, const char *const v[12]) {
 static void encode_exact(void **state) {
     (void)state;
     sl_record_t r;
-    make(&r, jennie);
+    test_record_jennie(&r);
     char buf[SL_RECORD_JSON_MAX];
     size_t n = sl_record_to_json(&r, buf, sizeof buf);
     assert_int_equal(n, sizeof jennie_json - 1);
@@ -66,7 +48,7 @@ static void encode_exact(void **state) {
 static void encode_escapes(void **state) {
     (void)state;
     sl_record_t r;
-    make(&r, jennie);
+    test_record_jennie(&r);
     static const char weird[] = "q\"b\\s/\b\f\n\r\t\x01\x1f\x7f Ж ی 😀";
     r.field[SL_FIELD_ADDRESS].ptr = weird;
     r.field[SL_FIELD_ADDRESS].len = sizeof weird - 1;
@@ -85,7 +67,7 @@ static void encode_escapes(void **state) {
 static void encode_size_contract(void **state) {
     (void)state;
     sl_record_t r;
-    make(&r, jennie);
+    test_record_jennie(&r);
     size_t full = sizeof jennie_json - 1;
     char buf[600];
     /* exactly enough (with the NUL), one short, tiny, zero */
@@ -136,7 +118,7 @@ static void round_trip(void **state) {
                                       "",
                                       "https:\\/\\/x"};
     sl_record_t r, back;
-    make(&r, v);
+    test_record_set(&r, v);
     assert_int_equal(sl_record_validate(&r, NULL), SL_REJECT_NONE);
     char buf[SL_RECORD_JSON_MAX];
     size_t n = sl_record_to_json(&r, buf, sizeof buf);
@@ -190,7 +172,7 @@ static void decode_escapes_and_whitespace(void **state) {
 
 /* jennie_json with the first occurrence of from replaced by to. */
 static const char *variant(const char *from, const char *to) {
-    static char buf[SL_RECORD_MSG_MAX];
+    static char buf[SL_RECORD_JSON_MSG_MAX];
     const char *at = strstr(jennie_json, from);
     assert_non_null(at);
     size_t pre = (size_t)(at - jennie_json);
@@ -209,70 +191,74 @@ static void expect(const char *msg, sl_reject_t want, sl_field_t want_field) {
     assert_int_equal(f, want_field);
 }
 
+/* A message and the reject it must get: jennie_json with from replaced by to, or, when
+ * from is NULL, the message `to` itself. */
+static const struct {
+    const char *from, *to;
+    sl_reject_t want;
+    sl_field_t field;
+} rejects[] = {
+    /* not_json: malformed, truncated, trailing bytes, bad escapes, raw control bytes */
+    {NULL, "", SL_REJECT_NOT_JSON, SL_FIELD_NONE},
+    {NULL, "   ", SL_REJECT_NOT_JSON, SL_FIELD_NONE},
+    {NULL, "{", SL_REJECT_NOT_JSON, SL_FIELD_NONE},
+    {NULL, "{\"id\":\"x\"", SL_REJECT_NOT_JSON, SL_FIELD_NONE},
+    {NULL, "{\"id\":1,", SL_REJECT_NOT_JSON, SL_FIELD_NONE}, /* wrong type, but not JSON */
+    {NULL, "{'id':'x'}", SL_REJECT_NOT_JSON, SL_FIELD_NONE},
+    {NULL, "{\"id\" \"x\"}", SL_REJECT_NOT_JSON, SL_FIELD_NONE},
+    {NULL, "{\"id\":\"x\",}", SL_REJECT_NOT_JSON, SL_FIELD_NONE},
+    {NULL, "[1,", SL_REJECT_NOT_JSON, SL_FIELD_NONE},
+    {NULL, "hello", SL_REJECT_NOT_JSON, SL_FIELD_NONE},
+    {"}", "}x", SL_REJECT_NOT_JSON, SL_FIELD_NONE},
+    {"}", "}{}", SL_REJECT_NOT_JSON, SL_FIELD_NONE},
+    {"Jennie", "Jen\\xnie", SL_REJECT_NOT_JSON, SL_FIELD_NONE},
+    {"Jennie", "Jen\\u00Gnie", SL_REJECT_NOT_JSON, SL_FIELD_NONE},
+    {"Jennie", "Jen\tnie", SL_REJECT_NOT_JSON, SL_FIELD_NONE},
+    /* not_object: well-formed JSON of another kind */
+    {NULL, "[]", SL_REJECT_NOT_OBJECT, SL_FIELD_NONE},
+    {NULL, "[{\"id\":\"x\"}]", SL_REJECT_NOT_OBJECT, SL_FIELD_NONE},
+    {NULL, " \"text\" ", SL_REJECT_NOT_OBJECT, SL_FIELD_NONE},
+    {NULL, "42", SL_REJECT_NOT_OBJECT, SL_FIELD_NONE},
+    {NULL, "null", SL_REJECT_NOT_OBJECT, SL_FIELD_NONE},
+    /* wrong_type: a value that is not a string, known key or not */
+    {"\"63104\"", "63104", SL_REJECT_WRONG_TYPE, SL_FIELD_POST_CODE},
+    {"\"Jennie\"", "{\"x\":\"Jennie\"}", SL_REJECT_WRONG_TYPE, SL_FIELD_FIRST_NAME},
+    {"\"female\"", "[\"female\"]", SL_REJECT_WRONG_TYPE, SL_FIELD_GENDER},
+    {"\"female\"", "null", SL_REJECT_WRONG_TYPE, SL_FIELD_GENDER},
+    {"{", "{\"nat\":true,", SL_REJECT_WRONG_TYPE, SL_FIELD_NONE},
+    /* duplicate_key, missing_field, missing_id */
+    {"\"phone\"", "\"email\":\"a@b.cd\",\"phone\"", SL_REJECT_DUPLICATE_KEY, SL_FIELD_EMAIL},
+    {",\"phone\":\"(272) 790-0888\"", "", SL_REJECT_MISSING_FIELD, SL_FIELD_PHONE},
+    {"\"id\":\"7a0eed16-9430-4d68-901f-c0d4c1c3bf00\",", "", SL_REJECT_MISSING_ID, SL_FIELD_ID},
+    {NULL, "{}", SL_REJECT_MISSING_ID, SL_FIELD_ID},
+    /* bad_utf8: raw bytes, lone surrogates, NUL */
+    {"Jennie", "Jen\xffnie", SL_REJECT_BAD_UTF8, SL_FIELD_FIRST_NAME},
+    {"Jennie", "Jen\xc3nie", SL_REJECT_BAD_UTF8, SL_FIELD_FIRST_NAME},
+    {"Jennie", "Jen\\ud800nie", SL_REJECT_BAD_UTF8, SL_FIELD_FIRST_NAME},
+    {"Jennie", "Jen\\udc00nie", SL_REJECT_BAD_UTF8, SL_FIELD_FIRST_NAME},
+    {"Jennie", "Jen\\ud800\\u0041nie", SL_REJECT_BAD_UTF8, SL_FIELD_FIRST_NAME},
+    {"Jennie", "Jen\\u0000nie", SL_REJECT_BAD_UTF8, SL_FIELD_FIRST_NAME},
+    {"{", "{\"n\xe9t\":\"x\",", SL_REJECT_BAD_UTF8, SL_FIELD_NONE},
+    /* validation runs after decoding */
+    {"7a0eed16-", "7a0eed1-", SL_REJECT_BAD_ID, SL_FIELD_ID},
+    {"\"Nichols\"", "\"\"", SL_REJECT_MISSING_NAME, SL_FIELD_LAST_NAME},
+    {"@example.com", "example.com", SL_REJECT_BAD_EMAIL, SL_FIELD_EMAIL},
+    {"1992-03-08", "1992-03-38", SL_REJECT_BAD_DOB, SL_FIELD_DOB},
+    {"2007-07-09T05:51:59.390Z", "2007-07-09T05:51:59.390", SL_REJECT_BAD_REGISTERED,
+     SL_FIELD_REGISTERED_DATE},
+};
+
 static void decode_rejects(void **state) {
     (void)state;
     expect(jennie_json, SL_REJECT_NONE, SL_FIELD_NONE);
-
-    /* not_json: malformed, truncated, trailing bytes, bad escapes, raw control bytes */
-    expect("", SL_REJECT_NOT_JSON, SL_FIELD_NONE);
-    expect("   ", SL_REJECT_NOT_JSON, SL_FIELD_NONE);
-    expect("{", SL_REJECT_NOT_JSON, SL_FIELD_NONE);
-    expect("{\"id\":\"x\"", SL_REJECT_NOT_JSON, SL_FIELD_NONE);
-    expect("{\"id\":1,", SL_REJECT_NOT_JSON, SL_FIELD_NONE); /* wrong type, but not JSON */
-    expect("{'id':'x'}", SL_REJECT_NOT_JSON, SL_FIELD_NONE);
-    expect("{\"id\" \"x\"}", SL_REJECT_NOT_JSON, SL_FIELD_NONE);
-    expect("{\"id\":\"x\",}", SL_REJECT_NOT_JSON, SL_FIELD_NONE);
-    expect("[1,", SL_REJECT_NOT_JSON, SL_FIELD_NONE);
-    expect("hello", SL_REJECT_NOT_JSON, SL_FIELD_NONE);
     size_t jl = strlen(jennie_json);
     char cut[1024];
     memcpy(cut, jennie_json, jl - 1);
     cut[jl - 1] = '\0';
-    expect(cut, SL_REJECT_NOT_JSON, SL_FIELD_NONE);
-    expect(variant("}", "}x"), SL_REJECT_NOT_JSON, SL_FIELD_NONE);
-    expect(variant("}", "}{}"), SL_REJECT_NOT_JSON, SL_FIELD_NONE);
-    expect(variant("Jennie", "Jen\\xnie"), SL_REJECT_NOT_JSON, SL_FIELD_NONE);
-    expect(variant("Jennie", "Jen\\u00Gnie"), SL_REJECT_NOT_JSON, SL_FIELD_NONE);
-    expect(variant("Jennie", "Jen\tnie"), SL_REJECT_NOT_JSON, SL_FIELD_NONE);
-
-    /* not_object: well-formed JSON of another kind */
-    expect("[]", SL_REJECT_NOT_OBJECT, SL_FIELD_NONE);
-    expect("[{\"id\":\"x\"}]", SL_REJECT_NOT_OBJECT, SL_FIELD_NONE);
-    expect(" \"text\" ", SL_REJECT_NOT_OBJECT, SL_FIELD_NONE);
-    expect("42", SL_REJECT_NOT_OBJECT, SL_FIELD_NONE);
-    expect("null", SL_REJECT_NOT_OBJECT, SL_FIELD_NONE);
-
-    /* wrong_type: a value that is not a string, known key or not */
-    expect(variant("\"63104\"", "63104"), SL_REJECT_WRONG_TYPE, SL_FIELD_POST_CODE);
-    expect(variant("\"Jennie\"", "{\"x\":\"Jennie\"}"), SL_REJECT_WRONG_TYPE, SL_FIELD_FIRST_NAME);
-    expect(variant("\"female\"", "[\"female\"]"), SL_REJECT_WRONG_TYPE, SL_FIELD_GENDER);
-    expect(variant("\"female\"", "null"), SL_REJECT_WRONG_TYPE, SL_FIELD_GENDER);
-    expect(variant("{", "{\"nat\":true,"), SL_REJECT_WRONG_TYPE, SL_FIELD_NONE);
-
-    /* duplicate_key, missing_field, missing_id */
-    expect(variant("\"phone\"", "\"email\":\"a@b.cd\",\"phone\""), SL_REJECT_DUPLICATE_KEY,
-           SL_FIELD_EMAIL);
-    expect(variant(",\"phone\":\"(272) 790-0888\"", ""), SL_REJECT_MISSING_FIELD, SL_FIELD_PHONE);
-    expect(variant("\"id\":\"7a0eed16-9430-4d68-901f-c0d4c1c3bf00\",", ""), SL_REJECT_MISSING_ID,
-           SL_FIELD_ID);
-    expect("{}", SL_REJECT_MISSING_ID, SL_FIELD_ID);
-
-    /* bad_utf8: raw bytes, lone surrogates, NUL */
-    expect(variant("Jennie", "Jen\xffnie"), SL_REJECT_BAD_UTF8, SL_FIELD_FIRST_NAME);
-    expect(variant("Jennie", "Jen\xc3nie"), SL_REJECT_BAD_UTF8, SL_FIELD_FIRST_NAME);
-    expect(variant("Jennie", "Jen\\ud800nie"), SL_REJECT_BAD_UTF8, SL_FIELD_FIRST_NAME);
-    expect(variant("Jennie", "Jen\\udc00nie"), SL_REJECT_BAD_UTF8, SL_FIELD_FIRST_NAME);
-    expect(variant("Jennie", "Jen\\ud800\\u0041nie"), SL_REJECT_BAD_UTF8, SL_FIELD_FIRST_NAME);
-    expect(variant("Jennie", "Jen\\u0000nie"), SL_REJECT_BAD_UTF8, SL_FIELD_FIRST_NAME);
-    expect(variant("{", "{\"n\xe9t\":\"x\","), SL_REJECT_BAD_UTF8, SL_FIELD_NONE);
-
-    /* validation runs after decoding */
-    expect(variant("7a0eed16-", "7a0eed1-"), SL_REJECT_BAD_ID, SL_FIELD_ID);
-    expect(variant("\"Nichols\"", "\"\""), SL_REJECT_MISSING_NAME, SL_FIELD_LAST_NAME);
-    expect(variant("@example.com", "example.com"), SL_REJECT_BAD_EMAIL, SL_FIELD_EMAIL);
-    expect(variant("1992-03-08", "1992-03-38"), SL_REJECT_BAD_DOB, SL_FIELD_DOB);
-    expect(variant("2007-07-09T05:51:59.390Z", "2007-07-09T05:51:59.390"), SL_REJECT_BAD_REGISTERED,
-           SL_FIELD_REGISTERED_DATE);
+    expect(cut, SL_REJECT_NOT_JSON, SL_FIELD_NONE); /* the last brace missing */
+    for (size_t i = 0; i < sizeof rejects / sizeof rejects[0]; i++)
+        expect(rejects[i].from ? variant(rejects[i].from, rejects[i].to) : rejects[i].to,
+               rejects[i].want, rejects[i].field);
 }
 
 static void decode_limits(void **state) {
@@ -282,19 +268,20 @@ static void decode_limits(void **state) {
     char scratch[SL_RECORD_SCRATCH_SIZE];
 
     /* too_large: one byte over, whatever it holds */
-    char *huge = malloc(SL_RECORD_MSG_MAX + 1);
-    memset(huge, ' ', SL_RECORD_MSG_MAX + 1);
+    char *huge = malloc(SL_RECORD_JSON_MSG_MAX + 1);
+    memset(huge, ' ', SL_RECORD_JSON_MSG_MAX + 1);
     assert_int_equal(
-        sl_record_from_json(huge, SL_RECORD_MSG_MAX + 1, &r, scratch, sizeof scratch, &f),
+        sl_record_from_json(huge, SL_RECORD_JSON_MSG_MAX + 1, &r, scratch, sizeof scratch, &f),
         SL_REJECT_TOO_LARGE);
     assert_int_equal(f, SL_FIELD_NONE);
     /* exactly the max is read (and here, all spaces, is not JSON) */
-    assert_int_equal(sl_record_from_json(huge, SL_RECORD_MSG_MAX, &r, scratch, sizeof scratch, &f),
-                     SL_REJECT_NOT_JSON);
+    assert_int_equal(
+        sl_record_from_json(huge, SL_RECORD_JSON_MSG_MAX, &r, scratch, sizeof scratch, &f),
+        SL_REJECT_NOT_JSON);
     free(huge);
 
     /* field_too_long: one byte over the cap, escaped or not */
-    static char msg[SL_RECORD_MSG_MAX];
+    static char msg[SL_RECORD_JSON_MSG_MAX];
     static char val[6 * SL_RECORD_FIELD_MAX + 8];
     memset(val, 'a', SL_RECORD_FIELD_MAX + 1);
     val[SL_RECORD_FIELD_MAX + 1] = '\0';
@@ -329,15 +316,7 @@ static void decode_limits(void **state) {
     expect(msg, SL_REJECT_RECORD_TOO_LONG, SL_FIELD_POST_CODE);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(encode_exact),
-        cmocka_unit_test(encode_escapes),
-        cmocka_unit_test(encode_size_contract),
-        cmocka_unit_test(round_trip),
-        cmocka_unit_test(decode_escapes_and_whitespace),
-        cmocka_unit_test(decode_rejects),
-        cmocka_unit_test(decode_limits),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(encode_exact), cmocka_unit_test(encode_escapes),
+          cmocka_unit_test(encode_size_contract), cmocka_unit_test(round_trip),
+          cmocka_unit_test(decode_escapes_and_whitespace), cmocka_unit_test(decode_rejects),
+          cmocka_unit_test(decode_limits))

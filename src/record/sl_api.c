@@ -5,7 +5,7 @@
  * are copied into a fixed arena that is reused for the next user, so memory does not
  * depend on the body (apart from what yajl buffers for a token split across chunks).
  */
-#include "sl_api_body.h"
+#include "sl_api.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,17 +120,7 @@ struct sl_api_parser_s {
     sl_api_stats_t stats;
 };
 
-static const char *const err_texts[] = {
-#define SL_API_ERR_TEXT_(sym, code, text) [code] = text,
-    SL_API_ERRS(SL_API_ERR_TEXT_)
-#undef SL_API_ERR_TEXT_
-};
-
-const char *sl_api_err_str(sl_api_err_t err) {
-    if ((int)err < 0 || (size_t)err >= sizeof err_texts / sizeof err_texts[0] || !err_texts[err])
-        return "unknown error";
-    return err_texts[err];
-}
+SL_ERR_DEFINE_STR(sl_api_err_str, sl_api_err_t, SL_API_ERRS)
 
 int sl_api_err_is_retriable(sl_api_err_t err) {
     return err == SL_API_ERR_TRUNCATED || err == SL_API_ERR_API_ERROR;
@@ -197,8 +187,8 @@ static int deliver_non_object(sl_api_parser_t *p) {
     return deliver(p, &rec, SL_REJECT_WRONG_TYPE, SL_FIELD_NONE);
 }
 
-static sl_str_t slot(const sl_api_parser_t *p, int s) {
-    sl_str_t v = {NULL, 0};
+static sl_record_str_t slot(const sl_api_parser_t *p, int s) {
+    sl_record_str_t v = {NULL, 0};
     if (p->slot_set[s]) {
         v.ptr = p->arena + p->slot_off[s];
         v.len = p->slot_len[s];
@@ -206,7 +196,7 @@ static sl_str_t slot(const sl_api_parser_t *p, int s) {
     return v;
 }
 
-static void append(char *buf, size_t *at, sl_str_t v) {
+static void append(char *buf, size_t *at, sl_record_str_t v) {
     memcpy(buf + *at, v.ptr, v.len);
     *at += v.len;
 }

@@ -33,11 +33,12 @@
  *
  * Not thread-safe; use one parser per thread (or per transfer). No printing.
  */
-#ifndef SL_API_BODY_H
-#define SL_API_BODY_H
+#ifndef SL_API_H
+#define SL_API_H
 
 #include <stddef.h>
 
+#include "sl_err.h"
 #include "sl_record.h"
 
 /* Maximum JSON nesting depth of a body (a real body nests 5 deep). */
@@ -48,28 +49,24 @@
 /* Default cap on the bytes of one body: 5,000 users are about 6 MB. */
 #define SL_API_BODY_MAX_DEFAULT ((size_t)32 << 20)
 
-/* Body-level errors: (enum suffix, code, text). A body-level error ends the parse;
+/* Body-level errors: (name, code, text). A body-level error ends the parse;
  * users already delivered stay delivered. */
 #define SL_API_ERRS(X)                                                                             \
-    X(OK, 0, "success")                                                                            \
-    X(MALFORMED, 1, "body is not well-formed JSON")                                                \
-    X(BAD_UTF8, 2, "body contains invalid UTF-8")                                                  \
-    X(TRUNCATED, 3, "body ended before the JSON value was complete")                               \
-    X(TOO_DEEP, 4, "body nests deeper than the limit")                                             \
-    X(NOT_OBJECT, 5, "body is not a JSON object")                                                  \
-    X(RESULTS_NOT_ARRAY, 6, "\"results\" is not an array")                                         \
-    X(NO_RESULTS, 7, "body has neither \"results\" nor \"error\"")                                 \
-    X(API_ERROR, 8, "the API returned an error object")                                            \
-    X(CANCELLED, 9, "the user callback stopped the parse")                                         \
-    X(NOMEM, 10, "out of memory")                                                                  \
-    X(STATE, 11, "parser used after an error or after finish; reset it first")                     \
-    X(TOO_LARGE, 12, "body is larger than the cap")
+    X(SL_API_ERR_OK, 0, "success")                                                                 \
+    X(SL_API_ERR_MALFORMED, 1, "body is not well-formed JSON")                                     \
+    X(SL_API_ERR_BAD_UTF8, 2, "body contains invalid UTF-8")                                       \
+    X(SL_API_ERR_TRUNCATED, 3, "body ended before the JSON value was complete")                    \
+    X(SL_API_ERR_TOO_DEEP, 4, "body nests deeper than the limit")                                  \
+    X(SL_API_ERR_NOT_OBJECT, 5, "body is not a JSON object")                                       \
+    X(SL_API_ERR_RESULTS_NOT_ARRAY, 6, "\"results\" is not an array")                              \
+    X(SL_API_ERR_NO_RESULTS, 7, "body has neither \"results\" nor \"error\"")                      \
+    X(SL_API_ERR_API_ERROR, 8, "the API returned an error object")                                 \
+    X(SL_API_ERR_CANCELLED, 9, "the user callback stopped the parse")                              \
+    X(SL_API_ERR_NOMEM, 10, "out of memory")                                                       \
+    X(SL_API_ERR_STATE, 11, "parser used after an error or after finish; reset it first")          \
+    X(SL_API_ERR_TOO_LARGE, 12, "body is larger than the cap")
 
-typedef enum {
-#define SL_API_ERR_ENUM_(sym, code, text) SL_API_ERR_##sym = code,
-    SL_API_ERRS(SL_API_ERR_ENUM_)
-#undef SL_API_ERR_ENUM_
-} sl_api_err_t;
+typedef enum { SL_ERR_ENUM(SL_API_ERRS) } sl_api_err_t;
 
 /* Static text for err; never NULL. */
 const char *sl_api_err_str(sl_api_err_t err);

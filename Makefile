@@ -1,7 +1,7 @@
 # The front door. `make` builds build/sluice (release); `make test` is the test command
 # that CI runs; see README.md.
-.PHONY: test-cluster all build deps test test-unit test-integration fuzz-smoke clean format format-check \
-        demo demo-down bench-ingest bench-process bench-cql
+.PHONY: all build deps test test-unit test-integration test-cluster test-deploy fuzz-smoke \
+        clean format format-check demo demo-down bench-ingest bench-process bench-cql
 
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
@@ -41,6 +41,14 @@ test-cluster:
 	export SLUICE_STACK_NODES=$${SLUICE_STACK_NODES:-3} && scripts/stack up && \
 	    eval "$$(scripts/stack env kafka cassandra)" && \
 	    ctest --test-dir build-asan-ubsan -L cluster --output-on-failure
+
+# The whole deploy/docker-compose.yml on a private Docker engine (docker.io), with local
+# stand-ins for the third-party images when Docker Hub cannot be reached: everything
+# healthy, an ingest and an Airflow DAG run, the table exact, --scale process=3, down -v.
+# Not part of `make test` (10 to 30 minutes); see docs/deploy.md.
+test-deploy:
+	scripts/deps deploy
+	deploy/test-deploy
 
 # The pipeline end to end on this machine; leaves the stack up (make demo-down stops it).
 # COUNT=users to ingest (200000) or DURATION=seconds of ingest, SOURCE=URL of a

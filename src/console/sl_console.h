@@ -70,6 +70,13 @@ typedef struct sl_console_registry_s {
      * 0, or -1 with errstr filled (unknown id, bad bytes, too large). */
     int (*decode)(void *opaque, const void *value, size_t len, size_t max, char **json,
                   size_t *json_len, char *errstr, size_t errstr_size);
+    /* The global compatibility level into level (size bytes). 0, or -1 with errstr filled. */
+    int (*global_compatibility)(void *opaque, char *level, size_t size, char *errstr,
+                                size_t errstr_size);
+    /* Whether the registry answers (with the client's credentials): 0, or -1 with errstr
+     * filled. Called from the sampler thread once per interval; when NULL the sampler
+     * GETs <registry_url>/subjects itself (without credentials). */
+    int (*ping)(void *opaque, char *errstr, size_t errstr_size);
 } sl_console_registry_t;
 
 typedef struct sl_console_component_conf_s {
@@ -85,7 +92,8 @@ typedef struct sl_console_conf_s {
     cql_session_t *cassandra;       /* a session to watch, or NULL; borrowed: used only from the
                                        sampler thread, must outlive the console */
     const char *cassandra_hosts;    /* as given, for display */
-    const char *registry_url;       /* shown and probed for reachability; NULL: none */
+    const char *registry_url;       /* shown (credentials never are: the client takes them
+                                       apart) and probed for reachability; NULL: none */
     sl_console_registry_t registry;
     const sl_console_component_conf_t *components;
     size_t n_components;

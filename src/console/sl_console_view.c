@@ -585,6 +585,11 @@ void sl_console_view_schemas(sl_console_t *c, const sl_http_request_t *req,
         sl_console_json_kstr(&j, "reason", err);
     } else {
         sl_console_json_kbool(&j, "available", 1);
+        char level[64] = "";
+        if (r->global_compatibility &&
+            r->global_compatibility(r->opaque, level, sizeof level, err, sizeof err) != 0)
+            level[0] = '\0';
+        sl_console_json_kstr(&j, "global_compatibility", level[0] ? level : NULL);
         sl_console_json_key(&j, "subjects");
         sl_console_json_arr(&j);
         for (size_t i = 0; i < n; i++) {

@@ -105,15 +105,20 @@ static int one_subject(sl_registry_t *reg, const char *name, sl_console_subject_
     return 0;
 }
 
-static int subjects(void *opaque, size_t max, sl_console_subject_t **out, size_t *n, char *errstr,
-                    size_t size) {
+static int subjects(void *opaque, const char *only, size_t max, sl_console_subject_t **out,
+                    size_t *n, char *errstr, size_t size) {
     cmd_console_registry_t *r = opaque;
     *out = NULL;
     *n = 0;
-    sl_registry_list_t names;
+    sl_registry_list_t names = {0};
     sl_registry_detail_t d;
+    char *one[1] = {(char *)only};
     pthread_mutex_lock(&r->lock);
-    sl_registry_err_t e = sl_registry_subjects(r->reg, &names, &d);
+    sl_registry_err_t e = SL_REGISTRY_OK;
+    if (only) /* the list borrows the name; it is not freed below */
+        names = (sl_registry_list_t){.n = 1, .strings = one};
+    else
+        e = sl_registry_subjects(r->reg, &names, &d);
     if (e != SL_REGISTRY_OK) {
         pthread_mutex_unlock(&r->lock);
         fail(errstr, size, &d, e);
@@ -132,7 +137,8 @@ static int subjects(void *opaque, size_t max, sl_console_subject_t **out, size_t
             (*n)++;
     }
     pthread_mutex_unlock(&r->lock);
-    sl_registry_list_free(&names);
+    if (!only)
+        sl_registry_list_free(&names);
     if (rc != 0) {
         free_subjects(NULL, s, *n);
         *n = 0;

@@ -61,9 +61,11 @@ typedef struct sl_console_subject_s {
 typedef struct sl_console_registry_s {
     void *opaque;
     /* Lists at most max subjects into *out (an array of *n entries) that stays valid until
-     * free_subjects(opaque, *out, *n) is called. 0, or -1 with errstr filled. */
-    int (*subjects)(void *opaque, size_t max, sl_console_subject_t **out, size_t *n, char *errstr,
-                    size_t errstr_size);
+     * free_subjects(opaque, *out, *n) is called; only, when not NULL, names the one subject
+     * wanted (none listed when the registry does not have it). 0, or -1 with errstr
+     * filled. */
+    int (*subjects)(void *opaque, const char *only, size_t max, sl_console_subject_t **out,
+                    size_t *n, char *errstr, size_t errstr_size);
     void (*free_subjects)(void *opaque, sl_console_subject_t *s, size_t n);
     /* Decodes a value in the Confluent wire format (0x00, 4-byte big-endian schema id, Avro
      * binary) to JSON text of at most max bytes: *json is malloc'ed (the caller frees it).

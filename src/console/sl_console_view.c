@@ -564,8 +564,12 @@ static void subject_link(sl_console_json_t *j, const sl_console_snap_t *s, const
 
 void sl_console_view_schemas(sl_console_t *c, const sl_http_request_t *req,
                              sl_http_response_t *resp) {
-    (void)req;
     const sl_console_registry_t *r = &c->conf.registry;
+    const char *only = sl_http_request_arg(req, "subject");
+    if (only && (!*only || strlen(only) > 255)) {
+        sl_console_api_error(resp, 400, "subject: 1 to 255 bytes");
+        return;
+    }
     sl_console_snap_t *s = sl_console_acquire(c);
     sl_console_json_t j;
     sl_console_json_init(&j, VIEW_MAX_BYTES);
@@ -580,7 +584,7 @@ void sl_console_view_schemas(sl_console_t *c, const sl_http_request_t *req,
         sl_console_json_kstr(&j, "reason",
                              c->registry_url ? "this build has no schema-registry client"
                                              : "no --registry given");
-    } else if (r->subjects(r->opaque, 10000, &subs, &n, err, sizeof err) != 0) {
+    } else if (r->subjects(r->opaque, only, 10000, &subs, &n, err, sizeof err) != 0) {
         sl_console_json_kbool(&j, "available", 0);
         sl_console_json_kstr(&j, "reason", err);
     } else {

@@ -58,12 +58,17 @@ else:
 
 def goto_view(page, con, hashpart):
     target = con.url + "/#" + hashpart
+    # the mark of the view drawn now: the new one must replace it (the same view with another
+    # argument carries the same name)
+    before = page.evaluate("() => (document.body && document.body.dataset.rendered) || ''")
     if page.url == target:
         page.reload()  # the same hash again would not draw the view anew
     else:
         page.goto(target)
     view = hashpart.split("/")[0].split("?")[0]
-    page.locator('body[data-rendered^="%s:"]' % view).wait_for(state="attached", timeout=30000)
+    page.wait_for_function("([v, b]) => { const r = document.body.dataset.rendered || '';"
+                           " return r.startsWith(v + ':') && r !== b; }", arg=[view, before],
+                           timeout=30000)
 
 
 def shot(page, name):
@@ -213,7 +218,8 @@ def check_hostile(page, con, topic, dlq_topic, dialogs):
     goto_view(page, con, "messages/%s?from=earliest&limit=10" % topic)
     page.locator("#messages").wait_for(timeout=30000)
     row = page.locator("#messages tbody tr").first
-    check(row.locator('td[data-col="key"]').inner_text() == HOSTILE_KEY, "key not literal")
+    check(row.locator('td[data-col="key"]').inner_text() == HOSTILE_KEY,
+          "key not literal: %r" % row.locator('td[data-col="key"]').inner_text())
     check(row.locator('pre[data-col="value"]').inner_text() == HOSTILE_VALUE, "value not literal")
     check(row.locator('td[data-col="headers"]').inner_text() == "h: " + HOSTILE_HEADER,
           "header not literal: %r" % row.locator('td[data-col="headers"]').inner_text())

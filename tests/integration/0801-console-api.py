@@ -569,7 +569,8 @@ def main():
         for p in procs:
             p.stop()
         mock.stop()
-        cs.drop([topic, topic + ".dlq", big_topic, avro_topic] + extra, keyspace)
+        cs.drop([topic, topic + ".dlq", big_topic, avro_topic, avro_topic and avro_topic + ".dlq"] + extra,
+                keyspace)
         if avro_topic:
             drop_subjects(avro_topic)
 

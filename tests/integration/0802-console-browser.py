@@ -318,6 +318,7 @@ def check_schemas(page, con, topic):
     text = pre.inner_text()
     check(json.loads(text) == json.loads(registry_subject(subject)[3]) and "\n  " in text,
           "schema text shown indented")
+    shot(page, "schema")
 
 
 def avro_records(page, con, topic, want):
@@ -341,7 +342,7 @@ def check_avro(page, con, topic, avro_topic, dialogs):
     hostile = dict(rs.user(802), id="6f1c7b36-3b7e-4c52-9a57-0802a0b0c0d0",
                    first_name="<img src=x onerror=\"window.__xss=7;alert(7)\">",
                    last_name="</script><script>window.__xss=8</script>")
-    recs = {r["id"]: r for r in (rs.user(1), rs.user(2), hostile)}
+    recs = {r["id"]: r for r in (hostile, rs.user(1), rs.user(2))}
     cs.produce(avro_topic, [(0, k, rs.framed(sid, b"".join(rs.avro_string(r[f].encode()) for f in rs.FIELDS)),
                              None) for k, r in recs.items()])
     avro_records(page, con, avro_topic, recs)

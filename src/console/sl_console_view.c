@@ -582,7 +582,7 @@ void sl_console_view_schemas(sl_console_t *c, const sl_http_request_t *req,
     if (!r->subjects) {
         sl_console_json_kbool(&j, "available", 0);
         sl_console_json_kstr(&j, "reason",
-                             c->registry_url ? "this build has no schema-registry client"
+                             c->registry_url ? "no registry client wired to the console"
                                              : "no --registry given");
     } else if (r->subjects(r->opaque, only, 10000, &subs, &n, err, sizeof err) != 0) {
         sl_console_json_kbool(&j, "available", 0);

@@ -21,7 +21,8 @@ by confluent-kafka. Then, against the console's API (read with plain HTTP):
   AvroDeserializer reads, with their schema id, a markup-bearing field escaped in the raw
   answer; unknown ids, bad Avro and a dead registry give the bytes as hex and the reason;
 - with a token (SLUICE_CONSOLE_TOKEN): every page and /api path is 401 without it, the
-  token is in no argv, log or answer; the management actions do what they say (checked with
+  token is in no argv, log or answer, nor are the registry credentials given in the
+  environment; the management actions do what they say (checked with
   the admin API and committed offsets), refuse what they must (a reset while the group has
   members, a delete without the typed name), and are logged with who asked.
 """
@@ -49,6 +50,9 @@ DEAD_REG = "http://127.0.0.1:1/apis/ccompat/v7"
 N_AVRO = 40
 MARKUP = "<img src=x onerror=alert(1)></script><script>alert(2)</script> \"q\" 'a' &amp;"
 UNKNOWN_ID = 2147480000
+# basic-auth credentials for the registry, from the environment (the stack's registry takes
+# any): they must show nowhere
+REG_USER, REG_PASSWORD = "it0801", "it-0801-reg-" + os.urandom(8).hex()
 
 
 def poison_messages(n, template):
@@ -403,7 +407,7 @@ PATHS = ["/", "/index.html", "/app.js", "/api/overview", "/api/topics", "/api/to
          "/api/session", "/metrics"]
 
 
-def check_security(con, topic):
+def check_security(con, topic, avro_topic):
     for path in PATHS:
         r = con.get(path, auth=False)
         check(r.status == 401, "%s without the token: %d" % (path, r.status))
@@ -417,6 +421,12 @@ def check_security(con, topic):
     with open("/proc/%d/cmdline" % con.proc.pid, "rb") as f:
         check(TOKEN.encode() not in f.read(), "token in the console's argv")
     check(TOKEN not in con.log_text(), "token in the console's log")
+    for path in ("/api/overview", "/api/schemas", "/api/topics/%s/messages?from=earliest" % avro_topic,
+                 "/metrics", "/"):
+        check(REG_PASSWORD.encode() not in con.get(path).body, "registry password in " + path)
+    with open("/proc/%d/cmdline" % con.proc.pid, "rb") as f:
+        check(REG_PASSWORD.encode() not in f.read(), "registry password in the console's argv")
+    check(REG_PASSWORD not in con.log_text(), "registry password in the console's log")
 
 
 def check_manage(con, topic, g1, g2, readonly):
@@ -531,7 +541,11 @@ def main():
                  "--component", "api=" + mock.url.rsplit("/api/", 1)[0],
                  "--component", "dead=http://127.0.0.1:1", "-t", topic, "-k", keyspace]
         step("consoles")
-        con = cs.Console(*comps, env_token=TOKEN)
+        os.environ.update(SLUICE_REGISTRY_USERNAME=REG_USER, SLUICE_REGISTRY_PASSWORD=REG_PASSWORD)
+        try:
+            con = cs.Console(*comps, env_token=TOKEN)
+        finally:
+            del os.environ["SLUICE_REGISTRY_USERNAME"], os.environ["SLUICE_REGISTRY_PASSWORD"]
         consoles.append(con)
         ro = cs.Console("-t", topic)
         consoles.append(ro)
@@ -554,7 +568,7 @@ def main():
         step("series")
         check_series(con)
         step("security")
-        check_security(con, topic)
+        check_security(con, topic, avro_topic)
         step("manage")
         check_manage(con, topic, g1, g2, ro)
         for c in consoles:

@@ -15,6 +15,10 @@
 #include "sl_registry_decode.h"
 #include "sl_time.h"
 
+/* Schema text kept for one schemas answer; the schemas of subjects past it are left out
+ * (each answer of the registry is capped by its client, so this bounds the whole). */
+#define SCHEMA_TEXT_BUDGET ((size_t)16 << 20)
+
 /* After the registry did not answer, decoding fails at once for this long instead of
  * making every message of a page wait for a timeout. */
 #define DOWN_HOLD_MS 5000
@@ -129,12 +133,19 @@ static int subjects(void *opaque, const char *only, size_t max, sl_console_subje
     int rc = s ? 0 : -1;
     if (!s)
         snprintf(errstr, size, "out of memory");
+    size_t text = 0;
     for (size_t i = 0; s && i < want && rc == 0; i++) {
         int got = one_subject(r->reg, names.strings[i], &s[*n], errstr, size);
         if (got < 0)
             rc = -1;
-        else if (got == 0)
-            (*n)++;
+        if (got != 0)
+            continue;
+        text += strlen(s[*n].schema);
+        if (text > SCHEMA_TEXT_BUDGET) {
+            free((void *)s[*n].schema);
+            s[*n].schema = NULL;
+        }
+        (*n)++;
     }
     pthread_mutex_unlock(&r->lock);
     if (!only)

@@ -47,7 +47,7 @@ typedef struct sl_console_subject_s {
     size_t n_versions;
     int latest_version;
     int latest_id;             /* schema id of the latest version */
-    const char *schema;        /* the latest version's schema text */
+    const char *schema;        /* the latest version's schema text; NULL: left out (too much) */
     const char *schema_type;   /* "AVRO" when the registry does not say */
     const char *compatibility; /* the subject's level, or the global one, or NULL */
 } sl_console_subject_t;

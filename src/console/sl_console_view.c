@@ -16,6 +16,8 @@
 #include "sl_time.h"
 
 #define VIEW_MAX_BYTES ((size_t)32 << 20)
+/* Subjects one schemas answer lists at most (three registry requests each). */
+#define VIEW_MAX_SUBJECTS 1000
 
 /* The snapshot, or a 503 answer when there is none yet. */
 static sl_console_snap_t *snap_or_503(sl_console_t *c, sl_http_response_t *resp) {
@@ -584,7 +586,7 @@ void sl_console_view_schemas(sl_console_t *c, const sl_http_request_t *req,
         sl_console_json_kstr(&j, "reason",
                              c->registry_url ? "no registry client wired to the console"
                                              : "no --registry given");
-    } else if (r->subjects(r->opaque, only, 10000, &subs, &n, err, sizeof err) != 0) {
+    } else if (r->subjects(r->opaque, only, VIEW_MAX_SUBJECTS, &subs, &n, err, sizeof err) != 0) {
         sl_console_json_kbool(&j, "available", 0);
         sl_console_json_kstr(&j, "reason", err);
     } else {

@@ -444,7 +444,7 @@ async function renderSchemas() {
     cell(s.latest_id, "id", true), cell(s.compatibility || "–", "compatibility"),
     el("td", { data: { col: "topic" } }, s.topic ? link(s.topic, hashFor("topic", s.topic)) : "–"),
     el("td", null, el("details", { open: !!only }, el("summary", null, s.schema_type + " v" + s.latest_version),
-      el("pre", { class: "schema", data: { col: "schema" } }, pretty(s.schema))))));
+      el("pre", { class: "schema", data: { col: "schema" } }, s.schema === null ? "(left out: the answer's cap on schema text was reached)" : pretty(s.schema))))));
   view(el("h2", null, "Schemas", only ? el("span", { class: "muted" }, " — " + only + " (", link("all", "schemas"), ")") : null),
     reg, rows.length ? table(["subject", "versions", { label: "latest", num: 1 }, { label: "latest id", num: 1 },
       "compatibility", "topic", "schema"], rows, { id: "subjects" })

@@ -144,6 +144,10 @@ def check_overview(page, con):
     for name in ("ingest", "process"):
         wait_for(lambda: page.locator('tr[data-component="%s"] span[data-health]' % name)
                  .get_attribute("data-health") == "ok", "%s healthy in the overview" % name, 60)
+    card = page.locator('.card[data-card="registry"]')
+    wait_for(lambda: card.locator("h3 span[data-health]").get_attribute("data-health") == "reachable",
+             "the registry reachable in the overview", 60)
+    check(REG in card.inner_text(), "registry card %r" % card.inner_text())
     shot(page, "overview")
 
 

@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ingest_support import (BROKERS, MockApi, expected_users, page_urls, read_topic,  # noqa: E402
@@ -38,15 +37,11 @@ N_AVRO, N_JSON, N_SERDE, N_UNKNOWN = 600, 400, 40, 30
 
 
 def reg_get(path):
-    with urllib.request.urlopen(REG + path, timeout=30) as r:
-        return json.loads(r.read())
+    return rs.reg_get(REG, path)
 
 
 def reg_post(path, body):
-    req = urllib.request.Request(REG + path, data=json.dumps(body).encode(), method="POST",
-                                 headers={"Content-Type": "application/vnd.schemaregistry.v1+json"})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return json.loads(r.read())
+    return rs.reg_post(REG, path, body)
 
 
 def closed_port():
@@ -55,20 +50,6 @@ def closed_port():
     port = s.getsockname()[1]
     s.close()
     return port
-
-
-def avro_string(b):
-    """An Avro string: zigzag varint length, then the bytes."""
-    n, out = len(b) << 1, bytearray()
-    while n > 0x7F:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out) + b
-
-
-def framed(schema_id, body):
-    return b"\0" + schema_id.to_bytes(4, "big") + body
 
 
 def with_unknown_keys(rec, i):
@@ -186,10 +167,10 @@ def main():
         bad_id = reg_post("/subjects/%s-other-value/versions" % topic,
                           {"schema": json.dumps(bad_writer)})["id"]
         poison = {
-            "poison-unknown": (framed(2147480000, avro_string(b"x")), "unknown_schema"),
-            "poison-bad": (framed(sid, b"\x02"), "bad_avro"),
+            "poison-unknown": (rs.framed(2147480000, rs.avro_string(b"x")), "unknown_schema"),
+            "poison-bad": (rs.framed(sid, b"\x02"), "bad_avro"),
             "poison-incompatible": (
-                framed(bad_id, avro_string(unknown_users[0]["id"].encode())),
+                rs.framed(bad_id, rs.avro_string(unknown_users[0]["id"].encode())),
                 "incompatible_schema"),
         }
         for j, (key, (value, _)) in enumerate(poison.items()):

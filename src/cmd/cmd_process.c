@@ -241,6 +241,9 @@ static void render_counters(sl_http_response_t *resp, const sl_processor_stats_t
                             "# TYPE sluice_process_oldest_pending_write_seconds gauge\n"
                             "sluice_process_oldest_pending_write_seconds %.3f\n",
                             (double)st->oldest_pending_ms / 1000.0);
+    metric(resp, "sluice_process_untimestamped_total", "counter",
+           "Records without a Kafka timestamp, written at the processor's clock.",
+           st->untimestamped);
     metric(resp, "sluice_process_cassandra_hosts_up", "gauge",
            "Cassandra hosts with a ready connection.", (uint64_t)(hosts_up > 0 ? hosts_up : 0));
     sl_http_response_printf(resp, "# HELP sluice_process_dead_lettered_total Messages acknowledged "

@@ -303,8 +303,11 @@ static void dispatch(sl_processor_t *p, const rd_kafka_message_t *m) {
         return;
     }
     int64_t ts = rd_kafka_message_timestamp(m, NULL);
+    if (ts < 0 || ts > SL_WRITER_MAX_KAFKA_MS)
+        p->stats.untimestamped++;
     sl_writer_err_t err =
-        sl_writer_submit(p->writer, &rec, make_cookie(SL_REJECT_NONE, m->partition, m->offset), ts);
+        sl_writer_submit(p->writer, &rec, make_cookie(SL_REJECT_NONE, m->partition, m->offset), ts,
+                         sl_writer_timestamp_us(ts, m->offset, sl_wall_us()));
     if (err != SL_WRITER_ERR_OK) {
         const char *why = sl_writer_fatal(p->writer);
         set_fatal(p, SL_PROCESSOR_ERR_CASSANDRA, "writer refused a record: %s",

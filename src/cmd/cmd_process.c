@@ -39,6 +39,12 @@ static const sl_config_opt_t process_opts[] = {
     {"consistency", 0, SL_OPT_STR, "local_quorum", 0, -1, "LEVEL",
      "write consistency: one, quorum, local_quorum, all, ..."},
     {"max-inflight", 0, SL_OPT_INT, "1024", 1, 65536, "N", "Cassandra writes in flight at most"},
+    {"prefetch-kbytes", 0, SL_OPT_INT, "8192", 1024, 1048576, "KB",
+     "Kafka messages fetched ahead at most (librdkafka's queued.max.messages.kbytes and "
+     "fetch.max.bytes; fetch.message.max.bytes is 1 MB or less): consumption stalls beyond"},
+    {"dlq-buffer-kbytes", 0, SL_OPT_INT, "16384", 1024, 1048576, "KB",
+     "dead letters waiting for Kafka's acknowledgement at most: consumption stalls beyond "
+     "(the producer's queue.buffering.max.kbytes is this plus 8 MB, the largest dead letter)"},
     {"commit-interval", 0, SL_OPT_NUM, "1", 0.01, 3600, "S", "how often offsets are committed"},
     {"drain-timeout", 0, SL_OPT_NUM, "8", 0.1, 3600, "S",
      "how long a rebalance or shutdown waits for in-flight writes"},
@@ -477,6 +483,8 @@ static int parse_args(int argc, char **argv, process_args_t *a) {
     pc->kafka_props = a->kafka.kv;
     pc->n_kafka_props = a->kafka.n;
     pc->max_inflight = (size_t)sl_config_int(cfg, "max-inflight");
+    pc->prefetch_kbytes = (size_t)sl_config_int(cfg, "prefetch-kbytes");
+    pc->dlq_buffer_kbytes = (size_t)sl_config_int(cfg, "dlq-buffer-kbytes");
     pc->commit_interval_ms = (int)(sl_config_num(cfg, "commit-interval") * 1000);
     pc->drain_timeout_ms = (int)(sl_config_num(cfg, "drain-timeout") * 1000);
     pc->max_messages = sl_config_int(cfg, "max-messages");

@@ -40,9 +40,6 @@
 #define COOKIE_PART_BITS 15
 #define CONSUME_BATCH 256
 #define DLQ_MAX_IN_FLIGHT 10000
-/* Bytes of dead letters (copied payloads and keys) in the producer at most; one larger
- * than this still goes, alone. */
-#define DLQ_MAX_BYTES (16 << 20)
 #define TICK_MS 250
 #define LOOKUP_RETRY_MS 1000
 #define LOOKUP_TIMEOUT_MS 10000
@@ -335,7 +332,7 @@ static int hold(part_t *pt, rd_kafka_message_t *m) {
 
 static int no_room(const sl_processor_t *p) {
     return sl_writer_room(p->writer) == 0 || p->dlq_in_flight >= DLQ_MAX_IN_FLIGHT ||
-           p->dlq_bytes >= DLQ_MAX_BYTES;
+           p->dlq_bytes >= (int64_t)p->conf.dlq_buffer_kbytes * 1024;
 }
 
 /* Tracks and dispatches a message if its partition's window and the writer have room;
@@ -1145,13 +1142,19 @@ static int make_pipe(int fds[2]) {
  * ours). NULL with errstr filled when librdkafka refuses one. */
 static rd_kafka_conf_t *consumer_conf(const sl_processor_conf_t *c, char *errstr, size_t n) {
     rd_kafka_conf_t *cc = base_conf(c, errstr, n);
+    size_t kb = c->prefetch_kbytes ? c->prefetch_kbytes : 8192;
+    char queued[24], fetch[24], part[24];
+    snprintf(queued, sizeof queued, "%zu", kb);
+    snprintf(fetch, sizeof fetch, "%zu", kb * 1024);
+    snprintf(part, sizeof part, "%zu", kb < 1024 ? kb * 1024 : (size_t)1 << 20);
     if (cc &&
         (set(cc, "group.id", c->group, errstr, n) ||
          set(cc, "enable.auto.commit", "false", errstr, n) ||
          set(cc, "enable.auto.offset.store", "false", errstr, n) ||
          set(cc, "auto.offset.reset", "earliest", errstr, n) ||
-         set(cc, "queued.max.messages.kbytes", "8192", errstr, n) ||
-         set(cc, "fetch.max.bytes", "8388608", errstr, n) ||
+         set(cc, "queued.max.messages.kbytes", queued, errstr, n) ||
+         set(cc, "fetch.max.bytes", fetch, errstr, n) ||
+         set(cc, "fetch.message.max.bytes", part, errstr, n) ||
          set(cc, "enable.partition.eof", "true", errstr, n) || set_user_props(c, cc, errstr, n))) {
         rd_kafka_conf_destroy(cc);
         return NULL;
@@ -1160,13 +1163,19 @@ static rd_kafka_conf_t *consumer_conf(const sl_processor_conf_t *c, char *errstr
 }
 
 /* The dead-letter producer's: idempotent, acks=all, no message timeout, 8 MB messages, a
- * 32 MB queue (the loop keeps at most DLQ_MAX_BYTES in it). */
+ * queue of dlq_buffer_kbytes plus one largest message: the loop stops producing at
+ * dlq_buffer_kbytes, so the last dead letter always fits and QUEUE_FULL does not come. */
 static rd_kafka_conf_t *producer_conf(const sl_processor_conf_t *c, char *errstr, size_t n) {
     rd_kafka_conf_t *pc = base_conf(c, errstr, n);
+    char maxmsg[24], queue[24];
+    snprintf(maxmsg, sizeof maxmsg, "%d", SL_PROCESSOR_DLQ_MAX_MESSAGE);
+    snprintf(queue, sizeof queue, "%zu",
+             (c->dlq_buffer_kbytes ? c->dlq_buffer_kbytes : 16384) +
+                 SL_PROCESSOR_DLQ_MAX_MESSAGE / 1024 + 64);
     if (pc && (set(pc, "enable.idempotence", "true", errstr, n) ||
                set(pc, "acks", "all", errstr, n) || set(pc, "message.timeout.ms", "0", errstr, n) ||
-               set(pc, "message.max.bytes", "8388608", errstr, n) ||
-               set(pc, "queue.buffering.max.kbytes", "32768", errstr, n))) {
+               set(pc, "message.max.bytes", maxmsg, errstr, n) ||
+               set(pc, "queue.buffering.max.kbytes", queue, errstr, n))) {
         rd_kafka_conf_destroy(pc);
         return NULL;
     }
@@ -1221,6 +1230,10 @@ static void defaults(sl_processor_conf_t *c) {
         c->max_inflight = 1024;
     if (!c->partition_window)
         c->partition_window = 65536;
+    if (!c->prefetch_kbytes)
+        c->prefetch_kbytes = 8192;
+    if (!c->dlq_buffer_kbytes)
+        c->dlq_buffer_kbytes = 16384;
     if (c->commit_interval_ms <= 0)
         c->commit_interval_ms = 1000;
     if (c->drain_timeout_ms <= 0)

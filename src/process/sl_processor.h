@@ -105,6 +105,13 @@ typedef struct {
     cql_consistency_t consistency;
     size_t max_inflight;     /* writer slots (1024) */
     size_t partition_window; /* offsets in flight per partition (65536) */
+    /* Memory caps, in KB. prefetch: librdkafka's consumer queue (queued.max.messages.kbytes)
+     * and one fetch (fetch.max.bytes; fetch.message.max.bytes at most 1 MB) (8192).
+     * dlq_buffer: dead letters produced and not yet acknowledged; no message is taken while
+     * they reach it (one larger still goes, alone); the producer's queue.buffering.max.kbytes
+     * is this plus SL_PROCESSOR_DLQ_MAX_MESSAGE (16384). */
+    size_t prefetch_kbytes;
+    size_t dlq_buffer_kbytes;
     int commit_interval_ms;  /* (1000) */
     int drain_timeout_ms;    /* how long revoked partitions and a stop wait for work (8000) */
     int pause_after_ms;      /* a writer full this long pauses every partition (5000) */
@@ -127,6 +134,8 @@ typedef struct {
 } sl_processor_conf_t;
 
 #define SL_PROCESSOR_MAX_PARTITIONS 1024
+/* The largest dead letter the producer sends (its message.max.bytes), bytes. */
+#define SL_PROCESSOR_DLQ_MAX_MESSAGE (8 << 20)
 
 typedef struct {
     uint64_t consumed;

@@ -64,6 +64,10 @@ static const sl_config_opt_t process_opts[] = {
     {"idle-exit", 0, SL_OPT_NUM, "0", 0, 86400, "S",
      "stop once caught up and idle for S seconds (0: run until a signal)"},
     CMD_OPTS_REGISTRY("schema registry (Confluent API base URL): decode Avro values too"),
+    {"registry-lost-wait", 0, SL_OPT_NUM, "300", 0, 86400, "S",
+     "an Avro schema id the registry answers 404 for, though it resolved before or the "
+     "registry has no subject (restarted empty), waits this long before it is dead-lettered "
+     "as unknown_schema (0: at once)"},
     CMD_OPTS_HTTP_PROGRESS,
     CMD_OPTS_LOGGING,
 };
@@ -247,6 +251,12 @@ static void render_counters(sl_http_response_t *resp, const sl_processor_stats_t
                             "# TYPE sluice_process_oldest_pending_write_seconds gauge\n"
                             "sluice_process_oldest_pending_write_seconds %.3f\n",
                             (double)st->oldest_pending_ms / 1000.0);
+    metric(resp, "sluice_process_decode_waits", "gauge",
+           "Partitions waiting for the schema registry (unreachable, or an id it lost).",
+           (uint64_t)st->decode_waiting);
+    metric(resp, "sluice_process_decode_waits_total", "counter",
+           "Times a message was kept for a later try because the registry could not answer.",
+           st->decode_waits);
     metric(resp, "sluice_process_untimestamped_total", "counter",
            "Records without a Kafka timestamp, written at the processor's clock.",
            st->untimestamped);

@@ -940,6 +940,17 @@ static void watch_writes(sl_processor_t *p, int64_t now) {
     p->stats.stalled = stalled;
 }
 
+/* Partitions held up by the decode step: their first held message got WAIT and has not
+ * decoded since (a revoked or lost partition drops its held messages). */
+static void count_decode_waiting(sl_processor_t *p) {
+    int n = 0;
+    for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
+        const part_t *pt = &p->parts[i];
+        n += pt->state != PART_FREE && pt->n_held > 0 && pt->decode_waits > 0;
+    }
+    p->stats.decode_waiting = n;
+}
+
 /* Whether a stop condition holds: max_messages reached, or caught up and idle. */
 static int should_stop(sl_processor_t *p, int64_t now) {
     if (p->conf.max_messages > 0 && (int64_t)p->stats.consumed >= p->conf.max_messages)
@@ -987,6 +998,7 @@ int sl_processor_poll(sl_processor_t *p) {
     if (now - p->last_refresh_ms >= TICK_MS) {
         refresh_lag(p);
         watch_writes(p, now);
+        count_decode_waiting(p);
         p->last_refresh_ms = now;
     }
     return !p->fatal[0] && !should_stop(p, now);

@@ -151,6 +151,8 @@ typedef struct {
     uint64_t partitions_lost;  /* partitions whose assignment was lost (work dropped) */
     uint64_t paused_events;    /* pause requests sent */
     uint64_t decode_waits;     /* the decode step said WAIT (a message kept for a later try) */
+    int decode_waiting;        /* partitions whose next message waits for the decode step now
+                                  (the registry unreachable, or an id it lost) */
     uint64_t untimestamped;    /* records without a usable Kafka timestamp: written at the
                                   processor's clock (sl_writer_timestamp_us) */
     int assigned;              /* partitions currently assigned */

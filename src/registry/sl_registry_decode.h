@@ -23,7 +23,15 @@
  *
  * Ids the registry does not know are remembered for conf.unknown_ttl_ms, so a run of such
  * messages costs one request, and an id registered later (a registry restarted with empty
- * storage, then re-registered) is found again after that time. Compiled schemas that
+ * storage, then re-registered) is found again after that time.
+ *
+ * A registry that keeps its storage in memory forgets every schema when it restarts, until
+ * its producers (`sluice schema`, serializers) register them again. So a 404 for an id is
+ * not believed at once when the registry has evidently lost it: when this decoder resolved
+ * that id before, or the registry has no subject at all. Such an id is WAIT, not REJECT,
+ * for conf.lost_wait_ms from its first 404 (the partition waits, nothing is dead-lettered);
+ * only after that is it unknown_schema. A registry that is merely missing the id (it has
+ * subjects, and this decoder never resolved the id) is believed at once. Compiled schemas that
  * cannot be resolved are remembered for good. Single-threaded, like the registry client.
  */
 #ifndef SL_REGISTRY_DECODE_H
@@ -47,9 +55,10 @@ typedef struct sl_registry_decode_s sl_registry_decode_t;
 typedef struct sl_registry_decode_conf_s {
     size_t cache_max;       /* writer schemas kept (compiled or known bad), >= 1 */
     int64_t unknown_ttl_ms; /* how long an id the registry does not know stays unknown */
+    int64_t lost_wait_ms;   /* how long an id the registry lost (see above) waits; 0: never */
 } sl_registry_decode_conf_t;
 
-/* Defaults: 64 schemas, unknown ids remembered for 30 s. */
+/* Defaults: 64 schemas, unknown ids remembered for 30 s, lost ids waited for 300 s. */
 void sl_registry_decode_conf_defaults(sl_registry_decode_conf_t *conf);
 
 /* Counters since sl_registry_decode_new(). */
@@ -60,6 +69,7 @@ typedef struct sl_registry_decode_stats_s {
     uint64_t fetches;      /* schema requests to the registry */
     uint64_t fetch_errors; /* of those, failed for a reason not about the id */
     uint64_t evictions;    /* cache entries dropped for room */
+    uint64_t lost_waits;   /* 404s not believed: the registry lost the id (a WAIT each) */
     size_t cached;         /* entries now */
 } sl_registry_decode_stats_t;
 

@@ -21,6 +21,7 @@
 #include "sl_avro.h"
 #include "sl_record_json.h"
 #include "sl_registry_decode.h"
+#include "sl_time.h"
 #include "test_avro_bytes.h"
 #include "test_registry_fake.h"
 
@@ -137,7 +138,7 @@ static sl_registry_t *client_for(const char *base, unsigned attempts) {
     return r;
 }
 
-enum { R_V1, R_EVOLVED, R_NO_EMAIL, R_PROTO, R_UNKNOWN, R_DOWN, R_AUTH, R_COUNT };
+enum { R_V1, R_EVOLVED, R_NO_EMAIL, R_PROTO, R_UNKNOWN, R_DOWN, R_AUTH, R_SUBJECTS, R_COUNT };
 
 static void init_routes(fake_route_t *routes) {
     memset(routes, 0, R_COUNT * sizeof *routes);
@@ -163,6 +164,7 @@ static void init_routes(fake_route_t *routes) {
     routes[R_AUTH] = (fake_route_t){.path = "/schemas/ids/11",
                                     .status = 401,
                                     .body = "{\"error_code\":40101,\"message\":\"Unauthorized\"}"};
+    routes[R_SUBJECTS] = (fake_route_t){.path = "/subjects", .body = "[\"users-value\"]"};
 }
 
 /* A scripted registry with the routes above, a client (one attempt) and a decoder. */
@@ -389,8 +391,63 @@ static void cache_evicts_least_recently_used(void **state) {
     fx_stop(&x);
 }
 
+/* A registry that restarted empty: a 404 is not believed while the registry has no
+ * subject at all, or for an id this decoder resolved before (here evicted from a one-entry
+ * cache), for lost_wait_ms from the first 404; then the id is unknown_schema. A 404 from
+ * a registry that has subjects, for an id never resolved, is believed at once. */
+static void lost_ids_wait(void **state) {
+    (void)state;
+    static fx_t x;
+    sl_registry_decode_conf_t c = {.cache_max = 1, .unknown_ttl_ms = 0, .lost_wait_ms = 300};
+    fx_start(&x, &c, 0);
+    fake_route_t *routes = x.routes;
+    sl_registry_decode_t *d = x.d;
+    unsigned char msg[SL_AVRO_FRAMED_MAX];
+    /* never resolved, the registry has subjects: believed */
+    size_t ml = encoded(msg, sizeof msg, 9, bo);
+    assert_int_equal(run(d, msg, ml).reject, SL_REJECT_UNKNOWN_SCHEMA);
+    /* the registry has no subject: wait, then believed after lost_wait_ms */
+    routes[R_SUBJECTS].body = "[]";
+    outcome_t o = run(d, msg, ml);
+    assert_int_equal(o.res, SL_REGISTRY_DECODE_WAIT);
+    assert_int_equal(o.reject, SL_REJECT_NONE);
+    assert_contains(o.why, "no subject");
+    int64_t t0 = sl_now_ms();
+    while (run(d, msg, ml).res == SL_REGISTRY_DECODE_WAIT)
+        assert_true(sl_now_ms() - t0 < 10000);
+    assert_true(sl_now_ms() - t0 >= 250);
+    assert_int_equal(run(d, msg, ml).reject, SL_REJECT_UNKNOWN_SCHEMA);
+    /* the registry re-registered id 9 meanwhile: found */
+    routes[R_SUBJECTS].body = "[\"users-value\"]";
+    /* id 5 resolved, evicted by id 6, then lost: waits although the registry has subjects */
+    ml = encoded(msg, sizeof msg, 5, bo);
+    assert_int_equal(run(d, msg, ml).res, SL_REGISTRY_DECODE_OK);
+    size_t ml6 = encoded(msg, sizeof msg, 6, bo); /* its entry takes the one slot */
+    assert_int_not_equal(run(d, msg, ml6).res, SL_REGISTRY_DECODE_WAIT);
+    routes[R_V1].status = 404;
+    routes[R_V1].body = "{\"error_code\":40403,\"message\":\"Schema 5 not found\"}";
+    ml = encoded(msg, sizeof msg, 5, bo);
+    o = run(d, msg, ml);
+    assert_int_equal(o.res, SL_REGISTRY_DECODE_WAIT);
+    assert_contains(o.why, "resolved it before");
+    /* registered again within the wait: stored */
+    routes[R_V1].status = 0;
+    routes[R_V1].body = schema_answer(0, sl_avro_schema());
+    o = run(d, msg, ml);
+    assert_int_equal(o.res, SL_REGISTRY_DECODE_OK);
+    assert_bo(&o.rec);
+    sl_registry_decode_stats_t st;
+    sl_registry_decode_stats(d, &st);
+    assert_true(st.lost_waits >= 2);
+    /* a failing subject list is the registry's trouble: wait */
+    routes[R_SUBJECTS].status = 503;
+    ml = encoded(msg, sizeof msg, 9, bo);
+    assert_int_equal(run(d, msg, ml).res, SL_REGISTRY_DECODE_WAIT);
+    fx_stop(&x);
+}
+
 TEST_MAIN(fake_curl_setup, fake_curl_teardown, cmocka_unit_test(json_and_avro_told_apart),
           cmocka_unit_test(avro_rejects), cmocka_unit_test(unknown_ids_asked_again_after_ttl),
           cmocka_unit_test(registry_trouble_waits_or_stops),
           cmocka_unit_test(no_registry_configured),
-          cmocka_unit_test(cache_evicts_least_recently_used))
+          cmocka_unit_test(cache_evicts_least_recently_used), cmocka_unit_test(lost_ids_wait))

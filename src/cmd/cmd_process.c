@@ -64,10 +64,10 @@ static const sl_config_opt_t process_opts[] = {
     {"idle-exit", 0, SL_OPT_NUM, "0", 0, 86400, "S",
      "stop once caught up and idle for S seconds (0: run until a signal)"},
     CMD_OPTS_REGISTRY("schema registry (Confluent API base URL): decode Avro values too"),
-    {"registry-lost-wait", 0, SL_OPT_NUM, "300", 0, 86400, "S",
-     "an Avro schema id the registry answers 404 for, though it resolved before or the "
-     "registry has no subject (restarted empty), waits this long before it is dead-lettered "
-     "as unknown_schema (0: at once)"},
+    {"registry-lost-wait", 0, SL_OPT_NUM, "60", 0, 86400, "S",
+     "an Avro schema id the registry answers 404 for waits this long (its partition held) "
+     "before it is dead-lettered as unknown_schema: a registry restarted empty gets that "
+     "long to be registered again (0: at once)"},
     CMD_OPTS_HTTP_PROGRESS,
     CMD_OPTS_LOGGING,
 };

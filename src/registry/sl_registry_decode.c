@@ -25,8 +25,8 @@ typedef struct {
     char why[200];            /* ENTRY_UNKNOWN / ENTRY_INCOMPATIBLE: the reason, replayed */
 } entry_t;
 
-/* Ids this decoder resolved, or that the registry lost: what a 404 is judged by. Bounded;
- * an id beyond the table is judged by the subject list alone. */
+/* Ids this decoder resolved, or the registry answered 404 for: when their wait began.
+ * Bounded; a 404 for an id beyond the table is believed at once. */
 #define KNOWN_MAX 1024
 
 typedef struct {
@@ -50,7 +50,7 @@ struct sl_registry_decode_s {
 void sl_registry_decode_conf_defaults(sl_registry_decode_conf_t *conf) {
     conf->cache_max = 64;
     conf->unknown_ttl_ms = 30000;
-    conf->lost_wait_ms = 300000;
+    conf->lost_wait_ms = 60000;
 }
 
 const char *sl_registry_decode_result_name(sl_registry_decode_result_t r) {
@@ -144,47 +144,26 @@ static known_t *known(sl_registry_decode_t *d, int32_t id, int add) {
     return k;
 }
 
-/* The registry answered 404 for id: whether to believe it (0), or wait because the
- * registry lost it (1, *result WAIT and errstr set), or the check itself failed (1, with
- * the registry's error as WAIT or FATAL). */
-static int lost(sl_registry_decode_t *d, int32_t id, sl_registry_decode_result_t *result,
-                char *errstr, size_t errstr_size) {
-    if (d->conf.lost_wait_ms <= 0)
+/* The registry answered 404 (detail) for id: whether to believe it (0), or to wait for
+ * the id to be registered again (1, *result WAIT and errstr set): for lost_wait_ms from
+ * the id's first 404 since it last resolved. */
+static int lost(sl_registry_decode_t *d, int32_t id, const char *detail,
+                sl_registry_decode_result_t *result, char *errstr, size_t errstr_size) {
+    known_t *k = d->conf.lost_wait_ms > 0 ? known(d, id, 1) : NULL;
+    if (!k)
         return 0;
-    known_t *k = known(d, id, 0);
-    const char *why = "this processor resolved it before";
-    if (!k || !k->resolved) {
-        sl_registry_list_t subjects = {0};
-        sl_registry_detail_t detail;
-        sl_registry_err_t err = sl_registry_subjects(d->registry, &subjects, &detail);
-        size_t n = subjects.n;
-        sl_registry_list_free(&subjects);
-        if (err != SL_REGISTRY_OK) {
-            d->stats.fetch_errors++;
-            *result = sl_registry_err_is_retriable(err) || err == SL_REGISTRY_ERR_NOMEM
-                          ? SL_REGISTRY_DECODE_WAIT
-                          : SL_REGISTRY_DECODE_FATAL;
-            sl_err_format(errstr, errstr_size, "schema registry: %s (%s)", detail.message,
-                          sl_registry_err_str(err));
-            return 1;
-        }
-        if (n > 0)
-            return 0;
-        why = "the registry has no subject at all";
-        k = known(d, id, 1);
-    }
     int64_t now = sl_now_ms();
-    if (k && !k->lost_since_ms)
+    if (!k->lost_since_ms)
         k->lost_since_ms = now;
-    int64_t since = k ? k->lost_since_ms : now;
-    if (now - since >= d->conf.lost_wait_ms)
+    if (now - k->lost_since_ms >= d->conf.lost_wait_ms)
         return 0;
     d->stats.lost_waits++;
     *result = SL_REGISTRY_DECODE_WAIT;
     sl_err_format(errstr, errstr_size,
-                  "schema id %d not found, but %s: the registry may have restarted empty; "
+                  "schema id %d not found (%s)%s; the registry may have restarted empty: "
                   "waiting up to %.0f s more for it to be registered again",
-                  (int)id, why, (double)(d->conf.lost_wait_ms - (now - since)) / 1000.0);
+                  (int)id, detail, k->resolved ? ", though it resolved before" : "",
+                  (double)(d->conf.lost_wait_ms - (now - k->lost_since_ms)) / 1000.0);
     return 1;
 }
 
@@ -225,7 +204,7 @@ static entry_t *fetch(sl_registry_decode_t *d, int32_t id, sl_registry_decode_re
             k->lost_since_ms = 0;
         }
     } else if (err == SL_REGISTRY_ERR_SCHEMA_NOT_FOUND) {
-        if (lost(d, id, result, errstr, errstr_size))
+        if (lost(d, id, detail.message, result, errstr, errstr_size))
             return NULL;
         kind = ENTRY_UNKNOWN;
         sl_err_format(why, sizeof why, "%s", detail.message);

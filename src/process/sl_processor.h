@@ -112,15 +112,15 @@ typedef struct {
      * is this plus SL_PROCESSOR_DLQ_MAX_MESSAGE (16384). */
     size_t prefetch_kbytes;
     size_t dlq_buffer_kbytes;
-    int commit_interval_ms;  /* (1000) */
-    int drain_timeout_ms;    /* how long revoked partitions and a stop wait for work (8000) */
-    int pause_after_ms;      /* a writer full this long pauses every partition (5000) */
-    int64_t retry_base_ms;   /* writer backoff (100) */
-    int64_t retry_max_ms;    /* (10000) */
-    int64_t max_messages;    /* stop after this many consumed; 0: no limit (tests, bench) */
-    int idle_exit_ms;        /* stop when caught up and idle this long; 0: never */
-    int stall_after_ms;      /* writes pending and none acknowledged this long: stalled (10000) */
-    int start_timeout_ms;    /* sl_processor_start() gives up on an unreachable Kafka; 0: never */
+    int commit_interval_ms; /* (1000) */
+    int drain_timeout_ms;   /* how long revoked partitions and a stop wait for work (8000) */
+    int pause_after_ms;     /* a writer full this long pauses every partition (5000) */
+    int64_t retry_base_ms;  /* writer backoff (100) */
+    int64_t retry_max_ms;   /* (10000) */
+    int64_t max_messages;   /* stop after this many consumed; 0: no limit (tests, bench) */
+    int idle_exit_ms;       /* stop when caught up and idle this long; 0: never */
+    int stall_after_ms;     /* writes pending and none acknowledged this long: stalled (10000) */
+    int start_timeout_ms;   /* sl_processor_start() gives up on an unreachable Kafka; 0: never */
     volatile sig_atomic_t *stop;   /* set by the command's signal handler; may be NULL */
     sl_processor_decode_fn decode; /* NULL: sl_processor_decode_json */
     void *decode_opaque;

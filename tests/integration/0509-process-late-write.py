@@ -29,8 +29,8 @@ cs.use_venv()
 
 from confluent_kafka import Producer  # noqa: E402
 
-from process_support import (FIELDS, Cassandra, Processor, assert_table_equals,  # noqa: E402
-                             check, schema)
+from process_support import (Cassandra, Processor, assert_table_equals, check,  # noqa: E402
+                             schema, write_times)
 
 IDS, TIES, PARTS = 60, 10, 3
 
@@ -69,23 +69,6 @@ def produce(topic, items):
     check(not errors, "produce errors %r" % errors[:3])
     check(len(where) == len(items), "acknowledged %d of %d" % (len(where), len(items)))
     return where
-
-
-def write_times(keyspace):
-    """{id: WRITETIME}, every column of a row having the same one."""
-    cols = [f for f in FIELDS if f != "id"]
-    c = Cassandra()
-    try:
-        rows = c.session.execute("SELECT id, %s FROM %s.created_users" % (
-            ", ".join("writetime(%s) AS wt_%s" % (f, f) for f in cols), keyspace))
-        out = {}
-        for r in rows:
-            wts = {getattr(r, "wt_" + f) for f in cols}
-            check(len(wts) == 1, "row %s has several write times %r" % (r.id, wts))
-            out[str(r.id)] = wts.pop()
-        return out
-    finally:
-        c.close()
 
 
 def table(keyspace):

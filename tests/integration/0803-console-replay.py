@@ -23,7 +23,7 @@ cs.use_venv()
 
 from console_support import check, wait_for  # noqa: E402
 from ingest_support import MockApi  # noqa: E402
-from process_support import FIELDS, Cassandra, Processor, ingest_users, schema  # noqa: E402
+from process_support import Processor, ingest_users, schema, write_times  # noqa: E402
 
 TOKEN = "it-0803-" + os.urandom(12).hex()
 USERS, PARTS = 1500, 3
@@ -35,23 +35,6 @@ def run_to_idle(topic, keyspace, group):
     rc, summary = p.wait_exit(timeout=600)
     check(rc == 0 and summary, "process exit %s; log:\n%s" % (rc, p.log_tail()))
     return summary["summary"]
-
-
-def write_times(keyspace):
-    """{id: WRITETIME} of the table, checking that every column of a row has the same one."""
-    cols = [f for f in FIELDS if f != "id"]
-    c = Cassandra()
-    try:
-        rows = c.session.execute("SELECT id, %s FROM %s.created_users" % (
-            ", ".join("writetime(%s) AS wt_%s" % (f, f) for f in cols), keyspace))
-        out = {}
-        for r in rows:
-            wts = {getattr(r, "wt_" + f) for f in cols}
-            check(len(wts) == 1, "row %s has several write times %r" % (r.id, wts))
-            out[str(r.id)] = wts.pop()
-        return out
-    finally:
-        c.close()
 
 
 def message_times(topic):

@@ -1,7 +1,7 @@
 /* The users table on a fake Cassandra node (test_cql_fake.h), for the tests of the writer and
  * the processor: it answers the writer's PREPARE, stores each EXECUTE of the INSERT (id,
- * first name and the write's timestamp, in arrival order) and fails them on demand; plus the test records it expects,
- * row i having a known id and first name. One node per test binary: `srv`. */
+ * first name and the write's timestamp, in arrival order) and fails them on demand; plus the test
+ * records it expects, row i having a known id and first name. One node per test binary: `srv`. */
 #ifndef TEST_FAKE_TABLE_H
 #define TEST_FAKE_TABLE_H
 

@@ -675,12 +675,12 @@ static void write_timestamps(void **state) {
         make_row(&r, i);
         char json[SL_RECORD_JSON_MAX];
         size_t n = sl_record_to_json(&r.rec, json, sizeof json);
-        assert_int_equal(rd_kafka_producev(p, RD_KAFKA_V_TOPIC(TOPIC), RD_KAFKA_V_PARTITION(i % PARTS),
-                                           RD_KAFKA_V_KEY(r.id, strlen(r.id)),
-                                           RD_KAFKA_V_VALUE(json, n),
-                                           RD_KAFKA_V_TIMESTAMP(i < 6 ? TS_BASE + i : -1),
-                                           RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
-                         RD_KAFKA_RESP_ERR_NO_ERROR);
+        assert_int_equal(
+            rd_kafka_producev(p, RD_KAFKA_V_TOPIC(TOPIC), RD_KAFKA_V_PARTITION(i % PARTS),
+                              RD_KAFKA_V_KEY(r.id, strlen(r.id)), RD_KAFKA_V_VALUE(json, n),
+                              RD_KAFKA_V_TIMESTAMP(i < 6 ? TS_BASE + i : -1),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
+            RD_KAFKA_RESP_ERR_NO_ERROR);
     }
     assert_int_equal(rd_kafka_flush(p, 30000), RD_KAFKA_RESP_ERR_NO_ERROR);
     rd_kafka_destroy(p);

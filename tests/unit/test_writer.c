@@ -21,7 +21,7 @@
 /* ---- the writer under test ---------------------------------------------------------- */
 
 /* The write timestamp the tests give row i: its Kafka time (i * 10 ms) and offset i. */
-#define TS_OF(i) sl_writer_timestamp_us((int64_t)(i) * 10, (int64_t)(i), 0)
+#define TS_OF(i) sl_writer_timestamp_us((int64_t)(i)*10, (int64_t)(i), 0)
 
 static cql_session_t *sess;
 static sl_writer_t *w;
@@ -117,8 +117,9 @@ static void run_rows(int from, int to, int (*until)(void)) {
     while ((next < to || !until()) && sl_now_ms() < deadline) {
         while (next < to && sl_writer_room(w) > 0) {
             make_row(&r, next);
-            assert_int_equal(sl_writer_submit(w, &r.rec, (uint64_t)next, (int64_t)next * 10, TS_OF(next)),
-                             SL_WRITER_ERR_OK);
+            assert_int_equal(
+                sl_writer_submit(w, &r.rec, (uint64_t)next, (int64_t)next * 10, TS_OF(next)),
+                SL_WRITER_ERR_OK);
             next++;
         }
         turn();
@@ -180,7 +181,8 @@ static void full_pool(void **state) {
     row_t r;
     for (int i = 0; i < 4; i++) {
         make_row(&r, i);
-        assert_int_equal(sl_writer_submit(w, &r.rec, (uint64_t)i, i * 10, TS_OF(i)), SL_WRITER_ERR_OK);
+        assert_int_equal(sl_writer_submit(w, &r.rec, (uint64_t)i, i * 10, TS_OF(i)),
+                         SL_WRITER_ERR_OK);
     }
     make_row(&r, 4);
     assert_int_equal(sl_writer_submit(w, &r.rec, 4, 40, TS_OF(4)), SL_WRITER_ERR_FULL);

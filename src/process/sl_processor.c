@@ -40,6 +40,8 @@
 #define COOKIE_PART_BITS 15
 #define CONSUME_BATCH 256
 #define DLQ_MAX_IN_FLIGHT 10000
+#define PREFETCH_KB_DEFAULT 8192
+#define DLQ_BUFFER_KB_DEFAULT 16384
 #define TICK_MS 250
 #define LOOKUP_RETRY_MS 1000
 #define LOOKUP_TIMEOUT_MS 10000
@@ -1154,7 +1156,7 @@ static int make_pipe(int fds[2]) {
  * ours). NULL with errstr filled when librdkafka refuses one. */
 static rd_kafka_conf_t *consumer_conf(const sl_processor_conf_t *c, char *errstr, size_t n) {
     rd_kafka_conf_t *cc = base_conf(c, errstr, n);
-    size_t kb = c->prefetch_kbytes ? c->prefetch_kbytes : 8192;
+    size_t kb = c->prefetch_kbytes ? c->prefetch_kbytes : PREFETCH_KB_DEFAULT;
     char queued[24], fetch[24], part[24];
     snprintf(queued, sizeof queued, "%zu", kb);
     snprintf(fetch, sizeof fetch, "%zu", kb * 1024);
@@ -1182,7 +1184,7 @@ static rd_kafka_conf_t *producer_conf(const sl_processor_conf_t *c, char *errstr
     char maxmsg[24], queue[24];
     snprintf(maxmsg, sizeof maxmsg, "%d", SL_PROCESSOR_DLQ_MAX_MESSAGE);
     snprintf(queue, sizeof queue, "%zu",
-             (c->dlq_buffer_kbytes ? c->dlq_buffer_kbytes : 16384) +
+             (c->dlq_buffer_kbytes ? c->dlq_buffer_kbytes : DLQ_BUFFER_KB_DEFAULT) +
                  SL_PROCESSOR_DLQ_MAX_MESSAGE / 1024 + 64);
     if (pc && (set(pc, "enable.idempotence", "true", errstr, n) ||
                set(pc, "acks", "all", errstr, n) || set(pc, "message.timeout.ms", "0", errstr, n) ||
@@ -1243,9 +1245,9 @@ static void defaults(sl_processor_conf_t *c) {
     if (!c->partition_window)
         c->partition_window = 65536;
     if (!c->prefetch_kbytes)
-        c->prefetch_kbytes = 8192;
+        c->prefetch_kbytes = PREFETCH_KB_DEFAULT;
     if (!c->dlq_buffer_kbytes)
-        c->dlq_buffer_kbytes = 16384;
+        c->dlq_buffer_kbytes = DLQ_BUFFER_KB_DEFAULT;
     if (c->commit_interval_ms <= 0)
         c->commit_interval_ms = 1000;
     if (c->drain_timeout_ms <= 0)

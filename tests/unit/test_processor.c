@@ -698,6 +698,66 @@ static void write_timestamps(void **state) {
     assert_int_equal(st(0)->untimestamped, 3);
 }
 
+/* ---- dead letters bounded by bytes ------------------------------------------------ */
+
+#define BIG_POISON 12
+#define BIG_SIZE (100 * 1024)
+
+static uint64_t most_taken_undelivered; /* most messages consumed before a dead letter came */
+static int big_poison_done(void) {
+    if (st(0)->dead_lettered == 0 && st(0)->consumed > most_taken_undelivered)
+        most_taken_undelivered = st(0)->consumed;
+    return st(0)->dead_lettered == BIG_POISON && st(0)->written == 3 &&
+           st(0)->committed[0] == BIG_POISON + 1 && st(0)->committed[1] == 1 &&
+           st(0)->committed[2] == 1;
+}
+
+/* Dead letters in flight are capped by bytes: 12 poison messages of 100 KB (too_large) on
+ * partition 0 with dlq_buffer_kbytes 250, the dead-letter producer's first answers held back
+ * 2 s by the broker: consumption stalls at the third (300 KB in flight) instead of taking
+ * more, then every one is delivered and the good rows stored. */
+static void dead_letters_capped_by_bytes(void **state) {
+    (void)state;
+    char err[256];
+    rd_kafka_t *p = rd_kafka_new(RD_KAFKA_PRODUCER, client_conf(), err, sizeof err);
+    assert_non_null(p);
+    static char big[BIG_SIZE];
+    memset(big, '#', sizeof big);
+    for (int i = 0; i < BIG_POISON + 3; i++) {
+        row_t r;
+        make_row(&r, i);
+        char json[SL_RECORD_JSON_MAX];
+        size_t n = sl_record_to_json(&r.rec, json, sizeof json);
+        int poison = i < BIG_POISON;
+        int part = poison ? 0 : i - BIG_POISON; /* good rows: partitions 0, 1, 2 */
+        assert_int_equal(
+            rd_kafka_producev(p, RD_KAFKA_V_TOPIC(TOPIC), RD_KAFKA_V_PARTITION(part),
+                              RD_KAFKA_V_KEY(r.id, strlen(r.id)),
+                              RD_KAFKA_V_VALUE(poison ? big : json, poison ? sizeof big : n),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+    }
+    assert_int_equal(rd_kafka_flush(p, 30000), RD_KAFKA_RESP_ERR_NO_ERROR);
+    rd_kafka_destroy(p);
+    rd_kafka_mock_broker_push_request_error_rtts(mc, 1, API_PRODUCE, 3, RD_KAFKA_RESP_ERR_NO_ERROR,
+                                                 2000, RD_KAFKA_RESP_ERR_NO_ERROR, 2000,
+                                                 RD_KAFKA_RESP_ERR_NO_ERROR, 2000);
+    most_taken_undelivered = 0;
+    sl_processor_conf_t pc = conf_with(16, 0);
+    pc.dlq_buffer_kbytes = 250;
+    start_proc(0, &pc);
+    poll_until(big_poison_done, "12 dead letters, 3 rows, all committed");
+    assert_int_equal(finish(0), SL_PROCESSOR_ERR_OK);
+    /* at most 3 dead letters (300 KB) and the good rows of partitions 1 and 2 */
+    assert_true(most_taken_undelivered >= 3);
+    assert_true(most_taken_undelivered <= 5);
+    assert_int_equal(st(0)->dead_by_reason[SL_REJECT_TOO_LARGE], BIG_POISON);
+    dead_t dl[BIG_POISON + 1];
+    assert_int_equal(read_dlq(dl, BIG_POISON + 1), BIG_POISON);
+    for (int k = 0; k < BIG_POISON; k++)
+        assert_int_equal(dl[k].len, BIG_SIZE);
+}
+
 /* No broker answers: start gives up after start_timeout_ms with a Kafka error; the member
  * never ran, so nothing can say it succeeded. */
 static void kafka_unreachable(void **state) {
@@ -726,6 +786,7 @@ int main(void) {
         TEST(idle_exit_latest),
         TEST(kafka_unreachable),
         TEST(write_timestamps),
+        TEST(dead_letters_capped_by_bytes),
     };
     if (getenv("TEST_FILTER")) /* one test by name, when debugging */
         cmocka_set_test_filter(getenv("TEST_FILTER"));

@@ -14,7 +14,8 @@ Kafka and Cassandra, with Confluent's own client on the other side.
     writer schema the record cannot read);
   - `sluice process --registry` stores exactly the good records, row by row and field by
     field (read back with python3-cassandra), and dead-letters the three poison messages
-    with unknown_schema, bad_avro and incompatible_schema, original bytes kept.
+    with unknown_schema, bad_avro and incompatible_schema, original bytes kept (the unknown
+    id after `--registry-lost-wait 3` s: a 404 is believed only after that wait).
 """
 import json
 import os
@@ -182,7 +183,9 @@ def main():
         check(got == "sent %d" % len(lines), "send: %s" % got)
 
         # the processor: exact table, three dead letters
-        proc = Processor(topic, keyspace, "--registry", REG, "--idle-exit", "5")
+        # an unknown id waits --registry-lost-wait before it is unknown_schema
+        proc = Processor(topic, keyspace, "--registry", REG, "--idle-exit", "5",
+                         "--registry-lost-wait", "3")
         rc, summary = proc.wait_exit(timeout=900)
         check(rc == 0, "processor exit %d; log:\n%s" % (rc, proc.log_tail()))
         expected = users_avro + users_json + serde_users + unknown_users

@@ -116,6 +116,7 @@ int cmd_schema(int argc, char **argv) {
         sl_config_free(cfg);
         return SL_EXIT_USAGE;
     }
+    cmd_props_for(kafka, RD_KAFKA_PRODUCER, kafka); /* the admin client is a producer */
     sl_schema_topics_conf_t tc = {.brokers = sl_config_str(cfg, "brokers"),
                                   .kafka_props = kafka->kv,
                                   .n_kafka_props = kafka->n,

@@ -5,6 +5,7 @@
 
 #include "cmd_util.h"
 #include "commands.h"
+#include "sl_kafka_scope.h"
 #include "sl_log.h"
 
 static int has_opt(const sl_config_opt_t *opts, size_t n, const char *name) {
@@ -132,6 +133,18 @@ cmd_props_t *cmd_props_new(const sl_config_t *cfg, const char *ns, const char *p
         return NULL;
     }
     return props;
+}
+
+void cmd_props_for(const cmd_props_t *in, rd_kafka_type_t type, cmd_props_t *out) {
+    size_t kept = 0; /* never ahead of i: out may be in */
+    for (size_t i = 0; i < in->n; i++) {
+        if (!sl_kafka_scope_applies(in->kv[2 * i], type))
+            continue;
+        out->kv[2 * kept] = in->kv[2 * i];
+        out->kv[2 * kept + 1] = in->kv[2 * i + 1];
+        kept++;
+    }
+    out->n = kept;
 }
 
 /* The client's info lines (hosts found, schema events) are detail for an operator who asks

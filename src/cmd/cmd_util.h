@@ -59,6 +59,11 @@ int cmd_collect_props(const sl_config_t *cfg, const char *ns, cmd_props_t *props
  * out of memory): a usage error. */
 cmd_props_t *cmd_props_new(const sl_config_t *cfg, const char *ns, const char *prog);
 
+/* The properties of in that a librdkafka handle of type `type` takes (sl_kafka_scope.h),
+ * into out (which may be in): a consumer-only property on a producer would only get a
+ * CONFWARN. The strings belong to in's config. */
+void cmd_props_for(const cmd_props_t *in, rd_kafka_type_t type, cmd_props_t *out);
+
 /* A CQL client configuration: contact points from `hosts` ("h1:9042,h2"), then every
  * -X cql.* property, then the library's log routed to sl_log. NULL with errstr filled on a
  * bad property. Must be freed with cql_conf_free() unless handed to a session. */

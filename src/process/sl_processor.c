@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "sl_backoff.h"
+#include "sl_kafka_scope.h"
 #include "sl_record_json.h"
 #include "sl_time.h"
 #include "sl_watermark.h"
@@ -1109,10 +1110,17 @@ static int set(rd_kafka_conf_t *c, const char *k, const char *v, char *errstr, s
     return rd_kafka_conf_set(c, k, v, errstr, n) == RD_KAFKA_CONF_OK ? 0 : -1;
 }
 
-static int set_user_props(const sl_processor_conf_t *c, rd_kafka_conf_t *conf, char *errstr,
-                          size_t n) {
+/* The user's properties that apply to a handle of this type (sl_kafka_scope.h); for the
+ * producer, the dead-letter-only ones after them. */
+static int set_user_props(const sl_processor_conf_t *c, rd_kafka_conf_t *conf, rd_kafka_type_t type,
+                          char *errstr, size_t n) {
     for (size_t i = 0; i < c->n_kafka_props; i++) {
-        if (set(conf, c->kafka_props[2 * i], c->kafka_props[2 * i + 1], errstr, n) != 0)
+        const char *k = c->kafka_props[2 * i];
+        if (sl_kafka_scope_applies(k, type) && set(conf, k, c->kafka_props[2 * i + 1], errstr, n))
+            return -1;
+    }
+    for (size_t i = 0; type == RD_KAFKA_PRODUCER && i < c->n_dlq_props; i++) {
+        if (set(conf, c->dlq_props[2 * i], c->dlq_props[2 * i + 1], errstr, n) != 0)
             return -1;
     }
     return 0;
@@ -1122,8 +1130,7 @@ static rd_kafka_conf_t *base_conf(const sl_processor_conf_t *c, char *errstr, si
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     if (c->kafka_log)
         rd_kafka_conf_set_log_cb(conf, c->kafka_log);
-    if (set(conf, "bootstrap.servers", c->brokers, errstr, n) != 0 ||
-        set_user_props(c, conf, errstr, n) != 0) {
+    if (set(conf, "bootstrap.servers", c->brokers, errstr, n) != 0) {
         rd_kafka_conf_destroy(conf);
         return NULL;
     }
@@ -1142,14 +1149,14 @@ static int make_pipe(int fds[2]) {
  * ours). NULL with errstr filled when librdkafka refuses one. */
 static rd_kafka_conf_t *consumer_conf(const sl_processor_conf_t *c, char *errstr, size_t n) {
     rd_kafka_conf_t *cc = base_conf(c, errstr, n);
-    if (cc &&
-        (set(cc, "group.id", c->group, errstr, n) ||
-         set(cc, "enable.auto.commit", "false", errstr, n) ||
-         set(cc, "enable.auto.offset.store", "false", errstr, n) ||
-         set(cc, "auto.offset.reset", "earliest", errstr, n) ||
-         set(cc, "queued.max.messages.kbytes", "8192", errstr, n) ||
-         set(cc, "fetch.max.bytes", "8388608", errstr, n) ||
-         set(cc, "enable.partition.eof", "true", errstr, n) || set_user_props(c, cc, errstr, n))) {
+    if (cc && (set(cc, "group.id", c->group, errstr, n) ||
+               set(cc, "enable.auto.commit", "false", errstr, n) ||
+               set(cc, "enable.auto.offset.store", "false", errstr, n) ||
+               set(cc, "auto.offset.reset", "earliest", errstr, n) ||
+               set(cc, "queued.max.messages.kbytes", "8192", errstr, n) ||
+               set(cc, "fetch.max.bytes", "8388608", errstr, n) ||
+               set(cc, "enable.partition.eof", "true", errstr, n) ||
+               set_user_props(c, cc, RD_KAFKA_CONSUMER, errstr, n))) {
         rd_kafka_conf_destroy(cc);
         return NULL;
     }
@@ -1157,10 +1164,13 @@ static rd_kafka_conf_t *consumer_conf(const sl_processor_conf_t *c, char *errstr
 }
 
 /* The dead-letter producer's: idempotent, acks=all, no message timeout, 8 MB messages, a
- * 32 MB queue (the loop keeps at most DLQ_MAX_BYTES in it). */
+ * 32 MB queue (the loop keeps at most DLQ_MAX_BYTES in it), set after the user's properties
+ * that apply to a producer and the dead-letter-only ones: what the dead letters' guarantee
+ * rests on is not the user's to change. */
 static rd_kafka_conf_t *producer_conf(const sl_processor_conf_t *c, char *errstr, size_t n) {
     rd_kafka_conf_t *pc = base_conf(c, errstr, n);
-    if (pc && (set(pc, "enable.idempotence", "true", errstr, n) ||
+    if (pc && (set_user_props(c, pc, RD_KAFKA_PRODUCER, errstr, n) ||
+               set(pc, "enable.idempotence", "true", errstr, n) ||
                set(pc, "acks", "all", errstr, n) || set(pc, "message.timeout.ms", "0", errstr, n) ||
                set(pc, "message.max.bytes", "8388608", errstr, n) ||
                set(pc, "queue.buffering.max.kbytes", "32768", errstr, n))) {

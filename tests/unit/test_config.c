@@ -331,8 +331,66 @@ static void markdown_table(void **state) {
     assert_contains(usage, "  -b, --brokers LIST", "      --batch N ");
 }
 
+/* Each option of the table has its row in the usage text with its help at column 29: on
+ * the row itself when the flag fits its 26 columns, else on the next line, indented to the
+ * same column. Returns the number of rows whose flag was wrapped. */
+static int assert_usage_aligned(const char *usage, const sl_config_opt_t *table, size_t n) {
+    int wrapped = 0;
+    char text[4096]; /* a newline before the first row too */
+    snprintf(text, sizeof text, "\n%s", usage);
+    for (size_t i = 0; i < n; i++) {
+        char flag[128], row[256];
+        if (table[i].short_flag)
+            snprintf(flag, sizeof flag, "  -%c, --%s%s%s", table[i].short_flag, table[i].name,
+                     table[i].arg ? " " : "", table[i].arg ? table[i].arg : "");
+        else
+            snprintf(flag, sizeof flag, "      --%s%s%s", table[i].name, table[i].arg ? " " : "",
+                     table[i].arg ? table[i].arg : "");
+        if (strlen(flag) <= 28) /* padded to column 28, the help from 29 */
+            snprintf(row, sizeof row, "\n%-28s %s", flag, table[i].help);
+        else /* the flag alone, then the help at column 29 */
+            snprintf(row, sizeof row, "\n%s\n%29s%s", flag, "", table[i].help);
+        if (!strstr(text, row))
+            fail_msg("no aligned row for --%s: want '%s'", table[i].name, row + 1);
+        wrapped += strlen(flag) > 28;
+    }
+    return wrapped;
+}
+
+static void usage_long_flag_aligned(void **state) {
+    (void)state;
+    /* The widest flags sluice has: process's and schema's replication map, the registry's
+     * credentials, a short flag with a long name. */
+    static const sl_config_opt_t wide[] = {
+        {"brokers", 'b', SL_OPT_STR, "127.0.0.1:9092", 0, -1, "LIST", "Kafka bootstrap brokers"},
+        {"keyspace-replication", 0, SL_OPT_STR, "{'class': 'SimpleStrategy'}", 0, -1, "MAP",
+         "replication of a new keyspace"},
+        {"registry-password-file", 0, SL_OPT_STR, NULL, 0, -1, "PATH", "registry password"},
+        {"registry-compatibility", 0, SL_OPT_STR, "FULL", 0, -1, "LEVEL", "subject level"},
+        {"exactly-twenty-six", 'e', SL_OPT_STR, NULL, 0, -1, "X", "fits exactly"},
+        {"quiet", 'q', SL_OPT_BOOL, "false", 0, -1, NULL, "say less"},
+    };
+    char usage[4096];
+    size_t need = sl_config_usage(wide, sizeof wide / sizeof wide[0], usage, sizeof usage);
+    assert_true(need < sizeof usage);
+    assert_int_equal(assert_usage_aligned(usage, wide, sizeof wide / sizeof wide[0]), 3);
+    assert_contains(usage,
+                    "      --keyspace-replication MAP\n"
+                    "                             replication of a new keyspace (default "
+                    "{'class': 'SimpleStrategy'})\n",
+                    "      --registry-password-file PATH\n"
+                    "                             registry password\n",
+                    "  -e, --exactly-twenty-six X fits exactly\n",
+                    "  -q, --quiet                say less (default false)\n",
+                    "  -X kafka.PROP=VALUE        librdkafka property (repeatable)\n");
+    /* the table of the other tests too */
+    sl_config_usage(opts, N_OPTS, usage, sizeof usage);
+    assert_int_equal(assert_usage_aligned(usage, opts, N_OPTS), 0);
+}
+
 TEST_MAIN(NULL, NULL, cmocka_unit_test(defaults), cmocka_unit_test(precedence),
           cmocka_unit_test(flag_forms), cmocka_unit_test(file_path_precedence),
           cmocka_unit_test(properties_by_namespace_and_precedence),
           cmocka_unit_test(property_lists), cmocka_unit_test(errors), cmocka_unit_test(file_limits),
-          cmocka_unit_test(secrets_never_rendered), cmocka_unit_test(markdown_table))
+          cmocka_unit_test(secrets_never_rendered), cmocka_unit_test(markdown_table),
+          cmocka_unit_test(usage_long_flag_aligned))

@@ -48,6 +48,11 @@ expect 0 "usage: sluice process" process --help
 expect 2 "No such configuration property" process "${nowhere[@]}" -X kafka.no.such.property=1
 expect 2 "outside allowed range" process "${nowhere[@]}" -X kafka.session.timeout.ms=-5
 expect 2 "unknown consistency" process "${nowhere[@]}" --consistency sometimes
+# -X dlq.* is process's (the dead-letter producer only): checked by librdkafka there,
+# refused by a command without a dead-letter producer.
+expect 2 "outside allowed range" process "${nowhere[@]}" -X dlq.linger.ms=-5
+expect 2 "must start with kafka., dlq. or cql." process "${nowhere[@]}" -X dql.linger.ms=5
+expect 2 "must start with kafka. or cql." ingest -X dlq.linger.ms=5
 expect 2 "plain identifiers" process "${nowhere[@]}" --keyspace "ks; DROP"
 expect 2 "No such configuration property" schema "${nowhere[@]}" --skip-cassandra \
   -X kafka.no.such.property=1

@@ -170,6 +170,60 @@ static void properties_by_namespace_and_precedence(void **state) {
     sl_config_free(cfg);
 }
 
+/* An SL_OPT_PROPS row declares one more -X namespace: taken from flags and the file, not an
+ * option (--dlq, SLUICE_DLQ), shown in --help and the reference; without the row it is
+ * refused, naming the namespaces there are. */
+static char *dlq_env(const char *name) {
+    return strcmp(name, "SLUICE_DLQ") == 0 ? "linger.ms=1" : NULL;
+}
+
+static void props_namespace_row(void **state) {
+    (void)state;
+    static const sl_config_opt_t with_dlq[] = {
+        {"topic", 't', SL_OPT_STR, "t", 0, -1, "NAME", "topic"},
+        {"dlq", 0, SL_OPT_PROPS, NULL, 0, -1, "PROP=VALUE", "dead-letter producer only"},
+    };
+    char err[256] = "";
+    sl_config_t *cfg = sl_config_new("process", with_dlq, 2);
+    assert_non_null(cfg);
+    char *argv[] = {"process", "-X", "dlq.linger.ms=20", "-X", "kafka.client.id=a", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 5, argv, err, sizeof err), SL_CONFIG_ERR_OK);
+    const char *file = "dlq.client.id = b\n";
+    assert_int_equal(sl_config_load_text(cfg, file, strlen(file), "f", err, sizeof err), 0);
+    assert_int_equal(sl_config_load_env(cfg, dlq_env, err, sizeof err), SL_CONFIG_ERR_OK);
+    char got[256] = "";
+    sl_config_props(cfg, "dlq", collect, got);
+    assert_string_equal(got, "linger.ms=20;client.id=b;");
+    got[0] = '\0';
+    sl_config_props(cfg, "kafka", collect, got);
+    assert_string_equal(got, "client.id=a;");
+    char desc[512];
+    sl_config_describe(cfg, desc, sizeof desc);
+    assert_string_equal(desc, "topic=t (default)\ndlq.linger.ms=20 (flag)\n"
+                              "kafka.client.id=a (flag)\ndlq.client.id=b (file)\n");
+    char *flag[] = {"process", "--dlq", "x", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 3, flag, err, sizeof err), SL_CONFIG_ERR_UNKNOWN);
+    sl_config_free(cfg);
+
+    char usage[1024], md[1024];
+    sl_config_usage(with_dlq, 2, usage, sizeof usage);
+    assert_contains(usage, "\n  -X dlq.PROP=VALUE          dead-letter producer only\n");
+    sl_config_markdown(with_dlq, 2, md, sizeof md);
+    assert_contains(md, "| `-X dlq.PROP=VALUE` |  | text |  | dead-letter producer only (also "
+                        "`dlq.PROP = VALUE` in the file) |\n");
+
+    cfg = fresh(); /* a table without the row */
+    char *other[] = {"ingest", "-X", "dlq.linger.ms=20", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 3, other, err, sizeof err), SL_CONFIG_ERR_UNKNOWN);
+    assert_contains(err, "must start with kafka. or cql.");
+    sl_config_free(cfg);
+    cfg = sl_config_new("process", with_dlq, 2);
+    char *wrong[] = {"process", "-X", "dql.linger.ms=20", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 3, wrong, err, sizeof err), SL_CONFIG_ERR_UNKNOWN);
+    assert_contains(err, "must start with kafka., dlq. or cql.");
+    sl_config_free(cfg);
+}
+
 /* -X list, -X cql.list, -X kafka.list stop the parse like --help, naming what to list. */
 static void property_lists(void **state) {
     (void)state;
@@ -393,4 +447,4 @@ TEST_MAIN(NULL, NULL, cmocka_unit_test(defaults), cmocka_unit_test(precedence),
           cmocka_unit_test(properties_by_namespace_and_precedence),
           cmocka_unit_test(property_lists), cmocka_unit_test(errors), cmocka_unit_test(file_limits),
           cmocka_unit_test(secrets_never_rendered), cmocka_unit_test(markdown_table),
-          cmocka_unit_test(usage_long_flag_aligned))
+          cmocka_unit_test(usage_long_flag_aligned), cmocka_unit_test(props_namespace_row))

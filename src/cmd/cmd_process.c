@@ -373,31 +373,6 @@ static void print_summary(const sl_processor_stats_t *st, const sl_writer_stats_
     fflush(stdout);
 }
 
-/* Connects, retrying with a growing, jittered pause until it works, the deadline passes or
- * a signal. */
-static int connect_cassandra(cql_session_t *s, const char *hosts, double give_up_s) {
-    double start = now_s();
-    sl_backoff_t backoff;
-    sl_backoff_init(&backoff, 1000, 10000, (uint64_t)sl_now_us());
-    char err[512];
-    for (unsigned attempt = 1;; attempt++) {
-        if (cql_session_connect_wait(s, 5000, err, sizeof err) == CQL_OK)
-            return 0;
-        if (g_stop)
-            return -1;
-        if (give_up_s > 0 && now_s() - start >= give_up_s) {
-            sl_log(SL_LOG_ERROR, "process", "Cassandra at %s unreachable for %.0f s: %s", hosts,
-                   give_up_s, err);
-            return -1;
-        }
-        sl_log(SL_LOG_WARN, "process", "Cassandra at %s not reachable (attempt %u): %s; retrying",
-               hosts, attempt, err);
-        uint64_t wait_ms = sl_backoff_next_ms(&backoff, attempt - 1);
-        for (uint64_t waited = 0; waited < wait_ms && !g_stop; waited += 100)
-            usleep(100 * 1000);
-    }
-}
-
 /* Topics, keyspace and table, as `sluice schema` makes them. An exit code, or -1 to go on. */
 static int create_schema(const process_args_t *a, cql_session_t *session) {
     const sl_config_t *cfg = a->cfg;
@@ -409,6 +384,7 @@ static int create_schema(const process_args_t *a, cql_session_t *session) {
                                   .dlq_topic = a->pc.dlq_topic,
                                   .partitions = (int)sl_config_int(cfg, "partitions"),
                                   .replication = (int)sl_config_int(cfg, "replication"),
+                                  .fewer_partitions_ok = 1, /* it consumes what there is */
                                   .timeout_ms = 60000,
                                   .kafka_log = cmd_kafka_log,
                                   .log = schema_log};
@@ -518,7 +494,8 @@ static int start_http(const sl_config_t *cfg, shared_t *sh, sl_http_server_t **o
 /* Connects, optionally creates the schema, processes, prints the summary. */
 static int run_connected(process_args_t *a, shared_t *sh, cql_session_t *session) {
     char err[1024] = "";
-    if (connect_cassandra(session, a->hosts, sl_config_num(a->cfg, "connect-timeout")) != 0)
+    if (cmd_cql_connect(session, "process", a->hosts, sl_config_num(a->cfg, "connect-timeout"),
+                        &g_stop) != 0)
         return g_stop ? SL_EXIT_OK : SL_EXIT_FAIL; /* stopped before start, or unreachable */
     if (sl_config_bool(a->cfg, "create-schema")) {
         int rc = create_schema(a, session);

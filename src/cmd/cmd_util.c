@@ -2,11 +2,14 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd_util.h"
 #include "commands.h"
 #include "sl_kafka_scope.h"
+#include "sl_backoff.h"
 #include "sl_log.h"
+#include "sl_time.h"
 
 static int has_opt(const sl_config_opt_t *opts, size_t n, const char *name) {
     for (size_t i = 0; i < n; i++) {
@@ -189,6 +192,38 @@ cql_conf_t *cmd_cql_conf(const sl_config_t *cfg, const char *hosts, char *errstr
     }
     cql_conf_set_log_cb(conf, cql_log, NULL);
     return conf;
+}
+
+int cmd_cql_connect(cql_session_t *session, const char *who, const char *hosts, double give_up_s,
+                    volatile sig_atomic_t *stop) {
+    const uint64_t start = sl_now_ms();
+    const uint64_t limit = give_up_s > 0 ? (uint64_t)(give_up_s * 1000) : 0;
+    sl_backoff_t backoff;
+    sl_backoff_init(&backoff, 1000, 10000, sl_now_us());
+    char err[512];
+    for (unsigned attempt = 1;; attempt++) {
+        uint64_t spent = sl_now_ms() - start;
+        int64_t wait = 5000;
+        if (limit && (int64_t)(limit - spent) < wait)
+            wait = spent < limit ? (int64_t)(limit - spent) : 1;
+        if (cql_session_connect_wait(session, wait, err, sizeof err) == CQL_OK)
+            return 0;
+        if (stop && *stop)
+            return -1;
+        spent = sl_now_ms() - start;
+        if (limit && spent >= limit) {
+            sl_log(SL_LOG_ERROR, who, "Cassandra at %s unreachable for %.0f s (%u attempts): %s",
+                   hosts, give_up_s, attempt, err);
+            return -1;
+        }
+        uint64_t pause = sl_backoff_next_ms(&backoff, attempt - 1);
+        if (limit && spent + pause > limit)
+            pause = limit - spent;
+        sl_log(SL_LOG_WARN, who, "Cassandra at %s not reachable (attempt %u): %s; retrying in %.1f s",
+               hosts, attempt, err, (double)pause / 1000.0);
+        for (uint64_t waited = 0; waited < pause && !(stop && *stop); waited += 100)
+            usleep(100 * 1000);
+    }
 }
 
 sl_http_server_t *cmd_http_serve(const char *listen, sl_http_handler_fn metrics,

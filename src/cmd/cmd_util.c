@@ -219,8 +219,9 @@ int cmd_cql_connect(cql_session_t *session, const char *who, const char *hosts, 
         uint64_t pause = sl_backoff_next_ms(&backoff, attempt - 1);
         if (limit && spent + pause > limit)
             pause = limit - spent;
-        sl_log(SL_LOG_WARN, who, "Cassandra at %s not reachable (attempt %u): %s; retrying in %.1f s",
-               hosts, attempt, err, (double)pause / 1000.0);
+        sl_log(SL_LOG_WARN, who,
+               "Cassandra at %s not reachable (attempt %u): %s; retrying in %.1f s", hosts, attempt,
+               err, (double)pause / 1000.0);
         for (uint64_t waited = 0; waited < pause && !(stop && *stop); waited += 100)
             usleep(100 * 1000);
     }

@@ -337,7 +337,6 @@ static void test_unresolved_warned_once(void **state) {
 }
 
 TEST_MAIN(setup, teardown, cmocka_unit_test(test_discovery), cmocka_unit_test(test_connect_refused),
-          cmocka_unit_test(test_unresolved_warned_once),
-          cmocka_unit_test(test_round_robin), cmocka_unit_test(test_token_aware),
-          cmocka_unit_test(test_idempotent_retry), cmocka_unit_test(test_schema_agreement),
-          cmocka_unit_test(test_external_event_loop))
+          cmocka_unit_test(test_unresolved_warned_once), cmocka_unit_test(test_round_robin),
+          cmocka_unit_test(test_token_aware), cmocka_unit_test(test_idempotent_retry),
+          cmocka_unit_test(test_schema_agreement), cmocka_unit_test(test_external_event_loop))

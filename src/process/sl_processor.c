@@ -98,6 +98,15 @@ struct sl_processor_s {
     } revoke;
     int lookup_in_flight;
     int64_t lookup_after_ms; /* no new lookup before this (after a failure) */
+    /* librdkafka said every broker is down (its error callback): logged once; a probe
+     * (an admin request on the consumer's connections) each second says when one answers
+     * again, logged once too. */
+    struct {
+        int64_t since_ms; /* 0: up */
+        rd_kafka_queue_t *probe;
+        int probe_in_flight;
+        int64_t next_probe_ms;
+    } down;
     sl_processor_err_t fatal_err;
     char fatal[512];
     char scratch[SL_RECORD_SCRATCH_SIZE];
@@ -558,6 +567,61 @@ static void lookup_done(sl_processor_t *p, rd_kafka_event_t *ev) {
     }
 }
 
+/* Asks, asynchronously through the consumer, for the group's committed offsets of
+ * partitions (NULL: all); the result event goes to q. partitions is copied. */
+static void list_group_offsets(sl_processor_t *p, const rd_kafka_topic_partition_list_t *partitions,
+                               rd_kafka_queue_t *q) {
+    rd_kafka_ListConsumerGroupOffsets_t *req =
+        rd_kafka_ListConsumerGroupOffsets_new(p->conf.group, partitions);
+    rd_kafka_AdminOptions_t *opts =
+        rd_kafka_AdminOptions_new(p->consumer, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
+    rd_kafka_AdminOptions_set_request_timeout(opts, LOOKUP_TIMEOUT_MS, NULL, 0);
+    rd_kafka_ListConsumerGroupOffsets(p->consumer, &req, 1, opts, q);
+    rd_kafka_AdminOptions_destroy(opts);
+    rd_kafka_ListConsumerGroupOffsets_destroy(req);
+}
+
+/* ---- Kafka down and up again -------------------------------------------------------- */
+
+/* librdkafka's error callback of both handles (on the loop's thread, from their polls).
+ * Without one it logs every error under "ERROR", after its own "FAIL" line for the same
+ * broker failure: a connection error is left to that line, "all brokers down" is said once
+ * until a broker answers again (see probe_kafka()), anything else is logged as an error. */
+static void on_kafka_error(rd_kafka_t *rk, int err, const char *reason, void *opaque) {
+    sl_processor_t *p = opaque;
+    if (err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__RESOLVE)
+        return;
+    if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+        if (!p->down.since_ms)
+            LOG(p, SL_LOG_WARN, "Kafka at %s: %s (%s); reconnecting", p->conf.brokers, reason,
+                rd_kafka_name(rk));
+        if (!p->down.since_ms)
+            p->down.since_ms = sl_now_ms();
+        return;
+    }
+    LOG(p, SL_LOG_ERROR, "Kafka (%s): %s: %s", rd_kafka_name(rk), rd_kafka_err2name(err), reason);
+}
+
+/* While every broker is down: once a second, an asynchronous request (the group's
+ * committed offsets) through the consumer; the first one answered ends the outage. */
+static void probe_kafka(sl_processor_t *p, int64_t now) {
+    rd_kafka_event_t *ev;
+    while ((ev = rd_kafka_queue_poll(p->down.probe, 0)) != NULL) {
+        p->down.probe_in_flight = 0;
+        if (!rd_kafka_event_error(ev) && p->down.since_ms) {
+            LOG(p, SL_LOG_INFO, "Kafka at %s answers again (after %.1f s down)", p->conf.brokers,
+                (double)(now - p->down.since_ms) / 1000.0);
+            p->down.since_ms = 0;
+        }
+        rd_kafka_event_destroy(ev);
+    }
+    if (!p->down.since_ms || p->down.probe_in_flight || now < p->down.next_probe_ms)
+        return;
+    list_group_offsets(p, NULL, p->down.probe);
+    p->down.probe_in_flight = 1;
+    p->down.next_probe_ms = now + 1000;
+}
+
 /* Serves the lookup in flight and starts one for newly assigned partitions. Asynchronous
  * (the admin API on the consumer's connection), so the loop never waits for it. */
 static void serve_lookups(sl_processor_t *p) {
@@ -579,14 +643,7 @@ static void serve_lookups(sl_processor_t *p) {
     }
     if (!l)
         return;
-    rd_kafka_ListConsumerGroupOffsets_t *req =
-        rd_kafka_ListConsumerGroupOffsets_new(p->conf.group, l);
-    rd_kafka_AdminOptions_t *opts =
-        rd_kafka_AdminOptions_new(p->consumer, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
-    rd_kafka_AdminOptions_set_request_timeout(opts, LOOKUP_TIMEOUT_MS, NULL, 0);
-    rd_kafka_ListConsumerGroupOffsets(p->consumer, &req, 1, opts, p->lookups);
-    rd_kafka_AdminOptions_destroy(opts);
-    rd_kafka_ListConsumerGroupOffsets_destroy(req);
+    list_group_offsets(p, l, p->lookups);
     rd_kafka_topic_partition_list_destroy(l);
     p->lookup_in_flight = 1;
 }
@@ -986,6 +1043,7 @@ int sl_processor_poll(sl_processor_t *p) {
         p->last_commit_ms = now;
     }
     if (now - p->last_refresh_ms >= TICK_MS) {
+        probe_kafka(p, now);
         refresh_lag(p);
         watch_writes(p, now);
         p->last_refresh_ms = now;
@@ -1003,6 +1061,10 @@ static sl_processor_err_t wait_for_kafka(sl_processor_t *p, char *errstr, size_t
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
             rd_kafka_metadata_destroy(md);
             p->stats.kafka_reached = 1;
+            if (p->down.since_ms)
+                LOG(p, SL_LOG_INFO, "Kafka at %s answers (after %.1f s)", p->conf.brokers,
+                    (double)(sl_now_ms() - p->down.since_ms) / 1000.0);
+            p->down.since_ms = 0;
             return SL_PROCESSOR_ERR_OK;
         }
         double waited = (double)(sl_now_ms() - start) / 1000.0;
@@ -1196,6 +1258,7 @@ static sl_processor_err_t new_consumer(sl_processor_t *p, char *errstr, size_t n
     if (!cc)
         return SL_PROCESSOR_ERR_CONFIG;
     rd_kafka_conf_set_opaque(cc, p);
+    rd_kafka_conf_set_error_cb(cc, on_kafka_error);
     rd_kafka_conf_set_rebalance_cb(cc, on_rebalance);
     rd_kafka_conf_set_offset_commit_cb(cc, on_commit);
     p->consumer = rd_kafka_new(RD_KAFKA_CONSUMER, cc, errstr, n);
@@ -1206,6 +1269,7 @@ static sl_processor_err_t new_consumer(sl_processor_t *p, char *errstr, size_t n
     rd_kafka_poll_set_consumer(p->consumer);
     p->cq = rd_kafka_queue_get_consumer(p->consumer);
     p->lookups = rd_kafka_queue_new(p->consumer);
+    p->down.probe = rd_kafka_queue_new(p->consumer);
     return SL_PROCESSOR_ERR_OK;
 }
 
@@ -1214,6 +1278,7 @@ static sl_processor_err_t new_producer(sl_processor_t *p, char *errstr, size_t n
     if (!pc)
         return SL_PROCESSOR_ERR_CONFIG;
     rd_kafka_conf_set_opaque(pc, p);
+    rd_kafka_conf_set_error_cb(pc, on_kafka_error);
     rd_kafka_conf_set_dr_msg_cb(pc, on_dlq_delivery);
     p->dlq = rd_kafka_new(RD_KAFKA_PRODUCER, pc, errstr, n);
     if (!p->dlq) {
@@ -1334,6 +1399,8 @@ void sl_processor_free(sl_processor_t *p) {
     p->closing = 1;
     if (p->lookups)
         rd_kafka_queue_destroy(p->lookups);
+    if (p->down.probe)
+        rd_kafka_queue_destroy(p->down.probe);
     if (p->cq)
         rd_kafka_queue_destroy(p->cq);
     if (p->consumer)

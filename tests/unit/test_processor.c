@@ -707,6 +707,60 @@ static void props_split(void **state) {
     assert_non_null(strstr(err, "queue.buffering.max.ms")); /* linger.ms is its alias */
 }
 
+static int down_lines, again_lines, kafka_error_lines;
+
+static void outage_log(void *opaque, sl_log_level_t level, const char *msg) {
+    if (strstr(msg, " brokers are down (") && strstr(msg, "); reconnecting") &&
+        level == SL_LOG_WARN)
+        down_lines++;
+    if (strstr(msg, "answers again (after ") && level == SL_LOG_INFO)
+        again_lines++;
+    on_log(opaque, level, msg);
+}
+
+static void outage_kafka_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
+    if (strcmp(fac, "ERROR") == 0) /* librdkafka's own line for an error nobody handled */
+        kafka_error_lines++;
+    quiet_kafka_log(rk, level, fac, buf);
+}
+
+static int said_down(void) {
+    return down_lines > 0;
+}
+static int all_written_30(void) {
+    return fake_table_rows() == 30;
+}
+static int all_written_60(void) {
+    return fake_table_rows() == 60;
+}
+static int said_again(void) {
+    return again_lines > 0;
+}
+
+/* The broker goes down and comes back while the member runs: one line when every broker
+ * is down, one when Kafka answers again, and no "ERROR" repeat of librdkafka's "FAIL"
+ * line; consumption goes on after. */
+static void kafka_down_and_up(void **state) {
+    (void)state;
+    produce(0, 30, NULL);
+    sl_processor_conf_t pc = conf_with(16, 0);
+    pc.log = outage_log;
+    pc.kafka_log = outage_kafka_log;
+    down_lines = again_lines = kafka_error_lines = 0;
+    start_proc(0, &pc);
+    poll_until(all_written_30, "the first 30 rows");
+    assert_int_equal(rd_kafka_mock_broker_set_down(mc, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+    poll_until(said_down, "the 'brokers are down' line");
+    assert_int_equal(rd_kafka_mock_broker_set_up(mc, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+    poll_until(said_again, "the 'answers again' line");
+    produce(30, 60, NULL);
+    poll_until(all_written_60, "the next 30 rows");
+    assert_int_equal(down_lines, 1);
+    assert_int_equal(again_lines, 1);
+    assert_int_equal(kafka_error_lines, 0);
+    assert_int_equal(finish(0), SL_PROCESSOR_ERR_OK);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         TEST(exact),
@@ -720,6 +774,7 @@ int main(void) {
         TEST(idle_exit_latest),
         TEST(kafka_unreachable),
         TEST(props_split),
+        TEST(kafka_down_and_up),
     };
     if (getenv("TEST_FILTER")) /* one test by name, when debugging */
         cmocka_set_test_filter(getenv("TEST_FILTER"));

@@ -6,7 +6,8 @@ reach the dead-letter producer too, which logged a CONFWARN for each. 400 mock-a
 12 poison messages, processed with consumer-only -X kafka.* properties, a -X kafka.* one of
 both handles and -X dlq.* ones: no CONFWARN on stderr, the table exact row by row, exactly
 the 12 dead letters with their reasons. A bad -X dlq.* value is refused (exit 2) before
-anything is consumed, so it did reach the producer's configuration.
+anything is consumed, so it did reach the producer's configuration. And every metric family
+on /metrics has its HELP and TYPE lines.
 """
 import json
 import os
@@ -20,6 +21,32 @@ from process_support import (CASSANDRA, Cassandra, Processor, assert_table_equal
                              check, ingest_users, schema)
 
 GOOD, POISON = 400, 12
+
+
+def metrics_documented(topic, ks):
+    """Every family /metrics serves has its HELP and TYPE lines (as promtool wants), the
+    commit failures counter among them: a member of the same group, nothing left to read."""
+    import re
+    import urllib.request
+    proc = Processor(topic, ks)
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % proc.port, timeout=30) as r:
+            text = r.read().decode()
+    finally:
+        rc, _, _ = proc.stop()
+    check(rc == 0, "the second member exited %d; log:\n%s" % (rc, proc.log_tail()))
+    helps = set(re.findall(r"^# HELP (\S+) \S", text, re.M))
+    types = dict(re.findall(r"^# TYPE (\S+) (\S+)$", text, re.M))
+    families = set()
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name = re.match(r"[a-zA-Z_:][a-zA-Z0-9_:]*", line).group(0)
+            base = re.sub(r"_(bucket|sum|count)$", "", name)
+            families.add(base if base in types else name)
+    missing = sorted(f for f in families if f not in helps or f not in types)
+    check(not missing, "families without HELP or TYPE: %s" % missing)
+    check("sluice_process_commit_failures_total" in helps, "no HELP for commit failures")
+    print("ok: %d metric families, each with HELP and TYPE" % len(families))
 
 
 def main():
@@ -72,6 +99,7 @@ def main():
             check(dict(zip(h[0::2], h[1::2])).get("reason") == "not_json",
                   "%s: headers %r" % (m["key"], h))
         assert_table_equals(db.rows(ks), users)
+        metrics_documented(topic, ks)
         print("ok: no CONFWARN with consumer-only -X kafka.* and -X dlq.* properties; %d rows "
               "exact, %d dead letters exact" % (GOOD, POISON))
     finally:

@@ -45,6 +45,7 @@
  * than this still goes, alone. */
 #define DLQ_MAX_BYTES (16 << 20)
 #define TICK_MS 250
+#define PROBE_MS 100 /* the longest wait of a probe of Kafka while every broker is down */
 #define LOOKUP_RETRY_MS 1000
 #define LOOKUP_TIMEOUT_MS 10000
 
@@ -99,12 +100,10 @@ struct sl_processor_s {
     int lookup_in_flight;
     int64_t lookup_after_ms; /* no new lookup before this (after a failure) */
     /* librdkafka said every broker is down (its error callback): logged once; a probe
-     * (an admin request on the consumer's connections) each second says when one answers
-     * again, logged once too. */
+     * (a short metadata request) each second says when one answers again, logged once
+     * too. */
     struct {
         int64_t since_ms; /* 0: up */
-        rd_kafka_queue_t *probe;
-        int probe_in_flight;
         int64_t next_probe_ms;
     } down;
     sl_processor_err_t fatal_err;
@@ -602,24 +601,21 @@ static void on_kafka_error(rd_kafka_t *rk, int err, const char *reason, void *op
     LOG(p, SL_LOG_ERROR, "Kafka (%s): %s: %s", rd_kafka_name(rk), rd_kafka_err2name(err), reason);
 }
 
-/* While every broker is down: once a second, an asynchronous request (the group's
- * committed offsets) through the consumer; the first one answered ends the outage. */
+/* While every broker is down: once a second, a metadata request that waits at most
+ * PROBE_MS (the loop's only wait on Kafka, and only then); the first one answered ends the
+ * outage. Not an asynchronous admin request: librdkafka 2.0 can abort on one whose broker
+ * goes away while it waits (rd_kafka_enq_once_del_source_return). */
 static void probe_kafka(sl_processor_t *p, int64_t now) {
-    rd_kafka_event_t *ev;
-    while ((ev = rd_kafka_queue_poll(p->down.probe, 0)) != NULL) {
-        p->down.probe_in_flight = 0;
-        if (!rd_kafka_event_error(ev) && p->down.since_ms) {
-            LOG(p, SL_LOG_INFO, "Kafka at %s answers again (after %.1f s down)", p->conf.brokers,
-                (double)(now - p->down.since_ms) / 1000.0);
-            p->down.since_ms = 0;
-        }
-        rd_kafka_event_destroy(ev);
-    }
-    if (!p->down.since_ms || p->down.probe_in_flight || now < p->down.next_probe_ms)
+    if (!p->down.since_ms || now < p->down.next_probe_ms)
         return;
-    list_group_offsets(p, NULL, p->down.probe);
-    p->down.probe_in_flight = 1;
     p->down.next_probe_ms = now + 1000;
+    const struct rd_kafka_metadata *md = NULL;
+    if (rd_kafka_metadata(p->consumer, 0, NULL, &md, PROBE_MS) != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return;
+    rd_kafka_metadata_destroy(md);
+    LOG(p, SL_LOG_INFO, "Kafka at %s answers again (after %.1f s down)", p->conf.brokers,
+        (double)(sl_now_ms() - p->down.since_ms) / 1000.0);
+    p->down.since_ms = 0;
 }
 
 /* Serves the lookup in flight and starts one for newly assigned partitions. Asynchronous
@@ -1269,7 +1265,6 @@ static sl_processor_err_t new_consumer(sl_processor_t *p, char *errstr, size_t n
     rd_kafka_poll_set_consumer(p->consumer);
     p->cq = rd_kafka_queue_get_consumer(p->consumer);
     p->lookups = rd_kafka_queue_new(p->consumer);
-    p->down.probe = rd_kafka_queue_new(p->consumer);
     return SL_PROCESSOR_ERR_OK;
 }
 
@@ -1399,8 +1394,6 @@ void sl_processor_free(sl_processor_t *p) {
     p->closing = 1;
     if (p->lookups)
         rd_kafka_queue_destroy(p->lookups);
-    if (p->down.probe)
-        rd_kafka_queue_destroy(p->down.probe);
     if (p->cq)
         rd_kafka_queue_destroy(p->cq);
     if (p->consumer)

@@ -1,4 +1,4 @@
-"""0509 process kafka props: -X kafka.* reach the handles that take them, -X dlq.* the
+"""0511 process kafka props: -X kafka.* reach the handles that take them, -X dlq.* the
 dead-letter producer alone.
 
 A consumer-only property (auto.offset.reset, fetch.wait.max.ms) given as -X kafka.* used to
@@ -50,7 +50,7 @@ def metrics_documented(topic, ks):
 
 
 def main():
-    topic, ks = schema("0509", partitions=3)
+    topic, ks = schema("0511", partitions=3)
     mock = MockApi()
     try:
         users = ingest_users(mock, topic, GOOD, unique("seed"), batch=100)
@@ -78,9 +78,9 @@ def main():
                          "-X", "kafka.auto.offset.reset=earliest",
                          "-X", "kafka.fetch.wait.max.ms=100",
                          "-X", "kafka.session.timeout.ms=30000",
-                         "-X", "kafka.client.id=sluice-0509",
+                         "-X", "kafka.client.id=sluice-0511",
                          "-X", "dlq.linger.ms=20",
-                         "-X", "dlq.client.id=sluice-0509-dlq")
+                         "-X", "dlq.client.id=sluice-0511-dlq")
         rc, summary = proc.wait_exit()
         log = proc.log_text()
         check(rc == 0, "process exit %d; log:\n%s" % (rc, proc.log_tail()))

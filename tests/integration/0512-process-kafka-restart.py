@@ -1,4 +1,4 @@
-"""0510 process kafka restart: the stack's Kafka stopped and started under a running
+"""0512 process kafka restart: the stack's Kafka stopped and started under a running
 processor -> one line when every broker is down, one when Kafka answers again, no
 librdkafka error printed twice, and the table exact.
 
@@ -32,7 +32,7 @@ def wait_log(proc, text, timeout):
 
 
 def main():
-    topic, ks = schema("0510", partitions=3)
+    topic, ks = schema("0512", partitions=3)
     mock = MockApi()
     db = Cassandra()
     restarted = False

@@ -53,6 +53,9 @@ static const sl_config_opt_t ingest_opts[] = {
     {"backoff-max", 0, SL_OPT_NUM, "30", 0, 3600, "S", "ceiling of any retry's wait"},
     {"retry-after-max", 0, SL_OPT_NUM, "120", 0, 86400, "S",
      "longest wait a Retry-After header may impose"},
+    {"retry-time", 0, SL_OPT_NUM, "180", 0, 86400, "S",
+     "give a page up when another try could not end (its wait plus --http-timeout) this long "
+     "after its first (0: --retries alone)"},
     {"flush-timeout", 0, SL_OPT_NUM, "30", 0, 3600, "S",
      "how long to wait for Kafka acknowledgements at the end"},
     {"metadata-timeout", 0, SL_OPT_NUM, "10", 0, 86400, "S",
@@ -340,6 +343,7 @@ int cmd_ingest(int argc, char **argv) {
     c.timeout_ms = (long)(sl_config_num(cfg, "http-timeout") * 1000);
     c.max_body = (size_t)sl_config_int(cfg, "max-body");
     c.retries = (unsigned)sl_config_int(cfg, "retries");
+    c.retry_time_ms = (int64_t)(sl_config_num(cfg, "retry-time") * 1000);
     c.backoff_base_ms = (uint64_t)(sl_config_num(cfg, "backoff-base") * 1000);
     c.backoff_max_ms = (uint64_t)(sl_config_num(cfg, "backoff-max") * 1000);
     c.retry_after_max_ms = (uint64_t)(sl_config_num(cfg, "retry-after-max") * 1000);

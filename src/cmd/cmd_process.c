@@ -32,6 +32,8 @@ static const sl_config_opt_t process_opts[] = {
     {"topic", 't', SL_OPT_STR, "users_created", 0, -1, "NAME", "Kafka topic to consume"},
     {"group", 'g', SL_OPT_STR, "sluice-process", 0, -1, "ID", "Kafka consumer group"},
     {"dlq-topic", 0, SL_OPT_STR, "", 0, -1, "NAME", "dead-letter topic (default TOPIC.dlq)"},
+    {"dlq", 0, SL_OPT_PROPS, NULL, 0, -1, "PROP=VALUE",
+     "librdkafka property of the dead-letter producer only (repeatable)"},
     {"cassandra", 'c', SL_OPT_STR, "127.0.0.1:9042", 0, -1, "HOSTS",
      "Cassandra contact points, comma separated host[:port]"},
     {"keyspace", 'k', SL_OPT_STR, "spark_streams", 0, -1, "NAME", "Cassandra keyspace"},
@@ -86,8 +88,11 @@ static void process_usage(FILE *out) {
             "reason in a header. Offsets are committed only behind rows that are stored, so a\n"
             "crash loses nothing. Run more processes with the same --group to scale out.\n"
             "Every option may also come from the environment (SLUICE_<NAME>) or a config\n"
-            "file (-F). Pass librdkafka properties as -X kafka.<name>=<value> and CQL client\n"
-            "properties as -X cql.<name>=<value> (cql.username, cql.password, cql.tls, ...).\n"
+            "file (-F). Pass librdkafka properties as -X kafka.<name>=<value>: each goes to\n"
+            "the consumer and the dead-letter producer where librdkafka says it applies (a\n"
+            "consumer-only one such as auto.offset.reset to the consumer alone), and\n"
+            "-X dlq.<name>=<value> to the dead-letter producer only. CQL client properties are\n"
+            "-X cql.<name>=<value> (cql.username, cql.password, cql.tls, ...).\n"
             "\n%s\n"
             "Exit codes: 0 stopped cleanly with everything consumed stored and committed,\n"
             "1 something consumed was not stored (it stays uncommitted), or Kafka or\n"
@@ -126,7 +131,9 @@ typedef struct {
 typedef struct {
     sl_config_t *cfg;
     cmd_props_t kafka;
-    cql_conf_t *cql; /* handed to the session */
+    cmd_props_t dlq_props; /* -X dlq.*: the dead-letter producer only */
+    cmd_props_t admin;     /* the -X kafka.* that apply to a producer, for --create-schema */
+    cql_conf_t *cql;       /* handed to the session */
     sl_processor_conf_t pc;
     char dlq[512];
     const char *hosts;
@@ -347,15 +354,6 @@ static void render_health(const sl_http_request_t *req, sl_http_response_t *resp
                             up, assigned, paused, stalled ? "true" : "false", oldest);
 }
 
-/* "12.3 ms", or "> 600 s" when the quantile is beyond the histogram's top bucket. */
-static const char *quantile_text(const sl_hist_t *h, double q, char *buf, size_t cap) {
-    if (sl_hist_quantile_beyond(h, q))
-        snprintf(buf, cap, "> %g s", h->bounds[h->n_bounds - 1]);
-    else
-        snprintf(buf, cap, "%.1f ms", sl_hist_quantile(h, q) * 1e3);
-    return buf;
-}
-
 static void print_summary(const sl_processor_stats_t *st, const sl_writer_stats_t *ws,
                           double elapsed, const char *verdict, int json) {
     if (json) {
@@ -385,37 +383,13 @@ static void print_summary(const sl_processor_stats_t *st, const sl_writer_stats_
            st->commit_failures);
     printf("  rebalances         %" PRIu64 "\n", st->rebalances);
     char q50[32], q99[32];
-    printf("  cql write p50/p99  %s / %s\n", quantile_text(&ws->latency, 0.5, q50, sizeof q50),
-           quantile_text(&ws->latency, 0.99, q99, sizeof q99));
-    printf("  end-to-end p50/p99 %s / %s\n", quantile_text(&st->e2e, 0.5, q50, sizeof q50),
-           quantile_text(&st->e2e, 0.99, q99, sizeof q99));
+    printf("  cql write p50/p99  %s / %s\n",
+           sl_hist_quantile_text(&ws->latency, 0.5, q50, sizeof q50),
+           sl_hist_quantile_text(&ws->latency, 0.99, q99, sizeof q99));
+    printf("  end-to-end p50/p99 %s / %s\n", sl_hist_quantile_text(&st->e2e, 0.5, q50, sizeof q50),
+           sl_hist_quantile_text(&st->e2e, 0.99, q99, sizeof q99));
     printf("  result             %s\n", verdict);
     fflush(stdout);
-}
-
-/* Connects, retrying with a growing, jittered pause until it works, the deadline passes or
- * a signal. */
-static int connect_cassandra(cql_session_t *s, const char *hosts, double give_up_s) {
-    double start = now_s();
-    sl_backoff_t backoff;
-    sl_backoff_init(&backoff, 1000, 10000, (uint64_t)sl_now_us());
-    char err[512];
-    for (unsigned attempt = 1;; attempt++) {
-        if (cql_session_connect_wait(s, 5000, err, sizeof err) == CQL_OK)
-            return 0;
-        if (g_stop)
-            return -1;
-        if (give_up_s > 0 && now_s() - start >= give_up_s) {
-            sl_log(SL_LOG_ERROR, "process", "Cassandra at %s unreachable for %.0f s: %s", hosts,
-                   give_up_s, err);
-            return -1;
-        }
-        sl_log(SL_LOG_WARN, "process", "Cassandra at %s not reachable (attempt %u): %s; retrying",
-               hosts, attempt, err);
-        uint64_t wait_ms = sl_backoff_next_ms(&backoff, attempt - 1);
-        for (uint64_t waited = 0; waited < wait_ms && !g_stop; waited += 100)
-            usleep(100 * 1000);
-    }
 }
 
 /* Topics, keyspace and table, as `sluice schema` makes them. An exit code, or -1 to go on. */
@@ -423,12 +397,13 @@ static int create_schema(const process_args_t *a, cql_session_t *session) {
     const sl_config_t *cfg = a->cfg;
     char err[1024] = "";
     sl_schema_topics_conf_t tc = {.brokers = a->pc.brokers,
-                                  .kafka_props = a->kafka.kv,
-                                  .n_kafka_props = a->kafka.n,
+                                  .kafka_props = a->admin.kv,
+                                  .n_kafka_props = a->admin.n,
                                   .topic = a->pc.topic,
                                   .dlq_topic = a->pc.dlq_topic,
                                   .partitions = (int)sl_config_int(cfg, "partitions"),
                                   .replication = (int)sl_config_int(cfg, "replication"),
+                                  .fewer_partitions_ok = 1, /* it consumes what there is */
                                   .timeout_ms = 60000,
                                   .kafka_log = cmd_kafka_log,
                                   .log = schema_log};
@@ -476,10 +451,12 @@ static int parse_args(int argc, char **argv, process_args_t *a) {
     const char *dlq_opt = sl_config_str(cfg, "dlq-topic");
     snprintf(a->dlq, sizeof a->dlq, dlq_opt && *dlq_opt ? "%s" : "%s.dlq",
              dlq_opt && *dlq_opt ? dlq_opt : pc->topic);
-    if (cmd_collect_props(cfg, "kafka", &a->kafka) != 0) {
-        fprintf(stderr, "sluice process: too many -X kafka. properties\n");
+    if (cmd_collect_props(cfg, "kafka", &a->kafka) != 0 ||
+        cmd_collect_props(cfg, "dlq", &a->dlq_props) != 0) {
+        fprintf(stderr, "sluice process: too many -X kafka. or -X dlq. properties\n");
         return SL_EXIT_USAGE;
     }
+    cmd_props_for(&a->kafka, RD_KAFKA_PRODUCER, &a->admin);
     char err[1024] = "";
     a->hosts = sl_config_str(cfg, "cassandra");
     a->cql = cmd_cql_conf(cfg, a->hosts, err, sizeof err);
@@ -492,6 +469,8 @@ static int parse_args(int argc, char **argv, process_args_t *a) {
     pc->dlq_topic = a->dlq;
     pc->kafka_props = a->kafka.kv;
     pc->n_kafka_props = a->kafka.n;
+    pc->dlq_props = a->dlq_props.kv;
+    pc->n_dlq_props = a->dlq_props.n;
     pc->max_inflight = (size_t)sl_config_int(cfg, "max-inflight");
     pc->prefetch_kbytes = (size_t)sl_config_int(cfg, "prefetch-kbytes");
     pc->dlq_buffer_kbytes = (size_t)sl_config_int(cfg, "dlq-buffer-kbytes");
@@ -536,7 +515,8 @@ static int start_http(const sl_config_t *cfg, shared_t *sh, sl_http_server_t **o
 /* Connects, optionally creates the schema, processes, prints the summary. */
 static int run_connected(process_args_t *a, shared_t *sh, cql_session_t *session) {
     char err[1024] = "";
-    if (connect_cassandra(session, a->hosts, sl_config_num(a->cfg, "connect-timeout")) != 0)
+    if (cmd_cql_connect(session, "process", a->hosts, sl_config_num(a->cfg, "connect-timeout"),
+                        &g_stop) != 0)
         return g_stop ? SL_EXIT_OK : SL_EXIT_FAIL; /* stopped before start, or unreachable */
     if (sl_config_bool(a->cfg, "create-schema")) {
         int rc = create_schema(a, session);

@@ -31,6 +31,8 @@ static const sl_config_opt_t schema_opts[] = {
     {"keyspace-replication", 0, SL_OPT_STR, "{'class': 'SimpleStrategy', 'replication_factor': 1}",
      0, -1, "MAP", "replication of a new keyspace, a CQL map literal"},
     {"timeout", 0, SL_OPT_NUM, "60", 0.1, 3600, "S", "how long to wait for each step"},
+    {"allow-fewer-partitions", 0, SL_OPT_BOOL, "false", 0, -1, NULL,
+     "an existing topic with fewer partitions than --partitions is a warning, not exit 1"},
     {"skip-kafka", 0, SL_OPT_BOOL, "false", 0, -1, NULL, "leave the topics alone"},
     {"skip-cassandra", 0, SL_OPT_BOOL, "false", 0, -1, NULL, "leave keyspace and table alone"},
     {"print-avro", 0, SL_OPT_BOOL, "false", 0, -1, NULL, "print the record's Avro schema and exit"},
@@ -55,8 +57,9 @@ static void schema_usage(FILE *out) {
               "compatibility (FULL unless --registry-compatibility says otherwise) and prints\n"
               "the id; registry credentials come from the environment\n"
               "(SLUICE_REGISTRY_USERNAME, SLUICE_REGISTRY_PASSWORD) or the config file only.\n",
-              "Exit codes: 0 all in place, 1 something could not be created (or the registry\n"
-              "refused the schema), 2 usage.\n");
+              "Exit codes: 0 all in place, 1 something could not be created, an existing\n"
+              "topic has fewer partitions than --partitions (unless --allow-fewer-partitions),\n"
+              "or the registry refused the schema, 2 usage.\n");
 }
 
 static void schema_log(void *opaque, sl_log_level_t level, const char *msg) {
@@ -116,6 +119,7 @@ int cmd_schema(int argc, char **argv) {
         sl_config_free(cfg);
         return SL_EXIT_USAGE;
     }
+    cmd_props_for(kafka, RD_KAFKA_PRODUCER, kafka); /* the admin client is a producer */
     sl_schema_topics_conf_t tc = {.brokers = sl_config_str(cfg, "brokers"),
                                   .kafka_props = kafka->kv,
                                   .n_kafka_props = kafka->n,
@@ -123,6 +127,8 @@ int cmd_schema(int argc, char **argv) {
                                   .dlq_topic = dlq,
                                   .partitions = (int)sl_config_int(cfg, "partitions"),
                                   .replication = (int)sl_config_int(cfg, "replication"),
+                                  .fewer_partitions_ok =
+                                      sl_config_bool(cfg, "allow-fewer-partitions"),
                                   .timeout_ms = timeout_ms,
                                   .kafka_log = cmd_kafka_log,
                                   .log = schema_log};
@@ -140,11 +146,13 @@ int cmd_schema(int argc, char **argv) {
         if (!cc) {
             fprintf(stderr, "sluice schema: %s\n", err);
             rc = SL_EXIT_USAGE;
-        } else if (cql_session_new(cc, &session, err, sizeof err) != CQL_OK ||
-                   cql_session_connect_wait(session, timeout_ms, err, sizeof err) != CQL_OK) {
+        } else if (cql_session_new(cc, &session, err, sizeof err) != CQL_OK) {
             sl_log(SL_LOG_ERROR, "schema", "Cassandra at %s: %s", sl_config_str(cfg, "cassandra"),
                    err);
             rc = SL_EXIT_FAIL;
+        } else if (cmd_cql_connect(session, "schema", sl_config_str(cfg, "cassandra"),
+                                   timeout_ms / 1000.0, NULL) != 0) {
+            rc = SL_EXIT_FAIL; /* each attempt and the reason logged */
         } else {
             sl_schema_table_conf_t kc = {.keyspace = keyspace,
                                          .table = table,

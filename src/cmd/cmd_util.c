@@ -2,10 +2,14 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd_util.h"
 #include "commands.h"
+#include "sl_kafka_scope.h"
+#include "sl_backoff.h"
 #include "sl_log.h"
+#include "sl_time.h"
 
 static int has_opt(const sl_config_opt_t *opts, size_t n, const char *name) {
     for (size_t i = 0; i < n; i++) {
@@ -134,6 +138,18 @@ cmd_props_t *cmd_props_new(const sl_config_t *cfg, const char *ns, const char *p
     return props;
 }
 
+void cmd_props_for(const cmd_props_t *in, rd_kafka_type_t type, cmd_props_t *out) {
+    size_t kept = 0; /* never ahead of i: out may be in */
+    for (size_t i = 0; i < in->n; i++) {
+        if (!sl_kafka_scope_applies(in->kv[2 * i], type))
+            continue;
+        out->kv[2 * kept] = in->kv[2 * i];
+        out->kv[2 * kept + 1] = in->kv[2 * i + 1];
+        kept++;
+    }
+    out->n = kept;
+}
+
 /* The client's info lines (hosts found, schema events) are detail for an operator who asks
  * for it; warnings and errors pass through as they are. */
 static void cql_log(void *opaque, cql_log_level_t level, const char *msg) {
@@ -176,6 +192,39 @@ cql_conf_t *cmd_cql_conf(const sl_config_t *cfg, const char *hosts, char *errstr
     }
     cql_conf_set_log_cb(conf, cql_log, NULL);
     return conf;
+}
+
+int cmd_cql_connect(cql_session_t *session, const char *who, const char *hosts, double give_up_s,
+                    volatile sig_atomic_t *stop) {
+    const uint64_t start = sl_now_ms();
+    const uint64_t limit = give_up_s > 0 ? (uint64_t)(give_up_s * 1000) : 0;
+    sl_backoff_t backoff;
+    sl_backoff_init(&backoff, 1000, 10000, sl_now_us());
+    char err[512];
+    for (unsigned attempt = 1;; attempt++) {
+        uint64_t spent = sl_now_ms() - start;
+        int64_t wait = 5000;
+        if (limit && (int64_t)(limit - spent) < wait)
+            wait = spent < limit ? (int64_t)(limit - spent) : 1;
+        if (cql_session_connect_wait(session, wait, err, sizeof err) == CQL_OK)
+            return 0;
+        if (stop && *stop)
+            return -1;
+        spent = sl_now_ms() - start;
+        if (limit && spent >= limit) {
+            sl_log(SL_LOG_ERROR, who, "Cassandra at %s unreachable for %.0f s (%u attempts): %s",
+                   hosts, give_up_s, attempt, err);
+            return -1;
+        }
+        uint64_t pause = sl_backoff_next_ms(&backoff, attempt - 1);
+        if (limit && spent + pause > limit)
+            pause = limit - spent;
+        sl_log(SL_LOG_WARN, who,
+               "Cassandra at %s not reachable (attempt %u): %s; retrying in %.1f s", hosts, attempt,
+               err, (double)pause / 1000.0);
+        for (uint64_t waited = 0; waited < pause && !(stop && *stop); waited += 100)
+            usleep(100 * 1000);
+    }
 }
 
 sl_http_server_t *cmd_http_serve(const char *listen, sl_http_handler_fn metrics,

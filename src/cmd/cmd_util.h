@@ -59,11 +59,23 @@ int cmd_collect_props(const sl_config_t *cfg, const char *ns, cmd_props_t *props
  * out of memory): a usage error. */
 cmd_props_t *cmd_props_new(const sl_config_t *cfg, const char *ns, const char *prog);
 
+/* The properties of in that a librdkafka handle of type `type` takes (sl_kafka_scope.h),
+ * into out (which may be in): a consumer-only property on a producer would only get a
+ * CONFWARN. The strings belong to in's config. */
+void cmd_props_for(const cmd_props_t *in, rd_kafka_type_t type, cmd_props_t *out);
+
 /* A CQL client configuration: contact points from `hosts` ("h1:9042,h2"), then every
  * -X cql.* property, then the library's log routed to sl_log. NULL with errstr filled on a
  * bad property. Must be freed with cql_conf_free() unless handed to a session. */
 cql_conf_t *cmd_cql_conf(const sl_config_t *cfg, const char *hosts, char *errstr,
                          size_t errstr_size);
+
+/* Connects session, one attempt of at most 5 s at a time with a growing, jittered pause
+ * between them, logging each failed attempt (as component who) with the reason, until it
+ * works (0), give_up_s pass (0: never) or *stop is set (stop may be NULL); -1 then, the
+ * last reason logged as an error when the time ran out. */
+int cmd_cql_connect(cql_session_t *session, const char *who, const char *hosts, double give_up_s,
+                    volatile sig_atomic_t *stop);
 
 /* The signal setup of every long-running command: SIGINT and SIGTERM count into *flag
  * (the first asks for a clean stop, a second one means "hurry"), SIGPIPE is ignored. The

@@ -58,11 +58,25 @@ static sl_config_err_t fail(char *errstr, size_t size, sl_config_err_t err, cons
     return err;
 }
 
+/* The option (not a namespace row) named name[0..len), or -1. */
 static long find(const sl_config_t *cfg, const char *name, size_t len) {
     for (size_t i = 0; i < cfg->n; i++)
-        if (strlen(cfg->opts[i].name) == len && memcmp(cfg->opts[i].name, name, len) == 0)
+        if (cfg->opts[i].type != SL_OPT_PROPS && strlen(cfg->opts[i].name) == len &&
+            memcmp(cfg->opts[i].name, name, len) == 0)
             return (long)i;
     return -1;
+}
+
+/* 1 if ns[0..len) is a pass-through namespace of this config: kafka, cql, or one of an
+ * SL_OPT_PROPS row. */
+static int known_ns(const sl_config_t *cfg, const char *ns, size_t len) {
+    if ((len == 5 && memcmp(ns, "kafka", 5) == 0) || (len == 3 && memcmp(ns, "cql", 3) == 0))
+        return 1;
+    for (size_t i = 0; i < cfg->n; i++)
+        if (cfg->opts[i].type == SL_OPT_PROPS && strlen(cfg->opts[i].name) == len &&
+            memcmp(cfg->opts[i].name, ns, len) == 0)
+            return 1;
+    return 0;
 }
 
 static int parse_bool(const char *s, int *out) {
@@ -87,6 +101,7 @@ static int check_value(const sl_config_t *cfg, const sl_config_opt_t *opt, const
     const int ranged = opt->min <= opt->max;
     switch (opt->type) {
     case SL_OPT_STR: return 0;
+    case SL_OPT_PROPS: return -1; /* not a value */
     case SL_OPT_BOOL: {
         int b;
         if (parse_bool(value, &b)) {
@@ -236,12 +251,16 @@ static sl_config_err_t set_prop(sl_config_t *cfg, const char *ns_key, size_t key
                                 const char *value, sl_config_src_t src, char *errstr, size_t size) {
     const char *dot = memchr(ns_key, '.', key_len);
     size_t ns_len = dot ? (size_t)(dot - ns_key) : 0;
-    if (!dot || dot + 1 == ns_key + key_len ||
-        !((ns_len == 5 && memcmp(ns_key, "kafka", 5) == 0) ||
-          (ns_len == 3 && memcmp(ns_key, "cql", 3) == 0)))
+    if (!dot || dot + 1 == ns_key + key_len || !known_ns(cfg, ns_key, ns_len)) {
+        char extra[128] = ""; /* ", dlq." for each declared namespace */
+        for (size_t i = 0; i < cfg->n; i++)
+            if (cfg->opts[i].type == SL_OPT_PROPS)
+                snprintf(extra + strlen(extra), sizeof extra - strlen(extra), ", %s.",
+                         cfg->opts[i].name);
         return fail(errstr, size, SL_CONFIG_ERR_UNKNOWN,
-                    "%s: property '%.*s' must start with kafka. or cql.", cfg->prog,
-                    (int)(key_len > 200 ? 200 : key_len), ns_key);
+                    "%s: property '%.*s' must start with kafka.%s or cql.", cfg->prog,
+                    (int)(key_len > 200 ? 200 : key_len), ns_key, extra);
+    }
     if (key_len > 256 || strlen(value) > CONFIG_VALUE_MAX)
         return fail(errstr, size, SL_CONFIG_ERR_TOO_LARGE, "%s: property too long", cfg->prog);
     const char *key = dot + 1;
@@ -383,6 +402,8 @@ sl_config_err_t sl_config_load_env(sl_config_t *cfg, char *(*getenv_fn)(const ch
                                    size_t size) {
     char var[128];
     for (size_t i = 0; i < cfg->n; i++) {
+        if (cfg->opts[i].type == SL_OPT_PROPS)
+            continue;
         env_name(cfg->opts[i].name, var, sizeof var);
         const char *v = getenv_fn(var);
         if (!v || !*v)
@@ -576,6 +597,8 @@ size_t sl_config_describe(const sl_config_t *cfg, char *buf, size_t cap) {
     sl_text_init(&o, buf, cap, 0);
     for (size_t i = 0; i < cfg->n; i++) {
         const value_t *v = &cfg->values[i];
+        if (cfg->opts[i].type == SL_OPT_PROPS)
+            continue;
         const char *shown = !v->text                                 ? "(unset)"
                             : sl_config_is_secret(cfg->opts[i].name) ? "***"
                                                                      : v->text;
@@ -608,6 +631,12 @@ size_t sl_config_markdown(const sl_config_opt_t *opts, size_t n, char *buf, size
     sl_text_printf(&o, "|---|---|---|---|---|\n");
     char var[128];
     for (size_t i = 0; i < n; i++) {
+        if (opts[i].type == SL_OPT_PROPS) {
+            sl_text_printf(&o, "| `-X %s.%s` |  | text |  | ", opts[i].name, opts[i].arg);
+            put_cell(&o, opts[i].help);
+            sl_text_printf(&o, " (also `%s.PROP = VALUE` in the file) |\n", opts[i].name);
+            continue;
+        }
         env_name(opts[i].name, var, sizeof var);
         sl_text_printf(&o, "| ");
         if (opts[i].short_flag)
@@ -636,25 +665,43 @@ size_t sl_config_markdown(const sl_config_opt_t *opts, size_t n, char *buf, size
     return o.len;
 }
 
+/* Width of the flag column of the usage text: help starts after it, at column 29. */
+#define USAGE_FLAG_WIDTH 26
+
+/* One usage row: the flag, then its help at the help column; a flag wider than its column
+ * gets a line of its own and the help goes on the next one, at the same column (as GNU
+ * tools do), so that every help text starts at one column. */
+static void usage_row(sl_text_t *o, const char *flag, const char *help, const char *def) {
+    if (strlen(flag) > USAGE_FLAG_WIDTH)
+        sl_text_printf(o, "  %s\n  %-*s %s", flag, USAGE_FLAG_WIDTH, "", help);
+    else
+        sl_text_printf(o, "  %-*s %s", USAGE_FLAG_WIDTH, flag, help);
+    if (def && *def)
+        sl_text_printf(o, " (default %s)", def);
+    sl_text_printf(o, "\n");
+}
+
 size_t sl_config_usage(const sl_config_opt_t *opts, size_t n, char *buf, size_t cap) {
     sl_text_t o;
     sl_text_init(&o, buf, cap, 0);
     for (size_t i = 0; i < n; i++) {
-        char flag[80];
+        char flag[160];
+        if (opts[i].type == SL_OPT_PROPS) {
+            snprintf(flag, sizeof flag, "-X %s.%s", opts[i].name, opts[i].arg);
+            usage_row(&o, flag, opts[i].help, NULL);
+            continue;
+        }
         char shortf[8] = "    ";
         if (opts[i].short_flag)
             snprintf(shortf, sizeof shortf, "-%c, ", opts[i].short_flag);
         snprintf(flag, sizeof flag, "%s--%s%s%s", shortf, opts[i].name, opts[i].arg ? " " : "",
                  opts[i].arg ? opts[i].arg : "");
-        sl_text_printf(&o, "  %-26s %s", flag, opts[i].help);
-        if (opts[i].def && *opts[i].def)
-            sl_text_printf(&o, " (default %s)", opts[i].def);
-        sl_text_printf(&o, "\n");
+        usage_row(&o, flag, opts[i].help, opts[i].def);
     }
-    sl_text_printf(&o, "  %-26s %s\n", "-F, --config PATH", "config file of name = value lines");
-    sl_text_printf(&o, "  %-26s %s\n", "-X kafka.PROP=VALUE", "librdkafka property (repeatable)");
-    sl_text_printf(&o, "  %-26s %s\n", "-X cql.PROP=VALUE", "CQL client property (repeatable)");
-    sl_text_printf(&o, "  %-26s %s\n", "-X list", "the CQL client's and librdkafka's properties");
-    sl_text_printf(&o, "  %-26s %s\n", "-h, --help", "this text");
+    usage_row(&o, "-F, --config PATH", "config file of name = value lines", NULL);
+    usage_row(&o, "-X kafka.PROP=VALUE", "librdkafka property (repeatable)", NULL);
+    usage_row(&o, "-X cql.PROP=VALUE", "CQL client property (repeatable)", NULL);
+    usage_row(&o, "-X list", "the CQL client's and librdkafka's properties", NULL);
+    usage_row(&o, "-h, --help", "this text", NULL);
     return o.len;
 }

@@ -41,6 +41,10 @@ typedef enum {
     SL_OPT_INT,  /* signed 64-bit; accepts a k/M/G suffix (x1024) when min >= 0 */
     SL_OPT_NUM,  /* double */
     SL_OPT_BOOL, /* true/false/yes/no/on/off/1/0; a flag without a value sets true */
+    /* Not a value: the row declares one more pass-through namespace beside kafka and cql,
+     * its name the namespace ("-X dlq.PROP=VALUE", a "dlq.PROP = VALUE" file line), read
+     * with sl_config_props(); arg and help are what --help and the reference show. */
+    SL_OPT_PROPS,
 } sl_opt_type_t;
 
 /* Where a value came from, weakest first. */
@@ -119,7 +123,8 @@ double sl_config_num(const sl_config_t *cfg, const char *name);
 int sl_config_bool(const sl_config_t *cfg, const char *name);
 sl_config_src_t sl_config_source(const sl_config_t *cfg, const char *name);
 
-/* Pass-through properties of namespace ns ("kafka" or "cql"), in the order first set.
+/* Pass-through properties of namespace ns ("kafka", "cql" or one an SL_OPT_PROPS row
+ * declares), in the order first set.
  * Calls fn(key, value, opaque) for each, key without the "ns." prefix. Stops and returns
  * fn's result when it is non-zero. Values are real (not redacted): for handing to
  * libraries, never for logging. */

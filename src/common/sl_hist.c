@@ -1,6 +1,7 @@
 /* Fixed-bucket histograms for latencies; see sl_hist.h. */
 #include "sl_hist.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void sl_hist_init(sl_hist_t *h, const double *bounds, size_t n) {
@@ -47,6 +48,14 @@ double sl_hist_quantile(const sl_hist_t *h, double q) {
 int sl_hist_quantile_beyond(const sl_hist_t *h, double q) {
     uint64_t below = h->count - h->counts[h->n_bounds];
     return h->count > 0 && (double)below < q * (double)h->count;
+}
+
+const char *sl_hist_quantile_text(const sl_hist_t *h, double q, char *buf, size_t cap) {
+    if (h->n_bounds > 0 && sl_hist_quantile_beyond(h, q))
+        snprintf(buf, cap, "> %g s", h->bounds[h->n_bounds - 1]);
+    else
+        snprintf(buf, cap, "%.1f ms", sl_hist_quantile(h, q) * 1e3);
+    return buf;
 }
 
 void sl_hist_text(const sl_hist_t *h, const char *name, const char *labels, sl_text_t *t) {

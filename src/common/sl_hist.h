@@ -33,6 +33,10 @@ double sl_hist_quantile(const sl_hist_t *h, double q);
 /* Whether the q-quantile lies beyond the top bound (in the +Inf bucket): then
  * sl_hist_quantile() says only "more than the top bound". */
 int sl_hist_quantile_beyond(const sl_hist_t *h, double q);
+/* The q-quantile for people, into buf (cap bytes, always NUL-terminated): "12.3 ms", or
+ * "> 600 s" (the top bound) when it lies beyond the top bucket, where any number would be
+ * made up. Returns buf. */
+const char *sl_hist_quantile_text(const sl_hist_t *h, double q, char *buf, size_t cap);
 /* Appends the Prometheus lines of metric `name` with an optional label set (e.g.
  * `partition="3"`, or NULL) to out (cap bytes) at *len and advances *len; returns -1 (and
  * leaves *len) when it does not fit. */

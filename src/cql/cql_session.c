@@ -46,6 +46,7 @@ struct host_s {
     int64_t next_attempt;
     cql_backoff_t backoff; /* reconnect_base_ms doubling to reconnect_max_ms, jittered */
     unsigned failures;     /* connection attempts failed in a row */
+    bool warned;           /* a connection could not even start: said once, until it is up */
     cql_err_t last_err;    /* of the last attempt: CQL_OK once up, PENDING before any */
     int64_t *tokens;
     size_t n_tokens;
@@ -231,6 +232,12 @@ static void host_connect(cql_session_t *s, host_t *h, int64_t now) {
         if (cql_conn_new(conf, h->addr, h->port, &sc->conn, err, sizeof err) != CQL_OK) {
             snprintf(s->last_msg, sizeof s->last_msg, "%s:%d: %s", h->addr, h->port, err);
             s->last_err = h->last_err = CQL_ERR_CONNECT;
+            /* A name that does not resolve fails here, before any connection, at every
+             * attempt: worth one warning, as a refused connection would be an error. */
+            if (!h->warned)
+                cql_log(s->conf, CQL_LOG_WARN, "host %s: trying again in the background",
+                        s->last_msg);
+            h->warned = true;
             host_failed(h, now);
             return;
         }
@@ -251,6 +258,7 @@ static void sconn_check(cql_session_t *s, sconn_t *sc, int64_t now) {
             cql_log(s->conf, CQL_LOG_INFO, "host %s:%d is up", h->addr, h->port);
         h->up = true;
         h->failures = 0;
+        h->warned = false;
         h->last_err = CQL_OK;
         if (!s->control) {
             s->control = sc;

@@ -35,6 +35,7 @@ void sl_ingest_conf_defaults(sl_ingest_conf_t *c) {
     c->backoff_base_ms = 200;
     c->backoff_max_ms = 30000;
     c->retry_after_max_ms = 120000;
+    c->retry_time_ms = 180000;
     c->flush_timeout_ms = 30000;
     c->metadata_timeout_ms = 10000;
     c->tick_ms = 250;
@@ -89,6 +90,19 @@ static int produce_slot(sl_ingest_producer_t *p, sl_ingest_fetch_slot_t *s, sl_i
 static int build_url(const sl_ingest_conf_t *c, sl_ingest_fetch_slot_t *s) {
     return sl_ingest_plan_url(s->url, sizeof s->url, c->source, s->results, c->seed, s->page,
                               c->nat);
+}
+
+/* The wait before a failed page's next attempt, into *wait: the backoff step (at least a
+ * Retry-After). 0 when that attempt could not end (its wait plus the request timeout)
+ * within retry_time_ms of the page's first attempt: a hung API then fails a page after a
+ * few timeouts, not after every retry. */
+static int retry_wait(const sl_ingest_conf_t *c, sl_backoff_t *bo, const sl_ingest_fetch_slot_t *s,
+                      uint64_t now, uint64_t *wait) {
+    *wait = sl_backoff_with_floor_ms(
+        bo, s->attempt, s->has_retry_after ? s->retry_after_ms : 0,
+        c->retry_after_max_ms > c->backoff_max_ms ? c->retry_after_max_ms : c->backoff_max_ms);
+    return c->retry_time_ms <= 0 ||
+           now + *wait + (uint64_t)c->timeout_ms <= s->first_ms + (uint64_t)c->retry_time_ms;
 }
 
 sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, char *errstr,
@@ -216,6 +230,7 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
                     continue;
                 }
                 s->attempt = 0;
+                s->first_ms = now;
                 build_url(c, s);
                 users_started += s->results;
                 logf_(c, SL_LOG_DEBUG, "GET %s", s->url);
@@ -225,6 +240,7 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
 
         /* Act on finished transfers. */
         int busy = 0, producing_blocked = 0;
+        uint64_t retry_in = 0;
         for (unsigned i = 0; i < n; i++) {
             sl_ingest_fetch_slot_t *s = sl_ingest_fetch_slot(f, i);
             if (s->state == SL_INGEST_FETCH_DONE) {
@@ -244,16 +260,14 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
                               (unsigned long long)s->page, s->n_recs, s->results);
                     s->state = SL_INGEST_FETCH_PRODUCING;
                     s->cursor = 0;
-                } else if (s->retriable && s->attempt < c->retries && fetching) {
-                    uint64_t wait = sl_backoff_with_floor_ms(
-                        &bo, s->attempt, s->has_retry_after ? s->retry_after_ms : 0,
-                        c->retry_after_max_ms > c->backoff_max_ms ? c->retry_after_max_ms
-                                                                  : c->backoff_max_ms);
+                } else if (s->retriable && s->attempt < c->retries && fetching &&
+                           retry_wait(c, &bo, s, now, &retry_in)) {
                     logf_(c, SL_LOG_WARN, "page %llu attempt %u failed (%s): %s; retry in %llu ms",
                           (unsigned long long)s->page, s->attempt + 1,
-                          sl_ingest_outcome_label(s->outcome), s->detail, (unsigned long long)wait);
+                          sl_ingest_outcome_label(s->outcome), s->detail,
+                          (unsigned long long)retry_in);
                     s->attempt++;
-                    s->due_ms = now + wait;
+                    s->due_ms = now + retry_in;
                     s->state = SL_INGEST_FETCH_WAITING;
                 } else if (!fetching && s->retriable) {
                     /* Stopped while this page was failing: nothing of it was fetched, so
@@ -261,9 +275,14 @@ sl_ingest_err_t sl_ingest_run(const sl_ingest_conf_t *c, sl_ingest_stats_t *st, 
                     s->state = SL_INGEST_FETCH_FREE;
                 } else {
                     st->pages_failed++;
-                    logf_(c, SL_LOG_ERROR, "page %llu failed after %u attempts (%s): %s",
+                    char why[96] = ""; /* retries left, but no time for one */
+                    if (s->retriable && s->attempt < c->retries && fetching)
+                        snprintf(why, sizeof why,
+                                 "; no further try could end within %g s of the first",
+                                 (double)c->retry_time_ms / 1000.0);
+                    logf_(c, SL_LOG_ERROR, "page %llu failed after %u attempts (%s): %s%s",
                           (unsigned long long)s->page, s->attempt + 1,
-                          sl_ingest_outcome_label(s->outcome), s->detail);
+                          sl_ingest_outcome_label(s->outcome), s->detail, why);
                     if (s->outcome == SL_INGEST_OUTCOME_HTTP_4XX)
                         fatal_http = 1;
                     s->state = SL_INGEST_FETCH_FREE;

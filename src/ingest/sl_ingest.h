@@ -73,8 +73,11 @@ typedef struct sl_ingest_conf_s {
     unsigned retries;                         /* retries per page after the first attempt */
     uint64_t backoff_base_ms, backoff_max_ms; /* full-jitter backoff */
     uint64_t retry_after_max_ms;              /* longest wait a Retry-After may impose */
-    int flush_timeout_ms;                     /* at the end */
-    int metadata_timeout_ms;                  /* the start-up check of Kafka; 0: keep trying */
+    /* No retry of a page starts that could not end (its wait plus timeout_ms) within this
+     * long of the page's first attempt; 0: retries alone bound it. */
+    int64_t retry_time_ms;
+    int flush_timeout_ms;        /* at the end */
+    int metadata_timeout_ms;     /* the start-up check of Kafka; 0: keep trying */
     volatile sig_atomic_t *stop; /* set by a signal handler (1: stop, 2: stop now); may be
                                     NULL */
     /* Log lines (may be NULL). Called on the run's thread. */

@@ -105,6 +105,12 @@ static size_t on_header(char *buf, size_t size, size_t n, void *ud) {
     return len;
 }
 
+/* The slot's detail for a body the parser refused: its errstr, which already begins with
+ * the error's text ("body is not well-formed JSON: ..."), or that text alone. */
+static void body_detail(sl_ingest_fetch_slot_t *s, sl_api_err_t e, const char *err) {
+    snprintf(s->detail, sizeof s->detail, "%s", *err ? err : sl_api_err_str(e));
+}
+
 static size_t on_body(char *ptr, size_t size, size_t n, void *ud) {
     sl_ingest_fetch_slot_t *s = ud;
     size_t len = size * n;
@@ -144,8 +150,7 @@ static size_t on_body(char *ptr, size_t size, size_t n, void *ud) {
             s->abort_outcome = e == SL_API_ERR_NOMEM       ? SL_INGEST_OUTCOME_OTHER
                                : e == SL_API_ERR_TOO_LARGE ? SL_INGEST_OUTCOME_TOO_LARGE
                                                            : SL_INGEST_OUTCOME_MALFORMED;
-            snprintf(s->detail, sizeof s->detail, "%s%s%s", sl_api_err_str(e), *err ? ": " : "",
-                     err);
+            body_detail(s, e, err);
         }
         return 0;
     }
@@ -363,8 +368,7 @@ static void finish(sl_ingest_fetch_t *f, sl_ingest_fetch_slot_t *s, CURLcode rc)
             const char *m = sl_api_parser_error_message(s->parser);
             snprintf(s->detail, sizeof s->detail, "API error: %s", m ? m : "(no message)");
         } else if (body_err != SL_API_ERR_OK) {
-            snprintf(s->detail, sizeof s->detail, "%s%s%s", sl_api_err_str(body_err),
-                     *err ? ": " : "", err);
+            body_detail(s, body_err, err);
         }
     }
     s->outcome = sl_ingest_fetch_classify((int)rc, s->http_status, s->aborted, s->abort_outcome,

@@ -53,6 +53,7 @@ typedef struct sl_ingest_fetch_slot_s {
     uint64_t page;
     unsigned results;      /* users asked for */
     unsigned attempt;      /* 0 for the first try */
+    uint64_t first_ms;     /* when the first try started (the run's clock) */
     uint64_t due_ms;       /* for WAITING */
     size_t cursor;         /* for PRODUCING: next record to hand over */
     int64_t fetched_at_ms; /* wall clock at completion, the message timestamp */

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "sl_backoff.h"
+#include "sl_kafka_scope.h"
 #include "sl_record_json.h"
 #include "sl_time.h"
 #include "sl_watermark.h"
@@ -43,6 +44,7 @@
 #define PREFETCH_KB_DEFAULT 8192
 #define DLQ_BUFFER_KB_DEFAULT 16384
 #define TICK_MS 250
+#define PROBE_MS 100 /* the longest wait of a probe of Kafka while every broker is down */
 #define LOOKUP_RETRY_MS 1000
 #define LOOKUP_TIMEOUT_MS 10000
 
@@ -96,6 +98,13 @@ struct sl_processor_s {
     } revoke;
     int lookup_in_flight;
     int64_t lookup_after_ms; /* no new lookup before this (after a failure) */
+    /* librdkafka said every broker is down (its error callback): logged once; a probe
+     * (a short metadata request) each second says when one answers again, logged once
+     * too. */
+    struct {
+        int64_t since_ms; /* 0: up */
+        int64_t next_probe_ms;
+    } down;
     sl_processor_err_t fatal_err;
     char fatal[512];
     char scratch[SL_RECORD_SCRATCH_SIZE];
@@ -559,6 +568,58 @@ static void lookup_done(sl_processor_t *p, rd_kafka_event_t *ev) {
     }
 }
 
+/* Asks, asynchronously through the consumer, for the group's committed offsets of
+ * partitions (NULL: all); the result event goes to q. partitions is copied. */
+static void list_group_offsets(sl_processor_t *p, const rd_kafka_topic_partition_list_t *partitions,
+                               rd_kafka_queue_t *q) {
+    rd_kafka_ListConsumerGroupOffsets_t *req =
+        rd_kafka_ListConsumerGroupOffsets_new(p->conf.group, partitions);
+    rd_kafka_AdminOptions_t *opts =
+        rd_kafka_AdminOptions_new(p->consumer, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
+    rd_kafka_AdminOptions_set_request_timeout(opts, LOOKUP_TIMEOUT_MS, NULL, 0);
+    rd_kafka_ListConsumerGroupOffsets(p->consumer, &req, 1, opts, q);
+    rd_kafka_AdminOptions_destroy(opts);
+    rd_kafka_ListConsumerGroupOffsets_destroy(req);
+}
+
+/* ---- Kafka down and up again -------------------------------------------------------- */
+
+/* librdkafka's error callback of both handles (on the loop's thread, from their polls).
+ * Without one it logs every error under "ERROR", after its own "FAIL" line for the same
+ * broker failure: a connection error is left to that line, "all brokers down" is said once
+ * until a broker answers again (see probe_kafka()), anything else is logged as an error. */
+static void on_kafka_error(rd_kafka_t *rk, int err, const char *reason, void *opaque) {
+    sl_processor_t *p = opaque;
+    if (err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__RESOLVE)
+        return;
+    if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
+        if (!p->down.since_ms)
+            LOG(p, SL_LOG_WARN, "Kafka at %s: %s (%s); reconnecting", p->conf.brokers, reason,
+                rd_kafka_name(rk));
+        if (!p->down.since_ms)
+            p->down.since_ms = sl_now_ms();
+        return;
+    }
+    LOG(p, SL_LOG_ERROR, "Kafka (%s): %s: %s", rd_kafka_name(rk), rd_kafka_err2name(err), reason);
+}
+
+/* While every broker is down: once a second, a metadata request that waits at most
+ * PROBE_MS (the loop's only wait on Kafka, and only then); the first one answered ends the
+ * outage. Not an asynchronous admin request: librdkafka 2.0 can abort on one whose broker
+ * goes away while it waits (rd_kafka_enq_once_del_source_return). */
+static void probe_kafka(sl_processor_t *p, int64_t now) {
+    if (!p->down.since_ms || now < p->down.next_probe_ms)
+        return;
+    p->down.next_probe_ms = now + 1000;
+    const struct rd_kafka_metadata *md = NULL;
+    if (rd_kafka_metadata(p->consumer, 0, NULL, &md, PROBE_MS) != RD_KAFKA_RESP_ERR_NO_ERROR)
+        return;
+    rd_kafka_metadata_destroy(md);
+    LOG(p, SL_LOG_INFO, "Kafka at %s answers again (after %.1f s down)", p->conf.brokers,
+        (double)(sl_now_ms() - p->down.since_ms) / 1000.0);
+    p->down.since_ms = 0;
+}
+
 /* Serves the lookup in flight and starts one for newly assigned partitions. Asynchronous
  * (the admin API on the consumer's connection), so the loop never waits for it. */
 static void serve_lookups(sl_processor_t *p) {
@@ -580,14 +641,7 @@ static void serve_lookups(sl_processor_t *p) {
     }
     if (!l)
         return;
-    rd_kafka_ListConsumerGroupOffsets_t *req =
-        rd_kafka_ListConsumerGroupOffsets_new(p->conf.group, l);
-    rd_kafka_AdminOptions_t *opts =
-        rd_kafka_AdminOptions_new(p->consumer, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
-    rd_kafka_AdminOptions_set_request_timeout(opts, LOOKUP_TIMEOUT_MS, NULL, 0);
-    rd_kafka_ListConsumerGroupOffsets(p->consumer, &req, 1, opts, p->lookups);
-    rd_kafka_AdminOptions_destroy(opts);
-    rd_kafka_ListConsumerGroupOffsets_destroy(req);
+    list_group_offsets(p, l, p->lookups);
     rd_kafka_topic_partition_list_destroy(l);
     p->lookup_in_flight = 1;
 }
@@ -998,6 +1052,7 @@ int sl_processor_poll(sl_processor_t *p) {
         p->last_commit_ms = now;
     }
     if (now - p->last_refresh_ms >= TICK_MS) {
+        probe_kafka(p, now);
         refresh_lag(p);
         watch_writes(p, now);
         count_decode_waiting(p);
@@ -1016,6 +1071,10 @@ static sl_processor_err_t wait_for_kafka(sl_processor_t *p, char *errstr, size_t
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
             rd_kafka_metadata_destroy(md);
             p->stats.kafka_reached = 1;
+            if (p->down.since_ms)
+                LOG(p, SL_LOG_INFO, "Kafka at %s answers (after %.1f s)", p->conf.brokers,
+                    (double)(sl_now_ms() - p->down.since_ms) / 1000.0);
+            p->down.since_ms = 0;
             return SL_PROCESSOR_ERR_OK;
         }
         double waited = (double)(sl_now_ms() - start) / 1000.0;
@@ -1123,10 +1182,17 @@ static int set(rd_kafka_conf_t *c, const char *k, const char *v, char *errstr, s
     return rd_kafka_conf_set(c, k, v, errstr, n) == RD_KAFKA_CONF_OK ? 0 : -1;
 }
 
-static int set_user_props(const sl_processor_conf_t *c, rd_kafka_conf_t *conf, char *errstr,
-                          size_t n) {
+/* The user's properties that apply to a handle of this type (sl_kafka_scope.h); for the
+ * producer, the dead-letter-only ones after them. */
+static int set_user_props(const sl_processor_conf_t *c, rd_kafka_conf_t *conf, rd_kafka_type_t type,
+                          char *errstr, size_t n) {
     for (size_t i = 0; i < c->n_kafka_props; i++) {
-        if (set(conf, c->kafka_props[2 * i], c->kafka_props[2 * i + 1], errstr, n) != 0)
+        const char *k = c->kafka_props[2 * i];
+        if (sl_kafka_scope_applies(k, type) && set(conf, k, c->kafka_props[2 * i + 1], errstr, n))
+            return -1;
+    }
+    for (size_t i = 0; type == RD_KAFKA_PRODUCER && i < c->n_dlq_props; i++) {
+        if (set(conf, c->dlq_props[2 * i], c->dlq_props[2 * i + 1], errstr, n) != 0)
             return -1;
     }
     return 0;
@@ -1136,8 +1202,7 @@ static rd_kafka_conf_t *base_conf(const sl_processor_conf_t *c, char *errstr, si
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     if (c->kafka_log)
         rd_kafka_conf_set_log_cb(conf, c->kafka_log);
-    if (set(conf, "bootstrap.servers", c->brokers, errstr, n) != 0 ||
-        set_user_props(c, conf, errstr, n) != 0) {
+    if (set(conf, "bootstrap.servers", c->brokers, errstr, n) != 0) {
         rd_kafka_conf_destroy(conf);
         return NULL;
     }
@@ -1161,15 +1226,15 @@ static rd_kafka_conf_t *consumer_conf(const sl_processor_conf_t *c, char *errstr
     snprintf(queued, sizeof queued, "%zu", kb);
     snprintf(fetch, sizeof fetch, "%zu", kb * 1024);
     snprintf(part, sizeof part, "%zu", kb < 1024 ? kb * 1024 : (size_t)1 << 20);
-    if (cc &&
-        (set(cc, "group.id", c->group, errstr, n) ||
-         set(cc, "enable.auto.commit", "false", errstr, n) ||
-         set(cc, "enable.auto.offset.store", "false", errstr, n) ||
-         set(cc, "auto.offset.reset", "earliest", errstr, n) ||
-         set(cc, "queued.max.messages.kbytes", queued, errstr, n) ||
-         set(cc, "fetch.max.bytes", fetch, errstr, n) ||
-         set(cc, "fetch.message.max.bytes", part, errstr, n) ||
-         set(cc, "enable.partition.eof", "true", errstr, n) || set_user_props(c, cc, errstr, n))) {
+    if (cc && (set(cc, "group.id", c->group, errstr, n) ||
+               set(cc, "enable.auto.commit", "false", errstr, n) ||
+               set(cc, "enable.auto.offset.store", "false", errstr, n) ||
+               set(cc, "auto.offset.reset", "earliest", errstr, n) ||
+               set(cc, "queued.max.messages.kbytes", queued, errstr, n) ||
+               set(cc, "fetch.max.bytes", fetch, errstr, n) ||
+               set(cc, "fetch.message.max.bytes", part, errstr, n) ||
+               set(cc, "enable.partition.eof", "true", errstr, n) ||
+               set_user_props(c, cc, RD_KAFKA_CONSUMER, errstr, n))) {
         rd_kafka_conf_destroy(cc);
         return NULL;
     }
@@ -1178,7 +1243,9 @@ static rd_kafka_conf_t *consumer_conf(const sl_processor_conf_t *c, char *errstr
 
 /* The dead-letter producer's: idempotent, acks=all, no message timeout, 8 MB messages, a
  * queue of dlq_buffer_kbytes plus one largest message: the loop stops producing at
- * dlq_buffer_kbytes, so the last dead letter always fits and QUEUE_FULL does not come. */
+ * dlq_buffer_kbytes, so the last dead letter always fits and QUEUE_FULL does not come. These
+ * are set after the user's properties that apply to a producer and the dead-letter-only
+ * ones: what the dead letters' guarantee rests on is not the user's to change. */
 static rd_kafka_conf_t *producer_conf(const sl_processor_conf_t *c, char *errstr, size_t n) {
     rd_kafka_conf_t *pc = base_conf(c, errstr, n);
     char maxmsg[24], queue[24];
@@ -1186,7 +1253,8 @@ static rd_kafka_conf_t *producer_conf(const sl_processor_conf_t *c, char *errstr
     snprintf(queue, sizeof queue, "%zu",
              (c->dlq_buffer_kbytes ? c->dlq_buffer_kbytes : DLQ_BUFFER_KB_DEFAULT) +
                  SL_PROCESSOR_DLQ_MAX_MESSAGE / 1024 + 64);
-    if (pc && (set(pc, "enable.idempotence", "true", errstr, n) ||
+    if (pc && (set_user_props(c, pc, RD_KAFKA_PRODUCER, errstr, n) ||
+               set(pc, "enable.idempotence", "true", errstr, n) ||
                set(pc, "acks", "all", errstr, n) || set(pc, "message.timeout.ms", "0", errstr, n) ||
                set(pc, "message.max.bytes", maxmsg, errstr, n) ||
                set(pc, "queue.buffering.max.kbytes", queue, errstr, n))) {
@@ -1212,6 +1280,7 @@ static sl_processor_err_t new_consumer(sl_processor_t *p, char *errstr, size_t n
     if (!cc)
         return SL_PROCESSOR_ERR_CONFIG;
     rd_kafka_conf_set_opaque(cc, p);
+    rd_kafka_conf_set_error_cb(cc, on_kafka_error);
     rd_kafka_conf_set_rebalance_cb(cc, on_rebalance);
     rd_kafka_conf_set_offset_commit_cb(cc, on_commit);
     p->consumer = rd_kafka_new(RD_KAFKA_CONSUMER, cc, errstr, n);
@@ -1230,6 +1299,7 @@ static sl_processor_err_t new_producer(sl_processor_t *p, char *errstr, size_t n
     if (!pc)
         return SL_PROCESSOR_ERR_CONFIG;
     rd_kafka_conf_set_opaque(pc, p);
+    rd_kafka_conf_set_error_cb(pc, on_kafka_error);
     rd_kafka_conf_set_dr_msg_cb(pc, on_dlq_delivery);
     p->dlq = rd_kafka_new(RD_KAFKA_PRODUCER, pc, errstr, n);
     if (!p->dlq) {

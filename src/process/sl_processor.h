@@ -93,13 +93,19 @@ sl_processor_decode_t sl_processor_decode_json(void *opaque, const void *value, 
 /* All strings and arrays are borrowed: they must outlive the processor. Zero values take
  * the defaults in parentheses. */
 typedef struct {
-    const char *brokers;            /* bootstrap servers */
-    const char *group;              /* consumer group id */
-    const char *topic;              /* source topic */
-    const char *dlq_topic;          /* dead-letter topic */
-    const char *const *kafka_props; /* n_kafka_props (key, value) pairs for librdkafka,
-                                       applied to the consumer and the dead-letter producer */
+    const char *brokers;   /* bootstrap servers */
+    const char *group;     /* consumer group id */
+    const char *topic;     /* source topic */
+    const char *dlq_topic; /* dead-letter topic */
+    /* n_kafka_props (key, value) pairs for librdkafka: each goes to the handles it applies
+     * to (sl_kafka_scope.h): the consumer and the dead-letter producer, a consumer-only
+     * property to the consumer only, a producer-only one to the producer only. */
+    const char *const *kafka_props;
     size_t n_kafka_props;
+    /* n_dlq_props pairs for the dead-letter producer only, after kafka_props (so they
+     * override them there). */
+    const char *const *dlq_props;
+    size_t n_dlq_props;
     const char *keyspace;
     const char *table;
     cql_consistency_t consistency;

@@ -28,7 +28,8 @@
       "invalid configuration: a librdkafka property, a name or a replication map")                 \
     X(SL_SCHEMA_ERR_KAFKA, 2, "Kafka did not create or did not show a topic")                      \
     X(SL_SCHEMA_ERR_CASSANDRA, 3, "Cassandra refused or did not answer a schema statement")        \
-    X(SL_SCHEMA_ERR_NOMEM, 4, "out of memory")
+    X(SL_SCHEMA_ERR_NOMEM, 4, "out of memory")                                                     \
+    X(SL_SCHEMA_ERR_PARTITIONS, 5, "an existing topic has fewer partitions than asked for")
 
 typedef enum { SL_ERR_ENUM(SL_SCHEMA_ERRORS) } sl_schema_err_t;
 
@@ -68,6 +69,10 @@ typedef struct {
     const char *dlq_topic;
     int partitions; /* of both topics, when they are created */
     int replication;
+    /* 1: an existing topic with fewer partitions than asked for is a warning; 0: it is
+     * SL_SCHEMA_ERR_PARTITIONS (Kafka cannot take partitions away, and fewer partitions
+     * than planned cap the consumer group's parallelism). */
+    int fewer_partitions_ok;
     int timeout_ms;
     /* librdkafka's own log lines (rd_kafka_conf_set_log_cb; any thread); NULL: its default. */
     void (*kafka_log)(const rd_kafka_t *rk, int level, const char *fac, const char *buf);
@@ -77,8 +82,9 @@ typedef struct {
 
 /* Creates the main topic and its dead-letter topic through a client of its own. The
  * dead-letter topic accepts messages up to 8 MB, so that whole poison messages fit. Logs a
- * line per topic and a warning when an existing topic has another partition count than
- * asked. out, when not NULL, receives both topics as created or found. */
+ * line per topic and a warning when an existing topic has more partitions than asked;
+ * fewer is SL_SCHEMA_ERR_PARTITIONS (errstr says which and what to do) unless
+ * fewer_partitions_ok. out, when not NULL, receives both topics as created or found. */
 sl_schema_err_t sl_schema_topics_setup(const sl_schema_topics_conf_t *conf,
                                        sl_schema_topic_t out[2], char *errstr, size_t errstr_size);
 

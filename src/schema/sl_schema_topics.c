@@ -153,10 +153,21 @@ sl_schema_err_t sl_schema_topics_setup(const sl_schema_topics_conf_t *c, sl_sche
         sl_log_to_cb(c->log, c->log_opaque, SL_LOG_INFO, "topic %s %s (%d partitions)",
                      specs[i].name, specs[i].existed ? "exists" : "created",
                      specs[i].partitions_now);
-        if (specs[i].existed && specs[i].partitions_now != specs[i].partitions)
-            sl_log_to_cb(c->log, c->log_opaque, SL_LOG_WARN,
-                         "topic %s has %d partitions, not the %d asked for", specs[i].name,
-                         specs[i].partitions_now, specs[i].partitions);
+        if (!specs[i].existed || specs[i].partitions_now == specs[i].partitions)
+            continue;
+        if (specs[i].partitions_now < specs[i].partitions && !c->fewer_partitions_ok) {
+            snprintf(errstr, errstr_size,
+                     "topic %s exists with %d partitions, fewer than the %d asked for (Kafka "
+                     "cannot remove partitions: ask for %d, add partitions with kafka-topics "
+                     "--alter --partitions %d, or accept it with --allow-fewer-partitions)",
+                     specs[i].name, specs[i].partitions_now, specs[i].partitions,
+                     specs[i].partitions_now, specs[i].partitions);
+            err = SL_SCHEMA_ERR_PARTITIONS;
+            break;
+        }
+        sl_log_to_cb(c->log, c->log_opaque, SL_LOG_WARN,
+                     "topic %s has %d partitions, not the %d asked for", specs[i].name,
+                     specs[i].partitions_now, specs[i].partitions);
     }
     if (out)
         memcpy(out, specs, sizeof specs);

@@ -48,10 +48,64 @@ expect 0 "usage: sluice process" process --help
 expect 2 "No such configuration property" process "${nowhere[@]}" -X kafka.no.such.property=1
 expect 2 "outside allowed range" process "${nowhere[@]}" -X kafka.session.timeout.ms=-5
 expect 2 "unknown consistency" process "${nowhere[@]}" --consistency sometimes
+# -X dlq.* is process's (the dead-letter producer only): checked by librdkafka there,
+# refused by a command without a dead-letter producer.
+expect 2 "outside allowed range" process "${nowhere[@]}" -X dlq.linger.ms=-5
+expect 2 "must start with kafka., dlq. or cql." process "${nowhere[@]}" -X dql.linger.ms=5
+expect 2 "must start with kafka. or cql." ingest -X dlq.linger.ms=5
 expect 2 "plain identifiers" process "${nowhere[@]}" --keyspace "ks; DROP"
 expect 2 "No such configuration property" schema "${nowhere[@]}" --skip-cassandra \
   -X kafka.no.such.property=1
 expect 2 "plain identifiers" schema "${nowhere[@]}" --table "t-1"
+# Every option row of every command's --help has its help text at column 29: on the row
+# when the flag fits its column, else on the next line at the same column (GNU style). The
+# rows are the block of lines that ends with "-h, --help".
+for cmd in ingest process schema mock-api check console; do
+  bad=$("$bin" "$cmd" --help | awk '
+    { line[NR] = $0 }
+    /^  -h, --help/ { last = NR }
+    function cont(s) { return length(s) > 29 && substr(s, 1, 29) ~ /^ *$/ && substr(s, 30, 1) != " " }
+    END {
+      if (!last) { print "no -h, --help row"; exit }
+      first = last
+      while (first > 1 && line[first - 1] != "") first--
+      for (i = first; i <= last; i++) {
+        s = line[i]; lead = match(s, /[^ ]/)
+        if ((lead != 3 && lead != 7) || substr(s, lead, 1) != "-") { print i ": " s; continue }
+        if (cont(line[i + 1])) {
+          if (index(substr(s, lead), "  ") || length(s) <= 28) print i ": " s
+          i++; continue
+        }
+        flag = substr(s, lead, 29 - lead); sub(/ +$/, "", flag)
+        if (length(s) < 30 || substr(s, 29, 1) != " " || substr(s, 30, 1) == " " ||
+            flag == "" || index(flag, "  ")) print i ": " s
+      }
+    }')
+  # and each flag of the command's reference has its row so, exactly (a flag of exactly
+  # the column's width followed by one space cannot be told from one too wide otherwise)
+  if [ "$cmd" != mock-api ]; then
+    more=$(awk 'NR == FNR { flag[++n] = $0; next }
+      { line[++m] = $0 }
+      function cont(s) { return length(s) > 29 && substr(s, 1, 29) ~ /^ *$/ && substr(s, 30, 1) != " " }
+      END {
+        for (k = 1; k <= n; k++) {
+          want = (substr(flag[k], 1, 2) == "--" ? "      " : "  ") flag[k]; ok = 0
+          for (i = 1; i <= m && !ok; i++)
+            if (length(want) <= 28) ok = substr(line[i], 1, 29) == sprintf("%-29s", want) && substr(line[i], 30, 1) !~ /^ ?$/
+            else ok = line[i] == want && cont(line[i + 1])
+          if (!ok) print "no aligned row for " want
+        }
+      }' <("$bin" "$cmd" --config-reference | sed -n 's/^| \(`[^|]*`\) |.*/\1/p' | tr -d '`') \
+      <("$bin" "$cmd" --help))
+    [ -z "$more" ] || bad+="${bad:+$'\n'}$more"
+  fi
+  if [ -n "$bad" ]; then
+    echo "FAIL: sluice $cmd --help: rows not aligned at column 29:"; echo "$bad" | head -5
+    failures=$((failures + 1))
+  else
+    echo "ok: sluice $cmd --help: every help text at column 29"
+  fi
+done
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"; exit 1
 fi

@@ -170,6 +170,60 @@ static void properties_by_namespace_and_precedence(void **state) {
     sl_config_free(cfg);
 }
 
+/* An SL_OPT_PROPS row declares one more -X namespace: taken from flags and the file, not an
+ * option (--dlq, SLUICE_DLQ), shown in --help and the reference; without the row it is
+ * refused, naming the namespaces there are. */
+static char *dlq_env(const char *name) {
+    return strcmp(name, "SLUICE_DLQ") == 0 ? "linger.ms=1" : NULL;
+}
+
+static void props_namespace_row(void **state) {
+    (void)state;
+    static const sl_config_opt_t with_dlq[] = {
+        {"topic", 't', SL_OPT_STR, "t", 0, -1, "NAME", "topic"},
+        {"dlq", 0, SL_OPT_PROPS, NULL, 0, -1, "PROP=VALUE", "dead-letter producer only"},
+    };
+    char err[256] = "";
+    sl_config_t *cfg = sl_config_new("process", with_dlq, 2);
+    assert_non_null(cfg);
+    char *argv[] = {"process", "-X", "dlq.linger.ms=20", "-X", "kafka.client.id=a", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 5, argv, err, sizeof err), SL_CONFIG_ERR_OK);
+    const char *file = "dlq.client.id = b\n";
+    assert_int_equal(sl_config_load_text(cfg, file, strlen(file), "f", err, sizeof err), 0);
+    assert_int_equal(sl_config_load_env(cfg, dlq_env, err, sizeof err), SL_CONFIG_ERR_OK);
+    char got[256] = "";
+    sl_config_props(cfg, "dlq", collect, got);
+    assert_string_equal(got, "linger.ms=20;client.id=b;");
+    got[0] = '\0';
+    sl_config_props(cfg, "kafka", collect, got);
+    assert_string_equal(got, "client.id=a;");
+    char desc[512];
+    sl_config_describe(cfg, desc, sizeof desc);
+    assert_string_equal(desc, "topic=t (default)\ndlq.linger.ms=20 (flag)\n"
+                              "kafka.client.id=a (flag)\ndlq.client.id=b (file)\n");
+    char *flag[] = {"process", "--dlq", "x", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 3, flag, err, sizeof err), SL_CONFIG_ERR_UNKNOWN);
+    sl_config_free(cfg);
+
+    char usage[1024], md[1024];
+    sl_config_usage(with_dlq, 2, usage, sizeof usage);
+    assert_contains(usage, "\n  -X dlq.PROP=VALUE          dead-letter producer only\n");
+    sl_config_markdown(with_dlq, 2, md, sizeof md);
+    assert_contains(md, "| `-X dlq.PROP=VALUE` |  | text |  | dead-letter producer only (also "
+                        "`dlq.PROP = VALUE` in the file) |\n");
+
+    cfg = fresh(); /* a table without the row */
+    char *other[] = {"ingest", "-X", "dlq.linger.ms=20", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 3, other, err, sizeof err), SL_CONFIG_ERR_UNKNOWN);
+    assert_contains(err, "must start with kafka. or cql.");
+    sl_config_free(cfg);
+    cfg = sl_config_new("process", with_dlq, 2);
+    char *wrong[] = {"process", "-X", "dql.linger.ms=20", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 3, wrong, err, sizeof err), SL_CONFIG_ERR_UNKNOWN);
+    assert_contains(err, "must start with kafka., dlq. or cql.");
+    sl_config_free(cfg);
+}
+
 /* -X list, -X cql.list, -X kafka.list stop the parse like --help, naming what to list. */
 static void property_lists(void **state) {
     (void)state;
@@ -331,8 +385,66 @@ static void markdown_table(void **state) {
     assert_contains(usage, "  -b, --brokers LIST", "      --batch N ");
 }
 
+/* Each option of the table has its row in the usage text with its help at column 29: on
+ * the row itself when the flag fits its 26 columns, else on the next line, indented to the
+ * same column. Returns the number of rows whose flag was wrapped. */
+static int assert_usage_aligned(const char *usage, const sl_config_opt_t *table, size_t n) {
+    int wrapped = 0;
+    char text[4096]; /* a newline before the first row too */
+    snprintf(text, sizeof text, "\n%s", usage);
+    for (size_t i = 0; i < n; i++) {
+        char flag[128], row[256];
+        if (table[i].short_flag)
+            snprintf(flag, sizeof flag, "  -%c, --%s%s%s", table[i].short_flag, table[i].name,
+                     table[i].arg ? " " : "", table[i].arg ? table[i].arg : "");
+        else
+            snprintf(flag, sizeof flag, "      --%s%s%s", table[i].name, table[i].arg ? " " : "",
+                     table[i].arg ? table[i].arg : "");
+        if (strlen(flag) <= 28) /* padded to column 28, the help from 29 */
+            snprintf(row, sizeof row, "\n%-28s %s", flag, table[i].help);
+        else /* the flag alone, then the help at column 29 */
+            snprintf(row, sizeof row, "\n%s\n%29s%s", flag, "", table[i].help);
+        if (!strstr(text, row))
+            fail_msg("no aligned row for --%s: want '%s'", table[i].name, row + 1);
+        wrapped += strlen(flag) > 28;
+    }
+    return wrapped;
+}
+
+static void usage_long_flag_aligned(void **state) {
+    (void)state;
+    /* The widest flags sluice has: process's and schema's replication map, the registry's
+     * credentials, a short flag with a long name. */
+    static const sl_config_opt_t wide[] = {
+        {"brokers", 'b', SL_OPT_STR, "127.0.0.1:9092", 0, -1, "LIST", "Kafka bootstrap brokers"},
+        {"keyspace-replication", 0, SL_OPT_STR, "{'class': 'SimpleStrategy'}", 0, -1, "MAP",
+         "replication of a new keyspace"},
+        {"registry-password-file", 0, SL_OPT_STR, NULL, 0, -1, "PATH", "registry password"},
+        {"registry-compatibility", 0, SL_OPT_STR, "FULL", 0, -1, "LEVEL", "subject level"},
+        {"exactly-twenty-six", 'e', SL_OPT_STR, NULL, 0, -1, "X", "fits exactly"},
+        {"quiet", 'q', SL_OPT_BOOL, "false", 0, -1, NULL, "say less"},
+    };
+    char usage[4096];
+    size_t need = sl_config_usage(wide, sizeof wide / sizeof wide[0], usage, sizeof usage);
+    assert_true(need < sizeof usage);
+    assert_int_equal(assert_usage_aligned(usage, wide, sizeof wide / sizeof wide[0]), 3);
+    assert_contains(usage,
+                    "      --keyspace-replication MAP\n"
+                    "                             replication of a new keyspace (default "
+                    "{'class': 'SimpleStrategy'})\n",
+                    "      --registry-password-file PATH\n"
+                    "                             registry password\n",
+                    "  -e, --exactly-twenty-six X fits exactly\n",
+                    "  -q, --quiet                say less (default false)\n",
+                    "  -X kafka.PROP=VALUE        librdkafka property (repeatable)\n");
+    /* the table of the other tests too */
+    sl_config_usage(opts, N_OPTS, usage, sizeof usage);
+    assert_int_equal(assert_usage_aligned(usage, opts, N_OPTS), 0);
+}
+
 TEST_MAIN(NULL, NULL, cmocka_unit_test(defaults), cmocka_unit_test(precedence),
           cmocka_unit_test(flag_forms), cmocka_unit_test(file_path_precedence),
           cmocka_unit_test(properties_by_namespace_and_precedence),
           cmocka_unit_test(property_lists), cmocka_unit_test(errors), cmocka_unit_test(file_limits),
-          cmocka_unit_test(secrets_never_rendered), cmocka_unit_test(markdown_table))
+          cmocka_unit_test(secrets_never_rendered), cmocka_unit_test(markdown_table),
+          cmocka_unit_test(usage_long_flag_aligned), cmocka_unit_test(props_namespace_row))

@@ -293,7 +293,50 @@ static void test_connect_refused(void **state) {
     fake_node_stop(&c.fake);
 }
 
+static int unresolved_warnings;
+
+static void count_unresolved(void *opaque, cql_log_level_t level, const char *msg) {
+    (void)opaque;
+    if (level == CQL_LOG_WARN && strstr(msg, "nosuch.invalid:9042"))
+        unresolved_warnings++;
+}
+
+/* A contact point whose name does not resolve is warned about once, with the resolver's
+ * reason, however often the session tries it again: beside a good one (the session works)
+ * and alone (it does not, and connect_wait says why). */
+static void test_unresolved_warned_once(void **state) {
+    (void)state;
+    static node_t c;
+    assert_int_equal(fake_node_init(&c.fake, "0", handle, NULL), 0);
+    fake_node_start(&c.fake);
+    char addr[64], cp[128], err[256] = "";
+    fake_node_address(&c.fake, addr, sizeof addr);
+    for (int alone = 0; alone < 2; alone++) {
+        snprintf(cp, sizeof cp, alone ? "nosuch.invalid:9042" : "nosuch.invalid:9042,%s", addr);
+        cql_conf_t *conf = cql_conf_new();
+        cql_conf_set(conf, "contact_points", cp, NULL, 0);
+        cql_conf_set(conf, "reconnect_base_ms", "1", NULL, 0);
+        cql_conf_set(conf, "reconnect_max_ms", "1", NULL, 0);
+        cql_conf_set_log_cb(conf, count_unresolved, NULL);
+        unresolved_warnings = 0;
+        cql_session_t *s;
+        assert_int_equal(cql_session_new(conf, &s, err, sizeof err), CQL_OK);
+        cql_err_t e = cql_session_connect_wait(s, alone ? 500 : 5000, err, sizeof err);
+        for (int i = 0; i < 30; i++) /* attempts 1 ms apart meanwhile */
+            cql_session_poll(s, 10);
+        if (alone) {
+            assert_int_not_equal(e, CQL_OK);
+            assert_non_null(strstr(err, "nosuch.invalid"));
+        } else {
+            assert_int_equal(e, CQL_OK);
+        }
+        assert_int_equal(unresolved_warnings, 1);
+        cql_session_free(s);
+    }
+    fake_node_stop(&c.fake);
+}
+
 TEST_MAIN(setup, teardown, cmocka_unit_test(test_discovery), cmocka_unit_test(test_connect_refused),
-          cmocka_unit_test(test_round_robin), cmocka_unit_test(test_token_aware),
-          cmocka_unit_test(test_idempotent_retry), cmocka_unit_test(test_schema_agreement),
-          cmocka_unit_test(test_external_event_loop))
+          cmocka_unit_test(test_unresolved_warned_once), cmocka_unit_test(test_round_robin),
+          cmocka_unit_test(test_token_aware), cmocka_unit_test(test_idempotent_retry),
+          cmocka_unit_test(test_schema_agreement), cmocka_unit_test(test_external_event_loop))

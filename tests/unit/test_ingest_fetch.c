@@ -197,6 +197,12 @@ static void failures_classified(void **state) {
         assert_int_equal(s->retriable, cases[i].retriable);
         if (cases[i].detail)
             assert_string_equal(s->detail, cases[i].detail);
+        if (strcmp(cases[i].c, "malformed") == 0) { /* the error's text once, then yajl's */
+            const char *what = "body is not well-formed JSON: ";
+            assert_true(strncmp(s->detail, what, strlen(what)) == 0);
+            assert_null(strstr(s->detail + strlen(what), "well-formed"));
+            assert_true(strlen(s->detail) > strlen(what));
+        }
         if (strcmp(cases[i].c, "throttle") == 0) {
             assert_int_equal(s->has_retry_after, 1);
             assert_int_equal(s->retry_after_ms, 7000);

@@ -773,6 +773,115 @@ static void kafka_unreachable(void **state) {
     assert_int_equal(st(0)->kafka_reached, 0);
 }
 
+static int confwarns;
+
+static void counting_kafka_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
+    if (strcmp(fac, "CONFWARN") == 0) {
+        confwarns++;
+        fprintf(stderr, "kafka %s: %s\n", fac, buf);
+    }
+    quiet_kafka_log(rk, level, fac, buf);
+}
+
+/* -X kafka.* properties go to the handles that take them, -X dlq.* to the dead-letter
+ * producer alone: consumer-only and producer-only properties side by side give no
+ * CONFWARN from either handle (a consumer property on a bare producer does: the check
+ * sees one). */
+static void props_split(void **state) {
+    (void)state;
+    char err[512];
+    rd_kafka_conf_t *bare = client_conf();
+    rd_kafka_conf_set_log_cb(bare, counting_kafka_log);
+    assert_int_equal(rd_kafka_conf_set(bare, "auto.offset.reset", "earliest", err, sizeof err),
+                     RD_KAFKA_CONF_OK);
+    confwarns = 0;
+    rd_kafka_t *p = rd_kafka_new(RD_KAFKA_PRODUCER, bare, err, sizeof err);
+    assert_non_null(p);
+    rd_kafka_destroy(p);
+    assert_int_equal(confwarns, 1);
+
+    const char *props[] = {kafka_props[0],      kafka_props[1], kafka_props[2], kafka_props[3],
+                           kafka_props[4],      kafka_props[5], kafka_props[6], kafka_props[7],
+                           "auto.offset.reset", "earliest",     "linger.ms",    "5",
+                           "client.id",         "sluice-test"};
+    const char *dlq_props[] = {"linger.ms", "20", "client.id", "sluice-test-dlq"};
+    sl_processor_conf_t pc = conf_with(16, 0);
+    pc.kafka_props = props;
+    pc.n_kafka_props = 7;
+    pc.dlq_props = dlq_props;
+    pc.n_dlq_props = 2;
+    pc.kafka_log = counting_kafka_log;
+    confwarns = 0;
+    assert_int_equal(sl_processor_check_conf(&pc, err, sizeof err), SL_PROCESSOR_ERR_OK);
+    new_proc(0, &pc);
+    assert_int_equal(confwarns, 0);
+    sl_processor_free(procs[0]);
+    procs[0] = NULL;
+
+    /* the dead-letter properties do reach the producer: librdkafka checks their values */
+    const char *bad[] = {"linger.ms", "-5"};
+    pc.dlq_props = bad;
+    pc.n_dlq_props = 1;
+    err[0] = '\0';
+    assert_int_equal(sl_processor_check_conf(&pc, err, sizeof err), SL_PROCESSOR_ERR_CONFIG);
+    fprintf(stderr, "as expected: %s\n", err);
+    assert_non_null(strstr(err, "queue.buffering.max.ms")); /* linger.ms is its alias */
+}
+
+static int down_lines, again_lines, kafka_error_lines;
+
+static void outage_log(void *opaque, sl_log_level_t level, const char *msg) {
+    if (strstr(msg, " brokers are down (") && strstr(msg, "); reconnecting") &&
+        level == SL_LOG_WARN)
+        down_lines++;
+    if (strstr(msg, "answers again (after ") && level == SL_LOG_INFO)
+        again_lines++;
+    on_log(opaque, level, msg);
+}
+
+static void outage_kafka_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
+    if (strcmp(fac, "ERROR") == 0) /* librdkafka's own line for an error nobody handled */
+        kafka_error_lines++;
+    quiet_kafka_log(rk, level, fac, buf);
+}
+
+static int said_down(void) {
+    return down_lines > 0;
+}
+static int all_written_30(void) {
+    return fake_table_rows() == 30;
+}
+static int all_written_60(void) {
+    return fake_table_rows() == 60;
+}
+static int said_again(void) {
+    return again_lines > 0;
+}
+
+/* The broker goes down and comes back while the member runs: one line when every broker
+ * is down, one when Kafka answers again, and no "ERROR" repeat of librdkafka's "FAIL"
+ * line; consumption goes on after. */
+static void kafka_down_and_up(void **state) {
+    (void)state;
+    produce(0, 30, NULL);
+    sl_processor_conf_t pc = conf_with(16, 0);
+    pc.log = outage_log;
+    pc.kafka_log = outage_kafka_log;
+    down_lines = again_lines = kafka_error_lines = 0;
+    start_proc(0, &pc);
+    poll_until(all_written_30, "the first 30 rows");
+    assert_int_equal(rd_kafka_mock_broker_set_down(mc, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+    poll_until(said_down, "the 'brokers are down' line");
+    assert_int_equal(rd_kafka_mock_broker_set_up(mc, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+    poll_until(said_again, "the 'answers again' line");
+    produce(30, 60, NULL);
+    poll_until(all_written_60, "the next 30 rows");
+    assert_int_equal(down_lines, 1);
+    assert_int_equal(again_lines, 1);
+    assert_int_equal(kafka_error_lines, 0);
+    assert_int_equal(finish(0), SL_PROCESSOR_ERR_OK);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         TEST(exact),
@@ -787,6 +896,8 @@ int main(void) {
         TEST(kafka_unreachable),
         TEST(write_timestamps),
         TEST(dead_letters_capped_by_bytes),
+        TEST(props_split),
+        TEST(kafka_down_and_up),
     };
     if (getenv("TEST_FILTER")) /* one test by name, when debugging */
         cmocka_set_test_filter(getenv("TEST_FILTER"));

@@ -272,7 +272,12 @@ int cmd_console_registry_open(const sl_config_t *cfg, long timeout_ms, volatile 
     if (code == 0)
         code = cmd_registry_open(cfg, prog, timeout_ms, 1, stop, &r->ping);
     char err[256];
-    if (code == 0 && !(r->dec = sl_registry_decode_new(r->reg, NULL, err, sizeof err))) {
+    /* A viewer holds no partition: a 404 is believed at once (the processor waits
+     * registry-lost-wait first, for a registry that restarted empty). */
+    sl_registry_decode_conf_t dc;
+    sl_registry_decode_conf_defaults(&dc);
+    dc.lost_wait_ms = 0;
+    if (code == 0 && !(r->dec = sl_registry_decode_new(r->reg, &dc, err, sizeof err))) {
         fprintf(stderr, "%s: %s\n", prog, err);
         code = SL_EXIT_FAIL;
     }

@@ -34,7 +34,9 @@ registry_preflight() {
 registry_endpoint() { printf '%s:%s' "$REGISTRY_HOST" "$REGISTRY_PORT"; }
 registry_main_log() { printf '%s/logs/registry.log' "$(comp_dir "$1")"; }
 registry_ports() { printf '%s %s\n' "$REGISTRY_HOST" "$REGISTRY_PORT"; }
-registry_describe() { printf 'Apicurio 2.6.13, in memory, API %s' "$REGISTRY_API"; }
+registry_describe() {
+	printf 'Apicurio 2.6.13, in memory, API %s, %s' "$REGISTRY_API" "$(secure_describe registry)"
+}
 
 registry_env() {
 	printf 'export SLUICE_REGISTRY=http://%s%s\n' "$2" "$REGISTRY_API"

@@ -16,6 +16,7 @@
 
 #include <curl/curl.h>
 
+#include "cmd_kafka.h"
 #include "cmd_util.h"
 #include "commands.h"
 #include "sl_console_cass.h"
@@ -456,6 +457,11 @@ int cmd_check(int argc, char **argv) {
         rc = SL_EXIT_FAIL;
         goto out;
     }
+    if ((rc = cmd_kafka_check("check", c->brokers, kafka)) != SL_EXIT_OK) {
+        curl_global_cleanup();
+        goto out;
+    }
+    rc = SL_EXIT_USAGE;
     if (check_kafka(c, kafka) != 0 || (*c->hosts && check_cassandra(c, cfg) != 0)) {
         curl_global_cleanup();
         goto out;

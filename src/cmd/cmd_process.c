@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cmd_registry.h"
+#include "cmd_kafka.h"
 #include "cmd_util.h"
 #include "commands.h"
 #include "sl_backoff.h"
@@ -375,17 +376,22 @@ static void print_summary(const sl_processor_stats_t *st, const sl_writer_stats_
 }
 
 /* Connects, retrying with a growing, jittered pause until it works, the deadline passes or
- * a signal. */
+ * a signal; a refusal that retrying cannot cure (TLS, credentials) ends it at once. */
 static int connect_cassandra(cql_session_t *s, const char *hosts, double give_up_s) {
     double start = now_s();
     sl_backoff_t backoff;
     sl_backoff_init(&backoff, 1000, 10000, (uint64_t)sl_now_us());
     char err[512];
     for (unsigned attempt = 1;; attempt++) {
-        if (cql_session_connect_wait(s, 5000, err, sizeof err) == CQL_OK)
+        cql_err_t e = cql_session_connect_wait(s, 5000, err, sizeof err);
+        if (e == CQL_OK)
             return 0;
         if (g_stop)
             return -1;
+        if (!cql_err_is_retriable(e)) {
+            sl_log(SL_LOG_ERROR, "process", "Cassandra at %s: %s", hosts, err);
+            return -1;
+        }
         if (give_up_s > 0 && now_s() - start >= give_up_s) {
             sl_log(SL_LOG_ERROR, "process", "Cassandra at %s unreachable for %.0f s: %s", hosts,
                    give_up_s, err);
@@ -567,7 +573,7 @@ int cmd_process(int argc, char **argv) {
         return SL_EXIT_FAIL;
     }
     int rc = parse_args(argc, argv, a);
-    if (rc >= 0)
+    if (rc >= 0 || (rc = cmd_kafka_check("process", a->pc.brokers, &a->kafka)) != SL_EXIT_OK)
         goto out;
     cmd_catch_signals(&g_stop);
     shared_t sh = {.topic = a->pc.topic, .started_s = now_s(), .progress = a->progress};

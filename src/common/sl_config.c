@@ -63,11 +63,16 @@ static void env_name(const char *name, char *out, size_t cap);
 
 /* The credential properties the environment may set (see sl_config_env_props()). */
 static const char *const env_props[] = {
-    "SLUICE_KAFKA_SASL_USERNAME",    "kafka.sasl.username",
-    "SLUICE_KAFKA_SASL_PASSWORD",    "kafka.sasl.password",
-    "SLUICE_KAFKA_SSL_KEY_PASSWORD", "kafka.ssl.key.password",
-    "SLUICE_CQL_USERNAME",           "cql.username",
-    "SLUICE_CQL_PASSWORD",           "cql.password",
+    "SLUICE_KAFKA_SASL_USERNAME",
+    "kafka.sasl.username",
+    "SLUICE_KAFKA_SASL_PASSWORD",
+    "kafka.sasl.password",
+    "SLUICE_KAFKA_SSL_KEY_PASSWORD",
+    "kafka.ssl.key.password",
+    "SLUICE_CQL_USERNAME",
+    "cql.username",
+    "SLUICE_CQL_PASSWORD",
+    "cql.password",
     NULL,
 };
 

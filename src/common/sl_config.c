@@ -751,5 +751,9 @@ size_t sl_config_usage(const sl_config_opt_t *opts, size_t n, char *buf, size_t 
     sl_text_printf(&o, "  %-26s %s\n", "-X cql.PROP=VALUE", "CQL client property (repeatable)");
     sl_text_printf(&o, "  %-26s %s\n", "-X list", "the CQL client's and librdkafka's properties");
     sl_text_printf(&o, "  %-26s %s\n", "-h, --help", "this text");
+    sl_text_printf(&o, "\nSecrets (passwords, keys: kafka.sasl.password, kafka.ssl.key.password, "
+                       "cql.password, ...)\nare refused on the command line: put them in the -F "
+                       "file (mode 0600) or set\nSLUICE_KAFKA_SASL_PASSWORD, SLUICE_CQL_PASSWORD, "
+                       "SLUICE_REGISTRY_PASSWORD (docs/security.md).\n");
     return o.len;
 }

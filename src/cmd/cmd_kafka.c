@@ -16,12 +16,12 @@
 /* What the client's callbacks saw, read by the waiting loop. */
 typedef struct {
     pthread_mutex_t lock;
-    int err;         /* first refusal's rd_kafka_resp_err_t, or the last other error */
-    int refused;     /* err is a refusal */
-    int down;        /* every broker is down for another reason */
-    int x509_error;  /* first certificate verification error, 0 for none */
-    char text[512];  /* librdkafka's text of err */
-    char broker[256];/* broker of the first failed verification */
+    int err;          /* first refusal's rd_kafka_resp_err_t, or the last other error */
+    int refused;      /* err is a refusal */
+    int down;         /* every broker is down for another reason */
+    int x509_error;   /* first certificate verification error, 0 for none */
+    char text[512];   /* librdkafka's text of err */
+    char broker[256]; /* broker of the first failed verification */
 } probe_t;
 
 static const char *x509_cause(int e) {
@@ -68,8 +68,9 @@ int cmd_kafka_refusal(int err, const char *text, int x509_error, char *out, size
     }
     if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION) {
         s = strstr(text, "SASL authentication error: ");
-        snprintf(out, out_size, "SASL authentication failed (check kafka.sasl.username and "
-                                "kafka.sasl.password): %s",
+        snprintf(out, out_size,
+                 "SASL authentication failed (check kafka.sasl.username and "
+                 "kafka.sasl.password): %s",
                  s ? s + strlen("SASL authentication error: ") : text);
         cut_tail(out);
         return 1;

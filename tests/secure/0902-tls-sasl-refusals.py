@@ -68,23 +68,14 @@ def kafka_cases(topic):
     expect("Kafka, wrong CA", k + ["-F", CONF, "-X", "kafka.ssl.ca.location=" + other_ca()], 1,
            "schema: Kafka %s: TLS: the broker's certificate is not signed by a CA in "
            "kafka.ssl.ca.location" % host)
-    fwd = Forwarder(other_address({host.rpartition(":")[0]}), host)
-    try:
-        expect("Kafka, wrong hostname", ["schema", "-b", fwd.address, "-t", topic,
-                                          "--skip-cassandra", "--timeout", "30", "-F", CONF], 1,
+    at = ["schema", "-t", topic, "--skip-cassandra", "--timeout", "30", "-F", CONF, "-b"]
+    with Forwarder(other_address({host.rpartition(":")[0]}), host) as fwd:
+        expect("Kafka, wrong hostname", at + [fwd.address], 1,
                "schema: Kafka %s: TLS: the broker's certificate does not name the address "
                "connected to" % fwd.address)
-    finally:
-        fwd.close()
-    cert, key = expired_cert(host.rpartition(":")[0])
-    srv = TlsServer(host.rpartition(":")[0], cert, key)
-    try:
-        expect("Kafka, expired certificate", ["schema", "-b", srv.address, "-t", topic,
-                                               "--skip-cassandra", "--timeout", "30", "-F",
-                                               CONF], 1,
+    with TlsServer(host.rpartition(":")[0], *expired_cert(host.rpartition(":")[0])) as srv:
+        expect("Kafka, expired certificate", at + [srv.address], 1,
                "schema: Kafka %s: TLS: the broker's certificate has expired" % srv.address)
-    finally:
-        srv.close()
     bad = config_with({"kafka.sasl.password": "not-the-password"})
     expect("Kafka, wrong password", k + ["-F", bad], 1,
            "schema: Kafka %s: SASL authentication failed (check kafka.sasl.username and "
@@ -110,21 +101,14 @@ def cassandra_cases(topic):
                                        "cql.tls.ca_file=" + other_ca()], 1,
            line(host, "TLS handshake with %s: certificate verification failed: self-signed "
                 "certificate in certificate chain" % host))
-    fwd = Forwarder(other_address({addr}), host)
-    try:
+    with Forwarder(other_address({addr}), host) as fwd:
         expect("Cassandra, wrong hostname", c + ["--cassandra", fwd.address, "-F", CONF], 1,
                line(fwd.address, "TLS handshake with %s: certificate verification failed: IP "
                     "address mismatch" % fwd.address))
-    finally:
-        fwd.close()
-    cert, key = expired_cert(addr)
-    srv = TlsServer(addr, cert, key)
-    try:
+    with TlsServer(addr, *expired_cert(addr)) as srv:
         expect("Cassandra, expired certificate", c + ["--cassandra", srv.address, "-F", CONF], 1,
                line(srv.address, "TLS handshake with %s: certificate verification failed: "
                     "certificate has expired" % srv.address))
-    finally:
-        srv.close()
     bad = config_with({"cql.password": "not-the-password"})
     want = line(host, "handshake: server: bad credentials: Provided username sluice and/or "
                 "password are incorrect")

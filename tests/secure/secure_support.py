@@ -134,12 +134,10 @@ def other_address(avoid):
     fail("no spare loopback address")
 
 
-class Forwarder:
-    """Accepts on a free port of `host` and relays every connection to target (HOST:PORT)."""
+class Listener:
+    """A socket on a free port of host; serve(conn) runs for each connection, in a thread."""
 
-    def __init__(self, host, target):
-        th, _, tp = target.rpartition(":")
-        self.target = (th, int(tp))
+    def __init__(self, host):
         self.sock = socket.socket()
         self.sock.bind((host, 0))
         self.sock.listen(16)
@@ -152,13 +150,34 @@ class Forwarder:
                 c, _ = self.sock.accept()
             except OSError:
                 return
-            try:
-                u = socket.create_connection(self.target, timeout=10)
-            except OSError:
-                c.close()
-                continue
-            for a, b in ((c, u), (u, c)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+            threading.Thread(target=self.serve, args=(c,), daemon=True).start()
+
+    def close(self):
+        self.sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Forwarder(Listener):
+    """Relays every connection to target (HOST:PORT)."""
+
+    def __init__(self, host, target):
+        th, _, tp = target.rpartition(":")
+        self.target = (th, int(tp))
+        super().__init__(host)
+
+    def serve(self, c):
+        try:
+            u = socket.create_connection(self.target, timeout=10)
+        except OSError:
+            c.close()
+            return
+        threading.Thread(target=self._pipe, args=(u, c), daemon=True).start()
+        self._pipe(c, u)
 
     @staticmethod
     def _pipe(a, b):
@@ -175,9 +194,6 @@ class Forwarder:
                 s.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-
-    def close(self):
-        self.sock.close()
 
 
 def expired_cert(host):
@@ -215,32 +231,18 @@ def expired_cert(host):
     return cp, kp
 
 
-class TlsServer:
-    """A TLS server on a free port of host presenting cert/key: it completes (or fails) the
-    handshake with each client, then closes. Enough for a client to judge the certificate."""
+class TlsServer(Listener):
+    """Presents cert/key: completes (or fails) the TLS handshake with each client, then
+    closes. Enough for a client to judge the certificate."""
 
     def __init__(self, host, cert, key):
         self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self.ctx.load_cert_chain(cert, key)
-        self.sock = socket.socket()
-        self.sock.bind((host, 0))
-        self.sock.listen(16)
-        self.address = "%s:%d" % (host, self.sock.getsockname()[1])
-        self.handshakes = 0
-        threading.Thread(target=self._accept, daemon=True).start()
+        super().__init__(host)
 
-    def _accept(self):
-        while True:
-            try:
-                c, _ = self.sock.accept()
-            except OSError:
-                return
-            self.handshakes += 1
-            try:
-                c.settimeout(10)
-                self.ctx.wrap_socket(c, server_side=True).close()
-            except (OSError, ssl.SSLError):
-                c.close()
-
-    def close(self):
-        self.sock.close()
+    def serve(self, c):
+        try:
+            c.settimeout(10)
+            self.ctx.wrap_socket(c, server_side=True).close()
+        except (OSError, ssl.SSLError):
+            c.close()

@@ -8,6 +8,7 @@ for Cassandra, which must not retry what retrying cannot cure) with:
 - an expired certificate (a TLS server presenting one signed by the stack's CA, made here),
 - a wrong password,
 - a plaintext client against the secure listeners (fails cleanly, well within a timeout),
+- with SLUICE_CASSANDRA_MTLS=1, a Cassandra client without a certificate,
 each for Kafka and for Cassandra: the error line exactly, exit 1 (runtime). Then the
 configuration errors, exit 2: a password on the command line (-X kafka.sasl.password,
 -X cql.password, --registry-password) and a config file with secrets that others can read.
@@ -109,6 +110,11 @@ def cassandra_cases(topic):
         expect("Cassandra, expired certificate", c + ["--cassandra", srv.address, "-F", CONF], 1,
                line(srv.address, "TLS handshake with %s: certificate verification failed: "
                     "certificate has expired" % srv.address))
+    if os.environ.get("SLUICE_CASSANDRA_MTLS") == "1" or "cql.tls.cert_file" in open(CONF).read():
+        bare = config_with({}, drop=("cql.tls.cert_file", "cql.tls.key_file"))
+        expect("Cassandra, no client certificate", c + ["--cassandra", CASSANDRA, "-F", bare], 1,
+               line(host, "TLS: error:0A00045C:SSL routines::tlsv13 alert certificate required"))
+        os.unlink(bare)
     bad = config_with({"cql.password": "not-the-password"})
     want = line(host, "handshake: server: bad credentials: Provided username sluice and/or "
                 "password are incorrect")

@@ -95,10 +95,12 @@ def assert_no_secret(what, text):
         check(s not in text, "%s contains a secret (%s...)" % (what, s[:4]))
 
 
-def config_with(changes, mode=0o600):
-    """A copy of the stack's config file with some settings replaced ({"cql.password": "x"}),
-    of the given mode. Returns its path."""
+def config_with(changes, mode=0o600, drop=()):
+    """A copy of the stack's config file with some settings replaced ({"cql.password": "x"})
+    and the settings in drop left out, of the given mode. Returns its path."""
     text = read(CONF) + "\n"
+    for key in drop:
+        text = re.sub(r"(?m)^%s = .*\n" % re.escape(key), "", text)
     for key, v in changes.items():
         text, n = re.subn(r"(?m)^%s = .*$" % re.escape(key), "%s = %s" % (key, v), text)
         check(n == 1, "no %s in %s" % (key, CONF))

@@ -69,6 +69,9 @@ secure_usage_env() {
                                 <state dir>/secure (docs/security.md) [0]
   SLUICE_CASSANDRA_MTLS         1: the secure Cassandra also requires a client
                                 certificate [0]
+  SLUICE_STACK_SASL_MECHANISM   what the stack's librdkafka clients use against the
+                                secure Kafka, PLAIN or SCRAM-SHA-512 [PLAIN on
+                                Kafka 4.x (librdkafka < 2.6.1), SCRAM on 3.x]
 EOF
 }
 

@@ -63,7 +63,7 @@ secure_validate() {
 
 secure_usage_env() {
 	cat <<'EOF'
-  SLUICE_STACK_SECURE           1: Kafka with SASL_SSL (SCRAM-SHA-512) only,
+  SLUICE_STACK_SECURE           1: Kafka with SASL_SSL only (SCRAM-SHA-512, PLAIN),
                                 Cassandra with TLS and PasswordAuthenticator;
                                 certificates and credentials made once under
                                 <state dir>/secure (docs/security.md) [0]
@@ -152,38 +152,44 @@ EOF
 		>"$d/cql.credentials"
 }
 
-# Makes the CA, certificates, stores and credentials once per state dir.
+# Makes the CA, the passwords and the salts once per state directory, and
+# the certificates and stores whenever the addresses they must name change
+# (another SLUICE_*_HOST, a cluster); the client files on every up.
 secure_generate() {
-	local d
+	local d san
 	d=$(secure_dir)
-	if [[ -f $d/complete ]]; then
-		# The client files follow SLUICE_CASSANDRA_MTLS on every up.
+	san=$(secure_san)
+	if [[ -f $d/ca.pem && -f $d/server.p12 && -f $d/san && $(<"$d/san") == "$san" ]]; then
 		(umask 077 && secure_client_files "$d")
 		return 0
 	fi
 	need_tool openssl "install openssl (the secure stack makes its certificates with it)"
 	need_tool keytool "install a JDK's keytool (the secure stack's trust store)"
-	say "secure: making a CA, certificates and credentials in $d (once)"
+	say "secure: making certificates for $san in $d"
 	(
 		umask 077
-		rm -rf "$d"
 		mkdir -p "$d"
-		openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/ca.key" -out "$d/ca.pem" \
-			-days 3650 -sha256 -subj "/CN=sluice stack CA" \
-			-addext basicConstraints=critical,CA:TRUE \
-			-addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null ||
-			die "secure: openssl could not make the CA"
+		chmod 0700 "$d"
+		if [[ ! -f $d/ca.pem ]]; then
+			openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/ca.key" -out "$d/ca.pem" \
+				-days 3650 -sha256 -subj "/CN=sluice stack CA" \
+				-addext basicConstraints=critical,CA:TRUE \
+				-addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null ||
+				die "secure: openssl could not make the CA"
+		fi
+		local f
+		for f in store kafka kafka-admin cql; do
+			[[ -s $d/$f.password ]] || openssl rand -hex 16 >"$d/$f.password"
+		done
+		for f in kafka kafka-admin; do
+			[[ -s $d/$f.salt ]] || openssl rand -base64 24 >"$d/$f.salt"
+		done
 		secure_cert "$d" server "sluice stack server" \
-			"subjectAltName=$(secure_san)
+			"subjectAltName=$san
 extendedKeyUsage=serverAuth,clientAuth" || die "secure: openssl could not make the server certificate"
 		secure_cert "$d" client "$SECURE_CQL_USER" "extendedKeyUsage=clientAuth" ||
 			die "secure: openssl could not make the client certificate"
-		local f
-		for f in store kafka kafka-admin cql; do
-			openssl rand -hex 16 >"$d/$f.password"
-		done
-		openssl rand -base64 24 >"$d/kafka.salt"
-		openssl rand -base64 24 >"$d/kafka-admin.salt"
+		rm -f "$d/server.p12" "$d/truststore.p12"
 		openssl pkcs12 -export -in "$d/server.pem" -inkey "$d/server.key" -certfile "$d/ca.pem" \
 			-name server -out "$d/server.p12" -passout "file:$d/store.password" ||
 			die "secure: openssl could not write the key store"
@@ -191,8 +197,8 @@ extendedKeyUsage=serverAuth,clientAuth" || die "secure: openssl could not make t
 			-keystore "$d/truststore.p12" -storepass:file "$d/store.password" >/dev/null 2>&1 ||
 			die "secure: keytool could not write the trust store"
 		secure_client_files "$d"
+		printf '%s' "$san" >"$d/san"
 		chmod 0600 "$d"/*
-		touch "$d/complete"
 	) || exit 1
 }
 

@@ -285,6 +285,22 @@ secure_cql_probe_env() {
 	fi
 }
 
+# ---------------------------------------------------------------- registry
+
+# Quarkus settings for the registry: HTTPS only, on the usual port.
+secure_registry_props() {
+	local d
+	d=$(secure_dir)
+	cat <<EOF
+
+# secure stack (scripts/stack.d/secure.sh): HTTPS only.
+quarkus.http.ssl-port=$REGISTRY_PORT
+quarkus.http.ssl.certificate.files=$d/server.pem
+quarkus.http.ssl.certificate.key-files=$d/server.key
+quarkus.http.insecure-requests=disabled
+EOF
+}
+
 # ---------------------------------------------------------------- status, env
 
 # A few words for `status`: which listener is secure.
@@ -304,7 +320,7 @@ secure_describe() {
 			printf 'plaintext'
 		fi
 		;;
-	registry) printf 'plain HTTP' ;;
+	registry) secure_on && printf 'HTTPS only' || printf 'plain HTTP' ;;
 	esac
 }
 

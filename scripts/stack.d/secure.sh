@@ -17,7 +17,7 @@
 # controller listener stays plaintext on the loopback address), Cassandra
 # with client_encryption_options and PasswordAuthenticator (a role
 # 'sluice' with the generated password; SLUICE_CASSANDRA_MTLS=1 also
-# requires a client certificate), and the registry stays plain HTTP.
+# requires a client certificate), and the registry with HTTPS only.
 
 STACK_SECURE=${SLUICE_STACK_SECURE:-0}
 CASSANDRA_MTLS=${SLUICE_CASSANDRA_MTLS:-0}
@@ -129,6 +129,7 @@ cql.tls = true
 cql.tls.ca_file = $d/ca.pem
 cql.username = $SECURE_CQL_USER
 cql.password = $cpw
+registry-ca = $d/ca.pem
 EOF
 	if [[ $CASSANDRA_MTLS == 1 ]]; then
 		printf 'cql.tls.cert_file = %s\ncql.tls.key_file = %s\n' "$d/client.pem" "$d/client.key" \

@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 
 #include "cmd_kafka.h"
+#include "cmd_registry.h"
 #include "cmd_util.h"
 #include "commands.h"
 #include "sl_console.h"
@@ -27,6 +28,7 @@ static const sl_config_opt_t console_opts[] = {
      "Cassandra contact points to watch, comma separated host[:port] (\"\": none)"},
     {"registry", 0, SL_OPT_STR, "", 0, -1, "URL",
      "schema registry base URL (Confluent API), e.g. http://127.0.0.1:8081/apis/ccompat/v7"},
+    CMD_OPT_REGISTRY_CA,
     {"component", 0, SL_OPT_STR, "", 0, -1, "NAME=URL",
      "a component's --http endpoint to watch; repeat the flag or separate with commas"},
     {"topic", 't', SL_OPT_STR, "users_created", 0, -1, "NAME",
@@ -296,6 +298,7 @@ int cmd_console(int argc, char **argv) {
     conf.cassandra = session;
     conf.cassandra_hosts = hosts && *hosts ? hosts : NULL;
     conf.registry_url = registry && *registry ? registry : NULL;
+    conf.registry_ca = sl_config_str(cfg, "registry-ca");
     conf.components = comps;
     conf.topic = sl_config_str(cfg, "topic");
     conf.table = table;

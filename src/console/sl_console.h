@@ -86,6 +86,7 @@ typedef struct sl_console_conf_s {
                                        sampler thread, must outlive the console */
     const char *cassandra_hosts;    /* as given, for display */
     const char *registry_url;       /* shown and probed for reachability; NULL: none */
+    const char *registry_ca;        /* PEM CAs for an https registry; NULL: the system's */
     sl_console_registry_t registry;
     const sl_console_component_conf_t *components;
     size_t n_components;

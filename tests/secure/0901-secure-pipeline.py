@@ -1,12 +1,13 @@
-"""0901 secure pipeline: schema, ingest 20,000, process over SASL_SSL and Cassandra TLS with
-authentication -> exactly the expected table; no secret anywhere.
+"""0901 secure pipeline: schema, ingest 20,000, process over SASL_SSL, Cassandra TLS with
+authentication and the registry over HTTPS -> exactly the expected table; no secret anywhere.
 
 Against the secure stack (SLUICE_STACK_SECURE=1), every sluice command takes its client
 settings from the stack's config file (-F, mode 0600: kafka.security.protocol=SASL_SSL,
 the SASL user and password, the CA; cql.tls, its CA, the role and its password; the client
 certificate with SLUICE_CASSANDRA_MTLS=1), at --log-level debug (which logs the effective
-configuration). `sluice schema`, mock-api -> `sluice ingest` 20,000 users ->
-`sluice process` -> the table read back over TLS, row by row and field by field against the
+configuration), and the registry over HTTPS with the stack's CA (registry-ca in the
+file). `sluice schema` (which registers the Avro schema), mock-api -> `sluice ingest
+--format avro` 20,000 users -> `sluice process --registry` -> the table read back over TLS, row by row and field by field against the
 mock-api pages flattened independently. `sluice check` and `sluice console` run against the
 same servers. Then every log line of every command, /proc/<pid>/cmdline of each sluice
 process, /metrics and /healthz of ingest and process, and the console's /api answers are
@@ -22,8 +23,8 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from secure_support import (BIN, BROKERS, CASSANDRA, CONF, assert_no_secret,  # noqa: E402
-                            cassandra_session, check, fail, unique)
+from secure_support import (BIN, BROKERS, CASSANDRA, CONF, REGISTRY,  # noqa: E402
+                            assert_no_secret, cassandra_session, check, fail, unique)
 from ingest_support import MockApi, expected_users, page_urls  # noqa: E402
 from process_support import Cassandra, Processor, assert_table_equals  # noqa: E402
 from console_support import Console  # noqa: E402
@@ -45,12 +46,15 @@ def get(url):
 
 def run_schema(topic, ks):
     p = subprocess.Popen([BIN, "schema", "-F", CONF, "-b", BROKERS, "-t", topic, "--partitions",
-                          "3", "--cassandra", CASSANDRA, "--keyspace", ks, "--log-level", "debug"],
+                          "3", "--cassandra", CASSANDRA, "--keyspace", ks, "--log-level", "debug",
+                          "--registry", REGISTRY],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     SEEN.append(("schema cmdline", cmdline(p.pid)))
     out, err = p.communicate(timeout=300)
     SEEN.append(("schema output", out + err))
     check(p.returncode == 0, "sluice schema exit %d:\n%s" % (p.returncode, err[-3000:]))
+    check("Avro schema registered as %s-value" % topic in err,
+          "schema did not register the Avro schema over https:\n%s" % err[-3000:])
     check("kafka.sasl.password=*** (file)" in err and "cql.password=*** (file)" in err,
           "the debug configuration dump does not show the masked secrets:\n%s" % err[-3000:])
 
@@ -60,7 +64,8 @@ def run_ingest(mock, topic, seed):
     p = subprocess.Popen([BIN, "ingest", "-F", CONF, "-b", BROKERS, "--log-format", "json",
                           "--log-level", "debug", "--progress", "never", "--http", "127.0.0.1:0",
                           "--source", mock.url, "-t", topic, "--count", str(N), "--batch",
-                          str(BATCH), "--seed", seed, "--concurrency", "4"],
+                          str(BATCH), "--seed", seed, "--concurrency", "4",
+                          "--format", "avro", "--registry", REGISTRY],
                          stdout=subprocess.PIPE, stderr=log)
     SEEN.append(("ingest cmdline", cmdline(p.pid)))
     # /metrics and /healthz while it runs (it may finish first on a fast machine)
@@ -89,7 +94,8 @@ def run_ingest(mock, topic, seed):
 
 
 def run_process(topic, ks):
-    p = Processor(topic, ks, "-F", CONF, "--idle-exit", "3", "--log-level", "debug")
+    p = Processor(topic, ks, "-F", CONF, "--idle-exit", "3", "--log-level", "debug",
+                  "--registry", REGISTRY)
     SEEN.append(("process cmdline", cmdline(p.proc.pid)))
     p.wait_metric("sluice_process_rows_written_total", N, timeout=600)
     SEEN.append(("process /metrics", get("http://127.0.0.1:%d/metrics" % p.port)))
@@ -105,16 +111,17 @@ def run_process(topic, ks):
 
 def run_check(topic, ks):
     p = subprocess.run([BIN, "check", "-F", CONF, "-b", BROKERS, "-t", topic, "--cassandra",
-                        CASSANDRA, "--keyspace", ks, "--json"],
+                        CASSANDRA, "--keyspace", ks, "--json", "--registry", REGISTRY],
                        capture_output=True, text=True, timeout=300)
     SEEN.append(("check output", p.stdout + p.stderr))
     check(p.returncode == 0, "sluice check exit %d:\n%s%s" % (p.returncode, p.stdout, p.stderr))
     j = json.loads(p.stdout)
-    check(j["kafka"]["reachable"], "check: Kafka not reachable: %s" % p.stdout[:2000])
+    check(j["kafka"]["reachable"] and j["registry"]["reachable"],
+          "check: Kafka or the registry not reachable: %s" % p.stdout[:2000])
 
 
 def run_console(topic, ks):
-    c = Console("-F", CONF, "--keyspace", ks, "-t", topic)
+    c = Console("-F", CONF, "--keyspace", ks, "-t", topic, "--registry", REGISTRY)
     try:
         SEEN.append(("console cmdline", cmdline(c.proc.pid)))
         for path in ("/api/overview", "/api/topics", "/api/groups", "/api/dlq", "/api/schemas",

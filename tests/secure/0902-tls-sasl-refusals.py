@@ -9,7 +9,8 @@ for Cassandra, which must not retry what retrying cannot cure) with:
 - a wrong password,
 - a plaintext client against the secure listeners (fails cleanly, well within a timeout),
 - with SLUICE_CASSANDRA_MTLS=1, a Cassandra client without a certificate,
-each for Kafka and for Cassandra: the error line exactly, exit 1 (runtime). Then the
+each for Kafka and for Cassandra (and for the registry over HTTPS: a wrong CA, a plaintext
+client): the error line exactly, exit 1 (runtime). Then the
 configuration errors, exit 2: a password on the command line (-X kafka.sasl.password,
 -X cql.password, --registry-password) and a config file with secrets that others can read.
 No output ever contains a secret.
@@ -21,7 +22,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from secure_support import (BIN, BROKERS, CASSANDRA, CONF, Forwarder, TlsServer,  # noqa: E402
+from secure_support import (BIN, BROKERS, CASSANDRA, CONF, REGISTRY, Forwarder,  # noqa: E402
+                            TlsServer,
                             assert_no_secret, check, config_with, expired_cert, other_address,
                             unique)
 
@@ -133,6 +135,20 @@ def cassandra_cases(topic):
            line(host, "connection closed by peer"))
 
 
+def registry_cases(topic):
+    r = ["schema", "-t", topic, "--skip-kafka", "--skip-cassandra", "--registry"]
+    post = "POST /subjects/%s-value/versions" % topic
+    bad = config_with({"registry-ca": other_ca()})
+    expect("registry, wrong CA", r + [REGISTRY, "-F", bad], 1,
+           "schema: registry %s: %s: SSL certificate problem: unable to get local issuer "
+           "certificate (HTTP transfer failed (TLS, protocol or URL))" % (REGISTRY, post))
+    os.unlink(bad)
+    plain = REGISTRY.replace("https://", "http://", 1)
+    expect("registry, plaintext client", r + [plain, "-F", CONF], 1,
+           "schema: registry %s: %s: Empty reply from server (registry unreachable (connect, "
+           "DNS or timeout))" % (plain, post))
+
+
 def configuration_cases(topic):
     for cmd in (["ingest"], ["process"], ["schema"], ["check"], ["console"]):
         for arg, hint in (("kafka.sasl.password", "SLUICE_KAFKA_SASL_PASSWORD"),
@@ -159,6 +175,8 @@ def main():
     configuration_cases(topic)
     kafka_cases(topic)
     cassandra_cases(topic)
+    if REGISTRY.startswith("https://"):
+        registry_cases(topic)
 
 
 if __name__ == "__main__":

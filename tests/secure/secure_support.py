@@ -60,6 +60,7 @@ from common_support import BIN, check, fail, unique  # noqa: E402,F401
 BROKERS = ENV["SLUICE_TEST_BROKERS"]
 CASSANDRA = ENV["SLUICE_TEST_CASSANDRA"]
 CONF = ENV["SLUICE_SECURE_CONFIG"]
+REGISTRY = ENV.get("SLUICE_TEST_REGISTRY", "")
 CA = ENV["SLUICE_TLS_CA"]
 SECURE_DIR = os.path.dirname(CA)
 

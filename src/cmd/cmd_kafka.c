@@ -91,8 +91,7 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque) 
     char cause[64];
     pthread_mutex_lock(&p->lock);
     if (!p->refused) {
-        p->refused = cmd_kafka_refusal(err, reason, p->x509_error, cause, sizeof cause) ||
-                     (p->x509_error && err == RD_KAFKA_RESP_ERR__SSL);
+        p->refused = cmd_kafka_refusal(err, reason, p->x509_error, cause, sizeof cause);
         if (p->refused || err != RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
             p->err = err;
             snprintf(p->text, sizeof p->text, "%s", reason);

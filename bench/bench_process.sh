@@ -26,7 +26,8 @@
 #    whole topic, each into a fresh table (the processor in a fresh group), in alternating
 #    order; then sluice process, and the ceiling after it, at half the rate the processor
 #    reached, each fed by a paced ingest into a fresh topic once it owns the partitions,
-#    and the latency of every row from its message timestamp to its Cassandra writetime.
+#    and the latency of every row from its message timestamp to its Cassandra writetime
+#    (for sluice process, which writes USING TIMESTAMP of the message, its own histogram).
 # Each run goes through procstat.py: CPU (utime+stime, all threads) and peak RSS (VmHWM)
 # of the program, the broker's and Cassandra's CPU over its life, the machine's busy
 # cores and load. rows/s counts from the first message consumed to the last write

@@ -18,9 +18,12 @@ FROM ${AIRFLOW_IMAGE}
 USER root
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      librdkafka1 libcurl4 libyajl2 libmicrohttpd12 libssl3 ca-certificates curl \
+      librdkafka1 libcurl4 libyajl2 libmicrohttpd12 libssl3 libavro23 ca-certificates curl \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=sluice /usr/local/bin/sluice /usr/local/bin/sluice
+# A runtime library the binary needs and this image lacks fails the build here, not a
+# DAG run later.
+RUN sluice --version
 COPY airflow/dags/ /opt/sluice/dags/
 ENV AIRFLOW__CORE__DAGS_FOLDER=/opt/sluice/dags
 USER airflow

@@ -12,6 +12,7 @@
 
 #include <curl/curl.h>
 
+#include "cmd_console_registry.h"
 #include "cmd_kafka.h"
 #include "cmd_registry.h"
 #include "cmd_util.h"
@@ -26,9 +27,8 @@ static const sl_config_opt_t console_opts[] = {
     {"brokers", 'b', SL_OPT_STR, "127.0.0.1:9092", 0, -1, "LIST", "Kafka bootstrap brokers"},
     {"cassandra", 'c', SL_OPT_STR, "127.0.0.1:9042", 0, -1, "HOSTS",
      "Cassandra contact points to watch, comma separated host[:port] (\"\": none)"},
-    {"registry", 0, SL_OPT_STR, "", 0, -1, "URL",
-     "schema registry base URL (Confluent API), e.g. http://127.0.0.1:8081/apis/ccompat/v7"},
-    CMD_OPT_REGISTRY_CA,
+    CMD_OPTS_REGISTRY("schema registry base URL (Confluent API), e.g. "
+                      "http://127.0.0.1:8081/apis/ccompat/v7: the schemas view and Avro values"),
     {"component", 0, SL_OPT_STR, "", 0, -1, "NAME=URL",
      "a component's --http endpoint to watch; repeat the flag or separate with commas"},
     {"topic", 't', SL_OPT_STR, "users_created", 0, -1, "NAME",
@@ -321,7 +321,11 @@ int cmd_console(int argc, char **argv) {
         goto out;
     }
     cmd_catch_signals(&g_stop);
-    rc = run_console(&conf);
+    cmd_console_registry_t *reg = NULL;
+    rc = cmd_console_registry_open(cfg, conf.probe_timeout_ms, &g_stop, &reg, &conf.registry);
+    if (rc == 0)
+        rc = run_console(&conf);
+    cmd_console_registry_free(reg);
     curl_global_cleanup();
 out:
     if (token) {

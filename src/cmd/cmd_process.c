@@ -40,6 +40,12 @@ static const sl_config_opt_t process_opts[] = {
     {"consistency", 0, SL_OPT_STR, "local_quorum", 0, -1, "LEVEL",
      "write consistency: one, quorum, local_quorum, all, ..."},
     {"max-inflight", 0, SL_OPT_INT, "1024", 1, 65536, "N", "Cassandra writes in flight at most"},
+    {"prefetch-kbytes", 0, SL_OPT_INT, "8192", 1024, 1048576, "KB",
+     "Kafka messages fetched ahead at most (librdkafka's queued.max.messages.kbytes and "
+     "fetch.max.bytes; fetch.message.max.bytes is 1 MB or less): consumption stalls beyond"},
+    {"dlq-buffer-kbytes", 0, SL_OPT_INT, "16384", 1024, 1048576, "KB",
+     "dead letters waiting for Kafka's acknowledgement at most: consumption stalls beyond "
+     "(the producer's queue.buffering.max.kbytes is this plus 8 MB, the largest dead letter)"},
     {"commit-interval", 0, SL_OPT_NUM, "1", 0.01, 3600, "S", "how often offsets are committed"},
     {"drain-timeout", 0, SL_OPT_NUM, "8", 0.1, 3600, "S",
      "how long a rebalance or shutdown waits for in-flight writes"},
@@ -59,6 +65,10 @@ static const sl_config_opt_t process_opts[] = {
     {"idle-exit", 0, SL_OPT_NUM, "0", 0, 86400, "S",
      "stop once caught up and idle for S seconds (0: run until a signal)"},
     CMD_OPTS_REGISTRY("schema registry (Confluent API base URL): decode Avro values too"),
+    {"registry-lost-wait", 0, SL_OPT_NUM, "60", 0, 86400, "S",
+     "an Avro schema id the registry answers 404 for waits this long (its partition held) "
+     "before it is dead-lettered as unknown_schema: a registry restarted empty gets that "
+     "long to be registered again (0: at once)"},
     CMD_OPTS_HTTP_PROGRESS,
     CMD_OPTS_LOGGING,
 };
@@ -242,6 +252,15 @@ static void render_counters(sl_http_response_t *resp, const sl_processor_stats_t
                             "# TYPE sluice_process_oldest_pending_write_seconds gauge\n"
                             "sluice_process_oldest_pending_write_seconds %.3f\n",
                             (double)st->oldest_pending_ms / 1000.0);
+    metric(resp, "sluice_process_decode_waits", "gauge",
+           "Partitions waiting for the schema registry (unreachable, or an id it lost).",
+           (uint64_t)st->decode_waiting);
+    metric(resp, "sluice_process_decode_waits_total", "counter",
+           "Times a message was kept for a later try because the registry could not answer.",
+           st->decode_waits);
+    metric(resp, "sluice_process_untimestamped_total", "counter",
+           "Records without a Kafka timestamp, written at the processor's clock.",
+           st->untimestamped);
     metric(resp, "sluice_process_cassandra_hosts_up", "gauge",
            "Cassandra hosts with a ready connection.", (uint64_t)(hosts_up > 0 ? hosts_up : 0));
     sl_http_response_printf(resp, "# HELP sluice_process_dead_lettered_total Messages acknowledged "
@@ -480,6 +499,8 @@ static int parse_args(int argc, char **argv, process_args_t *a) {
     pc->kafka_props = a->kafka.kv;
     pc->n_kafka_props = a->kafka.n;
     pc->max_inflight = (size_t)sl_config_int(cfg, "max-inflight");
+    pc->prefetch_kbytes = (size_t)sl_config_int(cfg, "prefetch-kbytes");
+    pc->dlq_buffer_kbytes = (size_t)sl_config_int(cfg, "dlq-buffer-kbytes");
     pc->commit_interval_ms = (int)(sl_config_num(cfg, "commit-interval") * 1000);
     pc->drain_timeout_ms = (int)(sl_config_num(cfg, "drain-timeout") * 1000);
     pc->max_messages = sl_config_int(cfg, "max-messages");

@@ -110,7 +110,10 @@ int cmd_registry_decoder(const sl_config_t *cfg, const char *prog, volatile sig_
     }
     int code = cmd_registry_open(cfg, prog, 5000, 1, stop, reg);
     char err[256];
-    if (code == 0 && !(*dec = sl_registry_decode_new(*reg, NULL, err, sizeof err))) {
+    sl_registry_decode_conf_t dc;
+    sl_registry_decode_conf_defaults(&dc);
+    dc.lost_wait_ms = (int64_t)(sl_config_num(cfg, "registry-lost-wait") * 1000);
+    if (code == 0 && !(*dec = sl_registry_decode_new(*reg, &dc, err, sizeof err))) {
         fprintf(stderr, "%s: %s\n", prog, err);
         code = SL_EXIT_FAIL;
     }

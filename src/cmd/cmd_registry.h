@@ -85,7 +85,8 @@ int cmd_registry_subject(sl_registry_t *reg, const char *who, const char *topic,
 
 /*
  * For `sluice process`: starts libcurl, opens the configured registry (one try per call
- * and a 5 s timeout: the processor waits and tries again itself) and a decoder over it.
+ * and a 5 s timeout: the processor waits and tries again itself) and a decoder over it,
+ * whose lost-id wait is the option `registry-lost-wait` (cfg must have it).
  * Returns 0 with both set (release them with cmd_registry_decoder_free()) or both NULL
  * when no registry is configured, or an exit code after printing why (credentials on the
  * command line included), with nothing left to release.

@@ -47,7 +47,7 @@ typedef struct sl_console_subject_s {
     size_t n_versions;
     int latest_version;
     int latest_id;             /* schema id of the latest version */
-    const char *schema;        /* the latest version's schema text */
+    const char *schema;        /* the latest version's schema text; NULL: left out (too much) */
     const char *schema_type;   /* "AVRO" when the registry does not say */
     const char *compatibility; /* the subject's level, or the global one, or NULL */
 } sl_console_subject_t;
@@ -61,15 +61,24 @@ typedef struct sl_console_subject_s {
 typedef struct sl_console_registry_s {
     void *opaque;
     /* Lists at most max subjects into *out (an array of *n entries) that stays valid until
-     * free_subjects(opaque, *out, *n) is called. 0, or -1 with errstr filled. */
-    int (*subjects)(void *opaque, size_t max, sl_console_subject_t **out, size_t *n, char *errstr,
-                    size_t errstr_size);
+     * free_subjects(opaque, *out, *n) is called; only, when not NULL, names the one subject
+     * wanted (none listed when the registry does not have it). 0, or -1 with errstr
+     * filled. */
+    int (*subjects)(void *opaque, const char *only, size_t max, sl_console_subject_t **out,
+                    size_t *n, char *errstr, size_t errstr_size);
     void (*free_subjects)(void *opaque, sl_console_subject_t *s, size_t n);
     /* Decodes a value in the Confluent wire format (0x00, 4-byte big-endian schema id, Avro
      * binary) to JSON text of at most max bytes: *json is malloc'ed (the caller frees it).
      * 0, or -1 with errstr filled (unknown id, bad bytes, too large). */
     int (*decode)(void *opaque, const void *value, size_t len, size_t max, char **json,
                   size_t *json_len, char *errstr, size_t errstr_size);
+    /* The global compatibility level into level (size bytes). 0, or -1 with errstr filled. */
+    int (*global_compatibility)(void *opaque, char *level, size_t size, char *errstr,
+                                size_t errstr_size);
+    /* Whether the registry answers (with the client's credentials): 0, or -1 with errstr
+     * filled. Called from the sampler thread once per interval; when NULL the sampler
+     * GETs <registry_url>/subjects itself (without credentials). */
+    int (*ping)(void *opaque, char *errstr, size_t errstr_size);
 } sl_console_registry_t;
 
 typedef struct sl_console_component_conf_s {
@@ -85,7 +94,8 @@ typedef struct sl_console_conf_s {
     cql_session_t *cassandra;       /* a session to watch, or NULL; borrowed: used only from the
                                        sampler thread, must outlive the console */
     const char *cassandra_hosts;    /* as given, for display */
-    const char *registry_url;       /* shown and probed for reachability; NULL: none */
+    const char *registry_url;       /* shown (credentials never are: the client takes them
+                                       apart) and probed for reachability; NULL: none */
     const char *registry_ca;        /* PEM CAs for an https registry; NULL: the system's */
     sl_console_registry_t registry;
     const sl_console_component_conf_t *components;

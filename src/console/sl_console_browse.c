@@ -224,7 +224,7 @@ static void take_message(page_t *pg, part_t *pt, const rd_kafka_message_t *m) {
     int64_t ts = rd_kafka_message_timestamp(m, NULL);
     char *decoded = NULL;
     size_t decoded_len = 0;
-    char derr[256] = "no schema registry client in this build";
+    char derr[256] = "no --registry given: Avro values are not decoded";
     const unsigned char *v = m->payload;
     int framed = v && m->len >= 5 && v[0] == 0;
     if (framed && req->registry && req->registry->decode &&

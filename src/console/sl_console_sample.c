@@ -103,7 +103,8 @@ static void fill_component(sl_console_snap_t *s, sl_console_component_t *comp,
 /* /healthz and /metrics of every component and the registry's /subjects, all at once. */
 static void probe_all(sl_console_t *c, sl_console_snap_t *s) {
     size_t nc = c->conf.n_components;
-    size_t n = 2 * nc + (c->registry_url ? 1 : 0);
+    int probe_registry = c->registry_url && !c->conf.registry.ping;
+    size_t n = 2 * nc + (probe_registry ? 1 : 0);
     s->registry.configured = c->registry_url != NULL;
     s->components = sl_console_arena_alloc(s->arena, (nc + 1) * sizeof *s->components);
     if (!s->components || n == 0)
@@ -122,7 +123,7 @@ static void probe_all(sl_console_t *c, sl_console_snap_t *s) {
         reqs[2 * i + 1] =
             (sl_console_probe_t){.url = urls[2 * i + 1], .max_body = METRICS_MAX_BODY};
     }
-    if (c->registry_url) {
+    if (probe_registry) {
         snprintf(urls[n - 1], sizeof urls[0], "%s/subjects", c->registry_url);
         reqs[n - 1] = (sl_console_probe_t){
             .url = urls[n - 1], .max_body = METRICS_MAX_BODY, .ca_file = c->registry_ca};
@@ -135,7 +136,7 @@ static void probe_all(sl_console_t *c, sl_console_snap_t *s) {
         fill_component(s, comp, &reqs[2 * i], &reqs[2 * i + 1]);
         s->n_components++;
     }
-    if (c->registry_url) {
+    if (probe_registry) {
         s->registry.status = reqs[n - 1].status;
         s->registry.reachable = reqs[n - 1].status == 200;
         if (!s->registry.reachable)
@@ -145,6 +146,18 @@ static void probe_all(sl_console_t *c, sl_console_snap_t *s) {
     sl_console_probe_clear(reqs, n);
     free(reqs);
     free(urls);
+}
+
+/* The registry's reachability through the registry hook (its client, its credentials). */
+static void ping_registry(sl_console_t *c, sl_console_snap_t *s) {
+    const sl_console_registry_t *r = &c->conf.registry;
+    if (!c->registry_url || !r->ping)
+        return;
+    char err[512] = "";
+    s->registry.configured = 1;
+    s->registry.reachable = r->ping(r->opaque, err, sizeof err) == 0;
+    if (!s->registry.reachable)
+        s->registry.error = sl_console_arena_strdup(s->arena, err[0] ? err : "no answer");
 }
 
 static sl_console_snap_t *sample_once(sl_console_t *c) {
@@ -157,6 +170,7 @@ static sl_console_snap_t *sample_once(sl_console_t *c) {
                                      c->conf.max_groups, c->conf.max_partitions, c->dlq_suffix};
     int kafka = sl_console_kafka_gather(c->rk, s, &lim);
     probe_all(c, s);
+    ping_registry(c, s);
     sl_console_cass_gather(c->conf.cassandra, s, c->conf.kafka_timeout_ms);
     if (kafka == 0) {
         int budget = (int)(c->conf.interval_s * 500);

@@ -127,7 +127,8 @@ typedef struct {
 typedef struct {
     int configured;
     int reachable;
-    int status; /* HTTP status of GET <url>/subjects, 0 when no answer */
+    int status; /* HTTP status of GET <url>/subjects, 0 when no answer (or asked through
+                   the registry hook's ping, which gives no status) */
     const char *error;
 } sl_console_registry_status_t;
 

@@ -16,6 +16,8 @@
 #include "sl_time.h"
 
 #define VIEW_MAX_BYTES ((size_t)32 << 20)
+/* Subjects one schemas answer lists at most (three registry requests each). */
+#define VIEW_MAX_SUBJECTS 1000
 
 /* The snapshot, or a 503 answer when there is none yet. */
 static sl_console_snap_t *snap_or_503(sl_console_t *c, sl_http_response_t *resp) {
@@ -564,8 +566,12 @@ static void subject_link(sl_console_json_t *j, const sl_console_snap_t *s, const
 
 void sl_console_view_schemas(sl_console_t *c, const sl_http_request_t *req,
                              sl_http_response_t *resp) {
-    (void)req;
     const sl_console_registry_t *r = &c->conf.registry;
+    const char *only = sl_http_request_arg(req, "subject");
+    if (only && (!*only || strlen(only) > 255)) {
+        sl_console_api_error(resp, 400, "subject: 1 to 255 bytes");
+        return;
+    }
     sl_console_snap_t *s = sl_console_acquire(c);
     sl_console_json_t j;
     sl_console_json_init(&j, VIEW_MAX_BYTES);
@@ -578,13 +584,18 @@ void sl_console_view_schemas(sl_console_t *c, const sl_http_request_t *req,
     if (!r->subjects) {
         sl_console_json_kbool(&j, "available", 0);
         sl_console_json_kstr(&j, "reason",
-                             c->registry_url ? "this build has no schema-registry client"
+                             c->registry_url ? "no registry client wired to the console"
                                              : "no --registry given");
-    } else if (r->subjects(r->opaque, 10000, &subs, &n, err, sizeof err) != 0) {
+    } else if (r->subjects(r->opaque, only, VIEW_MAX_SUBJECTS, &subs, &n, err, sizeof err) != 0) {
         sl_console_json_kbool(&j, "available", 0);
         sl_console_json_kstr(&j, "reason", err);
     } else {
         sl_console_json_kbool(&j, "available", 1);
+        char level[64] = "";
+        if (r->global_compatibility &&
+            r->global_compatibility(r->opaque, level, sizeof level, err, sizeof err) != 0)
+            level[0] = '\0';
+        sl_console_json_kstr(&j, "global_compatibility", level[0] ? level : NULL);
         sl_console_json_key(&j, "subjects");
         sl_console_json_arr(&j);
         for (size_t i = 0; i < n; i++) {

@@ -40,9 +40,8 @@
 #define COOKIE_PART_BITS 15
 #define CONSUME_BATCH 256
 #define DLQ_MAX_IN_FLIGHT 10000
-/* Bytes of dead letters (copied payloads and keys) in the producer at most; one larger
- * than this still goes, alone. */
-#define DLQ_MAX_BYTES (16 << 20)
+#define PREFETCH_KB_DEFAULT 8192
+#define DLQ_BUFFER_KB_DEFAULT 16384
 #define TICK_MS 250
 #define LOOKUP_RETRY_MS 1000
 #define LOOKUP_TIMEOUT_MS 10000
@@ -303,8 +302,11 @@ static void dispatch(sl_processor_t *p, const rd_kafka_message_t *m) {
         return;
     }
     int64_t ts = rd_kafka_message_timestamp(m, NULL);
+    if (ts < 0 || ts > SL_WRITER_MAX_KAFKA_MS)
+        p->stats.untimestamped++;
     sl_writer_err_t err =
-        sl_writer_submit(p->writer, &rec, make_cookie(SL_REJECT_NONE, m->partition, m->offset), ts);
+        sl_writer_submit(p->writer, &rec, make_cookie(SL_REJECT_NONE, m->partition, m->offset), ts,
+                         sl_writer_timestamp_us(ts, m->offset, sl_wall_us()));
     if (err != SL_WRITER_ERR_OK) {
         const char *why = sl_writer_fatal(p->writer);
         set_fatal(p, SL_PROCESSOR_ERR_CASSANDRA, "writer refused a record: %s",
@@ -332,7 +334,7 @@ static int hold(part_t *pt, rd_kafka_message_t *m) {
 
 static int no_room(const sl_processor_t *p) {
     return sl_writer_room(p->writer) == 0 || p->dlq_in_flight >= DLQ_MAX_IN_FLIGHT ||
-           p->dlq_bytes >= DLQ_MAX_BYTES;
+           p->dlq_bytes >= (int64_t)p->conf.dlq_buffer_kbytes * 1024;
 }
 
 /* Tracks and dispatches a message if its partition's window and the writer have room;
@@ -940,6 +942,17 @@ static void watch_writes(sl_processor_t *p, int64_t now) {
     p->stats.stalled = stalled;
 }
 
+/* Partitions held up by the decode step: their first held message got WAIT and has not
+ * decoded since (a revoked or lost partition drops its held messages). */
+static void count_decode_waiting(sl_processor_t *p) {
+    int n = 0;
+    for (int i = 0; i < SL_PROCESSOR_MAX_PARTITIONS; i++) {
+        const part_t *pt = &p->parts[i];
+        n += pt->state != PART_FREE && pt->n_held > 0 && pt->decode_waits > 0;
+    }
+    p->stats.decode_waiting = n;
+}
+
 /* Whether a stop condition holds: max_messages reached, or caught up and idle. */
 static int should_stop(sl_processor_t *p, int64_t now) {
     if (p->conf.max_messages > 0 && (int64_t)p->stats.consumed >= p->conf.max_messages)
@@ -987,6 +1000,7 @@ int sl_processor_poll(sl_processor_t *p) {
     if (now - p->last_refresh_ms >= TICK_MS) {
         refresh_lag(p);
         watch_writes(p, now);
+        count_decode_waiting(p);
         p->last_refresh_ms = now;
     }
     return !p->fatal[0] && !should_stop(p, now);
@@ -1142,13 +1156,19 @@ static int make_pipe(int fds[2]) {
  * ours). NULL with errstr filled when librdkafka refuses one. */
 static rd_kafka_conf_t *consumer_conf(const sl_processor_conf_t *c, char *errstr, size_t n) {
     rd_kafka_conf_t *cc = base_conf(c, errstr, n);
+    size_t kb = c->prefetch_kbytes ? c->prefetch_kbytes : PREFETCH_KB_DEFAULT;
+    char queued[24], fetch[24], part[24];
+    snprintf(queued, sizeof queued, "%zu", kb);
+    snprintf(fetch, sizeof fetch, "%zu", kb * 1024);
+    snprintf(part, sizeof part, "%zu", kb < 1024 ? kb * 1024 : (size_t)1 << 20);
     if (cc &&
         (set(cc, "group.id", c->group, errstr, n) ||
          set(cc, "enable.auto.commit", "false", errstr, n) ||
          set(cc, "enable.auto.offset.store", "false", errstr, n) ||
          set(cc, "auto.offset.reset", "earliest", errstr, n) ||
-         set(cc, "queued.max.messages.kbytes", "8192", errstr, n) ||
-         set(cc, "fetch.max.bytes", "8388608", errstr, n) ||
+         set(cc, "queued.max.messages.kbytes", queued, errstr, n) ||
+         set(cc, "fetch.max.bytes", fetch, errstr, n) ||
+         set(cc, "fetch.message.max.bytes", part, errstr, n) ||
          set(cc, "enable.partition.eof", "true", errstr, n) || set_user_props(c, cc, errstr, n))) {
         rd_kafka_conf_destroy(cc);
         return NULL;
@@ -1157,13 +1177,19 @@ static rd_kafka_conf_t *consumer_conf(const sl_processor_conf_t *c, char *errstr
 }
 
 /* The dead-letter producer's: idempotent, acks=all, no message timeout, 8 MB messages, a
- * 32 MB queue (the loop keeps at most DLQ_MAX_BYTES in it). */
+ * queue of dlq_buffer_kbytes plus one largest message: the loop stops producing at
+ * dlq_buffer_kbytes, so the last dead letter always fits and QUEUE_FULL does not come. */
 static rd_kafka_conf_t *producer_conf(const sl_processor_conf_t *c, char *errstr, size_t n) {
     rd_kafka_conf_t *pc = base_conf(c, errstr, n);
+    char maxmsg[24], queue[24];
+    snprintf(maxmsg, sizeof maxmsg, "%d", SL_PROCESSOR_DLQ_MAX_MESSAGE);
+    snprintf(queue, sizeof queue, "%zu",
+             (c->dlq_buffer_kbytes ? c->dlq_buffer_kbytes : DLQ_BUFFER_KB_DEFAULT) +
+                 SL_PROCESSOR_DLQ_MAX_MESSAGE / 1024 + 64);
     if (pc && (set(pc, "enable.idempotence", "true", errstr, n) ||
                set(pc, "acks", "all", errstr, n) || set(pc, "message.timeout.ms", "0", errstr, n) ||
-               set(pc, "message.max.bytes", "8388608", errstr, n) ||
-               set(pc, "queue.buffering.max.kbytes", "32768", errstr, n))) {
+               set(pc, "message.max.bytes", maxmsg, errstr, n) ||
+               set(pc, "queue.buffering.max.kbytes", queue, errstr, n))) {
         rd_kafka_conf_destroy(pc);
         return NULL;
     }
@@ -1218,6 +1244,10 @@ static void defaults(sl_processor_conf_t *c) {
         c->max_inflight = 1024;
     if (!c->partition_window)
         c->partition_window = 65536;
+    if (!c->prefetch_kbytes)
+        c->prefetch_kbytes = PREFETCH_KB_DEFAULT;
+    if (!c->dlq_buffer_kbytes)
+        c->dlq_buffer_kbytes = DLQ_BUFFER_KB_DEFAULT;
     if (c->commit_interval_ms <= 0)
         c->commit_interval_ms = 1000;
     if (c->drain_timeout_ms <= 0)

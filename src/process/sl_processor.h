@@ -105,15 +105,22 @@ typedef struct {
     cql_consistency_t consistency;
     size_t max_inflight;     /* writer slots (1024) */
     size_t partition_window; /* offsets in flight per partition (65536) */
-    int commit_interval_ms;  /* (1000) */
-    int drain_timeout_ms;    /* how long revoked partitions and a stop wait for work (8000) */
-    int pause_after_ms;      /* a writer full this long pauses every partition (5000) */
-    int64_t retry_base_ms;   /* writer backoff (100) */
-    int64_t retry_max_ms;    /* (10000) */
-    int64_t max_messages;    /* stop after this many consumed; 0: no limit (tests, bench) */
-    int idle_exit_ms;        /* stop when caught up and idle this long; 0: never */
-    int stall_after_ms;      /* writes pending and none acknowledged this long: stalled (10000) */
-    int start_timeout_ms;    /* sl_processor_start() gives up on an unreachable Kafka; 0: never */
+    /* Memory caps, in KB. prefetch: librdkafka's consumer queue (queued.max.messages.kbytes)
+     * and one fetch (fetch.max.bytes; fetch.message.max.bytes at most 1 MB) (8192).
+     * dlq_buffer: dead letters produced and not yet acknowledged; no message is taken while
+     * they reach it (one larger still goes, alone); the producer's queue.buffering.max.kbytes
+     * is this plus SL_PROCESSOR_DLQ_MAX_MESSAGE (16384). */
+    size_t prefetch_kbytes;
+    size_t dlq_buffer_kbytes;
+    int commit_interval_ms; /* (1000) */
+    int drain_timeout_ms;   /* how long revoked partitions and a stop wait for work (8000) */
+    int pause_after_ms;     /* a writer full this long pauses every partition (5000) */
+    int64_t retry_base_ms;  /* writer backoff (100) */
+    int64_t retry_max_ms;   /* (10000) */
+    int64_t max_messages;   /* stop after this many consumed; 0: no limit (tests, bench) */
+    int idle_exit_ms;       /* stop when caught up and idle this long; 0: never */
+    int stall_after_ms;     /* writes pending and none acknowledged this long: stalled (10000) */
+    int start_timeout_ms;   /* sl_processor_start() gives up on an unreachable Kafka; 0: never */
     volatile sig_atomic_t *stop;   /* set by the command's signal handler; may be NULL */
     sl_processor_decode_fn decode; /* NULL: sl_processor_decode_json */
     void *decode_opaque;
@@ -127,6 +134,8 @@ typedef struct {
 } sl_processor_conf_t;
 
 #define SL_PROCESSOR_MAX_PARTITIONS 1024
+/* The largest dead letter the producer sends (its message.max.bytes), bytes. */
+#define SL_PROCESSOR_DLQ_MAX_MESSAGE (8 << 20)
 
 typedef struct {
     uint64_t consumed;
@@ -142,6 +151,10 @@ typedef struct {
     uint64_t partitions_lost;  /* partitions whose assignment was lost (work dropped) */
     uint64_t paused_events;    /* pause requests sent */
     uint64_t decode_waits;     /* the decode step said WAIT (a message kept for a later try) */
+    int decode_waiting;        /* partitions whose next message waits for the decode step now
+                                  (the registry unreachable, or an id it lost) */
+    uint64_t untimestamped;    /* records without a usable Kafka timestamp: written at the
+                                  processor's clock (sl_writer_timestamp_us) */
     int assigned;              /* partitions currently assigned */
     int revoking;              /* of those, revoked and draining before they are given up */
     int paused;                /* of those, paused now */

@@ -50,6 +50,7 @@ typedef struct slot_s {
     cql_future_t *future;
     uint64_t cookie;
     int64_t origin_ms;
+    int64_t write_us; /* USING TIMESTAMP: the same for every attempt of this write */
     int64_t sent_us;
     int64_t retry_at_ms;
     unsigned failures; /* failed attempts of this write: the backoff's exponent */
@@ -81,7 +82,8 @@ struct sl_writer_s {
     sl_writer_stats_t stats;
 };
 
-/* Column order of the INSERT: the record's field order, so field i binds parameter i. */
+/* Column order of the INSERT: the record's field order, so field i binds parameter i; the
+ * write's timestamp is the last parameter. */
 static int build_insert(char *out, size_t cap, const char *keyspace, const char *table) {
     size_t n = (size_t)snprintf(out, cap, "INSERT INTO %s.%s (", keyspace, table);
     for (int f = 0; f < SL_FIELD_COUNT && n < cap; f++)
@@ -92,7 +94,7 @@ static int build_insert(char *out, size_t cap, const char *keyspace, const char 
     for (int f = 0; f < SL_FIELD_COUNT && n < cap; f++)
         n += (size_t)snprintf(out + n, cap - n, "%s?", f ? ", " : "");
     if (n < cap)
-        n += (size_t)snprintf(out + n, cap - n, ")");
+        n += (size_t)snprintf(out + n, cap - n, ") USING TIMESTAMP ?");
     return n < cap ? 0 : -1;
 }
 
@@ -110,9 +112,9 @@ static int prepare(sl_writer_t *w, const char *query, char *errstr, size_t errst
     }
     w->prepared = cql_future_prepared(f);
     cql_future_free(f);
-    if (!w->prepared || cql_prepared_param_count(w->prepared) != SL_FIELD_COUNT) {
+    if (!w->prepared || cql_prepared_param_count(w->prepared) != SL_WRITER_PARAMS) {
         snprintf(errstr, errstr_size, "prepare \"%s\": expected %d parameters", query,
-                 SL_FIELD_COUNT);
+                 SL_WRITER_PARAMS);
         return -1;
     }
     return 0;
@@ -207,6 +209,8 @@ static cql_err_t send_slot(sl_writer_t *w, slot_t *s) {
         p += s->len[f] + 1;
     }
     if (err == CQL_OK)
+        err = cql_stmt_bind_int64(w->stmt, SL_FIELD_COUNT, s->write_us);
+    if (err == CQL_OK)
         err = cql_session_query(w->session, w->stmt, &s->future);
     if (err == CQL_OK) {
         s->state = SLOT_SENT;
@@ -284,8 +288,14 @@ static void release(sl_writer_t *w, slot_t *s) {
     w->n_free++;
 }
 
+int64_t sl_writer_timestamp_us(int64_t kafka_ms, int64_t offset, int64_t now_us) {
+    if (kafka_ms < 0 || kafka_ms > SL_WRITER_MAX_KAFKA_MS)
+        return now_us;
+    return kafka_ms * 1000 + (offset > 0 ? offset % 1000 : 0);
+}
+
 sl_writer_err_t sl_writer_submit(sl_writer_t *w, const sl_record_t *rec, uint64_t cookie,
-                                 int64_t origin_ms) {
+                                 int64_t origin_ms, int64_t write_us) {
     if (w->fatal[0])
         return SL_WRITER_ERR_FATAL;
     if (!w->free_list)
@@ -317,6 +327,7 @@ sl_writer_err_t sl_writer_submit(sl_writer_t *w, const sl_record_t *rec, uint64_
     w->n_free--;
     s->cookie = cookie;
     s->origin_ms = origin_ms;
+    s->write_us = write_us;
     s->failures = 0;
     s->probe = 0;
     s->submitted_ms = sl_now_ms();

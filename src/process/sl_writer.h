@@ -12,7 +12,11 @@
  * (the table is missing, a type mismatch) makes the writer fatal: it stops accepting work,
  * logs and reports the error, and `done` is never called for that row.
  *
- * The INSERT is idempotent (an upsert by id), so the statements are marked idempotent.
+ * The INSERT is idempotent (an upsert by id), so the statements are marked idempotent. It
+ * carries `USING TIMESTAMP ?`: the caller gives each write its timestamp, and Cassandra keeps
+ * the cells of the highest, so a write that arrives late (a replay, a retry, a zombie member)
+ * never overwrites a newer version of the row. The processor derives it from the Kafka
+ * message (sl_writer_timestamp_us()).
  * The writer drives nothing itself and has no thread: the caller steps the session and
  * calls sl_writer_step() from its loop; every callback runs inside that call.
  */
@@ -85,6 +89,20 @@ typedef struct {
     sl_hist_t latency;                        /* one attempt's round trip, seconds */
 } sl_writer_stats_t;
 
+/* Bind markers of the INSERT: the record's fields, then the write's timestamp. */
+#define SL_WRITER_PARAMS (SL_FIELD_COUNT + 1)
+
+/* Largest Kafka timestamp (ms) sl_writer_timestamp_us() takes as one: year ~2286; beyond it
+ * (or negative: none) it falls back to the caller's clock. */
+#define SL_WRITER_MAX_KAFKA_MS INT64_C(9999999999999)
+
+/* The write timestamp (µs) of a Kafka message: kafka_ms * 1000 + offset % 1000, so the
+ * newest message by timestamp wins and, within one millisecond of one partition, the
+ * higher offset (up to 1,000 messages a millisecond). A message without a timestamp
+ * (kafka_ms -1, CreateTime not set) or with one out of range gets now_us, the processor's
+ * wall clock (sl_wall_us()): the arrival order, as Cassandra would without a timestamp. */
+int64_t sl_writer_timestamp_us(int64_t kafka_ms, int64_t offset, int64_t now_us);
+
 /* Prepares the INSERT on session (borrowed; must outlive the writer), waiting up to
  * conf->prepare_timeout_ms. conf is copied. On success *out is set; it must be freed with
  * sl_writer_free(), which abandons writes still in flight (their `done` never comes).
@@ -93,14 +111,15 @@ sl_writer_err_t sl_writer_new(cql_session_t *session, const sl_writer_conf_t *co
                               sl_writer_t **out, char *errstr, size_t errstr_size);
 void sl_writer_free(sl_writer_t *w);
 
-/* Copies rec (its views may be freed after the call) and starts writing it. rec must have
- * passed sl_record_validate(). origin_ms is passed back to `done` untouched (the processor
- * uses the Kafka message timestamp). Returns OK; FULL when every slot is taken (see
+/* Copies rec (its views may be freed after the call) and starts writing it `USING
+ * TIMESTAMP write_us` (every retry too). rec must have passed sl_record_validate().
+ * origin_ms is passed back to `done` untouched (the processor uses the Kafka message
+ * timestamp). Returns OK; FULL when every slot is taken (see
  * sl_writer_room()); FATAL once the writer is fatal; INVALID for a record it cannot bind
  * (an id that is not a UUID, larger than SL_RECORD_MAX), which also makes it fatal, since
  * validation should have caught it. */
 sl_writer_err_t sl_writer_submit(sl_writer_t *w, const sl_record_t *rec, uint64_t cookie,
-                                 int64_t origin_ms);
+                                 int64_t origin_ms, int64_t write_us);
 
 /* Finishes completed writes (calls `done`), schedules retries and re-sends those due.
  * Call after stepping the session. */

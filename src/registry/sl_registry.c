@@ -652,6 +652,50 @@ sl_registry_err_t sl_registry_versions(sl_registry_t *r, const char *subject,
     return get_list(r, path, 0, out, detail);
 }
 
+sl_registry_err_t sl_registry_version(sl_registry_t *r, const char *subject, int32_t version,
+                                      sl_registry_version_t *out, sl_registry_detail_t *detail) {
+    char suffix[48], path[1024];
+    if (!out)
+        return bad_args(detail, "version: no output");
+    memset(out, 0, sizeof *out);
+    if (version < 0)
+        snprintf(suffix, sizeof suffix, "/versions/latest");
+    else
+        snprintf(suffix, sizeof suffix, "/versions/%" PRId32, version);
+    if (!subject || subject_path(r, path, sizeof path, "/subjects/", subject, suffix) != 0)
+        return bad_args(detail, "version: bad subject");
+    req_t q = {.method = "GET", .path = path};
+    sl_registry_reply_t rep;
+    memset(&rep, 0, sizeof rep);
+    sl_registry_err_t err = call(r, &q, &rep, detail);
+    if (err == SL_REGISTRY_OK) {
+        if (!id_ok(&rep))
+            err = missing(detail, &q, "id");
+        else if (!rep.has_version || rep.version < 0 || rep.version > INT32_MAX)
+            err = missing(detail, &q, "version");
+        else if (!rep.schema)
+            err = missing(detail, &q, "schema");
+        else {
+            out->id = (int32_t)rep.id;
+            out->version = (int32_t)rep.version;
+            out->schema = rep.schema; /* handed over */
+            out->schema_len = rep.schema_len;
+            rep.schema = NULL;
+            snprintf(out->schema_type, sizeof out->schema_type, "%s",
+                     rep.schema_type[0] ? rep.schema_type : "AVRO");
+        }
+    }
+    sl_registry_reply_clear(&rep);
+    return err;
+}
+
+void sl_registry_version_clear(sl_registry_version_t *v) {
+    if (!v)
+        return;
+    free(v->schema);
+    memset(v, 0, sizeof *v);
+}
+
 void sl_registry_list_free(sl_registry_list_t *list) {
     if (!list)
         return;

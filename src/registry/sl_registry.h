@@ -133,6 +133,23 @@ sl_registry_err_t sl_registry_subjects(sl_registry_t *r, sl_registry_list_t *out
 sl_registry_err_t sl_registry_versions(sl_registry_t *r, const char *subject,
                                        sl_registry_list_t *out, sl_registry_detail_t *detail);
 
+/* One version of a subject as the registry holds it. Must be released with
+ * sl_registry_version_clear(). */
+typedef struct sl_registry_version_s {
+    int32_t id;           /* the schema's global id */
+    int32_t version;      /* its version number under the subject */
+    char *schema;         /* the schema text, NUL-terminated, malloc'ed */
+    size_t schema_len;    /* bytes of schema */
+    char schema_type[16]; /* "AVRO" when the registry does not say */
+} sl_registry_version_t;
+
+/* GET /subjects/{subject}/versions/{version|latest}: version < 0 asks for the latest. */
+sl_registry_err_t sl_registry_version(sl_registry_t *r, const char *subject, int32_t version,
+                                      sl_registry_version_t *out, sl_registry_detail_t *detail);
+
+/* Frees what *v owns and zeroes it. */
+void sl_registry_version_clear(sl_registry_version_t *v);
+
 /* Frees what *list owns and zeroes it. */
 void sl_registry_list_free(sl_registry_list_t *list);
 

@@ -25,8 +25,20 @@ typedef struct {
     char why[200];            /* ENTRY_UNKNOWN / ENTRY_INCOMPATIBLE: the reason, replayed */
 } entry_t;
 
+/* Ids this decoder resolved, or the registry answered 404 for: when their wait began.
+ * Bounded; a 404 for an id beyond the table is believed at once. */
+#define KNOWN_MAX 1024
+
+typedef struct {
+    int32_t id;
+    int resolved;          /* the registry answered this id's schema once */
+    int64_t lost_since_ms; /* the first 404 not believed, 0 when none */
+} known_t;
+
 struct sl_registry_decode_s {
     sl_registry_t *registry;
+    known_t known[KNOWN_MAX];
+    size_t n_known;
     sl_registry_decode_conf_t conf;
     entry_t *entries;
     size_t n;
@@ -38,6 +50,7 @@ struct sl_registry_decode_s {
 void sl_registry_decode_conf_defaults(sl_registry_decode_conf_t *conf) {
     conf->cache_max = 64;
     conf->unknown_ttl_ms = 30000;
+    conf->lost_wait_ms = 60000;
 }
 
 const char *sl_registry_decode_result_name(sl_registry_decode_result_t r) {
@@ -118,6 +131,42 @@ static entry_t *make_room(sl_registry_decode_t *d) {
     return &d->entries[lru];
 }
 
+/* The id's row in the known table, added when add and there is room; NULL otherwise. */
+static known_t *known(sl_registry_decode_t *d, int32_t id, int add) {
+    for (size_t i = 0; i < d->n_known; i++)
+        if (d->known[i].id == id)
+            return &d->known[i];
+    if (!add || d->n_known == KNOWN_MAX)
+        return NULL;
+    known_t *k = &d->known[d->n_known++];
+    memset(k, 0, sizeof *k);
+    k->id = id;
+    return k;
+}
+
+/* The registry answered 404 (detail) for id: whether to believe it (0), or to wait for
+ * the id to be registered again (1, *result WAIT and errstr set): for lost_wait_ms from
+ * the id's first 404 since it last resolved. */
+static int lost(sl_registry_decode_t *d, int32_t id, const char *detail,
+                sl_registry_decode_result_t *result, char *errstr, size_t errstr_size) {
+    known_t *k = d->conf.lost_wait_ms > 0 ? known(d, id, 1) : NULL;
+    if (!k)
+        return 0;
+    int64_t now = sl_now_ms();
+    if (!k->lost_since_ms)
+        k->lost_since_ms = now;
+    if (now - k->lost_since_ms >= d->conf.lost_wait_ms)
+        return 0;
+    d->stats.lost_waits++;
+    *result = SL_REGISTRY_DECODE_WAIT;
+    sl_err_format(errstr, errstr_size,
+                  "schema id %d not found (%s)%s; the registry may have restarted empty: "
+                  "waiting up to %.0f s more for it to be registered again",
+                  (int)id, detail, k->resolved ? ", though it resolved before" : "",
+                  (double)(d->conf.lost_wait_ms - (now - k->lost_since_ms)) / 1000.0);
+    return 1;
+}
+
 /* Fetches and compiles the writer schema of id into a new entry. Returns the entry, or
  * NULL with *result WAIT or FATAL (nothing cached). */
 static entry_t *fetch(sl_registry_decode_t *d, int32_t id, sl_registry_decode_result_t *result,
@@ -149,7 +198,14 @@ static entry_t *fetch(sl_registry_decode_t *d, int32_t id, sl_registry_decode_re
         if (!rd)
             kind = ENTRY_INCOMPATIBLE;
         free(text);
+        known_t *k = known(d, id, 1);
+        if (k) {
+            k->resolved = 1;
+            k->lost_since_ms = 0;
+        }
     } else if (err == SL_REGISTRY_ERR_SCHEMA_NOT_FOUND) {
+        if (lost(d, id, detail.message, result, errstr, errstr_size))
+            return NULL;
         kind = ENTRY_UNKNOWN;
         sl_err_format(why, sizeof why, "%s", detail.message);
     } else if (err == SL_REGISTRY_ERR_TOO_BIG) {

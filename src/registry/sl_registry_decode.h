@@ -23,7 +23,16 @@
  *
  * Ids the registry does not know are remembered for conf.unknown_ttl_ms, so a run of such
  * messages costs one request, and an id registered later (a registry restarted with empty
- * storage, then re-registered) is found again after that time. Compiled schemas that
+ * storage, then re-registered) is found again after that time.
+ *
+ * A registry that keeps its storage in memory forgets every schema when it restarts, until
+ * its producers (`sluice schema`, serializers) register them again, and nothing in the
+ * Confluent API tells such a registry from one that never had the id. So a 404 is not
+ * believed at once: the id is WAIT (its partition waits, nothing is dead-lettered) for
+ * conf.lost_wait_ms from its first 404, and unknown_schema only after that; from then on
+ * its 404s are believed at once, until it resolves again. The price: a message whose id
+ * no registry ever had holds its partition for lost_wait_ms, once per id and process.
+ * (At most 1,024 ids are tracked; a 404 beyond that is believed at once.) Compiled schemas that
  * cannot be resolved are remembered for good. Single-threaded, like the registry client.
  */
 #ifndef SL_REGISTRY_DECODE_H
@@ -47,9 +56,10 @@ typedef struct sl_registry_decode_s sl_registry_decode_t;
 typedef struct sl_registry_decode_conf_s {
     size_t cache_max;       /* writer schemas kept (compiled or known bad), >= 1 */
     int64_t unknown_ttl_ms; /* how long an id the registry does not know stays unknown */
+    int64_t lost_wait_ms;   /* how long a 404 is not believed (see above); 0: believed at once */
 } sl_registry_decode_conf_t;
 
-/* Defaults: 64 schemas, unknown ids remembered for 30 s. */
+/* Defaults: 64 schemas, unknown ids remembered for 30 s, a 404 believed after 60 s. */
 void sl_registry_decode_conf_defaults(sl_registry_decode_conf_t *conf);
 
 /* Counters since sl_registry_decode_new(). */
@@ -60,6 +70,7 @@ typedef struct sl_registry_decode_stats_s {
     uint64_t fetches;      /* schema requests to the registry */
     uint64_t fetch_errors; /* of those, failed for a reason not about the id */
     uint64_t evictions;    /* cache entries dropped for room */
+    uint64_t lost_waits;   /* 404s not believed yet (a WAIT each) */
     size_t cached;         /* entries now */
 } sl_registry_decode_stats_t;
 

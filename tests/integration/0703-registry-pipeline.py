@@ -14,7 +14,8 @@ Kafka and Cassandra, with Confluent's own client on the other side.
     writer schema the record cannot read);
   - `sluice process --registry` stores exactly the good records, row by row and field by
     field (read back with python3-cassandra), and dead-letters the three poison messages
-    with unknown_schema, bad_avro and incompatible_schema, original bytes kept.
+    with unknown_schema, bad_avro and incompatible_schema, original bytes kept (the unknown
+    id after `--registry-lost-wait 3` s: a 404 is believed only after that wait).
 """
 import json
 import os
@@ -23,7 +24,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ingest_support import (BROKERS, MockApi, expected_users, page_urls, read_topic,  # noqa: E402
@@ -38,15 +38,11 @@ N_AVRO, N_JSON, N_SERDE, N_UNKNOWN = 600, 400, 40, 30
 
 
 def reg_get(path):
-    with urllib.request.urlopen(REG + path, timeout=30) as r:
-        return json.loads(r.read())
+    return rs.reg_get(REG, path)
 
 
 def reg_post(path, body):
-    req = urllib.request.Request(REG + path, data=json.dumps(body).encode(), method="POST",
-                                 headers={"Content-Type": "application/vnd.schemaregistry.v1+json"})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return json.loads(r.read())
+    return rs.reg_post(REG, path, body)
 
 
 def closed_port():
@@ -55,20 +51,6 @@ def closed_port():
     port = s.getsockname()[1]
     s.close()
     return port
-
-
-def avro_string(b):
-    """An Avro string: zigzag varint length, then the bytes."""
-    n, out = len(b) << 1, bytearray()
-    while n > 0x7F:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out) + b
-
-
-def framed(schema_id, body):
-    return b"\0" + schema_id.to_bytes(4, "big") + body
 
 
 def with_unknown_keys(rec, i):
@@ -186,10 +168,10 @@ def main():
         bad_id = reg_post("/subjects/%s-other-value/versions" % topic,
                           {"schema": json.dumps(bad_writer)})["id"]
         poison = {
-            "poison-unknown": (framed(2147480000, avro_string(b"x")), "unknown_schema"),
-            "poison-bad": (framed(sid, b"\x02"), "bad_avro"),
+            "poison-unknown": (rs.framed(2147480000, rs.avro_string(b"x")), "unknown_schema"),
+            "poison-bad": (rs.framed(sid, b"\x02"), "bad_avro"),
             "poison-incompatible": (
-                framed(bad_id, avro_string(unknown_users[0]["id"].encode())),
+                rs.framed(bad_id, rs.avro_string(unknown_users[0]["id"].encode())),
                 "incompatible_schema"),
         }
         for j, (key, (value, _)) in enumerate(poison.items()):
@@ -201,7 +183,9 @@ def main():
         check(got == "sent %d" % len(lines), "send: %s" % got)
 
         # the processor: exact table, three dead letters
-        proc = Processor(topic, keyspace, "--registry", REG, "--idle-exit", "5")
+        # an unknown id waits --registry-lost-wait before it is unknown_schema
+        proc = Processor(topic, keyspace, "--registry", REG, "--idle-exit", "5",
+                         "--registry-lost-wait", "3")
         rc, summary = proc.wait_exit(timeout=900)
         check(rc == 0, "processor exit %d; log:\n%s" % (rc, proc.log_tail()))
         expected = users_avro + users_json + serde_users + unknown_users

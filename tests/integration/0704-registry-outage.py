@@ -15,12 +15,14 @@ order get the same ids as the messages on the topic carry. Then:
   - the processor keeps storing the id-A records, and waits on partition 0: nothing is
     dead-lettered, no row of an id-B record appears, partition 0's lag covers every id-B
     message (nothing committed past them), and it says it waits;
-  - `scripts/stack up registry` (empty storage) while the processor is held (SIGSTOP, so
-    that it cannot ask for id B before it is back), throwaway schemas up to id A - 1,
-    `sluice schema` registers the record's schema again and gets id A, the evolved writer
-    again gets id B; the processor goes on
-    (SIGCONT);
-  - the table is exact, every column, and the dead-letter topic is empty.
+  - while it waits, `sluice_process_decode_waits` (with its HELP and TYPE lines) is 1;
+  - `scripts/stack up registry` (empty storage), throwaway schemas up to id A - 1, and
+    `sluice schema` registers the record's schema again and gets id A. The processor, still
+    running, now asks the registry for id B and gets a 404 (the restart race): it must not
+    believe it (`--registry-lost-wait 600`): it logs that the registry may have restarted
+    empty, partition 0 still waits (gauge 1), no row, no dead letter. Then the evolved
+    writer is registered again and gets id B;
+  - the table is exact, every column, the dead-letter topic is empty and the gauge is 0.
 """
 import json
 import os
@@ -140,7 +142,7 @@ def main():
         check(rc == 0, "ingest --format avro: exit %d\n%s" % (rc, err[-3000:]))
         users = expected_users(page_urls(mock.url, N_INGEST, 100, "outage"))
 
-        proc = Processor(topic, keyspace, "--registry", REG)
+        proc = Processor(topic, keyspace, "--registry", REG, "--registry-lost-wait", "600")
         proc.wait_metric("sluice_process_rows_written_total", N_INGEST)
         print("ok: %d Avro records (id %d) stored with the registry up" % (N_INGEST, id_a))
 
@@ -175,30 +177,43 @@ def main():
         m = proc.metrics()
         check(m.get("sluice_process_messages_consumed_total", -1) == N_INGEST + len(cached),
               "consumed %r while waiting" % m.get("sluice_process_messages_consumed_total"))
+        wait_for("sluice_process_decode_waits is 1",
+                 lambda: proc.metrics().get("sluice_process_decode_waits") == 1, timeout=60)
+        text = urllib.request.urlopen("http://127.0.0.1:%d/metrics" % proc.port,
+                                      timeout=5).read().decode()
+        check("# HELP sluice_process_decode_waits " in text and
+              "# TYPE sluice_process_decode_waits gauge" in text, "decode_waits HELP/TYPE")
         print("ok: registry down: %d cached-id records stored, %d with id %d wait on "
               "partition 0, uncommitted, none dead-lettered" % (len(cached), len(waiting), id_b))
 
-        # back with empty storage: the processor held until the schemas are in again
-        proc.proc.send_signal(signal.SIGSTOP)
-        try:
-            stack("up", "registry")
-            pad_to(topic, id_a, pads)
-            again_a = register_record(topic)
-            again_b = int(rs.run_venv(py, "register", REG, topic + "-value", schema_file,
-                                      "evolved"))
-        finally:
-            proc.proc.send_signal(signal.SIGCONT)
+        # back with empty storage; the record's schema in again, the evolved one not yet:
+        # the processor's ask for id B gets a 404, which it must not believe
+        stack("up", "registry")
+        pad_to(topic, id_a, pads)
+        again_a = register_record(topic)
+        wait_for("the processor got a 404 for id %d and waits" % id_b,
+                 lambda: re.search(r"partition 0 offset \d+ waits \d+ ms: schema id %d not found"
+                                   r".*restarted empty" % id_b, proc.log_text()), timeout=120)
+        check(proc.metrics().get("sluice_process_decode_waits") == 1, "decode_waits after 404")
+        rows = db.rows(keyspace)
+        check(not any(r["id"] in rows for r in waiting), "a waiting record was stored")
+        check(read_topic(topic + ".dlq") == [], "dead letters after the 404")
+        again_b = int(rs.run_venv(py, "register", REG, topic + "-value", schema_file, "evolved"))
         check((again_a, again_b) == (id_a, id_b), "after the restart ids %d, %d; before %d, %d"
               % (again_a, again_b, id_a, id_b))
         proc.wait_metric("sluice_process_rows_written_total", N_INGEST + len(cached) +
                          len(waiting))
+        wait_for("sluice_process_decode_waits back to 0",
+                 lambda: proc.metrics().get("sluice_process_decode_waits") == 0, timeout=60)
         rc, summary, _ = proc.stop()
         proc = None
         check(rc == 0, "processor exit %d" % rc)
         assert_table_equals(db.rows(keyspace), users + cached + waiting)
         check(read_topic(topic + ".dlq") == [], "dead letters after the restart")
-        print("ok: registry back (re-registered, ids %d and %d again): table exact, %d rows, "
-              "no dead letters" % (id_a, id_b, N_INGEST + len(cached) + len(waiting)))
+        print("ok: registry back (re-registered, ids %d and %d again; the 404 for %d in between "
+              "waited): table exact, %d rows, no dead letters" % (id_a, id_b, id_b,
+                                                                 N_INGEST + len(cached) +
+                                                                 len(waiting)))
     finally:
         if proc:
             proc.proc.send_signal(signal.SIGCONT)

@@ -13,14 +13,25 @@ by confluent-kafka. Then, against the console's API (read with plain HTTP):
 - message browser: latest N of a partition, from the beginning, from an offset, from a
   timestamp and with a filter, each equal to what kcat reads;
 - series: the ring grows by one point per interval;
+- schema registry: /api/schemas equals the registry's own API (subjects, versions, latest
+  ids and schema texts, each subject's compatibility or else the global one, and the
+  topic each subject belongs to); the overview says the registry is reachable, and not
+  when a console points at a dead registry URL; the messages of a topic filled by
+  `sluice ingest --format avro` come decoded, field by field equal to what confluent-kafka's
+  AvroDeserializer reads, with their schema id, a markup-bearing field escaped in the raw
+  answer; unknown ids, bad Avro and a dead registry give the bytes as hex and the reason;
 - with a token (SLUICE_CONSOLE_TOKEN): every page and /api path is 401 without it, the
-  token is in no argv, log or answer; the management actions do what they say (checked with
+  token is in no argv, log or answer, nor are the registry credentials given in the
+  environment; the management actions do what they say (checked with
   the admin API and committed offsets), refuse what they must (a reset while the group has
   members, a delete without the typed name), and are logged with who asked.
 """
 import json
 import os
 import sys
+import tempfile
+import urllib.error
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import console_support as cs  # noqa: E402
@@ -30,9 +41,18 @@ cs.use_venv()
 from console_support import check, wait_for  # noqa: E402
 from ingest_support import MockApi  # noqa: E402
 from process_support import Processor, ingest_users, schema  # noqa: E402
+import registry_support as rs  # noqa: E402
 
 TOKEN = "it-0801-" + os.urandom(12).hex()
 PARTS = 3
+REG = os.environ.get("SLUICE_TEST_REGISTRY", "http://127.0.0.1:8081/apis/ccompat/v7")
+DEAD_REG = "http://127.0.0.1:1/apis/ccompat/v7"
+N_AVRO = 40
+MARKUP = "<img src=x onerror=alert(1)></script><script>alert(2)</script> \"q\" 'a' &amp;"
+UNKNOWN_ID = 2147480000
+# basic-auth credentials for the registry, from the environment (the stack's registry takes
+# any): they must show nowhere
+REG_USER, REG_PASSWORD = "it0801", "it-0801-reg-" + os.urandom(8).hex()
 
 
 def poison_messages(n, template):
@@ -194,16 +214,25 @@ def check_messages(con, topic, user_id):
     check(con.get(base.replace(topic, "no_such_topic_0801")).status == 404, "unknown topic is 404")
 
 
-def check_caps(con, big_topic):
+def check_caps(con, big_topic, sid, ro):
     """A value past the cap is cut (and says so), bytes that are not text come as hex, and a
-    Confluent-framed value shows its schema id."""
+    Confluent-framed value that cannot be decoded shows its schema id, its bytes as hex and
+    why: an id the registry does not know, bytes that are not Avro of their schema, no
+    registry configured."""
     big = ("x" * 199999 + "y").encode()
     binary = bytes([0xff, 0xfe]) + bytes(range(256))
-    framed = b"\x00\x00\x00\x00\x07" + b"\x02\x06abc"
+    framed = rs.framed(UNKNOWN_ID, b"\x02\x06abc")
+    bad = rs.framed(sid, b"\x02")
     cs.produce(big_topic, [(0, b"big", big, None), (0, b"bin", binary, None),
-                           (0, b"avro", framed, None)])
-    got = con.api("/api/topics/%s/messages?from=earliest&limit=3" % big_topic)["messages"]
-    check([m["key"] for m in got] == ["big", "bin", "avro"], "cap messages %r" % [m["key"] for m in got])
+                           (0, b"avro", framed, None), (0, b"bad", bad, None)])
+    got = con.api("/api/topics/%s/messages?from=earliest&limit=4" % big_topic)["messages"]
+    check([m["key"] for m in got] == ["big", "bin", "avro", "bad"], "cap messages %r" % [m["key"] for m in got])
+    m = got[3]
+    check(m["value_format"] == "avro-hex" and m["schema_id"] == sid and m["value"] == bad.hex()
+          and m["decode_error"].startswith("bad_avro"), "bad Avro value %r" % m)
+    m = ro.api("/api/topics/%s/messages?from=earliest&limit=4" % big_topic)["messages"][2]
+    check(m["value_format"] == "avro-hex" and m["value"] == framed.hex()
+          and "no --registry" in m["decode_error"], "framed value without a registry %r" % m)
     m = got[0]
     check(m["value_truncated"] and m["value_bytes"] == len(big) and m["value"] == "x" * 16384,
           "big value: truncated %r, bytes %r, shown %d" % (m["value_truncated"], m["value_bytes"], len(m["value"])))
@@ -211,8 +240,155 @@ def check_caps(con, big_topic):
     check(m["value_format"] == "hex" and m["value"] == binary.hex() and not m["value_truncated"],
           "binary value %r" % {k: m[k] for k in ("value_format", "value_truncated")})
     m = got[2]
-    check(m["value_format"] == "avro-hex" and m["schema_id"] == 7 and m["value"] == framed.hex()
-          and "registry" in m["decode_error"], "framed value %r" % m)
+    check(m["value_format"] == "avro-hex" and m["schema_id"] == UNKNOWN_ID and m["value"] == framed.hex()
+          and m["decode_error"].startswith("unknown_schema"), "framed value of an unknown id %r" % m)
+
+
+def markup_user(template):
+    """A valid user whose names carry markup and script."""
+    rec = dict(template)
+    rec.update(id="6f1c7b36-3b7e-4c52-9a57-0801a0b0c0d0", first_name=MARKUP, last_name="</pre><b>bold</b>")
+    return rec
+
+
+def fill_avro(mock, topic):
+    """N_AVRO users through `sluice ingest --format avro`, one user with markup framed here
+    with the subject's id, then a second version of <topic>-value (a field with a default,
+    which FULL allows) and a <topic>-key subject at the global level. Returns the id the
+    messages carry and the markup user."""
+    from ingest_support import run_ingest
+    rc, summary, err = run_ingest("--source", mock.url, "-t", topic, "--count", str(N_AVRO),
+                                  "--batch", "20", "--seed", "it0801avro", "--format", "avro",
+                                  "--registry", REG)
+    check(rc == 0 and summary["summary"]["rejected"] == 0, "ingest --format avro: exit %d\n%s"
+          % (rc, err[-3000:]))
+    subject = urllib.parse.quote(topic + "-value", safe="")
+    v1 = rs.reg_get(REG, "/subjects/%s/versions/latest" % subject)
+    rec = markup_user(rs.user(801))
+    body = b"".join(rs.avro_string(rec[f].encode()) for f in rs.FIELDS)
+    cs.produce(topic, [(0, rec["id"].encode(), rs.framed(v1["id"], body), None)])
+    rs.reg_post(REG, "/subjects/%s/versions" % subject, {"schema": rs.evolved(v1["schema"])})
+    rs.reg_post(REG, "/subjects/%s/versions" % urllib.parse.quote(topic + "-key", safe=""),
+                {"schema": '"string"'})
+    return v1["id"], rec
+
+
+def registry_view():
+    """What the registry's own API says: the global level and, per subject, what the
+    console shows."""
+    glob = rs.reg_get(REG, "/config")["compatibilityLevel"]
+    out = {}
+    for name in rs.reg_get(REG, "/subjects"):
+        q = urllib.parse.quote(name, safe="")
+        latest = rs.reg_get(REG, "/subjects/%s/versions/latest" % q)
+        try:
+            level = rs.reg_get(REG, "/config/%s?defaultToGlobal=true" % q)["compatibilityLevel"]
+        except urllib.error.HTTPError as e:
+            check(e.code == 404, "GET /config/%s: HTTP %d" % (name, e.code))
+            level = glob
+        out[name] = {"versions": sorted(rs.reg_get(REG, "/subjects/%s/versions" % q)),
+                     "latest_version": latest["version"], "latest_id": latest["id"],
+                     "schema": latest["schema"], "schema_type": latest.get("schemaType", "AVRO"),
+                     "compatibility": level}
+    return glob, out
+
+
+def check_schemas(con, dead, topic, sid):
+    o = con.fresh("/api/overview", lambda j: j["registry"]["reachable"], "registry reachable")
+    check(o["registry"]["configured"] and o["registry"]["url"] == REG and not o["registry"]["error"],
+          "overview registry %r" % o["registry"])
+    keys = ("versions", "latest_version", "latest_id", "schema", "schema_type", "compatibility")
+
+    def same(j):
+        glob, want = registry_view()
+        got = {s["name"]: {k: s[k] for k in keys} for s in j["subjects"]}
+        return j if j["available"] and j["global_compatibility"] == glob and got == want else None
+    # other tests may change the registry meanwhile: poll until one read agrees
+    j = wait_for(lambda: same(con.api("/api/schemas")), "/api/schemas equal to the registry's API", 120)
+    subs = {s["name"]: s for s in j["subjects"]}
+    v, k = subs[topic + "-value"], subs[topic + "-key"]
+    check(len(v["versions"]) == 2 and v["compatibility"] == "FULL" and v["latest_id"] != sid,
+          "value subject %r" % {x: v[x] for x in keys if x != "schema"})
+    check(k["compatibility"] == j["global_compatibility"], "key subject at the global level %r" % k)
+    check((v["topic"], v["role"], k["topic"], k["role"]) == (topic, "value", topic, "key"),
+          "topic links %r" % [(x["topic"], x["role"]) for x in (v, k)])
+    one = con.api("/api/schemas?subject=" + urllib.parse.quote(topic + "-value", safe=""))
+    check([s["name"] for s in one["subjects"]] == [topic + "-value"] and one["subjects"][0] == v,
+          "?subject= %r" % [s["name"] for s in one["subjects"]])
+    check(con.api("/api/schemas?subject=no_such_0801-value")["subjects"] == [], "unknown subject")
+
+    o = dead.fresh("/api/overview", lambda j: j["registry"]["configured"] and j["registry"]["error"],
+                   "dead registry probed")
+    check(not o["registry"]["reachable"] and o["registry"]["url"] == DEAD_REG, "dead registry %r" % o["registry"])
+    d = dead.api("/api/schemas")
+    check(not d["available"] and not d["reachable"] and "Failed to connect" in d["reason"],
+          "schemas of a dead registry %r" % d)
+
+
+def raw_values(topic, n):
+    """{(partition, offset): value bytes} of topic read with confluent-kafka."""
+    from confluent_kafka import TopicPartition
+    c = cs.consumer()
+    try:
+        c.assign([TopicPartition(topic, p, 0) for p in range(2)])
+        out = {}
+        while len(out) < n:
+            m = c.poll(30)
+            check(m is not None, "raw read of %s: %d of %d" % (topic, len(out), n))
+            if not m.error():
+                out[(m.partition(), m.offset())] = m.value()
+        return out
+    finally:
+        c.close()
+
+
+def check_avro_messages(con, dead, topic, sid, markup):
+    py = rs.venv_python()
+    n = N_AVRO + 1
+    with tempfile.TemporaryDirectory(prefix="sluice-0801-") as work:
+        out = os.path.join(work, "avro.jsonl")
+        got = rs.run_venv(py, "read-topic", REG, topic, n, out)
+        check(got == "read %d" % n, "AvroDeserializer read-topic: %s" % got)
+        rows = {(r["partition"], r["offset"]): r for r in map(json.loads, open(out))}
+    path = "/api/topics/%s/messages?from=earliest&limit=100" % topic
+    r = con.get(path)
+    check(r.status == 200 and b"<img" not in r.body and b"</script>" not in r.body,
+          "markup not escaped in the raw answer")
+    page = r.json()
+    check(len(page["messages"]) == n and set((m["partition"], m["offset"]) for m in page["messages"]) == set(rows),
+          "%d messages shown, want %d" % (len(page["messages"]), n))
+    for m in page["messages"]:
+        row = rows[(m["partition"], m["offset"])]
+        check(m["value_format"] == "avro" and m["schema_id"] == row["id"] == sid and "decode_error" not in m,
+              "message %r: %r" % ((m["partition"], m["offset"]), {x: m.get(x) for x in ("value_format", "schema_id", "decode_error")}))
+        dec = json.loads(m["value"])
+        check(sorted(dec) == sorted(rs.FIELDS), "decoded fields %r" % sorted(dec))
+        for f in rs.FIELDS:
+            check(dec[f] == row["record"][f], "message %d:%d field %s: %r, AvroDeserializer %r"
+                  % (m["partition"], m["offset"], f, dec[f], row["record"][f]))
+    shown = [json.loads(m["value"]) for m in page["messages"] if m["key"] == markup["id"]]
+    check(len(shown) == 1 and shown[0]["first_name"] == MARKUP and shown[0] == markup, "markup user %r" % shown)
+    # the filter looks at the decoded text
+    email = next(iter(rows.values()))["record"]["email"]
+    f = con.api("/api/topics/%s/messages?from=earliest&filter=%s" % (topic, urllib.parse.quote(email)))
+    check(f["matched"] == sum(1 for x in rows.values() if email.lower() in json.dumps(x["record"]).lower()) >= 1
+          and all(email in json.loads(m["value"])["email"] for m in f["messages"]), "filter on decoded %r" % email)
+    # a dead registry: every value as hex with the reason
+    raw = raw_values(topic, n)
+    for m in dead.api(path)["messages"]:
+        v = raw[(m["partition"], m["offset"])]
+        check(m["value_format"] == "avro-hex" and m["value"] == v.hex() and m["schema_id"] == sid
+              and "unreachable" in m["decode_error"], "dead-registry message %r" % m)
+
+
+def drop_subjects(topic):
+    """Deletes the test's subjects (soft, as a user would)."""
+    for role in ("value", "key"):
+        try:
+            rs.reg_post(REG, "/subjects/%s" % urllib.parse.quote("%s-%s" % (topic, role), safe=""),
+                        None, method="DELETE")
+        except urllib.error.URLError:  # noqa: PERF203 - not there: the test failed before
+            pass
 
 
 def check_series(con):
@@ -231,7 +407,7 @@ PATHS = ["/", "/index.html", "/app.js", "/api/overview", "/api/topics", "/api/to
          "/api/session", "/metrics"]
 
 
-def check_security(con, topic):
+def check_security(con, topic, avro_topic):
     for path in PATHS:
         r = con.get(path, auth=False)
         check(r.status == 401, "%s without the token: %d" % (path, r.status))
@@ -245,6 +421,12 @@ def check_security(con, topic):
     with open("/proc/%d/cmdline" % con.proc.pid, "rb") as f:
         check(TOKEN.encode() not in f.read(), "token in the console's argv")
     check(TOKEN not in con.log_text(), "token in the console's log")
+    for path in ("/api/overview", "/api/schemas", "/api/topics/%s/messages?from=earliest" % avro_topic,
+                 "/metrics", "/"):
+        check(REG_PASSWORD.encode() not in con.get(path).body, "registry password in " + path)
+    with open("/proc/%d/cmdline" % con.proc.pid, "rb") as f:
+        check(REG_PASSWORD.encode() not in f.read(), "registry password in the console's argv")
+    check(REG_PASSWORD not in con.log_text(), "registry password in the console's log")
 
 
 def check_manage(con, topic, g1, g2, readonly):
@@ -328,7 +510,7 @@ def step(what, t0=[0.0]):
 
 def main():
     topic, keyspace = schema("0801", partitions=PARTS)
-    big_topic, extra = None, []
+    big_topic, avro_topic, extra = None, None, []
     mock = MockApi()
     procs, consoles = [], []
     try:
@@ -345,22 +527,30 @@ def main():
         wait_for(lambda: sum(v or 0 for v in cs.committed(g1, topic, PARTS).values())
                  == len(users) + len(poison), "g1 committed all", 120)
         cs.commit(g2, topic, {0: 10, 1: 20})
-        big_topic = cs.unique("0801big")
+        big_topic, avro_topic = cs.unique("0801big"), cs.unique("0801avro")
         from confluent_kafka.admin import NewTopic
         adm = cs.admin()
         # more dead-letter topics than the console follows: its own must still be counted
         extra = ["%s_%02d.dlq" % (cs.unique("0801x"), i) for i in range(34)]
-        for f in adm.create_topics([NewTopic(big_topic, 1, 1)] +
+        for f in adm.create_topics([NewTopic(big_topic, 1, 1), NewTopic(avro_topic, 2, 1)] +
                                    [NewTopic(t, 1, 1) for t in extra]).values():
             f.result(timeout=60)
-        comps = ["--component", "proc=http://127.0.0.1:%d" % proc.port,
+        step("avro")
+        sid, markup = fill_avro(mock, avro_topic)
+        comps = ["--registry", REG, "--component", "proc=http://127.0.0.1:%d" % proc.port,
                  "--component", "api=" + mock.url.rsplit("/api/", 1)[0],
                  "--component", "dead=http://127.0.0.1:1", "-t", topic, "-k", keyspace]
         step("consoles")
-        con = cs.Console(*comps, env_token=TOKEN)
+        os.environ.update(SLUICE_REGISTRY_USERNAME=REG_USER, SLUICE_REGISTRY_PASSWORD=REG_PASSWORD)
+        try:
+            con = cs.Console(*comps, env_token=TOKEN)
+        finally:
+            del os.environ["SLUICE_REGISTRY_USERNAME"], os.environ["SLUICE_REGISTRY_PASSWORD"]
         consoles.append(con)
         ro = cs.Console("-t", topic)
         consoles.append(ro)
+        dead = cs.Console("--registry", DEAD_REG, "-t", avro_topic)
+        consoles.append(dead)
         step("overview")
         check_overview(con, topic, ["proc", "api"])
         step("topics_and_groups")
@@ -369,12 +559,16 @@ def main():
         check_dlq(con, topic, reasons, extra)
         step("messages")
         check_messages(con, topic, users[5]["id"])
+        step("schemas")
+        check_schemas(con, dead, avro_topic, sid)
+        step("avro messages")
+        check_avro_messages(con, dead, avro_topic, sid, markup)
         step("caps")
-        check_caps(con, big_topic)
+        check_caps(con, big_topic, sid, ro)
         step("series")
         check_series(con)
         step("security")
-        check_security(con, topic)
+        check_security(con, topic, avro_topic)
         step("manage")
         check_manage(con, topic, g1, g2, ro)
         for c in consoles:
@@ -389,7 +583,10 @@ def main():
         for p in procs:
             p.stop()
         mock.stop()
-        cs.drop([topic, topic + ".dlq", big_topic] + extra, keyspace)
+        cs.drop([topic, topic + ".dlq", big_topic, avro_topic, avro_topic and avro_topic + ".dlq"] + extra,
+                keyspace)
+        if avro_topic:
+            drop_subjects(avro_topic)
 
 
 if __name__ == "__main__":

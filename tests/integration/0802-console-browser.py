@@ -14,6 +14,11 @@
 - Messages whose key, value and headers hold `<img src=x onerror=...>`, `</script>` and
   quotes are shown as literal text in the browser and in the dead-letter view, and run
   nothing: no dialog, no global set, no title changed, no element made from them.
+- The pipeline runs in Avro (ingest --format avro, process --registry): the Schemas view
+  lists the registry's subjects with the versions, latest id and compatibility its own API
+  gives, the schema text indented; the topic page links its <topic>-value subject; the
+  message browser shows Avro values decoded (the records produced, field by field, with
+  their schema id), a markup-bearing Avro field as literal text.
 - The management forms do what they say (checked with the admin API and committed
   offsets): create a topic, add partitions, preview and apply an offset reset, delete a
   topic only once its name is typed.
@@ -24,6 +29,7 @@ import json
 import os
 import sys
 import tempfile
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import console_support as cs  # noqa: E402
@@ -33,8 +39,10 @@ cs.use_venv()
 from console_support import check, wait_for  # noqa: E402
 from ingest_support import MockApi  # noqa: E402
 from process_support import Processor, schema  # noqa: E402
+import registry_support as rs  # noqa: E402
 
 TOKEN = "it-0802-" + os.urandom(12).hex()
+REG = os.environ.get("SLUICE_TEST_REGISTRY", "http://127.0.0.1:8081/apis/ccompat/v7")
 HOSTILE_KEY = "<img src=x onerror=\"window.__xss=1;document.title='pwned';alert(1)\">"
 HOSTILE_VALUE = ("</script><script>window.__xss=2;alert(2)</script>"
                  "<img src=x onerror=alert(3)> \"double\" 'single' &amp; <b>bold</b>")
@@ -50,12 +58,17 @@ else:
 
 def goto_view(page, con, hashpart):
     target = con.url + "/#" + hashpart
+    # the mark of the view drawn now: the new one must replace it (the same view with another
+    # argument carries the same name)
+    before = page.evaluate("() => (document.body && document.body.dataset.rendered) || ''")
     if page.url == target:
         page.reload()  # the same hash again would not draw the view anew
     else:
         page.goto(target)
     view = hashpart.split("/")[0].split("?")[0]
-    page.locator('body[data-rendered^="%s:"]' % view).wait_for(state="attached", timeout=30000)
+    page.wait_for_function("([v, b]) => { const r = document.body.dataset.rendered || '';"
+                           " return r.startsWith(v + ':') && r !== b; }", arg=[view, before],
+                           timeout=30000)
 
 
 def shot(page, name):
@@ -131,6 +144,10 @@ def check_overview(page, con):
     for name in ("ingest", "process"):
         wait_for(lambda: page.locator('tr[data-component="%s"] span[data-health]' % name)
                  .get_attribute("data-health") == "ok", "%s healthy in the overview" % name, 60)
+    card = page.locator('.card[data-card="registry"]')
+    wait_for(lambda: card.locator("h3 span[data-health]").get_attribute("data-health") == "reachable",
+             "the registry reachable in the overview", 60)
+    check(REG in card.inner_text(), "registry card %r" % card.inner_text())
     shot(page, "overview")
 
 
@@ -205,7 +222,8 @@ def check_hostile(page, con, topic, dlq_topic, dialogs):
     goto_view(page, con, "messages/%s?from=earliest&limit=10" % topic)
     page.locator("#messages").wait_for(timeout=30000)
     row = page.locator("#messages tbody tr").first
-    check(row.locator('td[data-col="key"]').inner_text() == HOSTILE_KEY, "key not literal")
+    check(row.locator('td[data-col="key"]').inner_text() == HOSTILE_KEY,
+          "key not literal: %r" % row.locator('td[data-col="key"]').inner_text())
     check(row.locator('pre[data-col="value"]').inner_text() == HOSTILE_VALUE, "value not literal")
     check(row.locator('td[data-col="headers"]').inner_text() == "h: " + HOSTILE_HEADER,
           "header not literal: %r" % row.locator('td[data-col="headers"]').inner_text())
@@ -262,10 +280,87 @@ def check_charts_and_pipeline(page, con, topic):
     shot(page, "pipeline")
 
 
-def check_schemas(page, con):
-    goto_view(page, con, "schemas")
-    check("not available" in page.locator("#schemas-unavailable").inner_text(), "schemas view")
+def registry_subject(name):
+    """(versions, latest id, compatibility, schema text) from the registry's own API."""
+    q = urllib.parse.quote(name, safe="")
+    latest = rs.reg_get(REG, "/subjects/%s/versions/latest" % q)
+    level = rs.reg_get(REG, "/config/%s?defaultToGlobal=true" % q)["compatibilityLevel"]
+    return (", ".join(str(v) for v in sorted(rs.reg_get(REG, "/subjects/%s/versions" % q))),
+            str(latest["id"]), level, latest["schema"])
+
+
+def check_schemas(page, con, topic):
+    subject = topic + "-value"
+
+    def table_matches():
+        goto_view(page, con, "schemas")
+        page.locator("#subjects").wait_for(timeout=30000)
+        shown = {r.get_attribute("data-subject"): r for r in page.locator("#subjects tbody tr").all()}
+        names = sorted(rs.reg_get(REG, "/subjects"))
+        if sorted(shown) != names:  # another test may have changed the registry meanwhile
+            return None
+        for name in (subject,):
+            versions, sid, level, _ = registry_subject(name)
+            if cells(shown[name], "versions", "id", "compatibility") != (versions, sid, level):
+                return None
+        return shown
+    shown = wait_for(table_matches, "the Schemas view equal to the registry's API", 120)
+    check(cells(shown[subject], "compatibility") == ("FULL",), "the pipeline subject's level")
+    check(page.locator("#global-compatibility").inner_text() ==
+          rs.reg_get(REG, "/config")["compatibilityLevel"], "global level")
+    check(shown[subject].locator('td[data-col="topic"] a').inner_text() == topic, "subject → topic link")
     shot(page, "schemas")
+    # topic → subject: the topic page links its value subject, which opens with its schema
+    goto_view(page, con, "topic/" + topic)
+    link = page.locator("#topic-subject a")
+    link.wait_for(timeout=30000)
+    check(link.inner_text() == subject, "topic page subject link %r" % link.inner_text())
+    link.click()
+    page.locator('body[data-rendered^="schemas:"]').wait_for(state="attached", timeout=30000)
+    pre = page.locator('#subjects pre[data-col="schema"]')
+    pre.wait_for(timeout=30000)
+    text = pre.inner_text()
+    check(json.loads(text) == json.loads(registry_subject(subject)[3]) and "\n  " in text,
+          "schema text shown indented")
+    shot(page, "schema")
+
+
+def avro_records(page, con, topic, want):
+    """The message browser on an Avro topic: each row's value is the record produced."""
+    goto_view(page, con, "messages/%s?from=earliest&limit=10" % topic)
+    page.locator("#messages").wait_for(timeout=30000)
+    rows = page.locator("#messages tbody tr").all()
+    check(len(rows) == len(want), "%d Avro rows, want %d" % (len(rows), len(want)))
+    for r in rows:
+        key = r.locator('td[data-col="key"]').inner_text()
+        got = json.loads(r.locator('pre[data-col="value"]').inner_text())
+        check(got == want[key], "decoded %s: %r, want %r" % (key, got, want[key]))
+        check(r.locator(".muted").first.inner_text().startswith("avro, schema id "), "format line")
+
+
+def check_avro(page, con, topic, avro_topic, dialogs):
+    """Avro in the message browser: the live pipeline's topic, then known records."""
+    subject = topic + "-value"
+    sid = wait_for(lambda: rs.reg_get(REG, "/subjects").count(subject) and
+                   rs.reg_get(REG, "/subjects/%s/versions/latest" % subject)["id"], "the subject", 60)
+    hostile = dict(rs.user(802), id="6f1c7b36-3b7e-4c52-9a57-0802a0b0c0d0",
+                   first_name="<img src=x onerror=\"window.__xss=7;alert(7)\">",
+                   last_name="</script><script>window.__xss=8</script>")
+    recs = {r["id"]: r for r in (hostile, rs.user(1), rs.user(2))}
+    cs.produce(avro_topic, [(0, k, rs.framed(sid, b"".join(rs.avro_string(r[f].encode()) for f in rs.FIELDS)),
+                             None) for k, r in recs.items()])
+    avro_records(page, con, avro_topic, recs)
+    no_script_ran(page, dialogs, "sluice console")
+    shot(page, "messages-avro")
+    # the live pipeline's own messages are Avro too, decoded
+    goto_view(page, con, "messages/%s?partition=0&limit=5" % topic)
+    page.locator("#messages").wait_for(timeout=30000)
+    for r in page.locator("#messages tbody tr").all():
+        key = r.locator('td[data-col="key"]').inner_text()
+        if not key.startswith("bad-") and key != "junk":
+            rec = json.loads(r.locator('pre[data-col="value"]').inner_text())
+            check(sorted(rec) == sorted(rs.FIELDS) and rec["id"] == key, "live Avro row %r" % key)
+            check(r.locator(".muted").first.inner_text() == "avro, schema id %d" % sid, "live format line")
 
 
 def check_manage(page, con, static_topic, static_group):
@@ -330,7 +425,8 @@ def setup():
     hostile = cs.unique("0802x")
     adm = cs.admin()
     from confluent_kafka.admin import NewTopic
-    for f in adm.create_topics([NewTopic(static, 3, 1), NewTopic(hostile, 1, 1)]).values():
+    for f in adm.create_topics([NewTopic(static, 3, 1), NewTopic(hostile, 1, 1),
+                                NewTopic(hostile + "_avro", 1, 1)]).values():
         f.result(timeout=60)
     wait_for(lambda: static in cs.topics_of_cluster() and hostile in cs.topics_of_cluster(),
              "test topics", 60)
@@ -349,9 +445,9 @@ def main():
     running = []
     try:
         ingest = cs.Ingest(mock.url, topic, "--rate", "40", "--batch", "20", "--duration", "900",
-                           "--seed", "it0802")
+                           "--seed", "it0802", "--format", "avro", "--registry", REG)
         running.append(ingest)
-        proc = Processor(topic, keyspace, group=topic + "-g")
+        proc = Processor(topic, keyspace, "--registry", REG, group=topic + "-g")
         running.append(proc)
         template = {"id": "x", "first_name": "<img src=x onerror=window.__xss=5>", "last_name": "l",
                     "email": "a@b.c", "dob": "2000-01-01T00:00:00Z",
@@ -361,7 +457,7 @@ def main():
                    [(0, "junk", "<script>window.__xss=6</script> not json", None)])
         con = cs.Console("--component", "ingest=" + ingest.url, "--component",
                          "process=http://127.0.0.1:%d" % proc.port, "-t", topic, "-k", keyspace,
-                         token=TOKEN)
+                         "--registry", REG, token=TOKEN)
         running.append(con)
         with sync_playwright() as p:
             browser = cs.launch_browser(p)
@@ -377,7 +473,8 @@ def main():
             wait_for(lambda: len(cs.kcat_read(topic + ".dlq")) == 5, "5 dead letters", 120)
             check_dlq(page, con, topic + ".dlq")
             check_charts_and_pipeline(page, con, topic)
-            check_schemas(page, con)
+            check_schemas(page, con, topic)
+            check_avro(page, con, topic, hostile + "_avro", dialogs)
             check_manage(page, con, static, sgroup)
             page.click("#logout button")
             page.wait_for_url("**/login")
@@ -396,7 +493,12 @@ def main():
             else:
                 x.stop()
         mock.stop()
-        cs.drop([topic, topic + ".dlq", static, hostile], keyspace)
+        cs.drop([topic, topic + ".dlq", static, hostile, hostile + "_avro"], keyspace)
+        try:
+            rs.reg_post(REG, "/subjects/%s" % urllib.parse.quote(topic + "-value", safe=""), None,
+                        method="DELETE")
+        except OSError:  # not registered: the test failed before
+            pass
 
 
 if __name__ == "__main__":

@@ -1,14 +1,16 @@
 """0803 console replay: an offset reset through the console followed by `sluice process`
-rewrites exactly the replayed range.
+rewrites exactly the replayed range, at the same write timestamps.
 
 1,500 users go through `sluice ingest` and `sluice process` (which stops when idle) into a
 fresh table. Through the console's API the group's committed offsets are reset on two of
 the three partitions to a point before their end (to=offset with partition=N), which the
 console refuses while a member is running and allows once none is. A second
 `sluice process` in the same group then consumes and writes exactly the messages from the
-new offsets to the end (its summary), the table still has 1,500 rows, and the rows
-written again — those whose WRITETIME is after the reset — are exactly the users whose
-messages lie in the replayed range (read with kcat), no more and no fewer.
+new offsets to the end (its summary), the table still has 1,500 rows, and every column of
+every row, before and after the replay, has WRITETIME equal to its message's write
+timestamp (timestamp_ms * 1000 + offset % 1000, from kcat): a replay of the same messages
+writes the same timestamps, so it changes nothing, and no row carries the time of the
+replay.
 """
 import os
 import sys
@@ -21,7 +23,7 @@ cs.use_venv()
 
 from console_support import check, wait_for  # noqa: E402
 from ingest_support import MockApi  # noqa: E402
-from process_support import Cassandra, Processor, ingest_users, schema  # noqa: E402
+from process_support import Processor, ingest_users, schema, write_times  # noqa: E402
 
 TOKEN = "it-0803-" + os.urandom(12).hex()
 USERS, PARTS = 1500, 3
@@ -35,14 +37,14 @@ def run_to_idle(topic, keyspace, group):
     return summary["summary"]
 
 
-def write_times(keyspace):
-    c = Cassandra()
-    try:
-        rows = c.session.execute("SELECT id, writetime(first_name) AS wt FROM %s.created_users"
-                                 % keyspace)
-        return {str(r.id): r.wt for r in rows}
-    finally:
-        c.close()
+def message_times(topic):
+    """{key: the write timestamp sluice gives its message} for every message of topic."""
+    out = {}
+    for m in cs.kcat_read(topic):
+        check(m["ts"] > 0, "message without a timestamp %r" % m)
+        check(m["key"] not in out, "key %s twice on the topic" % m["key"])
+        out[m["key"]] = m["ts"] * 1000 + m["offset"] % 1000
+    return out
 
 
 def main():
@@ -56,6 +58,10 @@ def main():
         check(first["consumed"] == USERS and first["written"] == USERS, "first run %r" % first)
         before = write_times(keyspace)
         check(len(before) == USERS, "table has %d rows" % len(before))
+        expected = message_times(topic)
+        check(before == expected, "WRITETIME is not the message's timestamp for %d rows, e.g. %r"
+              % (sum(before.get(k) != v for k, v in expected.items()),
+                 [(k, before.get(k), v) for k, v in expected.items() if before.get(k) != v][:3]))
         wm = cs.watermarks(topic, PARTS)
         check(cs.committed(group, topic, PARTS) == {p: wm[p][1] for p in range(PARTS)},
               "the group committed to the end")
@@ -100,16 +106,16 @@ def main():
               and second["dead_lettered"] == 0, "second run %r, want %d" % (second, sum(BACK.values())))
         after = write_times(keyspace)
         check(set(after) == set(before), "the table's ids changed")
-        rewritten = {i for i, wt in after.items() if wt > reset_us}
-        check(rewritten == replayed, "rewritten %d rows, replayed %d; extra %r, missing %r"
-              % (len(rewritten), len(replayed), sorted(rewritten - replayed)[:3],
-                 sorted(replayed - rewritten)[:3]))
-        check(all(after[i] == before[i] for i in after if i not in replayed),
-              "rows outside the range were written again")
+        check(after == expected, "after the replay WRITETIME is not the message's for %d rows, "
+              "e.g. %r" % (sum(after.get(k) != v for k, v in expected.items()),
+                           [(k, after.get(k), v) for k, v in expected.items()
+                            if after.get(k) != v][:3]))
+        check(all(wt < reset_us for wt in after.values()), "a row carries the replay's time")
         check({u["id"] for u in users} == set(after), "users and rows")
         con.stop()
         con = None
-        print("ok: 0803 reset then process rewrote exactly %d rows" % len(rewritten))
+        print("ok: 0803 reset then process rewrote exactly %d rows, WRITETIME of all %d rows is "
+              "their message's" % (len(replayed), len(after)))
     finally:
         if con and con.proc.poll() is None:
             con.proc.kill()

@@ -74,6 +74,23 @@ class Cassandra:
         self.cluster.shutdown()
 
 
+def write_times(keyspace, table="created_users"):
+    """{id: WRITETIME} of every row, checking that all columns of a row have the same one."""
+    cols = [f for f in FIELDS if f != "id"]
+    c = Cassandra()
+    try:
+        rows = c.session.execute("SELECT id, %s FROM %s.%s" % (
+            ", ".join("writetime(%s) AS wt_%s" % (f, f) for f in cols), keyspace, table))
+        out = {}
+        for r in rows:
+            wts = {getattr(r, "wt_" + f) for f in cols}
+            check(len(wts) == 1, "row %s has several write times %r" % (r.id, wts))
+            out[str(r.id)] = wts.pop()
+        return out
+    finally:
+        c.close()
+
+
 def assert_table_equals(actual, expected):
     """expected: list of flattened users. Exact: same ids, every column equal."""
     want = {u["id"]: u for u in expected}

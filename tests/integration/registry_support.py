@@ -88,6 +88,38 @@ def run_venv(python, *args, timeout=600):
     return p.stdout.strip().splitlines()[-1] if p.stdout.strip() else ""
 
 
+def reg_get(url, path):
+    """GET of the registry's REST API (url: its base), the answer's JSON."""
+    import urllib.request
+    with urllib.request.urlopen(url + path, timeout=30) as r:
+        return json.loads(r.read())
+
+
+def reg_post(url, path, body, method="POST"):
+    """POST (or another method) of body as JSON to the registry's REST API; the answer's JSON."""
+    import urllib.request
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url + path, data=data, method=method,
+                                 headers={"Content-Type": "application/vnd.schemaregistry.v1+json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read())
+
+
+def avro_string(b):
+    """An Avro string: zigzag varint length, then the bytes."""
+    n, out = len(b) << 1, bytearray()
+    while n > 0x7F:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out) + b
+
+
+def framed(schema_id, body):
+    """A value in the Confluent wire format: magic byte 0, the id big-endian, the body."""
+    return b"\0" + schema_id.to_bytes(4, "big") + body
+
+
 def client(url):
     from confluent_kafka.schema_registry import SchemaRegistryClient
     return SchemaRegistryClient({"url": url})

@@ -46,7 +46,8 @@ static void expect_status(unsigned port, const char *method, const char *path,
     http_got_free(&r);
 }
 
-static sl_console_t *start_with(const char *token, const char *brokers) {
+static sl_console_t *start_with(const char *token, const char *brokers,
+                                const sl_console_registry_t *registry) {
     sl_console_conf_t conf;
     sl_console_conf_defaults(&conf);
     conf.listen = "127.0.0.1:0";
@@ -58,6 +59,10 @@ static sl_console_t *start_with(const char *token, const char *brokers) {
     conf.interval_s = 0.5;
     conf.token = token;
     conf.token_len = token ? strlen(token) : 0;
+    if (registry) {
+        conf.registry = *registry;
+        conf.registry_url = "http://127.0.0.1:1/apis/ccompat/v7";
+    }
     sl_console_t *c = NULL;
     char err[512];
     assert_int_equal(sl_console_new(&conf, &c, err, sizeof err), SL_CONSOLE_OK);
@@ -67,7 +72,7 @@ static sl_console_t *start_with(const char *token, const char *brokers) {
 }
 
 static sl_console_t *start(const char *token) {
-    return start_with(token, "127.0.0.1:1"); /* nothing listens: Kafka is down */
+    return start_with(token, "127.0.0.1:1", NULL); /* nothing listens: Kafka is down */
 }
 
 static void wait_snapshot(unsigned port, const char *const *auth) {
@@ -237,7 +242,7 @@ static void silent_broker(void **state) {
     getsockname(fd, (struct sockaddr *)&a, &len);
     char brokers[64];
     snprintf(brokers, sizeof brokers, "127.0.0.1:%u", (unsigned)ntohs(a.sin_port));
-    sl_console_t *c = start_with(NULL, brokers);
+    sl_console_t *c = start_with(NULL, brokers, NULL);
     unsigned port = sl_console_port(c);
     wait_snapshot(port, NULL);
     http_got_t r = http(port, "GET", "/api/topics/t/messages", NULL, NULL);
@@ -253,6 +258,113 @@ static void silent_broker(void **state) {
     close(fd);
 }
 
+/* ---- the registry hooks: what the view makes of them ---- */
+
+typedef struct {
+    char only[300]; /* the last `only` asked for ("-" for none) */
+    int pings;
+    int ping_ok;
+} fake_reg_t;
+
+static int fake_subjects(void *opaque, const char *only, size_t max, sl_console_subject_t **out,
+                         size_t *n, char *errstr, size_t errstr_size) {
+    fake_reg_t *f = opaque;
+    (void)max;
+    snprintf(f->only, sizeof f->only, "%s", only ? only : "-");
+    if (only && strcmp(only, "fail") == 0) {
+        snprintf(errstr, errstr_size, "GET /subjects: HTTP 500");
+        return -1;
+    }
+    static const int versions[] = {1, 2};
+    sl_console_subject_t *s = calloc(2, sizeof *s);
+    assert_non_null(s);
+    s[0] = (sl_console_subject_t){.name = "<b>x</b>-value",
+                                  .versions = versions,
+                                  .n_versions = 2,
+                                  .latest_version = 2,
+                                  .latest_id = 7,
+                                  .schema = "\"string\"",
+                                  .compatibility = "FULL"};
+    s[1] = (sl_console_subject_t){.name = "t-key",
+                                  .versions = versions,
+                                  .n_versions = 1,
+                                  .latest_version = 1,
+                                  .latest_id = 3,
+                                  .schema = "{}",
+                                  .schema_type = "JSON"};
+    *out = s;
+    *n = only ? 1 : 2;
+    return 0;
+}
+
+static void fake_free(void *opaque, sl_console_subject_t *s, size_t n) {
+    (void)opaque;
+    (void)n;
+    free(s);
+}
+
+static int fake_global(void *opaque, char *level, size_t size, char *errstr, size_t errstr_size) {
+    (void)opaque;
+    (void)errstr;
+    (void)errstr_size;
+    snprintf(level, size, "BACKWARD");
+    return 0;
+}
+
+static int fake_ping(void *opaque, char *errstr, size_t errstr_size) {
+    fake_reg_t *f = opaque;
+    f->pings++;
+    if (f->ping_ok)
+        return 0;
+    snprintf(errstr, errstr_size, "GET /config: <refused>");
+    return -1;
+}
+
+static void registry_hooks(void **state) {
+    (void)state;
+    fake_reg_t f = {.ping_ok = 0};
+    sl_console_registry_t reg = {.opaque = &f,
+                                 .subjects = fake_subjects,
+                                 .free_subjects = fake_free,
+                                 .global_compatibility = fake_global,
+                                 .ping = fake_ping};
+    sl_console_t *c = start_with(NULL, "127.0.0.1:1", &reg);
+    unsigned port = sl_console_port(c);
+    wait_snapshot(port, NULL);
+    http_got_t r = http(port, "GET", "/api/overview", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    /* the ping's answer, escaped, and no probe of its own */
+    assert_non_null(strstr(r.body.data, "\"reachable\":false,\"status\":0,\"error\":\"GET "
+                                        "/config: \\u003crefused\\u003e\""));
+    http_got_free(&r);
+    r = http(port, "GET", "/api/schemas", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(f.only, "-");
+    assert_null(strstr(r.body.data, "<b>"));
+    assert_non_null(strstr(r.body.data, "\"global_compatibility\":\"BACKWARD\""));
+    assert_non_null(strstr(r.body.data,
+                           "{\"name\":\"\\u003cb\\u003ex\\u003c/b\\u003e-value\","
+                           "\"versions\":[1,2],\"latest_version\":2,\"latest_id\":7,"
+                           "\"schema_type\":\"AVRO\",\"schema\":\"\\\"string\\\"\","
+                           "\"compatibility\":\"FULL\",\"topic\":null,\"role\":\"value\"}"));
+    assert_non_null(strstr(r.body.data, "\"versions\":[1],\"latest_version\":1,\"latest_id\":3,"
+                                        "\"schema_type\":\"JSON\",\"schema\":\"{}\","
+                                        "\"compatibility\":null,\"topic\":null,\"role\":\"key\"}"));
+    http_got_free(&r);
+    r = http(port, "GET", "/api/schemas?subject=a%2Fb-value", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(f.only, "a/b-value");
+    http_got_free(&r);
+    r = http(port, "GET", "/api/schemas?subject=fail", NULL, NULL);
+    assert_int_equal(r.status, 200);
+    assert_non_null(
+        strstr(r.body.data, "\"available\":false,\"reason\":\"GET /subjects: HTTP 500\""));
+    http_got_free(&r);
+    expect_status(port, "GET", "/api/schemas?subject=", NULL, NULL, 400);
+    sl_console_free(c);
+    assert_true(f.pings >= 1);
+}
+
 TEST_MAIN(http_client_up, http_client_down, cmocka_unit_test(gate_with_token),
           cmocka_unit_test(login_cookie_csrf), cmocka_unit_test(read_only),
-          cmocka_unit_test(silent_broker))
+          cmocka_unit_test(silent_broker), cmocka_unit_test(registry_hooks))

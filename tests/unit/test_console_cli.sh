@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `sluice console` from the outside, without a cluster: --help, exit codes for usage errors,
-# the token never taken from argv, and the configuration reference in docs/console.md being
+# the token and the registry's credentials never taken from argv, and the configuration reference in docs/console.md being
 # exactly what the binary prints.
 set -uo pipefail
 bin=${SLUICE_BIN:?}
@@ -32,6 +32,11 @@ empty=$(mktemp)
 expect 2 "empty" console --auth-token-file "$empty" --cassandra ""
 rm -f "$empty"
 expect 1 "cannot listen" console --listen 192.0.2.1:9000 --cassandra "" -b 127.0.0.1:1
+# registry credentials never from argv; a URL the registry client refuses is a usage error
+expect 2 "set SLUICE_REGISTRY_PASSWORD" console --registry http://127.0.0.1:1 --registry-password x --cassandra ""
+expect 2 "set SLUICE_REGISTRY_USERNAME" console --registry-username u --cassandra ""
+expect 2 "--registry:" console --registry ftp://127.0.0.1:1 --cassandra ""
+expect 2 "--registry:" console --registry http://u:p@127.0.0.1:1 --cassandra ""
 
 want=$("$bin" console --config-reference) || { echo "FAIL: console --config-reference"; exit 1; }
 have=$(sed -n "/<!-- BEGIN config-reference console -->/,/<!-- END config-reference console -->/p" \

@@ -1,7 +1,7 @@
 /* The users table on a fake Cassandra node (test_cql_fake.h), for the tests of the writer and
- * the processor: it answers the writer's PREPARE, stores each EXECUTE of the INSERT (id and
- * first name, in arrival order) and fails them on demand; plus the test records it expects,
- * row i having a known id and first name. One node per test binary: `srv`. */
+ * the processor: it answers the writer's PREPARE, stores each EXECUTE of the INSERT (id,
+ * first name and the write's timestamp, in arrival order) and fails them on demand; plus the test
+ * records it expects, row i having a known id and first name. One node per test binary: `srv`. */
 #ifndef TEST_FAKE_TABLE_H
 #define TEST_FAKE_TABLE_H
 
@@ -23,6 +23,7 @@ typedef struct {
     struct {
         uint8_t id[16];
         char first_name[64];
+        int64_t timestamp; /* the INSERT's USING TIMESTAMP, µs */
     } rows[MAX_ROWS];
     int prepare_params; /* bind markers in the PREPARE answer */
     uint32_t fail_code; /* while non-zero, EXECUTEs of fail_id (all if fail_any) fail so */
@@ -37,21 +38,23 @@ static inline int fake_table_request(fake_node_t *f, uint8_t op, const uint8_t *
                                      tb_t *t) {
     srv_t *s = (srv_t *)f;
     if (op == CQL_OP_PREPARE) {
-        static const char *names[SL_FIELD_COUNT];
-        static uint16_t types[SL_FIELD_COUNT];
+        static const char *names[SL_FIELD_COUNT + 1];
+        static uint16_t types[SL_FIELD_COUNT + 1];
         for (int i = 0; i < SL_FIELD_COUNT; i++) {
             names[i] = sl_field_name((sl_field_t)i);
             types[i] = i == 0 ? CQL_TYPE_UUID : CQL_TYPE_VARCHAR;
         }
+        names[SL_FIELD_COUNT] = "[timestamp]";
+        types[SL_FIELD_COUNT] = CQL_TYPE_BIGINT;
         fake_prepared(t, "ins", s->prepare_params, names, types);
         return CQL_OP_RESULT;
     }
     if (op != CQL_OP_EXECUTE)
         return FAKE_REPLY_DEFAULT;
-    const uint8_t *vals[SL_FIELD_COUNT];
-    int32_t lens[SL_FIELD_COUNT];
-    if (fake_execute_values(body, len, vals, lens, SL_FIELD_COUNT) != SL_FIELD_COUNT ||
-        lens[0] != 16)
+    const uint8_t *vals[SL_FIELD_COUNT + 1];
+    int32_t lens[SL_FIELD_COUNT + 1];
+    if (fake_execute_values(body, len, vals, lens, SL_FIELD_COUNT + 1) != SL_FIELD_COUNT + 1 ||
+        lens[0] != 16 || lens[SL_FIELD_COUNT] != 8)
         return FAKE_REPLY_CLOSE;
     pthread_mutex_lock(&f->mu);
     int fail = s->fail_code && (s->fail_any || memcmp(vals[0], s->fail_id, 16) == 0);
@@ -64,6 +67,7 @@ static inline int fake_table_request(fake_node_t *f, uint8_t op, const uint8_t *
         memcpy(s->rows[s->n_rows].id, vals[0], 16);
         snprintf(s->rows[s->n_rows].first_name, sizeof s->rows[0].first_name, "%.*s",
                  lens[1] > 0 ? (int)lens[1] : 0, (const char *)vals[1]);
+        s->rows[s->n_rows].timestamp = (int64_t)cql_rd_u64p(vals[SL_FIELD_COUNT]);
         s->n_rows++;
         tb_u32(t, CQL_RESULT_VOID);
     }
@@ -125,7 +129,7 @@ static inline int fake_table_start(void) {
     memset(&srv, 0, sizeof srv);
     if (fake_node_init(&srv.fake, "0", fake_table_request, NULL) != 0)
         return -1;
-    srv.prepare_params = SL_FIELD_COUNT;
+    srv.prepare_params = SL_FIELD_COUNT + 1;
     fake_node_start(&srv.fake);
     return 0;
 }

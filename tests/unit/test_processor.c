@@ -637,6 +637,127 @@ static void idle_exit_latest(void **state) {
     assert_int_equal(fake_table_rows(), 0);
 }
 
+/* ---- write timestamps ---------------------------------------------------------- */
+
+#define TS_BASE INT64_C(1764000000000)
+
+static int nine_done(void) {
+    return st(0)->written == 9 && committed_each(0, 3);
+}
+
+/* The row's USING TIMESTAMP as the fake node stored it; -1 if it is not there once. */
+static int64_t stored_timestamp(int i) {
+    uint8_t id[16];
+    id_bytes(i, id);
+    int64_t ts = -1;
+    int n = 0;
+    pthread_mutex_lock(&srv.fake.mu);
+    for (int k = 0; k < srv.n_rows; k++) {
+        if (memcmp(srv.rows[k].id, id, 16) == 0) {
+            ts = srv.rows[k].timestamp;
+            n++;
+        }
+    }
+    pthread_mutex_unlock(&srv.fake.mu);
+    return n == 1 ? ts : -1;
+}
+
+/* Each row is written USING TIMESTAMP of its message: ms * 1000 + offset % 1000; a message
+ * without a timestamp (CreateTime -1) at the processor's wall clock, and counted. Row i goes
+ * to partition i % 3 at offset i / 3; rows 0-5 carry TS_BASE + i, rows 6-8 no timestamp. */
+static void write_timestamps(void **state) {
+    (void)state;
+    char err[256];
+    rd_kafka_t *p = rd_kafka_new(RD_KAFKA_PRODUCER, client_conf(), err, sizeof err);
+    assert_non_null(p);
+    for (int i = 0; i < 9; i++) {
+        row_t r;
+        make_row(&r, i);
+        char json[SL_RECORD_JSON_MAX];
+        size_t n = sl_record_to_json(&r.rec, json, sizeof json);
+        assert_int_equal(
+            rd_kafka_producev(p, RD_KAFKA_V_TOPIC(TOPIC), RD_KAFKA_V_PARTITION(i % PARTS),
+                              RD_KAFKA_V_KEY(r.id, strlen(r.id)), RD_KAFKA_V_VALUE(json, n),
+                              RD_KAFKA_V_TIMESTAMP(i < 6 ? TS_BASE + i : -1),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+    }
+    assert_int_equal(rd_kafka_flush(p, 30000), RD_KAFKA_RESP_ERR_NO_ERROR);
+    rd_kafka_destroy(p);
+    int64_t before = sl_wall_us();
+    start_one(16);
+    poll_until(nine_done, "9 rows, 3 committed per partition");
+    int64_t after = sl_wall_us();
+    assert_int_equal(finish(0), SL_PROCESSOR_ERR_OK);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(stored_timestamp(i), (TS_BASE + i) * 1000 + i / PARTS);
+    for (int i = 6; i < 9; i++) {
+        int64_t ts = stored_timestamp(i);
+        assert_true(ts >= before && ts <= after);
+    }
+    assert_int_equal(st(0)->untimestamped, 3);
+}
+
+/* ---- dead letters bounded by bytes ------------------------------------------------ */
+
+#define BIG_POISON 12
+#define BIG_SIZE (100 * 1024)
+
+static uint64_t most_taken_undelivered; /* most messages consumed before a dead letter came */
+static int big_poison_done(void) {
+    if (st(0)->dead_lettered == 0 && st(0)->consumed > most_taken_undelivered)
+        most_taken_undelivered = st(0)->consumed;
+    return st(0)->dead_lettered == BIG_POISON && st(0)->written == 3 &&
+           st(0)->committed[0] == BIG_POISON + 1 && st(0)->committed[1] == 1 &&
+           st(0)->committed[2] == 1;
+}
+
+/* Dead letters in flight are capped by bytes: 12 poison messages of 100 KB (too_large) on
+ * partition 0 with dlq_buffer_kbytes 250, the dead-letter producer's first answers held back
+ * 2 s by the broker: consumption stalls at the third (300 KB in flight) instead of taking
+ * more, then every one is delivered and the good rows stored. */
+static void dead_letters_capped_by_bytes(void **state) {
+    (void)state;
+    char err[256];
+    rd_kafka_t *p = rd_kafka_new(RD_KAFKA_PRODUCER, client_conf(), err, sizeof err);
+    assert_non_null(p);
+    static char big[BIG_SIZE];
+    memset(big, '#', sizeof big);
+    for (int i = 0; i < BIG_POISON + 3; i++) {
+        row_t r;
+        make_row(&r, i);
+        char json[SL_RECORD_JSON_MAX];
+        size_t n = sl_record_to_json(&r.rec, json, sizeof json);
+        int poison = i < BIG_POISON;
+        int part = poison ? 0 : i - BIG_POISON; /* good rows: partitions 0, 1, 2 */
+        assert_int_equal(
+            rd_kafka_producev(p, RD_KAFKA_V_TOPIC(TOPIC), RD_KAFKA_V_PARTITION(part),
+                              RD_KAFKA_V_KEY(r.id, strlen(r.id)),
+                              RD_KAFKA_V_VALUE(poison ? big : json, poison ? sizeof big : n),
+                              RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+    }
+    assert_int_equal(rd_kafka_flush(p, 30000), RD_KAFKA_RESP_ERR_NO_ERROR);
+    rd_kafka_destroy(p);
+    rd_kafka_mock_broker_push_request_error_rtts(mc, 1, API_PRODUCE, 3, RD_KAFKA_RESP_ERR_NO_ERROR,
+                                                 2000, RD_KAFKA_RESP_ERR_NO_ERROR, 2000,
+                                                 RD_KAFKA_RESP_ERR_NO_ERROR, 2000);
+    most_taken_undelivered = 0;
+    sl_processor_conf_t pc = conf_with(16, 0);
+    pc.dlq_buffer_kbytes = 250;
+    start_proc(0, &pc);
+    poll_until(big_poison_done, "12 dead letters, 3 rows, all committed");
+    assert_int_equal(finish(0), SL_PROCESSOR_ERR_OK);
+    /* at most 3 dead letters (300 KB) and the good rows of partitions 1 and 2 */
+    assert_true(most_taken_undelivered >= 3);
+    assert_true(most_taken_undelivered <= 5);
+    assert_int_equal(st(0)->dead_by_reason[SL_REJECT_TOO_LARGE], BIG_POISON);
+    dead_t dl[BIG_POISON + 1];
+    assert_int_equal(read_dlq(dl, BIG_POISON + 1), BIG_POISON);
+    for (int k = 0; k < BIG_POISON; k++)
+        assert_int_equal(dl[k].len, BIG_SIZE);
+}
+
 /* No broker answers: start gives up after start_timeout_ms with a Kafka error; the member
  * never ran, so nothing can say it succeeded. */
 static void kafka_unreachable(void **state) {
@@ -664,6 +785,8 @@ int main(void) {
         TEST(lost_assignment),
         TEST(idle_exit_latest),
         TEST(kafka_unreachable),
+        TEST(write_timestamps),
+        TEST(dead_letters_capped_by_bytes),
     };
     if (getenv("TEST_FILTER")) /* one test by name, when debugging */
         cmocka_set_test_filter(getenv("TEST_FILTER"));

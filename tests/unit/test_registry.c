@@ -418,6 +418,44 @@ static void answer_over_the_cap(void **state) {
     fx_close(&x);
 }
 
+static void version_reads_id_schema_and_type(void **state) {
+    (void)state;
+    fake_route_t routes[] = {
+        {.path = "/subjects/t-value/versions/latest",
+         .body = "{\"subject\":\"t-value\",\"version\":3,\"id\":12,"
+                 "\"schema\":\"{\\\"type\\\":\\\"string\\\"}\"}"},
+        {.path = "/subjects/t-value/versions/2",
+         .body = "{\"version\":2,\"id\":11,\"schemaType\":\"JSON\",\"schema\":\"{}\"}"},
+        {.path = "/subjects/t-value/versions/1", .body = "{\"version\":1,\"schema\":\"{}\"}"},
+        {.path = "/subjects/gone-value/versions/latest",
+         .status = 404,
+         .body = "{\"error_code\":40401,\"message\":\"Subject not found\"}"},
+    };
+    fx_t x;
+    fx_open(&x, routes, 4, "", NULL);
+    sl_registry_version_t v;
+    sl_registry_detail_t d;
+    assert_int_equal(sl_registry_version(x.r, "t-value", -1, &v, &d), SL_REGISTRY_OK);
+    assert_int_equal(v.id, 12);
+    assert_int_equal(v.version, 3);
+    assert_string_equal(v.schema, "{\"type\":\"string\"}");
+    assert_int_equal(v.schema_len, strlen(v.schema));
+    assert_string_equal(v.schema_type, "AVRO");
+    sl_registry_version_clear(&v);
+    assert_null(v.schema);
+    assert_int_equal(sl_registry_version(x.r, "t-value", 2, &v, &d), SL_REGISTRY_OK);
+    assert_int_equal(v.id, 11);
+    assert_string_equal(v.schema_type, "JSON");
+    sl_registry_version_clear(&v);
+    assert_int_equal(sl_registry_version(x.r, "t-value", 1, &v, &d), SL_REGISTRY_ERR_BAD_RESPONSE);
+    assert_null(v.schema);
+    assert_int_equal(sl_registry_version(x.r, "gone-value", -1, &v, &d),
+                     SL_REGISTRY_ERR_SUBJECT_NOT_FOUND);
+    assert_int_equal(d.error_code, 40401);
+    assert_int_equal(sl_registry_version(x.r, NULL, -1, &v, &d), SL_REGISTRY_ERR_INVALID);
+    fx_close(&x);
+}
+
 static void answers_that_are_not_the_api(void **state) {
     (void)state;
     fake_route_t routes[] = {
@@ -594,6 +632,7 @@ TEST_MAIN(fake_curl_setup, fake_curl_teardown, cmocka_unit_test(error_table),
           cmocka_unit_test(client_errors_keep_confluent_codes),
           cmocka_unit_test(wrong_base_url_is_a_plain_404),
           cmocka_unit_test(basic_auth_sent_never_shown), cmocka_unit_test(answer_over_the_cap),
+          cmocka_unit_test(version_reads_id_schema_and_type),
           cmocka_unit_test(answers_that_are_not_the_api),
           cmocka_unit_test(unreachable_is_retried_then_retriable),
           cmocka_unit_test(slow_answer_times_out), cmocka_unit_test(stop_flag_ends_the_wait),

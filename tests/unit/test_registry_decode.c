@@ -21,6 +21,7 @@
 #include "sl_avro.h"
 #include "sl_record_json.h"
 #include "sl_registry_decode.h"
+#include "sl_time.h"
 #include "test_avro_bytes.h"
 #include "test_registry_fake.h"
 
@@ -173,7 +174,13 @@ typedef struct {
     sl_registry_decode_t *d;
 } fx_t;
 
+/* conf NULL: the defaults, but a 404 believed at once (lost_ids_wait tests the wait). */
 static void fx_start(fx_t *x, const sl_registry_decode_conf_t *conf, int down_failures) {
+    sl_registry_decode_conf_t def;
+    sl_registry_decode_conf_defaults(&def);
+    def.lost_wait_ms = 0;
+    if (!conf)
+        conf = &def;
     init_routes(x->routes);
     x->routes[R_DOWN].fail_first = down_failures;
     assert_int_equal(fake_start(&x->f, x->routes, R_COUNT), 0);
@@ -389,8 +396,55 @@ static void cache_evicts_least_recently_used(void **state) {
     fx_stop(&x);
 }
 
+/* A registry that restarted empty: a 404 is not believed for lost_wait_ms from the id's
+ * first 404 (WAIT: nothing dead-lettered), then the id is unknown_schema, and its next 404s
+ * are believed at once; an id registered again within the wait is decoded, whether this
+ * decoder resolved it before (here evicted from a one-entry cache) or never. */
+static void lost_ids_wait(void **state) {
+    (void)state;
+    static fx_t x;
+    sl_registry_decode_conf_t c = {.cache_max = 1, .unknown_ttl_ms = 0, .lost_wait_ms = 300};
+    fx_start(&x, &c, 0);
+    fake_route_t *routes = x.routes;
+    sl_registry_decode_t *d = x.d;
+    unsigned char msg[SL_AVRO_FRAMED_MAX];
+    /* never known: waits, then unknown_schema after lost_wait_ms, then at once */
+    size_t ml = encoded(msg, sizeof msg, 9, bo);
+    int64_t t0 = sl_now_ms();
+    outcome_t o = run(d, msg, ml);
+    assert_int_equal(o.res, SL_REGISTRY_DECODE_WAIT);
+    assert_int_equal(o.reject, SL_REJECT_NONE);
+    assert_contains(o.why, "Schema 9 not found");
+    assert_contains(o.why, "restarted empty");
+    while ((o = run(d, msg, ml)).res == SL_REGISTRY_DECODE_WAIT)
+        assert_true(sl_now_ms() - t0 < 10000);
+    assert_true(sl_now_ms() - t0 >= 300);
+    assert_int_equal(o.reject, SL_REJECT_UNKNOWN_SCHEMA);
+    assert_int_equal(run(d, msg, ml).reject, SL_REJECT_UNKNOWN_SCHEMA);
+    /* id 5 resolved, evicted by id 6, then lost: waits; registered again: decoded */
+    ml = encoded(msg, sizeof msg, 5, bo);
+    assert_int_equal(run(d, msg, ml).res, SL_REGISTRY_DECODE_OK);
+    size_t ml6 = encoded(msg, sizeof msg, 6, bo); /* its entry takes the one slot */
+    assert_int_not_equal(run(d, msg, ml6).res, SL_REGISTRY_DECODE_WAIT);
+    routes[R_V1].status = 404;
+    routes[R_V1].body = "{\"error_code\":40403,\"message\":\"Schema 5 not found\"}";
+    ml = encoded(msg, sizeof msg, 5, bo);
+    o = run(d, msg, ml);
+    assert_int_equal(o.res, SL_REGISTRY_DECODE_WAIT);
+    assert_contains(o.why, "resolved before");
+    routes[R_V1].status = 0;
+    routes[R_V1].body = schema_answer(0, sl_avro_schema());
+    o = run(d, msg, ml);
+    assert_int_equal(o.res, SL_REGISTRY_DECODE_OK);
+    assert_bo(&o.rec);
+    sl_registry_decode_stats_t st;
+    sl_registry_decode_stats(d, &st);
+    assert_true(st.lost_waits >= 2);
+    fx_stop(&x);
+}
+
 TEST_MAIN(fake_curl_setup, fake_curl_teardown, cmocka_unit_test(json_and_avro_told_apart),
           cmocka_unit_test(avro_rejects), cmocka_unit_test(unknown_ids_asked_again_after_ttl),
           cmocka_unit_test(registry_trouble_waits_or_stops),
           cmocka_unit_test(no_registry_configured),
-          cmocka_unit_test(cache_evicts_least_recently_used))
+          cmocka_unit_test(cache_evicts_least_recently_used), cmocka_unit_test(lost_ids_wait))

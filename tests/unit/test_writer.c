@@ -20,6 +20,9 @@
 
 /* ---- the writer under test ---------------------------------------------------------- */
 
+/* The write timestamp the tests give row i: its Kafka time (i * 10 ms) and offset i. */
+#define TS_OF(i) sl_writer_timestamp_us((int64_t)(i)*10, (int64_t)(i), 0)
+
 static cql_session_t *sess;
 static sl_writer_t *w;
 static int done_count[MAX_ROWS];
@@ -114,8 +117,9 @@ static void run_rows(int from, int to, int (*until)(void)) {
     while ((next < to || !until()) && sl_now_ms() < deadline) {
         while (next < to && sl_writer_room(w) > 0) {
             make_row(&r, next);
-            assert_int_equal(sl_writer_submit(w, &r.rec, (uint64_t)next, (int64_t)next * 10),
-                             SL_WRITER_ERR_OK);
+            assert_int_equal(
+                sl_writer_submit(w, &r.rec, (uint64_t)next, (int64_t)next * 10, TS_OF(next)),
+                SL_WRITER_ERR_OK);
             next++;
         }
         turn();
@@ -155,6 +159,7 @@ static void writes_exact(void **state) {
         uint8_t id[16];
         id_bytes(i, id);
         assert_memory_equal(srv.rows[k].id, id, 16); /* the id and its fields go together */
+        assert_int_equal(srv.rows[k].timestamp, (int64_t)i * 10000 + i % 1000);
     }
     const sl_writer_stats_t *st = sl_writer_stats(w);
     assert_int_equal(st->submitted, 300);
@@ -176,10 +181,11 @@ static void full_pool(void **state) {
     row_t r;
     for (int i = 0; i < 4; i++) {
         make_row(&r, i);
-        assert_int_equal(sl_writer_submit(w, &r.rec, (uint64_t)i, i * 10), SL_WRITER_ERR_OK);
+        assert_int_equal(sl_writer_submit(w, &r.rec, (uint64_t)i, i * 10, TS_OF(i)),
+                         SL_WRITER_ERR_OK);
     }
     make_row(&r, 4);
-    assert_int_equal(sl_writer_submit(w, &r.rec, 4, 40), SL_WRITER_ERR_FULL);
+    assert_int_equal(sl_writer_submit(w, &r.rec, 4, 40, TS_OF(4)), SL_WRITER_ERR_FULL);
     assert_int_equal(sl_writer_room(w), 0);
     assert_int_equal(sl_writer_in_flight(w), 4);
     run_rows(0, 0, held_4); /* all four reached the node and wait there */
@@ -288,11 +294,58 @@ static void fatal_error(void **state) {
     assert_int_equal(sl_writer_stats(w)->errors[SL_WRITER_ERR_OTHER], 1);
     row_t r;
     make_row(&r, 1);
-    assert_int_equal(sl_writer_submit(w, &r.rec, 1, 10), SL_WRITER_ERR_FATAL);
+    assert_int_equal(sl_writer_submit(w, &r.rec, 1, 10, TS_OF(1)), SL_WRITER_ERR_FATAL);
     for (int i = 0; i < 20; i++)
         turn();
     assert_int_equal(srv.failed, 1); /* never sent again */
     assert_int_equal(error_lines, 1);
+}
+
+/* The write timestamp of a Kafka message: ms * 1000 + offset % 1000; the caller's clock
+ * for a message without a timestamp (CreateTime -1) or with one out of range. */
+static void timestamp_formula(void **state) {
+    (void)state;
+    const int64_t now = INT64_C(1764000000123456);
+    assert_int_equal(sl_writer_timestamp_us(INT64_C(1764000000000), 0, now),
+                     INT64_C(1764000000000000));
+    assert_int_equal(sl_writer_timestamp_us(INT64_C(1764000000000), 42, now),
+                     INT64_C(1764000000000042));
+    assert_int_equal(sl_writer_timestamp_us(INT64_C(1764000000000), 123999, now),
+                     INT64_C(1764000000000999));
+    /* the offset orders within a millisecond; a later millisecond wins over any offset */
+    assert_true(sl_writer_timestamp_us(5, 7, now) < sl_writer_timestamp_us(5, 8, now));
+    assert_true(sl_writer_timestamp_us(5, 999, now) < sl_writer_timestamp_us(6, 0, now));
+    assert_int_equal(sl_writer_timestamp_us(0, 3, now), 3);
+    /* no timestamp, or none that fits: the processor's clock */
+    assert_int_equal(sl_writer_timestamp_us(-1, 42, now), now);
+    assert_int_equal(sl_writer_timestamp_us(INT64_MIN, 42, now), now);
+    assert_int_equal(sl_writer_timestamp_us(SL_WRITER_MAX_KAFKA_MS + 1, 42, now), now);
+    assert_int_equal(sl_writer_timestamp_us(SL_WRITER_MAX_KAFKA_MS, 1, now),
+                     SL_WRITER_MAX_KAFKA_MS * 1000 + 1);
+}
+
+/* A retried write keeps its timestamp: the node fails the first attempts, and the row it
+ * finally stores carries the timestamp given at submit. */
+static void retry_keeps_timestamp(void **state) {
+    (void)state;
+    srv.fail_code = 0x1100; /* write timeout */
+    srv.fail_any = 1;
+    row_t r;
+    make_row(&r, 7);
+    assert_int_equal(sl_writer_submit(w, &r.rec, 7, 70, INT64_C(1764000000000777)),
+                     SL_WRITER_ERR_OK);
+    int64_t deadline = sl_now_ms() + 30000;
+    while (srv.failed < 2 && sl_now_ms() < deadline)
+        turn();
+    assert_true(srv.failed >= 2);
+    pthread_mutex_lock(&srv.fake.mu);
+    srv.fail_code = 0;
+    pthread_mutex_unlock(&srv.fake.mu);
+    while (done_total < 1 && sl_now_ms() < deadline)
+        turn();
+    assert_int_equal(done_count[7], 1);
+    assert_int_equal(srv.n_rows, 1);
+    assert_int_equal(srv.rows[0].timestamp, INT64_C(1764000000000777));
 }
 
 /* The calls' own errors: a record that cannot be bound, a bad configuration, a table whose
@@ -307,15 +360,15 @@ static void call_errors(void **state) {
     srv.prepare_params = 3;
     wc = writer_conf(4);
     assert_int_equal(sl_writer_new(sess, &wc, &w, err, sizeof err), SL_WRITER_ERR_PREPARE);
-    assert_non_null(strstr(err, "expected 12 parameters"));
+    assert_non_null(strstr(err, "expected 13 parameters"));
     assert_null(w);
-    srv.prepare_params = SL_FIELD_COUNT;
+    srv.prepare_params = SL_WRITER_PARAMS;
     assert_int_equal(sl_writer_new(sess, &wc, &w, err, sizeof err), SL_WRITER_ERR_OK);
     row_t r;
     make_row(&r, 1);
     r.rec.field[SL_FIELD_ID].ptr = "not-a-uuid";
     r.rec.field[SL_FIELD_ID].len = 10;
-    assert_int_equal(sl_writer_submit(w, &r.rec, 1, 10), SL_WRITER_ERR_INVALID);
+    assert_int_equal(sl_writer_submit(w, &r.rec, 1, 10, TS_OF(1)), SL_WRITER_ERR_INVALID);
     assert_non_null(strstr(sl_writer_fatal(w), "not-a-uuid"));
     assert_int_equal(error_lines, 1);
     assert_int_equal(sl_writer_room(w), 0);
@@ -338,7 +391,7 @@ static void retries_share_one_budget(void **state) {
     row_t r;
     for (int i = 0; i < 16; i++) {
         make_row(&r, i);
-        assert_int_equal(sl_writer_submit(w, &r.rec, (uint64_t)i, (int64_t)i * 10),
+        assert_int_equal(sl_writer_submit(w, &r.rec, (uint64_t)i, (int64_t)i * 10, TS_OF(i)),
                          SL_WRITER_ERR_OK);
     }
     int64_t deadline = sl_now_ms() + 60000;
@@ -386,6 +439,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(retries_share_one_budget, setup_16, teardown),
         cmocka_unit_test_setup_teardown(fatal_error, setup_4, teardown),
         cmocka_unit_test_setup_teardown(call_errors, setup_session, teardown),
+        cmocka_unit_test(timestamp_formula),
+        cmocka_unit_test_setup_teardown(retry_keeps_timestamp, setup_4, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,7 +35,16 @@ sed -e "s|@CASSANDRA_HOST@|$listen|g" -e 's|@CQL_PORT@|9042|g' \
   -e 's|@CASSANDRA_STORAGE_PORT@|7000|g' -e 's|@CASSANDRA_DIR@|/var/lib/cassandra|g' \
   -e 's|@CASSANDRA_AUTHENTICATOR@|AllowAllAuthenticator|g' \
   -e 's|@CASSANDRA_AUTHORIZER@|AllowAllAuthorizer|g' \
+  -e "s|@CASSANDRA_SEEDS@|$seeds|g" -e 's|@CASSANDRA_TOKEN_RF@|1|g' \
+  -e "s|@CASSANDRA_SNITCH@|${CASSANDRA_ENDPOINT_SNITCH:-SimpleSnitch}|g" \
+  -e 's|@CASSANDRA_AUTO_BOOTSTRAP@|true|g' \
   "$defaults/cassandra.yaml.in" >"$conf/cassandra.yaml"
+# A field the template gained that this script does not fill would reach Cassandra as
+# invalid YAML and a restart loop: say which, once.
+if left=$(grep -v '^ *#' "$conf/cassandra.yaml" | grep -o '@[A-Z_]*@' | sort -u | tr '\n' ' ') && [[ -n $left ]]; then
+  echo "docker-entrypoint.sh: cassandra.yaml.in has fields this stand-in does not fill: $left" >&2
+  exit 2
+fi
 sed -i -E "s|^( *- seeds:).*|\1 \"$seeds\"|" "$conf/cassandra.yaml"
 for key in broadcast_address broadcast_rpc_address cluster_name endpoint_snitch listen_address \
   num_tokens rpc_address; do

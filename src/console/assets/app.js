@@ -298,7 +298,7 @@ async function renderTopic() {
   view(el("h2", null, "Topic ", el("span", { class: "mono", id: "topic-name" }, t.name)),
     el("div", { class: "figures" }, figure("partitions", t.partitions, "partitions"),
       figure("replication", t.replication, "replication"), figure("messages", fmt(t.messages), "messages")),
-    el("p", null, link("Browse its messages", hashFor("messages", t.name))),
+    el("p", null, link("Browse its messages", hashFor("messages", t.name))), await topicSubject(t.name),
     table([{ label: "partition", num: 1 }, { label: "leader", num: 1 }, "replicas", "ISR",
       { label: "low", num: 1 }, { label: "high", num: 1 }, { label: "messages", num: 1 }, "state"],
     parts, { id: "partitions" }),
@@ -336,7 +336,8 @@ async function renderGroups() {
 function messageRow(m) {
   const headers = el("div", null, m.headers.map(h =>
     el("div", { class: "mono" }, h.name + ": " + (h.value === null ? "(null)" : h.value))));
-  const value = el("pre", { class: "value", data: { col: "value" } }, m.value === null ? "(null)" : m.value);
+  const text = m.value === null ? "(null)" : m.value_format === "avro" && !m.value_truncated ? pretty(m.value) : m.value;
+  const value = el("pre", { class: "value", data: { col: "value" } }, text);
   return el("tr", { data: { partition: m.partition, offset: m.offset } },
     cell(m.partition, "partition", true), cell(m.offset, "offset", true),
     cell(when(m.timestamp), "timestamp"),
@@ -421,21 +422,47 @@ async function renderDlq() {
       "Not counted (more dead-letter topics than the console follows): " + notFollowed.join(", ")) : null);
 }
 
+// JSON text indented for reading; the text itself when it is not JSON.
+function pretty(text) {
+  try { return JSON.stringify(JSON.parse(text), null, 2); } catch (e) { return text; }
+}
+
 async function renderSchemas() {
-  const d = await api("/api/schemas");
+  const only = state.arg;
+  const d = await api("/api/schemas" + (only ? "?subject=" + encodeURIComponent(only) : ""));
+  const reg = d.url ? el("p", { id: "schemas-registry" }, "Registry ", el("span", { class: "mono" }, d.url), " ",
+    badge(d.reachable ? "reachable" : "unreachable", d.reachable ? "ok" : "down"),
+    d.global_compatibility ? el("span", null, " · global compatibility ",
+      el("span", { class: "mono", id: "global-compatibility" }, d.global_compatibility)) : null) : null;
   if (!d.available) {
     view(el("h2", null, "Schemas"), el("p", { class: "muted", id: "schemas-unavailable" },
-      "Schemas are not available: " + d.reason + "."),
-    d.url ? el("p", null, "Registry: ", el("span", { class: "mono" }, d.url), d.reachable ? " (reachable)" : " (not reachable)") : null);
+      "Schemas are not available: " + d.reason + "."), reg);
     return;
   }
   const rows = d.subjects.map(s => el("tr", { data: { subject: s.name } },
-    cell(s.name, "name"), cell(s.versions.join(", "), "versions"), cell(s.latest_id, "id", true),
-    cell(s.compatibility || "–", "compatibility"),
+    cell(s.name, "name"), cell(s.versions.join(", "), "versions"), cell(s.latest_version, "latest", true),
+    cell(s.latest_id, "id", true), cell(s.compatibility || "–", "compatibility"),
     el("td", { data: { col: "topic" } }, s.topic ? link(s.topic, hashFor("topic", s.topic)) : "–"),
-    el("td", null, el("details", null, el("summary", null, s.schema_type), el("pre", null, s.schema)))));
-  view(el("h2", null, "Schemas"), table(["subject", "versions", { label: "latest id", num: 1 },
-    "compatibility", "topic", "schema"], rows, { id: "subjects" }));
+    el("td", null, el("details", { open: !!only }, el("summary", null, s.schema_type + " v" + s.latest_version),
+      el("pre", { class: "schema", data: { col: "schema" } }, s.schema === null ? "(left out: the answer's cap on schema text was reached)" : pretty(s.schema))))));
+  view(el("h2", null, "Schemas", only ? el("span", { class: "muted" }, " — " + only + " (", link("all", "schemas"), ")") : null),
+    reg, rows.length ? table(["subject", "versions", { label: "latest", num: 1 }, { label: "latest id", num: 1 },
+      "compatibility", "topic", "schema"], rows, { id: "subjects" })
+      : el("p", { class: "muted", id: "schemas-none" }, only ? "The registry has no subject " + only + "." : "No subjects."));
+}
+
+// The topic's value subject (TopicNameStrategy: <topic>-value) as a line for its page.
+async function topicSubject(topic) {
+  const name = topic + "-value";
+  let d;
+  try { d = await api("/api/schemas?subject=" + encodeURIComponent(name)); } catch (e) { return null; }
+  if (!d.url) return null;
+  if (!d.available) return el("p", { class: "muted", id: "topic-subject" }, "Schema: " + d.reason);
+  const s = d.subjects[0];
+  return el("p", { id: "topic-subject" }, "Value schema: ", s
+    ? [link(s.name, hashFor("schemas", s.name)), " — version " + s.latest_version + ", id " + s.latest_id +
+      ", compatibility " + (s.compatibility || "–")]
+    : el("span", { class: "muted" }, "no subject " + name + " in the registry"));
 }
 
 // --- charts --------------------------------------------------------------------------

@@ -141,6 +141,7 @@ cassandra_ports() {
 cassandra_describe() {
 	local i jmx out=()
 	i=$(node_index "$1")
+	out+=("$(secure_describe cassandra)")
 	[[ $CASSANDRA_AUTH == none ]] || out+=("auth=$CASSANDRA_AUTH")
 	if ((i > 0)); then
 		[[ -z $CASSANDRA_DCS ]] || out+=("dc=$(cassandra_dc_of "$i")")
@@ -196,6 +197,10 @@ cassandra_start() {
 		CASSANDRA_HOST="$(cassandra_host "$node")" CQL_PORT="$CQL_PORT" \
 		CASSANDRA_STORAGE_PORT="$CASSANDRA_STORAGE_PORT" CASSANDRA_DIR="$dir" \
 		CASSANDRA_AUTHENTICATOR="$authn" CASSANDRA_AUTHORIZER="$authz" "${fields[@]}"
+	if secure_on; then
+		chmod 0600 "$conf/cassandra.yaml"
+		secure_cassandra_yaml >>"$conf/cassandra.yaml"
+	fi
 	local i
 	i=$(node_index "$node")
 	# GossipingPropertyFileSnitch reads this from the classpath ($conf).
@@ -234,7 +239,9 @@ cassandra_start() {
 cql_probe() {
 	local node=$1 wait_s=$2 pid=${3:-}
 	local -a env=()
-	if [[ $CASSANDRA_AUTH == password ]]; then
+	if secure_on; then
+		mapfile -t env < <(secure_cql_probe_env)
+	elif [[ $CASSANDRA_AUTH == password ]]; then
 		env=(SLUICE_CQL_USER="${SLUICE_CQL_USER:-cassandra}"
 			SLUICE_CQL_PASSWORD="${SLUICE_CQL_PASSWORD:-cassandra}")
 	fi

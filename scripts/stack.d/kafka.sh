@@ -82,7 +82,7 @@ kafka_describe() {
 	f=$(comp_dir "$1")/version
 	running=$KAFKA_VERSION
 	[[ -s $f ]] && running=$(<"$f")
-	printf 'Kafka %s' "$running"
+	printf 'Kafka %s, %s' "$running" "$(secure_describe kafka)"
 	[[ $running == "$KAFKA_VERSION" ]] ||
 		printf ' (SLUICE_KAFKA_VERSION is %s: restart to switch)' "$KAFKA_VERSION"
 }
@@ -153,9 +153,9 @@ kafka_check_data_version() {
 # bootstrap.checkpoint is there. (4.x writes no bootstrap.checkpoint: its
 # bootstrap records go to a snapshot in __cluster_metadata-0.)
 kafka_formatted() {
-	local dir=$1 data=$2
+	local dir=$1 data=$2 suffix=${3:-}
 	[[ -f $data/meta.properties ]] &&
-		[[ -f $dir/formatted || -f $data/bootstrap.checkpoint ]]
+		[[ -f $dir/formatted$suffix || -f $data/bootstrap.checkpoint ]]
 }
 
 # A Kafka cluster id: 16 random bytes in URL-safe base64 without padding,
@@ -197,9 +197,12 @@ kafka_cluster_id() {
 }
 
 kafka_start() {
-	local node=$1 dir conf data logs
+	local node=$1 dir conf data logs suffix=
 	dir=$(comp_dir "$node")
-	conf=$dir/conf data=$dir/data logs=$dir/logs
+	# The secure stack keeps its own data (formatted with its SCRAM users),
+	# so switching SLUICE_STACK_SECURE back and forth loses nothing.
+	secure_on && suffix=-secure
+	conf=$dir/conf data=$dir/data$suffix logs=$dir/logs
 	mkdir -p "$conf" "$data" "$logs"
 	kafka_check_data_version "$dir" "$data"
 	local -a fields=()
@@ -207,6 +210,12 @@ kafka_start() {
 	render "$CONF_SRC/kafka-server.properties.in" "$conf/server.properties" \
 		KAFKA_HOST="$(kafka_host "$node")" KAFKA_PORT="$KAFKA_PORT" \
 		KAFKA_CONTROLLER_PORT="$KAFKA_CONTROLLER_PORT" KAFKA_DATA_DIR="$data" "${fields[@]}"
+	local -a scram=()
+	if secure_on; then
+		chmod 0600 "$conf/server.properties"
+		secure_kafka_props "$(kafka_host "$node")" >>"$conf/server.properties"
+		mapfile -t scram < <(secure_kafka_scram_args)
+	fi
 	local -a sysprops=()
 	mapfile -t sysprops < <(kafka_log_props kafka "$conf")
 	sysprops+=("-Dkafka.logs.dir=$logs")
@@ -214,17 +223,17 @@ kafka_start() {
 	# directory emptied by hand, leaves it half done: start it over. The
 	# quorum is static (controller.quorum.voters), which both 3.x and 4.x
 	# format without --standalone or --initial-controllers.
-	if ! kafka_formatted "$dir" "$data"; then
+	if ! kafka_formatted "$dir" "$data" "$suffix"; then
 		say "$node: formatting storage in $data (Kafka $KAFKA_VERSION)"
-		rm -rf "$data" "$dir/formatted"
+		rm -rf "$data" "$dir/formatted$suffix"
 		mkdir -p "$data"
 		if ! "$JAVA" -Xmx256m "${sysprops[@]}" -cp "$KAFKA_LIBS/*" kafka.tools.StorageTool \
-			format -t "$(kafka_cluster_id)" -c "$conf/server.properties" \
+			format -t "$(kafka_cluster_id)" -c "$conf/server.properties" "${scram[@]}" \
 			>"$logs/format.log" 2>&1 9>&-; then
 			tail -n 40 "$logs/format.log" >&2
 			die "$node: formatting storage failed (log: $logs/format.log)"
 		fi
-		printf '%s\n' "$KAFKA_VERSION" >"$dir/formatted"
+		printf '%s\n' "$KAFKA_VERSION" >"$dir/formatted$suffix"
 	fi
 	printf '%s\n' "$KAFKA_VERSION" >"$dir/data-version"
 	printf '%s\n' "$KAFKA_VERSION" >"$dir/version"
@@ -244,7 +253,9 @@ kafka_answers() {
 	ep=$(kafka_endpoint "$1")
 	id=$(node_index "$1")
 	((id > 0)) || id=1
-	timeout 10 kcat -b "$ep" -L -m 3 2>/dev/null | grep -qF "broker $id at $ep"
+	local -a sec=()
+	mapfile -t sec < <(secure_kcat_args)
+	timeout 10 kcat "${sec[@]}" -b "$ep" -L -m 3 2>/dev/null | grep -qF "broker $id at $ep"
 }
 
 # ---------------------------------------------------------------- tools

@@ -34,11 +34,15 @@ registry_preflight() {
 registry_endpoint() { printf '%s:%s' "$REGISTRY_HOST" "$REGISTRY_PORT"; }
 registry_main_log() { printf '%s/logs/registry.log' "$(comp_dir "$1")"; }
 registry_ports() { printf '%s %s\n' "$REGISTRY_HOST" "$REGISTRY_PORT"; }
-registry_describe() { printf 'Apicurio 2.6.13, in memory, API %s' "$REGISTRY_API"; }
+registry_describe() {
+	printf 'Apicurio 2.6.13, in memory, API %s, %s' "$REGISTRY_API" "$(secure_describe registry)"
+}
+
+registry_scheme() { secure_on && printf https || printf http; }
 
 registry_env() {
-	printf 'export SLUICE_REGISTRY=http://%s%s\n' "$2" "$REGISTRY_API"
-	printf 'export SLUICE_TEST_REGISTRY=http://%s%s\n' "$2" "$REGISTRY_API"
+	printf 'export SLUICE_REGISTRY=%s://%s%s\n' "$(registry_scheme)" "$2" "$REGISTRY_API"
+	printf 'export SLUICE_TEST_REGISTRY=%s://%s%s\n' "$(registry_scheme)" "$2" "$REGISTRY_API"
 }
 
 # Unpacks the fetched tarball in the cache entry, once.
@@ -63,6 +67,7 @@ registry_start() {
 	mkdir -p "$dir/config" "$dir/logs"
 	render "$CONF_SRC/registry-application.properties.in" "$dir/config/application.properties" \
 		REGISTRY_HOST="$REGISTRY_HOST" REGISTRY_PORT="$REGISTRY_PORT" REGISTRY_DIR="$dir"
+	secure_on && secure_registry_props >>"$dir/config/application.properties"
 	read_jvm_options "$CONF_SRC/registry-jvm.options"
 	# launch runs it in $dir, where Quarkus finds config/application.properties.
 	launch "$node" "$JAVA" "$(tag_of "$node")" "-Xmx$REGISTRY_HEAP" \
@@ -73,8 +78,12 @@ registry_start() {
 # of the stack's own, looked up by id and by content, then deleted (soft,
 # then permanently, as Confluent's API requires), leaving nothing behind.
 registry_answers() {
-	local base="http://$REGISTRY_HOST:$REGISTRY_PORT" subject id ok=1
+	local base subject id ok=1
+	base="$(registry_scheme)://$REGISTRY_HOST:$REGISTRY_PORT"
 	local -a curl=(curl -fsS --max-time 5 -H 'Content-Type: application/vnd.schemaregistry.v1+json')
+	if secure_on; then
+		curl+=(--cacert "$(secure_dir)/ca.pem")
+	fi
 	"${curl[@]}" "$base/health/ready" >/dev/null 2>&1 || return 1
 	subject=_sluice-stack-probe-$BASHPID
 	local schema='{"schema":"{\"type\":\"record\",\"name\":\"probe\",\"namespace\":\"sluice.stack\",\"fields\":[{\"name\":\"at\",\"type\":\"string\"}]}"}'

@@ -16,6 +16,8 @@
 
 #include <curl/curl.h>
 
+#include "cmd_kafka.h"
+#include "cmd_registry.h"
 #include "cmd_util.h"
 #include "commands.h"
 #include "sl_console_cass.h"
@@ -36,6 +38,7 @@ static const sl_config_opt_t check_opts[] = {
     {"table", 0, SL_OPT_STR, "created_users", 0, -1, "NAME", "table that must exist"},
     {"registry", 0, SL_OPT_STR, "", 0, -1, "URL",
      "schema registry base URL (Confluent API) to check (\"\": do not check)"},
+    CMD_OPT_REGISTRY_CA,
     {"timeout", 0, SL_OPT_NUM, "10", 0.1, 3600, "S", "how long to wait for each answer"},
     {"json", 0, SL_OPT_BOOL, "false", 0, -1, NULL, "print one JSON document (docs/check.md)"},
     CMD_OPTS_LOGGING,
@@ -45,7 +48,7 @@ static const sl_config_opt_t check_opts[] = {
 #define MAX_PROBLEMS 64
 
 typedef struct {
-    const char *brokers, *topic, *hosts, *keyspace, *table, *registry;
+    const char *brokers, *topic, *hosts, *keyspace, *table, *registry, *registry_ca;
     int timeout_ms;
     sl_console_snap_t *snap;
     int cass_checked, keyspace_present, table_present;
@@ -203,7 +206,7 @@ static int check_cassandra(check_t *c, const sl_config_t *cfg) {
 static void check_registry(check_t *c) {
     char url[2048];
     snprintf(url, sizeof url, "%s/subjects", c->registry);
-    sl_console_probe_t req = {.url = url, .max_body = 4 << 20};
+    sl_console_probe_t req = {.url = url, .max_body = 4 << 20, .ca_file = c->registry_ca};
     sl_console_probe_run(&req, 1, c->timeout_ms);
     c->registry_status = req.status;
     snprintf(c->registry_error, sizeof c->registry_error, "%s", req.error);
@@ -445,6 +448,7 @@ int cmd_check(int argc, char **argv) {
     c->keyspace = sl_config_str(cfg, "keyspace");
     c->table = sl_config_str(cfg, "table");
     c->registry = sl_config_str(cfg, "registry");
+    c->registry_ca = sl_config_str(cfg, "registry-ca");
     c->timeout_ms = (int)(sl_config_num(cfg, "timeout") * 1000);
     if (!sl_schema_name_ok(c->keyspace) || !sl_schema_name_ok(c->table)) {
         fprintf(stderr, "sluice check: keyspace and table must be plain identifiers\n");
@@ -456,6 +460,11 @@ int cmd_check(int argc, char **argv) {
         rc = SL_EXIT_FAIL;
         goto out;
     }
+    if ((rc = cmd_kafka_check("check", c->brokers, kafka)) != SL_EXIT_OK) {
+        curl_global_cleanup();
+        goto out;
+    }
+    rc = SL_EXIT_USAGE;
     if (check_kafka(c, kafka) != 0 || (*c->hosts && check_cassandra(c, cfg) != 0)) {
         curl_global_cleanup();
         goto out;

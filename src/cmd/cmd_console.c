@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 
 #include "cmd_console_registry.h"
+#include "cmd_kafka.h"
 #include "cmd_registry.h"
 #include "cmd_util.h"
 #include "commands.h"
@@ -266,6 +267,9 @@ int cmd_console(int argc, char **argv) {
     }
     for (size_t i = 0; i < 2 * kafka->n; i++)
         props[i] = kafka->kv[i];
+    if ((rc = cmd_kafka_check("console", sl_config_str(cfg, "brokers"), kafka)) != SL_EXIT_OK)
+        goto out;
+    rc = SL_EXIT_USAGE;
     if (parse_components(sl_config_str(cfg, "component"), comps, 32, &conf.n_components, store))
         goto out;
     if (read_token(sl_config_str(cfg, "auth-token-file"), &token, &token_len) != 0)
@@ -294,6 +298,7 @@ int cmd_console(int argc, char **argv) {
     conf.cassandra = session;
     conf.cassandra_hosts = hosts && *hosts ? hosts : NULL;
     conf.registry_url = registry && *registry ? registry : NULL;
+    conf.registry_ca = sl_config_str(cfg, "registry-ca");
     conf.components = comps;
     conf.topic = sl_config_str(cfg, "topic");
     conf.table = table;

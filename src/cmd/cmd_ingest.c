@@ -15,6 +15,7 @@
 #include <curl/curl.h>
 
 #include "cmd_registry.h"
+#include "cmd_kafka.h"
 #include "cmd_util.h"
 #include "commands.h"
 #include "sl_avro.h"
@@ -308,7 +309,9 @@ int cmd_ingest(int argc, char **argv) {
     }
 
     sl_avro_encoder_t *avro = NULL;
-    exit_code = setup_format(cfg, &avro);
+    exit_code = cmd_kafka_check("ingest", sl_config_str(cfg, "brokers"), props);
+    if (exit_code == SL_EXIT_OK)
+        exit_code = setup_format(cfg, &avro);
     if (exit_code != SL_EXIT_OK) {
         free(props);
         sl_config_free(cfg);

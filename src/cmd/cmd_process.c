@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cmd_registry.h"
+#include "cmd_kafka.h"
 #include "cmd_util.h"
 #include "commands.h"
 #include "sl_backoff.h"
@@ -568,7 +569,7 @@ int cmd_process(int argc, char **argv) {
         return SL_EXIT_FAIL;
     }
     int rc = parse_args(argc, argv, a);
-    if (rc >= 0)
+    if (rc >= 0 || (rc = cmd_kafka_check("process", a->pc.brokers, &a->kafka)) != SL_EXIT_OK)
         goto out;
     cmd_catch_signals(&g_stop);
     shared_t sh = {.topic = a->pc.topic, .started_s = now_s(), .progress = a->progress};

@@ -48,6 +48,7 @@ int cmd_registry_open(const sl_config_t *cfg, const char *prog, long timeout_ms,
     rc.url = sl_config_str(cfg, "registry");
     rc.username = sl_config_str(cfg, "registry-username");
     rc.password = sl_config_str(cfg, "registry-password");
+    rc.ca_file = sl_config_str(cfg, "registry-ca");
     if (timeout_ms > 0 && timeout_ms < rc.timeout_ms)
         rc.timeout_ms = timeout_ms;
     if (attempts)

@@ -32,9 +32,22 @@
          -1,                                                                                       \
          "USER",                                                                                   \
          "registry basic-auth user (environment or config file only)"},                            \
+        {"registry-password",                                                                      \
+         0,                                                                                        \
+         SL_OPT_STR,                                                                               \
+         NULL,                                                                                     \
+         0,                                                                                        \
+         -1,                                                                                       \
+         "SECRET",                                                                                 \
+         "registry basic-auth password (environment or config file only)"},                        \
+        CMD_OPT_REGISTRY_CA
+
+/* The row naming the CAs an https registry is checked against. */
+#define CMD_OPT_REGISTRY_CA                                                                        \
     {                                                                                              \
-        "registry-password", 0, SL_OPT_STR, NULL, 0, -1, "SECRET",                                 \
-            "registry basic-auth password (environment or config file only)"                       \
+        "registry-ca", 0, SL_OPT_STR, NULL, 0, -1, "FILE",                                         \
+            "PEM file of the CAs an https registry's certificate is checked against "              \
+            "(default: the system's)"                                                              \
     }
 
 /* The row of a command that may register the record's schema. */

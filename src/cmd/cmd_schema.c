@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 
 #include "cmd_registry.h"
+#include "cmd_kafka.h"
 #include "cmd_util.h"
 #include "commands.h"
 #include "sl_avro.h"
@@ -133,7 +134,9 @@ int cmd_schema(int argc, char **argv) {
                                   .kafka_log = cmd_kafka_log,
                                   .log = schema_log};
     sl_schema_err_t serr = SL_SCHEMA_ERR_OK;
-    if (!sl_config_bool(cfg, "skip-kafka") &&
+    if (!sl_config_bool(cfg, "skip-kafka"))
+        rc = cmd_kafka_check("schema", tc.brokers, kafka);
+    if (rc == SL_EXIT_OK && !sl_config_bool(cfg, "skip-kafka") &&
         (serr = sl_schema_topics_setup(&tc, NULL, err, sizeof err)) != SL_SCHEMA_ERR_OK) {
         sl_log(SL_LOG_ERROR, "schema", "Kafka: %s", err);
         rc = serr == SL_SCHEMA_ERR_CONFIG ? SL_EXIT_USAGE : SL_EXIT_FAIL;

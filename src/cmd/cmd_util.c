@@ -206,10 +206,15 @@ int cmd_cql_connect(cql_session_t *session, const char *who, const char *hosts, 
         int64_t wait = 5000;
         if (limit && (int64_t)(limit - spent) < wait)
             wait = spent < limit ? (int64_t)(limit - spent) : 1;
-        if (cql_session_connect_wait(session, wait, err, sizeof err) == CQL_OK)
+        cql_err_t e = cql_session_connect_wait(session, wait, err, sizeof err);
+        if (e == CQL_OK)
             return 0;
         if (stop && *stop)
             return -1;
+        if (!cql_err_is_retriable(e)) { /* TLS, credentials: retrying cannot cure it */
+            sl_log(SL_LOG_ERROR, who, "Cassandra at %s: %s", hosts, err);
+            return -1;
+        }
         spent = sl_now_ms() - start;
         if (limit && spent >= limit) {
             sl_log(SL_LOG_ERROR, who, "Cassandra at %s unreachable for %.0f s (%u attempts): %s",

@@ -72,7 +72,8 @@ cql_conf_t *cmd_cql_conf(const sl_config_t *cfg, const char *hosts, char *errstr
 
 /* Connects session, one attempt of at most 5 s at a time with a growing, jittered pause
  * between them, logging each failed attempt (as component who) with the reason, until it
- * works (0), give_up_s pass (0: never) or *stop is set (stop may be NULL); -1 then, the
+ * works (0), give_up_s pass (0: never), *stop is set (stop may be NULL) or Cassandra
+ * refuses in a way retrying cannot cure (TLS, credentials: logged at once); -1 then, the
  * last reason logged as an error when the time ran out. */
 int cmd_cql_connect(cql_session_t *session, const char *who, const char *hosts, double give_up_s,
                     volatile sig_atomic_t *stop);

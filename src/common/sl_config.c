@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "sl_text.h"
 
@@ -56,6 +57,48 @@ static sl_config_err_t fail(char *errstr, size_t size, sl_config_err_t err, cons
     sl_err_vformat(errstr, size, fmt, ap);
     va_end(ap);
     return err;
+}
+
+static void env_name(const char *name, char *out, size_t cap);
+
+/* The credential properties the environment may set (see sl_config_env_props()). */
+static const char *const env_props[] = {
+    "SLUICE_KAFKA_SASL_USERNAME",
+    "kafka.sasl.username",
+    "SLUICE_KAFKA_SASL_PASSWORD",
+    "kafka.sasl.password",
+    "SLUICE_KAFKA_SSL_KEY_PASSWORD",
+    "kafka.ssl.key.password",
+    "SLUICE_CQL_USERNAME",
+    "cql.username",
+    "SLUICE_CQL_PASSWORD",
+    "cql.password",
+    NULL,
+};
+
+const char *const *sl_config_env_props(void) {
+    return env_props;
+}
+
+/* A credential named on the command line: the error, with where it may come from. name is
+ * an option's name or a property's "ns.key" (len bytes). */
+static sl_config_err_t refuse_argv(const sl_config_t *cfg, const char *name, size_t len,
+                                   int is_option, char *errstr, size_t size) {
+    char var[160] = "";
+    if (is_option) {
+        char opt[128];
+        snprintf(opt, sizeof opt, "%.*s", (int)(len < 100 ? len : 100), name);
+        env_name(opt, var, sizeof var);
+    } else {
+        for (size_t i = 0; env_props[i]; i += 2)
+            if (strlen(env_props[i + 1]) == len && memcmp(env_props[i + 1], name, len) == 0)
+                snprintf(var, sizeof var, "%s", env_props[i]);
+    }
+    return fail(errstr, size, SL_CONFIG_ERR_SECRET_ARGV,
+                "%s: %s%.*s is a secret and is not taken on the command line, where other "
+                "users can read it; put it in the config file (-F FILE, mode 0600)%s%s",
+                cfg->prog, is_option ? "--" : "-X ", (int)(len < 100 ? len : 100), name,
+                *var ? " or set " : "", var);
 }
 
 /* The option (not a namespace row) named name[0..len), or -1. */
@@ -313,6 +356,10 @@ static sl_config_err_t x_arg(sl_config_t *cfg, const char *arg, char *errstr, si
         return fail(errstr, size, SL_CONFIG_ERR_BAD_VALUE,
                     "%s: -X wants kafka.PROP=VALUE or cql.PROP=VALUE, got '%.200s'", cfg->prog,
                     arg);
+    char key[300];
+    snprintf(key, sizeof key, "%.*s", (int)((size_t)(eq - arg) < 299 ? eq - arg : 299), arg);
+    if (sl_config_is_credential(key))
+        return refuse_argv(cfg, arg, (size_t)(eq - arg), 0, errstr, size);
     return set_prop(cfg, arg, (size_t)(eq - arg), eq + 1, SL_CONFIG_SRC_FLAG, errstr, size);
 }
 
@@ -354,6 +401,8 @@ sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, ch
             if (idx < 0)
                 return fail(errstr, size, SL_CONFIG_ERR_UNKNOWN, "%s: unknown option '%.200s'",
                             cfg->prog, a);
+            if (sl_config_is_credential(cfg->opts[idx].name))
+                return refuse_argv(cfg, name, nlen, 1, errstr, size);
             if (!(value = flag_value(&cfg->opts[idx], value, argc, argv, &i)))
                 return fail(errstr, size, SL_CONFIG_ERR_MISSING_VALUE, "%s: --%s needs a value",
                             cfg->prog, cfg->opts[idx].name);
@@ -380,6 +429,9 @@ sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, ch
         if (idx < 0)
             return fail(errstr, size, SL_CONFIG_ERR_UNKNOWN, "%s: unknown option '-%c'", cfg->prog,
                         c);
+        if (sl_config_is_credential(cfg->opts[idx].name))
+            return refuse_argv(cfg, cfg->opts[idx].name, strlen(cfg->opts[idx].name), 1, errstr,
+                               size);
         if (!(value = flag_value(&cfg->opts[idx], value, argc, argv, &i)))
             return fail(errstr, size, SL_CONFIG_ERR_MISSING_VALUE, "%s: -%c needs a value",
                         cfg->prog, c);
@@ -416,6 +468,15 @@ sl_config_err_t sl_config_load_env(sl_config_t *cfg, char *(*getenv_fn)(const ch
                 snprintf(errstr + used, size - used, " (from %s)", var);
             return err;
         }
+    }
+    for (size_t i = 0; env_props[i]; i += 2) {
+        const char *v = getenv_fn(env_props[i]);
+        if (!v || !*v)
+            continue;
+        sl_config_err_t err = set_prop(cfg, env_props[i + 1], strlen(env_props[i + 1]), v,
+                                       SL_CONFIG_SRC_ENV, errstr, size);
+        if (err)
+            return err;
     }
     const char *path = getenv_fn("SLUICE_CONFIG");
     if (path && *path)
@@ -488,6 +549,26 @@ sl_config_err_t sl_config_load_text(sl_config_t *cfg, const char *text, size_t l
     return SL_CONFIG_ERR_OK;
 }
 
+/* The file others may read or write (mode): an error if it set a credential. */
+static sl_config_err_t check_file_secrets(const sl_config_t *cfg, unsigned mode, char *errstr,
+                                          size_t size) {
+    const char *found = NULL, *ns = "";
+    for (size_t i = 0; i < cfg->n && !found; i++)
+        if (cfg->values[i].src == SL_CONFIG_SRC_FILE && sl_config_is_credential(cfg->opts[i].name))
+            found = cfg->opts[i].name;
+    for (size_t i = 0; i < cfg->n_props && !found; i++)
+        if (cfg->props[i].src == SL_CONFIG_SRC_FILE && sl_config_is_credential(cfg->props[i].key)) {
+            found = cfg->props[i].key;
+            ns = cfg->props[i].ns;
+        }
+    if (!found)
+        return SL_CONFIG_ERR_OK;
+    return fail(errstr, size, SL_CONFIG_ERR_SECRET_FILE,
+                "%s: %s holds a secret (%s%s%s) but is open to group or others (mode %04o); "
+                "chmod 600 it",
+                cfg->prog, cfg->file_path, ns, *ns ? "." : "", found, mode);
+}
+
 sl_config_err_t sl_config_load_file(sl_config_t *cfg, char *errstr, size_t size) {
     if (!cfg->file_path)
         return SL_CONFIG_ERR_OK;
@@ -500,6 +581,8 @@ sl_config_err_t sl_config_load_file(sl_config_t *cfg, char *errstr, size_t size)
         fclose(f);
         return fail(errstr, size, SL_CONFIG_ERR_NOMEM, "%s: out of memory", cfg->prog);
     }
+    struct stat st;
+    int have_mode = fstat(fileno(f), &st) == 0;
     size_t n = fread(buf, 1, CONFIG_TEXT_MAX + 1, f);
     int bad = ferror(f);
     fclose(f);
@@ -509,6 +592,9 @@ sl_config_err_t sl_config_load_file(sl_config_t *cfg, char *errstr, size_t size)
     else
         err = sl_config_load_text(cfg, buf, n, cfg->file_path, errstr, size);
     free(buf);
+    if (!err && (!have_mode || (st.st_mode & (S_IRWXG | S_IRWXO))))
+        err = check_file_secrets(cfg, have_mode ? (unsigned)(st.st_mode & 07777) : 0777, errstr,
+                                 size);
     return err;
 }
 
@@ -582,8 +668,17 @@ static int contains_ci(const char *hay, const char *needle) {
     return 0;
 }
 
+int sl_config_is_credential(const char *name) {
+    static const char *const words[] = {"password", "secret", "key.pem", "jaas.config",
+                                        "oauthbearer.config"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (contains_ci(name, words[i]))
+            return 1;
+    return 0;
+}
+
 int sl_config_is_secret(const char *name) {
-    if (contains_ci(name, "password") || contains_ci(name, "secret"))
+    if (sl_config_is_credential(name))
         return 1;
     /* sasl.* with or without a namespace in front ("kafka.sasl.username"). */
     const char *dot = strchr(name, '.');
@@ -703,5 +798,9 @@ size_t sl_config_usage(const sl_config_opt_t *opts, size_t n, char *buf, size_t 
     usage_row(&o, "-X cql.PROP=VALUE", "CQL client property (repeatable)", NULL);
     usage_row(&o, "-X list", "the CQL client's and librdkafka's properties", NULL);
     usage_row(&o, "-h, --help", "this text", NULL);
+    sl_text_printf(&o, "\nSecrets (passwords, keys: kafka.sasl.password, kafka.ssl.key.password, "
+                       "cql.password, ...)\nare refused on the command line: put them in the -F "
+                       "file (mode 0600) or set\nSLUICE_KAFKA_SASL_PASSWORD, SLUICE_CQL_PASSWORD, "
+                       "SLUICE_REGISTRY_PASSWORD (docs/security.md).\n");
     return o.len;
 }

@@ -9,6 +9,10 @@
  * (or a "kafka.<prop> = v" file line) for librdkafka, "-X cql.<prop>=<v>" for the CQL
  * client, with the same precedence. Secrets — any name containing "password" or "secret",
  * and any sasl.* property — are shown as "***" by everything here that renders values.
+ * Credentials (sl_config_is_credential(): passwords, secrets, inline keys) are refused on
+ * the command line, where any local user can read them, and a config file that holds one
+ * must not be readable or writable by group or others; a few credential properties also
+ * come from the environment (SLUICE_KAFKA_SASL_PASSWORD, SLUICE_CQL_PASSWORD, ...).
  * The option table can be rendered as a Markdown reference, so the docs never go stale.
  * Nothing here prints: errors come back as sl_config_err_t plus an errstr.
  */
@@ -29,7 +33,9 @@
     X(SL_CONFIG_ERR_TOO_LARGE, 6, "config input exceeds a limit")                                  \
     X(SL_CONFIG_ERR_HELP, 7, "help requested")                                                     \
     X(SL_CONFIG_ERR_NOMEM, 8, "out of memory")                                                     \
-    X(SL_CONFIG_ERR_LIST, 9, "property list requested")
+    X(SL_CONFIG_ERR_LIST, 9, "property list requested")                                            \
+    X(SL_CONFIG_ERR_SECRET_ARGV, 10, "secret given on the command line")                           \
+    X(SL_CONFIG_ERR_SECRET_FILE, 11, "config file with a secret is readable by others")
 
 typedef enum { SL_ERR_ENUM(SL_CONFIG_ERRORS) } sl_config_err_t;
 
@@ -85,13 +91,15 @@ sl_config_err_t sl_config_set(sl_config_t *cfg, const char *name, const char *va
  * -cVALUE, BOOL flags without a value, -X ns.prop=value, -F path (remembered, see
  * sl_config_file_path()), -h/--help (returns SL_CONFIG_ERR_HELP), and, as in kcat, -X list
  * (or -X cql.list, -X kafka.list: returns SL_CONFIG_ERR_LIST, see sl_config_list_ns()). Any
- * non-option argument is an error. Nothing is loaded from the file here.
+ * non-option argument is an error, and so is a credential (SL_CONFIG_ERR_SECRET_ARGV, the
+ * text naming where it may come from instead). Nothing is loaded from the file here.
  */
 sl_config_err_t sl_config_parse_args(sl_config_t *cfg, int argc, char **argv, char *errstr,
                                      size_t errstr_size);
 
-/* Reads SLUICE_<NAME> for every option through getenv_fn (getenv in production). Also
- * SLUICE_CONFIG as the file path when no -F was given. */
+/* Reads SLUICE_<NAME> for every option through getenv_fn (getenv in production), the
+ * credential properties of sl_config_env_props(), and SLUICE_CONFIG as the file path when
+ * no -F was given. */
 sl_config_err_t sl_config_load_env(sl_config_t *cfg, char *(*getenv_fn)(const char *), char *errstr,
                                    size_t errstr_size);
 
@@ -100,7 +108,9 @@ sl_config_err_t sl_config_load_env(sl_config_t *cfg, char *(*getenv_fn)(const ch
 sl_config_err_t sl_config_load_text(sl_config_t *cfg, const char *text, size_t len,
                                     const char *origin, char *errstr, size_t errstr_size);
 
-/* Reads the file (if any) named by -F or SLUICE_CONFIG with sl_config_load_text(). */
+/* Reads the file (if any) named by -F or SLUICE_CONFIG with sl_config_load_text().
+ * SL_CONFIG_ERR_SECRET_FILE when it sets a credential and its mode lets group or others
+ * read or write it. */
 sl_config_err_t sl_config_load_file(sl_config_t *cfg, char *errstr, size_t errstr_size);
 
 /* The whole sequence for a command: args, env (getenv), file. */
@@ -131,8 +141,18 @@ sl_config_src_t sl_config_source(const sl_config_t *cfg, const char *name);
 int sl_config_props(const sl_config_t *cfg, const char *ns,
                     int (*fn)(const char *key, const char *value, void *opaque), void *opaque);
 
-/* 1 if a name (option or property, with or without namespace) names a secret. */
+/* 1 if a name (option or property, with or without namespace) names a secret: a value
+ * never rendered. */
 int sl_config_is_secret(const char *name);
+
+/* 1 if a name names a credential: a secret that is also refused on the command line and
+ * in a file others can read (a password, a secret, an inline private key or SASL login
+ * configuration; not sasl.mechanism or sasl.username). */
+int sl_config_is_credential(const char *name);
+
+/* The environment variables that set properties, as "VAR", "ns.prop" pairs ending with
+ * NULL (SLUICE_KAFKA_SASL_PASSWORD -> kafka.sasl.password, ...). Static. */
+const char *const *sl_config_env_props(void);
 
 /* Renders every option and property as "name=value (source)" lines, secrets as "***",
  * into buf (always NUL-terminated when cap > 0). Returns the length the whole text needs,

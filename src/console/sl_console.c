@@ -52,7 +52,8 @@ static int copy_conf(sl_console_t *c, const sl_console_conf_t *conf, char *errst
     c->conf = *conf;
     if (dup_str(&c->listen, conf->listen ? conf->listen : "127.0.0.1:9000") ||
         dup_str(&c->brokers, conf->brokers) || dup_str(&c->registry_url, conf->registry_url) ||
-        dup_str(&c->topic, conf->topic) || dup_str(&c->table, conf->table) ||
+        dup_str(&c->registry_ca, conf->registry_ca) || dup_str(&c->topic, conf->topic) ||
+        dup_str(&c->table, conf->table) ||
         dup_str(&c->dlq_suffix, conf->dlq_suffix ? conf->dlq_suffix : ".dlq") ||
         dup_str(&c->cassandra_hosts, conf->cassandra_hosts))
         return -1;
@@ -84,6 +85,7 @@ static int copy_conf(sl_console_t *c, const sl_console_conf_t *conf, char *errst
     c->conf.listen = c->listen;
     c->conf.brokers = c->brokers;
     c->conf.registry_url = c->registry_url;
+    c->conf.registry_ca = c->registry_ca;
     c->conf.topic = c->topic;
     c->conf.table = c->table;
     c->conf.dlq_suffix = c->dlq_suffix;
@@ -255,6 +257,7 @@ void sl_console_free(sl_console_t *c) {
     free(c->listen);
     free(c->brokers);
     free(c->registry_url);
+    free(c->registry_ca);
     free(c->topic);
     free(c->table);
     free(c->dlq_suffix);

@@ -96,6 +96,7 @@ typedef struct sl_console_conf_s {
     const char *cassandra_hosts;    /* as given, for display */
     const char *registry_url;       /* shown (credentials never are: the client takes them
                                        apart) and probed for reachability; NULL: none */
+    const char *registry_ca;        /* PEM CAs for an https registry; NULL: the system's */
     sl_console_registry_t registry;
     const sl_console_component_conf_t *components;
     size_t n_components;

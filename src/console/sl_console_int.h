@@ -50,7 +50,8 @@ typedef struct {
 
 struct sl_console_s {
     sl_console_conf_t conf; /* strings point at the copies below */
-    char *listen, *brokers, *registry_url, *topic, *table, *dlq_suffix, *cassandra_hosts;
+    char *listen, *brokers, *registry_url, *registry_ca, *topic, *table, *dlq_suffix,
+        *cassandra_hosts;
     char **props; /* NULL-terminated key/value list */
     sl_console_component_conf_t *components;
     char *component_strings;

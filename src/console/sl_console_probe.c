@@ -69,6 +69,8 @@ void sl_console_probe_run(sl_console_probe_t *reqs, size_t n, int timeout_ms) {
         curl_easy_setopt(e, CURLOPT_WRITEDATA, &sinks[i]);
         curl_easy_setopt(e, CURLOPT_USERAGENT, "sluice-console/" SLUICE_VERSION);
         curl_easy_setopt(e, CURLOPT_PRIVATE, &sinks[i]);
+        if (r->ca_file)
+            curl_easy_setopt(e, CURLOPT_CAINFO, r->ca_file);
         curl_multi_add_handle(multi, e);
     }
     int running = 1;

@@ -11,8 +11,9 @@
 #include <stddef.h>
 
 typedef struct {
-    const char *url; /* borrowed for the call */
-    size_t max_body; /* a longer body fails the request */
+    const char *url;     /* borrowed for the call */
+    size_t max_body;     /* a longer body fails the request */
+    const char *ca_file; /* PEM CAs an https server is checked against; NULL: the system's */
     /* results */
     int status; /* HTTP status; 0 when there was no complete answer */
     char *body; /* malloc'ed, NUL-terminated; NULL when none; see sl_console_probe_clear() */

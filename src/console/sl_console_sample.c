@@ -125,7 +125,8 @@ static void probe_all(sl_console_t *c, sl_console_snap_t *s) {
     }
     if (probe_registry) {
         snprintf(urls[n - 1], sizeof urls[0], "%s/subjects", c->registry_url);
-        reqs[n - 1] = (sl_console_probe_t){.url = urls[n - 1], .max_body = METRICS_MAX_BODY};
+        reqs[n - 1] = (sl_console_probe_t){
+            .url = urls[n - 1], .max_body = METRICS_MAX_BODY, .ca_file = c->registry_ca};
     }
     sl_console_probe_run(reqs, n, c->conf.probe_timeout_ms);
     for (size_t i = 0; i < nc; i++) {

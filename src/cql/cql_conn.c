@@ -862,8 +862,11 @@ static void do_read(cql_conn_t *c) {
         cql_err_t err = CQL_OK;
         long r = io_read(c, c->in.data + c->in.len, c->in.cap - c->in.len, &err);
         if (r < 0) {
-            conn_fail(c, err, "%s",
-                      err == CQL_ERR_IO ? "connection closed by peer" : cql_err_str(err));
+            if (err == CQL_ERR_TLS && c->tls)
+                conn_fail(c, err, "TLS: %s", cql_tls_error(c->tls));
+            else
+                conn_fail(c, err, "%s",
+                          err == CQL_ERR_IO ? "connection closed by peer" : cql_err_str(err));
             return;
         }
         if (r == 0)

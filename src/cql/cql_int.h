@@ -437,6 +437,8 @@ void cql_tls_free(cql_tls_t *t);
 cql_err_t cql_tls_handshake(cql_tls_t *t, int *want, char *errstr, size_t errstr_size);
 long cql_tls_read(cql_tls_t *t, void *p, size_t n, int *want, cql_err_t *err);
 long cql_tls_write(cql_tls_t *t, const void *p, size_t n, int *want, cql_err_t *err);
+/* OpenSSL's text of the last failed read or write; valid while t lives. */
+const char *cql_tls_error(const cql_tls_t *t);
 
 /* ---- time and backoff ---------------------------------------------------------------- */
 

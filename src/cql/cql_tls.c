@@ -18,6 +18,7 @@ struct cql_tls_ctx_s {
 
 struct cql_tls_s {
     SSL *ssl;
+    char error[160]; /* OpenSSL's text of the last failure of a read or write */
 };
 
 static void ssl_errstr(char *errstr, size_t size, const char *what) {
@@ -127,7 +128,19 @@ static int ssl_want(cql_tls_t *t, int rc, int *want, cql_err_t *err) {
         return 0;
     }
     *err = (e == SSL_ERROR_ZERO_RETURN || e == SSL_ERROR_SYSCALL) ? CQL_ERR_IO : CQL_ERR_TLS;
+    /* A server that refuses the client (no or a wrong client certificate) says so with an
+     * alert that TLS 1.3 delivers on the first read after the handshake. */
+    unsigned long ssl_err = ERR_peek_last_error();
+    if (ssl_err)
+        ERR_error_string_n(ssl_err, t->error, sizeof t->error);
+    else
+        snprintf(t->error, sizeof t->error, "unknown");
+    ERR_clear_error();
     return -1;
+}
+
+const char *cql_tls_error(const cql_tls_t *t) {
+    return t->error;
 }
 
 cql_err_t cql_tls_handshake(cql_tls_t *t, int *want, char *errstr, size_t errstr_size) {

@@ -28,7 +28,7 @@
 
 struct sl_registry_s {
     sl_registry_conf_t conf;
-    char *url, *username, *password; /* owned copies */
+    char *url, *username, *password, *ca_file; /* owned copies */
     CURL *easy;
     struct curl_slist *headers;
     sl_backoff_t backoff;
@@ -120,7 +120,9 @@ sl_registry_t *sl_registry_new(const sl_registry_conf_t *conf, char *errstr, siz
     r->url = dup_or_null(conf->url, &failed);
     r->username = dup_or_null(conf->username, &failed);
     r->password = dup_or_null(conf->password, &failed);
-    r->conf.url = r->conf.username = r->conf.password = NULL; /* only the copies are used */
+    r->ca_file = dup_or_null(conf->ca_file, &failed);
+    /* only the copies are used */
+    r->conf.url = r->conf.username = r->conf.password = r->conf.ca_file = NULL;
     if (r->url) {
         size_t n = strlen(r->url);
         while (n > 0 && r->url[n - 1] == '/')
@@ -162,6 +164,7 @@ void sl_registry_free(sl_registry_t *r) {
     free(r->url);
     free(r->username);
     free(r->password);
+    free(r->ca_file);
     sl_buf_free(&r->body);
     free(r);
 }
@@ -276,6 +279,8 @@ static sl_registry_err_t once(sl_registry_t *r, const req_t *q, sl_registry_repl
     curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    if (r->ca_file)
+        curl_easy_setopt(e, CURLOPT_CAINFO, r->ca_file);
     if (r->username) {
         curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
         curl_easy_setopt(e, CURLOPT_USERNAME, r->username);

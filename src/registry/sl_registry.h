@@ -35,6 +35,8 @@ typedef struct sl_registry_conf_s {
     const char *url;      /* base URL of the Confluent API, http:// or https://; copied */
     const char *username; /* HTTP basic auth, NULL for none; copied, never shown */
     const char *password; /* copied, never shown */
+    const char *ca_file;  /* PEM file of the CAs an https registry is checked against; NULL:
+                             the system's; copied */
     long connect_timeout_ms;
     long timeout_ms;   /* whole request */
     size_t max_body;   /* answer cap in bytes; a larger answer is SL_REGISTRY_ERR_TOO_BIG */

@@ -51,9 +51,14 @@ SLUICE_BATCH=9999 "$BIN" ingest -F "$conf" --batch 10 -b "127.0.0.1:$port" --met
     >/dev/null 2>"$err"; rc=$?
 [ "$rc" -eq 1 ] || fail "flag over env/file: exit $rc, want 1: $(cat "$err")"
 grep -q "did not answer" "$err" || fail "flag over env/file: $(cat "$err")"
-# Secrets never reach the log, even at debug level.
-"$BIN" ingest -b "127.0.0.1:$port" --metadata-timeout 1 --log-level debug \
-    -X kafka.sasl.password=hunter2 -X kafka.sasl.username=bob >/dev/null 2>"$err"
+# Secrets never reach the log, even at debug level; on the command line they are refused.
+printf 'kafka.sasl.password = hunter2\nkafka.sasl.username = bob\n' >"$conf"
+"$BIN" ingest -F "$conf" -b "127.0.0.1:$port" --metadata-timeout 1 --log-level debug \
+    >/dev/null 2>"$err"
 grep -q "hunter2\|bob" "$err" && fail "secret logged: $(cat "$err")"
-grep -q "kafka.sasl.password=\*\*\* (flag)" "$err" || fail "config not logged masked: $(cat "$err")"
+grep -q "kafka.sasl.password=\*\*\* (file)" "$err" || fail "config not logged masked: $(cat "$err")"
+"$BIN" ingest -b "127.0.0.1:$port" -X kafka.sasl.password=hunter2 >/dev/null 2>"$err"; rc=$?
+[ "$rc" -eq 2 ] || fail "a password on the command line: exit $rc, want 2"
+grep -q "hunter2" "$err" && fail "secret printed: $(cat "$err")"
+grep -q "is a secret and is not taken on the command line" "$err" || fail "argv: $(cat "$err")"
 echo "ok: unreachable Kafka -> exit 1 with one clear line; usage errors -> exit 2; precedence; secrets masked"

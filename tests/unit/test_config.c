@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -331,30 +333,138 @@ static void secrets_never_rendered(void **state) {
     assert_false_for(sl_config_is_secret, "brokers", "kafka.linger.ms");
 
     sl_config_t *cfg = fresh();
-    char *argv[] = {"ingest",
-                    "--sasl-password",
-                    "hunter2",
-                    "-X",
-                    "kafka.sasl.username=bob",
-                    "-X",
-                    "kafka.ssl.key.password=pw9",
-                    "-X",
-                    "kafka.linger.ms=5",
-                    NULL};
-    assert_int_equal(sl_config_parse_args(cfg, 9, argv, err, sizeof err), SL_CONFIG_ERR_OK);
+    char *argv[] = {"ingest", "-X", "kafka.sasl.username=bob", "-X", "kafka.linger.ms=5", NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 5, argv, err, sizeof err), SL_CONFIG_ERR_OK);
+    const char *file = "sasl-password = hunter2\nkafka.ssl.key.password = pw9\n";
+    assert_int_equal(sl_config_load_text(cfg, file, strlen(file), "f", err, sizeof err),
+                     SL_CONFIG_ERR_OK);
     char buf[2048];
     size_t need = sl_config_describe(cfg, buf, sizeof buf);
     assert_int_equal(need, strlen(buf));
     assert_null(strstr(buf, "hunter2"));
     assert_null(strstr(buf, "bob"));
     assert_null(strstr(buf, "pw9"));
-    assert_contains(buf, "sasl-password=*** (flag)\n", "kafka.sasl.username=*** (flag)\n",
+    assert_contains(buf, "sasl-password=*** (file)\n", "kafka.sasl.username=*** (flag)\n",
                     "kafka.linger.ms=5 (flag)\n", "batch=500 (default)\n");
     /* Truncation behaves like snprintf. */
     char small[16];
     assert_int_equal(sl_config_describe(cfg, small, sizeof small), need);
     assert_int_equal(strlen(small), 15);
     sl_config_free(cfg);
+}
+
+/* Credentials are refused on argv, with where they may come from instead. */
+static void credentials_not_on_argv(void **state) {
+    (void)state;
+    char err[512];
+    assert_true_for(sl_config_is_credential, "sasl-password", "kafka.sasl.password",
+                    "ssl.key.password", "registry-password", "ssl.key.pem", "sasl.jaas.config",
+                    "sasl.oauthbearer.client.secret");
+    assert_false_for(sl_config_is_credential, "sasl.mechanism", "sasl.username", "tls.key_file",
+                     "ssl.ca.location");
+    struct {
+        int argc;
+        char *argv[4];
+        const char *want;
+    } cases[] = {
+        {3, {"t", "--sasl-password", "hunter2"}, "set SLUICE_SASL_PASSWORD"},
+        {2, {"t", "--sasl-password=hunter2"}, "--sasl-password is a secret"},
+        {3, {"t", "-X", "kafka.sasl.password=hunter2"}, "or set SLUICE_KAFKA_SASL_PASSWORD"},
+        {2, {"t", "-Xcql.password=hunter2"}, "or set SLUICE_CQL_PASSWORD"},
+        {3, {"t", "-X", "kafka.ssl.key.pem=hunter2"}, "(-F FILE, mode 0600)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sl_config_t *cfg = fresh();
+        assert_int_equal(sl_config_parse_args(cfg, cases[i].argc, cases[i].argv, err, sizeof err),
+                         SL_CONFIG_ERR_SECRET_ARGV);
+        assert_contains(err, cases[i].want, "not taken on the command line");
+        assert_null(strstr(err, "hunter2"));
+        sl_config_free(cfg);
+    }
+    /* Not credentials: taken. */
+    sl_config_t *cfg = fresh();
+    char *ok[] = {"t", "-X", "kafka.sasl.mechanism=SCRAM-SHA-512", "-X", "cql.tls.key_file=/k",
+                  NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 5, ok, err, sizeof err), SL_CONFIG_ERR_OK);
+    sl_config_free(cfg);
+}
+
+static int prop_of(const char *key, const char *value, void *opaque) {
+    const char **want = opaque;
+    if (!strcmp(key, want[0]))
+        want[1] = value;
+    return 0;
+}
+
+/* A few credential properties come from the environment, weaker than the command line's
+ * other properties and stronger than the file. */
+static void credentials_from_env(void **state) {
+    (void)state;
+    char err[512];
+    sl_config_t *cfg = fresh();
+    env_clear();
+    fake_env[0][0] = "SLUICE_KAFKA_SASL_PASSWORD";
+    fake_env[0][1] = "from-env";
+    fake_env[1][0] = "SLUICE_CQL_USERNAME";
+    fake_env[1][1] = "svc";
+    assert_int_equal(sl_config_load_env(cfg, fake_getenv, err, sizeof err), SL_CONFIG_ERR_OK);
+    const char *file = "kafka.sasl.password = from-file\n";
+    assert_int_equal(sl_config_load_text(cfg, file, strlen(file), "f", err, sizeof err),
+                     SL_CONFIG_ERR_OK);
+    const char *want[2] = {"sasl.password", NULL};
+    sl_config_props(cfg, "kafka", prop_of, want);
+    assert_string_equal(want[1], "from-env");
+    const char *user[2] = {"username", NULL};
+    sl_config_props(cfg, "cql", prop_of, user);
+    assert_string_equal(user[1], "svc");
+    const char *const *map = sl_config_env_props();
+    assert_string_equal(map[0], "SLUICE_KAFKA_SASL_USERNAME");
+    env_clear();
+    sl_config_free(cfg);
+}
+
+/* A config file holding a credential must be private to its owner. */
+static void secret_file_mode(void **state) {
+    (void)state;
+    char err[512], path[] = "/tmp/sluice-test-config-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char *text = "topic = t1\nkafka.sasl.password = hunter2\n";
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    static const struct {
+        mode_t mode;
+        sl_config_err_t want;
+    } modes[] = {{0600, SL_CONFIG_ERR_OK},
+                 {0400, SL_CONFIG_ERR_OK},
+                 {0640, SL_CONFIG_ERR_SECRET_FILE},
+                 {0604, SL_CONFIG_ERR_SECRET_FILE},
+                 {0620, SL_CONFIG_ERR_SECRET_FILE}};
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        assert_int_equal(chmod(path, modes[i].mode), 0);
+        sl_config_t *cfg = fresh();
+        char *argv[] = {"t", "-F", path, NULL};
+        assert_int_equal(sl_config_parse_args(cfg, 3, argv, err, sizeof err), SL_CONFIG_ERR_OK);
+        assert_int_equal(sl_config_load_file(cfg, err, sizeof err), modes[i].want);
+        if (modes[i].want) {
+            assert_contains(err, path, "holds a secret (kafka.sasl.password)", "chmod 600");
+            assert_null(strstr(err, "hunter2"));
+        }
+        sl_config_free(cfg);
+    }
+    /* Without a credential any mode will do. */
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("topic = t2\n", f);
+    fclose(f);
+    assert_int_equal(chmod(path, 0644), 0);
+    sl_config_t *cfg = fresh();
+    char *argv[] = {"t", "-F", path, NULL};
+    assert_int_equal(sl_config_parse_args(cfg, 3, argv, err, sizeof err), SL_CONFIG_ERR_OK);
+    assert_int_equal(sl_config_load_file(cfg, err, sizeof err), SL_CONFIG_ERR_OK);
+    assert_string_equal(sl_config_str(cfg, "topic"), "t2");
+    sl_config_free(cfg);
+    unlink(path);
 }
 
 static void markdown_table(void **state) {
@@ -446,5 +556,7 @@ TEST_MAIN(NULL, NULL, cmocka_unit_test(defaults), cmocka_unit_test(precedence),
           cmocka_unit_test(flag_forms), cmocka_unit_test(file_path_precedence),
           cmocka_unit_test(properties_by_namespace_and_precedence),
           cmocka_unit_test(property_lists), cmocka_unit_test(errors), cmocka_unit_test(file_limits),
-          cmocka_unit_test(secrets_never_rendered), cmocka_unit_test(markdown_table),
-          cmocka_unit_test(usage_long_flag_aligned), cmocka_unit_test(props_namespace_row))
+          cmocka_unit_test(secrets_never_rendered), cmocka_unit_test(credentials_not_on_argv),
+          cmocka_unit_test(credentials_from_env), cmocka_unit_test(secret_file_mode),
+          cmocka_unit_test(markdown_table), cmocka_unit_test(usage_long_flag_aligned),
+          cmocka_unit_test(props_namespace_row))

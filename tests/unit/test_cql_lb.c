@@ -375,27 +375,15 @@ static int owner_of(int64_t t) {
 }
 
 static cql_stmt_t *prepared_insert(void) {
-    cql_future_t *f;
-    assert_int_equal(cql_session_prepare(sess, "INSERT INTO ks.t (k) VALUES (?)", &f), CQL_OK);
-    assert_int_equal(cql_future_wait(f, 5000), CQL_OK);
-    cql_prepared_t *p = cql_future_prepared(f);
-    cql_future_free(f);
-    cql_stmt_t *st = cql_stmt_new_prepared(p);
-    cql_prepared_free(p);
-    return st;
+    return tu_prepare(sess, "INSERT INTO ks.t (k) VALUES (?)");
 }
 
 static cql_err_t exec_key(cql_stmt_t *st, int k, cql_consistency_t cl) {
     cql_stmt_reset(st);
     cql_stmt_bind_int32(st, 0, k);
     cql_stmt_set_consistency(st, cl);
-    cql_future_t *f;
-    cql_err_t e = cql_session_query(sess, st, &f);
-    if (e)
-        return e;
-    e = cql_future_wait(f, 5000);
-    cql_future_free(f);
-    return e;
+    char err[256];
+    return cql_session_execute(sess, st, 5000, NULL, err, sizeof err);
 }
 
 static int64_t key_token(int k) {
@@ -463,12 +451,9 @@ static void test_local_dc_replica(void **state) {
     /* unrouted statements: round robin inside dc1 */
     int q2 = N[2].queries;
     cql_stmt_t *plain = cql_stmt_new("INSERT RR", 0);
-    for (int i = 0; i < 20; i++) {
-        cql_future_t *f;
-        assert_int_equal(cql_session_query(sess, plain, &f), CQL_OK);
-        assert_int_equal(cql_future_wait(f, 5000), CQL_OK);
-        cql_future_free(f);
-    }
+    char err[256];
+    for (int i = 0; i < 20; i++)
+        assert_int_equal(cql_session_execute(sess, plain, 5000, NULL, err, sizeof err), CQL_OK);
     cql_stmt_free(plain);
     assert_int_equal(N[2].queries, q2);
 

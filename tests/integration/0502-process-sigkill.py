@@ -10,9 +10,8 @@ import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ingest_support import MockApi, unique  # noqa: E402
 from process_support import (Cassandra, Processor, assert_table_equals, check,  # noqa: E402
-                             schema, ingest_users)
+                             schema, ingest_fresh_users)
 
 N = 60000
 PER_RUN = 8000
@@ -22,11 +21,7 @@ FAST_REJOIN = ("-X", "kafka.session.timeout.ms=6000", "-X", "kafka.heartbeat.int
 
 def main():
     topic, ks = schema("0502")
-    mock = MockApi()
-    try:
-        users = ingest_users(mock, topic, N, unique("seed"), batch=5000)
-    finally:
-        mock.stop()
+    users = ingest_fresh_users(topic, N, batch=5000)
     db = Cassandra()
     try:
         group = topic + "-g"

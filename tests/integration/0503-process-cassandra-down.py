@@ -14,9 +14,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ingest_support import MockApi, unique  # noqa: E402
 from process_support import (Cassandra, Processor, assert_table_equals, check,  # noqa: E402
-                             fail, schema, ingest_users)
+                             fail, schema, ingest_fresh_users)
 
 N = 60000
 STACK = os.path.join(os.environ.get("SLUICE_SOURCE_DIR", "."), "scripts", "stack")
@@ -43,11 +42,7 @@ def start_cassandra():
 
 def main():
     topic, ks = schema("0503")
-    mock = MockApi()
-    try:
-        users = ingest_users(mock, topic, N, unique("seed"), batch=5000)
-    finally:
-        mock.stop()
+    users = ingest_fresh_users(topic, N, batch=5000)
     p = Processor(topic, ks, "--idle-exit", "5", "--max-inflight", "128",
                   "-X", "cql.request_timeout_ms=2000", "-X", "cql.reconnect_max_ms=2000")
     try:

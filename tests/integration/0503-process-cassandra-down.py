@@ -14,8 +14,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from process_support import (Cassandra, Processor, assert_table_equals, check,  # noqa: E402
-                             fail, schema, ingest_fresh_users)
+from process_support import (Processor, assert_table_equals, check,  # noqa: E402
+                             fail, dropped_after, ingest_fresh_users, schema)
 
 N = 60000
 STACK = os.path.join(os.environ.get("SLUICE_SOURCE_DIR", "."), "scripts", "stack")
@@ -71,14 +71,10 @@ def main():
         if p.proc.poll() is None:
             p.kill()
         stack("up", "cassandra")
-    db = Cassandra()
-    try:
+    with dropped_after(ks) as db:
         assert_table_equals(db.rows(ks), users)
         print("ok: Cassandra down 20 s, %d retries, processor stayed up, table exact"
               % s["write_retries"])
-    finally:
-        db.drop(ks)
-        db.close()
 
 
 if __name__ == "__main__":

@@ -19,8 +19,8 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from process_support import (Cassandra, Processor, assert_table_equals, check,  # noqa: E402
-                             fail, schema, ingest_fresh_users)
+from process_support import (Processor, assert_table_equals, check,  # noqa: E402
+                             fail, dropped_after, ingest_fresh_users, schema)
 
 N = 40000
 FROZEN_AT_LEAST_S = 20
@@ -120,14 +120,10 @@ def main():
             os.kill(pid, signal.SIGCONT)
         if p.proc.poll() is None:
             p.kill()
-    db = Cassandra()
-    try:
+    with dropped_after(ks) as db:
         assert_table_equals(db.rows(ks), users)
         print("ok: Cassandra frozen %.0f s, %d retries while frozen, %d in all, health "
               "degraded then ok, table exact" % (frozen_s, retries_frozen, s["write_retries"]))
-    finally:
-        db.drop(ks)
-        db.close()
 
 
 if __name__ == "__main__":

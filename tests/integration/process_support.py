@@ -5,6 +5,7 @@ schema for a test (its own topic and keyspace), `sluice process` as a child proc
 its /metrics port, and the table read back independently through python3-cassandra.
 Every wait polls a condition with a deadline.
 """
+import contextlib
 import os
 import signal
 import subprocess
@@ -66,6 +67,18 @@ class Cassandra:
 
     def close(self):
         self.cluster.shutdown()
+
+
+@contextlib.contextmanager
+def dropped_after(keyspace):
+    """A Cassandra connection for the block; the test's keyspace is dropped when the block
+    ends, also when the test fails in it."""
+    db = Cassandra()
+    try:
+        yield db
+    finally:
+        db.drop(keyspace)
+        db.close()
 
 
 def assert_table_equals(actual, expected):
@@ -170,3 +183,13 @@ def ingest_fresh_users(topic, count, batch=1000):
         return ingest_users(mock, topic, count, unique("seed"), batch=batch)
     finally:
         mock.stop()
+
+
+def run_to_idle(topic, keyspace, *args, idle="3", group=None, timeout=600):
+    """Runs `sluice process` until it has found nothing new for `idle` s; it must exit 0 with
+    the result "ok". Returns the summary's counters."""
+    p = Processor(topic, keyspace, "--idle-exit", idle, *args, group=group)
+    rc, summary = p.wait_exit(timeout=timeout)
+    check(rc == 0 and summary is not None and summary["result"] == "ok",
+          "process exit %s, summary %r; log:\n%s" % (rc, summary, p.log_tail()))
+    return summary["summary"]

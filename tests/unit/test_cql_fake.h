@@ -159,6 +159,13 @@ static inline void fake_prepared(tb_t *t, const char *id, int n, const char *con
     tb_u32(t, 0);
 }
 
+/* The PREPARED result of a statement with one bind marker, k int, the partition key. */
+static inline void fake_prepared_k(tb_t *t) {
+    static const char *const names[] = {"k"};
+    static const uint16_t types[] = {CQL_TYPE_INT};
+    fake_prepared(t, "p1", 1, names, types);
+}
+
 /* An ERROR body with the fields the code carries (write timeout, unavailable). */
 static inline void fake_error(tb_t *t, uint32_t code, const char *msg) {
     tb_u32(t, code);

@@ -201,12 +201,7 @@ static int handle(fake_node_t *f, uint8_t op, const uint8_t *body, size_t len, t
         reply_query(n, q, t);
         return CQL_OP_RESULT;
     }
-    case CQL_OP_PREPARE: {
-        static const char *const names[] = {"k"};
-        static const uint16_t types[] = {CQL_TYPE_INT};
-        fake_prepared(t, "p1", 1, names, types);
-        return CQL_OP_RESULT;
-    }
+    case CQL_OP_PREPARE: fake_prepared_k(t); return CQL_OP_RESULT;
     case CQL_OP_EXECUTE:
         pthread_mutex_lock(&f->mu);
         n->execs++;

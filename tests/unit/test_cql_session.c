@@ -90,12 +90,7 @@ static int handle(fake_node_t *f, uint8_t op, const uint8_t *body, size_t len, t
     case CQL_OP_QUERY:
         fake_query_text(body, len, query, sizeof query);
         return strstr(query, "tokens") ? FAKE_REPLY_DEFAULT : reply_query(n, query, t);
-    case CQL_OP_PREPARE: {
-        static const char *const names[] = {"k"};
-        static const uint16_t types[] = {CQL_TYPE_INT};
-        fake_prepared(t, "p1", 1, names, types);
-        return CQL_OP_RESULT;
-    }
+    case CQL_OP_PREPARE: fake_prepared_k(t); return CQL_OP_RESULT;
     case CQL_OP_EXECUTE:
         pthread_mutex_lock(&f->mu);
         if (n->n_keys < MAX_KEYS)

@@ -141,20 +141,14 @@ static int row_exists(cql_session_t *s, const char *query, const char *a, const 
         cql_stmt_bind_text(st, 1, b);
     cql_stmt_set_consistency(st, CQL_CONSISTENCY_ONE);
     cql_stmt_set_timeout_ms(st, timeout_ms);
-    cql_future_t *f = NULL;
-    cql_err_t e = cql_session_query(s, st, &f);
-    if (e == CQL_OK)
-        e = cql_future_wait(f, timeout_ms);
+    cql_result_t *r = NULL;
+    cql_err_t e = cql_session_execute(s, st, timeout_ms, &r, err, err_size);
     cql_stmt_free(st);
-    int rc = -1;
-    if (e != CQL_OK) {
-        snprintf(err, err_size, "%s", f ? cql_future_error_message(f) : cql_err_str(e));
-    } else {
-        cql_result_t *r = cql_future_result(f);
-        cql_err_t rerr = CQL_OK;
-        rc = r && cql_result_next_row(r, &rerr) ? 1 : 0;
-    }
-    cql_future_free(f);
+    if (e != CQL_OK)
+        return -1;
+    cql_err_t rerr = CQL_OK;
+    int rc = r && cql_result_next_row(r, &rerr) ? 1 : 0;
+    cql_result_free(r);
     return rc;
 }
 

@@ -40,17 +40,14 @@ static int read_hosts(cql_session_t *session, sl_console_snap_t *s, const char *
     }
     cql_stmt_set_consistency(st, CQL_CONSISTENCY_ONE);
     cql_stmt_set_timeout_ms(st, timeout_ms);
-    cql_future_t *f = NULL;
-    cql_err_t e = cql_session_query(session, st, &f);
-    if (e == CQL_OK)
-        e = cql_future_wait(f, timeout_ms);
+    char detail[512];
+    cql_result_t *r = NULL;
+    cql_err_t e = cql_session_execute(session, st, timeout_ms, &r, detail, sizeof detail);
     cql_stmt_free(st);
     if (e != CQL_OK) {
-        snprintf(err, err_size, "%s: %s", query, f ? cql_future_error_message(f) : cql_err_str(e));
-        cql_future_free(f);
+        snprintf(err, err_size, "%s: %s", query, detail);
         return -1;
     }
-    cql_result_t *r = cql_future_result(f);
     cql_err_t rerr = CQL_OK;
     while (r && c->n_peers < MAX_PEERS && cql_result_next_row(r, &rerr)) {
         sl_console_cass_host_t *h = &c->peers[c->n_peers++];
@@ -59,7 +56,7 @@ static int read_hosts(cql_session_t *session, sl_console_snap_t *s, const char *
         h->rack = text_col(s->arena, r, 2);
         h->version = text_col(s->arena, r, 3);
     }
-    cql_future_free(f);
+    cql_result_free(r);
     return 0;
 }
 

@@ -15,11 +15,8 @@
 static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf) {
     const sl_console_kafka_log_t *log = rd_kafka_opaque(rk);
     if (log)
-        sl_log_to_cb(log->fn, log->opaque,
-                     level <= 3   ? SL_LOG_ERROR
-                     : level <= 4 ? SL_LOG_WARN
-                                  : SL_LOG_DEBUG,
-                     "kafka %s: %s", fac, buf);
+        sl_log_to_cb(log->fn, log->opaque, sl_log_level_from_kafka(level, fac), "kafka %s: %s", fac,
+                     buf);
 }
 
 int sl_console_kafka_conf(rd_kafka_conf_t *conf, const char *brokers, const char *const *props,

@@ -538,6 +538,12 @@ cql_err_t cql_session_poll(cql_session_t *s, int64_t timeout_ms);
 cql_err_t cql_session_query(cql_session_t *s, const cql_stmt_t *st, cql_future_t **out);
 cql_err_t cql_session_prepare(cql_session_t *s, const char *query, cql_future_t **out);
 cql_err_t cql_session_batch(cql_session_t *s, const cql_batch_t *b, cql_future_t **out);
+/* Blocking: runs st and waits up to timeout_ms for its outcome. On CQL_OK, *result (if
+ * result is not NULL) is the result, which must be freed with cql_result_free(). On failure
+ * errstr holds the error's text and, where there is one, the server's message; *result is
+ * NULL. st is copied into the request; the caller may free it after the call. */
+cql_err_t cql_session_execute(cql_session_t *s, const cql_stmt_t *st, int64_t timeout_ms,
+                              cql_result_t **result, char *errstr, size_t errstr_size);
 /* Waits until every up host reports the same schema_version (blocking). */
 cql_err_t cql_session_wait_schema_agreement(cql_session_t *s, int64_t timeout_ms);
 size_t cql_session_host_count(const cql_session_t *s);

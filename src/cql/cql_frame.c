@@ -223,6 +223,10 @@ size_t cql_enc_batch(cql_buf_t *b, int16_t stream, const cql_batch_t *bt) {
 
 /* ---- metadata ----------------------------------------------------------------------- */
 
+const cql_column_t *cql_metadata_column(const cql_metadata_t *m, size_t i) {
+    return i < m->n_cols && m->cols ? &m->cols[i] : NULL;
+}
+
 void cql_metadata_free(cql_metadata_t *m) {
     if (m->cols) {
         for (uint32_t i = 0; i < m->n_cols; i++) {
@@ -440,11 +444,13 @@ size_t cql_result_column_count(const cql_result_t *r) {
 }
 
 const char *cql_result_column_name(const cql_result_t *r, size_t i) {
-    return i < r->meta.n_cols && r->meta.cols ? r->meta.cols[i].name : NULL;
+    const cql_column_t *c = cql_metadata_column(&r->meta, i);
+    return c ? c->name : NULL;
 }
 
 const cql_type_t *cql_result_column_type(const cql_result_t *r, size_t i) {
-    return i < r->meta.n_cols && r->meta.cols ? r->meta.cols[i].type : NULL;
+    const cql_column_t *c = cql_metadata_column(&r->meta, i);
+    return c ? c->type : NULL;
 }
 
 int cql_result_column_index(const cql_result_t *r, const char *name) {

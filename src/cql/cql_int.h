@@ -210,6 +210,8 @@ typedef struct {
 /* Decodes metadata. with_pk: the v4 prepared bind metadata (has pk indexes). */
 cql_err_t cql_metadata_decode(cql_rd_t *r, cql_metadata_t *m, bool with_pk);
 void cql_metadata_free(cql_metadata_t *m);
+/* Column i of m, or NULL when there is none (out of range, or no column metadata). */
+const cql_column_t *cql_metadata_column(const cql_metadata_t *m, size_t i);
 
 struct cql_result_s {
     cql_result_kind_t kind;

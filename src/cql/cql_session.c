@@ -1321,6 +1321,27 @@ cql_err_t cql_session_connect_wait(cql_session_t *s, int64_t timeout_ms, char *e
     return s->last_err == CQL_ERR_PENDING ? CQL_ERR_NO_HOSTS : s->last_err;
 }
 
+cql_err_t cql_session_execute(cql_session_t *s, const cql_stmt_t *st, int64_t timeout_ms,
+                              cql_result_t **result, char *errstr, size_t errstr_size) {
+    if (result)
+        *result = NULL;
+    cql_future_t *f = NULL;
+    cql_err_t err = cql_session_query(s, st, &f);
+    if (err == CQL_OK)
+        err = cql_future_wait(f, timeout_ms);
+    if (err != CQL_OK) {
+        /* the server's message or the library's detail, unless it only repeats the code */
+        const char *msg = f ? cql_future_error_message(f) : "";
+        int more = *msg && strcmp(msg, cql_err_str(err)) != 0;
+        snprintf(errstr, errstr_size, "%s%s%s", cql_err_str(err), more ? ": " : "",
+                 more ? msg : "");
+    } else if (result) {
+        *result = cql_future_take_result(f);
+    }
+    cql_future_free(f);
+    return err;
+}
+
 cql_err_t cql_session_wait_schema_agreement(cql_session_t *s, int64_t timeout_ms) {
     /* a no-op statement through the agreement machinery */
     sreq_t *r = sreq_new(s);

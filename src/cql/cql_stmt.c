@@ -59,11 +59,13 @@ size_t cql_prepared_param_count(const cql_prepared_t *p) {
 }
 
 const cql_type_t *cql_prepared_param_type(const cql_prepared_t *p, size_t i) {
-    return i < p->params.n_cols && p->params.cols ? p->params.cols[i].type : NULL;
+    const cql_column_t *c = cql_metadata_column(&p->params, i);
+    return c ? c->type : NULL;
 }
 
 const char *cql_prepared_param_name(const cql_prepared_t *p, size_t i) {
-    return i < p->params.n_cols && p->params.cols ? p->params.cols[i].name : NULL;
+    const cql_column_t *c = cql_metadata_column(&p->params, i);
+    return c ? c->name : NULL;
 }
 
 /* ---- statements --------------------------------------------------------------------- */

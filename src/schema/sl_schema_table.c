@@ -10,22 +10,14 @@
 
 #include "sl_record.h"
 
-/* Runs one statement and waits; fills errstr on failure. */
+/* Runs one statement and waits; fills errstr ("what: error") on failure. */
 static int run(cql_session_t *s, cql_stmt_t *st, int64_t timeout_ms, cql_result_t **result,
                const char *what, char *errstr, size_t errstr_size) {
-    cql_future_t *f = NULL;
-    cql_err_t err = cql_session_query(s, st, &f);
-    if (err == CQL_OK)
-        err = cql_future_wait(f, timeout_ms);
-    if (err != CQL_OK) {
-        snprintf(errstr, errstr_size, "%s: %s%s%s", what, cql_err_str(err), f ? ": " : "",
-                 f ? cql_future_error_message(f) : "");
-        cql_future_free(f);
+    char detail[512];
+    if (cql_session_execute(s, st, timeout_ms, result, detail, sizeof detail) != CQL_OK) {
+        snprintf(errstr, errstr_size, "%s: %s", what, detail);
         return -1;
     }
-    if (result)
-        *result = cql_future_take_result(f);
-    cql_future_free(f);
     return 0;
 }
 

@@ -18,13 +18,9 @@ import time
 
 from cassandra.cluster import Cluster
 
-SRC = os.environ.get("SLUICE_SOURCE_DIR",
-                     os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-STACK = os.path.join(SRC, "scripts", "stack")
-BIN = os.environ.get("SLUICE_BIN", os.path.join(SRC, "build", "sluice"))
-BROKERS = os.environ.get("SLUICE_TEST_BROKERS", "127.0.0.1:9092")
-CASSANDRA = os.environ.get("SLUICE_TEST_CASSANDRA", "127.0.0.1:9042")
-REGISTRY = os.environ.get("SLUICE_TEST_REGISTRY", "http://127.0.0.1:8081/apis/ccompat/v7")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common_support import BIN, BROKERS, CASSANDRA, REGISTRY, STACK  # noqa: E402
+
 PID = os.getpid()
 TOPIC = "sluice-test-0003-%d" % PID
 GROUP = "sluice-test-0003-%d" % PID

@@ -11,7 +11,7 @@ set -euo pipefail
 bin=${SLUICE_BIN:?}
 src=${SLUICE_SOURCE_DIR:?}
 cd "$src"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$src/tests/integration/stack_support.sh"
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 count=3000
 export SLUICE_TOPIC="sluice-test-0006-$$" SLUICE_GROUP="sluice-test-0006-$$"
@@ -21,26 +21,14 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  /usr/bin/python3 - "${SLUICE_CASSANDRA:-}" "$SLUICE_KEYSPACE" <<'PY' || true
-import sys
-from cassandra.cluster import Cluster
-if sys.argv[1]:
-    host, _, port = sys.argv[1].rpartition(":")
-    c = Cluster([host], port=int(port))
-    c.connect().execute("DROP KEYSPACE IF EXISTS %s" % sys.argv[2], timeout=120)
-    c.shutdown()
-PY
+  cql "s.execute('DROP KEYSPACE IF EXISTS $SLUICE_KEYSPACE', timeout=120) and 0" >/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-# The demo and the README's commands find the stack through scripts/stack env: it must be
-# the stack under test, and up (else the demo would start one of its own).
-stack_brokers=$("$src/scripts/stack" env kafka | sed -n 's/^export SLUICE_BROKERS=//p')
-[ "$stack_brokers" = "${SLUICE_TEST_BROKERS:-127.0.0.1:9092}" ] ||
-  fail "scripts/stack env says $stack_brokers, the stack under test is ${SLUICE_TEST_BROKERS:-127.0.0.1:9092}: run with its SLUICE_* settings"
-stack_status=$("$src/scripts/stack" status kafka) || true
-grep -qw up <<<"$stack_status" || fail "the stack of scripts/stack env is not up: $stack_status"
+# The README's commands find the stack through scripts/stack env: it must be the stack
+# under test.
+require_stack_under_test
 block=$(sed -n '/^## Running it yourself/,/^```$/p' README.md | sed -n '/^```sh$/,/^```$/p' | sed '1d;$d')
 [ "$(grep -c . <<<"$block")" -ge 6 ] || fail "no command block in README.md's Running it yourself"
 mock=$(free_port) http=$(free_port) console=$(free_port)
@@ -78,15 +66,7 @@ produced=$(num "produced (acked)" "$work/ingest.out")
 written=$(num written "$work/process.out")
 [ "$produced" = "$count" ] || fail "ingest produced $produced, want $count"
 [ "$written" = "$count" ] || fail "process wrote $written, want $count"
-rows=$(/usr/bin/python3 - "$SLUICE_CASSANDRA" "$SLUICE_KEYSPACE.$SLUICE_TABLE" <<'PY'
-import sys
-from cassandra.cluster import Cluster
-host, _, port = sys.argv[1].rpartition(":")
-c = Cluster([host], port=int(port))
-print(c.connect().execute("SELECT count(*) FROM %s" % sys.argv[2], timeout=120).one()[0])
-c.shutdown()
-PY
-)
+rows=$(cql "s.execute('SELECT count(*) FROM $SLUICE_KEYSPACE.$SLUICE_TABLE', timeout=120).one()[0]")
 [ "$rows" = "$count" ] || fail "the table holds $rows rows, want $count"
 grep -qx "  $SLUICE_GROUP  state=Empty  members=0" "$work/check.out" || fail "check lacks the group"
 grep -qx "    $SLUICE_TOPIC  lag=0" "$work/check.out" || fail "check shows lag on $SLUICE_TOPIC"

@@ -10,36 +10,20 @@
 set -euo pipefail
 bin=${SLUICE_BIN:?}
 src=${SLUICE_SOURCE_DIR:?}
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$src/tests/integration/stack_support.sh"
 count=2000
 export SLUICE_TOPIC="sluice-test-0007-$$" SLUICE_GROUP="sluice-test-0007-$$"
 export SLUICE_KEYSPACE="sluice_test_0007_$$" SLUICE_TABLE=users
 cassandra=${SLUICE_TEST_CASSANDRA:-127.0.0.1:9042}
 work=$(mktemp -d)
-cql() { # cql <python expression over session s>: prints its value
-  /usr/bin/python3 - "$cassandra" "$1" <<'PY'
-import sys
-from cassandra.cluster import Cluster
-host, _, port = sys.argv[1].rpartition(":")
-c = Cluster([host], port=int(port))
-s = c.connect()
-print(eval(sys.argv[2]))
-c.shutdown()
-PY
-}
 cleanup() {
   cql "s.execute('DROP KEYSPACE IF EXISTS $SLUICE_KEYSPACE', timeout=120) and 0" >/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-# The demo and the README's commands find the stack through scripts/stack env: it must be
-# the stack under test, and up (else the demo would start one of its own).
-stack_brokers=$("$src/scripts/stack" env kafka | sed -n 's/^export SLUICE_BROKERS=//p')
-[ "$stack_brokers" = "${SLUICE_TEST_BROKERS:-127.0.0.1:9092}" ] ||
-  fail "scripts/stack env says $stack_brokers, the stack under test is ${SLUICE_TEST_BROKERS:-127.0.0.1:9092}: run with its SLUICE_* settings"
-stack_status=$("$src/scripts/stack" status kafka) || true
-grep -qw up <<<"$stack_status" || fail "the stack of scripts/stack env is not up: $stack_status"
+# The demo finds the stack through scripts/stack env: it must be the stack under test.
+require_stack_under_test
 before=0
 for run in 1 2; do
   out=$work/demo$run.out

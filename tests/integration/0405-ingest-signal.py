@@ -12,7 +12,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ingest_support import BIN, BROKERS, MockApi, check, read_topic, run_ingest, unique  # noqa
+from ingest_support import (BIN, BROKERS, MockApi, check, read_topic, run_ingest,  # noqa
+                            summary_of, unique)
 
 
 def run_until_pages(source, topic, sig, pages=5):
@@ -38,12 +39,8 @@ def run_until_pages(source, topic, sig, pages=5):
         p.kill()
         fail_out = p.communicate()
         check(False, "ingest did not exit after signal %d: %s" % (sig, fail_out[1][-2000:]))
-    summary = None
-    for line in out.splitlines():
-        if line.startswith('{"summary"'):
-            summary = json.loads(line)
     check("stop requested; flushing" in err, "no stop log line: %s" % err[-2000:])
-    return p.returncode, summary
+    return p.returncode, summary_of(out)
 
 
 def main():

@@ -13,7 +13,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common_support import stack  # noqa: E402
+from common_support import stack, summary_of  # noqa: E402
 from ingest_support import (BIN, BROKERS, MockApi, check, fail, read_topic,  # noqa: E402
                             unique)
 
@@ -55,10 +55,9 @@ def main():
         out, _ = p.communicate(timeout=600)
         log.seek(0)
         err = log.read()
-        summary = [json.loads(line) for line in out.splitlines()
-                   if line.startswith('{"summary"')]
+        summary = summary_of(out)
         check(summary, "no summary")
-        s = summary[0]["summary"]
+        s = summary["summary"]
         check(p.returncode == 0, "exit %d after the restart: %r\n%s" % (p.returncode, s,
                                                                       err[-2000:]))
         check(s["users_fetched"] == N and s["produced"] + s["rejected"] == N, "books %r" % s)

@@ -9,40 +9,25 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ingest_support import MockApi, unique  # noqa: E402
-from process_support import (Cassandra, Processor, assert_table_equals, check,  # noqa: E402
-                             schema, ingest_users)
+from process_support import (assert_table_equals, check, dropped_after,  # noqa: E402
+                             ingest_fresh_users, run_to_idle, schema)
 
 N = 100000
 
 
 def main():
     topic, ks = schema("0501")
-    mock = MockApi()
-    try:
-        users = ingest_users(mock, topic, N, unique("seed"), batch=5000)
-    finally:
-        mock.stop()
-    db = Cassandra()
-    try:
-        p = Processor(topic, ks, "--idle-exit", "3")
-        rc, summary = p.wait_exit()
-        check(rc == 0, "process exit %d; log:\n%s" % (rc, p.log_tail()))
-        s = summary["summary"]
-        check(summary["result"] == "ok", "result %r" % summary["result"])
+    users = ingest_fresh_users(topic, N, batch=5000)
+    with dropped_after(ks) as db:
+        s = run_to_idle(topic, ks)
         check(s["consumed"] == N and s["dead_lettered"] == 0 and s["written"] >= N,
               "summary %r" % s)
         assert_table_equals(db.rows(ks), users)
 
-        again = Processor(topic, ks, "--idle-exit", "2")
-        rc, summary = again.wait_exit()
-        check(rc == 0 and summary["summary"]["consumed"] == 0,
-              "a restarted member consumed %r: offsets were not committed"
-              % summary["summary"]["consumed"])
+        again = run_to_idle(topic, ks, idle="2")
+        check(again["consumed"] == 0,
+              "a restarted member consumed %r: offsets were not committed" % again["consumed"])
         print("ok: %d users -> %d rows, every column equal; offsets committed" % (N, N))
-    finally:
-        db.drop(ks)
-        db.close()
 
 
 if __name__ == "__main__":

@@ -10,9 +10,8 @@ import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ingest_support import MockApi, unique  # noqa: E402
-from process_support import (Cassandra, Processor, assert_table_equals, check,  # noqa: E402
-                             schema, ingest_users)
+from process_support import (Processor, assert_table_equals, check,  # noqa: E402
+                             dropped_after, ingest_fresh_users, run_to_idle, schema)
 
 N = 60000
 PER_RUN = 8000
@@ -22,13 +21,8 @@ FAST_REJOIN = ("-X", "kafka.session.timeout.ms=6000", "-X", "kafka.heartbeat.int
 
 def main():
     topic, ks = schema("0502")
-    mock = MockApi()
-    try:
-        users = ingest_users(mock, topic, N, unique("seed"), batch=5000)
-    finally:
-        mock.stop()
-    db = Cassandra()
-    try:
+    users = ingest_fresh_users(topic, N, batch=5000)
+    with dropped_after(ks) as db:
         group = topic + "-g"
         for run in range(3):
             p = Processor(topic, ks, "--max-inflight", "128", *FAST_REJOIN, group=group)
@@ -36,16 +30,10 @@ def main():
             rc, _, _ = p.stop(signal.SIGKILL)
             print("run %d: killed after %d rows written" % (run, seen))
             check(rc == -signal.SIGKILL, "run %d: exit %r, want killed" % (run, rc))
-        last = Processor(topic, ks, "--idle-exit", "3", *FAST_REJOIN, group=group)
-        rc, summary = last.wait_exit()
-        check(rc == 0, "final run exit %d; log:\n%s" % (rc, last.log_tail()))
-        left = summary["summary"]["consumed"]
+        left = run_to_idle(topic, ks, *FAST_REJOIN, group=group)["consumed"]
         check(0 < left <= N, "final run consumed %d: the kills were not mid-run" % left)
         assert_table_equals(db.rows(ks), users)
         print("ok: 3 SIGKILLs, final run consumed %d, table exact (%d rows)" % (left, N))
-    finally:
-        db.drop(ks)
-        db.close()
 
 
 if __name__ == "__main__":

@@ -14,9 +14,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ingest_support import MockApi, unique  # noqa: E402
-from process_support import (Cassandra, Processor, assert_table_equals, check,  # noqa: E402
-                             fail, schema, ingest_users)
+from process_support import (Processor, assert_table_equals, check,  # noqa: E402
+                             fail, dropped_after, ingest_fresh_users, schema)
 
 N = 60000
 STACK = os.path.join(os.environ.get("SLUICE_SOURCE_DIR", "."), "scripts", "stack")
@@ -43,11 +42,7 @@ def start_cassandra():
 
 def main():
     topic, ks = schema("0503")
-    mock = MockApi()
-    try:
-        users = ingest_users(mock, topic, N, unique("seed"), batch=5000)
-    finally:
-        mock.stop()
+    users = ingest_fresh_users(topic, N, batch=5000)
     p = Processor(topic, ks, "--idle-exit", "5", "--max-inflight", "128",
                   "-X", "cql.request_timeout_ms=2000", "-X", "cql.reconnect_max_ms=2000")
     try:
@@ -76,14 +71,10 @@ def main():
         if p.proc.poll() is None:
             p.kill()
         stack("up", "cassandra")
-    db = Cassandra()
-    try:
+    with dropped_after(ks) as db:
         assert_table_equals(db.rows(ks), users)
         print("ok: Cassandra down 20 s, %d retries, processor stayed up, table exact"
               % s["write_retries"])
-    finally:
-        db.drop(ks)
-        db.close()
 
 
 if __name__ == "__main__":

@@ -15,8 +15,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ingest_support import BROKERS, MockApi, expected_users, page_urls, unique  # noqa: E402
-from process_support import (Cassandra, Processor, assert_table_equals, check,  # noqa: E402
-                             schema)
+from process_support import (assert_table_equals, check, dropped_after,  # noqa: E402
+                             run_to_idle, schema)
 
 GOOD, POISON = 5000, 50
 
@@ -88,12 +88,8 @@ def main():
                            capture_output=True, text=True, timeout=120)
         check(p.returncode == 0, "kcat produce: %s" % p.stderr)
 
-    db = Cassandra()
-    try:
-        proc = Processor(topic, ks, "--idle-exit", "3")
-        rc, summary = proc.wait_exit()
-        check(rc == 0, "process exit %d; log:\n%s" % (rc, proc.log_tail()))
-        s = summary["summary"]
+    with dropped_after(ks) as db:
+        s = run_to_idle(topic, ks)
         check(s["consumed"] == GOOD + POISON, "consumed %d" % s["consumed"])
         check(s["dead_lettered"] == POISON, "dead-lettered %d, want %d"
               % (s["dead_lettered"], POISON))
@@ -128,9 +124,6 @@ def main():
         assert_table_equals(db.rows(ks), users)
         print("ok: %d good rows exact, %d poison messages dead-lettered with their reasons"
               % (GOOD, POISON))
-    finally:
-        db.drop(ks)
-        db.close()
 
 
 if __name__ == "__main__":

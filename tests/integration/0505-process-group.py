@@ -12,9 +12,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ingest_support import MockApi, unique  # noqa: E402
 from process_support import (Cassandra, Processor, assert_table_equals, check,  # noqa: E402
-                             fail, schema, ingest_users)
+                             fail, schema, ingest_fresh_users)
 
 N = 40000
 
@@ -35,11 +34,7 @@ def main():
             if time.time() > deadline:
                 fail("partitions not shared: %s and %s" % (pa, pb))
             time.sleep(0.2)
-        mock = MockApi()
-        try:
-            users = ingest_users(mock, topic, N, unique("seed"), batch=2000)
-        finally:
-            mock.stop()
+        users = ingest_fresh_users(topic, N, batch=2000)
         deadline = time.time() + 900
         while True:
             wa = a.metrics().get("sluice_process_rows_written_total", 0)

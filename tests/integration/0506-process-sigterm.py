@@ -11,22 +11,16 @@ import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ingest_support import MockApi, unique  # noqa: E402
-from process_support import (Cassandra, Processor, assert_table_equals, check,  # noqa: E402
-                             schema, ingest_users)
+from process_support import (Processor, assert_table_equals, check,  # noqa: E402
+                             dropped_after, ingest_fresh_users, run_to_idle, schema)
 
 N = 50000
 
 
 def main():
     topic, ks = schema("0506")
-    mock = MockApi()
-    try:
-        users = ingest_users(mock, topic, N, unique("seed"), batch=5000)
-    finally:
-        mock.stop()
-    db = Cassandra()
-    try:
+    users = ingest_fresh_users(topic, N, batch=5000)
+    with dropped_after(ks) as db:
         group = topic + "-g"
         p = Processor(topic, ks, "--max-inflight", "128", "--drain-timeout", "60", group=group)
         p.wait_metric("sluice_process_rows_written_total", 5000)
@@ -35,15 +29,10 @@ def main():
         check(summary is not None and summary["result"] == "ok", "summary %r" % summary)
         first = summary["summary"]["consumed"]
         check(first < N, "the first run finished everything (%d) before SIGTERM" % first)
-        rest = Processor(topic, ks, "--idle-exit", "3", group=group)
-        rc, summary = rest.wait_exit()
-        check(rc == 0, "second run exit %d" % rc)
+        run_to_idle(topic, ks, group=group)
         assert_table_equals(db.rows(ks), users)
         print("ok: SIGTERM exit 0 in %.1f s after %d messages; the rest finished; table exact"
               % (took, first))
-    finally:
-        db.drop(ks)
-        db.close()
 
 
 if __name__ == "__main__":

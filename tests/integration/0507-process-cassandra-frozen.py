@@ -19,9 +19,8 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ingest_support import MockApi, unique  # noqa: E402
-from process_support import (Cassandra, Processor, assert_table_equals, check,  # noqa: E402
-                             fail, schema, ingest_users)
+from process_support import (Processor, assert_table_equals, check,  # noqa: E402
+                             fail, dropped_after, ingest_fresh_users, schema)
 
 N = 40000
 FROZEN_AT_LEAST_S = 20
@@ -69,11 +68,7 @@ def wait_health(proc, status, timeout):
 
 def main():
     topic, ks = schema("0507")
-    mock = MockApi()
-    try:
-        users = ingest_users(mock, topic, N, unique("seed"), batch=5000)
-    finally:
-        mock.stop()
+    users = ingest_fresh_users(topic, N, batch=5000)
     pid = cassandra_pid()
     p = Processor(topic, ks, "--idle-exit", "5", "--stall-timeout", "3",
                   "-X", "cql.request_timeout_ms=3000")
@@ -125,14 +120,10 @@ def main():
             os.kill(pid, signal.SIGCONT)
         if p.proc.poll() is None:
             p.kill()
-    db = Cassandra()
-    try:
+    with dropped_after(ks) as db:
         assert_table_equals(db.rows(ks), users)
         print("ok: Cassandra frozen %.0f s, %d retries while frozen, %d in all, health "
               "degraded then ok, table exact" % (frozen_s, retries_frozen, s["write_retries"]))
-    finally:
-        db.drop(ks)
-        db.close()
 
 
 if __name__ == "__main__":

@@ -7,50 +7,25 @@ then ends it with exit 1, again not "ok".
 Cassandra is the stack's, with a keyspace made for the test (the writer prepares its
 INSERT before Kafka is asked); nothing is written.
 """
-import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from common_support import LoggedProcess, closed_port, summary_of  # noqa: E402
 from ingest_support import BIN, check, fail, unique  # noqa: E402
 from process_support import CASSANDRA, Cassandra, schema  # noqa: E402
-
-
-def closed_port():
-    """A loopback port nothing listens on (bound, then released)."""
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
 
 KEYSPACE = None
 
 
 def start(*args):
-    log = tempfile.NamedTemporaryFile(prefix="sluice-0508-", suffix=".log")
-    cmd = [BIN, "process", "-b", "127.0.0.1:%d" % closed_port(), "-t", unique("0508"),
-           "--cassandra", CASSANDRA, "--keyspace", KEYSPACE, "--log-format", "json", "--progress", "never",
-           "--idle-exit", "2"] + list(args)
-    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log), log
-
-
-def summary_of(out):
-    for line in out.decode().splitlines():
-        if line.startswith('{"summary"'):
-            return json.loads(line)
-    return None
-
-
-def log_text(log):
-    with open(log.name, "rb") as f:
-        return f.read().decode("utf-8", "replace")
+    return LoggedProcess([BIN, "process", "-b", "127.0.0.1:%d" % closed_port(), "-t",
+                          unique("0508"), "--cassandra", CASSANDRA, "--keyspace", KEYSPACE,
+                          "--log-format", "json", "--progress", "never", "--idle-exit", "2"]
+                         + list(args), "0508")
 
 
 def main():
@@ -65,37 +40,37 @@ def main():
 
 
 def run():
-    p, log = start("--metadata-timeout", "5")
+    c = start("--metadata-timeout", "5")
+    p = c.proc
     try:
         out, _ = p.communicate(timeout=300)
     except subprocess.TimeoutExpired:
-        p.kill()
-        p.communicate()
+        c.kill()
         fail("process with unreachable brokers did not exit within 300 s")
-    check(p.returncode == 1, "exit %d, want 1; log:\n%s" % (p.returncode, log_text(log)))
-    check("did not answer within" in log_text(log), "no reason logged:\n" + log_text(log))
+    check(p.returncode == 1, "exit %d, want 1; log:\n%s" % (p.returncode, c.log_text()))
+    check("did not answer within" in c.log_text(), "no reason logged:\n" + c.log_text())
     s = summary_of(out)
     check(s is not None and s["result"] != "ok", "summary %r" % s)
     check(s["summary"]["consumed"] == 0, "summary %r" % s)
 
-    p, log = start("--metadata-timeout", "0")
+    c = start("--metadata-timeout", "0")
+    p = c.proc
     try:
         deadline = time.time() + 300
-        while "still trying" not in log_text(log):
+        while "still trying" not in c.log_text():
             if p.poll() is not None:
                 fail("exited %s while it should keep trying; log:\n%s"
-                     % (p.returncode, log_text(log)))
+                     % (p.returncode, c.log_text()))
             if time.time() > deadline:
-                fail("no 'still trying' line in 300 s; log:\n" + log_text(log))
+                fail("no 'still trying' line in 300 s; log:\n" + c.log_text())
             time.sleep(0.2)
         p.send_signal(signal.SIGTERM)
         out, _ = p.communicate(timeout=120)
     finally:
         if p.poll() is None:
-            p.kill()
-            p.communicate()
+            c.kill()
     check(p.returncode == 1, "exit %d after SIGTERM, want 1; log:\n%s"
-          % (p.returncode, log_text(log)))
+          % (p.returncode, c.log_text()))
     s = summary_of(out)
     check(s is not None and s["result"] != "ok", "summary after SIGTERM %r" % s)
     print("ok: unreachable Kafka: exit 1 after the metadata timeout, and after SIGTERM; "

@@ -25,7 +25,6 @@ import importlib.util
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -41,6 +40,7 @@ CHROMIUM = os.environ.get("SLUICE_CHROMIUM", "/usr/lib/chromium/chromium")
 COUNT = 2000
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common_support  # noqa: E402
+from common_support import closed_port  # noqa: E402
 from ingest_support import MockApi, check, fail, unique  # noqa: E402
 DAG = "user_automation"
 TASK = "stream_data_from_api"
@@ -83,14 +83,6 @@ def ensure_airflow():
         fail("scripts/stack up airflow: exit %d\n%s" % (up.returncode, redact(up.stdout)[-4000:]))
     print("0602: started Airflow in %.0f s" % (time.time() - t0))
     return True
-
-
-def dead_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def seconds(delta):
@@ -187,7 +179,7 @@ def main():
         good = client.trigger({"count": COUNT, "topic": topic, "source": url, "seed": "0602",
                                "batch": 500})["dag_run_id"]
         bad = client.trigger({"count": 100, "topic": topic + ".bad", "source": url,
-                              "brokers": "127.0.0.1:%d" % dead_port(),
+                              "brokers": "127.0.0.1:%d" % closed_port(),
                               "metadata_timeout": 2})["dag_run_id"]
         sneaky = client.trigger({"count": 1, "bin": "/bin/true"})["dag_run_id"]
         # One run at a time (max_active_runs=1); a try costs 20-60 s of Airflow on a loaded

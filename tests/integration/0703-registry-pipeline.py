@@ -19,7 +19,6 @@ Kafka and Cassandra, with Confluent's own client on the other side.
 """
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,9 +30,9 @@ from ingest_support import (BROKERS, MockApi, expected_users, page_urls, read_to
 from process_support import (Cassandra, Processor, assert_table_equals, check,  # noqa: E402
                              schema)
 import registry_support as rs  # noqa: E402
+from common_support import BIN, closed_port  # noqa: E402
+from common_support import REGISTRY as REG  # noqa: E402
 
-REG = os.environ.get("SLUICE_TEST_REGISTRY", "http://127.0.0.1:8081/apis/ccompat/v7")
-BIN = os.environ.get("SLUICE_BIN", "build-asan-ubsan/sluice")
 N_AVRO, N_JSON, N_SERDE, N_UNKNOWN = 600, 400, 40, 30
 
 
@@ -43,14 +42,6 @@ def reg_get(path):
 
 def reg_post(path, body):
     return rs.reg_post(REG, path, body)
-
-
-def closed_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def with_unknown_keys(rec, i):

@@ -31,7 +31,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -40,19 +39,10 @@ from ingest_support import (MockApi, expected_users, page_urls, read_topic,  # n
 from process_support import (Cassandra, Processor, assert_table_equals,  # noqa: E402
                              check, fail, schema)
 import registry_support as rs  # noqa: E402
+from common_support import BIN, stack, wait_for  # noqa: E402
+from common_support import REGISTRY as REG  # noqa: E402
 
-REG = os.environ.get("SLUICE_TEST_REGISTRY", "http://127.0.0.1:8081/apis/ccompat/v7")
-BIN = os.environ.get("SLUICE_BIN", "build-asan-ubsan/sluice")
-SRC = os.environ.get("SLUICE_SOURCE_DIR",
-                     os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 N_INGEST, N_SERDE, PAD = 300, 30, 10
-
-
-def stack(*args):
-    p = subprocess.run([os.path.join(SRC, "scripts", "stack")] + list(args),
-                       capture_output=True, text=True, timeout=900)
-    check(p.returncode == 0, "scripts/stack %s: exit %d\n%s" % (" ".join(args), p.returncode,
-                                                               (p.stdout + p.stderr)[-3000:]))
 
 
 def registry_answers():
@@ -101,20 +91,10 @@ def lag(proc, topic, partition):
     return int(m.group(1)) if m else None
 
 
-def wait_for(what, cond, timeout=300):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.3)
-    fail("%s: not within %d s" % (what, timeout))
-
-
 def main():
     py = rs.venv_python()
-    stack("stop", "registry")
-    stack("up", "registry")
+    stack("stop", "registry", timeout=900)
+    stack("up", "registry", timeout=900)
     topic, keyspace = schema("reg_outage", partitions=3)
     work = tempfile.mkdtemp(prefix="sluice-0704-")
     mock = MockApi()
@@ -146,7 +126,7 @@ def main():
         proc.wait_metric("sluice_process_rows_written_total", N_INGEST)
         print("ok: %d Avro records (id %d) stored with the registry up" % (N_INGEST, id_a))
 
-        stack("stop", "registry")
+        stack("stop", "registry", timeout=900)
         check(not registry_answers(), "the registry still answers after stop")
         cached, waiting, lines = [], [], []
         for line in open(serde):
@@ -165,10 +145,10 @@ def main():
         check(rs.run_venv(py, "send", topic, send_file) == "sent %d" % len(lines), "send")
 
         proc.wait_metric("sluice_process_rows_written_total", N_INGEST + len(cached))
-        wait_for("the processor says partition 0 waits",
-                 lambda: len(re.findall(r"partition 0 offset \d+ waits", proc.log_text())) >= 3)
-        wait_for("partition 0's lag covers the waiting messages",
-                 lambda: (lag(proc, topic, 0) or 0) >= len(waiting), timeout=60)
+        wait_for(lambda: len(re.findall(r"partition 0 offset \d+ waits", proc.log_text())) >= 3,
+                 "the processor says partition 0 waits", 300, 0.3)
+        wait_for(lambda: (lag(proc, topic, 0) or 0) >= len(waiting),
+                 "partition 0's lag covers the waiting messages", 60, 0.3)
         rows = db.rows(keyspace)
         check(not any(r["id"] in rows for r in waiting), "a waiting record was stored")
         check(len(rows) == N_INGEST + len(cached), "%d rows while waiting, want %d"
@@ -219,7 +199,7 @@ def main():
             proc.proc.send_signal(signal.SIGCONT)
             proc.kill()
         if not registry_answers():
-            stack("up", "registry")
+            stack("up", "registry", timeout=900)
         mock.stop()
         db.drop(keyspace)
         db.close()

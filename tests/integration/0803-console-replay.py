@@ -23,18 +23,11 @@ cs.use_venv()
 
 from console_support import check, wait_for  # noqa: E402
 from ingest_support import MockApi  # noqa: E402
-from process_support import Processor, ingest_users, schema, write_times  # noqa: E402
+from process_support import Processor, ingest_users, run_to_idle, schema, write_times  # noqa: E402
 
 TOKEN = "it-0803-" + os.urandom(12).hex()
 USERS, PARTS = 1500, 3
 BACK = {0: 100, 1: 37}  # messages to replay per partition
-
-
-def run_to_idle(topic, keyspace, group):
-    p = Processor(topic, keyspace, "--idle-exit", "3", group=group)
-    rc, summary = p.wait_exit(timeout=600)
-    check(rc == 0 and summary, "process exit %s; log:\n%s" % (rc, p.log_tail()))
-    return summary["summary"]
 
 
 def message_times(topic):
@@ -54,7 +47,7 @@ def main():
     con = None
     try:
         users = ingest_users(mock, topic, USERS, "it0803", batch=500)
-        first = run_to_idle(topic, keyspace, group)
+        first = run_to_idle(topic, keyspace, group=group)
         check(first["consumed"] == USERS and first["written"] == USERS, "first run %r" % first)
         before = write_times(keyspace)
         check(len(before) == USERS, "table has %d rows" % len(before))
@@ -101,7 +94,7 @@ def main():
             replayed |= {m["key"] for m in msgs}
         check(len(replayed) == sum(BACK.values()), "replayed keys are distinct")
 
-        second = run_to_idle(topic, keyspace, group)
+        second = run_to_idle(topic, keyspace, group=group)
         check(second["consumed"] == sum(BACK.values()) and second["written"] == sum(BACK.values())
               and second["dead_lettered"] == 0, "second run %r, want %d" % (second, sum(BACK.values())))
         after = write_times(keyspace)

@@ -15,18 +15,15 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common_support  # noqa: E402
-from common_support import BIN, BROKERS, check, fail, stop_process, unique  # noqa: E402,F401
+from common_support import (BIN, BROKERS, CASSANDRA, SOURCE, LoggedProcess,  # noqa: E402,F401
+                            check, fail, kcat_read, stop_process, unique, wait_for)
 
-SOURCE = os.environ.get("SLUICE_SOURCE_DIR",
-                        os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-CASSANDRA = os.environ.get("SLUICE_TEST_CASSANDRA", "127.0.0.1:9042")
 LOCK = os.path.join(SOURCE, "tests", "requirements", "console.lock")
 CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)),
                 "/usr/lib/chromium/chromium")
@@ -42,22 +39,6 @@ def use_venv():
         LOCK, os.environ.get("SLUICE_CONSOLE_VENV",
                              os.path.join(os.path.dirname(os.path.abspath(BIN)), "console-venv")),
         os.environ.get("SLUICE_CONSOLE_PYTHON", "/usr/bin/python3"), "console tests")
-
-
-def wait_for(fn, what, timeout=120, interval=0.5):
-    """Polls fn() until it returns something truthy; fails with `what` and the last value."""
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        try:
-            last = fn()
-        except AssertionError as e:  # a check inside fn that does not hold yet
-            last = e
-        else:
-            if last:
-                return last
-        time.sleep(interval)
-    fail("%s: not within %d s (last: %r)" % (what, timeout, last))
 
 
 class Reply:
@@ -92,11 +73,10 @@ def http(method, url, token=None, form=None, headers=None, cookie=None):
         return Reply(e.code, dict(e.headers), e.read())
 
 
-class Console:
+class Console(LoggedProcess):
     """`sluice console` on 127.0.0.1:0 with JSON logs; token via a 0600 file if given."""
 
     def __init__(self, *args, token=None, env_token=None, interval="1"):
-        self.logfile = tempfile.NamedTemporaryFile(prefix="sluice-console-", suffix=".log")
         self.token = token or env_token
         env = dict(os.environ)
         env.pop("SLUICE_CONSOLE_TOKEN", None)
@@ -111,19 +91,11 @@ class Console:
             cmd += ["--auth-token-file", self.tokenfile.name]
         if env_token:
             env["SLUICE_CONSOLE_TOKEN"] = env_token
-        self.cmd = cmd
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.logfile, env=env)
-        m = wait_for(lambda: self.proc.poll() is None and
-                     re.search(r"console on http://127\.0\.0\.1:(\d+)/", self.log_text()),
-                     "console to report its port", timeout=60, interval=0.1)
-        self.port = int(m.group(1))
+        super().__init__(cmd, "console", env=env)
+        self.port = self.wait_port(r"console on http://127\.0\.0\.1:(\d+)/", "console", 60)
         self.url = "http://127.0.0.1:%d" % self.port
         # the first snapshot
         wait_for(lambda: self.get("/healthz").status == 200, "console's first snapshot", 120)
-
-    def log_text(self):
-        with open(self.logfile.name, "rb") as f:
-            return f.read().decode("utf-8", "replace")
 
     def get(self, path, token=None, auth=True, **kw):
         return http("GET", self.url + path, token=token or (self.token if auth else None), **kw)
@@ -218,14 +190,6 @@ def kcat_brokers():
     return sorted(brokers), controller
 
 
-def kcat_read(topic, args=()):
-    """Messages of topic from kcat -J (payloads decoded as UTF-8 with replacement)."""
-    p = subprocess.run(["kcat", "-b", BROKERS, "-C", "-t", topic, "-e", "-J", "-q"] + list(args),
-                       capture_output=True, timeout=120)
-    return [json.loads(line) for line in p.stdout.decode("utf-8", "replace").splitlines()
-            if line.strip()]
-
-
 def header(msg, name):
     """The value of header `name` in a kcat -J message."""
     h = msg.get("headers") or []
@@ -242,24 +206,16 @@ def topics_of_cluster():
 
 # --- components ----------------------------------------------------------------------
 
-class Ingest:
+class Ingest(LoggedProcess):
     """A long-running `sluice ingest` with --http on a free port."""
 
     def __init__(self, source, topic, *args):
-        self.logfile = tempfile.NamedTemporaryFile(prefix="sluice-ingest-", suffix=".log")
-        self.proc = subprocess.Popen(
+        super().__init__(
             [BIN, "ingest", "-b", BROKERS, "--source", source, "-t", topic, "--log-format", "json",
              "--progress", "never", "--http", "127.0.0.1:0",
-             "-X", "kafka.topic.metadata.refresh.interval.ms=1000"] + list(args),
-            stdout=subprocess.PIPE, stderr=self.logfile)
-        m = wait_for(lambda: re.search(r"metrics on http://127\.0\.0\.1:(\d+)/metrics", self.log()),
-                     "ingest to report its metrics port", timeout=60, interval=0.1)
-        self.port = int(m.group(1))
+             "-X", "kafka.topic.metadata.refresh.interval.ms=1000"] + list(args), "ingest")
+        self.port = self.wait_port(r"metrics on http://127\.0\.0\.1:(\d+)/metrics", "ingest", 60)
         self.url = "http://127.0.0.1:%d" % self.port
-
-    def log(self):
-        with open(self.logfile.name, "rb") as f:
-            return f.read().decode("utf-8", "replace")
 
     def stop(self):
         stop_process(self.proc, 60)

@@ -14,7 +14,8 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common_support import BIN, BROKERS, check, fail, stop_process, unique  # noqa: E402,F401
+from common_support import (BIN, BROKERS, check, fail, kcat_read, stop_process,  # noqa: E402,F401
+                            summary_of, unique)
 
 
 class MockApi:
@@ -109,11 +110,8 @@ def read_topic(topic, expect_at_least=0, timeout=60):
     """All messages of topic as dicts (kcat -J), polling until at least expect_at_least are
     there or the deadline passes."""
     deadline = time.time() + timeout
-    msgs = []
     while True:
-        p = subprocess.run(["kcat", "-b", BROKERS, "-C", "-t", topic, "-e", "-J", "-q"],
-                           capture_output=True, text=True, timeout=120)
-        msgs = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+        msgs = kcat_read(topic)
         if len(msgs) >= expect_at_least or time.time() > deadline:
             return msgs
         time.sleep(0.5)
@@ -124,8 +122,4 @@ def run_ingest(*args, timeout=600):
     cmd = [BIN, "ingest", "-b", BROKERS, "--log-format", "json", "--progress", "never",
            "-X", "kafka.topic.metadata.refresh.interval.ms=1000"] + list(args)
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-    summary = None
-    for line in p.stdout.splitlines():
-        if line.startswith('{"summary"'):
-            summary = json.loads(line)
-    return p.returncode, summary, p.stderr
+    return p.returncode, summary_of(p.stdout), p.stderr

@@ -5,10 +5,8 @@ schema for a test (its own topic and keyspace), `sluice process` as a child proc
 its /metrics port, and the table read back independently through python3-cassandra.
 Every wait polls a condition with a deadline.
 """
-import json
+import contextlib
 import os
-import re
-import select
 import signal
 import subprocess
 import sys
@@ -16,11 +14,8 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ingest_support import BIN, BROKERS, check, fail, unique  # noqa: E402,F401
-
-CASSANDRA = os.environ.get("SLUICE_TEST_CASSANDRA", "127.0.0.1:9042")
-FIELDS = ["id", "first_name", "last_name", "gender", "address", "post_code", "email",
-          "username", "dob", "registered_date", "phone", "picture"]
+from common_support import (BIN, BROKERS, CASSANDRA, FIELDS, LoggedProcess,  # noqa: E402,F401
+                            check, fail, summary_of, unique)
 
 
 def schema(name, partitions=6):
@@ -91,6 +86,18 @@ def write_times(keyspace, table="created_users"):
         c.close()
 
 
+@contextlib.contextmanager
+def dropped_after(keyspace):
+    """A Cassandra connection for the block; the test's keyspace is dropped when the block
+    ends, also when the test fails in it."""
+    db = Cassandra()
+    try:
+        yield db
+    finally:
+        db.drop(keyspace)
+        db.close()
+
+
 def assert_table_equals(actual, expected):
     """expected: list of flattened users. Exact: same ids, every column equal."""
     want = {u["id"]: u for u in expected}
@@ -108,38 +115,17 @@ def assert_table_equals(actual, expected):
     check(bad == 0, "%d field(s) differ" % bad)
 
 
-class Processor:
+class Processor(LoggedProcess):
     """`sluice process` with JSON logs and /metrics on a free port."""
 
     def __init__(self, topic, keyspace, *args, group=None):
-        self.cmd = [BIN, "process", "-b", BROKERS, "-t", topic, "--cassandra", CASSANDRA,
-                    "--keyspace", keyspace, "-g", group or topic + "-g", "--log-format",
-                    "json", "--progress", "never", "--http", "127.0.0.1:0",
-                    "--consistency", "one",
-                    "-X", "kafka.topic.metadata.refresh.interval.ms=1000"] + list(args)
-        import tempfile
-        self.logfile = tempfile.NamedTemporaryFile(prefix="sluice-process-", suffix=".log")
-        self.proc = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=self.logfile)
-        self.port = None
-        deadline = time.time() + 120
-        while self.port is None and time.time() < deadline:
-            m = re.search(r"metrics on http://127\.0\.0\.1:(\d+)/metrics", self.log_text())
-            if m:
-                self.port = int(m.group(1))
-            elif self.proc.poll() is not None:
-                break
-            else:
-                time.sleep(0.1)
-        if self.port is None:
-            self.kill()
-            fail("processor did not report its metrics port; log:\n" + self.log_tail())
-
-    def log_text(self):
-        with open(self.logfile.name, "rb") as f:
-            return f.read().decode("utf-8", "replace")
-
-    def log_tail(self, n=30):
-        return "\n".join(self.log_text().splitlines()[-n:])
+        super().__init__([BIN, "process", "-b", BROKERS, "-t", topic, "--cassandra", CASSANDRA,
+                          "--keyspace", keyspace, "-g", group or topic + "-g", "--log-format",
+                          "json", "--progress", "never", "--http", "127.0.0.1:0",
+                          "--consistency", "one",
+                          "-X", "kafka.topic.metadata.refresh.interval.ms=1000"] + list(args),
+                         "process")
+        self.port = self.wait_port(r"metrics on http://127\.0\.0\.1:(\d+)/metrics", "processor")
 
     def metrics(self):
         """Prometheus samples as {name{labels}: value}; {} if the endpoint is not up."""
@@ -179,12 +165,7 @@ class Processor:
             self.proc.kill()
             out, err = self.proc.communicate()
             fail("processor did not exit within %d s of signal %d" % (timeout, sig))
-        took = time.time() - t0
-        summary = None
-        for line in out.decode().splitlines():
-            if line.startswith('{"summary"'):
-                summary = json.loads(line)
-        return self.proc.returncode, summary, took
+        return self.proc.returncode, summary_of(out), time.time() - t0
 
     def wait_exit(self, timeout=600):
         try:
@@ -193,16 +174,7 @@ class Processor:
             self.proc.kill()
             self.proc.communicate()
             fail("processor did not exit by itself within %d s" % timeout)
-        summary = None
-        for line in out.decode().splitlines():
-            if line.startswith('{"summary"'):
-                summary = json.loads(line)
-        return self.proc.returncode, summary
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.communicate()
+        return self.proc.returncode, summary_of(out)
 
 
 def ingest_users(mock, topic, count, seed, batch=1000):
@@ -218,3 +190,23 @@ def ingest_users(mock, topic, count, seed, batch=1000):
     check(len(users) == count and len({u["id"] for u in users}) == count,
           "independent fetch gave %d users" % len(users))
     return users
+
+
+def ingest_fresh_users(topic, count, batch=1000):
+    """ingest_users() of `count` users of a new seed, from a mock-api of its own."""
+    from ingest_support import MockApi
+    mock = MockApi()
+    try:
+        return ingest_users(mock, topic, count, unique("seed"), batch=batch)
+    finally:
+        mock.stop()
+
+
+def run_to_idle(topic, keyspace, *args, idle="3", group=None, timeout=600):
+    """Runs `sluice process` until it has found nothing new for `idle` s; it must exit 0 with
+    the result "ok". Returns the summary's counters."""
+    p = Processor(topic, keyspace, "--idle-exit", idle, *args, group=group)
+    rc, summary = p.wait_exit(timeout=timeout)
+    check(rc == 0 and summary is not None and summary["result"] == "ok",
+          "process exit %s, summary %r; log:\n%s" % (rc, summary, p.log_tail()))
+    return summary["summary"]

@@ -27,8 +27,6 @@ AvroDeserializer) as the independent implementation that sluice's Avro must agre
         Confluent Avro (magic byte 0) its schema id and the record AvroDeserializer decoded;
         for any other value the text. Prints "read N".
 """
-import fcntl
-import hashlib
 import json
 import os
 import subprocess
@@ -36,38 +34,15 @@ import sys
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+from common_support import BROKERS, FIELDS, SOURCE, fail, make_venv  # noqa: E402
+
 LOCK = os.path.join(HERE, "requirements-registry.txt")
-FIELDS = ["id", "first_name", "last_name", "gender", "address", "post_code", "email",
-          "username", "dob", "registered_date", "phone", "picture"]
-
-
-def fail(msg):
-    print("FAIL: " + msg, file=sys.stderr)
-    sys.exit(1)
 
 
 def ensure_venv():
-    venv = os.environ.get("SLUICE_REGISTRY_VENV") or os.path.join(ROOT, "build", "registry-venv")
-    with open(LOCK, "rb") as f:
-        want = hashlib.sha256(f.read() + sys.version.encode()).hexdigest()
-    marker = os.path.join(venv, ".sluice-lock-hash")
-    os.makedirs(os.path.dirname(venv), exist_ok=True)
-    with open(venv + ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # parallel tests must not build it twice
-        have = open(marker).read().strip() if os.path.exists(marker) else ""
-        if have != want:
-            print("registry_support: installing %s into %s" % (os.path.basename(LOCK), venv),
-                  file=sys.stderr)
-            subprocess.run([sys.executable, "-m", "venv", "--clear", venv], check=True)
-            pip = os.path.join(venv, "bin", "pip")
-            subprocess.run([pip, "install", "--quiet", "--disable-pip-version-check",
-                            "--no-deps", "-r", LOCK], check=True)
-            subprocess.run([pip, "check", "--disable-pip-version-check"], check=True,
-                           stdout=subprocess.DEVNULL)
-            with open(marker, "w") as m:
-                m.write(want + "\n")
-    print(os.path.join(venv, "bin", "python"))
+    venv = os.environ.get("SLUICE_REGISTRY_VENV") or os.path.join(SOURCE, "build", "registry-venv")
+    print(make_venv(LOCK, venv, sys.executable, "registry_support", isolated=True))
 
 
 def venv_python():
@@ -213,13 +188,9 @@ def register(url, subject, schema_file, which):
     print(client(url).register_schema(subject, Schema(text, "AVRO")))
 
 
-def brokers():
-    return os.environ.get("SLUICE_TEST_BROKERS", "127.0.0.1:9092")
-
-
 def send(topic, path):
     from confluent_kafka import Producer
-    p = Producer({"bootstrap.servers": brokers(), "enable.idempotence": True, "linger.ms": 5})
+    p = Producer({"bootstrap.servers": BROKERS, "enable.idempotence": True, "linger.ms": 5})
     errors, acked, n = [], [0], 0
 
     def done(err, msg):
@@ -248,7 +219,7 @@ def read_topic(url, topic, n, out):
     from confluent_kafka.serialization import MessageField, SerializationContext
     des = AvroDeserializer(client(url))
     ctx = SerializationContext(topic, MessageField.VALUE)
-    c = Consumer({"bootstrap.servers": brokers(), "group.id": "registry-support-%d" % os.getpid(),
+    c = Consumer({"bootstrap.servers": BROKERS, "group.id": "registry-support-%d" % os.getpid(),
                   "enable.auto.commit": False, "auto.offset.reset": "earliest"})
     meta = c.list_topics(topic, timeout=30).topics[topic]
     c.assign([TopicPartition(topic, p, 0) for p in meta.partitions])

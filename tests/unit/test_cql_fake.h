@@ -1,12 +1,14 @@
-/* A fake Cassandra node for unit tests (test_cql_session, test_writer, test_processor): a
- * loopback listener speaking native protocol v4, one thread per connection.
+/* A fake Cassandra node for unit tests (test_cql_session, test_cql_lb, test_writer,
+ * test_processor): a loopback listener speaking native protocol v4, one thread per
+ * connection.
  *
  * Every request goes to the test's handler first, which fills the reply or leaves it to
  * the node: the node answers by itself what a session needs to connect, STARTUP and
  * REGISTER (READY) and the topology queries on system.local and system.peers_v2 (the node's
  * token, and its peer when two nodes make a ring). While the node holds (fake_node_hold), replies
  * to EXECUTE wait unsent, so that writes stay in flight for as long as a test wants;
- * fake_node_hold(n, 0) sends them. Only what a test needs is implemented; it checks nothing about
+ * fake_node_hold(n, 0) sends them; fake_node_event() pushes an EVENT on the connection that
+ * sent REGISTER. Only what a test needs is implemented; it checks nothing about
  * what clients send. */
 #ifndef TEST_CQL_FAKE_H
 #define TEST_CQL_FAKE_H
@@ -48,9 +50,10 @@ struct fake_node_s {
     fake_handler_t handler;
     void *opaque; /* the test's */
     pthread_mutex_t mu;
-    int hold;  /* replies to EXECUTE wait while set; under mu */
-    int held;  /* how many wait now; under mu */
-    int conns; /* connection threads alive; under mu */
+    int hold;     /* replies to EXECUTE wait while set; under mu */
+    int held;     /* how many wait now; under mu */
+    int conns;    /* connection threads alive; under mu */
+    int event_fd; /* the connection that sent REGISTER, or -1; under mu */
     /* While set, every connection is closed at once, new ones too: a node that is down. */
     volatile int down;
     volatile int stop;
@@ -156,6 +159,13 @@ static inline void fake_prepared(tb_t *t, const char *id, int n, const char *con
     tb_u32(t, 0);
 }
 
+/* The PREPARED result of a statement with one bind marker, k int, the partition key. */
+static inline void fake_prepared_k(tb_t *t) {
+    static const char *const names[] = {"k"};
+    static const uint16_t types[] = {CQL_TYPE_INT};
+    fake_prepared(t, "p1", 1, names, types);
+}
+
 /* An ERROR body with the fields the code carries (write timeout, unavailable). */
 static inline void fake_error(tb_t *t, uint32_t code, const char *msg) {
     tb_u32(t, code);
@@ -223,6 +233,11 @@ static inline int fake_answer(fake_node_t *n, int fd, uint8_t op, int16_t st, co
                               fake_pending_t **pending, size_t *n_pending) {
     tb_t *t = calloc(1, sizeof *t);
     char query[1024];
+    if (op == CQL_OP_REGISTER) {
+        pthread_mutex_lock(&n->mu);
+        n->event_fd = fd;
+        pthread_mutex_unlock(&n->mu);
+    }
     int reply_op = n->handler ? n->handler(n, op, body->b, body->n, t) : FAKE_REPLY_DEFAULT;
     if (reply_op != FAKE_REPLY_DEFAULT) {
     } else if (op == CQL_OP_STARTUP || op == CQL_OP_REGISTER) {
@@ -302,8 +317,10 @@ static inline void *fake_serve_conn(void *arg) {
         free(pending[i].body);
     free(pending);
     free(body);
-    close(fd);
     pthread_mutex_lock(&n->mu);
+    if (n->event_fd == fd)
+        n->event_fd = -1;
+    close(fd);
     n->held -= (int)n_pending;
     n->conns--;
     pthread_mutex_unlock(&n->mu);
@@ -341,6 +358,7 @@ static inline int fake_node_init(fake_node_t *n, const char *token, fake_handler
     n->token = token;
     n->handler = handler;
     n->opaque = opaque;
+    n->event_fd = -1;
     n->lfd = tu_listen(8, &n->port);
     return n->lfd < 0 ? -1 : 0;
 }
@@ -379,6 +397,17 @@ static inline int fake_node_held(fake_node_t *n) {
     int h = n->held;
     pthread_mutex_unlock(&n->mu);
     return h;
+}
+
+/* Pushes an EVENT with body on the connection that registered for events. Returns 0, or -1
+ * if no connection has. */
+static inline int fake_node_event(fake_node_t *n, const tb_t *body) {
+    pthread_mutex_lock(&n->mu);
+    int fd = n->event_fd;
+    if (fd >= 0)
+        fake_send_frame(fd, CQL_OP_EVENT, -1, body);
+    pthread_mutex_unlock(&n->mu);
+    return fd >= 0 ? 0 : -1;
 }
 
 /* "127.0.0.1:port" of the node. */

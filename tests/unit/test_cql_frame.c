@@ -145,6 +145,8 @@ static void test_prepared_and_execute(void **state) {
     assert_int_equal(cql_prepared_param_count(p), 2);
     assert_string_equal(cql_prepared_param_name(p, 1), "name");
     assert_int_equal(cql_type_kind(cql_prepared_param_type(p, 0)), CQL_TYPE_INT);
+    assert_null(cql_prepared_param_name(p, 2));
+    assert_null(cql_prepared_param_type(p, 2));
     cql_stmt_t *s = cql_stmt_new_prepared(p);
     cql_prepared_free(p); /* the statement keeps its reference */
     cql_stmt_bind_int32(s, 0, 0x01020304);
@@ -388,6 +390,8 @@ static void test_result_rows(void **state) {
     assert_int_equal(cql_result_column_count(r), 3);
     assert_int_equal(cql_result_row_count(r), 2);
     assert_string_equal(cql_result_column_name(r, 2), "tags");
+    assert_null(cql_result_column_name(r, 3));
+    assert_null(cql_result_column_type(r, 3));
     assert_int_equal(cql_result_column_index(r, "name"), 1);
     assert_int_equal(cql_result_column_index(r, "nope"), -1);
     const cql_type_t *lt = cql_result_column_type(r, 2);

@@ -1,8 +1,8 @@
 /* Unit tests for the session's datacenter- and token-aware host choice (cql_lb and its
  * use in cql_session): replication maps, replica placement for SimpleStrategy and
  * NetworkTopologyStrategy, and, against a fake three-node cluster in-process (one thread
- * per connection), that requests go to a replica of their key in the local datacenter,
- * that the local datacenter is learned from the first contact point, that LOCAL_*
+ * per connection, test_cql_fake.h), that requests go to a replica of their key in the local
+ * datacenter, that the local datacenter is learned from the first contact point, that LOCAL_*
  * consistency never leaves it, and that a host that leaves the ring (REMOVED_NODE) is
  * dropped. */
 #include <arpa/inet.h>
@@ -22,7 +22,7 @@
 #include "test_util.h"
 #include "cql_int.h"
 #include "cql_lb.h"
-#include "test_cql_util.h"
+#include "test_cql_fake.h"
 
 /* ---- pure placement ------------------------------------------------------------------- */
 
@@ -134,171 +134,87 @@ static void test_replicas_nts(void **state) {
 /* ---- a fake three-node cluster ------------------------------------------------------- */
 
 #define N_NODES 3
-#define MAX_FDS 16
 
+/* A fake node (test_cql_fake.h) in a datacenter, answering the topology of the whole
+ * cluster itself, and what it saw. */
 typedef struct {
-    int lfd, port;
-    pthread_t th;
-    const char *token, *dc;
-    pthread_mutex_t mu;
-    int execs, queries;
-    int fds[MAX_FDS], n_fds;
-    int event_fd; /* the connection that sent REGISTER */
-    volatile int stop;
+    fake_node_t fake; /* first: the handler's node is this struct */
+    const char *dc;
+    int execs, queries; /* under fake.mu */
 } node_t;
 
 static node_t N[N_NODES];
 static volatile int present[N_NODES]; /* listed in the peers of the others */
 static const char *ks_class, *ks_opt1, *ks_val1, *ks_opt2, *ks_val2;
 
-static void send_frame(int fd, uint8_t op, int16_t stream, const tb_t *body) {
-    static _Thread_local uint8_t out[9 + sizeof body->b];
-    uint8_t h[9] = {0x84, 0, (uint8_t)((uint16_t)stream >> 8), (uint8_t)stream, op};
-    cql_wr_u32(h + 5, (uint32_t)body->n);
-    memcpy(out, h, 9);
-    memcpy(out + 9, body->b, body->n);
-    if (write(fd, out, 9 + body->n) != (ssize_t)(9 + body->n))
-        return;
-}
-
 static void host_cols(tb_t *t, const node_t *n) {
-    tb_pack(t, "iib", (uint32_t)(4 + 4 + strlen(n->token)), 1, n->token, (int)strlen(n->token));
+    const char *token = n->fake.token;
+    tb_pack(t, "iib", (uint32_t)(4 + 4 + strlen(token)), 1, token, (int)strlen(token));
 }
 
-static void reply_query(node_t *n, int fd, int16_t st, const char *q) {
-    tb_t t = {.n = 0};
+static void reply_query(node_t *n, const char *q, tb_t *t) {
     const int rows = CQL_RESULT_ROWS, g = CQL_META_GLOBAL_TABLES;
     if (strstr(q, "FROM system.local")) {
-        tb_pack(&t, "iiiss", rows, g, 3, "system", "local");
-        tb_pack(&t, "shshshhi", "key", CQL_TYPE_VARCHAR, "data_center", CQL_TYPE_VARCHAR, "tokens",
+        tb_pack(t, "iiiss", rows, g, 3, "system", "local");
+        tb_pack(t, "shshshhi", "key", CQL_TYPE_VARCHAR, "data_center", CQL_TYPE_VARCHAR, "tokens",
                 CQL_TYPE_SET, CQL_TYPE_VARCHAR, 1);
-        tb_pack(&t, "bb", "local", 5, n->dc, (int)strlen(n->dc));
-        host_cols(&t, n);
+        tb_pack(t, "bb", "local", 5, n->dc, (int)strlen(n->dc));
+        host_cols(t, n);
     } else if (strstr(q, "FROM system.peers_v2")) {
         int cnt = 0;
         for (int i = 0; i < N_NODES; i++)
             cnt += &N[i] != n && present[i];
-        tb_pack(&t, "iiiss", rows, g, 4, "system", "peers_v2");
-        tb_pack(&t, "shshshshhi", "native_address", CQL_TYPE_INET, "native_port", CQL_TYPE_INT,
+        tb_pack(t, "iiiss", rows, g, 4, "system", "peers_v2");
+        tb_pack(t, "shshshshhi", "native_address", CQL_TYPE_INET, "native_port", CQL_TYPE_INT,
                 "data_center", CQL_TYPE_VARCHAR, "tokens", CQL_TYPE_SET, CQL_TYPE_VARCHAR, cnt);
         for (int i = 0; i < N_NODES; i++) {
             if (&N[i] == n || !present[i])
                 continue;
-            tb_pack(&t, "biib", "\x7f\x00\x00\x01", 4, 4, (uint32_t)N[i].port, N[i].dc,
+            tb_pack(t, "biib", "\x7f\x00\x00\x01", 4, 4, (uint32_t)N[i].fake.port, N[i].dc,
                     (int)strlen(N[i].dc));
-            host_cols(&t, &N[i]);
+            host_cols(t, &N[i]);
         }
     } else if (strstr(q, "system_schema.keyspaces")) {
-        tb_pack(&t, "iiiss", rows, g, 2, "system_schema", "keyspaces");
-        tb_pack(&t, "shshhhi", "keyspace_name", CQL_TYPE_VARCHAR, "replication", CQL_TYPE_MAP,
+        tb_pack(t, "iiiss", rows, g, 2, "system_schema", "keyspaces");
+        tb_pack(t, "shshhhi", "keyspace_name", CQL_TYPE_VARCHAR, "replication", CQL_TYPE_MAP,
                 CQL_TYPE_VARCHAR, CQL_TYPE_VARCHAR, 1);
-        tb_pack(&t, "b", "ks", 2);
+        tb_pack(t, "b", "ks", 2);
         const char *kv[] = {"class", ks_class, ks_opt1, ks_val1, ks_opt2, ks_val2};
         int pairs = ks_opt2 ? 3 : 2;
         tb_t m = {.n = 0};
         cql_value_t v = map_value(&m, pairs, kv);
-        tb_bytes(&t, v.data, v.size);
+        tb_bytes(t, v.data, v.size);
     } else {
-        pthread_mutex_lock(&n->mu);
+        pthread_mutex_lock(&n->fake.mu);
         n->queries++;
-        pthread_mutex_unlock(&n->mu);
-        tb_u32(&t, CQL_RESULT_VOID);
+        pthread_mutex_unlock(&n->fake.mu);
+        tb_u32(t, CQL_RESULT_VOID);
     }
-    send_frame(fd, CQL_OP_RESULT, st, &t);
 }
 
-static void serve_one(node_t *n, int fd, uint8_t op, int16_t st, tb_t *body) {
-    tb_t t = {.n = 0};
+static int handle(fake_node_t *f, uint8_t op, const uint8_t *body, size_t len, tb_t *t) {
+    node_t *n = (node_t *)f;
     switch (op) {
-    case CQL_OP_STARTUP: send_frame(fd, CQL_OP_READY, st, &t); break;
-    case CQL_OP_REGISTER:
-        pthread_mutex_lock(&n->mu);
-        n->event_fd = fd;
-        pthread_mutex_unlock(&n->mu);
-        send_frame(fd, CQL_OP_READY, st, &t);
-        break;
     case CQL_OP_QUERY: {
         char q[512];
-        snprintf(q, sizeof q, "%.*s", (int)cql_rd_u32p(body->b), (const char *)body->b + 4);
-        reply_query(n, fd, st, q);
-        break;
+        fake_query_text(body, len, q, sizeof q);
+        reply_query(n, q, t);
+        return CQL_OP_RESULT;
     }
-    case CQL_OP_PREPARE:
-        tb_pack(&t, "ihriiihssshii", CQL_RESULT_PREPARED, 2, "p1", 2, CQL_META_GLOBAL_TABLES, 1, 1,
-                0, "ks", "t", "k", CQL_TYPE_INT, CQL_META_NO_METADATA, 0);
-        send_frame(fd, CQL_OP_RESULT, st, &t);
-        break;
+    case CQL_OP_PREPARE: fake_prepared_k(t); return CQL_OP_RESULT;
     case CQL_OP_EXECUTE:
-        pthread_mutex_lock(&n->mu);
+        pthread_mutex_lock(&f->mu);
         n->execs++;
-        pthread_mutex_unlock(&n->mu);
-        tb_u32(&t, CQL_RESULT_VOID);
-        send_frame(fd, CQL_OP_RESULT, st, &t);
-        break;
-    default: break;
+        pthread_mutex_unlock(&f->mu);
+        tb_u32(t, CQL_RESULT_VOID);
+        return CQL_OP_RESULT;
+    default: return FAKE_REPLY_DEFAULT; /* READY to STARTUP and REGISTER */
     }
 }
 
-typedef struct {
-    node_t *n;
-    int fd;
-} conn_arg_t;
-
-static void *serve_conn(void *arg) {
-    conn_arg_t *a = arg;
-    node_t *n = a->n;
-    int fd = a->fd;
-    free(a);
-    tb_t *body = malloc(sizeof *body);
-    for (;;) {
-        uint8_t h[9];
-        if (tu_read_full(fd, h, 9) != 0)
-            break;
-        uint32_t len = cql_rd_u32p(h + 5);
-        if (len > sizeof body->b || tu_read_full(fd, body->b, len) != 0)
-            break;
-        body->n = len;
-        serve_one(n, fd, h[4], (int16_t)((h[2] << 8) | h[3]), body);
-    }
-    free(body);
-    return NULL;
-}
-
-static void *accept_loop(void *arg) {
-    node_t *n = arg;
-    for (;;) {
-        int fd = accept(n->lfd, NULL, NULL);
-        if (fd < 0 || n->stop) {
-            if (fd >= 0)
-                close(fd);
-            break;
-        }
-        pthread_mutex_lock(&n->mu);
-        if (n->n_fds < MAX_FDS)
-            n->fds[n->n_fds++] = fd;
-        pthread_mutex_unlock(&n->mu);
-        conn_arg_t *a = malloc(sizeof *a);
-        a->n = n;
-        a->fd = fd;
-        pthread_t th;
-        pthread_create(&th, NULL, serve_conn, a);
-        pthread_detach(th);
-    }
-    return NULL;
-}
-
-/* Stops a node: no more connections, and the open ones are cut. */
+/* A node that is down: its connections are cut, new ones closed at once. */
 static void node_down(node_t *n) {
-    if (n->stop)
-        return;
-    n->stop = 1;
-    shutdown(n->lfd, SHUT_RDWR);
-    pthread_join(n->th, NULL);
-    close(n->lfd);
-    pthread_mutex_lock(&n->mu);
-    for (int i = 0; i < n->n_fds; i++)
-        shutdown(n->fds[i], SHUT_RDWR);
-    pthread_mutex_unlock(&n->mu);
+    n->fake.down = 1;
 }
 
 static cql_session_t *sess;
@@ -311,17 +227,15 @@ static int start_cluster(const char *dc0, const char *dc1, const char *dc2, cons
     const char *dcs[N_NODES] = {dc0, dc1, dc2};
     for (int i = 0; i < N_NODES; i++) {
         memset(&N[i], 0, sizeof N[i]);
-        pthread_mutex_init(&N[i].mu, NULL);
-        N[i].token = TOKENS[i];
+        if (fake_node_init(&N[i].fake, TOKENS[i], handle, NULL) != 0)
+            return -1;
         N[i].dc = dcs[i];
-        N[i].event_fd = -1;
-        N[i].lfd = tu_listen(8, &N[i].port);
         present[i] = 1;
-        pthread_create(&N[i].th, NULL, accept_loop, &N[i]);
+        fake_node_start(&N[i].fake);
     }
     cql_conf_t *conf = cql_conf_new();
     char cp[64];
-    snprintf(cp, sizeof cp, "127.0.0.1:%d", N[0].port);
+    fake_node_address(&N[0].fake, cp, sizeof cp);
     cql_conf_set(conf, "contact_points", cp, NULL, 0);
     cql_conf_set(conf, "reconnect_base_ms", "50", NULL, 0);
     cql_conf_set(conf, "request_timeout_ms", "3000", NULL, 0);
@@ -342,7 +256,7 @@ static int stop_cluster(void **state) {
     cql_session_free(sess);
     sess = NULL;
     for (int i = 0; i < N_NODES; i++)
-        node_down(&N[i]);
+        fake_node_stop(&N[i].fake);
     return 0;
 }
 
@@ -375,27 +289,15 @@ static int owner_of(int64_t t) {
 }
 
 static cql_stmt_t *prepared_insert(void) {
-    cql_future_t *f;
-    assert_int_equal(cql_session_prepare(sess, "INSERT INTO ks.t (k) VALUES (?)", &f), CQL_OK);
-    assert_int_equal(cql_future_wait(f, 5000), CQL_OK);
-    cql_prepared_t *p = cql_future_prepared(f);
-    cql_future_free(f);
-    cql_stmt_t *st = cql_stmt_new_prepared(p);
-    cql_prepared_free(p);
-    return st;
+    return tu_prepare(sess, "INSERT INTO ks.t (k) VALUES (?)");
 }
 
 static cql_err_t exec_key(cql_stmt_t *st, int k, cql_consistency_t cl) {
     cql_stmt_reset(st);
     cql_stmt_bind_int32(st, 0, k);
     cql_stmt_set_consistency(st, cl);
-    cql_future_t *f;
-    cql_err_t e = cql_session_query(sess, st, &f);
-    if (e)
-        return e;
-    e = cql_future_wait(f, 5000);
-    cql_future_free(f);
-    return e;
+    char err[256];
+    return cql_session_execute(sess, st, 5000, NULL, err, sizeof err);
 }
 
 static int64_t key_token(int k) {
@@ -422,7 +324,7 @@ static void test_rf1_goes_to_owner(void **state) {
     uint64_t base_req[N_NODES];
     for (int i = 0; i < N_NODES; i++) {
         base[i] = N[i].execs;
-        base_req[i] = host_requests(N[i].port);
+        base_req[i] = host_requests(N[i].fake.port);
     }
     for (int k = 0; k < 300; k++) {
         assert_int_equal(exec_key(st, k, CQL_CONSISTENCY_ONE), CQL_OK);
@@ -432,7 +334,7 @@ static void test_rf1_goes_to_owner(void **state) {
     for (int i = 0; i < N_NODES; i++) {
         assert_true(want[i] > 0);
         assert_int_equal(N[i].execs - base[i], want[i]);
-        assert_int_equal(host_requests(N[i].port) - base_req[i], (uint64_t)want[i]);
+        assert_int_equal(host_requests(N[i].fake.port) - base_req[i], (uint64_t)want[i]);
     }
     assert_string_equal(cql_session_local_dc(sess), "dc1");
 }
@@ -463,12 +365,9 @@ static void test_local_dc_replica(void **state) {
     /* unrouted statements: round robin inside dc1 */
     int q2 = N[2].queries;
     cql_stmt_t *plain = cql_stmt_new("INSERT RR", 0);
-    for (int i = 0; i < 20; i++) {
-        cql_future_t *f;
-        assert_int_equal(cql_session_query(sess, plain, &f), CQL_OK);
-        assert_int_equal(cql_future_wait(f, 5000), CQL_OK);
-        cql_future_free(f);
-    }
+    char err[256];
+    for (int i = 0; i < 20; i++)
+        assert_int_equal(cql_session_execute(sess, plain, 5000, NULL, err, sizeof err), CQL_OK);
     cql_stmt_free(plain);
     assert_int_equal(N[2].queries, q2);
 
@@ -509,19 +408,15 @@ static void test_removed_node_dropped(void **state) {
     (void)state;
     assert_int_equal(cql_session_host_count(sess), N_NODES);
     present[1] = 0;
-    pthread_mutex_lock(&N[0].mu);
-    int efd = N[0].event_fd;
-    pthread_mutex_unlock(&N[0].mu);
-    assert_true(efd >= 0);
     tb_t t = {.n = 0};
     tb_pack(&t, "sscri", "TOPOLOGY_CHANGE", "REMOVED_NODE", 4, "\x7f\x00\x00\x01", 4,
-            (uint32_t)N[1].port);
-    send_frame(efd, CQL_OP_EVENT, -1, &t);
+            (uint32_t)N[1].fake.port);
+    assert_int_equal(fake_node_event(&N[0].fake, &t), 0);
     int64_t deadline = cql_now_ms() + 10000;
     while (cql_session_host_count(sess) == N_NODES && cql_now_ms() < deadline)
         cql_session_poll(sess, 10);
     assert_int_equal(cql_session_host_count(sess), N_NODES - 1);
-    assert_int_equal(host_requests(N[1].port), (uint64_t)-1);
+    assert_int_equal(host_requests(N[1].fake.port), (uint64_t)-1);
     cql_stmt_t *st = prepared_insert();
     int b1 = N[1].execs;
     for (int k = 0; k < 100; k++)

@@ -56,6 +56,9 @@ static int reply_query(node_t *n, const char *query, tb_t *t) {
         tb_str(t, "TABLE");
         tb_str(t, "ks");
         tb_str(t, "x");
+    } else if (strstr(query, "SYNTAX")) {
+        fake_error(t, 0x2000, "line 1:0 no viable alternative at input 'SYNTAX'");
+        return CQL_OP_ERROR;
     } else if (strstr(query, "FAIL") && n->fake.token[0] == '0') {
         /* only the node owning token 0 fails: the other one would succeed */
         pthread_mutex_lock(mu);
@@ -87,12 +90,7 @@ static int handle(fake_node_t *f, uint8_t op, const uint8_t *body, size_t len, t
     case CQL_OP_QUERY:
         fake_query_text(body, len, query, sizeof query);
         return strstr(query, "tokens") ? FAKE_REPLY_DEFAULT : reply_query(n, query, t);
-    case CQL_OP_PREPARE: {
-        static const char *const names[] = {"k"};
-        static const uint16_t types[] = {CQL_TYPE_INT};
-        fake_prepared(t, "p1", 1, names, types);
-        return CQL_OP_RESULT;
-    }
+    case CQL_OP_PREPARE: fake_prepared_k(t); return CQL_OP_RESULT;
     case CQL_OP_EXECUTE:
         pthread_mutex_lock(&f->mu);
         if (n->n_keys < MAX_KEYS)
@@ -143,13 +141,8 @@ static int teardown(void **state) {
 }
 
 static cql_err_t run(cql_stmt_t *st) {
-    cql_future_t *f;
-    cql_err_t e = cql_session_query(sess, st, &f);
-    if (e)
-        return e;
-    e = cql_future_wait(f, 5000);
-    cql_future_free(f);
-    return e;
+    char err[256];
+    return cql_session_execute(sess, st, 5000, NULL, err, sizeof err);
 }
 
 static void test_discovery(void **state) {
@@ -171,13 +164,7 @@ static void test_round_robin(void **state) {
 
 static void test_token_aware(void **state) {
     (void)state;
-    cql_future_t *f;
-    assert_int_equal(cql_session_prepare(sess, "INSERT INTO t (k) VALUES (?)", &f), CQL_OK);
-    assert_int_equal(cql_future_wait(f, 5000), CQL_OK);
-    cql_prepared_t *p = cql_future_prepared(f);
-    cql_future_free(f);
-    cql_stmt_t *st = cql_stmt_new_prepared(p);
-    cql_prepared_free(p);
+    cql_stmt_t *st = tu_prepare(sess, "INSERT INTO t (k) VALUES (?)");
     A.n_keys = B.n_keys = 0;
     int want_a = 0, want_b = 0;
     for (int k = 0; k < 200; k++) {
@@ -266,6 +253,34 @@ static void test_external_event_loop(void **state) {
     assert_int_equal(completed, 50);
 }
 
+/* The blocking call: a result the caller owns, or the error with the server's message. */
+static void test_execute(void **state) {
+    (void)state;
+    char err[256] = "";
+    cql_result_t *r = NULL;
+    cql_stmt_t *st = cql_stmt_new("SELECT schema_version FROM system.local", 0);
+    assert_int_equal(cql_session_execute(sess, st, 5000, &r, err, sizeof err), CQL_OK);
+    cql_stmt_free(st);
+    assert_non_null(r);
+    cql_err_t rerr = CQL_OK;
+    assert_true(cql_result_next_row(r, &rerr));
+    cql_value_t v;
+    assert_int_equal(cql_result_column(r, 0, &v), CQL_OK);
+    assert_int_equal(v.size, 16);
+    assert_memory_equal(v.data, FAKE_SCHEMA_V1, 16);
+    assert_false(cql_result_next_row(r, &rerr));
+    cql_result_free(r);
+
+    st = cql_stmt_new("SYNTAX", 0);
+    assert_int_equal(cql_session_execute(sess, st, 5000, &r, err, sizeof err), CQL_ERR_SYNTAX);
+    cql_stmt_free(st);
+    assert_null(r);
+    char want[256];
+    snprintf(want, sizeof want, "%s: line 1:0 no viable alternative at input 'SYNTAX'",
+             cql_err_str(CQL_ERR_SYNTAX));
+    assert_string_equal(err, want);
+}
+
 /* A node that wants credentials the session does not have: connect_wait gives up on the
  * first refusal instead of reconnecting until its deadline. */
 static void test_connect_refused(void **state) {
@@ -339,4 +354,5 @@ static void test_unresolved_warned_once(void **state) {
 TEST_MAIN(setup, teardown, cmocka_unit_test(test_discovery), cmocka_unit_test(test_connect_refused),
           cmocka_unit_test(test_unresolved_warned_once), cmocka_unit_test(test_round_robin),
           cmocka_unit_test(test_token_aware), cmocka_unit_test(test_idempotent_retry),
-          cmocka_unit_test(test_schema_agreement), cmocka_unit_test(test_external_event_loop))
+          cmocka_unit_test(test_schema_agreement), cmocka_unit_test(test_external_event_loop),
+          cmocka_unit_test(test_execute))

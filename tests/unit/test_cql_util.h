@@ -130,4 +130,17 @@ static inline int tu_listen(int backlog, int *port) {
     return fd;
 }
 
+/* Prepares query on session (which must succeed within 5 s) and returns a statement of
+ * it, to be bound and freed with cql_stmt_free(). */
+static inline cql_stmt_t *tu_prepare(cql_session_t *session, const char *query) {
+    cql_future_t *f;
+    assert_int_equal(cql_session_prepare(session, query, &f), CQL_OK);
+    assert_int_equal(cql_future_wait(f, 5000), CQL_OK);
+    cql_prepared_t *p = cql_future_prepared(f);
+    cql_future_free(f);
+    cql_stmt_t *st = cql_stmt_new_prepared(p);
+    cql_prepared_free(p);
+    return st;
+}
+
 #endif

@@ -3,7 +3,8 @@
  * answer: transfer result, status, content type, the body (in an sl_buf, NUL-terminated),
  * one response header the caller names and, when asked for, every response header line;
  * release it with http_got_free. Include after <cmocka.h>; run the tests with
- * http_client_up and http_client_down as the group's setup and teardown. */
+ * http_client_up and http_client_down as the group's setup and teardown (so do the tests
+ * of the registry fake, test_registry_fake.h, which talk to it through libcurl). */
 #ifndef TEST_HTTP_CLIENT_H
 #define TEST_HTTP_CLIENT_H
 

@@ -623,7 +623,7 @@ static void compatibility_calls(void **state) {
     fx_close(&x);
 }
 
-TEST_MAIN(fake_curl_setup, fake_curl_teardown, cmocka_unit_test(error_table),
+TEST_MAIN(http_client_up, http_client_down, cmocka_unit_test(error_table),
           cmocka_unit_test(classify_outcomes), cmocka_unit_test(refuses_bad_urls),
           cmocka_unit_test(register_sends_schema_and_reads_id),
           cmocka_unit_test(retries_5xx_then_succeeds),

@@ -443,7 +443,7 @@ static void lost_ids_wait(void **state) {
     fx_stop(&x);
 }
 
-TEST_MAIN(fake_curl_setup, fake_curl_teardown, cmocka_unit_test(json_and_avro_told_apart),
+TEST_MAIN(http_client_up, http_client_down, cmocka_unit_test(json_and_avro_told_apart),
           cmocka_unit_test(avro_rejects), cmocka_unit_test(unknown_ids_asked_again_after_ttl),
           cmocka_unit_test(registry_trouble_waits_or_stops),
           cmocka_unit_test(no_registry_configured),

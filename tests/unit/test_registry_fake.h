@@ -16,18 +16,7 @@
 #include <curl/curl.h>
 
 #include "sl_http.h"
-
-/* Group setup and teardown of the programs that use libcurl (TEST_MAIN's arguments). */
-static inline int fake_curl_setup(void **state) {
-    (void)state;
-    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
-}
-
-static inline int fake_curl_teardown(void **state) {
-    (void)state;
-    curl_global_cleanup();
-    return 0;
-}
+#include "test_http_client.h" /* http_client_up/_down: the group setup of libcurl */
 
 typedef struct fake_route_s {
     /* the script (set by the test) */

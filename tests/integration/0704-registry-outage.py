@@ -157,8 +157,8 @@ def main():
         m = proc.metrics()
         check(m.get("sluice_process_messages_consumed_total", -1) == N_INGEST + len(cached),
               "consumed %r while waiting" % m.get("sluice_process_messages_consumed_total"))
-        wait_for("sluice_process_decode_waits is 1",
-                 lambda: proc.metrics().get("sluice_process_decode_waits") == 1, timeout=60)
+        wait_for(lambda: proc.metrics().get("sluice_process_decode_waits") == 1,
+                 "sluice_process_decode_waits is 1", timeout=60)
         text = urllib.request.urlopen("http://127.0.0.1:%d/metrics" % proc.port,
                                       timeout=5).read().decode()
         check("# HELP sluice_process_decode_waits " in text and
@@ -171,9 +171,9 @@ def main():
         stack("up", "registry")
         pad_to(topic, id_a, pads)
         again_a = register_record(topic)
-        wait_for("the processor got a 404 for id %d and waits" % id_b,
-                 lambda: re.search(r"partition 0 offset \d+ waits \d+ ms: schema id %d not found"
-                                   r".*restarted empty" % id_b, proc.log_text()), timeout=120)
+        wait_for(lambda: re.search(r"partition 0 offset \d+ waits \d+ ms: schema id %d not found"
+                                   r".*restarted empty" % id_b, proc.log_text()),
+                 "the processor got a 404 for id %d and waits" % id_b, timeout=120)
         check(proc.metrics().get("sluice_process_decode_waits") == 1, "decode_waits after 404")
         rows = db.rows(keyspace)
         check(not any(r["id"] in rows for r in waiting), "a waiting record was stored")
@@ -183,8 +183,8 @@ def main():
               % (again_a, again_b, id_a, id_b))
         proc.wait_metric("sluice_process_rows_written_total", N_INGEST + len(cached) +
                          len(waiting))
-        wait_for("sluice_process_decode_waits back to 0",
-                 lambda: proc.metrics().get("sluice_process_decode_waits") == 0, timeout=60)
+        wait_for(lambda: proc.metrics().get("sluice_process_decode_waits") == 0,
+                 "sluice_process_decode_waits back to 0", timeout=60)
         rc, summary, _ = proc.stop()
         proc = None
         check(rc == 0, "processor exit %d" % rc)

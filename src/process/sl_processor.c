@@ -593,14 +593,22 @@ static void on_kafka_error(rd_kafka_t *rk, int err, const char *reason, void *op
     if (err == RD_KAFKA_RESP_ERR__TRANSPORT || err == RD_KAFKA_RESP_ERR__RESOLVE)
         return;
     if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) {
-        if (!p->down.since_ms)
+        if (!p->down.since_ms) {
             LOG(p, SL_LOG_WARN, "Kafka at %s: %s (%s); reconnecting", p->conf.brokers, reason,
                 rd_kafka_name(rk));
-        if (!p->down.since_ms)
             p->down.since_ms = sl_now_ms();
+        }
         return;
     }
     LOG(p, SL_LOG_ERROR, "Kafka (%s): %s: %s", rd_kafka_name(rk), rd_kafka_err2name(err), reason);
+}
+
+/* A broker answered: the outage, if librdkafka reported one, is over (logged once). */
+static void kafka_answers(sl_processor_t *p) {
+    if (p->down.since_ms)
+        LOG(p, SL_LOG_INFO, "Kafka at %s answers again (after %.1f s down)", p->conf.brokers,
+            (double)(sl_now_ms() - p->down.since_ms) / 1000.0);
+    p->down.since_ms = 0;
 }
 
 /* While every broker is down: once a second, a metadata request that waits at most
@@ -615,9 +623,7 @@ static void probe_kafka(sl_processor_t *p, int64_t now) {
     if (rd_kafka_metadata(p->consumer, 0, NULL, &md, PROBE_MS) != RD_KAFKA_RESP_ERR_NO_ERROR)
         return;
     rd_kafka_metadata_destroy(md);
-    LOG(p, SL_LOG_INFO, "Kafka at %s answers again (after %.1f s down)", p->conf.brokers,
-        (double)(sl_now_ms() - p->down.since_ms) / 1000.0);
-    p->down.since_ms = 0;
+    kafka_answers(p);
 }
 
 /* Serves the lookup in flight and starts one for newly assigned partitions. Asynchronous
@@ -1071,10 +1077,7 @@ static sl_processor_err_t wait_for_kafka(sl_processor_t *p, char *errstr, size_t
         if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
             rd_kafka_metadata_destroy(md);
             p->stats.kafka_reached = 1;
-            if (p->down.since_ms)
-                LOG(p, SL_LOG_INFO, "Kafka at %s answers (after %.1f s)", p->conf.brokers,
-                    (double)(sl_now_ms() - p->down.since_ms) / 1000.0);
-            p->down.since_ms = 0;
+            kafka_answers(p);
             return SL_PROCESSOR_ERR_OK;
         }
         double waited = (double)(sl_now_ms() - start) / 1000.0;

@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 
 #include "sl_buf.h"
+#include "sl_json.h"
 
 /* Largest single user object we can write, with margin: checked once per user. */
 #define USER_MAX_BYTES 3072
@@ -286,21 +287,10 @@ static void put_mailpart(out_t *o, const sl_mockapi_data_word_t *w) {
 }
 
 /* Writes a JSON string body (without quotes) for arbitrary bytes: printable ASCII as is,
- * everything else as \u00XX, so the output is valid JSON whatever the input. */
+ * everything else as \u00XX, so the output is valid JSON whatever the input. The caller
+ * has reserved the room (6 bytes a byte at most). */
 static void put_escaped(out_t *o, const char *s) {
-    static const char hex[] = "0123456789abcdef";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            o->data[o->len++] = '\\';
-            o->data[o->len++] = (char)*p;
-        } else if (*p < 0x20 || *p >= 0x7f) {
-            PUTS(o, "\\u00");
-            o->data[o->len++] = hex[*p >> 4];
-            o->data[o->len++] = hex[*p & 15];
-        } else {
-            o->data[o->len++] = (char)*p;
-        }
-    }
+    o->len += sl_json_escape(o->data + o->len, o->cap - o->len, s, strlen(s), SL_JSON_ASCII);
 }
 
 static const sl_mockapi_data_word_t *pick(rng_t *r, const sl_mockapi_data_list_t *l) {

@@ -29,13 +29,12 @@
 #include "sl_schema.h"
 
 static const sl_config_opt_t check_opts[] = {
-    {"brokers", 'b', SL_OPT_STR, "127.0.0.1:9092", 0, -1, "LIST", "Kafka bootstrap brokers"},
+    CMD_OPT_BROKERS,
     {"topic", 't', SL_OPT_STR, "", 0, -1, "NAME",
      "only this topic (and the groups' lag on it); a problem when it does not exist"},
-    {"cassandra", 'c', SL_OPT_STR, "127.0.0.1:9042", 0, -1, "HOSTS",
-     "Cassandra contact points, comma separated host[:port] (\"\": do not check)"},
-    {"keyspace", 'k', SL_OPT_STR, "spark_streams", 0, -1, "NAME", "keyspace that must exist"},
-    {"table", 0, SL_OPT_STR, "created_users", 0, -1, "NAME", "table that must exist"},
+    CMD_OPT_CASSANDRA("Cassandra contact points, comma separated host[:port] (\"\": do not check)"),
+    CMD_OPT_KEYSPACE("keyspace that must exist"),
+    CMD_OPT_TABLE("table that must exist"),
     {"registry", 0, SL_OPT_STR, "", 0, -1, "URL",
      "schema registry base URL (Confluent API) to check (\"\": do not check)"},
     CMD_OPT_REGISTRY_CA,
@@ -60,23 +59,17 @@ typedef struct {
 } check_t;
 
 static void check_usage(FILE *out) {
-    char buf[8192];
-    sl_config_usage(check_opts, N_CHECK_OPTS, buf, sizeof buf);
-    fprintf(out,
-            "usage: sluice check [options]\n"
-            "\n"
-            "Checks the pipeline's parts and prints what it found: Kafka's brokers, the\n"
-            "topics (sorted) with each partition's low and high offsets, the consumer groups\n"
-            "with their committed offsets and lag, Cassandra reachable with the keyspace and\n"
-            "table present, and the schema registry when --registry is given. Every option\n"
-            "also comes from SLUICE_<NAME>: after eval \"$(scripts/stack env)\" it checks the\n"
-            "local stack.\n"
-            "\n"
-            "%s"
-            "\n"
-            "Exit codes: 0 all healthy, 1 something is wrong (one 'problem:' line each on\n"
-            "stderr, and in the JSON's \"problems\"), 2 usage or configuration.\n",
-            buf);
+    cmd_usage(out, check_opts, N_CHECK_OPTS,
+              "usage: sluice check [options]\n"
+              "\n"
+              "Checks the pipeline's parts and prints what it found: Kafka's brokers, the\n"
+              "topics (sorted) with each partition's low and high offsets, the consumer groups\n"
+              "with their committed offsets and lag, Cassandra reachable with the keyspace and\n"
+              "table present, and the schema registry when --registry is given. Every option\n"
+              "also comes from SLUICE_<NAME>: after eval \"$(scripts/stack env)\" it checks the\n"
+              "local stack.\n",
+              "Exit codes: 0 all healthy, 1 something is wrong (one 'problem:' line each on\n"
+              "stderr, and in the JSON's \"problems\"), 2 usage or configuration.\n");
 }
 
 __attribute__((format(printf, 2, 3))) static void problem(check_t *c, const char *fmt, ...) {

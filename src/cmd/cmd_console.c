@@ -24,19 +24,16 @@
 static const sl_config_opt_t console_opts[] = {
     {"listen", 0, SL_OPT_STR, "127.0.0.1:9000", 0, -1, "ADDR",
      "serve the console on HOST:PORT (loopback unless told otherwise)"},
-    {"brokers", 'b', SL_OPT_STR, "127.0.0.1:9092", 0, -1, "LIST", "Kafka bootstrap brokers"},
-    {"cassandra", 'c', SL_OPT_STR, "127.0.0.1:9042", 0, -1, "HOSTS",
-     "Cassandra contact points to watch, comma separated host[:port] (\"\": none)"},
+    CMD_OPT_BROKERS,
+    CMD_OPT_CASSANDRA(
+        "Cassandra contact points to watch, comma separated host[:port] (\"\": none)"),
     CMD_OPTS_REGISTRY("schema registry base URL (Confluent API), e.g. "
                       "http://127.0.0.1:8081/apis/ccompat/v7: the schemas view and Avro values"),
     {"component", 0, SL_OPT_STR, "", 0, -1, "NAME=URL",
      "a component's --http endpoint to watch; repeat the flag or separate with commas"},
-    {"topic", 't', SL_OPT_STR, "users_created", 0, -1, "NAME",
-     "the pipeline's topic, for the picture and the charts"},
-    {"keyspace", 'k', SL_OPT_STR, "spark_streams", 0, -1, "NAME",
-     "the pipeline's Cassandra keyspace, for the picture"},
-    {"table", 0, SL_OPT_STR, "created_users", 0, -1, "NAME",
-     "the pipeline's Cassandra table, for the picture"},
+    CMD_OPT_TOPIC("the pipeline's topic, for the picture and the charts"),
+    CMD_OPT_KEYSPACE("the pipeline's Cassandra keyspace, for the picture"),
+    CMD_OPT_TABLE("the pipeline's Cassandra table, for the picture"),
     {"dlq-suffix", 0, SL_OPT_STR, ".dlq", 0, -1, "TEXT",
      "topics whose name ends with this are dead-letter topics"},
     {"interval", 0, SL_OPT_NUM, "5", 0.2, 3600, "S",
@@ -89,11 +86,6 @@ static void console_usage(FILE *out) {
         "and the CQL client.\n",
         "Exit codes: 0 stopped by SIGINT/SIGTERM, 1 could not start (Kafka client,\n"
         "listener), 2 usage or configuration error.\n");
-}
-
-static void console_log(void *opaque, sl_log_level_t level, const char *msg) {
-    (void)opaque;
-    sl_log(level, "console", "%s", msg);
 }
 
 /* argv with every "--component X" / "--component=X" merged into one "--component=A,B"
@@ -314,7 +306,8 @@ int cmd_console(int argc, char **argv) {
     conf.browse_max_value = (size_t)sl_config_int(cfg, "max-message-bytes");
     conf.browse_max_page = (size_t)sl_config_int(cfg, "max-page-bytes");
     conf.browse_concurrency = (unsigned)sl_config_int(cfg, "browse-concurrency");
-    conf.log = console_log;
+    conf.log = cmd_log_line;
+    conf.log_opaque = (void *)"console";
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fprintf(stderr, "sluice console: libcurl did not initialise\n");
         rc = SL_EXIT_FAIL;

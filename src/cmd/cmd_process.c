@@ -29,16 +29,15 @@
 #include "sl_time.h"
 
 static const sl_config_opt_t process_opts[] = {
-    {"brokers", 'b', SL_OPT_STR, "127.0.0.1:9092", 0, -1, "LIST", "Kafka bootstrap brokers"},
-    {"topic", 't', SL_OPT_STR, "users_created", 0, -1, "NAME", "Kafka topic to consume"},
+    CMD_OPT_BROKERS,
+    CMD_OPT_TOPIC("Kafka topic to consume"),
     {"group", 'g', SL_OPT_STR, "sluice-process", 0, -1, "ID", "Kafka consumer group"},
-    {"dlq-topic", 0, SL_OPT_STR, "", 0, -1, "NAME", "dead-letter topic (default TOPIC.dlq)"},
+    CMD_OPT_DLQ_TOPIC("dead-letter topic (default TOPIC.dlq)"),
     {"dlq", 0, SL_OPT_PROPS, NULL, 0, -1, "PROP=VALUE",
      "librdkafka property of the dead-letter producer only (repeatable)"},
-    {"cassandra", 'c', SL_OPT_STR, "127.0.0.1:9042", 0, -1, "HOSTS",
-     "Cassandra contact points, comma separated host[:port]"},
-    {"keyspace", 'k', SL_OPT_STR, "spark_streams", 0, -1, "NAME", "Cassandra keyspace"},
-    {"table", 0, SL_OPT_STR, "created_users", 0, -1, "NAME", "Cassandra table"},
+    CMD_OPT_CASSANDRA("Cassandra contact points, comma separated host[:port]"),
+    CMD_OPT_KEYSPACE("Cassandra keyspace"),
+    CMD_OPT_TABLE("Cassandra table"),
     {"consistency", 0, SL_OPT_STR, "local_quorum", 0, -1, "LEVEL",
      "write consistency: one, quorum, local_quorum, all, ..."},
     {"max-inflight", 0, SL_OPT_INT, "1024", 1, 65536, "N", "Cassandra writes in flight at most"},
@@ -79,27 +78,23 @@ static const sl_config_opt_t process_opts[] = {
 static volatile sig_atomic_t g_stop;
 
 static void process_usage(FILE *out) {
-    char buf[8192];
-    sl_config_usage(process_opts, N_PROCESS_OPTS, buf, sizeof buf);
-    fprintf(out,
-            "usage: sluice process [options]\n"
-            "\n"
-            "Consumes user records from Kafka as a member of a consumer group, validates them\n"
-            "and writes them to Cassandra; invalid ones go to the dead-letter topic with the\n"
-            "reason in a header. Offsets are committed only behind rows that are stored, so a\n"
-            "crash loses nothing. Run more processes with the same --group to scale out.\n"
-            "Every option may also come from the environment (SLUICE_<NAME>) or a config\n"
-            "file (-F). Pass librdkafka properties as -X kafka.<name>=<value>: each goes to\n"
-            "the consumer and the dead-letter producer where librdkafka says it applies (a\n"
-            "consumer-only one such as auto.offset.reset to the consumer alone), and\n"
-            "-X dlq.<name>=<value> to the dead-letter producer only. CQL client properties are\n"
-            "-X cql.<name>=<value> (cql.username, cql.password, cql.tls, ...).\n"
-            "\n%s\n"
-            "Exit codes: 0 stopped cleanly with everything consumed stored and committed,\n"
-            "1 something consumed was not stored (it stays uncommitted), or Kafka or\n"
-            "Cassandra could not be reached at start (--metadata-timeout, --connect-timeout),\n"
-            "2 usage.\n",
-            buf);
+    cmd_usage(out, process_opts, N_PROCESS_OPTS,
+              "usage: sluice process [options]\n"
+              "\n"
+              "Consumes user records from Kafka as a member of a consumer group, validates them\n"
+              "and writes them to Cassandra; invalid ones go to the dead-letter topic with the\n"
+              "reason in a header. Offsets are committed only behind rows that are stored, so a\n"
+              "crash loses nothing. Run more processes with the same --group to scale out.\n"
+              "Every option may also come from the environment (SLUICE_<NAME>) or a config\n"
+              "file (-F). Pass librdkafka properties as -X kafka.<name>=<value>: each goes to\n"
+              "the consumer and the dead-letter producer where librdkafka says it applies (a\n"
+              "consumer-only one such as auto.offset.reset to the consumer alone), and\n"
+              "-X dlq.<name>=<value> to the dead-letter producer only. CQL client properties are\n"
+              "-X cql.<name>=<value> (cql.username, cql.password, cql.tls, ...).\n",
+              "Exit codes: 0 stopped cleanly with everything consumed stored and committed,\n"
+              "1 something consumed was not stored (it stays uncommitted), or Kafka or\n"
+              "Cassandra could not be reached at start (--metadata-timeout, --connect-timeout),\n"
+              "2 usage.\n");
 }
 
 /* What /metrics serves: a copy taken on the loop thread every tick. */
@@ -200,11 +195,6 @@ static void on_log(void *opaque, sl_log_level_t level, const char *msg) {
         sh->line_shown = 0;
     }
     sl_log(level, "process", "%s", msg);
-}
-
-static void schema_log(void *opaque, sl_log_level_t level, const char *msg) {
-    (void)opaque;
-    sl_log(level, "schema", "%s", msg);
 }
 
 /* One counter or gauge with its HELP and TYPE lines. */
@@ -407,12 +397,14 @@ static int create_schema(const process_args_t *a, cql_session_t *session) {
                                   .fewer_partitions_ok = 1, /* it consumes what there is */
                                   .timeout_ms = 60000,
                                   .kafka_log = cmd_kafka_log,
-                                  .log = schema_log};
+                                  .log = cmd_log_line,
+                                  .log_opaque = (void *)"schema"};
     sl_schema_table_conf_t kc = {.keyspace = a->pc.keyspace,
                                  .table = a->pc.table,
                                  .replication = sl_config_str(cfg, "keyspace-replication"),
                                  .timeout_ms = 60000,
-                                 .log = schema_log};
+                                 .log = cmd_log_line,
+                                 .log_opaque = (void *)"schema"};
     sl_schema_err_t serr = sl_schema_topics_setup(&tc, NULL, err, sizeof err);
     if (serr == SL_SCHEMA_ERR_OK)
         serr = sl_schema_table_ensure(session, &kc, NULL, err, sizeof err);

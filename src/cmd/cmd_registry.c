@@ -9,14 +9,10 @@
 
 #include <curl/curl.h>
 
+#include "cmd_util.h"
 #include "commands.h"
 #include "sl_avro.h"
 #include "sl_log.h"
-
-static void registry_log(void *opaque, sl_log_level_t level, const char *msg) {
-    (void)opaque;
-    sl_log(level, "registry", "%s", msg);
-}
 
 int cmd_registry_configured(const sl_config_t *cfg) {
     const char *url = sl_config_str(cfg, "registry");
@@ -54,7 +50,8 @@ int cmd_registry_open(const sl_config_t *cfg, const char *prog, long timeout_ms,
     if (attempts)
         rc.attempts = attempts;
     rc.stop = stop;
-    rc.log = registry_log;
+    rc.log = cmd_log_line;
+    rc.log_opaque = (void *)"registry";
     char err[512];
     *out = sl_registry_new(&rc, err, sizeof err);
     if (!*out) {

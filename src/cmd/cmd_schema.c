@@ -20,15 +20,14 @@
 #include "sl_schema.h"
 
 static const sl_config_opt_t schema_opts[] = {
-    {"brokers", 'b', SL_OPT_STR, "127.0.0.1:9092", 0, -1, "LIST", "Kafka bootstrap brokers"},
-    {"topic", 't', SL_OPT_STR, "users_created", 0, -1, "NAME", "Kafka topic of records"},
-    {"dlq-topic", 0, SL_OPT_STR, "", 0, -1, "NAME", "dead-letter topic (default TOPIC.dlq)"},
+    CMD_OPT_BROKERS,
+    CMD_OPT_TOPIC("Kafka topic of records"),
+    CMD_OPT_DLQ_TOPIC("dead-letter topic (default TOPIC.dlq)"),
     {"partitions", 0, SL_OPT_INT, "6", 1, 10000, "N", "partitions of a new topic"},
     {"replication", 0, SL_OPT_INT, "1", 1, 32, "N", "replication factor of a new topic"},
-    {"cassandra", 'c', SL_OPT_STR, "127.0.0.1:9042", 0, -1, "HOSTS",
-     "Cassandra contact points, comma separated host[:port]"},
-    {"keyspace", 'k', SL_OPT_STR, "spark_streams", 0, -1, "NAME", "Cassandra keyspace"},
-    {"table", 0, SL_OPT_STR, "created_users", 0, -1, "NAME", "Cassandra table"},
+    CMD_OPT_CASSANDRA("Cassandra contact points, comma separated host[:port]"),
+    CMD_OPT_KEYSPACE("Cassandra keyspace"),
+    CMD_OPT_TABLE("Cassandra table"),
     {"keyspace-replication", 0, SL_OPT_STR, "{'class': 'SimpleStrategy', 'replication_factor': 1}",
      0, -1, "MAP", "replication of a new keyspace, a CQL map literal"},
     {"timeout", 0, SL_OPT_NUM, "60", 0.1, 3600, "S", "how long to wait for each step"},
@@ -61,11 +60,6 @@ static void schema_usage(FILE *out) {
               "Exit codes: 0 all in place, 1 something could not be created, an existing\n"
               "topic has fewer partitions than --partitions (unless --allow-fewer-partitions),\n"
               "or the registry refused the schema, 2 usage.\n");
-}
-
-static void schema_log(void *opaque, sl_log_level_t level, const char *msg) {
-    (void)opaque;
-    sl_log(level, "schema", "%s", msg);
 }
 
 /* Registers the record's schema under <topic>-value and sets the subject's compatibility;
@@ -132,7 +126,8 @@ int cmd_schema(int argc, char **argv) {
                                       sl_config_bool(cfg, "allow-fewer-partitions"),
                                   .timeout_ms = timeout_ms,
                                   .kafka_log = cmd_kafka_log,
-                                  .log = schema_log};
+                                  .log = cmd_log_line,
+                                  .log_opaque = (void *)"schema"};
     sl_schema_err_t serr = SL_SCHEMA_ERR_OK;
     if (!sl_config_bool(cfg, "skip-kafka"))
         rc = cmd_kafka_check("schema", tc.brokers, kafka);
@@ -161,7 +156,8 @@ int cmd_schema(int argc, char **argv) {
                                          .table = table,
                                          .replication = sl_config_str(cfg, "keyspace-replication"),
                                          .timeout_ms = timeout_ms,
-                                         .log = schema_log};
+                                         .log = cmd_log_line,
+                                         .log_opaque = (void *)"schema"};
             if ((serr = sl_schema_table_ensure(session, &kc, NULL, err, sizeof err)) !=
                 SL_SCHEMA_ERR_OK) {
                 sl_log(SL_LOG_ERROR, "schema", "Cassandra: %s", err);

@@ -272,3 +272,7 @@ void cmd_catch_signals(volatile sig_atomic_t *flag) {
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 }
+
+void cmd_log_line(void *component, sl_log_level_t level, const char *msg) {
+    sl_log(level, (const char *)component, "%s", msg);
+}

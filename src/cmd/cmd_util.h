@@ -15,6 +15,7 @@
 #include "cql.h"
 #include "sl_config.h"
 #include "sl_http.h"
+#include "sl_log.h"
 
 /* Loads argv, environment and file into a new config over opts. Handles --help (calls
  * usage(stdout)), -X list / -X cql.list / -X kafka.list (prints the properties the CQL
@@ -30,6 +31,22 @@ sl_config_t *cmd_load_config(const char *prog, const sl_config_opt_t *opts, size
 void cmd_usage(FILE *out, const sl_config_opt_t *opts, size_t n, const char *head,
                const char *tail);
 
+/* Option-table rows several commands share: one name, flag, type, default and range each,
+ * so that SLUICE_<NAME> means the same to every command; help says what this command does
+ * with it. (check's --topic is its own row: there no topic means every topic.) */
+#define CMD_OPT_BROKERS                                                                            \
+    { "brokers", 'b', SL_OPT_STR, "127.0.0.1:9092", 0, -1, "LIST", "Kafka bootstrap brokers" }
+#define CMD_OPT_TOPIC(help)                                                                        \
+    { "topic", 't', SL_OPT_STR, "users_created", 0, -1, "NAME", help }
+#define CMD_OPT_DLQ_TOPIC(help)                                                                    \
+    { "dlq-topic", 0, SL_OPT_STR, "", 0, -1, "NAME", help }
+#define CMD_OPT_CASSANDRA(help)                                                                    \
+    { "cassandra", 'c', SL_OPT_STR, "127.0.0.1:9042", 0, -1, "HOSTS", help }
+#define CMD_OPT_KEYSPACE(help)                                                                     \
+    { "keyspace", 'k', SL_OPT_STR, "spark_streams", 0, -1, "NAME", help }
+#define CMD_OPT_TABLE(help)                                                                        \
+    { "table", 0, SL_OPT_STR, "created_users", 0, -1, "NAME", help }
+
 /* Option-table rows every long-running command shares. */
 #define CMD_OPTS_HTTP_PROGRESS                                                                     \
     {"http", 0, SL_OPT_STR, "", 0, -1, "ADDR", "serve /metrics and /healthz on HOST:PORT"}, {      \
@@ -44,6 +61,11 @@ void cmd_usage(FILE *out, const sl_config_opt_t *opts, size_t n, const char *hea
         "config-reference", 0, SL_OPT_BOOL, "false", 0, -1, NULL,                                  \
             "print the options as a Markdown table and exit"                                       \
     }
+
+/* The log callback (sl_log_cb_t) a command gives a library: each line goes to sl_log under
+ * the component named by opaque, a string that outlives the library's handle:
+ * `.log = cmd_log_line, .log_opaque = (void *)"schema"`. */
+void cmd_log_line(void *component, sl_log_level_t level, const char *msg);
 
 /* -X <ns>.key=value properties as a flat list: kv[2i] = key, kv[2i+1] = value. The strings
  * belong to the config. */

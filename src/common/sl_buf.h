@@ -17,10 +17,8 @@
 
 #include "sl_err.h"
 
-#define SL_BUF_ERRORS(X)                                                                           \
-    X(SL_BUF_OK, 0, "success")                                                                     \
-    X(SL_BUF_ERR_TOOBIG, 1, "buffer would grow beyond its cap")                                    \
-    X(SL_BUF_ERR_NOMEM, 2, "out of memory")
+/* SL_BUF_ERRORS(X): the rows of sl_buf.errors, generated at configure time. */
+#include "sl_buf_errors.h"
 
 typedef enum { SL_ERR_ENUM(SL_BUF_ERRORS) } sl_buf_err_t;
 

@@ -23,19 +23,8 @@
 
 #include "sl_err.h"
 
-#define SL_CONFIG_ERRORS(X)                                                                        \
-    X(SL_CONFIG_ERR_OK, 0, "success")                                                              \
-    X(SL_CONFIG_ERR_UNKNOWN, 1, "unknown option")                                                  \
-    X(SL_CONFIG_ERR_MISSING_VALUE, 2, "option needs a value")                                      \
-    X(SL_CONFIG_ERR_BAD_VALUE, 3, "invalid value")                                                 \
-    X(SL_CONFIG_ERR_SYNTAX, 4, "syntax error in config file")                                      \
-    X(SL_CONFIG_ERR_IO, 5, "cannot read config file")                                              \
-    X(SL_CONFIG_ERR_TOO_LARGE, 6, "config input exceeds a limit")                                  \
-    X(SL_CONFIG_ERR_HELP, 7, "help requested")                                                     \
-    X(SL_CONFIG_ERR_NOMEM, 8, "out of memory")                                                     \
-    X(SL_CONFIG_ERR_LIST, 9, "property list requested")                                            \
-    X(SL_CONFIG_ERR_SECRET_ARGV, 10, "secret given on the command line")                           \
-    X(SL_CONFIG_ERR_SECRET_FILE, 11, "config file with a secret is readable by others")
+/* SL_CONFIG_ERRORS(X): the rows of sl_config.errors, generated at configure time. */
+#include "sl_config_errors.h"
 
 typedef enum { SL_ERR_ENUM(SL_CONFIG_ERRORS) } sl_config_err_t;
 

@@ -1,11 +1,17 @@
 /*
  * sl_err — the one way a sluice library defines its error enum (STYLE.md; cassandra.h's
- * CASS_ERROR_MAPPING). A library writes its errors once, as a list macro with one row
- * X(NAME, code, text) per error, NAME spelled out in full so that grep finds it; these
- * helpers turn the list into the enum and into the library's `..._err_str()`:
+ * CASS_ERROR_MAPPING). A library writes its errors once, as data: a table
+ * src/<module>/<stem>.errors with one row `NAME CODE TEXT` per error, NAME spelled out in
+ * full so that grep finds it. The build (cmake/ErrorTables.cmake) turns the table into the
+ * list macro <STEM>_ERRORS(X), one X(NAME, code, "text") per row, in a generated
+ * <stem>_errors.h; these helpers turn the list into the enum and into the library's
+ * `..._err_str()`:
  *
- *     #define SL_FOO_ERRORS(X) X(SL_FOO_OK, 0, "success") X(SL_FOO_ERR_NOMEM, 1, "out of memory")
- *     typedef enum { SL_ERR_ENUM(SL_FOO_ERRORS) } sl_foo_err_t;       (in sl_foo.h)
+ *     SL_FOO_OK        0 success                     (sl_foo.errors)
+ *     SL_FOO_ERR_NOMEM 1 out of memory
+ *
+ *     #include "sl_foo_errors.h"                                        (in sl_foo.h)
+ *     typedef enum { SL_ERR_ENUM(SL_FOO_ERRORS) } sl_foo_err_t;
  *     SL_ERR_DEFINE_STR(sl_foo_err_str, sl_foo_err_t, SL_FOO_ERRORS)   (in sl_foo.c)
  *
  * The CQL library keeps its own list (CQL_ERR_LIST in cql.h, with a retriable column) and

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sl_json.h"
 #include "sl_time.h"
 
 static sl_log_level_t g_level = SL_LOG_INFO;
@@ -53,20 +54,9 @@ sl_log_level_t sl_log_level_from_kafka(int syslog_level, const char *facility) {
     return l;
 }
 
-/* Appends s to out as the body of a JSON string; stops at the buffer's end. */
+/* Appends s to out[at..cap) as the body of a JSON string; stops at the buffer's end. */
 static size_t json_escape(char *out, size_t cap, size_t at, const char *s) {
-    for (; *s && at + 7 < cap; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            out[at++] = '\\';
-            out[at++] = (char)c;
-        } else if (c < 0x20) {
-            at += (size_t)snprintf(out + at, cap - at, "\\u%04x", c);
-        } else {
-            out[at++] = (char)c;
-        }
-    }
-    return at;
+    return at < cap ? at + sl_json_escape(out + at, cap - at, s, strlen(s), 0) : at;
 }
 
 void sl_log_va(sl_log_level_t level, const char *component, const char *fmt, va_list ap) {

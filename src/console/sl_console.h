@@ -24,13 +24,8 @@
 #include "sl_err.h"
 #include "sl_log.h"
 
-#define SL_CONSOLE_ERRORS(X)                                                                       \
-    X(SL_CONSOLE_OK, 0, "success")                                                                 \
-    X(SL_CONSOLE_ERR_CONFIG, 1, "invalid console configuration")                                   \
-    X(SL_CONSOLE_ERR_NOMEM, 2, "out of memory")                                                    \
-    X(SL_CONSOLE_ERR_KAFKA, 3, "Kafka client could not be created")                                \
-    X(SL_CONSOLE_ERR_LISTEN, 4, "cannot serve on the listen address")                              \
-    X(SL_CONSOLE_ERR_THREAD, 5, "cannot start the sampler thread")
+/* SL_CONSOLE_ERRORS(X): the rows of sl_console.errors, generated at configure time. */
+#include "sl_console_errors.h"
 
 typedef enum { SL_ERR_ENUM(SL_CONSOLE_ERRORS) } sl_console_err_t;
 

@@ -28,7 +28,7 @@
 #define MAX_BODY_OUT ((size_t)256 << 20)
 #define HOST_MAX 256
 
-SL_ERR_DEFINE_STR(sl_http_err_str, sl_http_err_t, SL_HTTP_ERR_LIST)
+SL_ERR_DEFINE_STR(sl_http_err_str, sl_http_err_t, SL_HTTP_ERRORS)
 
 typedef struct route_s {
     char method[16]; /* "" = any */

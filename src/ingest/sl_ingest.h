@@ -26,14 +26,8 @@
 #include "sl_log.h"
 #include "sl_record.h"
 
-#define SL_INGEST_ERRORS(X)                                                                        \
-    X(SL_INGEST_ERR_OK, 0, "success: everything fetched was delivered")                            \
-    X(SL_INGEST_ERR_CONFIG, 1, "invalid configuration")                                            \
-    X(SL_INGEST_ERR_KAFKA_UNREACHABLE, 2, "Kafka did not answer")                                  \
-    X(SL_INGEST_ERR_KAFKA, 3, "Kafka producer error")                                              \
-    X(SL_INGEST_ERR_HTTP, 4, "HTTP client error")                                                  \
-    X(SL_INGEST_ERR_INCOMPLETE, 5, "not everything was fetched or delivered")                      \
-    X(SL_INGEST_ERR_NOMEM, 6, "out of memory")
+/* SL_INGEST_ERRORS(X): the rows of sl_ingest.errors, generated at configure time. */
+#include "sl_ingest_errors.h"
 
 typedef enum { SL_ERR_ENUM(SL_INGEST_ERRORS) } sl_ingest_err_t;
 

@@ -14,11 +14,8 @@
 #include "sl_err.h"
 #include "sl_mockapi_fault.h"
 
-#define SL_MOCKAPI_ERRORS(X)                                                                       \
-    X(SL_MOCKAPI_OK, 0, "success")                                                                 \
-    X(SL_MOCKAPI_ERR_NOMEM, 1, "out of memory")                                                    \
-    X(SL_MOCKAPI_ERR_INVALID, 2, "invalid configuration")                                          \
-    X(SL_MOCKAPI_ERR_HTTP, 3, "HTTP server error")
+/* SL_MOCKAPI_ERRORS(X): the rows of sl_mockapi.errors, generated at configure time. */
+#include "sl_mockapi_errors.h"
 
 typedef enum { SL_ERR_ENUM(SL_MOCKAPI_ERRORS) } sl_mockapi_err_t;
 

@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 
 #include "sl_buf.h"
+#include "sl_json.h"
 
 /* Largest single user object we can write, with margin: checked once per user. */
 #define USER_MAX_BYTES 3072
@@ -286,21 +287,10 @@ static void put_mailpart(out_t *o, const sl_mockapi_data_word_t *w) {
 }
 
 /* Writes a JSON string body (without quotes) for arbitrary bytes: printable ASCII as is,
- * everything else as \u00XX, so the output is valid JSON whatever the input. */
+ * everything else as \u00XX, so the output is valid JSON whatever the input. The caller
+ * has reserved the room (6 bytes a byte at most). */
 static void put_escaped(out_t *o, const char *s) {
-    static const char hex[] = "0123456789abcdef";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            o->data[o->len++] = '\\';
-            o->data[o->len++] = (char)*p;
-        } else if (*p < 0x20 || *p >= 0x7f) {
-            PUTS(o, "\\u00");
-            o->data[o->len++] = hex[*p >> 4];
-            o->data[o->len++] = hex[*p & 15];
-        } else {
-            o->data[o->len++] = (char)*p;
-        }
-    }
+    o->len += sl_json_escape(o->data + o->len, o->cap - o->len, s, strlen(s), SL_JSON_ASCII);
 }
 
 static const sl_mockapi_data_word_t *pick(rng_t *r, const sl_mockapi_data_list_t *l) {
@@ -547,6 +537,72 @@ static void put_key(out_t *o, int *first, const char *key, size_t klen) {
 }
 #define KEY(o, first, lit) put_key(o, first, lit, sizeof(lit) - 1)
 
+/* The "location" object: street, city, state, country, postcode, coordinates and time
+ * zone, drawn in that order. */
+static void put_location(out_t *o, rng_t *r, const sl_mockapi_data_nat_t *nat, int male) {
+    PUTS(o, "{\"street\":{\"number\":");
+    put_uint(o, (uint64_t)rng_range(r, 1, 9999));
+    PUTS(o, ",\"name\":\"");
+    put_word(o, pick(r, &nat->street));
+    PUTS(o, "\"},\"city\":\"");
+    put_word(o, pick(r, &nat->city));
+    PUTS(o, "\",\"state\":\"");
+    put_word(o, pick(r, &nat->state));
+    PUTS(o, "\",\"country\":\"");
+    put(o, nat->country, strlen(nat->country));
+    PUTS(o, "\",\"postcode\":");
+    if (nat->postcode_kind == SL_MOCKAPI_DATA_POSTCODE_STRING) {
+        o->data[o->len++] = '"';
+        put_pattern(o, r, nat->postcode_fmt, male);
+        o->data[o->len++] = '"';
+    } else {
+        put_uint(o, (uint64_t)rng_range(r, nat->pc_lo, nat->pc_hi));
+    }
+    PUTS(o, ",\"coordinates\":{\"latitude\":");
+    put_coord(o, r, 90);
+    PUTS(o, ",\"longitude\":");
+    put_coord(o, r, 180);
+    const sl_mockapi_data_tz_t *tz =
+        &sl_mockapi_data_timezones[rng_below(r, (uint32_t)sl_mockapi_data_timezone_count)];
+    PUTS(o, "},\"timezone\":{\"offset\":\"");
+    put(o, tz->offset, strlen(tz->offset));
+    PUTS(o, "\",\"description\":\"");
+    put(o, tz->description, strlen(tz->description));
+    PUTS(o, "\"}}");
+}
+
+/* The "login" object: the user's uuid, a username and a password with its salt and
+ * digests. */
+static void put_login(out_t *o, EVP_MD_CTX *mdctx, rng_t *r, uint64_t seed_hash,
+                      const sl_mockapi_gen_req_t *req, uint32_t index) {
+    char uuid[37];
+    sl_mockapi_gen_uuid(seed_hash, req->page, index, uuid);
+    PUTS(o, "{\"uuid\":\"");
+    put(o, uuid, 36);
+    PUTS(o, "\",\"username\":\"");
+    put_word(o, pick(r, &sl_mockapi_data_user_adjectives));
+    put_word(o, pick(r, &sl_mockapi_data_user_nouns));
+    put_uint(o, (uint64_t)rng_range(r, 100, 999));
+    const sl_mockapi_data_word_t *pw = pick(r, &sl_mockapi_data_passwords);
+    PUTS(o, "\",\"password\":\"");
+    put_word(o, pw);
+    char salted[128];
+    memcpy(salted, pw->s, pw->len);
+    static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    for (int i = 0; i < 8; i++)
+        salted[pw->len + (size_t)i] = alnum[rng_below(r, 62)];
+    size_t slen = pw->len + 8u;
+    PUTS(o, "\",\"salt\":\"");
+    put(o, salted + pw->len, 8);
+    PUTS(o, "\",\"md5\":\"");
+    put_digest(o, mdctx, md_md5, salted, slen);
+    PUTS(o, "\",\"sha1\":\"");
+    put_digest(o, mdctx, md_sha1, salted, slen);
+    PUTS(o, "\",\"sha256\":\"");
+    put_digest(o, mdctx, md_sha256, salted, slen);
+    PUTS(o, "\"}");
+}
+
 static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockapi_gen_req_t *req,
                      uint64_t seed_hash, const uint8_t *nats, uint32_t n_nats, uint32_t index) {
     rng_t r = {sl_mix64(seed_hash ^
@@ -582,35 +638,7 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockapi_gen_req_t *re
     }
     if (FIELD(LOCATION)) {
         KEY(o, &f, "location");
-        PUTS(o, "{\"street\":{\"number\":");
-        put_uint(o, (uint64_t)rng_range(&r, 1, 9999));
-        PUTS(o, ",\"name\":\"");
-        put_word(o, pick(&r, &nat->street));
-        PUTS(o, "\"},\"city\":\"");
-        put_word(o, pick(&r, &nat->city));
-        PUTS(o, "\",\"state\":\"");
-        put_word(o, pick(&r, &nat->state));
-        PUTS(o, "\",\"country\":\"");
-        put(o, nat->country, strlen(nat->country));
-        PUTS(o, "\",\"postcode\":");
-        if (nat->postcode_kind == SL_MOCKAPI_DATA_POSTCODE_STRING) {
-            o->data[o->len++] = '"';
-            put_pattern(o, &r, nat->postcode_fmt, male);
-            o->data[o->len++] = '"';
-        } else {
-            put_uint(o, (uint64_t)rng_range(&r, nat->pc_lo, nat->pc_hi));
-        }
-        PUTS(o, ",\"coordinates\":{\"latitude\":");
-        put_coord(o, &r, 90);
-        PUTS(o, ",\"longitude\":");
-        put_coord(o, &r, 180);
-        const sl_mockapi_data_tz_t *tz =
-            &sl_mockapi_data_timezones[rng_below(&r, (uint32_t)sl_mockapi_data_timezone_count)];
-        PUTS(o, "},\"timezone\":{\"offset\":\"");
-        put(o, tz->offset, strlen(tz->offset));
-        PUTS(o, "\",\"description\":\"");
-        put(o, tz->description, strlen(tz->description));
-        PUTS(o, "\"}}");
+        put_location(o, &r, nat, male);
     }
     if (FIELD(EMAIL)) {
         KEY(o, &f, "email");
@@ -622,33 +650,7 @@ static void put_user(out_t *o, EVP_MD_CTX *mdctx, const sl_mockapi_gen_req_t *re
     }
     if (FIELD(LOGIN)) {
         KEY(o, &f, "login");
-        char uuid[37];
-        sl_mockapi_gen_uuid(seed_hash, req->page, index, uuid);
-        PUTS(o, "{\"uuid\":\"");
-        put(o, uuid, 36);
-        PUTS(o, "\",\"username\":\"");
-        put_word(o, pick(&r, &sl_mockapi_data_user_adjectives));
-        put_word(o, pick(&r, &sl_mockapi_data_user_nouns));
-        put_uint(o, (uint64_t)rng_range(&r, 100, 999));
-        const sl_mockapi_data_word_t *pw = pick(&r, &sl_mockapi_data_passwords);
-        PUTS(o, "\",\"password\":\"");
-        put_word(o, pw);
-        char salted[128];
-        memcpy(salted, pw->s, pw->len);
-        static const char alnum[] =
-            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-        for (int i = 0; i < 8; i++)
-            salted[pw->len + (size_t)i] = alnum[rng_below(&r, 62)];
-        size_t slen = pw->len + 8u;
-        PUTS(o, "\",\"salt\":\"");
-        put(o, salted + pw->len, 8);
-        PUTS(o, "\",\"md5\":\"");
-        put_digest(o, mdctx, md_md5, salted, slen);
-        PUTS(o, "\",\"sha1\":\"");
-        put_digest(o, mdctx, md_sha1, salted, slen);
-        PUTS(o, "\",\"sha256\":\"");
-        put_digest(o, mdctx, md_sha256, salted, slen);
-        PUTS(o, "\"}");
+        put_login(o, mdctx, &r, seed_hash, req, index);
     }
     /* The real generator's ranges, in ms: dob from -8e11 (1944-08-25) to 21 years of 365
      * days before its fixed "now" of 2022-05-23T22:16:29Z (so to 2001-05-28), registered

@@ -43,18 +43,8 @@
 #include "sl_record.h"
 #include "sl_writer.h"
 
-/* The error list of the processor: name, code, text. */
-#define SL_PROCESSOR_ERRORS(X)                                                                     \
-    X(SL_PROCESSOR_ERR_OK, 0,                                                                      \
-      "success: everything consumed is stored or dead-lettered, and committed")                    \
-    X(SL_PROCESSOR_ERR_CONFIG, 1, "invalid configuration or librdkafka property")                  \
-    X(SL_PROCESSOR_ERR_KAFKA, 2, "a Kafka client could not be created or subscribe")               \
-    X(SL_PROCESSOR_ERR_CASSANDRA, 3, "the writer could not start, or a write failed for good")     \
-    X(SL_PROCESSOR_ERR_DEAD_LETTER, 4, "a dead letter was refused for good")                       \
-    X(SL_PROCESSOR_ERR_INCOMPLETE, 5, "stopped with consumed work neither stored nor committed")   \
-    X(SL_PROCESSOR_ERR_LIMIT, 6, "a partition id at or above SL_PROCESSOR_MAX_PARTITIONS")         \
-    X(SL_PROCESSOR_ERR_NOMEM, 7, "out of memory")                                                  \
-    X(SL_PROCESSOR_ERR_DECODE, 8, "the decode step failed for good (e.g. the registry refused)")
+/* SL_PROCESSOR_ERRORS(X): the rows of sl_processor.errors, generated at configure time. */
+#include "sl_processor_errors.h"
 
 typedef enum { SL_ERR_ENUM(SL_PROCESSOR_ERRORS) } sl_processor_err_t;
 

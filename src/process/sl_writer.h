@@ -32,23 +32,11 @@
 #include "sl_log.h"
 #include "sl_record.h"
 
-/* The error list of the writer: name, code, text. TIMEOUT..OTHER are the kinds of a failed
- * write attempt (counted in sl_writer_stats_t.errors[], named by sl_writer_err_name() for
- * the `kind` label of sluice_process_write_errors_total); the others are returned by calls. */
-#define SL_WRITER_ERRORS(X)                                                                        \
-    X(SL_WRITER_ERR_OK, 0, "success")                                                              \
-    X(SL_WRITER_ERR_TIMEOUT, 1, "a write timed out in the client or at the replicas; retried")     \
-    X(SL_WRITER_ERR_UNAVAILABLE, 2,                                                                \
-      "too few replicas alive, or the node overloaded or bootstrapping; retried")                  \
-    X(SL_WRITER_ERR_CONNECTION, 3,                                                                 \
-      "no usable connection: refused, lost, no host up or the session busy; retried")              \
-    X(SL_WRITER_ERR_OTHER, 4,                                                                      \
-      "a write failed otherwise: retried if the client says it may pass, else fatal")              \
-    X(SL_WRITER_ERR_FULL, 5, "every slot is taken; step the writer until one frees")               \
-    X(SL_WRITER_ERR_FATAL, 6, "a write failed for good; the writer takes no more work")            \
-    X(SL_WRITER_ERR_INVALID, 7, "invalid configuration or record")                                 \
-    X(SL_WRITER_ERR_NOMEM, 8, "out of memory")                                                     \
-    X(SL_WRITER_ERR_PREPARE, 9, "the INSERT could not be prepared")
+/* SL_WRITER_ERRORS(X): the rows of sl_writer.errors, generated at configure time.
+ * TIMEOUT..OTHER are the kinds of a failed write attempt (counted in
+ * sl_writer_stats_t.errors[], named by sl_writer_err_name() for the `kind` label of
+ * sluice_process_write_errors_total); the others are returned by calls. */
+#include "sl_writer_errors.h"
 
 typedef enum { SL_ERR_ENUM(SL_WRITER_ERRORS) } sl_writer_err_t;
 

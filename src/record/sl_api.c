@@ -120,7 +120,7 @@ struct sl_api_parser_s {
     sl_api_stats_t stats;
 };
 
-SL_ERR_DEFINE_STR(sl_api_err_str, sl_api_err_t, SL_API_ERRS)
+SL_ERR_DEFINE_STR(sl_api_err_str, sl_api_err_t, SL_API_ERRORS)
 
 int sl_api_err_is_retriable(sl_api_err_t err) {
     return err == SL_API_ERR_TRUNCATED || err == SL_API_ERR_API_ERROR;

@@ -51,22 +51,10 @@
 
 /* Body-level errors: (name, code, text). A body-level error ends the parse;
  * users already delivered stay delivered. */
-#define SL_API_ERRS(X)                                                                             \
-    X(SL_API_ERR_OK, 0, "success")                                                                 \
-    X(SL_API_ERR_MALFORMED, 1, "body is not well-formed JSON")                                     \
-    X(SL_API_ERR_BAD_UTF8, 2, "body contains invalid UTF-8")                                       \
-    X(SL_API_ERR_TRUNCATED, 3, "body ended before the JSON value was complete")                    \
-    X(SL_API_ERR_TOO_DEEP, 4, "body nests deeper than the limit")                                  \
-    X(SL_API_ERR_NOT_OBJECT, 5, "body is not a JSON object")                                       \
-    X(SL_API_ERR_RESULTS_NOT_ARRAY, 6, "\"results\" is not an array")                              \
-    X(SL_API_ERR_NO_RESULTS, 7, "body has neither \"results\" nor \"error\"")                      \
-    X(SL_API_ERR_API_ERROR, 8, "the API returned an error object")                                 \
-    X(SL_API_ERR_CANCELLED, 9, "the user callback stopped the parse")                              \
-    X(SL_API_ERR_NOMEM, 10, "out of memory")                                                       \
-    X(SL_API_ERR_STATE, 11, "parser used after an error or after finish; reset it first")          \
-    X(SL_API_ERR_TOO_LARGE, 12, "body is larger than the cap")
+/* SL_API_ERRORS(X): the rows of sl_api.errors, generated at configure time. */
+#include "sl_api_errors.h"
 
-typedef enum { SL_ERR_ENUM(SL_API_ERRS) } sl_api_err_t;
+typedef enum { SL_ERR_ENUM(SL_API_ERRORS) } sl_api_err_t;
 
 /* Static text for err; never NULL. */
 const char *sl_api_err_str(sl_api_err_t err);

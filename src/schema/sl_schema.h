@@ -20,16 +20,10 @@
 #include "cql.h"
 #include "sl_log.h"
 
-/* The error list of this library: name, code, text. None of them is retried here: the
- * caller decides (a command exits, 2 for CONFIG, 1 for the others). */
-#define SL_SCHEMA_ERRORS(X)                                                                        \
-    X(SL_SCHEMA_ERR_OK, 0, "success")                                                              \
-    X(SL_SCHEMA_ERR_CONFIG, 1,                                                                     \
-      "invalid configuration: a librdkafka property, a name or a replication map")                 \
-    X(SL_SCHEMA_ERR_KAFKA, 2, "Kafka did not create or did not show a topic")                      \
-    X(SL_SCHEMA_ERR_CASSANDRA, 3, "Cassandra refused or did not answer a schema statement")        \
-    X(SL_SCHEMA_ERR_NOMEM, 4, "out of memory")                                                     \
-    X(SL_SCHEMA_ERR_PARTITIONS, 5, "an existing topic has fewer partitions than asked for")
+/* SL_SCHEMA_ERRORS(X): the rows of sl_schema.errors, generated at configure time. None of
+ * them is retried here: the caller decides (a command exits, 2 for CONFIG, 1 for the
+ * others). */
+#include "sl_schema_errors.h"
 
 typedef enum { SL_ERR_ENUM(SL_SCHEMA_ERRORS) } sl_schema_err_t;
 

@@ -25,7 +25,6 @@ JVMs of a stack just started are warm when measured).
 import glob
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,7 @@ from procstat import load1, machine, stat_cpu  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
                                 "integration"))
+from common_support import closed_port as free_port  # noqa: E402
 from common_support import metrics_at as metrics  # noqa: E402
 
 BIN = os.environ.get("SLUICE_BIN", "build/sluice")
@@ -67,14 +67,6 @@ def node_pids():
 
 def cpu_of(pids):
     return {n: (stat_cpu("/proc/%d/stat" % p) or (0.0, ""))[0] for n, p in pids.items()}
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def schema(keyspace, rf):

@@ -858,6 +858,9 @@ static void inner_done(cql_future_t *f, void *opaque) {
         r->phase = SREQ_AGREE;
         s->n_agree++;
         r->agree_deadline = cql_now_ms() + s->conf->schema_agreement_timeout_ms;
+        /* Ask the node that ran the DDL: it has the new version at once. Another node may
+         * not have heard of it yet and see every version still equal to the old one. */
+        r->agree_conn = r->last_host ? host_pick_conn(r->last_host) : NULL;
         agree_check(r);
         return;
     }
@@ -1204,9 +1207,12 @@ static void prune_hosts(cql_session_t *s) {
         if (s->rr >= s->n_hosts)
             s->rr = 0;
         ring_rebuild(s);
-        for (sreq_t *r = s->reqs; r; r = r->next)
+        for (sreq_t *r = s->reqs; r; r = r->next) {
             if (r->last_host == h)
                 r->last_host = NULL;
+            if (r->agree_conn && r->agree_conn->host == h)
+                r->agree_conn = NULL;
+        }
         for (uint32_t j = 0; j < h->n_conns; j++)
             sconn_drop(s, &h->conns[j]);
         free(h->conns);

@@ -113,9 +113,15 @@ cassandra_jmx_port() {
 	printf '%s' $((CASSANDRA_JMX_PORT + i - 1))
 }
 
-# A later node of a cluster joins through the seed, cassandra1.
+# A later node of a cluster joins through the seed, cassandra1, and is launched
+# only once the node before it answers: a node that starts empty picks its tokens
+# from the ring it sees, so two picking at once see the same ring and take the
+# same tokens (Cassandra then ignores one of them: "Nodes /127.0.2.3:7000 and
+# /127.0.2.2:7000 have the same token ... Ignoring /127.0.2.3:7000").
 cassandra_after() {
-	(($(node_index "$1") > 1)) && printf 'cassandra1'
+	local i
+	i=$(node_index "$1")
+	((i > 1)) && printf 'cassandra%d' $((i - 1))
 }
 
 cassandra_preflight() {

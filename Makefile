@@ -1,7 +1,8 @@
 # The front door. `make` builds build/sluice (release); `make test` is the test command
 # that CI runs; see README.md.
 .PHONY: all build deps test test-unit test-integration test-cluster test-deploy fuzz-smoke \
-        clean format format-check demo demo-down bench-ingest bench-process bench-cql
+        clean format format-check demo demo-down bench-ingest bench-process bench-cluster \
+        bench-cql
 
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
@@ -35,12 +36,18 @@ test-integration:
 # The cluster tier (tests/cluster, label "cluster"): node loss, leader elections, token
 # and DC awareness. Starts (and leaves up) a stack of SLUICE_STACK_NODES nodes (3 unless
 # set); slow: see tests/README.md.
+# Two passes: every cluster test on one datacenter (0705 skips), then the stack restarted
+# with SLUICE_CASSANDRA_DCS=dc1:2,dc2:1 for 0705 alone, then stopped. See tests/README.md.
 test-cluster:
 	cmake --preset asan-ubsan >/dev/null
 	cmake --build --preset asan-ubsan -j $(JOBS)
-	export SLUICE_STACK_NODES=$${SLUICE_STACK_NODES:-3} && scripts/stack up && \
-	    eval "$$(scripts/stack env kafka cassandra)" && \
-	    ctest --test-dir build-asan-ubsan -L cluster --output-on-failure
+	export SLUICE_STACK_NODES=$${SLUICE_STACK_NODES:-3} && unset SLUICE_CASSANDRA_DCS && \
+	    scripts/stack up && eval "$$(scripts/stack env kafka cassandra)" && \
+	    ctest --test-dir build-asan-ubsan -L cluster --output-on-failure; rc=$$?; \
+	    scripts/stack down && export SLUICE_CASSANDRA_DCS=dc1:2,dc2:1 && \
+	    scripts/stack up kafka cassandra && eval "$$(scripts/stack env kafka cassandra)" && \
+	    ctest --test-dir build-asan-ubsan -L cluster -R dc-aware --output-on-failure || rc=1; \
+	    scripts/stack down; exit $$rc
 
 # The whole deploy/docker-compose.yml on a private Docker engine (docker.io), with local
 # stand-ins for the third-party images when Docker Hub cannot be reached: everything
@@ -68,6 +75,11 @@ bench-ingest: deps build
 bench-process: deps build
 	scripts/stack up
 	bench/bench_process.sh
+
+# 1, 2, 3 processors into three Cassandra nodes (RF 3 QUORUM, RF 1), then one node, in one
+# run (docs/scaling.md). Both layouts use the stack's addresses: it ends with the stack down.
+bench-cluster: deps build
+	bench/bench_cluster.sh $(BENCH_CLUSTER_ROWS)
 
 fuzz-smoke:
 	scripts/fuzz-smoke $(FUZZ_SECONDS)

@@ -113,9 +113,15 @@ cassandra_jmx_port() {
 	printf '%s' $((CASSANDRA_JMX_PORT + i - 1))
 }
 
-# A later node of a cluster joins through the seed, cassandra1.
+# A later node of a cluster joins through the seed, cassandra1, and is launched
+# only once the node before it answers: a node that starts empty picks its tokens
+# from the ring it sees, so two picking at once see the same ring and take the
+# same tokens (Cassandra then ignores one of them: "Nodes /127.0.2.3:7000 and
+# /127.0.2.2:7000 have the same token ... Ignoring /127.0.2.3:7000").
 cassandra_after() {
-	(($(node_index "$1") > 1)) && printf 'cassandra1'
+	local i
+	i=$(node_index "$1")
+	((i > 1)) && printf 'cassandra%d' $((i - 1))
 }
 
 cassandra_preflight() {
@@ -178,11 +184,32 @@ cassandra_node_fields() {
 	printf '%s\n' "CASSANDRA_SNITCH=$snitch" "CASSANDRA_TOKEN_RF=$rf" "CASSANDRA_AUTO_BOOTSTRAP=$boot"
 }
 
+# A node refuses to start in another datacenter than the one its data was written in
+# (SimpleSnitch's is datacenter1): when SLUICE_CASSANDRA_DCS moves the node, its data
+# goes (every node of a ring moves together, so the ring is made anew). The datacenter
+# is kept in <node>/datacenter; data from before that file counts as datacenter1.
+cassandra_keep_dc() {
+	local node=$1 dir=$2 i dc=datacenter1 was=datacenter1 d
+	i=$(node_index "$node")
+	if [[ -n $CASSANDRA_DCS ]] && ((i > 0)); then
+		dc=$(cassandra_dc_of "$i")
+	fi
+	[[ ! -r $dir/datacenter ]] || was=$(<"$dir/datacenter")
+	if [[ $was != "$dc" && -d $dir/data ]]; then
+		say "$node: its data is of datacenter $was, the node now in $dc: starting it empty"
+		for d in data commitlog saved_caches hints cdc_raw; do
+			rm -rf "${dir:?}/$d"
+		done
+	fi
+	printf '%s\n' "$dc" >"$dir/datacenter"
+}
+
 cassandra_start() {
 	local node=$1 dir conf logs jamm d authn authz
 	dir=$(comp_dir "$node")
 	conf=$dir/conf logs=$dir/logs
 	mkdir -p "$conf" "$logs"
+	cassandra_keep_dc "$node" "$dir"
 	for d in data commitlog saved_caches hints cdc_raw triggers; do
 		mkdir -p "$dir/$d"
 	done

@@ -112,8 +112,9 @@ struct sreq_s {
     host_t *last_host;
     /* schema agreement */
     int phase;
-    sconn_t *agree_conn;
-    cql_future_t *agree_local, *agree_peers;
+    cql_future_t **agree_f; /* one system.local query per host asked, n_agree_f of them */
+    size_t n_agree_f;
+    bool agree_arming; /* callbacks being set: agree_done waits */
     cql_future_t *ddl; /* the DDL's completed inner future, delivered after agreement */
     int64_t agree_deadline;
     int64_t agree_next;
@@ -686,16 +687,24 @@ static sreq_t *sreq_new(cql_session_t *s) {
     return r;
 }
 
+/* the system.local queries of a schema agreement poll, done or not */
+static void agree_forget(sreq_t *r) {
+    for (size_t i = 0; i < r->n_agree_f; i++)
+        cql_future_free(r->agree_f[i]);
+    free(r->agree_f);
+    r->agree_f = NULL;
+    r->n_agree_f = 0;
+}
+
 static void sreq_free(sreq_t *r) {
     cql_session_t *s = r->s;
     sreq_unlink(r);
     if (r->phase == SREQ_AGREE)
         s->n_agree--;
-    cql_future_free(r->agree_local);
-    cql_future_free(r->agree_peers);
+    agree_forget(r);
     cql_future_free(r->ddl);
     cql_prepared_free(r->prepared);
-    r->agree_local = r->agree_peers = r->ddl = NULL;
+    r->ddl = NULL;
     r->prepared = NULL;
     if (CQL_POOLING && s->n_spare < SPARE_MAX && !s->closing && r->frame.cap <= 65536) {
         r->next = s->spare;
@@ -736,40 +745,45 @@ static bool not_executed(cql_err_t e) {
 
 static void agree_check(sreq_t *r);
 
+/* Schema agreement: every host that is up and has a ready connection is asked for its own
+ * version (system.local), and all must be equal. Not system.peers: a node's peers table can
+ * keep a peer's old version for minutes while every node's own version already agrees
+ * (seen on a three-node cluster restarted with its data), and a node that has not heard of
+ * a change yet sees the old version everywhere. */
+/* The schema_version a host's system.local answer holds. */
+static bool host_version(cql_future_t *f, uint8_t u[16]) {
+    cql_result_t *res = cql_future_error(f) == CQL_OK ? cql_future_result(f) : NULL;
+    cql_value_t v;
+    if (!res || !cql_result_next_row(res, NULL))
+        return false;
+    cql_result_column(res, 0, &v);
+    return cql_value_get_uuid(&v, u) == CQL_OK;
+}
+
 static void agree_done(cql_future_t *f, void *opaque) {
     sreq_t *r = opaque;
     (void)f;
-    if (r->agree_local && !cql_future_ready(r->agree_local))
+    if (r->agree_arming)
         return;
-    if (r->agree_peers && !cql_future_ready(r->agree_peers))
-        return;
-    /* compare every schema_version seen */
+    for (size_t i = 0; i < r->n_agree_f; i++)
+        if (!cql_future_ready(r->agree_f[i]))
+            return;
     uint8_t first[16];
-    bool have = false, agree = true, ok = true;
-    cql_future_t *fs[2] = {r->agree_local, r->agree_peers};
-    for (int i = 0; i < 2; i++) {
-        cql_result_t *res = fs[i] ? cql_future_result(fs[i]) : NULL;
-        if (!fs[i] || cql_future_error(fs[i]) != CQL_OK || !res) {
-            ok = false;
+    bool have = false, agree = true, ok = r->n_agree_f > 0;
+    for (size_t i = 0; i < r->n_agree_f; i++) {
+        uint8_t u[16];
+        if (!host_version(r->agree_f[i], u)) {
+            ok = false; /* asked again at the next poll */
             continue;
         }
-        while (cql_result_next_row(res, NULL)) {
-            cql_value_t v;
-            uint8_t u[16];
-            cql_result_column(res, 0, &v);
-            if (cql_value_get_uuid(&v, u) != CQL_OK)
-                continue; /* a peer without a version is not up */
-            if (!have) {
-                memcpy(first, u, 16);
-                have = true;
-            } else if (memcmp(first, u, 16)) {
-                agree = false;
-            }
+        if (!have) {
+            memcpy(first, u, 16);
+            have = true;
+        } else if (memcmp(first, u, 16)) {
+            agree = false;
         }
     }
-    cql_future_free(r->agree_local);
-    cql_future_free(r->agree_peers);
-    r->agree_local = r->agree_peers = NULL;
+    agree_forget(r);
     int64_t now = cql_now_ms();
     if (ok && have && agree) {
         cql_future_t *ddl = r->ddl;
@@ -791,36 +805,35 @@ static void agree_done(cql_future_t *f, void *opaque) {
 
 static void agree_check(sreq_t *r) {
     cql_session_t *s = r->s;
-    sconn_t *sc = r->agree_conn && r->agree_conn->conn && cql_conn_is_ready(r->agree_conn->conn)
-                      ? r->agree_conn
-                      : s->control;
     r->agree_next = 0;
-    if (!sc || !sc->conn) {
+    r->agree_f = s->n_hosts ? calloc(s->n_hosts, sizeof *r->agree_f) : NULL;
+    cql_stmt_t *st = cql_stmt_new("SELECT schema_version FROM system.local WHERE key='local'", 0);
+    if (st)
+        cql_stmt_set_consistency(st, CQL_CONSISTENCY_ONE);
+    bool failed = !st || !r->agree_f;
+    for (size_t i = 0; !failed && i < s->n_hosts; i++) {
+        host_t *h = s->hosts[i];
+        sconn_t *sc = h->up && !h->removed ? host_pick_conn(h) : NULL;
+        if (!sc)
+            continue;
+        if (cql_conn_query(sc->conn, st, &r->agree_f[r->n_agree_f]) != CQL_OK ||
+            !r->agree_f[r->n_agree_f])
+            failed = true;
+        else
+            r->n_agree_f++;
+    }
+    cql_stmt_free(st);
+    if (failed || !r->n_agree_f) {
+        agree_forget(r);
         r->agree_next = cql_now_ms() + AGREEMENT_RETRY_MS;
         return;
     }
-    r->agree_conn = sc;
-    cql_stmt_t *a = cql_stmt_new("SELECT schema_version FROM system.local WHERE key='local'", 0);
-    cql_stmt_t *b = cql_stmt_new(s->peers_v1 ? "SELECT schema_version FROM system.peers"
-                                             : "SELECT schema_version FROM system.peers_v2",
-                                 0);
-    if (a && b) {
-        cql_stmt_set_consistency(a, CQL_CONSISTENCY_ONE);
-        cql_stmt_set_consistency(b, CQL_CONSISTENCY_ONE);
-        cql_conn_query(sc->conn, a, &r->agree_local);
-        cql_conn_query(sc->conn, b, &r->agree_peers);
-    }
-    cql_stmt_free(a);
-    cql_stmt_free(b);
-    if (!r->agree_local || !r->agree_peers) {
-        cql_future_free(r->agree_local);
-        cql_future_free(r->agree_peers);
-        r->agree_local = r->agree_peers = NULL;
-        r->agree_next = cql_now_ms() + AGREEMENT_RETRY_MS;
-        return;
-    }
-    cql_future_set_callback(r->agree_local, agree_done, r);
-    cql_future_set_callback(r->agree_peers, agree_done, r);
+    /* a future already done calls back at once: compare only once all are set */
+    r->agree_arming = true;
+    for (size_t i = 0; i < r->n_agree_f; i++)
+        cql_future_set_callback(r->agree_f[i], agree_done, r);
+    r->agree_arming = false;
+    agree_done(NULL, r);
 }
 
 static void inner_done(cql_future_t *f, void *opaque) {
@@ -1204,9 +1217,10 @@ static void prune_hosts(cql_session_t *s) {
         if (s->rr >= s->n_hosts)
             s->rr = 0;
         ring_rebuild(s);
-        for (sreq_t *r = s->reqs; r; r = r->next)
+        for (sreq_t *r = s->reqs; r; r = r->next) {
             if (r->last_host == h)
                 r->last_host = NULL;
+        }
         for (uint32_t j = 0; j < h->n_conns; j++)
             sconn_drop(s, &h->conns[j]);
         free(h->conns);

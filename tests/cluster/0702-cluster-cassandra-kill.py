@@ -12,7 +12,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cluster_support import (Progress, check, kill_node, users_in_topic,  # noqa: E402
-                             read_table, restore, rows_env, start_node, status)
+                             read_table, restore, rows_env, start_node, status,
+                             wait_seen)
 from process_support import Processor, assert_table_equals  # noqa: E402
 
 RF3 = "{'class': 'SimpleStrategy', 'replication_factor': 3}"
@@ -43,6 +44,7 @@ def main():
               "summary %s" % (victim, at_kill, prog.longest, s))
         check(s["consumed"] >= n - at_kill, "the processor consumed %d after the kill" % s["consumed"])
         check(status()[victim][0] == "down", "%s is not down" % victim)
+        wait_seen(victim, "D")
         assert_table_equals(read_table(ks, "QUORUM"), users)
         print("table exact at QUORUM with %s down (%d rows)" % (victim, n))
         start_node(victim)

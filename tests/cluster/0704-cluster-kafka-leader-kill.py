@@ -11,20 +11,12 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cluster_support import (check, kill_node, need_cluster, rows_env,  # noqa: E402
-                             stack, start_node, status, wait_until)
+from cluster_support import (check, kill_node, leader_of, need_cluster,  # noqa: E402
+                             restart_down, rows_env, stack, wait_until)
 from ingest_support import (BIN, BROKERS, MockApi, expected_users, page_urls,  # noqa: E402
                             read_topic, unique)
 
 PARTITIONS = 6
-
-
-def leader_of(topic, partition):
-    p = subprocess.run(["kcat", "-b", BROKERS, "-L", "-t", topic], capture_output=True,
-                       text=True, timeout=60)
-    m = re.search(r"partition %d, leader (\d+), replicas: ([\d,]+), isrs: ([\d,]+)" % partition,
-                  p.stdout)
-    return (int(m.group(1)), m.group(2), m.group(3)) if m else None
 
 
 def end_offsets(topic):
@@ -100,6 +92,4 @@ if __name__ == "__main__":
     try:
         main()
     finally:  # the broker killed comes back, whatever happened
-        for node, (state, _, _) in status().items():
-            if node.startswith("kafka") and state != "up":
-                start_node(node)
+        restart_down("kafka")

@@ -82,9 +82,58 @@ def kill_node(*nodes):
 
 
 def start_node(node):
+    """Starts the node; a Cassandra node once its peers see it up (wait_seen): until then
+    they answer a read at ALL with Unavailable."""
     rc, out = stack("start", node, timeout=900)
     check(rc == 0, "scripts/stack start %s failed:\n%s" % (node, out[-3000:]))
+    if node.startswith("cassandra"):
+        wait_seen(node, "U")
     print("%s: restarted" % node)
+
+
+def node_host(node):
+    """The address of node I (kafka2, cassandra3): the stack's base address plus I - 1,
+    known while the node is down (status shows no address then)."""
+    base = os.environ.get("SLUICE_STACK_BASE_ADDRESS", "127.0.0.1").split(".")
+    i = int(re.search(r"(\d+)$", node).group(1))
+    return ".".join(base[:3] + [str(int(base[3]) + i - 1)])
+
+
+def wait_seen(node, state, timeout=300):
+    """Waits until every other Cassandra node that is up reports node as state ("U" up,
+    "D" down) in `nodetool status`: a killed node is a replica the coordinators still
+    wait for until their failure detector convicts it (a read at QUORUM right after a
+    SIGKILL can time out waiting for it)."""
+    st = status()
+    host = node_host(node)
+    observers = [n for n, (s, _, _) in sorted(st.items())
+                 if n.startswith("cassandra") and n != node and s == "up"]
+
+    def seen():
+        for obs in observers:
+            _, out = stack("nodetool", obs, "status", timeout=120)
+            if not re.search(r"^%sN\s+%s\s" % (state, re.escape(host)), out, re.M):
+                return False
+        return True
+    wait_until("%s seen %s by %s" % (node, {"U": "up", "D": "down"}[state], observers), seen,
+               timeout=timeout, every=1)
+
+
+def restart_down(prefix):
+    """Starts every node whose name begins with prefix that is not up (a test's cleanup)."""
+    for node, (state, _, _) in sorted(status().items()):
+        if node.startswith(prefix) and state != "up":
+            start_node(node)
+
+
+def leader_of(topic, partition):
+    """(leader broker id, replicas, isrs) of a partition as kcat -L reports it, or None."""
+    from ingest_support import BROKERS
+    p = subprocess.run(["kcat", "-b", BROKERS, "-L", "-t", topic], capture_output=True,
+                       text=True, timeout=60)
+    m = re.search(r"partition %d, leader (\d+), replicas: ([\d,]+), isrs: ([\d,]+)" % partition,
+                  p.stdout)
+    return (int(m.group(1)), m.group(2), m.group(3)) if m else None
 
 
 def cql_hosts():

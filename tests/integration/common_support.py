@@ -10,6 +10,7 @@
 - summary_of(): the JSON summary line a command prints at exit.
 - LoggedProcess: a `sluice` child whose log goes to a file, and the port it reports there.
 - closed_port(): a loopback port nothing listens on.
+- metrics_at(): the Prometheus samples a sluice command serves on a loopback port.
 - kcat_read(): a topic's messages as kcat -J reads them.
 - The stack's addresses (SLUICE_TEST_*) and the record's columns (FIELDS).
 """
@@ -138,6 +139,23 @@ def summary_of(out):
         if line.startswith('{"summary"'):
             summary = json.loads(line)
     return summary
+
+
+def metrics_at(port):
+    """Prometheus samples of http://127.0.0.1:PORT/metrics as {name{labels}: value}; {} if
+    the endpoint is not up (yet, or any more)."""
+    import urllib.request
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=5) as r:
+            text = r.read().decode()
+    except Exception:  # noqa: BLE001 - not up yet / already gone
+        return {}
+    out = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            k, _, v = line.rpartition(" ")
+            out[k] = float(v)
+    return out
 
 
 def closed_port():

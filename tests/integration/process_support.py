@@ -11,11 +11,10 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common_support import (BIN, BROKERS, CASSANDRA, FIELDS, LoggedProcess,  # noqa: E402,F401
-                            check, fail, summary_of, unique)
+                            check, fail, metrics_at, summary_of, unique)
 
 
 def schema(name, partitions=6):
@@ -129,18 +128,7 @@ class Processor(LoggedProcess):
 
     def metrics(self):
         """Prometheus samples as {name{labels}: value}; {} if the endpoint is not up."""
-        try:
-            with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % self.port,
-                                        timeout=5) as r:
-                text = r.read().decode()
-        except Exception:  # noqa: BLE001 - not up yet / already gone
-            return {}
-        out = {}
-        for line in text.splitlines():
-            if line and not line.startswith("#"):
-                k, _, v = line.rpartition(" ")
-                out[k] = float(v)
-        return out
+        return metrics_at(self.port)
 
     def wait_metric(self, name, at_least, timeout=300):
         deadline = time.time() + timeout

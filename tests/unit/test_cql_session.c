@@ -23,11 +23,11 @@
 typedef struct {
     fake_node_t fake; /* first: the handler's node is this struct */
     /* what the node saw */
-    int rr, fails, agreement_polls;
+    int rr, fails, agreement_polls, ddls;
     int keys[MAX_KEYS];
     int n_keys;
     /* behaviour */
-    int disagree_polls; /* report a different peer schema this many times */
+    int disagree_polls; /* report an old schema version of its own this many times */
     int require_auth;   /* answer STARTUP with AUTHENTICATE */
     int startups;       /* STARTUP requests seen */
 } node_t;
@@ -36,12 +36,17 @@ static const uint8_t V2[16] = {2, 2, 2, 2, 2, 2, 0x12, 2, 0x82, 2, 2, 2, 2, 2, 2
 
 static int reply_query(node_t *n, const char *query, tb_t *t) {
     pthread_mutex_t *mu = &n->fake.mu;
-    if (strstr(query, "schema_version FROM system.")) {
-        bool peers = strstr(query, "peers") != NULL;
+    if (strstr(query, "schema_version FROM system.peers")) {
+        /* a stale peers table: agreement must not read it */
+        fake_rows_header(t, 1);
+        tb_str(t, "schema_version");
+        tb_u16(t, CQL_TYPE_UUID);
+        tb_u32(t, 1);
+        tb_bytes(t, V2, 16);
+    } else if (strstr(query, "SELECT schema_version FROM system.local")) {
         pthread_mutex_lock(mu);
-        if (peers)
-            n->agreement_polls++;
-        bool differ = peers && n->disagree_polls > 0;
+        n->agreement_polls++;
+        bool differ = n->disagree_polls > 0;
         if (differ && n->disagree_polls < 1000)
             n->disagree_polls--;
         pthread_mutex_unlock(mu);
@@ -51,6 +56,9 @@ static int reply_query(node_t *n, const char *query, tb_t *t) {
         tb_u32(t, 1);
         tb_bytes(t, differ ? V2 : FAKE_SCHEMA_V1, 16);
     } else if (strstr(query, "CREATE TABLE")) {
+        pthread_mutex_lock(mu);
+        n->ddls++;
+        pthread_mutex_unlock(mu);
         tb_u32(t, CQL_RESULT_SCHEMA_CHANGE);
         tb_str(t, "CREATED");
         tb_str(t, "TABLE");
@@ -205,20 +213,29 @@ static void test_idempotent_retry(void **state) {
 
 static void test_schema_agreement(void **state) {
     (void)state;
-    /* the DDL's node reports a disagreeing peer three times, then agreement */
-    A.disagree_polls = B.disagree_polls = 3;
-    int pa = A.agreement_polls, pb = B.agreement_polls;
+    /* one node still reports the old version three times, then agreement; twice, so that
+     * the DDL runs once on each node: every node is asked for its own version each poll
+     * (its peers table may be stale: the fake's answers a version that never agrees) */
     cql_stmt_t *st = cql_stmt_new("CREATE TABLE ks.x (k int PRIMARY KEY)", 0);
-    cql_future_t *f;
-    assert_int_equal(cql_session_query(sess, st, &f), CQL_OK);
-    assert_int_equal(cql_future_wait(f, 10000), CQL_OK);
-    const char *target;
-    assert_string_equal(cql_result_schema_change(cql_future_result(f), &target, NULL), "CREATED");
-    cql_future_free(f);
-    assert_int_equal((A.agreement_polls - pa) + (B.agreement_polls - pb), 4);
+    for (int i = 0; i < 2; i++) {
+        node_t *behind = i ? &A : &B;
+        behind->disagree_polls = 3;
+        int pa = A.agreement_polls, pb = B.agreement_polls, da = A.ddls, db = B.ddls;
+        cql_future_t *f;
+        assert_int_equal(cql_session_query(sess, st, &f), CQL_OK);
+        assert_int_equal(cql_future_wait(f, 10000), CQL_OK);
+        const char *target;
+        assert_string_equal(cql_result_schema_change(cql_future_result(f), &target, NULL),
+                            "CREATED");
+        cql_future_free(f);
+        assert_int_equal((A.ddls - da) + (B.ddls - db), 1);
+        assert_int_equal(behind->disagree_polls, 0);
+        assert_int_equal(A.agreement_polls - pa, 4);
+        assert_int_equal(B.agreement_polls - pb, 4);
+    }
 
     /* a peer that never agrees: the DDL's future fails after the configured wait */
-    A.disagree_polls = B.disagree_polls = 1000000;
+    A.disagree_polls = 1000000;
     assert_int_equal(cql_session_wait_schema_agreement(sess, 300), CQL_ERR_SCHEMA_DISAGREEMENT);
     A.disagree_polls = B.disagree_polls = 0;
     assert_int_equal(cql_session_wait_schema_agreement(sess, 3000), CQL_OK);

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "sl_backoff.h"
+#include "sl_fetch_wakeup.h"
 #include "sl_kafka_scope.h"
 #include "sl_record_json.h"
 #include "sl_time.h"
@@ -41,7 +42,9 @@
 #define COOKIE_PART_BITS 15
 #define CONSUME_BATCH 256
 #define DLQ_MAX_IN_FLIGHT 10000
-#define PREFETCH_KB_DEFAULT 8192
+#define PREFETCH_KB_DEFAULT 1024
+#define FETCH_WAKEUP_MS_DEFAULT 10
+#define MAX_INFLIGHT_DEFAULT 1024
 #define DLQ_BUFFER_KB_DEFAULT 16384
 #define TICK_MS 250
 #define PROBE_MS 100 /* the longest wait of a probe of Kafka while every broker is down */
@@ -76,6 +79,11 @@ struct sl_processor_s {
     rd_kafka_queue_t *cq;      /* consumer queue: messages, rebalances, commit results */
     rd_kafka_queue_t *lookups; /* results of committed-offset lookups */
     rd_kafka_t *dlq;
+    sl_fetch_wakeup_t *wakeup; /* NULL when fetch_wakeup_ms < 0 */
+    int64_t last_wakeup_ms;
+    int32_t wakeup_next;     /* where the search for a lagging partition starts */
+    int wakeup_lagged;       /* the last search found one */
+    uint64_t bytes_consumed; /* payload bytes of the messages consumed: their mean size */
     cql_session_t *session;
     sl_writer_t *writer;
     part_t parts[SL_PROCESSOR_MAX_PARTITIONS];
@@ -396,6 +404,7 @@ static void handle_message(sl_processor_t *p, rd_kafka_message_t *m) {
         return;
     }
     p->stats.position[m->partition] = m->offset + 1;
+    p->bytes_consumed += m->len;
     pt->at_end = 0;
     p->last_activity_ms = sl_now_ms();
     if (pt->n_held > 0 || try_take(p, pt, m) != 0) {
@@ -955,6 +964,50 @@ static int caught_up(sl_processor_t *p) {
     return done;
 }
 
+/* A partition that is assigned, fetched (not paused) and behind its high watermark as the
+ * fetcher last saw it; -1 for none. Searches round robin from p->wakeup_next. */
+static int32_t lagging_partition(sl_processor_t *p) {
+    for (int n = 0; n < SL_PROCESSOR_MAX_PARTITIONS; n++) {
+        int32_t i = (p->wakeup_next + n) % SL_PROCESSOR_MAX_PARTITIONS;
+        const part_t *pt = &p->parts[i];
+        if (pt->state != PART_ACTIVE || pt->paused || pt->at_end)
+            continue;
+        int64_t lo, hi, at = p->stats.position[i];
+        if (rd_kafka_get_watermark_offsets(p->consumer, p->conf.topic, i, &lo, &hi) != 0 || hi < 0)
+            continue;
+        p->stats.high_watermark[i] = hi;
+        if (at < 0 ? hi > 0 : hi > at) {
+            p->wakeup_next = (i + 1) % SL_PROCESSOR_MAX_PARTITIONS;
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* Wakes the fetcher (sl_fetch_wakeup.h) while the consumer queue holds less than half the
+ * prefetch (in messages of the mean size consumed so far) and some partition lags: at most
+ * every fetch_wakeup_ms, which is also how often it looks for a lagging partition. Returns
+ * how long the loop may wait before it should look again (ms). */
+static int wake_fetcher(sl_processor_t *p, int64_t now) {
+    if (!p->wakeup)
+        return 100;
+    uint64_t mean = p->stats.consumed ? p->bytes_consumed / p->stats.consumed : 0;
+    size_t low = (size_t)p->conf.prefetch_kbytes * 512 / (mean > 64 ? mean : 64);
+    if (rd_kafka_queue_length(p->cq) >= low)
+        return 100;
+    int64_t left = p->last_wakeup_ms + p->conf.fetch_wakeup_ms - now;
+    if (left > 0)
+        return p->wakeup_lagged ? (int)left : 100;
+    p->last_wakeup_ms = now;
+    int32_t part = lagging_partition(p);
+    p->wakeup_lagged = part >= 0;
+    if (part < 0)
+        return 100;
+    sl_fetch_wakeup_signal(p->wakeup, part);
+    p->stats.fetch_wakeups++;
+    return p->conf.fetch_wakeup_ms;
+}
+
 /* Consumes a batch sized to the writer's free slots. Returns how many it asked for. */
 static size_t consume(sl_processor_t *p, int blocked, int64_t now) {
     rd_kafka_message_t *batch[CONSUME_BATCH];
@@ -1050,7 +1103,8 @@ int sl_processor_poll(sl_processor_t *p) {
 
     size_t room = sl_writer_room(p->writer);
     size_t want = consume(p, blocked, now);
-    wait_and_step(p, p->more_queued && room > want ? 0 : 100);
+    int wait_ms = wake_fetcher(p, now);
+    wait_and_step(p, p->more_queued && room > want ? 0 : wait_ms);
 
     now = sl_now_ms();
     if (now - p->last_commit_ms >= p->conf.commit_interval_ms) {
@@ -1141,6 +1195,8 @@ sl_processor_err_t sl_processor_finish(sl_processor_t *p, char *errstr, size_t e
     commit(p, 1, NULL);
     finish_revoke(p, 1);
     p->closing = 1;
+    sl_fetch_wakeup_free(p->wakeup);
+    p->wakeup = NULL;
     rd_kafka_consumer_close(p->consumer);
     refresh_lag(p);
     recount(p);
@@ -1228,7 +1284,9 @@ static rd_kafka_conf_t *consumer_conf(const sl_processor_conf_t *c, char *errstr
     char queued[24], fetch[24], part[24];
     snprintf(queued, sizeof queued, "%zu", kb);
     snprintf(fetch, sizeof fetch, "%zu", kb * 1024);
-    snprintf(part, sizeof part, "%zu", kb < 1024 ? kb * 1024 : (size_t)1 << 20);
+    /* A quarter of the prefetch per partition: one response of several partitions
+     * overshoots the threshold by less (a larger batch still comes, alone). */
+    snprintf(part, sizeof part, "%zu", kb < 4096 ? kb * 256 : (size_t)1 << 20);
     if (cc && (set(cc, "group.id", c->group, errstr, n) ||
                set(cc, "enable.auto.commit", "false", errstr, n) ||
                set(cc, "enable.auto.offset.store", "false", errstr, n) ||
@@ -1314,13 +1372,15 @@ static sl_processor_err_t new_producer(sl_processor_t *p, char *errstr, size_t n
 
 static void defaults(sl_processor_conf_t *c) {
     if (!c->max_inflight)
-        c->max_inflight = 1024;
+        c->max_inflight = MAX_INFLIGHT_DEFAULT;
     if (!c->partition_window)
         c->partition_window = 65536;
     if (!c->prefetch_kbytes)
         c->prefetch_kbytes = PREFETCH_KB_DEFAULT;
     if (!c->dlq_buffer_kbytes)
         c->dlq_buffer_kbytes = DLQ_BUFFER_KB_DEFAULT;
+    if (!c->fetch_wakeup_ms)
+        c->fetch_wakeup_ms = FETCH_WAKEUP_MS_DEFAULT;
     if (c->commit_interval_ms <= 0)
         c->commit_interval_ms = 1000;
     if (c->drain_timeout_ms <= 0)
@@ -1352,6 +1412,11 @@ static sl_processor_err_t build(sl_processor_t *p, char *errstr, size_t n) {
         return SL_PROCESSOR_ERR_NOMEM;
     }
     rd_kafka_queue_io_event_enable(p->cq, p->consumer_pipe[1], "1", 1);
+    if (p->conf.fetch_wakeup_ms > 0 &&
+        !(p->wakeup = sl_fetch_wakeup_new(p->consumer, p->conf.topic))) {
+        snprintf(errstr, n, "the fetch wake-up thread could not start");
+        return SL_PROCESSOR_ERR_NOMEM;
+    }
     rd_kafka_queue_t *mq = rd_kafka_queue_get_main(p->dlq);
     rd_kafka_queue_io_event_enable(mq, p->dlq_pipe[1], "1", 1);
     rd_kafka_queue_destroy(mq);
@@ -1425,6 +1490,7 @@ void sl_processor_free(sl_processor_t *p) {
         return;
     /* rd_kafka_destroy() closes a consumer that was not closed: its revoke must not wait. */
     p->closing = 1;
+    sl_fetch_wakeup_free(p->wakeup); /* before the consumer it asks */
     if (p->lookups)
         rd_kafka_queue_destroy(p->lookups);
     if (p->cq)

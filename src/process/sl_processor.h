@@ -112,12 +112,16 @@ typedef struct {
     size_t max_inflight;     /* writer slots (1024) */
     size_t partition_window; /* offsets in flight per partition (65536) */
     /* Memory caps, in KB. prefetch: librdkafka's consumer queue (queued.max.messages.kbytes)
-     * and one fetch (fetch.max.bytes; fetch.message.max.bytes at most 1 MB) (8192).
+     * and one fetch (fetch.max.bytes; fetch.message.max.bytes a quarter of it, at most 1 MB)
+     * (1024).
      * dlq_buffer: dead letters produced and not yet acknowledged; no message is taken while
      * they reach it (one larger still goes, alone); the producer's queue.buffering.max.kbytes
      * is this plus SL_PROCESSOR_DLQ_MAX_MESSAGE (16384). */
     size_t prefetch_kbytes;
     size_t dlq_buffer_kbytes;
+    /* While an assigned partition lags and the consumer queue holds less than half the
+     * prefetch, the fetcher is woken (sl_fetch_wakeup.h) at most this often (10); <0: never. */
+    int fetch_wakeup_ms;
     int commit_interval_ms; /* (1000) */
     int drain_timeout_ms;   /* how long revoked partitions and a stop wait for work (8000) */
     int pause_after_ms;     /* a writer full this long pauses every partition (5000) */
@@ -156,6 +160,7 @@ typedef struct {
     uint64_t rebalance_errors; /* failed assign/unassign calls and rebalance errors */
     uint64_t partitions_lost;  /* partitions whose assignment was lost (work dropped) */
     uint64_t paused_events;    /* pause requests sent */
+    uint64_t fetch_wakeups;    /* wake-ups of the fetcher asked for (sl_fetch_wakeup.h) */
     uint64_t decode_waits;     /* the decode step said WAIT (a message kept for a later try) */
     int decode_waiting;        /* partitions whose next message waits for the decode step now
                                   (the registry unreachable, or an id it lost) */

@@ -7,7 +7,7 @@
 #        SLUICE_STACK_DIR: when it holds the stack's pid files, the broker's and
 #            Cassandra's CPU is measured too
 #        BENCH_ROUNDS (3)         rounds; odd ones run the ceiling first, even ones last
-#        MAX_INFLIGHT (1024)      sluice process --max-inflight
+#        MAX_INFLIGHT (unset)     sluice process --max-inflight (unset: its default)
 #        PROCESS_ARGS ("")        more sluice process arguments, word-split (experiments:
 #                                 "-X kafka.fetch.wait.max.ms=10 --commit-interval 5")
 #        CEILING_WINDOWS ("256 1024 4096"), CEILING_CONNS ("1 2")   the ceiling's sweep
@@ -49,7 +49,8 @@ BENCH=${BENCH_BIN_DIR:-build/bench}
 BROKERS=${SLUICE_TEST_BROKERS:-127.0.0.1:9092}
 CASSANDRA=${SLUICE_TEST_CASSANDRA:-127.0.0.1:9042}
 ROUNDS=${BENCH_ROUNDS:-3}
-INFLIGHT=${MAX_INFLIGHT:-1024}
+INFLIGHT=()
+[ -n "${MAX_INFLIGHT:-}" ] && INFLIGHT=(--max-inflight "$MAX_INFLIGHT")
 read -r -a PARGS <<<"${PROCESS_ARGS:-}"
 read -r -a EARGS <<<"${E2E_INGEST_ARGS:-}"
 E2E_SECONDS=${E2E_SECONDS:-15}
@@ -98,7 +99,7 @@ process() { # NAME TOPIC [ARGS...]: a processor in a fresh group into a fresh ta
     table "$name"
     measure "$tmp/$name.ps.json" "$BIN" process -b "$BROKERS" -t "$t" -g "${run}_$name" \
         --cassandra "$CASSANDRA" --keyspace "$ks" --table "$name" --consistency one \
-        --max-inflight "$INFLIGHT" --progress never --log-format json "${PARGS[@]}" "$@" \
+        "${INFLIGHT[@]}" --progress never --log-format json "${PARGS[@]}" "$@" \
         >"$tmp/$name.out" 2>"$tmp/$name.err"
 }
 

@@ -41,7 +41,7 @@ static const sl_config_opt_t process_opts[] = {
     {"table", 0, SL_OPT_STR, "created_users", 0, -1, "NAME", "Cassandra table"},
     {"consistency", 0, SL_OPT_STR, "local_quorum", 0, -1, "LEVEL",
      "write consistency: one, quorum, local_quorum, all, ..."},
-    {"max-inflight", 0, SL_OPT_INT, "1024", 1, 65536, "N", "Cassandra writes in flight at most"},
+    {"max-inflight", 0, SL_OPT_INT, "256", 1, 65536, "N", "Cassandra writes in flight at most"},
     {"prefetch-kbytes", 0, SL_OPT_INT, "1024", 1024, 1048576, "KB",
      "Kafka messages fetched ahead at most (librdkafka's queued.max.messages.kbytes and "
      "fetch.max.bytes; fetch.message.max.bytes a quarter of it, at most 1 MB): consumption "

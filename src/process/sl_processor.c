@@ -44,7 +44,7 @@
 #define DLQ_MAX_IN_FLIGHT 10000
 #define PREFETCH_KB_DEFAULT 1024
 #define FETCH_WAKEUP_MS_DEFAULT 10
-#define MAX_INFLIGHT_DEFAULT 1024
+#define MAX_INFLIGHT_DEFAULT 256
 #define DLQ_BUFFER_KB_DEFAULT 16384
 #define TICK_MS 250
 #define PROBE_MS 100 /* the longest wait of a probe of Kafka while every broker is down */
@@ -233,8 +233,19 @@ static void on_dlq_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *o
 
 /* ---- dispatch -------------------------------------------------------------------- */
 
+static sl_processor_err_t new_producer(sl_processor_t *p, char *errstr, size_t n);
+
 static void dead_letter(sl_processor_t *p, const rd_kafka_message_t *m, sl_reject_t reason,
                         sl_field_t field) {
+    if (!p->dlq) {
+        /* Made on the first dead letter: a second handle's threads and buffers cost memory
+         * that a clean topic never needs. Its configuration was checked at start. */
+        char why[512];
+        if (new_producer(p, why, sizeof why) != SL_PROCESSOR_ERR_OK) {
+            set_fatal(p, SL_PROCESSOR_ERR_KAFKA, "the dead-letter producer: %s", why);
+            return;
+        }
+    }
     char part[16], off[24];
     snprintf(part, sizeof part, "%" PRId32, m->partition);
     snprintf(off, sizeof off, "%" PRId64, m->offset);
@@ -915,7 +926,8 @@ static void wait_and_step(sl_processor_t *p, int timeout_ms) {
     }
     cql_session_step(p->session);
     sl_writer_step(p->writer);
-    rd_kafka_poll(p->dlq, 0);
+    if (p->dlq)
+        rd_kafka_poll(p->dlq, 0);
 }
 
 static void refresh_lag(sl_processor_t *p) {
@@ -1367,6 +1379,9 @@ static sl_processor_err_t new_producer(sl_processor_t *p, char *errstr, size_t n
         rd_kafka_conf_destroy(pc);
         return SL_PROCESSOR_ERR_KAFKA;
     }
+    rd_kafka_queue_t *mq = rd_kafka_queue_get_main(p->dlq);
+    rd_kafka_queue_io_event_enable(mq, p->dlq_pipe[1], "1", 1);
+    rd_kafka_queue_destroy(mq);
     return SL_PROCESSOR_ERR_OK;
 }
 
@@ -1403,8 +1418,6 @@ static void defaults(sl_processor_conf_t *c) {
 
 static sl_processor_err_t build(sl_processor_t *p, char *errstr, size_t n) {
     sl_processor_err_t err = new_consumer(p, errstr, n);
-    if (err == SL_PROCESSOR_ERR_OK)
-        err = new_producer(p, errstr, n);
     if (err != SL_PROCESSOR_ERR_OK)
         return err;
     if (make_pipe(p->consumer_pipe) || make_pipe(p->dlq_pipe)) {
@@ -1417,10 +1430,6 @@ static sl_processor_err_t build(sl_processor_t *p, char *errstr, size_t n) {
         snprintf(errstr, n, "the fetch wake-up thread could not start");
         return SL_PROCESSOR_ERR_NOMEM;
     }
-    rd_kafka_queue_t *mq = rd_kafka_queue_get_main(p->dlq);
-    rd_kafka_queue_io_event_enable(mq, p->dlq_pipe[1], "1", 1);
-    rd_kafka_queue_destroy(mq);
-
     sl_writer_conf_t wc = {.keyspace = p->conf.keyspace,
                            .table = p->conf.table,
                            .consistency = p->conf.consistency,

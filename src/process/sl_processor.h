@@ -109,7 +109,7 @@ typedef struct {
     const char *keyspace;
     const char *table;
     cql_consistency_t consistency;
-    size_t max_inflight;     /* writer slots (1024) */
+    size_t max_inflight;     /* writer slots (256) */
     size_t partition_window; /* offsets in flight per partition (65536) */
     /* Memory caps, in KB. prefetch: librdkafka's consumer queue (queued.max.messages.kbytes)
      * and one fetch (fetch.max.bytes; fetch.message.max.bytes a quarter of it, at most 1 MB)
@@ -189,11 +189,13 @@ typedef struct sl_processor_s sl_processor_t;
 /* The buckets of sl_processor_stats_t.e2e (1 ms to 10 min), for a copy kept elsewhere. */
 void sl_processor_e2e_init(sl_hist_t *h);
 
-/* Creates the consumer, the dead-letter producer and the writer (preparing the INSERT on
+/* Creates the consumer and the writer (preparing the INSERT on
  * session, which is borrowed and must outlive the processor). conf is copied (its strings
  * are borrowed). On success *out must be freed with sl_processor_free(). Otherwise CONFIG
  * (a librdkafka property it does not know or accept), KAFKA, CASSANDRA or NOMEM with the
- * reason in errstr. */
+ * reason in errstr. The dead-letter producer is made on the first dead letter (its
+ * configuration is checked here); if librdkafka refuses it then, the processor stops
+ * (fatal, SL_PROCESSOR_ERR_KAFKA) without committing past that message. */
 sl_processor_err_t sl_processor_new(const sl_processor_conf_t *conf, cql_session_t *session,
                                     sl_processor_t **out, char *errstr, size_t errstr_size);
 

@@ -47,7 +47,7 @@ static const sl_config_opt_t process_opts[] = {
      "fetch.max.bytes; fetch.message.max.bytes a quarter of it, at most 1 MB): consumption "
      "stalls beyond"},
     {"fetch-wakeup", 0, SL_OPT_NUM, "0.01", 0, 1, "S",
-     "while a partition lags and less than half the prefetch is queued, wake librdkafka's "
+     "for a second after the prefetch was half full, while it holds less, wake librdkafka's "
      "fetcher (a watermark request to the leader) at most this often (0: never; it then "
      "re-checks once a second)"},
     {"dlq-buffer-kbytes", 0, SL_OPT_INT, "16384", 1024, 1048576, "KB",

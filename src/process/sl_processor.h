@@ -119,8 +119,9 @@ typedef struct {
      * is this plus SL_PROCESSOR_DLQ_MAX_MESSAGE (16384). */
     size_t prefetch_kbytes;
     size_t dlq_buffer_kbytes;
-    /* While an assigned partition lags and the consumer queue holds less than half the
-     * prefetch, the fetcher is woken (sl_fetch_wakeup.h) at most this often (10); <0: never. */
+    /* For FETCH_RECHECK_MS (1 s) after the consumer queue held half the prefetch or more,
+     * while it holds less, the fetcher is woken (sl_fetch_wakeup.h) at most this often (10);
+     * <0: never. */
     int fetch_wakeup_ms;
     int commit_interval_ms; /* (1000) */
     int drain_timeout_ms;   /* how long revoked partitions and a stop wait for work (8000) */

@@ -92,6 +92,19 @@ def summary(path):
     raise SystemExit("no summary in %s" % path)
 
 
+def metrics_hist(path, name):
+    """The buckets of histogram `name` in a Prometheus text file: [(le_ms, rows in it)]."""
+    cum = []
+    if not os.path.exists(path):
+        return cum
+    for line in open(path):
+        if line.startswith(name + "_bucket{"):
+            le = line.split('le="', 1)[1].split('"', 1)[0]
+            cum.append((float("inf") if le == "+Inf" else float(le) * 1000,
+                        int(float(line.rsplit(" ", 1)[1]))))
+    return [(le, n - (cum[i - 1][1] if i else 0)) for i, (le, n) in enumerate(cum)]
+
+
 def run_row(d, rnd, name):
     """rows, rows/s, and the /proc figures of one run of one round."""
     ps = load(os.path.join(d, "r%d_%s.ps.json" % (rnd, name)))
@@ -176,6 +189,13 @@ def report(d, count, rounds):
               "is not its arrival: its p50/p99 are its own end_to_end histogram's (p90, max: "
               "nan)")
         print()
+    for r in range(1, rounds + 1):
+        h = metrics_hist(os.path.join(d, "r%d_e2e.metrics" % r),
+                         "sluice_process_end_to_end_seconds")
+        if h:
+            print("histogram, sluice process's own end_to_end, round %d (ms: rows):" % r,
+                  " ".join("≤%s:%d" % ("inf" if le == float("inf") else "%g" % le, n)
+                           for le, n in h if n))
     for name in ("e2e", "e2e_ceiling"):
         last = med[name][-1]
         if last.get("from_hist"):

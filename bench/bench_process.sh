@@ -7,16 +7,20 @@
 #        SLUICE_STACK_DIR: when it holds the stack's pid files, the broker's and
 #            Cassandra's CPU is measured too
 #        BENCH_ROUNDS (3)         rounds; odd ones run the ceiling first, even ones last
-#        MAX_INFLIGHT (1024)      sluice process --max-inflight
+#        MAX_INFLIGHT (unset)     sluice process --max-inflight (unset: its default)
 #        PROCESS_ARGS ("")        more sluice process arguments, word-split (experiments:
 #                                 "-X kafka.fetch.wait.max.ms=10 --commit-interval 5")
 #        CEILING_WINDOWS ("256 1024 4096"), CEILING_CONNS ("1 2")   the ceiling's sweep
 #        CEILING_SWEEP_COUNT (COUNT/2, at most 100000)   records per sweep run
 #        CEILING (unset)          WINDOW:CONNS, skips the sweep
-#        E2E_SECONDS (15), E2E_INGEST_ARGS ("")   the half-rate run, more ingest arguments
+#        E2E_SECONDS (15)         the half-rate run's feed
+#        E2E_INGEST_ARGS ("-X kafka.linger.ms=1")   its ingest's extra arguments: by default
+#                                 it sends at once (its own 20 ms linger is not the
+#                                 processor's latency); "" for the ingest's defaults
 #        BENCH_TOPIC (unset)      drain this topic (holding COUNT records) instead of filling one
 #        BENCH_REGISTRY (SLUICE_TEST_REGISTRY, else http://127.0.0.1:8081/apis/ccompat/v7)
 #        BENCH_AVRO (1)           the Avro run, when the registry answers; 0: none
+#        BENCH_KEEP (0)           1: keep the run's files (outputs, logs) and say where
 #
 # 1. fills a fresh 6-partition topic with COUNT records (mock-api -> sluice ingest);
 # 2. the ceiling's sweep: bench_process_ceiling (librdkafka consumer -> CQL client, no
@@ -49,9 +53,10 @@ BENCH=${BENCH_BIN_DIR:-build/bench}
 BROKERS=${SLUICE_TEST_BROKERS:-127.0.0.1:9092}
 CASSANDRA=${SLUICE_TEST_CASSANDRA:-127.0.0.1:9042}
 ROUNDS=${BENCH_ROUNDS:-3}
-INFLIGHT=${MAX_INFLIGHT:-1024}
+INFLIGHT=()
+[ -n "${MAX_INFLIGHT:-}" ] && INFLIGHT=(--max-inflight "$MAX_INFLIGHT")
 read -r -a PARGS <<<"${PROCESS_ARGS:-}"
-read -r -a EARGS <<<"${E2E_INGEST_ARGS:-}"
+read -r -a EARGS <<<"${E2E_INGEST_ARGS--X kafka.linger.ms=1}"
 E2E_SECONDS=${E2E_SECONDS:-15}
 SWEEP_COUNT=${CEILING_SWEEP_COUNT:-$((COUNT / 2 < 100000 ? COUNT / 2 : 100000))}
 REGISTRY=${BENCH_REGISTRY:-${SLUICE_TEST_REGISTRY:-http://127.0.0.1:8081/apis/ccompat/v7}}
@@ -70,9 +75,11 @@ c = Cluster([host], port=int(port))
 c.connect().execute("DROP KEYSPACE IF EXISTS %s" % sys.argv[2], timeout=120)
 c.shutdown()
 PY
-    rm -rf "$tmp"
+    if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "bench_process: files kept in $tmp" >&2; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
+set -E
+trap 'echo "bench_process: failed (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
 
 watch=()
 for c in kafka cassandra; do
@@ -98,7 +105,7 @@ process() { # NAME TOPIC [ARGS...]: a processor in a fresh group into a fresh ta
     table "$name"
     measure "$tmp/$name.ps.json" "$BIN" process -b "$BROKERS" -t "$t" -g "${run}_$name" \
         --cassandra "$CASSANDRA" --keyspace "$ks" --table "$name" --consistency one \
-        --max-inflight "$INFLIGHT" --progress never --log-format json "${PARGS[@]}" "$@" \
+        "${INFLIGHT[@]}" --progress never --log-format json "${PARGS[@]}" "$@" \
         >"$tmp/$name.out" 2>"$tmp/$name.err"
 }
 
@@ -109,8 +116,18 @@ half_rate() { # R KIND RATE
     [ "$kind" = ceiling ] && name=r$1_e2e_ceiling t=${run}_e2e_$1_ceiling
     "$BIN" schema -b "$BROKERS" -t "$t" --partitions 6 --skip-cassandra --log-level warn
     if [ "$kind" = process ]; then
-        process "$name" "$t" --idle-exit 3 --log-level info &
+        local port
+        port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+        process "$name" "$t" --idle-exit 3 --log-level info --http "127.0.0.1:$port" &
         p=$!
+        # Its own end_to_end histogram, every bucket: /metrics scraped until it exits (the
+        # last scrape comes after the last row, which is --idle-exit before the exit).
+        (while kill -0 "$p" 2>/dev/null; do
+            curl -sf --max-time 2 "http://127.0.0.1:$port/metrics" >"$tmp/$name.metrics.new" &&
+                mv "$tmp/$name.metrics.new" "$tmp/$name.metrics"
+            sleep 0.5
+        done) &
+        pids+=($!)
         # An observer on the same records: a Kafka-alone consumer (no writes) says how much
         # of each record's latency is spent before any consumer has it.
         BENCH_CEILING_IDLE_MS=3000 "$BENCH/bench_process_ceiling" "$BROKERS" "$t" 0 none - - \

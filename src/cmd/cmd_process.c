@@ -40,10 +40,15 @@ static const sl_config_opt_t process_opts[] = {
     CMD_OPT_TABLE("Cassandra table"),
     {"consistency", 0, SL_OPT_STR, "local_quorum", 0, -1, "LEVEL",
      "write consistency: one, quorum, local_quorum, all, ..."},
-    {"max-inflight", 0, SL_OPT_INT, "1024", 1, 65536, "N", "Cassandra writes in flight at most"},
-    {"prefetch-kbytes", 0, SL_OPT_INT, "8192", 1024, 1048576, "KB",
+    {"max-inflight", 0, SL_OPT_INT, "256", 1, 65536, "N", "Cassandra writes in flight at most"},
+    {"prefetch-kbytes", 0, SL_OPT_INT, "1024", 1024, 1048576, "KB",
      "Kafka messages fetched ahead at most (librdkafka's queued.max.messages.kbytes and "
-     "fetch.max.bytes; fetch.message.max.bytes is 1 MB or less): consumption stalls beyond"},
+     "fetch.max.bytes; fetch.message.max.bytes a quarter of it, at most 1 MB): consumption "
+     "stalls beyond"},
+    {"fetch-wakeup", 0, SL_OPT_NUM, "0.01", 0, 1, "S",
+     "for a second after the prefetch was half full, while it holds less, wake librdkafka's "
+     "fetcher (a watermark request to the leader) at most this often (0: never; it then "
+     "re-checks once a second)"},
     {"dlq-buffer-kbytes", 0, SL_OPT_INT, "16384", 1024, 1048576, "KB",
      "dead letters waiting for Kafka's acknowledgement at most: consumption stalls beyond "
      "(the producer's queue.buffering.max.kbytes is this plus 8 MB, the largest dead letter)"},
@@ -467,6 +472,8 @@ static int parse_args(int argc, char **argv, process_args_t *a) {
     pc->max_inflight = (size_t)sl_config_int(cfg, "max-inflight");
     pc->prefetch_kbytes = (size_t)sl_config_int(cfg, "prefetch-kbytes");
     pc->dlq_buffer_kbytes = (size_t)sl_config_int(cfg, "dlq-buffer-kbytes");
+    int wakeup_ms = (int)(sl_config_num(cfg, "fetch-wakeup") * 1000 + 0.5);
+    pc->fetch_wakeup_ms = wakeup_ms > 0 ? wakeup_ms : -1;
     pc->commit_interval_ms = (int)(sl_config_num(cfg, "commit-interval") * 1000);
     pc->drain_timeout_ms = (int)(sl_config_num(cfg, "drain-timeout") * 1000);
     pc->max_messages = sl_config_int(cfg, "max-messages");

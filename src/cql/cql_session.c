@@ -961,8 +961,11 @@ static cql_err_t submit(cql_session_t *s, const uint8_t *frame, size_t len, cql_
         r->prepared = prepared;
     }
     r->cl = route ? route->cl : s->conf->consistency;
-    if (route && route->ks)
-        snprintf(r->ks, sizeof r->ks, "%s", route->ks);
+    if (route && route->ks) { /* per request: a copy, not a format */
+        size_t n = strnlen(route->ks, sizeof r->ks - 1);
+        memcpy(r->ks, route->ks, n);
+        r->ks[n] = '\0';
+    }
     if (route && route->rk && route->rk_len) {
         r->has_token = true;
         r->token = cql_murmur3_token(route->rk, route->rk_len);

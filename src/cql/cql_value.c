@@ -4,7 +4,6 @@
  * decimal, Cassandra's vint-based duration, inet, uuid, collections, tuples and UDTs),
  * typed getters over views into a result, and the builder for collection values.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -632,7 +631,7 @@ cql_err_t cql_coll_append_coll(cql_coll_t *c, const cql_coll_t *sub) {
 static int hexval(int ch) {
     if (ch >= '0' && ch <= '9')
         return ch - '0';
-    ch = tolower(ch);
+    ch |= 0x20; /* 'A'..'F' to 'a'..'f' (and no other byte into them), without the locale */
     if (ch >= 'a' && ch <= 'f')
         return ch - 'a' + 10;
     return -1;

@@ -99,15 +99,20 @@ typedef struct {
     const char *keyspace;
     const char *table;
     cql_consistency_t consistency;
-    size_t max_inflight;     /* writer slots (1024) */
+    size_t max_inflight;     /* writer slots (256) */
     size_t partition_window; /* offsets in flight per partition (65536) */
     /* Memory caps, in KB. prefetch: librdkafka's consumer queue (queued.max.messages.kbytes)
-     * and one fetch (fetch.max.bytes; fetch.message.max.bytes at most 1 MB) (8192).
+     * and one fetch (fetch.max.bytes; fetch.message.max.bytes a quarter of it, at most 1 MB)
+     * (1024).
      * dlq_buffer: dead letters produced and not yet acknowledged; no message is taken while
      * they reach it (one larger still goes, alone); the producer's queue.buffering.max.kbytes
      * is this plus SL_PROCESSOR_DLQ_MAX_MESSAGE (16384). */
     size_t prefetch_kbytes;
     size_t dlq_buffer_kbytes;
+    /* For FETCH_RECHECK_MS (1 s) after the consumer queue held half the prefetch or more,
+     * while it holds less, the fetcher is woken (sl_fetch_wakeup.h) at most this often (10);
+     * <0: never. */
+    int fetch_wakeup_ms;
     int commit_interval_ms; /* (1000) */
     int drain_timeout_ms;   /* how long revoked partitions and a stop wait for work (8000) */
     int pause_after_ms;     /* a writer full this long pauses every partition (5000) */
@@ -146,6 +151,7 @@ typedef struct {
     uint64_t rebalance_errors; /* failed assign/unassign calls and rebalance errors */
     uint64_t partitions_lost;  /* partitions whose assignment was lost (work dropped) */
     uint64_t paused_events;    /* pause requests sent */
+    uint64_t fetch_wakeups;    /* wake-ups of the fetcher asked for (sl_fetch_wakeup.h) */
     uint64_t decode_waits;     /* the decode step said WAIT (a message kept for a later try) */
     int decode_waiting;        /* partitions whose next message waits for the decode step now
                                   (the registry unreachable, or an id it lost) */
@@ -174,11 +180,13 @@ typedef struct sl_processor_s sl_processor_t;
 /* The buckets of sl_processor_stats_t.e2e (1 ms to 10 min), for a copy kept elsewhere. */
 void sl_processor_e2e_init(sl_hist_t *h);
 
-/* Creates the consumer, the dead-letter producer and the writer (preparing the INSERT on
+/* Creates the consumer and the writer (preparing the INSERT on
  * session, which is borrowed and must outlive the processor). conf is copied (its strings
  * are borrowed). On success *out must be freed with sl_processor_free(). Otherwise CONFIG
  * (a librdkafka property it does not know or accept), KAFKA, CASSANDRA or NOMEM with the
- * reason in errstr. */
+ * reason in errstr. The dead-letter producer is made on the first dead letter (its
+ * configuration is checked here); if librdkafka refuses it then, the processor stops
+ * (fatal, SL_PROCESSOR_ERR_KAFKA) without committing past that message. */
 sl_processor_err_t sl_processor_new(const sl_processor_conf_t *conf, cql_session_t *session,
                                     sl_processor_t **out, char *errstr, size_t errstr_size);
 

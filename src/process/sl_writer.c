@@ -198,8 +198,9 @@ static void on_complete(cql_future_t *f, void *opaque) {
     s->w->completed = s;
 }
 
-/* Binds the slot's copy and sends it. Returns the client's error for the submit itself. */
-static cql_err_t send_slot(sl_writer_t *w, slot_t *s) {
+/* Binds the slot's copy and sends it (now_us: the monotonic clock, read by the caller).
+ * Returns the client's error for the submit itself. */
+static cql_err_t send_slot(sl_writer_t *w, slot_t *s, int64_t now_us) {
     cql_stmt_reset(w->stmt);
     cql_err_t err = cql_stmt_bind_uuid(w->stmt, 0, s->id);
     const char *p = s->text;
@@ -215,7 +216,7 @@ static cql_err_t send_slot(sl_writer_t *w, slot_t *s) {
     if (err == CQL_OK) {
         s->state = SLOT_SENT;
         w->n_sent++;
-        s->sent_us = sl_now_us();
+        s->sent_us = now_us;
         cql_future_set_callback(s->future, on_complete, s);
     }
     return err;
@@ -330,24 +331,27 @@ sl_writer_err_t sl_writer_submit(sl_writer_t *w, const sl_record_t *rec, uint64_
     s->write_us = write_us;
     s->failures = 0;
     s->probe = 0;
-    s->submitted_ms = sl_now_ms();
+    int64_t now_us = sl_now_us(); /* the one clock read of a submit */
+    s->submitted_ms = now_us / 1000;
     s->future = NULL;
     w->stats.submitted++;
-    cql_err_t err = send_slot(w, s);
+    cql_err_t err = send_slot(w, s, now_us);
     if (err != CQL_OK)
         attempt_failed(w, s, err, NULL);
     return SL_WRITER_ERR_OK;
 }
 
 void sl_writer_step(sl_writer_t *w) {
+    /* One clock read for every completion of this step: they all came in before it. */
+    int64_t now_us = w->completed ? sl_now_us() : 0;
     while (w->completed) {
         slot_t *s = w->completed;
         w->completed = s->next;
         cql_err_t err = cql_future_error(s->future);
-        sl_hist_observe(&w->stats.latency, (double)(sl_now_us() - s->sent_us) / 1e6);
+        sl_hist_observe(&w->stats.latency, (double)(now_us - s->sent_us) / 1e6);
         if (err == CQL_OK) {
             cql_future_free(s->future);
-            w->last_ok_ms = sl_now_ms();
+            w->last_ok_ms = now_us / 1000;
             w->streak =
                 0; /* healthy again: what waits goes at its own time, as the window allows */
             w->probing = 0;
@@ -383,7 +387,7 @@ void sl_writer_step(sl_writer_t *w) {
         w->stats.retries++;
         s->probe = failing;
         w->probing = failing;
-        cql_err_t err = send_slot(w, s);
+        cql_err_t err = send_slot(w, s, sl_now_us());
         if (err != CQL_OK)
             attempt_failed(w, s, err, NULL);
         if (failing)

@@ -25,6 +25,12 @@ static const size_t field_lens[SL_FIELD_COUNT] = {
 #undef SL_FIELD_LEN_
 };
 
+size_t sl_field_name_len(sl_field_t field) {
+    if ((int)field < 0 || (int)field >= SL_FIELD_COUNT)
+        return 0;
+    return field_lens[field];
+}
+
 sl_field_t sl_field_lookup(const char *key, size_t len) {
     for (int i = 0; i < SL_FIELD_COUNT; i++) {
         if (field_lens[i] == len && memcmp(field_names[i], key, len) == 0)
@@ -59,6 +65,35 @@ const char *sl_record_reject_str(sl_reject_t reason) {
     return reject_texts[reason];
 }
 
+size_t sl_record_utf8_seq(const unsigned char *s, size_t avail) {
+    unsigned char c = s[0];
+    size_t n;
+    unsigned cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 1;
+        cp = c & 0x1Fu;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 2;
+        cp = c & 0x0Fu;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 3;
+        cp = c & 0x07u;
+    } else {
+        return 0; /* continuation byte, C0/C1 overlong lead, > U+10FFFF lead */
+    }
+    if (avail <= n)
+        return 0;
+    for (size_t k = 1; k <= n; k++) {
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[k] & 0x3Fu);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n + 1;
+}
+
 int sl_record_utf8_valid(const char *str, size_t len) {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
@@ -79,31 +114,10 @@ int sl_record_utf8_valid(const char *str, size_t len) {
             i++;
             continue;
         }
-        size_t n;
-        unsigned cp;
-        if (c >= 0xC2 && c <= 0xDF) {
-            n = 1;
-            cp = c & 0x1Fu;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2;
-            cp = c & 0x0Fu;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3;
-            cp = c & 0x07u;
-        } else {
-            return 0; /* NUL, continuation byte, C0/C1 overlong lead, > U+10FFFF lead */
-        }
-        if (len - i <= n)
-            return 0;
-        for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + k] & 0x3Fu);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return 0;
-        i += n + 1;
+        size_t n = c ? sl_record_utf8_seq(s + i, len - i) : 0;
+        if (n == 0)
+            return 0; /* NUL, or not a valid sequence */
+        i += n;
     }
     return 1;
 }
@@ -292,7 +306,8 @@ static sl_reject_t fail(sl_field_t *out, sl_field_t f, sl_reject_t r) {
     return r;
 }
 
-sl_reject_t sl_record_validate(const sl_record_t *rec, sl_field_t *field) {
+/* Every check; the UTF-8 one only when utf8 is set. */
+static sl_reject_t check(const sl_record_t *rec, sl_field_t *field, int utf8) {
     size_t total = 0;
     for (int i = 0; i < SL_FIELD_COUNT; i++) {
         sl_record_str_t v = rec->field[i];
@@ -302,7 +317,7 @@ sl_reject_t sl_record_validate(const sl_record_t *rec, sl_field_t *field) {
         if (v.len > SL_RECORD_FIELD_MAX)
             return fail(field, (sl_field_t)i, SL_REJECT_FIELD_TOO_LONG);
         total += v.len;
-        if (!sl_record_utf8_valid(v.ptr, v.len))
+        if (utf8 && !sl_record_utf8_valid(v.ptr, v.len))
             return fail(field, (sl_field_t)i, SL_REJECT_BAD_UTF8);
     }
     if (total > SL_RECORD_MAX)
@@ -321,4 +336,12 @@ sl_reject_t sl_record_validate(const sl_record_t *rec, sl_field_t *field) {
     if (!sl_record_iso8601_valid(f[SL_FIELD_REGISTERED_DATE].ptr, f[SL_FIELD_REGISTERED_DATE].len))
         return fail(field, SL_FIELD_REGISTERED_DATE, SL_REJECT_BAD_REGISTERED);
     return fail(field, SL_FIELD_NONE, SL_REJECT_NONE);
+}
+
+sl_reject_t sl_record_validate(const sl_record_t *rec, sl_field_t *field) {
+    return check(rec, field, 1);
+}
+
+sl_reject_t sl_record_validate_rules(const sl_record_t *rec, sl_field_t *field) {
+    return check(rec, field, 0);
 }

@@ -49,6 +49,8 @@ const char *sl_field_name(sl_field_t field);
 
 /* Looks a key up by exact bytes; returns SL_FIELD_NONE if it is not one of the 12. */
 sl_field_t sl_field_lookup(const char *key, size_t len);
+/* strlen(sl_field_name(field)), from a table. */
+size_t sl_field_name_len(sl_field_t field);
 
 /* Limits. A field longer than SL_RECORD_FIELD_MAX bytes, or a record whose fields add
  * up to more than SL_RECORD_MAX bytes, is rejected (field_too_long, record_too_long). */
@@ -143,11 +145,17 @@ const char *sl_reject_name(sl_reject_t reason);
  * Reads rec only; no allocation.
  */
 sl_reject_t sl_record_validate(const sl_record_t *rec, sl_field_t *field);
+/* sl_record_validate() without the UTF-8 check, for a decoder that has just checked every
+ * field it set (valid UTF-8 without NUL); same order and results otherwise. */
+sl_reject_t sl_record_validate_rules(const sl_record_t *rec, sl_field_t *field);
 
 /* The individual checks, exposed for reuse and tests. Each returns 1 if s[0..len)
  * passes, 0 otherwise; s need not be NUL-terminated. */
 int sl_record_utf8_valid(const char *s,
                          size_t len); /* strict: no overlongs, no surrogates, no NUL */
+/* The length (2..4) of the UTF-8 sequence at s, whose first byte is >= 0x80, when it is
+ * valid by sl_record_utf8_valid()'s rules and ends within avail bytes; 0 otherwise. */
+size_t sl_record_utf8_seq(const unsigned char *s, size_t avail);
 int sl_record_uuid_valid(const char *s, size_t len);
 /* The 16 bytes of a canonical UUID in network order, as CQL's uuid type carries them
  * (out is the caller's). Returns 1, or 0 if !sl_record_uuid_valid(s, len) (out untouched). */

@@ -8,6 +8,7 @@
  */
 #include "sl_record_json.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include <yajl/yajl_parse.h>
@@ -135,27 +136,60 @@ static int spill(char **dst, int *overflow) {
     return 1;
 }
 
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* The first byte at or after p that ends a plain run of string text: '"', '\\', a control
+ * byte (< 0x20) or one >= 0x80; end if none. Eight bytes at a time: a word with none of
+ * them is skipped whole (the borrow tricks may flag a byte above a real stop, never miss
+ * one), the last bytes and a flagged word one by one. */
+static const unsigned char *plain_run(const unsigned char *p, const unsigned char *end) {
+    while (end - p >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+        uint64_t stop =
+            (w | ((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) | ((b - ONES) & ~b)) & HIGHS;
+        if (stop)
+            break;
+        p += 8;
+    }
+    while (p < end && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+        p++;
+    return p;
+}
+
+/* Moves in->p past the string text that needs no unescaping: plain ASCII and valid UTF-8
+ * sequences (checked only where a byte >= 0x80 is). Returns 0, or -1 at invalid UTF-8. */
+static int text_run(in_t *in) {
+    for (;;) {
+        in->p = plain_run(in->p, in->end);
+        if (in->p >= in->end || *in->p < 0x80)
+            return 0;
+        size_t k = sl_record_utf8_seq(in->p, (size_t)(in->end - in->p));
+        if (k == 0)
+            return -1;
+        in->p += k;
+    }
+}
+
 /*
  * Reads one string token at in->p (which is at the opening quote) and decodes it into
  * dst[0..cap) (or just validates it if dst is NULL), setting *len. Returns
  * SL_REJECT_NONE, NOT_JSON (malformed), BAD_UTF8, or FIELD_TOO_LONG (did not fit).
  * With overflow not NULL, not fitting is no error: the rest is only validated and
- * *overflow is set to 1.
+ * *overflow is set to 1. Each run between escapes is scanned once and copied once.
  */
 static sl_reject_t read_string(in_t *in, char *dst, size_t cap, size_t *len, int *overflow) {
     *len = 0;
     in->p++; /* opening quote */
     for (;;) {
         const unsigned char *run = in->p;
-        while (in->p < in->end && *in->p >= 0x20 && *in->p != '"' && *in->p != '\\')
-            in->p++;
+        if (text_run(in) != 0)
+            return SL_REJECT_BAD_UTF8;
         size_t n = (size_t)(in->p - run);
-        if (n) {
-            if (!sl_record_utf8_valid((const char *)run, n))
-                return SL_REJECT_BAD_UTF8;
-            if (!emit(dst, cap, len, run, n) && !spill(&dst, overflow))
-                return SL_REJECT_FIELD_TOO_LONG;
-        }
+        if (n && !emit(dst, cap, len, run, n) && !spill(&dst, overflow))
+            return SL_REJECT_FIELD_TOO_LONG;
         if (in->p >= in->end || *in->p < 0x20)
             return SL_REJECT_NOT_JSON; /* unterminated, or a raw control byte */
         if (*in->p == '"') {
@@ -345,10 +379,22 @@ static sl_reject_t skip_value(in_t *in) {
     }
 }
 
+/* Whether the key token at in->p (its opening quote) is exactly field f's name with no
+ * escapes, the usual case, which needs no decoding; then in->p is moved past it. */
+static int key_is(in_t *in, sl_field_t f) {
+    size_t n = sl_field_name_len(f);
+    if (n == 0 || (size_t)(in->end - in->p) < n + 2 || in->p[n + 1] != '"' ||
+        memcmp(in->p + 1, sl_field_name(f), n) != 0)
+        return 0;
+    in->p += n + 2;
+    return 1;
+}
+
 /* The fast path: the strict subset {"k":"v",...} with whitespace between tokens; the
  * values of unknown keys may be any JSON. */
 static sl_reject_t scan_object(in_t *in, sl_record_t *out, sl_field_t *field) {
     unsigned seen = 0;
+    sl_field_t expect = (sl_field_t)0; /* the keys usually come in field order */
     *field = SL_FIELD_NONE;
     skip_ws(in);
     if (in->p >= in->end)
@@ -365,11 +411,17 @@ static sl_reject_t scan_object(in_t *in, sl_record_t *out, sl_field_t *field) {
             size_t klen;
             if (in->p >= in->end || *in->p != '"')
                 return SL_REJECT_NOT_JSON;
-            int long_key = 0;
-            sl_reject_t r = read_string(in, key, sizeof key, &klen, &long_key);
-            if (r != SL_REJECT_NONE)
-                return r;
-            sl_field_t f = long_key ? SL_FIELD_NONE : sl_field_lookup(key, klen);
+            sl_reject_t r;
+            sl_field_t f = expect;
+            if (!key_is(in, expect)) {
+                int long_key = 0;
+                r = read_string(in, key, sizeof key, &klen, &long_key);
+                if (r != SL_REJECT_NONE)
+                    return r;
+                f = long_key ? SL_FIELD_NONE : sl_field_lookup(key, klen);
+            }
+            if (f != SL_FIELD_NONE)
+                expect = (sl_field_t)(f + 1);
             skip_ws(in);
             if (in->p >= in->end || *in->p != ':')
                 return SL_REJECT_NOT_JSON;
@@ -455,8 +507,8 @@ sl_reject_t sl_record_from_json(const char *msg, size_t len, sl_record_t *out, c
             r = SL_REJECT_NOT_JSON;
         if (r == SL_REJECT_NOT_JSON)
             f = SL_FIELD_NONE;
-        if (r == SL_REJECT_NONE)
-            return sl_record_validate(out, field);
+        if (r == SL_REJECT_NONE) /* every field set was just checked: valid UTF-8, no NUL */
+            return sl_record_validate_rules(out, field);
     }
     if (field)
         *field = f;

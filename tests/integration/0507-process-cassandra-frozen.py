@@ -1,5 +1,5 @@
-"""0507 process cassandra-frozen: the Cassandra process frozen (SIGSTOP) mid-run with the
-default --max-inflight 1024 -> the processor backs off as a whole (a bounded number of
+"""0507 process cassandra-frozen: the Cassandra process frozen (SIGSTOP) mid-run with
+--max-inflight 1024 (four times the default) -> the processor backs off as a whole (a bounded number of
 retries while the node is hung, not one stream per slot), says so (a log line, /healthz
 503 "degraded", writes_stalled and the oldest pending write's age in /metrics), recovers
 when the node is thawed (/healthz 200 "ok" again, a log line) and the table is exact.
@@ -70,7 +70,7 @@ def main():
     topic, ks = schema("0507")
     users = ingest_fresh_users(topic, N, batch=5000)
     pid = cassandra_pid()
-    p = Processor(topic, ks, "--idle-exit", "5", "--stall-timeout", "3",
+    p = Processor(topic, ks, "--max-inflight", "1024", "--idle-exit", "5", "--stall-timeout", "3",
                   "-X", "cql.request_timeout_ms=3000")
     thawed = False
     try:

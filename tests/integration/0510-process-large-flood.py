@@ -1,8 +1,8 @@
 """0510 process large flood: 2,000 messages of 900 KB among 20,000 good ones keep the
 processor's memory within its caps.
 
-Two runs of `sluice process` with the default caps (--prefetch-kbytes 8192,
---dlq-buffer-kbytes 16384), each until everything is stored or dead-lettered, then SIGTERM
+Two runs of `sluice process` with the caps --prefetch-kbytes 8192 (eight times the
+default, the larger bound) and --dlq-buffer-kbytes 16384 (the default), each until everything is stored or dead-lettered, then SIGTERM
 (exit 0, summary counts exact); the peak resident set is VmHWM of /proc/<pid>/status read
 just before the signal:
 
@@ -132,7 +132,7 @@ def vm_hwm_mb(pid):
 def run(topic, keyspace, good, large):
     """Runs the processor until good rows are written and large ones dead-lettered; returns
     its peak RSS in MB."""
-    p = Processor(topic, keyspace)
+    p = Processor(topic, keyspace, "--prefetch-kbytes", "8192")
     deadline = time.time() + 1200
     while True:
         m = p.metrics()

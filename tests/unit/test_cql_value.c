@@ -274,6 +274,12 @@ static void test_uuid_text(void **state) {
     assert_int_equal(cql_uuid_parse("6ba7b810-9dad-11d1-80b4-00c04fd430c", u), -1);
     assert_int_equal(cql_uuid_parse("6ba7b810x9dad-11d1-80b4-00c04fd430c8", u), -1);
     assert_int_equal(cql_uuid_parse("6ba7b810-9dad-11d1-80b4-00c04fd430cg", u), -1);
+    /* the case folding takes 'A'..'F' and nothing else: 'G', '@' and '`' stay refused */
+    assert_int_equal(cql_uuid_parse("6ba7b810-9dad-11d1-80b4-00c04fd430cG", u), -1);
+    assert_int_equal(cql_uuid_parse("6ba7b810-9dad-11d1-80b4-00c04fd430c@", u), -1);
+    assert_int_equal(cql_uuid_parse("6ba7b810-9dad-11d1-80b4-00c04fd430c`", u), -1);
+    assert_int_equal(cql_uuid_parse("6ba7b810-9dad-11d1-80b4-00c04fd430cF", u), 0);
+    assert_int_equal(u[15], 0xcf);
 }
 
 /* Expected tokens come from an independent implementation of Cassandra's

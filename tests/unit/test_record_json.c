@@ -261,6 +261,100 @@ static void decode_rejects(void **state) {
                rejects[i].want, rejects[i].field);
 }
 
+/* The string scan goes eight bytes at a time: each special byte (escape, control byte,
+ * UTF-8 sequence valid or not) at every offset within and across the words, both before
+ * and after a run of plain text, decodes (or is rejected) exactly as one byte at a time. */
+static void decode_word_boundaries(void **state) {
+    (void)state;
+    static const struct {
+        const char *raw;  /* as it stands in the JSON string */
+        const char *want; /* decoded, or NULL when rejected */
+        sl_reject_t reject;
+    } cases[] = {
+        {"\xc3\xa9", "\xc3\xa9", SL_REJECT_NONE},
+        {"\xe2\x82\xac", "\xe2\x82\xac", SL_REJECT_NONE},
+        {"\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80", SL_REJECT_NONE},
+        {"\\n", "\n", SL_REJECT_NONE},
+        {"\\\"", "\"", SL_REJECT_NONE},
+        {"\\\\", "\\", SL_REJECT_NONE},
+        {"\\u00e9", "\xc3\xa9", SL_REJECT_NONE},
+        {"\x7f", "\x7f", SL_REJECT_NONE},
+        {" ~!", " ~!", SL_REJECT_NONE},
+        {"\xc3\xa9\\t\xc3\xa9", "\xc3\xa9\t\xc3\xa9", SL_REJECT_NONE}, /* runs beside an escape */
+        {"\x01", NULL, SL_REJECT_NOT_JSON},
+        {"\x1f", NULL, SL_REJECT_NOT_JSON},
+        {"\n", NULL, SL_REJECT_NOT_JSON},
+        {"\x80", NULL, SL_REJECT_BAD_UTF8},             /* a lone continuation byte */
+        {"\xc3\\n\xa9", NULL, SL_REJECT_BAD_UTF8},      /* a sequence cut by an escape */
+        {"\xc3\xa9\xe2\x82", NULL, SL_REJECT_BAD_UTF8}, /* cut by the closing quote */
+        {"\xe2\x82\x01", NULL, SL_REJECT_NOT_JSON},     /* cut by a control byte: not JSON */
+        {"\xed\xa0\x80", NULL, SL_REJECT_BAD_UTF8},     /* a surrogate, raw */
+        {"\xf4\x90\x80\x80", NULL, SL_REJECT_BAD_UTF8}, /* above U+10FFFF */
+        {"\xc0\xaf", NULL, SL_REJECT_BAD_UTF8},         /* overlong */
+        {"\xe0\x80\xaf", NULL, SL_REJECT_BAD_UTF8},     /* overlong */
+        {"\xf0\x8f\xbf\xbf", NULL, SL_REJECT_BAD_UTF8}, /* overlong */
+        {"\xf5\x80\x80\x80", NULL, SL_REJECT_BAD_UTF8}, /* no such lead byte */
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        for (size_t before = 0; before <= 17; before++) {
+            for (size_t after = 0; after <= 9; after += 9) {
+                char raw[64], want[64];
+                snprintf(raw, sizeof raw, "%.*s%s%.*s", (int)before, "abcdefghijklmnopq",
+                         cases[c].raw, (int)after, "rstuvwxyz");
+                sl_record_t r;
+                sl_field_t f = (sl_field_t)77;
+                const char *msg =
+                    variant("8929 Valwood Pkwy, Billings, Michigan, United States", raw);
+                sl_reject_t got = decode(msg, &r, &f);
+                if (got != cases[c].reject)
+                    fprintf(stderr, "case %zu, %zu bytes before, %zu after: got %s\n", c, before,
+                            after, sl_reject_name(got));
+                assert_int_equal(got, cases[c].reject);
+                if (!cases[c].want) {
+                    assert_int_equal(f,
+                                     got == SL_REJECT_NOT_JSON ? SL_FIELD_NONE : SL_FIELD_ADDRESS);
+                    continue;
+                }
+                int n = snprintf(want, sizeof want, "%.*s%s%.*s", (int)before, "abcdefghijklmnopq",
+                                 cases[c].want, (int)after, "rstuvwxyz");
+                assert_int_equal(r.field[SL_FIELD_ADDRESS].len, (size_t)n);
+                assert_memory_equal(r.field[SL_FIELD_ADDRESS].ptr, want, (size_t)n);
+                /* the decoder skips validate's UTF-8 pass: the full check agrees */
+                assert_int_equal(sl_record_validate(&r, NULL), SL_REJECT_NONE);
+            }
+        }
+    }
+}
+
+/* Keys in any order decode alike (the decoder compares the next field's name first). */
+static void decode_key_order(void **state) {
+    (void)state;
+    static const char reversed[] =
+        "{\"picture\":\"https://randomuser.me/api/portraits/med/women/75.jpg\","
+        "\"phone\":\"(272) 790-0888\",\"registered_date\":\"2007-07-09T05:51:59.390Z\","
+        "\"dob\":\"1992-03-08T15:13:16.688Z\",\"username\":\"yellowpeacock117\","
+        "\"email\":\"jennie.nichols@example.com\",\"post_code\":\"63104\","
+        "\"address\":\"8929 Valwood Pkwy, Billings, Michigan, United States\","
+        "\"gender\":\"female\",\"nat\":\"US\",\"last_name\":\"Nichols\","
+        "\"first_name\":\"Jennie\",\"id\":\"7a0eed16-9430-4d68-901f-c0d4c1c3bf00\"}";
+    sl_record_t want, r;
+    sl_field_t f;
+    test_record_jennie(&want);
+    assert_int_equal(decode(reversed, &r, &f), SL_REJECT_NONE);
+    for (int i = 0; i < SL_FIELD_COUNT; i++) {
+        assert_int_equal(r.field[i].len, want.field[i].len);
+        assert_memory_equal(r.field[i].ptr, want.field[i].ptr, want.field[i].len);
+    }
+    /* a key that only starts like the expected one, or spelled with an escape */
+    assert_int_equal(decode(variant("\"gender\"", "\"gende\""), &r, &f), SL_REJECT_MISSING_FIELD);
+    assert_int_equal(f, SL_FIELD_GENDER);
+    assert_int_equal(decode(variant("\"gender\"", "\"gender_\""), &r, &f), SL_REJECT_MISSING_FIELD);
+    assert_int_equal(decode(variant("\"gender\"", "\"g\\u0065nder\""), &r, &f), SL_REJECT_NONE);
+    assert_int_equal(r.field[SL_FIELD_GENDER].len, 6);
+    assert_int_equal(sl_field_name_len(SL_FIELD_REGISTERED_DATE), strlen("registered_date"));
+    assert_int_equal(sl_field_name_len(SL_FIELD_NONE), 0);
+}
+
 static void decode_limits(void **state) {
     (void)state;
     sl_record_t r;
@@ -410,5 +504,6 @@ static void unknown_keys_deep_and_malformed(void **state) {
 TEST_MAIN(NULL, NULL, cmocka_unit_test(encode_exact), cmocka_unit_test(encode_escapes),
           cmocka_unit_test(encode_size_contract), cmocka_unit_test(round_trip),
           cmocka_unit_test(decode_escapes_and_whitespace), cmocka_unit_test(decode_rejects),
+          cmocka_unit_test(decode_word_boundaries), cmocka_unit_test(decode_key_order),
           cmocka_unit_test(decode_limits), cmocka_unit_test(unknown_keys_any_type),
           cmocka_unit_test(unknown_keys_deep_and_malformed))

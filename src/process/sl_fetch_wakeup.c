@@ -31,9 +31,17 @@ static void *run(void *opaque) {
         int32_t partition = w->pending;
         w->pending = -1;
         pthread_mutex_unlock(&w->lock);
-        int64_t lo, hi;
-        /* Only the wake-up matters; the answer (or its error) is not used. */
-        rd_kafka_query_watermark_offsets(w->rk, w->topic, partition, &lo, &hi, REQUEST_TIMEOUT_MS);
+        /* Only the wake-up matters; the answer (or its error) is not used. A ListOffsets
+         * request for the latest offset (timestamp -1) through rd_kafka_offsets_for_times(),
+         * which gives up after its timeout: rd_kafka_query_watermark_offsets() waits for the
+         * reply without one, up to socket.timeout.ms when the leader has died, and freeing
+         * the thread then held up the processor's exit (seen with the leader SIGKILLed). */
+        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+        if (l) {
+            rd_kafka_topic_partition_list_add(l, w->topic, partition)->offset = -1;
+            rd_kafka_offsets_for_times(w->rk, l, REQUEST_TIMEOUT_MS);
+            rd_kafka_topic_partition_list_destroy(l);
+        }
         pthread_mutex_lock(&w->lock);
         w->sent++;
     }

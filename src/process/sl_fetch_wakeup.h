@@ -7,7 +7,7 @@
  * once a second. With a prefetch small enough to keep the memory low, a writer drains it
  * well within that second and the consumer starves. A request queued on the partition
  * leader's broker thread wakes it, and it re-checks the thresholds at once: this module
- * asks the leader for a partition's watermarks (rd_kafka_query_watermark_offsets()) from a
+ * asks the leader for a partition's latest offset (rd_kafka_offsets_for_times()) from a
  * thread of its own, so the caller's loop never waits for the round trip. A signal while
  * a request is out is folded into the next one.
  */

@@ -10,25 +10,6 @@
 
 #include "sl_watermark.h"
 
-/* Fixtures: a watermark of a window of 4, 8 or 16 offsets in *state, freed after the test. */
-static int open_window(void **state, size_t window) {
-    *state = sl_watermark_new(window);
-    return *state ? 0 : -1;
-}
-static int window_4(void **state) {
-    return open_window(state, 4);
-}
-static int window_8(void **state) {
-    return open_window(state, 8);
-}
-static int window_16(void **state) {
-    return open_window(state, 16);
-}
-static int free_window(void **state) {
-    sl_watermark_free(*state);
-    return 0;
-}
-
 /* Tracks every offset from from up to end (not included); each must be accepted. */
 static void track_all(sl_watermark_t *wm, int64_t from, int64_t end) {
     for (int64_t o = from; o < end; o++)
@@ -36,14 +17,17 @@ static void track_all(sl_watermark_t *wm, int64_t from, int64_t end) {
 }
 
 static void empty_has_no_commit(void **state) {
-    sl_watermark_t *wm = *state;
+    (void)state;
+    sl_watermark_t *wm = sl_watermark_new(8);
     assert_int_equal(sl_watermark_commit_offset(wm), -1);
     assert_true(sl_watermark_has_room(wm));
     assert_null(sl_watermark_new(0));
+    sl_watermark_free(wm);
 }
 
 static void out_of_order_completion(void **state) {
-    sl_watermark_t *wm = *state;
+    (void)state;
+    sl_watermark_t *wm = sl_watermark_new(16);
     track_all(wm, 100, 105);
     assert_int_equal(sl_watermark_commit_offset(wm), 100);
     assert_int_equal(sl_watermark_done(wm, 102), SL_WATERMARK_OK);
@@ -57,20 +41,24 @@ static void out_of_order_completion(void **state) {
     assert_int_equal(sl_watermark_done(wm, 103), SL_WATERMARK_OK);
     assert_int_equal(sl_watermark_commit_offset(wm), 105);
     assert_int_equal(sl_watermark_in_flight(wm), 0);
+    sl_watermark_free(wm);
 }
 
 static void gaps_count_as_done(void **state) {
-    sl_watermark_t *wm = *state;
+    (void)state;
+    sl_watermark_t *wm = sl_watermark_new(16);
     assert_int_equal(sl_watermark_track(wm, 10), SL_WATERMARK_OK);
     assert_int_equal(sl_watermark_track(wm, 13), SL_WATERMARK_OK); /* 11, 12 never arrive */
     assert_int_equal(sl_watermark_done(wm, 10), SL_WATERMARK_OK);
     assert_int_equal(sl_watermark_commit_offset(wm), 13);
     assert_int_equal(sl_watermark_done(wm, 13), SL_WATERMARK_OK);
     assert_int_equal(sl_watermark_commit_offset(wm), 14);
+    sl_watermark_free(wm);
 }
 
 static void rejects_bad_calls(void **state) {
-    sl_watermark_t *wm = *state;
+    (void)state;
+    sl_watermark_t *wm = sl_watermark_new(4);
     assert_int_equal(sl_watermark_done(wm, 0), SL_WATERMARK_UNKNOWN);
     assert_int_equal(sl_watermark_track(wm, 5), SL_WATERMARK_OK);
     assert_int_equal(sl_watermark_track(wm, 5), SL_WATERMARK_BACKWARDS);
@@ -78,10 +66,12 @@ static void rejects_bad_calls(void **state) {
     assert_int_equal(sl_watermark_done(wm, 6), SL_WATERMARK_UNKNOWN);
     assert_int_equal(sl_watermark_done(wm, 5), SL_WATERMARK_OK);
     assert_int_equal(sl_watermark_done(wm, 5), SL_WATERMARK_UNKNOWN); /* twice */
+    sl_watermark_free(wm);
 }
 
 static void window_bounds_in_flight(void **state) {
-    sl_watermark_t *wm = *state;
+    (void)state;
+    sl_watermark_t *wm = sl_watermark_new(4);
     track_all(wm, 0, 4);
     assert_false(sl_watermark_has_room(wm));
     assert_int_equal(sl_watermark_track(wm, 4), SL_WATERMARK_FULL);
@@ -92,10 +82,12 @@ static void window_bounds_in_flight(void **state) {
     assert_int_equal(sl_watermark_track(wm, 4), SL_WATERMARK_OK);
     assert_int_equal(sl_watermark_track(wm, 9),
                      SL_WATERMARK_FULL); /* gap too wide for the window */
+    sl_watermark_free(wm);
 }
 
 static void reset_forgets(void **state) {
-    sl_watermark_t *wm = *state;
+    (void)state;
+    sl_watermark_t *wm = sl_watermark_new(8);
     assert_int_equal(sl_watermark_track(wm, 50), SL_WATERMARK_OK);
     sl_watermark_reset(wm);
     assert_int_equal(sl_watermark_commit_offset(wm), -1);
@@ -104,6 +96,7 @@ static void reset_forgets(void **state) {
                      SL_WATERMARK_OK); /* a rewind is fine after reset */
     assert_int_equal(sl_watermark_done(wm, 20), SL_WATERMARK_OK);
     assert_int_equal(sl_watermark_commit_offset(wm), 21);
+    sl_watermark_free(wm);
 }
 
 /* Random tracking, gaps and completions against a plain model: the commit offset must
@@ -155,12 +148,9 @@ static void matches_model(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(empty_has_no_commit, window_8, free_window),
-        cmocka_unit_test_setup_teardown(out_of_order_completion, window_16, free_window),
-        cmocka_unit_test_setup_teardown(gaps_count_as_done, window_16, free_window),
-        cmocka_unit_test_setup_teardown(rejects_bad_calls, window_4, free_window),
-        cmocka_unit_test_setup_teardown(window_bounds_in_flight, window_4, free_window),
-        cmocka_unit_test_setup_teardown(reset_forgets, window_8, free_window),
+        cmocka_unit_test(empty_has_no_commit),     cmocka_unit_test(out_of_order_completion),
+        cmocka_unit_test(gaps_count_as_done),      cmocka_unit_test(rejects_bad_calls),
+        cmocka_unit_test(window_bounds_in_flight), cmocka_unit_test(reset_forgets),
         cmocka_unit_test(matches_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
 #include "sl_watermark.h"
 
 /* Tracks every offset from from up to end (not included); each must be accepted. */
@@ -146,12 +147,7 @@ static void matches_model(void **state) {
     sl_watermark_free(wm);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(empty_has_no_commit),     cmocka_unit_test(out_of_order_completion),
-        cmocka_unit_test(gaps_count_as_done),      cmocka_unit_test(rejects_bad_calls),
-        cmocka_unit_test(window_bounds_in_flight), cmocka_unit_test(reset_forgets),
-        cmocka_unit_test(matches_model),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(empty_has_no_commit),
+          cmocka_unit_test(out_of_order_completion), cmocka_unit_test(gaps_count_as_done),
+          cmocka_unit_test(rejects_bad_calls), cmocka_unit_test(window_bounds_in_flight),
+          cmocka_unit_test(reset_forgets), cmocka_unit_test(matches_model))

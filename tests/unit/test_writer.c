@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
 #include "sl_time.h"
 #include "sl_writer.h"
 #include "test_fake_table.h"
@@ -412,19 +413,14 @@ static void retries_share_one_budget(void **state) {
     assert_int_equal(sl_writer_oldest_ms(w), -1);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(writes_exact, setup_16, teardown),
-        cmocka_unit_test_setup_teardown(full_pool, setup_4, teardown),
-        cmocka_unit_test_setup_teardown(retry_write_timeout, setup_16, teardown),
-        cmocka_unit_test_setup_teardown(retry_unavailable, setup_16, teardown),
-        cmocka_unit_test_setup_teardown(retry_overloaded, setup_16, teardown),
-        cmocka_unit_test_setup_teardown(node_down_and_back, setup_16, teardown),
-        cmocka_unit_test_setup_teardown(retries_share_one_budget, setup_16, teardown),
-        cmocka_unit_test_setup_teardown(fatal_error, setup_4, teardown),
-        cmocka_unit_test_setup_teardown(call_errors, setup_session, teardown),
-        cmocka_unit_test(timestamp_formula),
-        cmocka_unit_test_setup_teardown(retry_keeps_timestamp, setup_4, teardown),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test_setup_teardown(writes_exact, setup_16, teardown),
+          cmocka_unit_test_setup_teardown(full_pool, setup_4, teardown),
+          cmocka_unit_test_setup_teardown(retry_write_timeout, setup_16, teardown),
+          cmocka_unit_test_setup_teardown(retry_unavailable, setup_16, teardown),
+          cmocka_unit_test_setup_teardown(retry_overloaded, setup_16, teardown),
+          cmocka_unit_test_setup_teardown(node_down_and_back, setup_16, teardown),
+          cmocka_unit_test_setup_teardown(retries_share_one_budget, setup_16, teardown),
+          cmocka_unit_test_setup_teardown(fatal_error, setup_4, teardown),
+          cmocka_unit_test_setup_teardown(call_errors, setup_session, teardown),
+          cmocka_unit_test(timestamp_formula),
+          cmocka_unit_test_setup_teardown(retry_keeps_timestamp, setup_4, teardown))

@@ -98,6 +98,8 @@ typedef struct mock_cli_s {
     sl_mockapi_conf_t conf;
     const char *listen;
     int have_fault_seed;
+    sl_log_format_t log_format; /* set once every option is read */
+    sl_log_level_t log_level;
 } mock_cli_t;
 
 static int parse_rate(const char *s, double *out) {
@@ -120,53 +122,38 @@ static int parse_uint(const char *s, unsigned long long max, unsigned long long 
     return 0;
 }
 
+static int parse_unsigned(const char *s, unsigned max, unsigned *out) {
+    unsigned long long u;
+    if (parse_uint(s, max, &u) != 0)
+        return -1;
+    *out = (unsigned)u;
+    return 0;
+}
+
 /* Applies one option; src says where it came from, for the error message. */
 static int apply(mock_cli_t *cli, int opt, const char *name, const char *val, const char *src) {
-    unsigned long long u = 0;
     int bad = 0;
     sl_mockapi_fault_conf_t *f = &cli->conf.fault;
     switch (opt) {
     case 'l': cli->listen = val; break;
-    case OPT_THREADS:
-        bad = parse_uint(val, 64, &u);
-        cli->conf.threads = (unsigned)u;
-        break;
-    case OPT_LATENCY:
-        bad = parse_uint(val, 600000, &u);
-        f->latency_ms = (unsigned)u;
-        break;
-    case OPT_JITTER:
-        bad = parse_uint(val, 600000, &u);
-        f->latency_jitter_ms = (unsigned)u;
-        break;
+    case OPT_THREADS: bad = parse_unsigned(val, 64, &cli->conf.threads); break;
+    case OPT_LATENCY: bad = parse_unsigned(val, 600000, &f->latency_ms); break;
+    case OPT_JITTER: bad = parse_unsigned(val, 600000, &f->latency_jitter_ms); break;
     case OPT_FAIL: bad = parse_rate(val, &f->fail_rate); break;
     case OPT_THROTTLE: bad = parse_rate(val, &f->throttle_rate); break;
-    case OPT_RETRY_AFTER:
-        bad = parse_uint(val, 86400, &u);
-        f->retry_after_s = (unsigned)u;
-        break;
+    case OPT_RETRY_AFTER: bad = parse_unsigned(val, 86400, &f->retry_after_s); break;
     case OPT_TRUNCATE: bad = parse_rate(val, &f->truncate_rate); break;
     case OPT_MALFORMED: bad = parse_rate(val, &f->malformed_rate); break;
     case OPT_ERROR: bad = parse_rate(val, &f->error_rate); break;
-    case OPT_FAULT_SEED:
+    case OPT_FAULT_SEED: {
+        unsigned long long u = 0;
         bad = parse_uint(val, UINT64_MAX, &u);
         f->fault_seed = u;
         cli->have_fault_seed = 1;
         break;
-    case OPT_LOG_FORMAT: {
-        sl_log_format_t lf;
-        bad = sl_log_format_parse(val, &lf);
-        if (!bad)
-            sl_log_set_format(lf);
-        break;
     }
-    case OPT_LOG_LEVEL: {
-        sl_log_level_t ll;
-        bad = sl_log_level_parse(val, &ll);
-        if (!bad)
-            sl_log_set_level(ll);
-        break;
-    }
+    case OPT_LOG_FORMAT: bad = sl_log_format_parse(val, &cli->log_format); break;
+    case OPT_LOG_LEVEL: bad = sl_log_level_parse(val, &cli->log_level); break;
     default: return -1;
     }
     if (bad) {
@@ -198,6 +185,8 @@ int cmd_mock_api(int argc, char **argv) {
     mock_cli_t cli;
     memset(&cli, 0, sizeof cli);
     cli.listen = "127.0.0.1:8000";
+    cli.log_format = SL_LOG_TEXT;
+    cli.log_level = SL_LOG_INFO;
     if (apply_env(&cli) != 0)
         return SL_EXIT_USAGE;
     int c;
@@ -222,6 +211,8 @@ int cmd_mock_api(int argc, char **argv) {
         fprintf(stderr, "sluice mock-api: unexpected argument '%s'\n", argv[optind]);
         return SL_EXIT_USAGE;
     }
+    sl_log_set_format(cli.log_format);
+    sl_log_set_level(cli.log_level);
     if (!cli.have_fault_seed) {
         cli.conf.fault.fault_seed =
             (uint64_t)sl_wall_us() * 1000000007ULL ^ ((uint64_t)getpid() << 40);

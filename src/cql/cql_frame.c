@@ -533,6 +533,14 @@ void cql_server_error_clear(cql_server_error_owned_t *e) {
     memset(e, 0, sizeof *e);
 }
 
+/* The counts that lead the bodies of the timeout and failure errors:
+ * <consistency><received><blockfor>. */
+static void rd_replica_counts(cql_rd_t *rd, cql_server_error_t *e) {
+    e->consistency = cql_rd_u16(rd);
+    e->received = (int32_t)cql_rd_u32(rd);
+    e->block_for = (int32_t)cql_rd_u32(rd);
+}
+
 cql_err_t cql_error_decode(const uint8_t *body, size_t size, cql_server_error_owned_t *e) {
     memset(e, 0, sizeof *e);
     cql_rd_t rd;
@@ -549,36 +557,25 @@ cql_err_t cql_error_decode(const uint8_t *body, size_t size, cql_server_error_ow
         e->e.alive = (int32_t)cql_rd_u32(&rd);
         break;
     case 0x1100: /* write timeout */
-        e->e.consistency = cql_rd_u16(&rd);
-        e->e.received = (int32_t)cql_rd_u32(&rd);
-        e->e.block_for = (int32_t)cql_rd_u32(&rd);
+        rd_replica_counts(&rd, &e->e);
         e->write_type = rd_strdup(&rd);
         break;
     case 0x1200: /* read timeout */
-        e->e.consistency = cql_rd_u16(&rd);
-        e->e.received = (int32_t)cql_rd_u32(&rd);
-        e->e.block_for = (int32_t)cql_rd_u32(&rd);
+        rd_replica_counts(&rd, &e->e);
         e->e.data_present = cql_rd_u8(&rd) != 0;
         break;
     case 0x1300: /* read failure */
-        e->e.consistency = cql_rd_u16(&rd);
-        e->e.received = (int32_t)cql_rd_u32(&rd);
-        e->e.block_for = (int32_t)cql_rd_u32(&rd);
+        rd_replica_counts(&rd, &e->e);
         e->e.failures = (int32_t)cql_rd_u32(&rd);
         e->e.data_present = cql_rd_u8(&rd) != 0;
         break;
-    case 0x1400: /* function failure */
-        e->keyspace = rd_strdup(&rd);
-        e->table = rd_strdup(&rd);
-        break;
     case 0x1500: /* write failure */
-        e->e.consistency = cql_rd_u16(&rd);
-        e->e.received = (int32_t)cql_rd_u32(&rd);
-        e->e.block_for = (int32_t)cql_rd_u32(&rd);
+        rd_replica_counts(&rd, &e->e);
         e->e.failures = (int32_t)cql_rd_u32(&rd);
         e->write_type = rd_strdup(&rd);
         break;
-    case 0x2400: /* already exists */
+    case 0x1400: /* function failure: the keyspace and the function */
+    case 0x2400: /* already exists: the keyspace and the table */
         e->keyspace = rd_strdup(&rd);
         e->table = rd_strdup(&rd);
         break;

@@ -185,26 +185,17 @@ static rd_kafka_resp_err_t produce(sl_ingest_producer_t *p, rd_kafka_topic_t *rk
                                    int64_t timestamp_ms, rd_kafka_headers_t *headers, void *tag) {
     rd_kafka_vu_t vu[7];
     size_t n = 0;
-    vu[n].vtype = RD_KAFKA_VTYPE_RKT;
-    vu[n++].u.rkt = rkt;
-    vu[n].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
-    vu[n++].u.i = RD_KAFKA_MSG_F_COPY;
-    if (key_len) {
-        vu[n].vtype = RD_KAFKA_VTYPE_KEY;
-        vu[n].u.mem.ptr = (void *)key;
-        vu[n++].u.mem.size = key_len;
-    }
-    vu[n].vtype = RD_KAFKA_VTYPE_VALUE;
-    vu[n].u.mem.ptr = (void *)value;
-    vu[n++].u.mem.size = value_len;
-    vu[n].vtype = RD_KAFKA_VTYPE_TIMESTAMP;
-    vu[n++].u.i64 = timestamp_ms;
-    vu[n].vtype = RD_KAFKA_VTYPE_OPAQUE;
-    vu[n++].u.ptr = tag;
-    if (headers) {
-        vu[n].vtype = RD_KAFKA_VTYPE_HEADERS;
-        vu[n++].u.headers = headers;
-    }
+    vu[n++] = (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_RKT, .u.rkt = rkt};
+    vu[n++] = (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_MSGFLAGS, .u.i = RD_KAFKA_MSG_F_COPY};
+    if (key_len)
+        vu[n++] = (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_KEY,
+                                  .u.mem = {.ptr = (void *)key, .size = key_len}};
+    vu[n++] = (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_VALUE,
+                              .u.mem = {.ptr = (void *)value, .size = value_len}};
+    vu[n++] = (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_TIMESTAMP, .u.i64 = timestamp_ms};
+    vu[n++] = (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_OPAQUE, .u.ptr = tag};
+    if (headers)
+        vu[n++] = (rd_kafka_vu_t){.vtype = RD_KAFKA_VTYPE_HEADERS, .u.headers = headers};
     rd_kafka_error_t *error = rd_kafka_produceva(p->rk, vu, n);
     if (!error)
         return RD_KAFKA_RESP_ERR_NO_ERROR;

@@ -1357,19 +1357,34 @@ sl_processor_err_t sl_processor_check_conf(const sl_processor_conf_t *conf, char
     return pc ? SL_PROCESSOR_ERR_OK : SL_PROCESSOR_ERR_CONFIG;
 }
 
-static sl_processor_err_t new_consumer(sl_processor_t *p, char *errstr, size_t n) {
-    rd_kafka_conf_t *cc = consumer_conf(&p->conf, errstr, n);
-    if (!cc)
+/* Makes *out, a client of the processor's of the type, from conf (which it takes; NULL:
+ * the configuration was refused, errstr says why) with the processor's callbacks: errors,
+ * and rebalances and commits (a consumer) or deliveries (the dead-letter producer). */
+static sl_processor_err_t new_client(sl_processor_t *p, rd_kafka_type_t type, rd_kafka_conf_t *conf,
+                                     rd_kafka_t **out, char *errstr, size_t n) {
+    if (!conf)
         return SL_PROCESSOR_ERR_CONFIG;
-    rd_kafka_conf_set_opaque(cc, p);
-    rd_kafka_conf_set_error_cb(cc, on_kafka_error);
-    rd_kafka_conf_set_rebalance_cb(cc, on_rebalance);
-    rd_kafka_conf_set_offset_commit_cb(cc, on_commit);
-    p->consumer = rd_kafka_new(RD_KAFKA_CONSUMER, cc, errstr, n);
-    if (!p->consumer) {
-        rd_kafka_conf_destroy(cc);
+    rd_kafka_conf_set_opaque(conf, p);
+    rd_kafka_conf_set_error_cb(conf, on_kafka_error);
+    if (type == RD_KAFKA_CONSUMER) {
+        rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
+        rd_kafka_conf_set_offset_commit_cb(conf, on_commit);
+    } else {
+        rd_kafka_conf_set_dr_msg_cb(conf, on_dlq_delivery);
+    }
+    *out = rd_kafka_new(type, conf, errstr, n);
+    if (!*out) {
+        rd_kafka_conf_destroy(conf);
         return SL_PROCESSOR_ERR_KAFKA;
     }
+    return SL_PROCESSOR_ERR_OK;
+}
+
+static sl_processor_err_t new_consumer(sl_processor_t *p, char *errstr, size_t n) {
+    sl_processor_err_t err = new_client(p, RD_KAFKA_CONSUMER, consumer_conf(&p->conf, errstr, n),
+                                        &p->consumer, errstr, n);
+    if (err != SL_PROCESSOR_ERR_OK)
+        return err;
     rd_kafka_poll_set_consumer(p->consumer);
     p->cq = rd_kafka_queue_get_consumer(p->consumer);
     p->lookups = rd_kafka_queue_new(p->consumer);
@@ -1377,17 +1392,10 @@ static sl_processor_err_t new_consumer(sl_processor_t *p, char *errstr, size_t n
 }
 
 static sl_processor_err_t new_producer(sl_processor_t *p, char *errstr, size_t n) {
-    rd_kafka_conf_t *pc = producer_conf(&p->conf, errstr, n);
-    if (!pc)
-        return SL_PROCESSOR_ERR_CONFIG;
-    rd_kafka_conf_set_opaque(pc, p);
-    rd_kafka_conf_set_error_cb(pc, on_kafka_error);
-    rd_kafka_conf_set_dr_msg_cb(pc, on_dlq_delivery);
-    p->dlq = rd_kafka_new(RD_KAFKA_PRODUCER, pc, errstr, n);
-    if (!p->dlq) {
-        rd_kafka_conf_destroy(pc);
-        return SL_PROCESSOR_ERR_KAFKA;
-    }
+    sl_processor_err_t err =
+        new_client(p, RD_KAFKA_PRODUCER, producer_conf(&p->conf, errstr, n), &p->dlq, errstr, n);
+    if (err != SL_PROCESSOR_ERR_OK)
+        return err;
     rd_kafka_queue_t *mq = rd_kafka_queue_get_main(p->dlq);
     rd_kafka_queue_io_event_enable(mq, p->dlq_pipe[1], "1", 1);
     rd_kafka_queue_destroy(mq);

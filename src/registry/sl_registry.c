@@ -472,8 +472,7 @@ static sl_registry_err_t schema_to_subject(sl_registry_t *r, const char *subject
         subject_path(r, path, sizeof path, "/subjects/", subject, suffix) != 0)
         return bad_args(detail, "bad subject or schema");
     req_t q = {.path = path};
-    sl_registry_reply_t rep;
-    memset(&rep, 0, sizeof rep);
+    sl_registry_reply_t rep = {0};
     sl_registry_err_t err = post_schema(r, &q, schema, len, &rep, detail);
     if (err == SL_REGISTRY_OK) {
         if (!id_ok(&rep))
@@ -508,8 +507,7 @@ sl_registry_err_t sl_registry_schema_by_id(sl_registry_t *r, int32_t id, char **
     char path[64];
     snprintf(path, sizeof path, "/schemas/ids/%" PRId32, id);
     req_t q = {.method = "GET", .path = path};
-    sl_registry_reply_t rep;
-    memset(&rep, 0, sizeof rep);
+    sl_registry_reply_t rep = {0};
     sl_registry_err_t err = call(r, &q, &rep, detail);
     if (err == SL_REGISTRY_OK) {
         if (!rep.schema) {
@@ -540,8 +538,7 @@ sl_registry_err_t sl_registry_set_compatibility(sl_registry_t *r, const char *su
     if (make_body(&b, "compatibility", level, strlen(level)) != 0)
         return bad_args(detail, "cannot build the request (out of memory)");
     req_t q = {.method = "PUT", .path = path, .body = (const char *)b.buf, .body_len = b.len};
-    sl_registry_reply_t rep;
-    memset(&rep, 0, sizeof rep);
+    sl_registry_reply_t rep = {0};
     sl_registry_err_t err = call(r, &q, &rep, detail);
     body_free(&b);
     if (err == SL_REGISTRY_OK && rep.compatibility[0] &&
@@ -563,8 +560,7 @@ sl_registry_err_t sl_registry_get_compatibility(sl_registry_t *r, const char *su
         config_path(r, path, sizeof path, subject, subject ? "?defaultToGlobal=true" : "") != 0)
         return bad_args(detail, "get compatibility: bad arguments");
     req_t q = {.method = "GET", .path = path};
-    sl_registry_reply_t rep;
-    memset(&rep, 0, sizeof rep);
+    sl_registry_reply_t rep = {0};
     sl_registry_err_t err = call(r, &q, &rep, detail);
     if (subject &&
         (err == SL_REGISTRY_ERR_CONFIG_NOT_FOUND || err == SL_REGISTRY_ERR_SUBJECT_NOT_FOUND)) {
@@ -596,8 +592,7 @@ sl_registry_err_t sl_registry_check_compatibility(sl_registry_t *r, const char *
     if (subject_path(r, path, sizeof path, "/compatibility/subjects/", subject, suffix) != 0)
         return bad_args(detail, "check compatibility: bad subject");
     req_t q = {.path = path};
-    sl_registry_reply_t rep;
-    memset(&rep, 0, sizeof rep);
+    sl_registry_reply_t rep = {0};
     sl_registry_err_t err = post_schema(r, &q, schema, len, &rep, detail);
     if (err == SL_REGISTRY_OK) {
         if (!rep.has_is_compatible) {
@@ -617,8 +612,7 @@ static sl_registry_err_t get_list(sl_registry_t *r, const char *path, int want_s
                                   sl_registry_list_t *out, sl_registry_detail_t *detail) {
     memset(out, 0, sizeof *out);
     req_t q = {.method = "GET", .path = path};
-    sl_registry_reply_t rep;
-    memset(&rep, 0, sizeof rep);
+    sl_registry_reply_t rep = {0};
     sl_registry_err_t err = call(r, &q, &rep, detail);
     if (err == SL_REGISTRY_OK) {
         if (!rep.is_array || (want_strings ? rep.ints != NULL : rep.strings != NULL)) {
@@ -665,8 +659,7 @@ sl_registry_err_t sl_registry_version(sl_registry_t *r, const char *subject, int
     if (!subject || subject_path(r, path, sizeof path, "/subjects/", subject, suffix) != 0)
         return bad_args(detail, "version: bad subject");
     req_t q = {.method = "GET", .path = path};
-    sl_registry_reply_t rep;
-    memset(&rep, 0, sizeof rep);
+    sl_registry_reply_t rep = {0};
     sl_registry_err_t err = call(r, &q, &rep, detail);
     if (err == SL_REGISTRY_OK) {
         if (!id_ok(&rep))

@@ -265,21 +265,26 @@ static int on_string(void *ctx, const unsigned char *v, size_t len) {
     }
 }
 
-static int on_start_map(void *ctx) {
-    st_t *s = ctx;
-    if (!value_begins(s, 1))
-        return 0;
+/* An object or an array (what: "an object", "an array") opens one level deeper, within the
+ * bound; at the answer's top level it must be the value of a member that takes one (a or
+ * b), and an array answer holds neither. */
+static int nested_begins(st_t *s, const char *what, member_t a, member_t b) {
     if (s->depth >= SL_REGISTRY_REPLY_DEPTH)
         return fail(s, SL_REGISTRY_ERR_BAD_RESPONSE, "nested deeper than %d",
                     SL_REGISTRY_REPLY_DEPTH);
     if (s->depth == 1) {
         if (s->out->is_array)
-            return fail(s, SL_REGISTRY_ERR_BAD_RESPONSE, "array element is an object");
-        if (!member_type_ok(s, K_UNKNOWN, K_UNKNOWN, "an object"))
+            return fail(s, SL_REGISTRY_ERR_BAD_RESPONSE, "array element is %s", what);
+        if (!member_type_ok(s, a, b, what))
             return 0;
     }
     s->depth++;
     return 1;
+}
+
+static int on_start_map(void *ctx) {
+    st_t *s = ctx;
+    return value_begins(s, 1) && nested_begins(s, "an object", K_UNKNOWN, K_UNKNOWN);
 }
 
 static int on_map_key(void *ctx, const unsigned char *k, size_t len) {
@@ -310,19 +315,9 @@ static int on_start_array(void *ctx) {
     int top = !s->started;
     if (!value_begins(s, 1))
         return 0;
-    if (s->depth >= SL_REGISTRY_REPLY_DEPTH)
-        return fail(s, SL_REGISTRY_ERR_BAD_RESPONSE, "nested deeper than %d",
-                    SL_REGISTRY_REPLY_DEPTH);
-    if (top) {
+    if (top)
         s->out->is_array = 1;
-    } else if (s->depth == 1) {
-        if (s->out->is_array)
-            return fail(s, SL_REGISTRY_ERR_BAD_RESPONSE, "array element is an array");
-        if (!member_type_ok(s, K_MESSAGES, K_REFERENCES, "an array"))
-            return 0;
-    }
-    s->depth++;
-    return 1;
+    return nested_begins(s, "an array", K_MESSAGES, K_REFERENCES);
 }
 
 static int on_end_array(void *ctx) {

@@ -427,15 +427,10 @@ static void test_removed_node_dropped(void **state) {
     assert_int_equal(cql_session_host_count(sess), N_NODES - 1);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_repl_parse),
-        cmocka_unit_test(test_replicas_simple),
-        cmocka_unit_test(test_replicas_nts),
-        cmocka_unit_test_setup_teardown(test_rf1_goes_to_owner, setup_simple_rf1, stop_cluster),
-        cmocka_unit_test_setup_teardown(test_local_dc_replica, setup_two_dcs, stop_cluster),
-        cmocka_unit_test_setup_teardown(test_local_dc_configured, setup_local_dc2, stop_cluster),
-        cmocka_unit_test_setup_teardown(test_removed_node_dropped, setup_simple_rf1, stop_cluster),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(test_repl_parse), cmocka_unit_test(test_replicas_simple),
+          cmocka_unit_test(test_replicas_nts),
+          cmocka_unit_test_setup_teardown(test_rf1_goes_to_owner, setup_simple_rf1, stop_cluster),
+          cmocka_unit_test_setup_teardown(test_local_dc_replica, setup_two_dcs, stop_cluster),
+          cmocka_unit_test_setup_teardown(test_local_dc_configured, setup_local_dc2, stop_cluster),
+          cmocka_unit_test_setup_teardown(test_removed_node_dropped, setup_simple_rf1,
+                                          stop_cluster))

@@ -20,6 +20,15 @@ static sl_registry_err_t parse(const char *body, sl_registry_reply_t *r, char *w
     return sl_registry_reply_parse(body, strlen(body), 1 << 20, r, why, n);
 }
 
+/* Parses body, which must be a good answer, into *r. */
+static void parse_ok(const char *body, sl_registry_reply_t *r) {
+    char why[160] = "";
+    sl_registry_err_t got = parse(body, r, why, sizeof why);
+    if (got != SL_REGISTRY_OK)
+        fprintf(stderr, "body %s: got %d (%s)\n", body, (int)got, why);
+    assert_int_equal(got, SL_REGISTRY_OK);
+}
+
 static void expect_bad(const char *body, sl_registry_err_t want, const char *why_part) {
     sl_registry_reply_t r;
     char why[160] = "";
@@ -34,21 +43,19 @@ static void expect_bad(const char *body, sl_registry_err_t want, const char *why
 static void members_of_each_answer(void **state) {
     (void)state;
     sl_registry_reply_t r;
-    char why[160];
     /* register (Confluent) */
-    assert_int_equal(parse("{\"id\":21}", &r, why, sizeof why), SL_REGISTRY_OK);
+    parse_ok("{\"id\":21}", &r);
     assert_true(r.has_id);
     assert_int_equal(r.id, 21);
     assert_false(r.has_version);
     assert_null(r.schema);
     sl_registry_reply_clear(&r);
     /* lookup (Apicurio's, verbatim) */
-    assert_int_equal(parse("{\"id\":1,\"subject\":\"t1-value\",\"version\":1,\"schema\":"
-                           "\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"X\\\",\\\"fields\\\":"
-                           "[{\\\"name\\\":\\\"a\\\",\\\"type\\\":\\\"string\\\"}]}\","
-                           "\"references\":[]}",
-                           &r, why, sizeof why),
-                     SL_REGISTRY_OK);
+    parse_ok("{\"id\":1,\"subject\":\"t1-value\",\"version\":1,\"schema\":"
+             "\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"X\\\",\\\"fields\\\":"
+             "[{\\\"name\\\":\\\"a\\\",\\\"type\\\":\\\"string\\\"}]}\","
+             "\"references\":[]}",
+             &r);
     assert_int_equal(r.version, 1);
     assert_string_equal(r.schema, "{\"type\":\"record\",\"name\":\"X\",\"fields\":[{\"name\":"
                                   "\"a\",\"type\":\"string\"}]}");
@@ -56,40 +63,32 @@ static void members_of_each_answer(void **state) {
     assert_int_equal(r.n_references, 0);
     sl_registry_reply_clear(&r);
     /* an error */
-    assert_int_equal(
-        parse("{\"error_code\":40403,\"message\":\"Schema not found\"}", &r, why, sizeof why),
-        SL_REGISTRY_OK);
+    parse_ok("{\"error_code\":40403,\"message\":\"Schema not found\"}", &r);
     assert_true(r.has_error_code);
     assert_int_equal(r.error_code, 40403);
     assert_string_equal(r.message, "Schema not found");
     sl_registry_reply_clear(&r);
     /* config, both spellings */
-    assert_int_equal(parse("{\"compatibilityLevel\":\"BACKWARD\"}", &r, why, sizeof why),
-                     SL_REGISTRY_OK);
+    parse_ok("{\"compatibilityLevel\":\"BACKWARD\"}", &r);
     assert_string_equal(r.compatibility, "BACKWARD");
     sl_registry_reply_clear(&r);
-    assert_int_equal(parse("{\"compatibility\":\"FULL_TRANSITIVE\"}", &r, why, sizeof why),
-                     SL_REGISTRY_OK);
+    parse_ok("{\"compatibility\":\"FULL_TRANSITIVE\"}", &r);
     assert_string_equal(r.compatibility, "FULL_TRANSITIVE");
     sl_registry_reply_clear(&r);
     /* compatibility check: Confluent's messages, Apicurio's reason */
-    assert_int_equal(parse("{\"is_compatible\":false,\"messages\":[\"a\",\"b c\",7,{\"x\":1}]}", &r,
-                           why, sizeof why),
-                     SL_REGISTRY_OK);
+    parse_ok("{\"is_compatible\":false,\"messages\":[\"a\",\"b c\",7,{\"x\":1}]}", &r);
     assert_true(r.has_is_compatible);
     assert_int_equal(r.is_compatible, 0);
     assert_string_equal(r.reasons, "a; b c");
     sl_registry_reply_clear(&r);
-    assert_int_equal(parse("{\"is_compatible\":true,\"reason\":\"fine\"}", &r, why, sizeof why),
-                     SL_REGISTRY_OK);
+    parse_ok("{\"is_compatible\":true,\"reason\":\"fine\"}", &r);
     assert_int_equal(r.is_compatible, 1);
     assert_string_equal(r.reasons, "fine");
     sl_registry_reply_clear(&r);
     /* schema with a type and references */
-    assert_int_equal(parse("{\"schema\":\"x\",\"schemaType\":\"PROTOBUF\",\"references\":["
-                           "{\"name\":\"a.proto\",\"subject\":\"a\",\"version\":1},{}]}",
-                           &r, why, sizeof why),
-                     SL_REGISTRY_OK);
+    parse_ok("{\"schema\":\"x\",\"schemaType\":\"PROTOBUF\",\"references\":["
+             "{\"name\":\"a.proto\",\"subject\":\"a\",\"version\":1},{}]}",
+             &r);
     assert_string_equal(r.schema_type, "PROTOBUF");
     assert_int_equal(r.n_references, 2);
     assert_false(r.has_version); /* a version inside a reference is not the answer's */
@@ -99,18 +98,17 @@ static void members_of_each_answer(void **state) {
 static void lists(void **state) {
     (void)state;
     sl_registry_reply_t r;
-    char why[160];
-    assert_int_equal(parse(" [ \"a-value\" , \"Ж-value\" ] ", &r, why, sizeof why), SL_REGISTRY_OK);
+    parse_ok(" [ \"a-value\" , \"Ж-value\" ] ", &r);
     assert_true(r.is_array);
     assert_int_equal(r.n_items, 2);
     assert_string_equal(r.strings[1], "Ж-value");
     assert_null(r.ints);
     sl_registry_reply_clear(&r);
-    assert_int_equal(parse("[1,2,30]", &r, why, sizeof why), SL_REGISTRY_OK);
+    parse_ok("[1,2,30]", &r);
     assert_int_equal(r.n_items, 3);
     assert_int_equal(r.ints[2], 30);
     sl_registry_reply_clear(&r);
-    assert_int_equal(parse("[]", &r, why, sizeof why), SL_REGISTRY_OK);
+    parse_ok("[]", &r);
     assert_true(r.is_array);
     assert_int_equal(r.n_items, 0);
     sl_registry_reply_clear(&r);
@@ -122,7 +120,7 @@ static void lists(void **state) {
         n += (size_t)sprintf(big + n, "%s%d", i ? "," : "", i);
     big[n++] = ']';
     big[n] = '\0';
-    assert_int_equal(parse(big, &r, why, sizeof why), SL_REGISTRY_OK);
+    parse_ok(big, &r);
     assert_int_equal(r.n_items, 10000);
     assert_int_equal(r.ints[9999], 9999);
     sl_registry_reply_clear(&r);
@@ -134,10 +132,9 @@ static void unknown_members_ignored(void **state) {
     (void)state;
     sl_registry_reply_t r;
     char why[160];
-    assert_int_equal(parse("{\"x\":null,\"y\":[1,[2,[3,{\"id\":\"nested\"}]]],\"z\":{\"id\":{}},"
-                           "\"w\":1.5,\"v\":true,\"u\":\"s\",\"id\":5}",
-                           &r, why, sizeof why),
-                     SL_REGISTRY_OK);
+    parse_ok("{\"x\":null,\"y\":[1,[2,[3,{\"id\":\"nested\"}]]],\"z\":{\"id\":{}},"
+             "\"w\":1.5,\"v\":true,\"u\":\"s\",\"id\":5}",
+             &r);
     assert_int_equal(r.id, 5);
     sl_registry_reply_clear(&r);
     /* nesting up to the limit is fine, one more is not */
@@ -156,8 +153,7 @@ static void unknown_members_ignored(void **state) {
         sl_registry_reply_clear(&r);
     }
     /* null for an optional member is as if absent */
-    assert_int_equal(parse("{\"message\":null,\"version\":null,\"id\":1}", &r, why, sizeof why),
-                     SL_REGISTRY_OK);
+    parse_ok("{\"message\":null,\"version\":null,\"id\":1}", &r);
     assert_false(r.has_version);
     sl_registry_reply_clear(&r);
 }
@@ -210,13 +206,12 @@ static void texts_are_safe_and_cut(void **state) {
     assert_string_equal(out, "0123456789ab...");
     sl_registry_reply_text(out, 0, "x", 1); /* no-op */
     sl_registry_reply_t r;
-    char why[160];
     char body[2000];
     char msg[1200];
     memset(msg, 'm', sizeof msg - 1);
     msg[sizeof msg - 1] = '\0';
     snprintf(body, sizeof body, "{\"message\":\"%s\"}", msg);
-    assert_int_equal(parse(body, &r, why, sizeof why), SL_REGISTRY_OK);
+    parse_ok(body, &r);
     assert_int_equal(strlen(r.message), SL_REGISTRY_TEXT_MAX - 1);
     assert_string_equal(r.message + SL_REGISTRY_TEXT_MAX - 4, "...");
     sl_registry_reply_clear(&r);

@@ -8,7 +8,14 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
 #include "sl_watermark.h"
+
+/* Tracks every offset from from up to end (not included); each must be accepted. */
+static void track_all(sl_watermark_t *wm, int64_t from, int64_t end) {
+    for (int64_t o = from; o < end; o++)
+        assert_int_equal(sl_watermark_track(wm, o), SL_WATERMARK_OK);
+}
 
 static void empty_has_no_commit(void **state) {
     (void)state;
@@ -22,8 +29,7 @@ static void empty_has_no_commit(void **state) {
 static void out_of_order_completion(void **state) {
     (void)state;
     sl_watermark_t *wm = sl_watermark_new(16);
-    for (int64_t o = 100; o < 105; o++)
-        assert_int_equal(sl_watermark_track(wm, o), SL_WATERMARK_OK);
+    track_all(wm, 100, 105);
     assert_int_equal(sl_watermark_commit_offset(wm), 100);
     assert_int_equal(sl_watermark_done(wm, 102), SL_WATERMARK_OK);
     assert_int_equal(sl_watermark_done(wm, 101), SL_WATERMARK_OK);
@@ -67,8 +73,7 @@ static void rejects_bad_calls(void **state) {
 static void window_bounds_in_flight(void **state) {
     (void)state;
     sl_watermark_t *wm = sl_watermark_new(4);
-    for (int64_t o = 0; o < 4; o++)
-        assert_int_equal(sl_watermark_track(wm, o), SL_WATERMARK_OK);
+    track_all(wm, 0, 4);
     assert_false(sl_watermark_has_room(wm));
     assert_int_equal(sl_watermark_track(wm, 4), SL_WATERMARK_FULL);
     assert_int_equal(sl_watermark_done(wm, 3), SL_WATERMARK_OK);
@@ -142,12 +147,7 @@ static void matches_model(void **state) {
     sl_watermark_free(wm);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(empty_has_no_commit),     cmocka_unit_test(out_of_order_completion),
-        cmocka_unit_test(gaps_count_as_done),      cmocka_unit_test(rejects_bad_calls),
-        cmocka_unit_test(window_bounds_in_flight), cmocka_unit_test(reset_forgets),
-        cmocka_unit_test(matches_model),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test(empty_has_no_commit),
+          cmocka_unit_test(out_of_order_completion), cmocka_unit_test(gaps_count_as_done),
+          cmocka_unit_test(rejects_bad_calls), cmocka_unit_test(window_bounds_in_flight),
+          cmocka_unit_test(reset_forgets), cmocka_unit_test(matches_model))

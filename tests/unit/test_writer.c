@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "test_util.h"
 #include "sl_time.h"
 #include "sl_writer.h"
 #include "test_fake_table.h"
@@ -94,6 +95,15 @@ static int teardown(void **state) {
     return 0;
 }
 
+/* Under the fake node's lock: EXECUTEs fail with code from now on (0: none fails), all of
+ * them if any, else only those of srv.fail_id. */
+static void fail_writes(uint32_t code, int any) {
+    pthread_mutex_lock(&srv.fake.mu);
+    srv.fail_code = code;
+    srv.fail_any = any;
+    pthread_mutex_unlock(&srv.fake.mu);
+}
+
 /* One turn of a caller's loop: wait for the session or a retry timer, step both. */
 static void turn(void) {
     int64_t t = cql_session_timeout_ms(sess), r = sl_writer_next_timer_ms(w);
@@ -144,14 +154,20 @@ static int all_done(void) {
     return done_total == want_total;
 }
 
-static void writes_exact(void **state) {
-    (void)state;
-    want_total = 300;
-    run_rows(0, 300, all_done);
-    for (int i = 0; i < 300; i++) {
+/* Submits rows from up to to and turns until rows 0 to total - 1 are acknowledged: each
+ * exactly once, and stored exactly once. */
+static void run_until_all_stored(int from, int to, int total) {
+    want_total = total;
+    run_rows(from, to, all_done);
+    for (int i = 0; i < total; i++) {
         assert_int_equal(done_count[i], 1);
         assert_int_equal(stored(i), 1);
     }
+}
+
+static void writes_exact(void **state) {
+    (void)state;
+    run_until_all_stored(0, 300, 300);
     assert_int_equal(srv.n_rows, 300);
     for (int k = 0; k < srv.n_rows; k++) {
         int i = -1;
@@ -209,23 +225,14 @@ static int kind_seen(void) {
 /* Row 7 fails with code until the writer has counted an attempt of that kind; then it is
  * stored, once, and acknowledged once. */
 static void retried(uint32_t code, sl_writer_err_t kind) {
-    pthread_mutex_lock(&srv.fake.mu);
-    srv.fail_code = code;
-    id_bytes(7, srv.fail_id);
-    pthread_mutex_unlock(&srv.fake.mu);
+    id_bytes(7, srv.fail_id); /* read by the node only once fail_code is set */
+    fail_writes(code, 0);
     watched_kind = kind;
     run_rows(0, 20, kind_seen);
     assert_int_equal(done_count[7], 0);
     assert_true(sl_writer_stats(w)->retries >= 1);
-    pthread_mutex_lock(&srv.fake.mu);
-    srv.fail_code = 0;
-    pthread_mutex_unlock(&srv.fake.mu);
-    want_total = 20;
-    run_rows(0, 0, all_done);
-    for (int i = 0; i < 20; i++) {
-        assert_int_equal(done_count[i], 1);
-        assert_int_equal(stored(i), 1);
-    }
+    fail_writes(0, 0);
+    run_until_all_stored(0, 0, 20);
     assert_true(srv.failed >= 1);
     const sl_writer_stats_t *st = sl_writer_stats(w);
     for (int k = SL_WRITER_ERR_TIMEOUT; k <= SL_WRITER_ERR_OTHER; k++)
@@ -262,12 +269,7 @@ static void node_down_and_back(void **state) {
     run_rows(10, 26, connection_seen); /* 16 slots: the pool fills while the node is down */
     assert_true(done_total < 26);
     srv.fake.down = 0;
-    want_total = 30;
-    run_rows(26, 30, all_done);
-    for (int i = 0; i < 30; i++) {
-        assert_int_equal(done_count[i], 1);
-        assert_int_equal(stored(i), 1);
-    }
+    run_until_all_stored(26, 30, 30);
     assert_string_equal(sl_writer_err_name(SL_WRITER_ERR_CONNECTION), "connection");
 }
 
@@ -279,10 +281,7 @@ static int is_fatal(void) {
  * and keeps the slot taken (its row was not stored). */
 static void fatal_error(void **state) {
     (void)state;
-    pthread_mutex_lock(&srv.fake.mu);
-    srv.fail_code = 0x2200;
-    srv.fail_any = 1;
-    pthread_mutex_unlock(&srv.fake.mu);
+    fail_writes(0x2200, 1); /* unconfigured table */
     run_rows(0, 1, is_fatal);
     assert_non_null(strstr(sl_writer_fatal(w), "unconfigured table created_users"));
     assert_int_equal(error_lines, 1);
@@ -328,8 +327,7 @@ static void timestamp_formula(void **state) {
  * finally stores carries the timestamp given at submit. */
 static void retry_keeps_timestamp(void **state) {
     (void)state;
-    srv.fail_code = 0x1100; /* write timeout */
-    srv.fail_any = 1;
+    fail_writes(0x1100, 1); /* write timeout */
     row_t r;
     make_row(&r, 7);
     assert_int_equal(sl_writer_submit(w, &r.rec, 7, 70, INT64_C(1764000000000777)),
@@ -338,9 +336,7 @@ static void retry_keeps_timestamp(void **state) {
     while (srv.failed < 2 && sl_now_ms() < deadline)
         turn();
     assert_true(srv.failed >= 2);
-    pthread_mutex_lock(&srv.fake.mu);
-    srv.fail_code = 0;
-    pthread_mutex_unlock(&srv.fake.mu);
+    fail_writes(0, 0);
     while (done_total < 1 && sl_now_ms() < deadline)
         turn();
     assert_int_equal(done_count[7], 1);
@@ -384,10 +380,7 @@ static void call_errors(void **state) {
  * idempotent write are not counted here: they are the session's, at most 3 a request.) */
 static void retries_share_one_budget(void **state) {
     (void)state;
-    pthread_mutex_lock(&srv.fake.mu);
-    srv.fail_code = 0x1100;
-    srv.fail_any = 1;
-    pthread_mutex_unlock(&srv.fake.mu);
+    fail_writes(0x1100, 1);
     row_t r;
     for (int i = 0; i < 16; i++) {
         make_row(&r, i);
@@ -412,35 +405,22 @@ static void retries_share_one_budget(void **state) {
     assert_true(sl_writer_failing(w));
     /* Every failed round halved the window; it widens by one per acknowledgement. */
     assert_int_equal(sl_writer_window(w), 1);
-    pthread_mutex_lock(&srv.fake.mu);
-    srv.fail_code = 0;
-    srv.fail_any = 0;
-    pthread_mutex_unlock(&srv.fake.mu);
-    want_total = 16;
-    run_rows(0, 0, all_done);
-    for (int i = 0; i < 16; i++) {
-        assert_int_equal(done_count[i], 1);
-        assert_int_equal(stored(i), 1);
-    }
+    fail_writes(0, 0);
+    run_until_all_stored(0, 0, 16);
     assert_false(sl_writer_failing(w));
     assert_int_equal(sl_writer_window(w), 16);
     assert_int_equal(sl_writer_room(w), 16);
     assert_int_equal(sl_writer_oldest_ms(w), -1);
 }
 
-int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(writes_exact, setup_16, teardown),
-        cmocka_unit_test_setup_teardown(full_pool, setup_4, teardown),
-        cmocka_unit_test_setup_teardown(retry_write_timeout, setup_16, teardown),
-        cmocka_unit_test_setup_teardown(retry_unavailable, setup_16, teardown),
-        cmocka_unit_test_setup_teardown(retry_overloaded, setup_16, teardown),
-        cmocka_unit_test_setup_teardown(node_down_and_back, setup_16, teardown),
-        cmocka_unit_test_setup_teardown(retries_share_one_budget, setup_16, teardown),
-        cmocka_unit_test_setup_teardown(fatal_error, setup_4, teardown),
-        cmocka_unit_test_setup_teardown(call_errors, setup_session, teardown),
-        cmocka_unit_test(timestamp_formula),
-        cmocka_unit_test_setup_teardown(retry_keeps_timestamp, setup_4, teardown),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(NULL, NULL, cmocka_unit_test_setup_teardown(writes_exact, setup_16, teardown),
+          cmocka_unit_test_setup_teardown(full_pool, setup_4, teardown),
+          cmocka_unit_test_setup_teardown(retry_write_timeout, setup_16, teardown),
+          cmocka_unit_test_setup_teardown(retry_unavailable, setup_16, teardown),
+          cmocka_unit_test_setup_teardown(retry_overloaded, setup_16, teardown),
+          cmocka_unit_test_setup_teardown(node_down_and_back, setup_16, teardown),
+          cmocka_unit_test_setup_teardown(retries_share_one_budget, setup_16, teardown),
+          cmocka_unit_test_setup_teardown(fatal_error, setup_4, teardown),
+          cmocka_unit_test_setup_teardown(call_errors, setup_session, teardown),
+          cmocka_unit_test(timestamp_formula),
+          cmocka_unit_test_setup_teardown(retry_keeps_timestamp, setup_4, teardown))

@@ -260,6 +260,8 @@ static cql_stmt_t *prepare(cql_session_t *s, const char *keyspace, const char *t
 
 /* Waits for the consumer queue or the session, bounded by timeout_ms, and steps CQL. */
 static void wait_and_step(ceiling_t *c, int pipe_fd, int timeout_ms) {
+    if (c->session)
+        cql_session_flush(c->session); /* this turn's writes, in one send per connection */
     int64_t t = c->session ? cql_session_timeout_ms(c->session) : -1;
     if (t >= 0 && t < timeout_ms)
         timeout_ms = (int)t;

@@ -527,10 +527,18 @@ void cql_session_free(cql_session_t *s);
  * fail the same way. The session keeps reconnecting in the background either way. */
 cql_err_t cql_session_connect_wait(cql_session_t *s, int64_t timeout_ms, char *errstr,
                                    size_t errstr_size);
-/* One fd for the whole session (readable when any of its sockets needs work). */
+/* One fd for the whole session (readable when any of its sockets needs work). A request
+ * is queued on its connection and written by the next flush (cql_session_flush(), which
+ * cql_session_step() and cql_session_poll() do first), so the requests of one turn of a
+ * loop go out in one write per connection; until then cql_session_timeout_ms() is 0. */
 int cql_session_fd(const cql_session_t *s);
+/* How long an event loop may wait on cql_session_fd() before it steps the session: the
+ * next deadline, 0 while requests wait for a flush, -1 for none. */
 int64_t cql_session_timeout_ms(const cql_session_t *s);
-/* Non-blocking: handles whatever is ready. */
+/* Writes what was queued since the last flush (as far as the sockets take it; the rest
+ * when they become writable). Call it before waiting on cql_session_fd(). */
+void cql_session_flush(cql_session_t *s);
+/* Non-blocking: flushes, then handles whatever is ready. */
 cql_err_t cql_session_step(cql_session_t *s);
 /* Blocks up to timeout_ms for events, then steps. */
 cql_err_t cql_session_poll(cql_session_t *s, int64_t timeout_ms);

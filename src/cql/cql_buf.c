@@ -21,7 +21,7 @@ void cql_buf_free(cql_buf_t *b) {
     b->len = b->cap = 0;
 }
 
-bool cql_buf_reserve(cql_buf_t *b, size_t n) {
+bool cql_buf_grow(cql_buf_t *b, size_t n) {
     if (b->failed)
         return false;
     if (n > b->max || b->len > b->max - n) {
@@ -88,11 +88,16 @@ static void put_sized(cql_buf_t *b, unsigned width, const void *p, size_t n) {
         b->failed = true;
         return;
     }
+    if (!cql_buf_reserve(b, width + n))
+        return;
+    uint8_t *d = b->data + b->len;
     if (width == 2)
-        cql_buf_u16(b, (uint16_t)n);
+        cql_wr_u16(d, (uint16_t)n);
     else
-        cql_buf_u32(b, (uint32_t)n);
-    cql_buf_put(b, p, n);
+        cql_wr_u32(d, (uint32_t)n);
+    if (n)
+        memcpy(d + width, p, n);
+    b->len += width + n;
 }
 
 void cql_buf_string(cql_buf_t *b, const char *s, size_t n) {

@@ -323,7 +323,7 @@ void cql_conn_set_event_cb(cql_conn_t *c, cql_event_cb_t cb, void *opaque) {
  * before the handshake is done), and both copies get the new id. Returns the stream id,
  * or -1 with *err. */
 static int submit_frame(cql_conn_t *c, const uint8_t *frame, size_t len, cql_req_kind_t kind,
-                        cql_future_t *f, cql_prepared_t *prepared, int64_t timeout_ms,
+                        cql_future_t *f, cql_prepared_t *prepared, int64_t deadline_ms,
                         cql_err_t *err) {
     if (c->state == ST_CLOSED) {
         *err = CQL_ERR_CLOSED;
@@ -356,7 +356,7 @@ static int submit_frame(cql_conn_t *c, const uint8_t *frame, size_t len, cql_req
     s->kind = kind;
     s->f = f;
     s->waiter = 0;
-    s->deadline = cql_now_ms() + (timeout_ms > 0 ? timeout_ms : c->conf->request_timeout_ms);
+    s->deadline = deadline_ms;
     if (c->inflight == 0 || s->deadline < c->next_deadline)
         c->next_deadline = s->deadline;
     s->prepared = prepared;
@@ -382,12 +382,17 @@ static cql_err_t conn_drive(void *owner, int64_t timeout_ms) {
     return cql_conn_poll(owner, timeout_ms);
 }
 
+/* The deadline of a request submitted now with timeout_ms (0 or less: the configured one). */
+static int64_t deadline_in(const cql_conn_t *c, int64_t timeout_ms) {
+    return cql_now_ms() + (timeout_ms > 0 ? timeout_ms : c->conf->request_timeout_ms);
+}
+
 /* A frame the session encoded (and keeps for a retry on another host), queued as is. */
 cql_err_t cql_conn_submit_encoded(cql_conn_t *c, const uint8_t *frame, size_t len,
-                                  cql_req_kind_t kind, cql_prepared_t *prepared, int64_t timeout_ms,
-                                  cql_future_t *f) {
+                                  cql_req_kind_t kind, cql_prepared_t *prepared,
+                                  int64_t deadline_ms, cql_future_t *f) {
     cql_err_t err;
-    if (submit_frame(c, frame, len, kind, f, prepared, timeout_ms, &err) < 0)
+    if (submit_frame(c, frame, len, kind, f, prepared, deadline_ms, &err) < 0)
         return err;
     return CQL_OK;
 }
@@ -401,7 +406,8 @@ static cql_err_t submit_scratch(cql_conn_t *c, size_t off, cql_req_kind_t kind, 
     if (!f)
         return CQL_ERR_NOMEM;
     cql_err_t err;
-    if (submit_frame(c, c->scratch.data, c->scratch.len, kind, f, p, timeout_ms, &err) < 0) {
+    if (submit_frame(c, c->scratch.data, c->scratch.len, kind, f, p, deadline_in(c, timeout_ms),
+                     &err) < 0) {
         cql_future_complete(f, err, NULL, NULL); /* never queued: nothing else holds it */
         cql_future_free(f);
         return err;
@@ -600,7 +606,7 @@ static bool try_reprepare(cql_conn_t *c, int id) {
         return false;
     cql_err_t err;
     int rid = submit_frame(c, c->scratch.data, c->scratch.len, CQL_REQ_REPREPARE, NULL, s->prepared,
-                           0, &err);
+                           deadline_in(c, 0), &err);
     if (rid < 0)
         return false;
     c->slots[rid].waiter = id;
@@ -950,12 +956,15 @@ cql_err_t cql_conn_step(cql_conn_t *c, int revents) {
     return CQL_OK;
 }
 
+void cql_conn_flush(cql_conn_t *c) {
+    if (c->state >= ST_STARTUP && c->state != ST_CLOSED && c->out.len > c->out_off)
+        do_write(c);
+}
+
 cql_err_t cql_conn_poll(cql_conn_t *c, int64_t timeout_ms) {
     if (c->fd < 0)
         return cql_conn_step(c, 0);
-    /* flush what is queued before sleeping */
-    if (c->state >= ST_STARTUP && c->state != ST_CLOSED && c->out.len > c->out_off)
-        do_write(c);
+    cql_conn_flush(c); /* what is queued, before sleeping */
     int64_t t = cql_conn_timeout_ms(c);
     if (t < 0 || (timeout_ms >= 0 && timeout_ms < t))
         t = timeout_ms;

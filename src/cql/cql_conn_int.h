@@ -18,11 +18,15 @@ typedef enum {
     CQL_REQ_OPTIONS,   /* OPTIONS: SUPPORTED */
 } cql_req_kind_t;
 
-/* Queues frame[0..len) (its stream id is replaced) for f. prepared: a reference is taken
- * for re-preparation on UNPREPARED. */
+/* Queues frame[0..len) (its stream id is replaced) for f, to time out at deadline_ms
+ * (cql_now_ms()'s clock; the caller read it). prepared: a reference is taken for
+ * re-preparation on UNPREPARED. */
 cql_err_t cql_conn_submit_encoded(cql_conn_t *c, const uint8_t *frame, size_t len,
-                                  cql_req_kind_t kind, cql_prepared_t *prepared, int64_t timeout_ms,
-                                  cql_future_t *f);
+                                  cql_req_kind_t kind, cql_prepared_t *prepared,
+                                  int64_t deadline_ms, cql_future_t *f);
+/* Writes what is queued, as far as the socket takes it (a connection still in its
+ * handshake holds it back). */
+void cql_conn_flush(cql_conn_t *c);
 /* Encodes statement s or batch b (the other NULL) into the connection's scratch buffer;
  * *frame is valid until the next call on c. */
 cql_err_t cql_conn_encode(cql_conn_t *c, const cql_stmt_t *s, const cql_batch_t *b,

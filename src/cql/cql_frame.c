@@ -143,6 +143,10 @@ size_t cql_enc_prepare(cql_buf_t *b, int16_t stream, const char *query, size_t n
 /* Writes the values of s in order; a never-bound slot goes as "unset". */
 static void enc_values(cql_buf_t *b, const cql_stmt_t *s) {
     cql_buf_u16(b, (uint16_t)s->n_params);
+    if (!s->unordered && s->n_seq == s->n_params) { /* all bound in order: one copy */
+        cql_buf_put(b, s->vals.data, s->vals.len);
+        return;
+    }
     for (size_t i = 0; i < s->n_params; i++) {
         int32_t off = s->slots[i].off;
         if (off < 0) {

@@ -42,8 +42,15 @@ typedef struct {
 
 void cql_buf_init(cql_buf_t *b, size_t max);
 void cql_buf_free(cql_buf_t *b);
-/* Ensures room for n more bytes; false (and failed set) when over max or no memory. */
-bool cql_buf_reserve(cql_buf_t *b, size_t n);
+/* cql_buf_reserve()'s slow path: grows b (doubling, up to max) to hold n more bytes. */
+bool cql_buf_grow(cql_buf_t *b, size_t n);
+/* Ensures room for n more bytes; false (and failed set) when over max or no memory. Inline:
+ * every value of every request asks (cap never exceeds max, so room within cap is room). */
+static inline bool cql_buf_reserve(cql_buf_t *b, size_t n) {
+    if (!b->failed && n <= b->cap - b->len)
+        return true;
+    return cql_buf_grow(b, n);
+}
 void cql_buf_put(cql_buf_t *b, const void *p, size_t n);
 void cql_buf_u8(cql_buf_t *b, uint8_t v);
 void cql_buf_u16(cql_buf_t *b, uint16_t v);
@@ -340,6 +347,10 @@ struct cql_stmt_s {
     int64_t timeout_ms;
     uint8_t *routing_key;
     size_t routing_key_size;
+    /* Values bound in parameter order since the reset, each once: the first n_seq lie back
+     * to back from the start of vals. unordered: some bind broke that. */
+    size_t n_seq;
+    bool unordered;
 };
 
 /* Computes the routing key of a prepared statement from bound pk values into b.

@@ -84,8 +84,9 @@ struct cql_session_s {
     bool prune;    /* hosts marked removed wait for housekeeping */
     bool registered;
     bool closing;
-    sreq_t *reqs;  /* in flight, doubly linked */
-    sreq_t *spare; /* finished request records kept for reuse */
+    bool unflushed; /* requests queued on connections since the last flush */
+    sreq_t *reqs;   /* in flight, doubly linked */
+    sreq_t *spare;  /* finished request records kept for reuse */
     size_t n_spare;
     size_t n_agree; /* requests waiting for schema agreement */
     cql_err_t last_err;
@@ -730,7 +731,7 @@ static void sreq_finish(sreq_t *r, cql_future_t *from, cql_err_t err, const char
 }
 
 static void inner_done(cql_future_t *f, void *opaque);
-static bool sreq_send(sreq_t *r);
+static bool sreq_send(sreq_t *r, int64_t now);
 
 static bool is_retriable_after_send(cql_err_t e) {
     return e == CQL_ERR_IO || e == CQL_ERR_CLOSED || e == CQL_ERR_TIMEOUT ||
@@ -855,7 +856,7 @@ static void inner_done(cql_future_t *f, void *opaque) {
         ((r->idempotent && is_retriable_after_send(err)) || not_executed(err))) {
         cql_log(s->conf, CQL_LOG_DEBUG, "retrying on another host after: %s", cql_err_str(err));
         cql_future_free(f);
-        if (sreq_send(r))
+        if (sreq_send(r, cql_now_ms()))
             return;
         /* last_err may hold a connection's "still connecting" state; a request that found
          * no host fails with a retriable error whatever it was. */
@@ -879,8 +880,9 @@ static void inner_done(cql_future_t *f, void *opaque) {
     sreq_free(r);
 }
 
-/* Sends (or re-sends) r on some host; false when no host can take it. */
-static bool sreq_send(sreq_t *r) {
+/* Sends (or re-sends) r on some host (now: cql_now_ms(), read by the caller); false when
+ * no host can take it. */
+static bool sreq_send(sreq_t *r, int64_t now) {
     cql_session_t *s = r->s;
     for (size_t tries = 0; tries <= s->n_hosts; tries++) {
         sconn_t *sc = pick(s, r);
@@ -889,8 +891,7 @@ static bool sreq_send(sreq_t *r) {
         cql_future_t *f = cql_future_new(s, session_drive);
         if (!f)
             return false;
-        int64_t left = r->deadline - cql_now_ms();
-        if (left <= 0) {
+        if (r->deadline <= now) {
             cql_future_complete(f, CQL_ERR_TIMEOUT, NULL, NULL);
             cql_future_free(f);
             return false;
@@ -900,11 +901,11 @@ static bool sreq_send(sreq_t *r) {
         if (r->kind == CQL_REQ_USER)
             sc->host->requests++;
         cql_err_t err = cql_conn_submit_encoded(sc->conn, r->frame.data, r->frame.len, r->kind,
-                                                r->prepared, left, f);
+                                                r->prepared, r->deadline, f);
         if (err == CQL_OK) {
             r->inner = f;
             cql_future_set_callback(f, inner_done, r);
-            sconn_watch(s, sc);
+            s->unflushed = true; /* written by the next flush, with the others */
             return true;
         }
         cql_future_complete(f, err, NULL, NULL);
@@ -955,7 +956,8 @@ static cql_err_t submit(cql_session_t *s, const uint8_t *frame, size_t len, cql_
     r->kind = kind;
     r->idempotent = idempotent;
     r->phase = SREQ_RUN;
-    r->deadline = cql_now_ms() + (timeout_ms > 0 ? timeout_ms : s->conf->request_timeout_ms);
+    int64_t now = cql_now_ms(); /* the one clock read of a submit */
+    r->deadline = now + (timeout_ms > 0 ? timeout_ms : s->conf->request_timeout_ms);
     if (prepared) {
         cql_prepared_ref(prepared);
         r->prepared = prepared;
@@ -975,7 +977,7 @@ static cql_err_t submit(cql_session_t *s, const uint8_t *frame, size_t len, cql_
     if (s->reqs)
         s->reqs->prev = r;
     s->reqs = r;
-    if (!sreq_send(r)) {
+    if (!sreq_send(r, now)) {
         cql_err_t err = s->last_err == CQL_ERR_BUSY ? CQL_ERR_BUSY : CQL_ERR_NO_HOSTS;
         cql_future_t *u = r->user;
         r->user = NULL;
@@ -1180,6 +1182,8 @@ size_t cql_session_hosts_up(const cql_session_t *s) {
 }
 
 int64_t cql_session_timeout_ms(const cql_session_t *s) {
+    if (s->unflushed)
+        return 0;
     int64_t now = cql_now_ms(), best = -1;
     for (size_t i = 0; i < s->n_hosts; i++) {
         host_t *h = s->hosts[i];
@@ -1274,7 +1278,22 @@ static void housekeeping(cql_session_t *s) {
     }
 }
 
+void cql_session_flush(cql_session_t *s) {
+    if (!s->unflushed)
+        return;
+    s->unflushed = false; /* a callback of a failing write may set it again */
+    for (size_t i = 0; i < s->n_hosts; i++)
+        for (uint32_t j = 0; j < s->hosts[i]->n_conns; j++) {
+            sconn_t *sc = &s->hosts[i]->conns[j];
+            if (sc->conn) {
+                cql_conn_flush(sc->conn);
+                sconn_watch(s, sc); /* writable wanted only for what the socket refused */
+            }
+        }
+}
+
 static cql_err_t session_wait(cql_session_t *s, int timeout_ms) {
+    cql_session_flush(s);
     struct epoll_event evs[64];
     int n = epoll_wait(s->epfd, evs, 64, timeout_ms);
     int64_t now = cql_now_ms();
@@ -1300,10 +1319,8 @@ cql_err_t cql_session_step(cql_session_t *s) {
 
 cql_err_t cql_session_poll(cql_session_t *s, int64_t timeout_ms) {
     /* write what callbacks queued since the last step */
-    for (size_t i = 0; i < s->n_hosts; i++)
-        for (uint32_t j = 0; j < s->hosts[i]->n_conns; j++)
-            if (s->hosts[i]->conns[j].conn)
-                sconn_watch(s, &s->hosts[i]->conns[j]);
+    s->unflushed = true;
+    cql_session_flush(s);
     int64_t t = cql_session_timeout_ms(s);
     if (t < 0 || (timeout_ms >= 0 && timeout_ms < t))
         t = timeout_ms;

@@ -131,6 +131,8 @@ void cql_stmt_reset(cql_stmt_t *s) {
         s->slots[i].off = -1;
     s->vals.len = 0;
     s->vals.failed = false;
+    s->n_seq = 0;
+    s->unordered = false;
     cql_stmt_set_paging_state(s, NULL, 0);
     cql_stmt_set_routing_key(s, NULL, 0);
 }
@@ -206,6 +208,10 @@ static cql_err_t bind_end(cql_stmt_t *s, size_t i, size_t off) {
         return CQL_ERR_NOMEM;
     }
     s->slots[i].off = (int32_t)off;
+    if (i == s->n_seq && !s->unordered)
+        s->n_seq++;
+    else
+        s->unordered = true;
     return CQL_OK;
 }
 

@@ -638,23 +638,24 @@ static int hexval(int ch) {
 }
 
 int cql_uuid_parse(const char *s, uint8_t out[16]) {
-    if (!s || strlen(s) != 36)
+    /* where each byte's two digits start: 8-4-4-4-12, dashes at 8, 13, 18 and 23 */
+    static const uint8_t at[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
+    if (!s)
         return -1;
-    size_t o = 0;
-    for (size_t i = 0; i < 36;) {
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (s[i] != '-')
-                return -1;
-            i++;
-            continue;
-        }
-        int hi = hexval((unsigned char)s[i]), lo = hexval((unsigned char)s[i + 1]);
-        if (hi < 0 || lo < 0)
+    /* left to right, so that nothing past a shorter string's NUL is read */
+    for (int i = 0; i < 16; i++) {
+        const unsigned char *p = (const unsigned char *)s + at[i];
+        if ((i == 4 || i == 6 || i == 8 || i == 10) && p[-1] != '-')
             return -1;
-        out[o++] = (uint8_t)(hi << 4 | lo);
-        i += 2;
+        int hi = hexval(p[0]);
+        if (hi < 0)
+            return -1;
+        int lo = hexval(p[1]);
+        if (lo < 0)
+            return -1;
+        out[i] = (uint8_t)(hi << 4 | lo);
     }
-    return 0;
+    return s[36] == '\0' ? 0 : -1;
 }
 
 void cql_uuid_format(const uint8_t u[16], char out[37]) {

@@ -915,6 +915,7 @@ static void drain_pipe(int fd) {
 /* Waits for any source of work, bounded by timeout_ms, then steps CQL and the writer and
  * serves delivery reports. */
 static void wait_and_step(sl_processor_t *p, int timeout_ms) {
+    cql_session_flush(p->session); /* this turn's writes, in one send per connection */
     int64_t t = cql_session_timeout_ms(p->session);
     if (t >= 0 && t < timeout_ms)
         timeout_ms = (int)t;

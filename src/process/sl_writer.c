@@ -43,6 +43,13 @@ const char *sl_writer_err_name(sl_writer_err_t err) {
 
 typedef enum { SLOT_FREE, SLOT_SENT, SLOT_COMPLETED, SLOT_BACKOFF } slot_state_t;
 
+/* A slot keeps its record's fields for the retries. Most records' fields fit in
+ * SLOT_TEXT_INLINE bytes (the mock API's: 200-400); a longer one goes to the slot's own
+ * buffer of the largest size, made once. Sized so, the window's slots take ~160 KB of
+ * memory instead of 1.1 MB at 256 in flight (docs/benchmarks.md). */
+#define SLOT_TEXT_INLINE 512
+#define SLOT_TEXT_MAX (SL_RECORD_MAX + SL_FIELD_COUNT)
+
 typedef struct slot_s {
     slot_state_t state;
     struct slot_s *next; /* free list, completed list */
@@ -58,7 +65,9 @@ typedef struct slot_s {
     int64_t submitted_ms;
     uint8_t id[16];
     uint16_t len[SL_FIELD_COUNT];
-    char text[SL_RECORD_MAX + SL_FIELD_COUNT]; /* the fields, NUL-separated */
+    char *text; /* the fields, NUL-separated: inline, or big for a longer record */
+    char *big;  /* SLOT_TEXT_MAX bytes, made on the first record that needs it, kept */
+    char inline_text[SLOT_TEXT_INLINE];
 } slot_t;
 
 struct sl_writer_s {
@@ -180,8 +189,10 @@ void sl_writer_free(sl_writer_t *w) {
     if (!w)
         return;
     if (w->slots) {
-        for (size_t i = 0; i < w->conf.max_inflight; i++)
+        for (size_t i = 0; i < w->conf.max_inflight; i++) {
             cql_future_free(w->slots[i].future);
+            free(w->slots[i].big);
+        }
         free(w->slots);
     }
     cql_stmt_free(w->stmt);
@@ -311,13 +322,19 @@ sl_writer_err_t sl_writer_submit(sl_writer_t *w, const sl_record_t *rec, uint64_
         set_fatal(w, msg);
         return SL_WRITER_ERR_INVALID;
     }
+    size_t need = 0;
+    for (int f = 0; f < SL_FIELD_COUNT; f++)
+        need += (rec->field[f].ptr ? rec->field[f].len : 0) + 1;
+    if (need > SLOT_TEXT_MAX) {
+        set_fatal(w, "record larger than " SL_WRITER_STR_(SL_RECORD_MAX) " bytes");
+        return SL_WRITER_ERR_INVALID;
+    }
+    if (need > sizeof s->inline_text && !s->big && !(s->big = malloc(SLOT_TEXT_MAX)))
+        return SL_WRITER_ERR_NOMEM;
+    s->text = need > sizeof s->inline_text ? s->big : s->inline_text;
     size_t at = 0;
     for (int f = 0; f < SL_FIELD_COUNT; f++) {
         size_t len = rec->field[f].ptr ? rec->field[f].len : 0;
-        if (at + len + 1 > sizeof s->text) {
-            set_fatal(w, "record larger than " SL_WRITER_STR_(SL_RECORD_MAX) " bytes");
-            return SL_WRITER_ERR_INVALID;
-        }
         if (len)
             memcpy(s->text + at, rec->field[f].ptr, len);
         s->text[at + len] = '\0';

@@ -105,7 +105,8 @@ void sl_writer_free(sl_writer_t *w);
  * timestamp). Returns OK; FULL when every slot is taken (see
  * sl_writer_room()); FATAL once the writer is fatal; INVALID for a record it cannot bind
  * (an id that is not a UUID, larger than SL_RECORD_MAX), which also makes it fatal, since
- * validation should have caught it. */
+ * validation should have caught it; NOMEM when a record whose fields take more than a
+ * slot's inline 512 bytes finds no memory for the slot's own buffer (nothing taken). */
 sl_writer_err_t sl_writer_submit(sl_writer_t *w, const sl_record_t *rec, uint64_t cookie,
                                  int64_t origin_ms, int64_t write_us);
 

@@ -4,11 +4,11 @@
  *
  * Every request goes to the test's handler first, which fills the reply or leaves it to
  * the node: the node answers by itself what a session needs to connect, STARTUP and
- * REGISTER (READY) and the topology queries on system.local and system.peers_v2 (the node's
- * token, and its peer when two nodes make a ring). While the node holds (fake_node_hold), replies
- * to EXECUTE wait unsent, so that writes stay in flight for as long as a test wants;
- * fake_node_hold(n, 0) sends them; fake_node_event() pushes an EVENT on the connection that
- * sent REGISTER. Only what a test needs is implemented; it checks nothing about
+ * REGISTER (READY), the topology queries on system.local and system.peers_v2 (the node's
+ * token, and its peer when two nodes make a ring) and the keyspaces' replication (none). While the
+ * node holds (fake_node_hold), replies to EXECUTE wait unsent, so that writes stay in flight for as
+ * long as a test wants; fake_node_hold(n, 0) sends them; fake_node_event() pushes an EVENT on the
+ * connection that sent REGISTER. Only what a test needs is implemented; it checks nothing about
  * what clients send. */
 #ifndef TEST_CQL_FAKE_H
 #define TEST_CQL_FAKE_H
@@ -98,6 +98,19 @@ static const uint8_t FAKE_SCHEMA_V1[16] = {1, 1, 1, 1, 1, 1, 0x11, 1, 0x81, 1, 1
 
 /* The discovery queries of a session; 1 if query was one of them (reply filled). */
 static inline int fake_topology(const fake_node_t *n, const char *query, tb_t *t) {
+    if (strstr(query, "FROM system_schema.keyspaces")) {
+        /* no keyspace's replication: the session routes by the ring alone. Unanswered,
+         * the session's discovery would wait for it until a test's connect wait gave up */
+        fake_rows_header(t, 2);
+        tb_str(t, "keyspace_name");
+        tb_u16(t, CQL_TYPE_VARCHAR);
+        tb_str(t, "replication");
+        tb_u16(t, CQL_TYPE_MAP);
+        tb_u16(t, CQL_TYPE_VARCHAR);
+        tb_u16(t, CQL_TYPE_VARCHAR);
+        tb_u32(t, 0);
+        return 1;
+    }
     if (!strstr(query, "tokens"))
         return 0;
     if (strstr(query, "system.local")) {

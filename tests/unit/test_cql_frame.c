@@ -119,6 +119,34 @@ static void test_query_values_null_unset(void **state) {
     cql_stmt_free(s);
 }
 
+/* The same values give the same frame whether they were bound in order (the encoder then
+ * copies them in one piece), backwards, or in order again after a reset. */
+static void test_query_values_any_order(void **state) {
+    (void)state;
+    static const uint8_t want[] = {0x04, 0, 0, 1,   0x07, 0,    0,    0,    31,   0,
+                                   0,    0, 1, 'I', 0x00, 0x01, 0x01, 0x00, 0x03, /* three values */
+                                   0,    0, 0, 4,   0,    0,    0,    7,          /* int 7 */
+                                   0,    0, 0, 2,   'h',  'i',                    /* text hi */
+                                   0,    0, 0, 3,   'a',  'b',  'c'};             /* blob abc */
+    cql_stmt_t *s = cql_stmt_new("I", 3);
+    for (int round = 0; round < 3; round++) {
+        cql_stmt_reset(s);
+        for (int k = 0; k < 3; k++) {
+            int i = round == 1 ? 2 - k : k;
+            cql_err_t err = i == 0   ? cql_stmt_bind_int32(s, 0, 7)
+                            : i == 1 ? cql_stmt_bind_text(s, 1, "hi")
+                                     : cql_stmt_bind_bytes(s, 2, "abc", 3);
+            assert_int_equal(err, CQL_OK);
+        }
+        cql_buf_t b;
+        cql_buf_init(&b, 0);
+        cql_enc_query(&b, 1, s);
+        assert_frame(&b, 0, want, sizeof want);
+        cql_buf_free(&b);
+    }
+    cql_stmt_free(s);
+}
+
 /* RESULT Prepared body: id 0xAA 0xBB, 2 bind markers (pk index 0) of table ks.t,
  * result metadata with no columns. */
 static tb_t prepared_body(void) {
@@ -631,6 +659,7 @@ TEST_MAIN(NULL, NULL, cmocka_unit_test(test_startup),
           cmocka_unit_test(test_options_register_prepare),
           cmocka_unit_test(test_auth_response_plain), cmocka_unit_test(test_query_all_params),
           cmocka_unit_test(test_query_values_null_unset),
+          cmocka_unit_test(test_query_values_any_order),
           cmocka_unit_test(test_prepared_and_execute), cmocka_unit_test(test_batch),
           cmocka_unit_test(test_frame_cap), cmocka_unit_test(test_header_decode),
           cmocka_unit_test(test_skip_extras), cmocka_unit_test(test_error_write_timeout),

@@ -270,6 +270,31 @@ static void test_external_event_loop(void **state) {
     assert_int_equal(completed, 50);
 }
 
+/* A caller's own loop that flushes before it waits: the requests of a turn wait for the
+ * flush (the timeout says 0 until then), the flush alone writes them, and the fd then
+ * turns readable only when answers came (no step in between). */
+static void test_flush_before_wait(void **state) {
+    (void)state;
+    cql_stmt_t *st = cql_stmt_new("INSERT RR", 0);
+    completed = 0;
+    for (int i = 0; i < 20; i++) {
+        cql_future_t *f;
+        assert_int_equal(cql_session_query(sess, st, &f), CQL_OK);
+        cql_future_set_callback(f, on_done, NULL);
+    }
+    cql_stmt_free(st);
+    assert_int_equal(cql_session_timeout_ms(sess), 0);
+    cql_session_flush(sess);
+    assert_true(cql_session_timeout_ms(sess) > 0); /* the requests' deadline now */
+    struct pollfd pfd = {.fd = cql_session_fd(sess), .events = POLLIN};
+    for (int i = 0; i < 500 && completed < 20; i++) {
+        cql_session_flush(sess);
+        if (poll(&pfd, 1, 100) > 0)
+            assert_int_equal(cql_session_step(sess), CQL_OK);
+    }
+    assert_int_equal(completed, 20);
+}
+
 /* The blocking call: a result the caller owns, or the error with the server's message. */
 static void test_execute(void **state) {
     (void)state;
@@ -372,4 +397,4 @@ TEST_MAIN(setup, teardown, cmocka_unit_test(test_discovery), cmocka_unit_test(te
           cmocka_unit_test(test_unresolved_warned_once), cmocka_unit_test(test_round_robin),
           cmocka_unit_test(test_token_aware), cmocka_unit_test(test_idempotent_retry),
           cmocka_unit_test(test_schema_agreement), cmocka_unit_test(test_external_event_loop),
-          cmocka_unit_test(test_execute))
+          cmocka_unit_test(test_flush_before_wait), cmocka_unit_test(test_execute))

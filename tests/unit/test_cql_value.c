@@ -280,6 +280,20 @@ static void test_uuid_text(void **state) {
     assert_int_equal(cql_uuid_parse("6ba7b810-9dad-11d1-80b4-00c04fd430c`", u), -1);
     assert_int_equal(cql_uuid_parse("6ba7b810-9dad-11d1-80b4-00c04fd430cF", u), 0);
     assert_int_equal(u[15], 0xcf);
+    /* one character wrong anywhere (a digit where a dash stands, else a dash), one too many,
+     * none, cut short at every length */
+    const char *good = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
+    for (int i = 0; i < 36; i++) {
+        char bad[40];
+        memcpy(bad, good, 37);
+        bad[i] = good[i] == '-' ? '0' : '-';
+        assert_int_equal(cql_uuid_parse(bad, u), -1);
+        bad[i] = '\0';
+        assert_int_equal(cql_uuid_parse(bad, u), -1);
+    }
+    assert_int_equal(cql_uuid_parse("6ba7b810-9dad-11d1-80b4-00c04fd430c80", u), -1);
+    assert_int_equal(cql_uuid_parse("", u), -1);
+    assert_int_equal(cql_uuid_parse(NULL, u), -1);
 }
 
 /* Expected tokens come from an independent implementation of Cassandra's

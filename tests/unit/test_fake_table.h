@@ -23,7 +23,8 @@ typedef struct {
     struct {
         uint8_t id[16];
         char first_name[64];
-        int64_t timestamp; /* the INSERT's USING TIMESTAMP, µs */
+        uint32_t text_hash; /* text_hash() of the eleven text values */
+        int64_t timestamp;  /* the INSERT's USING TIMESTAMP, µs */
     } rows[MAX_ROWS];
     int prepare_params; /* bind markers in the PREPARE answer */
     uint32_t fail_code; /* while non-zero, EXECUTEs of fail_id (all if fail_any) fail so */
@@ -33,6 +34,31 @@ typedef struct {
 } srv_t;
 
 static srv_t srv;
+
+/* FNV-1a over the text values (fields 1..SL_FIELD_COUNT-1), each with its length: the fake
+ * stores it so that a test can compare every field it bound, not only the first name. */
+static inline uint32_t text_hash(const uint8_t *const *vals, const int32_t *lens) {
+    uint32_t h = 2166136261u;
+    for (int i = 1; i < SL_FIELD_COUNT; i++) {
+        uint32_t n = lens[i] > 0 ? (uint32_t)lens[i] : 0;
+        for (int b = 0; b < 4; b++)
+            h = (h ^ ((n >> (8 * b)) & 0xff)) * 16777619u;
+        for (uint32_t k = 0; k < n; k++)
+            h = (h ^ vals[i][k]) * 16777619u;
+    }
+    return h;
+}
+
+/* text_hash() of a record's fields, as the writer should bind them. */
+static inline uint32_t record_text_hash(const sl_record_t *rec) {
+    const uint8_t *vals[SL_FIELD_COUNT];
+    int32_t lens[SL_FIELD_COUNT];
+    for (int i = 0; i < SL_FIELD_COUNT; i++) {
+        vals[i] = (const uint8_t *)rec->field[i].ptr;
+        lens[i] = (int32_t)rec->field[i].len;
+    }
+    return text_hash(vals, lens);
+}
 
 static inline int fake_table_request(fake_node_t *f, uint8_t op, const uint8_t *body, size_t len,
                                      tb_t *t) {
@@ -67,6 +93,7 @@ static inline int fake_table_request(fake_node_t *f, uint8_t op, const uint8_t *
         memcpy(s->rows[s->n_rows].id, vals[0], 16);
         snprintf(s->rows[s->n_rows].first_name, sizeof s->rows[0].first_name, "%.*s",
                  lens[1] > 0 ? (int)lens[1] : 0, (const char *)vals[1]);
+        s->rows[s->n_rows].text_hash = text_hash(vals, lens);
         s->rows[s->n_rows].timestamp = (int64_t)cql_rd_u64p(vals[SL_FIELD_COUNT]);
         s->n_rows++;
         tb_u32(t, CQL_RESULT_VOID);
@@ -78,8 +105,9 @@ static inline int fake_table_request(fake_node_t *f, uint8_t op, const uint8_t *
 /* ---- records ------------------------------------------------------------------------ */
 
 /* Test row i: id 00000000-0000-4000-8000-<i, 12 digits>, first name user-<i>, the other
- * fields fixed. rec is decoded from its Kafka JSON (sl_record_from_json), so it is what the
- * processor would see; its views point into scratch. */
+ * fields fixed (make_row_long: an address of address_len bytes instead, up to
+ * SL_RECORD_FIELD_MAX). rec is decoded from its Kafka JSON (sl_record_from_json), so it is
+ * what the processor would see; its views point into scratch. */
 typedef struct {
     char id[40];
     char first_name[32];
@@ -87,22 +115,31 @@ typedef struct {
     sl_record_t rec;
 } row_t;
 
-static inline void make_row(row_t *r, int i) {
-    char json[1024];
+static inline void make_row_long(row_t *r, int i, size_t address_len) {
+    char json[2048], address[SL_RECORD_FIELD_MAX + 1] = "8929 Valwood Pkwy, Billings";
+    if (address_len > 0 && address_len < sizeof address) {
+        for (size_t k = 0; k < address_len; k++)
+            address[k] = (char)('a' + (k + (size_t)i) % 26);
+        address[address_len] = '\0';
+    }
     snprintf(r->id, sizeof r->id, "00000000-0000-4000-8000-%012d", i);
     snprintf(r->first_name, sizeof r->first_name, "user-%d", i);
     int n = snprintf(json, sizeof json,
                      "{\"id\":\"%s\",\"first_name\":\"%s\",\"last_name\":\"Nichols\","
-                     "\"gender\":\"female\",\"address\":\"8929 Valwood Pkwy, Billings\","
+                     "\"gender\":\"female\",\"address\":\"%s\","
                      "\"post_code\":\"63104\",\"email\":\"jennie.nichols@example.com\","
                      "\"username\":\"yellowpeacock117\",\"dob\":\"1992-03-08T15:13:16.688Z\","
                      "\"registered_date\":\"2007-07-09T05:51:59.390Z\","
                      "\"phone\":\"(272) 790-0888\",\"picture\":\"https://example.com/75.jpg\"}",
-                     r->id, r->first_name);
+                     r->id, r->first_name, address);
     sl_field_t field;
     if (sl_record_from_json(json, (size_t)n, &r->rec, r->scratch, sizeof r->scratch, &field) !=
         SL_REJECT_NONE)
         memset(&r->rec, 0, sizeof r->rec); /* cannot happen: the writer tests would fail */
+}
+
+static inline void make_row(row_t *r, int i) {
+    make_row_long(r, i, 0);
 }
 
 static inline void id_bytes(int i, uint8_t out[16]) {

@@ -176,6 +176,9 @@ static void writes_exact(void **state) {
         id_bytes(i, id);
         assert_memory_equal(srv.rows[k].id, id, 16); /* the id and its fields go together */
         assert_int_equal(srv.rows[k].timestamp, (int64_t)i * 10000 + i % 1000);
+        row_t r;
+        make_row(&r, i);
+        assert_int_equal(srv.rows[k].text_hash, record_text_hash(&r.rec));
     }
     const sl_writer_stats_t *st = sl_writer_stats(w);
     assert_int_equal(st->submitted, 300);
@@ -344,6 +347,48 @@ static void retry_keeps_timestamp(void **state) {
     assert_int_equal(srv.rows[0].timestamp, INT64_C(1764000000000777));
 }
 
+/* Records whose fields do not fit a slot's inline text (an address of 600 or 1,024
+ * bytes) share the 4 slots with short ones, in every order, and one of them is retried from
+ * its slot: every row is stored once with every field as submitted. */
+static size_t long_len(int i) {
+    static const size_t lens[] = {0, 600, 0, 0, SL_RECORD_FIELD_MAX, 1, 490, 520};
+    return lens[i % 8];
+}
+
+static void long_records(void **state) {
+    (void)state;
+    id_bytes(4, srv.fail_id); /* read by the node only once fail_code is set */
+    fail_writes(0x1100, 0);   /* write timeout for row 4 (1,024 bytes), until retried twice */
+    enum { N = 64 };
+    row_t r;
+    int next = 0;
+    int64_t deadline = sl_now_ms() + 30000;
+    while (done_total < N && sl_now_ms() < deadline) {
+        while (next < N && sl_writer_room(w) > 0) {
+            make_row_long(&r, next, long_len(next));
+            assert_int_equal(
+                sl_writer_submit(w, &r.rec, (uint64_t)next, (int64_t)next * 10, TS_OF(next)),
+                SL_WRITER_ERR_OK);
+            next++;
+        }
+        if (sl_writer_stats(w)->retries >= 2) /* re-sent from its slot twice */
+            fail_writes(0, 0);
+        turn();
+    }
+    assert_int_equal(done_total, N);
+    assert_true(srv.failed >= 2);
+    assert_true(sl_writer_stats(w)->retries >= 2);
+    assert_int_equal(srv.n_rows, N);
+    for (int k = 0; k < srv.n_rows; k++) {
+        int i = -1;
+        assert_int_equal(sscanf(srv.rows[k].first_name, "user-%d", &i), 1);
+        assert_true(i >= 0 && i < N);
+        assert_int_equal(done_count[i], 1);
+        make_row_long(&r, i, long_len(i));
+        assert_int_equal(srv.rows[k].text_hash, record_text_hash(&r.rec));
+    }
+}
+
 /* The calls' own errors: a record that cannot be bound, a bad configuration, a table whose
  * INSERT does not take the record's fields. */
 static void call_errors(void **state) {
@@ -423,4 +468,5 @@ TEST_MAIN(NULL, NULL, cmocka_unit_test_setup_teardown(writes_exact, setup_16, te
           cmocka_unit_test_setup_teardown(fatal_error, setup_4, teardown),
           cmocka_unit_test_setup_teardown(call_errors, setup_session, teardown),
           cmocka_unit_test(timestamp_formula),
-          cmocka_unit_test_setup_teardown(retry_keeps_timestamp, setup_4, teardown))
+          cmocka_unit_test_setup_teardown(retry_keeps_timestamp, setup_4, teardown),
+          cmocka_unit_test_setup_teardown(long_records, setup_4, teardown))

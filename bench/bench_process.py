@@ -155,8 +155,8 @@ def report(d, count, rounds):
     print()
     print("end-to-end at half rate: every row, from its message timestamp to its Cassandra "
           "writetime; [hist]: the processor's own end_to_end histogram; consumed: message "
-          "timestamp to consumed, by the ceiling itself or, beside the processor, by a "
-          "Kafka-alone observer of the same records:")
+          "timestamp to consumed, by the ceiling itself or, on the processor's line, by a "
+          "Kafka-alone observer of the same feed in a run of its own:")
     print()
     print("| round | run | users/s | rows | p50 ms | p90 ms | p99 ms | max ms | [hist p50] "
           "| [hist p99] | consumed p50/p99 ms | load |")

@@ -28,10 +28,12 @@
 #    into a fresh table once per window and connections per host; the fastest wins;
 # 3. BENCH_ROUNDS rounds, each: the ceiling (the winner) and sluice process drain the
 #    whole topic, each into a fresh table (the processor in a fresh group), in alternating
-#    order; then sluice process, and the ceiling after it, at half the rate the processor
-#    reached, each fed by a paced ingest into a fresh topic once it owns the partitions,
-#    and the latency of every row from its message timestamp to its Cassandra writetime
-#    (for sluice process, which writes USING TIMESTAMP of the message, its own histogram).
+#    order; then a Kafka-alone observer, sluice process and the ceiling, one after the
+#    other, at half the rate the processor reached, each fed by a paced ingest into a fresh
+#    topic once it owns the partitions, and the latency of every row from its message
+#    timestamp to its Cassandra writetime (for sluice process, which writes USING TIMESTAMP
+#    of the message, its own histogram); the observer's (timestamp to consumed) says what
+#    of that is spent before any consumer has the record.
 # Each run goes through procstat.py: CPU (utime+stime, all threads) and peak RSS (VmHWM)
 # of the program, the broker's and Cassandra's CPU over its life, the machine's busy
 # cores and load. rows/s counts from the first message consumed to the last write
@@ -112,10 +114,21 @@ process() { # NAME TOPIC [ARGS...]: a processor in a fresh group into a fresh ta
 # The half-rate run of round R: a fresh topic fed by a paced ingest while sluice process
 # (or the ceiling) drains it; then the latency of every row (bench_process.py e2e).
 half_rate() { # R KIND RATE
-    local r=$1 kind=$2 rate=$3 name=r$1_e2e t=${run}_e2e_$1 p obs=
+    local r=$1 kind=$2 rate=$3 name=r$1_e2e t=${run}_e2e_$1 p
     [ "$kind" = ceiling ] && name=r$1_e2e_ceiling t=${run}_e2e_$1_ceiling
+    [ "$kind" = observer ] && t=${run}_e2e_$1_observer
     "$BIN" schema -b "$BROKERS" -t "$t" --partitions 6 --skip-cassandra --log-level warn
-    if [ "$kind" = process ]; then
+    if [ "$kind" = observer ]; then
+        # A Kafka-alone consumer (no writes) of a feed like the processor's, on its own:
+        # how much of each record's latency is spent before any consumer has it. It runs
+        # apart, so that the processor's run, like the ceiling's, has no second consumer
+        # beside it on the two cores.
+        BENCH_CEILING_IDLE_MS=3000 "$BENCH/bench_process_ceiling" "$BROKERS" "$t" 0 none - - \
+            1024 1 >"$tmp/$name.obs.out" 2>"$tmp/$name.obs.err" &
+        p=$!
+        pids+=("$p")
+        name=$name.obs
+    elif [ "$kind" = process ]; then
         local port
         port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
         process "$name" "$t" --idle-exit 3 --log-level info --http "127.0.0.1:$port" &
@@ -128,12 +141,7 @@ half_rate() { # R KIND RATE
             sleep 0.5
         done) &
         pids+=($!)
-        # An observer on the same records: a Kafka-alone consumer (no writes) says how much
-        # of each record's latency is spent before any consumer has it.
-        BENCH_CEILING_IDLE_MS=3000 "$BENCH/bench_process_ceiling" "$BROKERS" "$t" 0 none - - \
-            1024 1 >"$tmp/$name.obs.out" 2>"$tmp/$name.obs.err" &
-        obs=$!
-        pids+=("$p" "$obs")
+        pids+=("$p")
     else
         table "$name"
         measure "$tmp/$name.ps.json" "$BENCH/bench_process_ceiling" "$BROKERS" "$t" 0 \
@@ -144,15 +152,14 @@ half_rate() { # R KIND RATE
     # Feed it only once it reads the partitions: records produced before would wait for
     # the group to form and count as latency.
     for _ in $(seq 600); do
-        grep -q 'assigned 6 partition\|ceiling: ready' "$tmp/$name.err" 2>/dev/null &&
-            { [ -z "$obs" ] || grep -q 'ceiling: ready' "$tmp/$name.obs.err"; } && break
+        grep -q 'assigned 6 partition\|ceiling: ready' "$tmp/$name.err" 2>/dev/null && break
         sleep 0.1
     done
     "$BIN" ingest --source "$url" -b "$BROKERS" -t "$t" --rate "$rate" \
         --duration "$E2E_SECONDS" --batch 500 --concurrency 2 --progress never \
         --log-level warn "${EARGS[@]}" >/dev/null
     wait "$p"
-    [ -z "$obs" ] || wait "$obs"
+    [ "$kind" = observer ] && return
     /usr/bin/python3 "$here/bench_process.py" e2e "$BROKERS" "$t" "$CASSANDRA" "$ks" "$name" \
         "$tmp/$name.json"
 }
@@ -231,7 +238,7 @@ for l in open('$tmp/r${r}_process.out'):
         s = json.loads(l)['summary']; print(round(s['written'] / s['active_s']))")
     half=$((rate / 2))
     echo "$half" >"$tmp/r${r}_e2e.rate"
-    for what in process ceiling; do
+    for what in observer process ceiling; do
         echo "round $r: end to end, $what at $half users/s for ${E2E_SECONDS} s ..." >&2
         half_rate "$r" "$what" "$half"
     done

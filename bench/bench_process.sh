@@ -158,7 +158,7 @@ half_rate() { # R KIND RATE
     "$BIN" ingest --source "$url" -b "$BROKERS" -t "$t" --rate "$rate" \
         --duration "$E2E_SECONDS" --batch 500 --concurrency 2 --progress never \
         --log-level warn "${EARGS[@]}" >/dev/null
-    wait "$p"
+    wait "$p" || { cat "$tmp/$name.err" >&2; return 1; }
     [ "$kind" = observer ] && return
     /usr/bin/python3 "$here/bench_process.py" e2e "$BROKERS" "$t" "$CASSANDRA" "$ks" "$name" \
         "$tmp/$name.json"

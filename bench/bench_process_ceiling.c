@@ -198,11 +198,22 @@ static rd_kafka_t *consumer(const char *brokers, const char *topic, int nprops, 
     rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof errstr);
     if (!rk)
         die("consumer: %s", errstr);
-    const struct rd_kafka_metadata *md;
+    const struct rd_kafka_metadata *md = NULL;
     rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
-    if (rd_kafka_metadata(rk, 0, rkt, &md, 10000) || md->topic_cnt != 1 ||
-        md->topics[0].partition_cnt == 0)
-        die("no metadata for %s", topic);
+    /* A topic made just before may not have its partitions' leaders yet: ask again for up
+     * to 30 s. */
+    for (int tries = 0;; tries++) {
+        if (rd_kafka_metadata(rk, 0, rkt, &md, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+            md->topic_cnt == 1 && md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+            md->topics[0].partition_cnt > 0)
+            break;
+        if (md)
+            rd_kafka_metadata_destroy(md);
+        md = NULL;
+        if (tries >= 150)
+            die("no metadata for %s", topic);
+        usleep(200 * 1000);
+    }
     *parts = md->topics[0].partition_cnt;
     rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(*parts);
     for (int i = 0; i < *parts; i++)
@@ -489,8 +500,12 @@ int main(int argc, char **argv) {
     r.pipe_fd = pipe_fds[0];
     /* The broker answers: the fetch from the start of each partition is under way. */
     int64_t lo, hi;
-    if (rd_kafka_query_watermark_offsets(r.rk, r.topic, 0, &lo, &hi, 10000) != 0)
-        die("no watermarks for %s", r.topic);
+    for (int tries = 0; rd_kafka_query_watermark_offsets(r.rk, r.topic, 0, &lo, &hi, 10000) != 0;
+         tries++) {
+        if (tries >= 30)
+            die("no watermarks for %s", r.topic);
+        usleep(200 * 1000);
+    }
     fprintf(stderr, "bench_process_ceiling: ready\n");
 
     pthread_mutex_init(&r.lock, NULL);

@@ -250,17 +250,22 @@ static void on_done(cql_future_t *f, void *opaque) {
     cql_future_free(f); /* freeing inside the callback is allowed */
 }
 
-/* The session as one fd in a caller's poll loop, completions by callback. */
-static void test_external_event_loop(void **state) {
-    (void)state;
+/* Submits n INSERTs, each completing through on_done; completed starts again at 0. */
+static void submit_inserts(int n) {
     cql_stmt_t *st = cql_stmt_new("INSERT RR", 0);
     completed = 0;
-    for (int i = 0; i < 50; i++) {
+    for (int i = 0; i < n; i++) {
         cql_future_t *f;
         assert_int_equal(cql_session_query(sess, st, &f), CQL_OK);
         cql_future_set_callback(f, on_done, NULL);
     }
     cql_stmt_free(st);
+}
+
+/* The session as one fd in a caller's poll loop, completions by callback. */
+static void test_external_event_loop(void **state) {
+    (void)state;
+    submit_inserts(50);
     struct pollfd pfd = {.fd = cql_session_fd(sess), .events = POLLIN};
     for (int i = 0; i < 1000 && completed < 50; i++) {
         int64_t t = cql_session_timeout_ms(sess);
@@ -275,14 +280,7 @@ static void test_external_event_loop(void **state) {
  * turns readable only when answers came (no step in between). */
 static void test_flush_before_wait(void **state) {
     (void)state;
-    cql_stmt_t *st = cql_stmt_new("INSERT RR", 0);
-    completed = 0;
-    for (int i = 0; i < 20; i++) {
-        cql_future_t *f;
-        assert_int_equal(cql_session_query(sess, st, &f), CQL_OK);
-        cql_future_set_callback(f, on_done, NULL);
-    }
-    cql_stmt_free(st);
+    submit_inserts(20);
     assert_int_equal(cql_session_timeout_ms(sess), 0);
     cql_session_flush(sess);
     assert_true(cql_session_timeout_ms(sess) > 0); /* the requests' deadline now */
